@@ -1,0 +1,156 @@
+package zonegis
+
+import (
+	"time"
+
+	"github.com/paulmach/orb"
+)
+
+// Zone kinds.
+const (
+	KindIndustrialPark       = "industrial_park"
+	KindExportProcessingZone = "export_processing_zone"
+	KindHighTechPark         = "high_tech_park"
+	KindEconomicZone         = "economic_zone"
+)
+
+// Zone statuses.
+const (
+	ZonePlanned           = "planned"
+	ZoneUnderConstruction = "under_construction"
+	ZoneOperating         = "operating"
+)
+
+// Zone development models.
+const (
+	ModelConventional = "conventional"
+	ModelEco          = "eco"
+	ModelHighTech     = "high_tech"
+)
+
+// Parcel statuses.
+const (
+	ParcelAvailable = "available"
+	ParcelReserved  = "reserved"
+	ParcelLeased    = "leased"
+)
+
+// Green area kinds.
+const (
+	GreenPark         = "park"
+	GreenBufferStrip  = "buffer_strip"
+	GreenTreeBelt     = "tree_belt"
+	GreenWaterSurface = "water_surface"
+)
+
+// Land uses a parcel may have.
+var LandUses = []string{"industrial", "logistics", "warehouse", "commercial", "utilities", "administrative", "residential_services", "research"}
+
+// ZoneKinds, ZoneStatuses, ZoneModels, ParcelStatuses and GreenKinds list
+// the allowed values, in the order the schema declares them.
+var (
+	ZoneKinds      = []string{KindIndustrialPark, KindExportProcessingZone, KindHighTechPark, KindEconomicZone}
+	ZoneStatuses   = []string{ZonePlanned, ZoneUnderConstruction, ZoneOperating}
+	ZoneModels     = []string{ModelConventional, ModelEco, ModelHighTech}
+	ParcelStatuses = []string{ParcelAvailable, ParcelReserved, ParcelLeased}
+	GreenKinds     = []string{GreenPark, GreenBufferStrip, GreenTreeBelt, GreenWaterSurface}
+)
+
+// Board is an industrial-zone management board (ban quản lý), such as HEPZA.
+type Board struct {
+	ID       string // short stable slug, e.g. "hepza"
+	NameVI   string
+	NameEN   string
+	Province string // province (2025, 34-unit) the board works in
+	Website  string
+}
+
+// Zone is an industrial park, export processing zone, high-tech park or
+// economic zone. Areas are geodesic, in square metres, computed by PostGIS.
+type Zone struct {
+	ID          int64
+	Code        string
+	NameVI      string // Vietnamese name with diacritics
+	NameEN      string
+	Kind        string
+	ParentID    *int64 // the economic zone this zone lies in, if any
+	BoardID     string // "" when no board is recorded
+	Province    string
+	Status      string
+	Model       string
+	Established *time.Time // date only (UTC midnight)
+	Enterprises *int32     // nil when the figure is not known
+	Workers     *int32
+	Sectors     []string
+	Source      string // provenance: "osm:way/123" (© OpenStreetMap contributors), "derived", "manual"
+	AreaM2      float64
+	Boundary    orb.MultiPolygon // EPSG:4326, lon/lat
+	Version     int64
+	UpdatedAt   time.Time
+}
+
+// Parcel is a lot inside a zone, the unit that is leased.
+type Parcel struct {
+	ID        int64
+	ZoneID    int64
+	LotCode   string
+	LandUse   string
+	Status    string
+	Synthetic bool // generated seed data, not a real lot
+	AreaM2    float64
+	Boundary  orb.MultiPolygon
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// GreenArea is a park, buffer strip, tree belt or water surface in a zone.
+type GreenArea struct {
+	ID        int64
+	ZoneID    int64
+	Kind      string
+	Name      string
+	Synthetic bool
+	AreaM2    float64
+	Boundary  orb.MultiPolygon
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// Lease is a land lease on a parcel. A lease runs from Start to End (dates,
+// End exclusive); EndedOn, when set, records an early termination. At most one
+// lease per parcel is in force on any date: the database enforces it.
+type Lease struct {
+	ID         int64
+	ParcelID   int64
+	Lessee     string
+	Country    string // ISO 3166-1 alpha-2 of the investor
+	Sector     string
+	Start      time.Time
+	End        time.Time
+	EndedOn    *time.Time
+	CapitalUSD float64 // registered investment capital, US dollars (confidential)
+	Workers    int32
+	Contact    string // confidential
+	Synthetic  bool
+	Version    int64
+	CreatedAt  time.Time
+}
+
+// Collections that carry geometry, as named in URLs and in the change log.
+const (
+	CollectionZones      = "zones"
+	CollectionParcels    = "parcels"
+	CollectionGreenAreas = "green-areas"
+	CollectionLeases     = "leases"
+	CollectionBoards     = "boards"
+)
+
+// Change is one row of the change log: an entity was inserted, updated or
+// deleted. Seq increases in commit order.
+type Change struct {
+	Seq        int64
+	Collection string
+	ItemID     int64
+	Op         string // "insert", "update", "delete"
+	At         time.Time
+}
