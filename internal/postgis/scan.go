@@ -1,0 +1,117 @@
+package postgis
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// multiPolygon decodes a WKB (Multi)Polygon as stored by the schema.
+func multiPolygon(b []byte) (orb.MultiPolygon, error) {
+	g, err := wkb.Unmarshal(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode boundary: %w", err)
+	}
+	switch g := g.(type) {
+	case orb.MultiPolygon:
+		return g, nil
+	case orb.Polygon:
+		return orb.MultiPolygon{g}, nil
+	}
+	return nil, fmt.Errorf("decode boundary: unexpected %s", g.GeoJSONType())
+}
+
+func scanZone(row pgx.Row) (*zonegis.Zone, error) {
+	var (
+		z           zonegis.Zone
+		geom        []byte
+		established pgtype.Date
+		ent, wrk    pgtype.Int4
+	)
+	err := row.Scan(&z.ID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.ParentID, &z.BoardID,
+		&z.Province, &z.Status, &z.Model, &established, &ent, &wrk, &z.Sectors, &z.Source,
+		&z.AreaM2, &geom, &z.Version, &z.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if established.Valid {
+		t := established.Time.UTC()
+		z.Established = &t
+	}
+	if ent.Valid {
+		z.Enterprises = &ent.Int32
+	}
+	if wrk.Valid {
+		z.Workers = &wrk.Int32
+	}
+	if z.Sectors == nil {
+		z.Sectors = []string{}
+	}
+	if z.Boundary, err = multiPolygon(geom); err != nil {
+		return nil, fmt.Errorf("zone %d: %w", z.ID, err)
+	}
+	return &z, nil
+}
+
+func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
+	var (
+		p    zonegis.Parcel
+		geom []byte
+	)
+	err := row.Scan(&p.ID, &p.ZoneID, &p.LotCode, &p.LandUse, &p.Status, &p.Synthetic, &p.AreaM2,
+		&geom, &p.Version, &p.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if p.Boundary, err = multiPolygon(geom); err != nil {
+		return nil, fmt.Errorf("parcel %d: %w", p.ID, err)
+	}
+	return &p, nil
+}
+
+func scanGreenArea(row pgx.Row) (*zonegis.GreenArea, error) {
+	var (
+		g    zonegis.GreenArea
+		geom []byte
+	)
+	err := row.Scan(&g.ID, &g.ZoneID, &g.Kind, &g.Name, &g.Synthetic, &g.AreaM2,
+		&geom, &g.Version, &g.UpdatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if g.Boundary, err = multiPolygon(geom); err != nil {
+		return nil, fmt.Errorf("green area %d: %w", g.ID, err)
+	}
+	return &g, nil
+}
+
+func scanLease(row pgx.Row) (*zonegis.Lease, error) {
+	var (
+		l       zonegis.Lease
+		endedOn pgtype.Date
+	)
+	err := row.Scan(&l.ID, &l.ParcelID, &l.Lessee, &l.Country, &l.Sector, &l.Start, &l.End, &endedOn,
+		&l.CapitalUSD, &l.Workers, &l.Contact, &l.Synthetic, &l.Version, &l.CreatedAt)
+	if err != nil {
+		return nil, err
+	}
+	if endedOn.Valid {
+		t := endedOn.Time.UTC()
+		l.EndedOn = &t
+	}
+	l.Start, l.End = l.Start.UTC(), l.End.UTC()
+	return &l, nil
+}
+
+// dateArg turns an optional date into a query argument (NULL when nil).
+func dateArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return pgtype.Date{Time: *t, Valid: true}
+}

@@ -1,0 +1,67 @@
+package postgis
+
+// All SQL of the store. Values always travel as $n arguments; no SQL text is
+// ever assembled from input.
+
+const (
+	sqlMigrationsLock   = `SELECT pg_advisory_lock(7310224)`
+	sqlMigrationsUnlock = `SELECT pg_advisory_unlock(7310224)`
+	sqlMigrationsTable  = `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name text PRIMARY KEY,
+		applied_at timestamptz NOT NULL DEFAULT now())`
+	sqlMigrationDone   = `SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)`
+	sqlMigrationRecord = `INSERT INTO schema_migrations (name) VALUES ($1)`
+)
+
+// Column lists shared by the bulk loads and the by-id fetches, so that the
+// scan functions match both.
+const (
+	zoneColumns = `z.id, z.code, z.name_vi, z.name_en, z.kind, z.parent_id, coalesce(z.board_id, ''),
+		z.province, z.status, z.model, z.established, z.enterprises, z.workers, z.sectors, z.source,
+		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at`
+	parcelColumns = `p.id, p.zone_id, p.lot_code, p.land_use, p.status, p.synthetic, p.area_m2,
+		ST_AsBinary(p.boundary), p.version, p.updated_at`
+	greenColumns = `g.id, g.zone_id, g.kind, g.name, g.synthetic, g.area_m2,
+		ST_AsBinary(g.boundary), g.version, g.updated_at`
+	leaseColumns = `l.id, l.parcel_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
+		l.capital_usd::float8, l.workers, l.contact, l.synthetic, l.version, l.created_at`
+)
+
+const (
+	sqlAllZones      = `SELECT ` + zoneColumns + ` FROM zones z ORDER BY z.id`
+	sqlAllParcels    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
+	sqlAllGreenAreas = `SELECT ` + greenColumns + ` FROM green_areas g ORDER BY g.id`
+	sqlParcelIDRange = `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM parcels`
+
+	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
+	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1)`
+	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
+	sqlLeasesOfParcel = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.parcel_id = $1 ORDER BY l.start_date, l.id`
+
+	sqlBoards = `SELECT id, name_vi, name_en, province, website FROM boards ORDER BY id`
+
+	// The change log.
+	sqlMaxSeq        = `SELECT coalesce(max(seq), 0) FROM changes`
+	sqlChangeHorizon = `SELECT seq FROM change_horizon`
+	sqlChangesSince  = `SELECT seq, collection, item_id, op, at FROM changes WHERE seq > $1 ORDER BY seq LIMIT $2`
+	sqlPruneChanges  = `WITH d AS (DELETE FROM changes WHERE seq <= $1)
+		UPDATE change_horizon SET seq = greatest(seq, $1)`
+)
+
+const (
+	sqlInsertBoard = `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5)`
+	sqlInsertZone  = `INSERT INTO zones (code, name_vi, name_en, kind, parent_id, board_id, province, status, model,
+		established, enterprises, workers, sectors, source, boundary)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)))
+		RETURNING id, area_m2, version, updated_at`
+	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, status, synthetic, boundary)
+		VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_GeomFromWKB($6, 4326)))
+		RETURNING id, area_m2, version, updated_at`
+	sqlInsertGreenArea = `INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary)
+		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
+		RETURNING id, area_m2, version, updated_at`
+	sqlInsertLease = `INSERT INTO leases (parcel_id, lessee, country, sector, start_date, end_date, ended_on,
+		capital_usd, workers, contact, synthetic)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		RETURNING id, version, created_at`
+)
