@@ -2,13 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
+		"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/seed"
 )
@@ -27,6 +29,8 @@ Configuration (environment):
   ZONEGIS_SEED        what to seed into an empty database: all (default), none, or
                       comma-separated zone codes that get synthetic parcels
   ZONEGIS_LOG_LEVEL   debug, info (default), warn, error
+  ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
+                      else the newest /usr/lib/postgresql/*/bin)
 `
 
 // run is the whole program, testable: arguments, environment and output are
@@ -73,6 +77,7 @@ type config struct {
 	Addr        string
 	DataDir     string
 	Seed        string
+	PGBinDir    string
 	LogLevel    slog.Level
 }
 
@@ -82,6 +87,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Addr:        or(getenv("ZONEGIS_ADDR"), ":8080"),
 		DataDir:     or(getenv("ZONEGIS_DATA_DIR"), "var"),
 		Seed:        or(getenv("ZONEGIS_SEED"), "all"),
+		PGBinDir:    getenv(pgcluster.EnvBinDir),
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("ZONEGIS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("ZONEGIS_LOG_LEVEL: %w", err)
@@ -131,18 +137,38 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 }
 
 // openDatabase connects to DATABASE_URL or, when it is unset, starts the
-// private cluster; the returned function closes (and stops) it.
+// private cluster in cfg.DataDir (creating the database "zonegis" on first
+// start); the returned function closes the pool and stops the cluster.
 func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*postgis.DB, func(), error) {
-	if cfg.DatabaseURL == "" {
-		return nil, nil, errors.New("TODO: private cluster")
+	url := cfg.DatabaseURL
+	stop := func() {}
+	if url == "" {
+		dataDir, err := filepath.Abs(filepath.Join(cfg.DataDir, "pgdata"))
+		if err != nil {
+			return nil, nil, err
+		}
+		logger.Info("DATABASE_URL is not set: starting a private PostgreSQL+PostGIS cluster", "data_dir", dataDir)
+		cl, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, BinDir: cfg.PGBinDir, Logger: logger})
+		if err != nil {
+			return nil, nil, err
+		}
+		stop = func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if err := cl.Stop(sctx); err != nil {
+				logger.Error("stop private cluster", "err", err)
+			}
+		}
+		if _, err := cl.EnsureDatabase(ctx, "zonegis"); err != nil {
+			stop()
+			return nil, nil, err
+		}
+		url = cl.ConnString("zonegis")
 	}
-	db, err := postgis.Open(ctx, cfg.DatabaseURL)
+	db, err := postgis.Open(ctx, url)
 	if err != nil {
+		stop()
 		return nil, nil, err
 	}
-	return db, db.Close, nil
-}
-
-func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout io.Writer) error {
-	return errors.New("TODO")
+	return db, func() { db.Close(); stop() }, nil
 }

@@ -1,28 +1,103 @@
 // Package measure computes lengths and areas of lon/lat (EPSG:4326) geometry
 // in metres and square metres, close to PostGIS geography results, plus the
 // predicates the read path needs (point in polygon, intersection area).
+//
+// Coordinates are orb points in degrees: X is longitude, Y is latitude, on
+// the WGS84 ellipsoid. Rings may be open or closed and wound either way;
+// polygons are assumed valid in the OGC sense (holes inside their shell,
+// members of a multipolygon not overlapping). Nothing here panics: empty,
+// nil or degenerate input gives 0, false or an empty bound. Geometry that
+// crosses the antimeridian or encloses a pole is not supported.
+//
+// Which maths each function uses:
+//
+//   - AreaM2: exact spherical excess on the authalic (equal-area) sphere of
+//     the WGS84 ellipsoid, edges as great circles.
+//   - IntersectionAreaM2: exact planar overlay in a local plane (affine in
+//     lon/lat), each piece's area weighted by the ellipsoid's area element.
+//   - DistanceM: local metric projection around the point (radii of
+//     curvature at the point, mid-latitude scale along parallels).
+//   - Contains, Intersects: planar tests on lon/lat with a 1e-9° (≈0.1 mm)
+//     tolerance for "on the boundary".
 package measure
 
-import "github.com/paulmach/orb"
+import (
+	"math"
 
-// STUB: signatures fixed; implementation pending (helper task).
+	"github.com/paulmach/orb"
+)
 
-// AreaM2 returns the geodesic area of mp in square metres.
-func AreaM2(mp orb.MultiPolygon) float64 { panic("TODO") }
+// WGS84 ellipsoid and tolerances.
+const (
+	wgs84A  = 6378137.0             // semi-major axis, metres
+	wgs84F  = 1 / 298.257223563     // flattening
+	wgs84E2 = wgs84F * (2 - wgs84F) // first eccentricity squared
+	radPerD = math.Pi / 180         // radians per degree
+	maxLat  = 90.0                  // degrees
+	maxLon  = 180.0                 // degrees
 
-// DistanceM returns the distance in metres from p to the nearest point of mp,
-// 0 when p lies inside or on mp.
-func DistanceM(p orb.Point, mp orb.MultiPolygon) float64 { panic("TODO") }
+	// onTolD is the "on the boundary" tolerance of Contains and Intersects,
+	// in degrees (≈0.11 mm).
+	onTolD = 1e-9
+	// onTolM is the tolerance, in metres, below which IntersectionAreaM2
+	// treats two edges as collinear or a vertex as touching an edge.
+	onTolM = 1e-6
+)
 
-// Contains reports whether p lies inside mp or on its boundary.
-func Contains(mp orb.MultiPolygon, p orb.Point) bool { panic("TODO") }
+// radii returns the WGS84 meridional radius of curvature M and the prime
+// vertical radius of curvature N, in metres, at latitude latRad (radians).
+func radii(latRad float64) (m, n float64) {
+	s := math.Sin(latRad)
+	w2 := 1 - wgs84E2*s*s
+	w := math.Sqrt(w2)
+	n = wgs84A / w
+	m = wgs84A * (1 - wgs84E2) / (w2 * w)
+	return m, n
+}
 
-// IntersectionAreaM2 returns the area in square metres of the intersection
-// of a and b (0 when they only touch).
-func IntersectionAreaM2(a, b orb.MultiPolygon) float64 { panic("TODO") }
+// finite reports whether both coordinates of p are finite numbers.
+func finite(p orb.Point) bool {
+	return !math.IsNaN(p[0]) && !math.IsInf(p[0], 0) &&
+		!math.IsNaN(p[1]) && !math.IsInf(p[1], 0)
+}
 
-// Intersects reports whether a and b share at least one point.
-func Intersects(a, b orb.MultiPolygon) bool { panic("TODO") }
+// emptyBound is the bound that contains nothing (orb's convention: Min > Max,
+// so IsEmpty reports true and Union ignores it).
+func emptyBound() orb.Bound {
+	return orb.Bound{Min: orb.Point{1, 1}, Max: orb.Point{-1, -1}}
+}
 
-// BoundAroundM returns the lon/lat bound of the circle of radius r metres around p.
-func BoundAroundM(p orb.Point, r float64) orb.Bound { panic("TODO") }
+// ringBound returns the lon/lat bound of r, or the empty bound when r holds
+// no finite point.
+func ringBound(r orb.Ring) orb.Bound {
+	b := emptyBound()
+	first := true
+	for _, p := range r {
+		if !finite(p) {
+			continue
+		}
+		if first {
+			b = orb.Bound{Min: p, Max: p}
+			first = false
+			continue
+		}
+		b.Min[0] = math.Min(b.Min[0], p[0])
+		b.Min[1] = math.Min(b.Min[1], p[1])
+		b.Max[0] = math.Max(b.Max[0], p[0])
+		b.Max[1] = math.Max(b.Max[1], p[1])
+	}
+	return b
+}
+
+// multiBound returns the lon/lat bound of every outer ring of mp (holes lie
+// inside their shell), or the empty bound.
+func multiBound(mp orb.MultiPolygon) orb.Bound {
+	b := emptyBound()
+	for _, poly := range mp {
+		if len(poly) == 0 {
+			continue
+		}
+		b = b.Union(ringBound(poly[0]))
+	}
+	return b
+}

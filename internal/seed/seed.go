@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -22,8 +21,8 @@ import (
 	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/geodata"
+	"github.com/zonegis/zonegis/internal/vntext"
 	"github.com/zonegis/zonegis/internal/zonegis"
-	"golang.org/x/text/unicode/norm"
 )
 
 //go:embed generate.sql
@@ -185,12 +184,12 @@ func provincialBoards(have []*zonegis.Board, zones []*zonegis.Zone) []*zonegis.B
 		}
 		id, ok := byProvince[z.Province]
 		if !ok {
-			id = "bql-" + strings.ToLower(Slug(z.Province))
+			id = "bql-" + strings.ToLower(vntext.Slug(z.Province))
 			byProvince[z.Province] = id
 			out = append(out, &zonegis.Board{
 				ID:       id,
 				NameVI:   "Ban Quản lý các khu công nghiệp " + z.Province,
-				NameEN:   Fold(z.Province) + " Industrial Zones Management Board",
+				NameEN:   vntext.Strip(z.Province) + " Industrial Zones Management Board",
 				Province: z.Province,
 			})
 		}
@@ -347,7 +346,7 @@ func codeOf(kind, name string) string {
 	if kind == zonegis.KindExportProcessingZone {
 		prefix = "KCX"
 	}
-	s := prefix + "-" + Slug(rest)
+	s := prefix + "-" + vntext.Slug(rest)
 	if len(s) > 60 {
 		s = strings.TrimRight(s[:60], "-")
 	}
@@ -356,39 +355,5 @@ func codeOf(kind, name string) string {
 
 func englishName(vi string) string {
 	rest, en, _ := stripPrefix(vi)
-	return strings.TrimSpace(Fold(rest) + " " + en)
-}
-
-// Fold removes Vietnamese diacritics: "Đình Vũ" → "Dinh Vu".
-func Fold(s string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(s) {
-		switch {
-		case unicode.Is(unicode.Mn, r):
-			continue
-		case r == 'đ':
-			b.WriteRune('d')
-		case r == 'Đ':
-			b.WriteRune('D')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return norm.NFC.String(b.String())
-}
-
-// Slug turns a name into an upper-case ASCII code part: "Tân Thuận" → "TAN-THUAN".
-func Slug(s string) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range strings.ToUpper(Fold(s)) {
-		if (r >= 'A' && r <= 'Z') || (r >= '0' && r <= '9') {
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
+	return strings.TrimSpace(vntext.Strip(rest) + " " + en)
 }

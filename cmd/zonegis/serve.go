@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/zonegis/zonegis/internal/follow"
+	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/index"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Server timeouts. Reads of large exports stream for a long time, so the
+// write timeout is generous; slow clients cannot hold headers open.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 10 * time.Minute
+	idleTimeout       = 2 * time.Minute
+	shutdownTimeout   = 30 * time.Second
+)
+
+// serve migrates and seeds the database, loads the index, follows the change
+// log and serves HTTP until ctx ends, then drains in-flight requests.
+func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	addr := fs.String("addr", cfg.Addr, "listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, stopDB, err := openDatabase(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer stopDB()
+	if err := migrateAndSeed(ctx, db, cfg, logger, true); err != nil {
+		return err
+	}
+	ix := index.New()
+	fl := follow.New(db, ix, logger)
+	if err := fl.Load(ctx); err != nil {
+		return err
+	}
+	api := httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Version: version})
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           api,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	fctx, stopFollow := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		_ = fl.Run(fctx)
+	}()
+	// The listening address goes to stdout so that tests and scripts using
+	// port 0 can find it.
+	fmt.Fprintf(stdout, "zonegis listening on http://%s\n", ln.Addr())
+	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		logger.Info("shutting down: draining in-flight requests", "timeout", shutdownTimeout.String())
+		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		err = srv.Shutdown(sctx)
+		cancel()
+	}
+	stopFollow()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,230 @@
+package encode
+
+import (
+	"strconv"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// AppendMultiPolygon appends mp as a GeoJSON MultiPolygon geometry object.
+// Rings are written as stored (the schema keeps them valid and closed).
+func AppendMultiPolygon(b []byte, mp orb.MultiPolygon) []byte {
+	b = append(b, `{"type":"MultiPolygon","coordinates":[`...)
+	for i, poly := range mp {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j, ring := range poly {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			for k, p := range ring {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = AppendFloat(b, p[0])
+				b = append(b, ',')
+				b = AppendFloat(b, p[1])
+				b = append(b, ']')
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	return append(b, "]}"...)
+}
+
+func appendBBox(b []byte, mp orb.MultiPolygon) []byte {
+	bd := mp.Bound()
+	b = append(b, `,"bbox":[`...)
+	b = AppendFloat(b, bd.Min[0])
+	b = append(b, ',')
+	b = AppendFloat(b, bd.Min[1])
+	b = append(b, ',')
+	b = AppendFloat(b, bd.Max[0])
+	b = append(b, ',')
+	b = AppendFloat(b, bd.Max[1])
+	return append(b, ']')
+}
+
+func appendHead(b []byte, id int64) []byte {
+	b = append(b, `{"type":"Feature","id":`...)
+	b = strconv.AppendInt(b, id, 10)
+	return b
+}
+
+func appendOptInt(b []byte, v *int32) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, int64(*v), 10)
+}
+
+func appendOptID(b []byte, v *int64) []byte {
+	if v == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendInt(b, *v, 10)
+}
+
+func appendStrings(b []byte, ss []string) []byte {
+	b = append(b, '[')
+	for i, s := range ss {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendString(b, s)
+	}
+	return append(b, ']')
+}
+
+func appendArea(b []byte, m2 float64) []byte {
+	b = append(b, `"area_m2":`...)
+	b = AppendRounded(b, m2, 2)
+	b = append(b, `,"area_ha":`...)
+	return AppendRounded(b, m2/10000, 4)
+}
+
+// ZoneProperties appends the properties object of a zone.
+func ZoneProperties(b []byte, z *zonegis.Zone) []byte {
+	b = append(b, `{"code":`...)
+	b = AppendString(b, z.Code)
+	b = append(b, `,"name_vi":`...)
+	b = AppendString(b, z.NameVI)
+	b = append(b, `,"name_en":`...)
+	b = AppendString(b, z.NameEN)
+	b = append(b, `,"kind":`...)
+	b = AppendString(b, z.Kind)
+	b = append(b, `,"parent_id":`...)
+	b = appendOptID(b, z.ParentID)
+	b = append(b, `,"board_id":`...)
+	if z.BoardID == "" {
+		b = append(b, "null"...)
+	} else {
+		b = AppendString(b, z.BoardID)
+	}
+	b = append(b, `,"province":`...)
+	b = AppendString(b, z.Province)
+	b = append(b, `,"status":`...)
+	b = AppendString(b, z.Status)
+	b = append(b, `,"model":`...)
+	b = AppendString(b, z.Model)
+	b = append(b, `,"established":`...)
+	b = AppendDate(b, z.Established)
+	b = append(b, `,"enterprises":`...)
+	b = appendOptInt(b, z.Enterprises)
+	b = append(b, `,"workers":`...)
+	b = appendOptInt(b, z.Workers)
+	b = append(b, `,"sectors":`...)
+	b = appendStrings(b, z.Sectors)
+	b = append(b, `,"source":`...)
+	b = AppendString(b, z.Source)
+	b = append(b, ',')
+	b = appendArea(b, z.AreaM2)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, z.Version, 10)
+	b = append(b, `,"updated_at":`...)
+	b = AppendTime(b, z.UpdatedAt)
+	return append(b, '}')
+}
+
+// ParcelProperties appends the properties object of a parcel.
+func ParcelProperties(b []byte, p *zonegis.Parcel) []byte {
+	b = append(b, `{"zone_id":`...)
+	b = strconv.AppendInt(b, p.ZoneID, 10)
+	b = append(b, `,"lot_code":`...)
+	b = AppendString(b, p.LotCode)
+	b = append(b, `,"land_use":`...)
+	b = AppendString(b, p.LandUse)
+	b = append(b, `,"status":`...)
+	b = AppendString(b, p.Status)
+	b = append(b, `,"synthetic":`...)
+	b = strconv.AppendBool(b, p.Synthetic)
+	b = append(b, ',')
+	b = appendArea(b, p.AreaM2)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, p.Version, 10)
+	b = append(b, `,"updated_at":`...)
+	b = AppendTime(b, p.UpdatedAt)
+	return append(b, '}')
+}
+
+// GreenAreaProperties appends the properties object of a green area.
+func GreenAreaProperties(b []byte, g *zonegis.GreenArea) []byte {
+	b = append(b, `{"zone_id":`...)
+	b = strconv.AppendInt(b, g.ZoneID, 10)
+	b = append(b, `,"kind":`...)
+	b = AppendString(b, g.Kind)
+	b = append(b, `,"name":`...)
+	b = AppendString(b, g.Name)
+	b = append(b, `,"synthetic":`...)
+	b = strconv.AppendBool(b, g.Synthetic)
+	b = append(b, ',')
+	b = appendArea(b, g.AreaM2)
+	b = append(b, `,"version":`...)
+	b = strconv.AppendInt(b, g.Version, 10)
+	b = append(b, `,"updated_at":`...)
+	b = AppendTime(b, g.UpdatedAt)
+	return append(b, '}')
+}
+
+// Zone appends a zone as a GeoJSON Feature.
+func Zone(b []byte, z *zonegis.Zone) []byte { return ZoneWith(b, z, nil) }
+
+// Parcel appends a parcel as a GeoJSON Feature.
+func Parcel(b []byte, p *zonegis.Parcel) []byte { return ParcelWith(b, p, nil) }
+
+// GreenArea appends a green area as a GeoJSON Feature.
+func GreenArea(b []byte, g *zonegis.GreenArea) []byte { return GreenAreaWith(b, g, nil) }
+
+// Extra appends extra members to a properties object: it is given the slice
+// just after the last member and returns it extended (each member led by a comma).
+type Extra func(b []byte) []byte
+
+// withExtra reopens the object that ends b, lets extra append members, and
+// closes it again.
+func withExtra(b []byte, extra Extra) []byte {
+	if extra == nil {
+		return b
+	}
+	b = b[:len(b)-1]
+	b = extra(b)
+	return append(b, '}')
+}
+
+// ZoneWith appends a zone Feature with extra properties.
+func ZoneWith(b []byte, z *zonegis.Zone, extra Extra) []byte {
+	b = appendHead(b, z.ID)
+	b = appendBBox(b, z.Boundary)
+	b = append(b, `,"geometry":`...)
+	b = AppendMultiPolygon(b, z.Boundary)
+	b = append(b, `,"properties":`...)
+	b = withExtra(ZoneProperties(b, z), extra)
+	return append(b, '}')
+}
+
+// ParcelWith appends a parcel Feature with extra properties.
+func ParcelWith(b []byte, p *zonegis.Parcel, extra Extra) []byte {
+	b = appendHead(b, p.ID)
+	b = appendBBox(b, p.Boundary)
+	b = append(b, `,"geometry":`...)
+	b = AppendMultiPolygon(b, p.Boundary)
+	b = append(b, `,"properties":`...)
+	b = withExtra(ParcelProperties(b, p), extra)
+	return append(b, '}')
+}
+
+// GreenAreaWith appends a green-area Feature with extra properties.
+func GreenAreaWith(b []byte, g *zonegis.GreenArea, extra Extra) []byte {
+	b = appendHead(b, g.ID)
+	b = appendBBox(b, g.Boundary)
+	b = append(b, `,"geometry":`...)
+	b = AppendMultiPolygon(b, g.Boundary)
+	b = append(b, `,"properties":`...)
+	b = withExtra(GreenAreaProperties(b, g), extra)
+	return append(b, '}')
+}

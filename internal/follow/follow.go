@@ -1,0 +1,306 @@
+// Package follow keeps the in-memory index in step with PostGIS. It reads
+// the change log (table changes, seq in commit order) from the index's
+// position, fetches the changed rows and applies them as one batch. A NOTIFY
+// on channel zonegis_changes wakes it at once; a poll every PollInterval is
+// the safety net (and the only path on read replicas, which cannot LISTEN).
+// After a reconnect it catches up by seq; when its position is behind the
+// pruning horizon, or ahead of the database (a restored or different
+// database), it reloads everything.
+//
+// Every instance runs its own follower over the shared database, so any
+// number of stateless instances converge on the same state.
+package follow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Channel is the NOTIFY channel the schema's triggers signal on.
+const Channel = "zonegis_changes"
+
+// BatchLimit is the most change-log rows read per round trip.
+const BatchLimit = 10000
+
+// Follower applies the change log to an index.
+type Follower struct {
+	db     *postgis.DB
+	ix     *index.Index
+	logger *slog.Logger
+
+	// PollInterval is how often the change log is read without a
+	// notification (default 1 s).
+	PollInterval time.Duration
+	// OnApply, if set, is called after each batch or reload is published,
+	// with the changes applied (nil after a full reload).
+	OnApply func(changes []zonegis.Change)
+
+	mu        sync.Mutex // serialises catch-ups
+	listening atomic.Bool
+	lastSync  atomic.Int64 // unix nanoseconds of the last successful catch-up
+	reloads   atomic.Int64
+
+	waitMu  sync.Mutex
+	waiters []waiter
+}
+
+type waiter struct {
+	seq int64
+	ch  chan struct{}
+}
+
+// New returns a follower of db's change log into ix.
+func New(db *postgis.DB, ix *index.Index, logger *slog.Logger) *Follower {
+	return &Follower{db: db, ix: ix, logger: logger, PollInterval: time.Second}
+}
+
+// Load reads everything from the database into the index.
+func (f *Follower) Load(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reload(ctx)
+}
+
+func (f *Follower) reload(ctx context.Context) error {
+	start := time.Now()
+	s, err := f.db.LoadAll(ctx)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
+	f.reloads.Add(1)
+	f.lastSync.Store(time.Now().UnixNano())
+	f.logger.Info("index loaded", "seq", s.Seq, "zones", len(s.Zones), "parcels", len(s.Parcels),
+		"green_areas", len(s.GreenAreas), "took", time.Since(start).Round(time.Millisecond).String())
+	f.release(s.Seq)
+	if f.OnApply != nil {
+		f.OnApply(nil)
+	}
+	return nil
+}
+
+// CatchUp applies every committed change after the index's position.
+func (f *Follower) CatchUp(ctx context.Context) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	cur := f.ix.Snapshot().Seq()
+	horizon, err := f.db.ChangeHorizon(ctx)
+	if err != nil {
+		return err
+	}
+	maxSeq, err := f.db.MaxSeq(ctx)
+	if err != nil {
+		return err
+	}
+	if cur < horizon || cur > maxSeq {
+		f.logger.Warn("change log gap: reloading the index", "position", cur, "horizon", horizon, "max_seq", maxSeq)
+		return f.reload(ctx)
+	}
+	for {
+		changes, err := f.db.ChangesSince(ctx, cur, BatchLimit)
+		if err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			break
+		}
+		if err := f.apply(ctx, changes); err != nil {
+			return err
+		}
+		cur = changes[len(changes)-1].Seq
+		if len(changes) < BatchLimit {
+			break
+		}
+	}
+	f.lastSync.Store(time.Now().UnixNano())
+	return nil
+}
+
+// apply fetches the current rows behind changes and publishes them as one
+// batch. Rows are read after the changes, so they may already reflect later
+// changes; applying those again later is harmless (upserts are idempotent).
+func (f *Follower) apply(ctx context.Context, changes []zonegis.Change) error {
+	ids := map[string]map[int64]bool{}
+	for _, c := range changes {
+		if ids[c.Collection] == nil {
+			ids[c.Collection] = map[int64]bool{}
+		}
+		ids[c.Collection][c.ItemID] = true
+	}
+	b := index.Batch{Seq: changes[len(changes)-1].Seq}
+	var err error
+	if set := ids[zonegis.CollectionZones]; set != nil {
+		if b.Zones, b.DeletedZones, err = fetch(ctx, set, f.db.ZonesByID, func(z *zonegis.Zone) int64 { return z.ID }); err != nil {
+			return err
+		}
+	}
+	if set := ids[zonegis.CollectionParcels]; set != nil {
+		if b.Parcels, b.DeletedParcels, err = fetch(ctx, set, f.db.ParcelsByID, func(p *zonegis.Parcel) int64 { return p.ID }); err != nil {
+			return err
+		}
+	}
+	if set := ids[zonegis.CollectionGreenAreas]; set != nil {
+		if b.GreenAreas, b.DeletedGreenAreas, err = fetch(ctx, set, f.db.GreenAreasByID, func(g *zonegis.GreenArea) int64 { return g.ID }); err != nil {
+			return err
+		}
+	}
+	f.ix.Apply(b)
+	f.release(b.Seq)
+	if f.OnApply != nil {
+		f.OnApply(changes)
+	}
+	return nil
+}
+
+// fetch reads the rows with the ids in set; ids that no longer exist are
+// returned as deleted.
+func fetch[T any](ctx context.Context, set map[int64]bool, byID func(context.Context, []int64) ([]*T, error), id func(*T) int64) ([]*T, []int64, error) {
+	want := make([]int64, 0, len(set))
+	for k := range set {
+		want = append(want, k)
+	}
+	rows, err := byID(ctx, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	found := make(map[int64]bool, len(rows))
+	for _, r := range rows {
+		found[id(r)] = true
+	}
+	var deleted []int64
+	for _, k := range want {
+		if !found[k] {
+			deleted = append(deleted, k)
+		}
+	}
+	return rows, deleted, nil
+}
+
+// Run follows the change log until ctx ends. It returns nil on cancellation.
+func (f *Follower) Run(ctx context.Context) error {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		err := f.listen(ctx)
+		f.listening.Store(false)
+		if ctx.Err() != nil {
+			return nil
+		}
+		f.logger.Warn("change-log listener lost; polling until it reconnects", "err", err, "retry_in", backoff.String())
+		// Keep the index current by polling while the listener is down.
+		t := time.NewTimer(backoff)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil
+		case <-t.C:
+		}
+		if err := f.CatchUp(ctx); err != nil && ctx.Err() == nil {
+			f.logger.Debug("catch-up failed", "err", err)
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
+	return nil
+}
+
+// listen holds a dedicated connection with LISTEN, catching up on every
+// notification and every PollInterval. It returns when the connection fails.
+func (f *Follower) listen(ctx context.Context) error {
+	cfg := f.db.Pool().Config().ConnConfig.Copy()
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	conn, err := pgx.ConnectConfig(cctx, cfg)
+	cancel()
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
+		return err
+	}
+	f.listening.Store(true)
+	// Anything committed before LISTEN took effect is read now.
+	if err := f.CatchUp(ctx); err != nil {
+		return err
+	}
+	poll := f.PollInterval
+	if poll <= 0 {
+		poll = time.Second
+	}
+	for {
+		wctx, cancel := context.WithTimeout(ctx, poll)
+		_, err := conn.WaitForNotification(wctx)
+		cancel()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+		if err := f.CatchUp(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// WaitFor blocks until the index has applied seq (or ctx ends). Writers use
+// it so that a write is visible to the next read on the same instance.
+func (f *Follower) WaitFor(ctx context.Context, seq int64) error {
+	if f.ix.Snapshot().Seq() >= seq {
+		return nil
+	}
+	ch := make(chan struct{})
+	f.waitMu.Lock()
+	f.waiters = append(f.waiters, waiter{seq: seq, ch: ch})
+	f.waitMu.Unlock()
+	// The batch may have landed between the check and the registration.
+	if f.ix.Snapshot().Seq() >= seq {
+		f.release(f.ix.Snapshot().Seq())
+	}
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (f *Follower) release(seq int64) {
+	f.waitMu.Lock()
+	defer f.waitMu.Unlock()
+	kept := f.waiters[:0]
+	for _, w := range f.waiters {
+		if w.seq <= seq {
+			close(w.ch)
+		} else {
+			kept = append(kept, w)
+		}
+	}
+	f.waiters = kept
+}
+
+// Status describes the follower for health checks.
+type Status struct {
+	Seq       int64     `json:"seq"`
+	Listening bool      `json:"listening"`
+	LastSync  time.Time `json:"last_sync"`
+	Reloads   int64     `json:"reloads"`
+}
+
+// Status returns the follower's current state.
+func (f *Follower) Status() Status {
+	return Status{
+		Seq:       f.ix.Snapshot().Seq(),
+		Listening: f.listening.Load(),
+		LastSync:  time.Unix(0, f.lastSync.Load()).UTC(),
+		Reloads:   f.reloads.Load(),
+	}
+}

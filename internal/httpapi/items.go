@@ -1,0 +1,219 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/index"
+)
+
+func (s *Server) handleItems() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Param("collection") {
+		case zonesLayer.id:
+			return items(c, s.ix.Snapshot(), &zonesLayer)
+		case parcelsLayer.id:
+			return items(c, s.ix.Snapshot(), &parcelsLayer)
+		case greensLayer.id:
+			return items(c, s.ix.Snapshot(), &greensLayer)
+		}
+		return errNoSuchCollection
+	}
+}
+
+func (s *Server) handleItem() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		switch c.Param("collection") {
+		case zonesLayer.id:
+			return item(c, s.ix.Snapshot(), &zonesLayer)
+		case parcelsLayer.id:
+			return item(c, s.ix.Snapshot(), &parcelsLayer)
+		case greensLayer.id:
+			return item(c, s.ix.Snapshot(), &greensLayer)
+		}
+		return errNoSuchCollection
+	}
+}
+
+// itemsParams are the parameters every items request may carry.
+var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
+
+// matching returns the features of l that pass the query's bbox and
+// filters, in id order.
+func matching[T any](snap *index.Snapshot, l *layer[T], q url.Values) ([]*T, error) {
+	if err := checkParams(q, append(slices.Clone(itemsParams), l.filters...)...); err != nil {
+		return nil, err
+	}
+	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
+		return nil, invalid("f: only json (GeoJSON) is offered here, not %q", f)
+	}
+	if crs := q.Get("bbox-crs"); crs != "" && crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" {
+		return nil, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
+	}
+	var bounds []orb.Bound
+	if v := q.Get("bbox"); v != "" {
+		var err error
+		if bounds, err = parseBBox(v); err != nil {
+			return nil, err
+		}
+	}
+	keep, err := l.filter(snap, q)
+	if err != nil {
+		return nil, err
+	}
+	var zoneID int64
+	if v := q.Get("zone"); v != "" && l.ofZone != nil {
+		z, err := resolveZone(snap, v)
+		if err != nil {
+			return nil, err
+		}
+		zoneID = z.ID
+	}
+	var out []*T
+	switch {
+	case bounds != nil:
+		seen := map[int64]bool{}
+		for _, b := range bounds {
+			l.inBound(snap, b, func(v *T) bool {
+				id := l.idOf(v)
+				if !seen[id] && (zoneID == 0 || l.zoneOf(v) == zoneID) && keep(v) {
+					seen[id] = true
+					out = append(out, v)
+				}
+				return true
+			})
+		}
+		slices.SortFunc(out, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
+	case zoneID != 0:
+		l.ofZone(snap, zoneID, func(v *T) bool {
+			if keep(v) {
+				out = append(out, v)
+			}
+			return true
+		})
+		slices.SortFunc(out, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
+	default:
+		l.ascend(snap, 0, func(v *T) bool {
+			if keep(v) {
+				out = append(out, v)
+			}
+			return true
+		})
+	}
+	return out, nil
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// items answers GET /collections/{c}/items: a GeoJSON FeatureCollection
+// page with numberMatched, numberReturned and next/prev links.
+func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
+	q := c.QueryParams()
+	limit, err := parseLimit(q.Get("limit"))
+	if err != nil {
+		return err
+	}
+	offset, err := parseOffset(q.Get("offset"))
+	if err != nil {
+		return err
+	}
+	all, err := matching(snap, l, q)
+	if err != nil {
+		return err
+	}
+	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	b := make([]byte, 0, 1024+len(page)*1024)
+	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
+	b = strconv.AppendInt(b, int64(len(all)), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(len(page)), 10)
+	b = append(b, `,"timeStamp":"`...)
+	b = time.Now().UTC().AppendFormat(b, time.RFC3339)
+	b = append(b, `","features":[`...)
+	for i, v := range page {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = l.encode(b, v, nil)
+	}
+	b = append(b, `],"links":[`...)
+	self := baseURL(c) + "/collections/" + l.id + "/items"
+	b = appendLink(b, self, q, "self", -1, limit)
+	if offset+len(page) < len(all) {
+		b = append(b, ',')
+		b = appendLink(b, self, q, "next", offset+limit, limit)
+	}
+	if offset > 0 {
+		b = append(b, ',')
+		b = appendLink(b, self, q, "prev", max(offset-limit, 0), limit)
+	}
+	b = append(b, `]}`...)
+	c.Response().Header().Set("X-Index-Seq", strconv.FormatInt(snap.Seq(), 10))
+	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+}
+
+// appendLink appends a link object; offset < 0 keeps the query as it is.
+func appendLink(b []byte, base string, q url.Values, rel string, offset, limit int) []byte {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	if offset >= 0 {
+		v.Set("offset", strconv.Itoa(offset))
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	href := base
+	if len(v) > 0 {
+		href += "?" + v.Encode()
+	}
+	b = append(b, `{"href":`...)
+	b = appendJSONString(b, href)
+	b = append(b, `,"rel":"`...)
+	b = append(b, rel...)
+	b = append(b, `","type":"application/geo+json"}`...)
+	return b
+}
+
+// item answers GET /collections/{c}/items/{id} with the feature, an ETag of
+// its version and 304 when If-None-Match already has it.
+func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
+	if err := checkParams(c.QueryParams(), "f"); err != nil {
+		return err
+	}
+	id, err := parseID(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	v, ok := l.get(snap, id)
+	if !ok {
+		return notFound("no %s feature with id %d", l.id, id)
+	}
+	etag := `"` + strconv.FormatInt(l.version(v), 10) + `"`
+	c.Response().Header().Set("ETag", etag)
+	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag || inm == "*") {
+		return c.NoContent(http.StatusNotModified)
+	}
+	base := baseURL(c) + "/collections/" + l.id
+	b := l.encode(make([]byte, 0, 2048), v, nil)
+	// Splice the links in as a foreign member of the feature.
+	b = b[:len(b)-1]
+	b = append(b, `,"links":[{"href":`...)
+	b = appendJSONString(b, base+"/items/"+strconv.FormatInt(id, 10))
+	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
+	b = appendJSONString(b, base)
+	b = append(b, `,"rel":"collection","type":"application/json"}]}`...)
+	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+}

@@ -1,0 +1,76 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/api"
+	"gopkg.in/yaml.v3"
+)
+
+// conformanceClasses are the OGC API - Features Part 1 classes implemented.
+var conformanceClasses = []string{
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+}
+
+func (s *Server) handleLanding() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams(), "f"); err != nil {
+			return err
+		}
+		base := baseURL(c)
+		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+			"title":       "zonegis",
+			"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
+			"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
+			"links": []map[string]string{
+				{"href": base + "/", "rel": "self", "type": mimeJSON, "title": "This document"},
+				{"href": base + "/api", "rel": "service-desc", "type": mimeOpenAPI, "title": "The API definition (OpenAPI 3.0)"},
+				{"href": base + "/conformance", "rel": "conformance", "type": mimeJSON, "title": "Conformance classes"},
+				{"href": base + "/collections", "rel": "data", "type": mimeJSON, "title": "Feature collections"},
+			},
+		})
+	}
+}
+
+func (s *Server) handleConformance() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams(), "f"); err != nil {
+			return err
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"conformsTo": conformanceClasses})
+	}
+}
+
+// openAPIJSON converts the embedded YAML document to JSON once.
+func openAPIJSON() ([]byte, error) {
+	var doc any
+	if err := yaml.Unmarshal(api.OpenAPI, &doc); err != nil {
+		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
+	}
+	return json.Marshal(doc)
+}
+
+func (s *Server) handleAPI() echo.HandlerFunc {
+	doc, err := openAPIJSON()
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams(), "f"); err != nil {
+			return err
+		}
+		switch c.QueryParam("f") {
+		case "yaml":
+			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", api.OpenAPI)
+		case "", "json":
+		default:
+			return invalid("f: want json or yaml")
+		}
+		if err != nil {
+			return err
+		}
+		return c.Blob(http.StatusOK, mimeOpenAPI, doc)
+	}
+}

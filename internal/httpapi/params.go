@@ -1,0 +1,177 @@
+package httpapi
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Bounds of the items endpoint.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// checkParams rejects query parameters outside allowed (OGC API - Features
+// /req/core/query-param-unknown) and repeated parameters.
+func checkParams(q url.Values, allowed ...string) error {
+	for k, v := range q {
+		if !slices.Contains(allowed, k) {
+			return invalid("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
+		}
+		if len(v) > 1 {
+			return invalid("query parameter %q given %d times", k, len(v))
+		}
+	}
+	return nil
+}
+
+// parseFloat parses a finite number.
+func parseFloat(name, s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, invalid("%s: %q is not a finite number", name, s)
+	}
+	return f, nil
+}
+
+// parseBBox parses "minLon,minLat,maxLon,maxLat" (or the 6-number form with
+// heights, whose heights are ignored) in CRS84. A box whose minLon > maxLon
+// crosses the antimeridian and comes back as two boxes.
+func parseBBox(s string) ([]orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, invalid("bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got %d", len(parts))
+	}
+	v := make([]float64, len(parts))
+	for i, p := range parts {
+		f, err := parseFloat("bbox", p)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = f
+	}
+	if len(v) == 6 {
+		v = []float64{v[0], v[1], v[3], v[4]}
+	}
+	minLon, minLat, maxLon, maxLat := v[0], v[1], v[2], v[3]
+	for _, lon := range []float64{minLon, maxLon} {
+		if lon < -180 || lon > 180 {
+			return nil, invalid("bbox: longitude %v outside [-180, 180]", lon)
+		}
+	}
+	for _, lat := range []float64{minLat, maxLat} {
+		if lat < -90 || lat > 90 {
+			return nil, invalid("bbox: latitude %v outside [-90, 90]", lat)
+		}
+	}
+	if minLat > maxLat {
+		return nil, invalid("bbox: minimum latitude %v is greater than maximum %v", minLat, maxLat)
+	}
+	if minLon > maxLon {
+		return []orb.Bound{
+			{Min: orb.Point{minLon, minLat}, Max: orb.Point{180, maxLat}},
+			{Min: orb.Point{-180, minLat}, Max: orb.Point{maxLon, maxLat}},
+		}, nil
+	}
+	return []orb.Bound{{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}}, nil
+}
+
+// parseLimit parses limit (1..MaxLimit, default DefaultLimit).
+func parseLimit(s string) (int, error) {
+	if s == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, invalid("limit: want a whole number from 1 to %d, got %q", MaxLimit, s)
+	}
+	return n, nil
+}
+
+// parseOffset parses offset (>= 0, default 0).
+func parseOffset(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, invalid("offset: want a whole number >= 0, got %q", s)
+	}
+	return n, nil
+}
+
+// parseLonLat parses a point given as lon and lat parameters.
+func parseLonLat(q url.Values) (orb.Point, error) {
+	if q.Get("lon") == "" || q.Get("lat") == "" {
+		return orb.Point{}, invalid("lon and lat are required")
+	}
+	lon, err := parseFloat("lon", q.Get("lon"))
+	if err != nil {
+		return orb.Point{}, err
+	}
+	lat, err := parseFloat("lat", q.Get("lat"))
+	if err != nil {
+		return orb.Point{}, err
+	}
+	if lon < -180 || lon > 180 {
+		return orb.Point{}, invalid("lon: %v outside [-180, 180]", lon)
+	}
+	if lat < -90 || lat > 90 {
+		return orb.Point{}, invalid("lat: %v outside [-90, 90]", lat)
+	}
+	return orb.Point{lon, lat}, nil
+}
+
+// parseID parses a positive integer id.
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id < 1 {
+		return 0, notFound("no feature with id %q", s)
+	}
+	return id, nil
+}
+
+// parseEnum checks that s is one of allowed ("" passes).
+func parseEnum(name, s string, allowed []string) (string, error) {
+	if s == "" || slices.Contains(allowed, s) {
+		return s, nil
+	}
+	return "", invalid("%s: %q is not one of %s", name, s, strings.Join(allowed, ", "))
+}
+
+// areaRange parses min_area_ha / max_area_ha into square metres.
+func areaRange(q url.Values) (minM2, maxM2 float64, err error) {
+	minM2, maxM2 = 0, math.Inf(1)
+	if s := q.Get("min_area_ha"); s != "" {
+		v, err := parseFloat("min_area_ha", s)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v < 0 {
+			return 0, 0, invalid("min_area_ha: must not be negative")
+		}
+		minM2 = v * 10000
+	}
+	if s := q.Get("max_area_ha"); s != "" {
+		v, err := parseFloat("max_area_ha", s)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v < 0 {
+			return 0, 0, invalid("max_area_ha: must not be negative")
+		}
+		maxM2 = v * 10000
+	}
+	if minM2 > maxM2 {
+		return 0, 0, invalid("min_area_ha %v is greater than max_area_ha %v", minM2/10000, maxM2/10000)
+	}
+	return minM2, maxM2, nil
+}
+
+var errNoSuchCollection = zonegis.Errorf(zonegis.ENOTFOUND, "no such collection; collections are zones, parcels and green-areas")

@@ -1,0 +1,301 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/measure"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Bounds of the spatial queries.
+const (
+	MaxQueryVertices = 100000  // vertices in a posted polygon
+	DefaultRadiusM   = 5000.0  // site search radius when none is given, metres
+	MaxRadiusM       = 200000. // largest site search radius, metres
+	DefaultSites     = 50
+	MaxSites         = 1000
+	MaxIntersectHits = 10000 // features per collection in an intersects answer
+)
+
+// handleAt answers GET /query/at?lon=&lat=: the zones, parcels and green
+// areas under a point.
+func (s *Server) handleAt() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		if err := checkParams(q, "lon", "lat"); err != nil {
+			return err
+		}
+		p, err := parseLonLat(q)
+		if err != nil {
+			return err
+		}
+		snap := s.ix.Snapshot()
+		b := make([]byte, 0, 4096)
+		b = append(b, `{"point":[`...)
+		b = encode.AppendFloat(b, p[0])
+		b = append(b, ',')
+		b = encode.AppendFloat(b, p[1])
+		b = append(b, `],"zones":{"type":"FeatureCollection","features":[`...)
+		n := 0
+		snap.ZonesAt(p, func(z *zonegis.Zone) bool {
+			b = comma(b, &n)
+			b = encode.Zone(b, z)
+			return true
+		})
+		b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
+		n = 0
+		snap.ParcelsAt(p, func(pc *zonegis.Parcel) bool {
+			b = comma(b, &n)
+			b = encode.Parcel(b, pc)
+			return true
+		})
+		b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
+		n = 0
+		snap.GreenAreasAt(p, func(g *zonegis.GreenArea) bool {
+			b = comma(b, &n)
+			b = encode.GreenArea(b, g)
+			return true
+		})
+		b = append(b, `]}}`...)
+		return writeBytes(c, http.StatusOK, mimeJSON, b)
+	}
+}
+
+func comma(b []byte, n *int) []byte {
+	if *n > 0 {
+		b = append(b, ',')
+	}
+	*n++
+	return b
+}
+
+// overlapExtra adds the overlap area to a feature's properties.
+func overlapExtra(m2 float64) encode.Extra {
+	return func(b []byte) []byte {
+		b = append(b, `,"overlap_m2":`...)
+		return encode.AppendRounded(b, m2, 2)
+	}
+}
+
+// handleIntersects answers POST /query/intersects with a GeoJSON Polygon or
+// MultiPolygon (a geometry, or a Feature holding one): every zone, parcel
+// and green area it intersects, each with its overlap area in m².
+func (s *Server) handleIntersects() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		if err := checkParams(q, "collections"); err != nil {
+			return err
+		}
+		want := map[string]bool{}
+		if v := q.Get("collections"); v != "" {
+			for _, id := range strings.Split(v, ",") {
+				if !knownCollection(id) {
+					return invalid("collections: unknown collection %q; choose from %s", id, strings.Join(collectionIDs, ", "))
+				}
+				want[id] = true
+			}
+		} else {
+			for _, id := range collectionIDs {
+				want[id] = true
+			}
+		}
+		g, err := readPolygon(c.Request().Body)
+		if err != nil {
+			return err
+		}
+		snap := s.ix.Snapshot()
+		b := make([]byte, 0, 8192)
+		b = append(b, `{"area_m2":`...)
+		b = encode.AppendRounded(b, measure.AreaM2(g), 2)
+		if want[zonegis.CollectionZones] {
+			b = append(b, `,"zones":{"type":"FeatureCollection","features":[`...)
+			n := 0
+			snap.ZonesIntersecting(g, func(z *zonegis.Zone, m2 float64) bool {
+				b = comma(b, &n)
+				b = encode.ZoneWith(b, z, overlapExtra(m2))
+				return n < MaxIntersectHits
+			})
+			b = append(b, `]}`...)
+		}
+		if want[zonegis.CollectionParcels] {
+			b = append(b, `,"parcels":{"type":"FeatureCollection","features":[`...)
+			n := 0
+			snap.ParcelsIntersecting(g, func(p *zonegis.Parcel, m2 float64) bool {
+				b = comma(b, &n)
+				b = encode.ParcelWith(b, p, overlapExtra(m2))
+				return n < MaxIntersectHits
+			})
+			b = append(b, `]}`...)
+		}
+		if want[zonegis.CollectionGreenAreas] {
+			b = append(b, `,"green_areas":{"type":"FeatureCollection","features":[`...)
+			n := 0
+			snap.GreenAreasIntersecting(g, func(ga *zonegis.GreenArea, m2 float64) bool {
+				b = comma(b, &n)
+				b = encode.GreenAreaWith(b, ga, overlapExtra(m2))
+				return n < MaxIntersectHits
+			})
+			b = append(b, `]}`...)
+		}
+		b = append(b, '}')
+		return writeBytes(c, http.StatusOK, mimeJSON, b)
+	}
+}
+
+// readPolygon reads a GeoJSON Polygon or MultiPolygon (bare, or as a
+// Feature's geometry) and checks it: rings closed with at least 4
+// positions, coordinates finite and within lon/lat range, at most
+// MaxQueryVertices vertices.
+func readPolygon(r io.Reader) (orb.MultiPolygon, error) {
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return nil, zonegis.Errorf(zonegis.ETOOLARGE, "request body too large or unreadable: %v", err)
+	}
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil, invalid("body: a GeoJSON Polygon or MultiPolygon is required")
+	}
+	var probe struct {
+		Type     string          `json:"type"`
+		Geometry json.RawMessage `json:"geometry"`
+	}
+	if err := json.Unmarshal(body, &probe); err != nil {
+		return nil, invalid("body is not valid JSON: %v", err)
+	}
+	raw := body
+	if probe.Type == "Feature" {
+		if len(probe.Geometry) == 0 || string(probe.Geometry) == "null" {
+			return nil, invalid("body: the Feature has no geometry")
+		}
+		raw = probe.Geometry
+	}
+	geom, err := geojson.UnmarshalGeometry(raw)
+	if err != nil {
+		return nil, invalid("body is not a GeoJSON geometry: %v", err)
+	}
+	var mp orb.MultiPolygon
+	switch g := geom.Geometry().(type) {
+	case orb.Polygon:
+		mp = orb.MultiPolygon{g}
+	case orb.MultiPolygon:
+		mp = g
+	default:
+		return nil, invalid("body: want a Polygon or MultiPolygon, got %s", geom.Type)
+	}
+	return mp, checkPolygon(mp)
+}
+
+// checkPolygon checks structure and coordinates of a (multi)polygon.
+func checkPolygon(mp orb.MultiPolygon) error {
+	if len(mp) == 0 {
+		return invalid("geometry: the polygon is empty")
+	}
+	n := 0
+	for i, poly := range mp {
+		if len(poly) == 0 {
+			return invalid("geometry: polygon %d has no rings", i)
+		}
+		for j, ring := range poly {
+			if len(ring) < 4 {
+				return invalid("geometry: polygon %d ring %d has %d positions; a ring needs at least 4", i, j, len(ring))
+			}
+			if ring[0] != ring[len(ring)-1] {
+				return invalid("geometry: polygon %d ring %d is not closed (first and last positions differ)", i, j)
+			}
+			for k, p := range ring {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+					return invalid("geometry: polygon %d ring %d position %d is not a finite number", i, j, k)
+				}
+				if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+					return invalid("geometry: polygon %d ring %d position %d [%v, %v] is outside lon [-180, 180] / lat [-90, 90]", i, j, k, p[0], p[1])
+				}
+			}
+			n += len(ring)
+			if n > MaxQueryVertices {
+				return zonegis.Errorf(zonegis.ETOOLARGE, "geometry: more than %d vertices", MaxQueryVertices)
+			}
+		}
+	}
+	return nil
+}
+
+// handleSites answers GET /query/sites: available parcels near a point for
+// investors, within radius_m metres, filtered by area and land use, nearest
+// first, each with distance_m and its zone's code and names.
+func (s *Server) handleSites() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		if err := checkParams(q, "lon", "lat", "radius_m", "min_area_ha", "max_area_ha", "land_use", "status", "limit"); err != nil {
+			return err
+		}
+		p, err := parseLonLat(q)
+		if err != nil {
+			return err
+		}
+		radius := DefaultRadiusM
+		if v := q.Get("radius_m"); v != "" {
+			if radius, err = parseFloat("radius_m", v); err != nil {
+				return err
+			}
+			if radius <= 0 || radius > MaxRadiusM {
+				return invalid("radius_m: want more than 0 and at most %v metres", MaxRadiusM)
+			}
+		}
+		minM2, maxM2, err := areaRange(q)
+		if err != nil {
+			return err
+		}
+		use, err := parseEnum("land_use", q.Get("land_use"), zonegis.LandUses)
+		if err != nil {
+			return err
+		}
+		status := zonegis.ParcelAvailable
+		if v := q.Get("status"); v != "" {
+			if status, err = parseEnum("status", v, zonegis.ParcelStatuses); err != nil {
+				return err
+			}
+		}
+		limit := DefaultSites
+		if v := q.Get("limit"); v != "" {
+			if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > MaxSites {
+				return invalid("limit: want a whole number from 1 to %d", MaxSites)
+			}
+		}
+		snap := s.ix.Snapshot()
+		b := make([]byte, 0, 8192)
+		b = append(b, `{"type":"FeatureCollection","features":[`...)
+		n := 0
+		snap.NearbyParcels(p, radius, func(pc *zonegis.Parcel) bool {
+			return pc.Status == status && (use == "" || pc.LandUse == use) && pc.AreaM2 >= minM2 && pc.AreaM2 <= maxM2
+		}, func(pc *zonegis.Parcel, d float64) bool {
+			z, _ := snap.Zone(pc.ZoneID)
+			b = comma(b, &n)
+			b = encode.ParcelWith(b, pc, func(b []byte) []byte {
+				b = append(b, `,"distance_m":`...)
+				b = encode.AppendRounded(b, d, 1)
+				if z != nil {
+					b = append(b, `,"zone_code":`...)
+					b = encode.AppendString(b, z.Code)
+					b = append(b, `,"zone_name_vi":`...)
+					b = encode.AppendString(b, z.NameVI)
+					b = append(b, `,"zone_name_en":`...)
+					b = encode.AppendString(b, z.NameEN)
+				}
+				return b
+			})
+			return n < limit
+		})
+		b = append(b, `],"numberReturned":`...)
+		b = strconv.AppendInt(b, int64(n), 10)
+		b = append(b, '}')
+		return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+	}
+}

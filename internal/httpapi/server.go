@@ -1,0 +1,103 @@
+// Package httpapi is the REST API of zonegis: OGC API - Features Part 1
+// (Core, GeoJSON, OpenAPI 3.0) over the in-memory index, spatial queries for
+// planners and investors, and health. Every route is listed in routes.go;
+// every error is application/problem+json.
+package httpapi
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/follow"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/postgis"
+)
+
+// MaxBodyBytes bounds request bodies (posted geometries).
+const MaxBodyBytes = 8 << 20
+
+// Options are the dependencies of the API.
+type Options struct {
+	Index    *index.Index
+	DB       *postgis.DB      // may be nil in tests of read paths
+	Follower *follow.Follower // may be nil in tests of read paths
+	Logger   *slog.Logger
+	Version  string
+}
+
+// Server is the HTTP API. It is an http.Handler.
+type Server struct {
+	echo     *echo.Echo
+	ix       *index.Index
+	db       *postgis.DB
+	follower *follow.Follower
+	logger   *slog.Logger
+	version  string
+	started  time.Time
+}
+
+// New builds the API with its routes.
+func New(o Options) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(o.Logger)
+	s := &Server{echo: e, ix: o.Index, db: o.DB, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
+	e.Use(middleware.Recover())
+	e.Use(middleware.BodyLimit("8M"))
+	e.Use(middleware.Decompress())
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048}))
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  []string{"*"},
+		ExposeHeaders: []string{"ETag", "Location", "Link"},
+	}))
+	s.routes()
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// Routes lists the registered routes (method and path), for tests that
+// check them against the OpenAPI document and the role table.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeJSON sends v as JSON with the given content type.
+func writeJSON(c echo.Context, status int, contentType string, v any) error {
+	c.Response().Header().Set(echo.HeaderContentType, contentType)
+	c.Response().WriteHeader(status)
+	return jsonEncode(c.Response(), v)
+}
+
+// writeBytes sends a prepared body.
+func writeBytes(c echo.Context, status int, contentType string, b []byte) error {
+	return c.Blob(status, contentType, b)
+}
+
+// baseURL is the scheme and host the client used, so links work behind a
+// proxy that sets X-Forwarded-Proto.
+func baseURL(c echo.Context) string {
+	return c.Scheme() + "://" + c.Request().Host
+}
+
+const (
+	mimeJSON    = "application/json"
+	mimeGeoJSON = "application/geo+json"
+	mimeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+)
+
+func appendJSONString(b []byte, s string) []byte { return encode.AppendString(b, s) }

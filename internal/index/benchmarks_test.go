@@ -1,0 +1,192 @@
+package index
+
+import (
+	"flag"
+	"math"
+	"runtime"
+	"sync"
+	"testing"
+
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+var benchParcels = flag.Int("index.parcels", 1_000_000, "parcels in the benchmark data set")
+
+// benchData is the seeded benchmark data set: *benchParcels parcels of
+// 15-45 m across the hcmc box (about 1100 per km² at 1M), in 200 zones,
+// and an index loaded with it. Built once per test binary.
+type benchData struct {
+	parcels []*zonegis.Parcel
+	bounds  []orb.Bound // for the linear-scan baseline
+	ix      *Index
+	g       *gen
+}
+
+var benchOnce = sync.OnceValue(func() *benchData {
+	g := newGen(42)
+	d := &benchData{g: g}
+	for id := range int64(*benchParcels) {
+		p := g.parcel(id+1, 200)
+		p.Boundary = g.shape(g.point(hcmc), 15+g.r.Float64()*30)
+		d.parcels = append(d.parcels, p)
+		d.bounds = append(d.bounds, p.Boundary.Bound())
+	}
+	d.ix = New()
+	d.ix.Load(1, nil, d.parcels, nil)
+	return d
+})
+
+// windowSideD is the side, in degrees, of a square window expected to meet
+// about 64 parcel bounds at the data set's density.
+func windowSideD(n int) float64 {
+	areaD2 := (hcmc.Max[0] - hcmc.Min[0]) * (hcmc.Max[1] - hcmc.Min[1])
+	const meanParcelD = 30.0 / metresPerDegLat // mean bound side
+	return math.Sqrt(64*areaD2/float64(n)) - meanParcelD
+}
+
+func benchWindows(d *benchData, n int) []orb.Bound {
+	side := windowSideD(len(d.parcels))
+	g := newGen(7)
+	ws := make([]orb.Bound, n)
+	for i := range ws {
+		c := g.point(hcmc)
+		ws[i] = orb.Bound{Min: c, Max: orb.Point{c[0] + side, c[1] + side}}
+	}
+	return ws
+}
+
+// BenchmarkLoad bulk-loads the data set into a new index. heap-MB is the
+// live heap with the index and the parcels, index-MB the index's share.
+func BenchmarkLoad(b *testing.B) {
+	d := benchOnce()
+	d.ix = nil // measure this benchmark's index only
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapAlloc
+	b.ReportAllocs()
+	b.ResetTimer()
+	var ix *Index
+	for b.Loop() {
+		ix = New()
+		ix.Load(1, nil, d.parcels, nil)
+	}
+	b.StopTimer()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MB")
+	b.ReportMetric(float64(ms.HeapAlloc-base)/(1<<20), "index-MB")
+	b.ReportMetric(float64(ms.HeapAlloc-base)/float64(len(d.parcels)), "index-B/parcel")
+	b.ReportMetric(float64(len(d.parcels)), "parcels")
+	d.ix = ix
+	runtime.KeepAlive(ix)
+}
+
+func BenchmarkParcelsInBound(b *testing.B) {
+	d := benchOnce()
+	ws := benchWindows(d, 1024)
+	s := d.ix.Snapshot()
+	b.Run("index", func(b *testing.B) {
+		b.ReportAllocs()
+		hits, i := 0, 0
+		for b.Loop() {
+			s.ParcelsInBound(ws[i%len(ws)], func(*zonegis.Parcel) bool { hits++; return true })
+			i++
+		}
+		b.ReportMetric(float64(hits)/float64(i), "hits/op")
+	})
+	b.Run("linear-scan", func(b *testing.B) {
+		b.ReportAllocs()
+		hits, i := 0, 0
+		for b.Loop() {
+			w := ws[i%len(ws)]
+			for j, pb := range d.bounds {
+				if pb.Intersects(w) {
+					_ = d.parcels[j]
+					hits++
+				}
+			}
+			i++
+		}
+		b.ReportMetric(float64(hits)/float64(i), "hits/op")
+	})
+}
+
+func BenchmarkParcelsAt(b *testing.B) {
+	d := benchOnce()
+	g := newGen(8)
+	pts := make([]orb.Point, 1024)
+	for i := range pts {
+		pts[i] = g.point(hcmc)
+	}
+	s := d.ix.Snapshot()
+	b.ReportAllocs()
+	hits, i := 0, 0
+	for b.Loop() {
+		s.ParcelsAt(pts[i%len(pts)], func(*zonegis.Parcel) bool { hits++; return true })
+		i++
+	}
+	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+}
+
+func BenchmarkNearbyParcels(b *testing.B) {
+	d := benchOnce()
+	g := newGen(9)
+	pts := make([]orb.Point, 1024)
+	for i := range pts {
+		pts[i] = g.point(hcmc)
+	}
+	s := d.ix.Snapshot()
+	available := func(p *zonegis.Parcel) bool { return p.Status == zonegis.ParcelAvailable }
+	for _, bc := range []struct {
+		name    string
+		radiusM float64
+		limit   int
+		filter  func(*zonegis.Parcel) bool
+	}{
+		{"all-within-200m", 200, 0, nil},
+		{"10-nearest-within-5km", 5000, 10, nil},
+		{"10-nearest-available-within-5km", 5000, 10, available},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			hits, i := 0, 0
+			for b.Loop() {
+				n := 0
+				s.NearbyParcels(pts[i%len(pts)], bc.radiusM, bc.filter, func(*zonegis.Parcel, float64) bool {
+					n++
+					return bc.limit == 0 || n < bc.limit
+				})
+				hits += n
+				i++
+			}
+			b.ReportMetric(float64(hits)/float64(i), "hits/op")
+		})
+	}
+}
+
+// BenchmarkApply updates one parcel's geometry per Apply on the full index:
+// copy-on-write keeps it to a few copied nodes per tree.
+func BenchmarkApply(b *testing.B) {
+	d := benchOnce()
+	ix := New()
+	ix.Load(1, nil, d.parcels, nil)
+	g := newGen(10)
+	ups := make([]*zonegis.Parcel, 4096)
+	for i := range ups {
+		old := d.parcels[g.r.IntN(len(d.parcels))]
+		p := *old
+		p.Boundary = shift(old.Boundary, (g.r.Float64()-0.5)*1e-3, (g.r.Float64()-0.5)*1e-3)
+		ups[i] = &p
+	}
+	held := ix.Snapshot() // a reader holding an old snapshot throughout
+	b.ReportAllocs()
+	seq := int64(1)
+	for b.Loop() {
+		seq++
+		ix.Apply(Batch{Seq: seq, Parcels: []*zonegis.Parcel{ups[int(seq)%len(ups)]}})
+	}
+	runtime.KeepAlive(held)
+}

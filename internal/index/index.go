@@ -1,0 +1,137 @@
+// Package index is the in-memory spatial index that answers the service's
+// spatial reads of zones, parcels and green areas.
+//
+// One writer (the component that follows PostGIS) calls Load and Apply;
+// any number of readers call Snapshot and query the immutable view it
+// returns. Readers never lock and never wait for the writer: every write
+// builds the next view from the writer's own copy of the trees, using the
+// lazy copy-on-write Copy of tidwall/rtree and tidwall/btree, and publishes
+// it through an atomic pointer. An update therefore costs O(log n) copied
+// nodes, not a copy of the index.
+//
+// Coordinates are lon/lat (EPSG:4326) degrees; distances are metres and
+// areas square metres, as computed by package measure.
+//
+// The index stores the pointers it is given. Once passed to Load or Apply a
+// Zone, Parcel or GreenArea must not be modified: to change one, pass a new
+// value with the same ID.
+package index
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Index holds the current Snapshot and the writer's working state.
+// The zero value is an empty index ready to use.
+type Index struct {
+	cur atomic.Pointer[Snapshot]
+
+	mu sync.Mutex // serialises Load and Apply
+	// work is the writer's private copy of the trees, only touched under mu.
+	// Published snapshots hold Copy()s of it, so it is never read by readers.
+	work *Snapshot
+}
+
+// New returns an empty index.
+func New() *Index { return new(Index) }
+
+// Batch is one step of changes, as read from the change log.
+// Upserts replace any feature with the same ID; if an ID appears twice among
+// the upserts of one kind the last one wins. Deletes are applied after the
+// upserts (an ID in both ends up deleted); unknown IDs are ignored. Nil
+// pointers are ignored.
+type Batch struct {
+	Seq int64 // change-log sequence number the batch brings the index to
+
+	Zones      []*zonegis.Zone
+	Parcels    []*zonegis.Parcel
+	GreenAreas []*zonegis.GreenArea
+
+	DeletedZones      []int64
+	DeletedParcels    []int64
+	DeletedGreenAreas []int64
+}
+
+// Load replaces the whole content of the index with the given features and
+// publishes it as the snapshot at seq. Duplicate IDs: the last one wins; nil
+// pointers are skipped. The slices are not retained.
+//
+// Features are bulk-loaded: sorted by ID into the B-trees and inserted into
+// the R-trees in Hilbert order of their bound centres.
+func (ix *Index) Load(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis.GreenArea) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.work = &Snapshot{
+		seq:     seq,
+		zones:   buildLayer[zonegis.Zone, zoneFeature](zones),
+		parcels: buildLayer[zonegis.Parcel, parcelFeature](parcels),
+		greens:  buildLayer[zonegis.GreenArea, greenFeature](greens),
+	}
+	ix.publish()
+}
+
+// Apply applies b to the current content and publishes the result as the
+// snapshot at b.Seq. Snapshots taken before Apply are not affected.
+func (ix *Index) Apply(b Batch) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if ix.work == nil {
+		ix.work = emptySnapshot()
+	}
+	w := ix.work
+	w.seq = b.Seq
+	for _, z := range b.Zones {
+		w.zones.upsert(z)
+	}
+	for _, p := range b.Parcels {
+		w.parcels.upsert(p)
+	}
+	for _, g := range b.GreenAreas {
+		w.greens.upsert(g)
+	}
+	for _, id := range b.DeletedZones {
+		w.zones.delete(id)
+	}
+	for _, id := range b.DeletedParcels {
+		w.parcels.delete(id)
+	}
+	for _, id := range b.DeletedGreenAreas {
+		w.greens.delete(id)
+	}
+	ix.publish()
+}
+
+// publish stores a copy-on-write copy of the working state as the current
+// snapshot. Later writes to ix.work copy the nodes they touch, so the
+// published trees are never modified again. Called with ix.mu held.
+func (ix *Index) publish() {
+	w := ix.work
+	ix.cur.Store(&Snapshot{
+		seq:     w.seq,
+		zones:   w.zones.copy(),
+		parcels: w.parcels.copy(),
+		greens:  w.greens.copy(),
+	})
+}
+
+// Snapshot returns the current immutable view. It is never nil: before the
+// first Load or Apply it is empty, with Seq 0.
+func (ix *Index) Snapshot() *Snapshot {
+	if s := ix.cur.Load(); s != nil {
+		return s
+	}
+	// Publish an empty snapshot unless the writer got there first.
+	ix.cur.CompareAndSwap(nil, emptySnapshot())
+	return ix.cur.Load()
+}
+
+func emptySnapshot() *Snapshot {
+	return &Snapshot{
+		zones:   newLayer[zonegis.Zone, zoneFeature](),
+		parcels: newLayer[zonegis.Parcel, parcelFeature](),
+		greens:  newLayer[zonegis.GreenArea, greenFeature](),
+	}
+}

@@ -1,0 +1,123 @@
+package index
+
+import (
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Snapshot is an immutable view of the index at one change-log sequence
+// number. All methods are safe for concurrent use and take no locks.
+//
+// Callbacks: fn returning false stops the iteration. A callback may call
+// Load or Apply; the snapshot it is iterating does not change.
+//
+// The ...InBound, ...At and ...Intersecting methods visit features in no
+// particular order. Features whose geometry is empty or has non-finite
+// coordinates are known by ID (Zone, Ascend..., ...OfZone, Counts) but are
+// never found by the spatial methods.
+type Snapshot struct {
+	seq     int64
+	zones   layer[zonegis.Zone, zoneFeature]
+	parcels layer[zonegis.Parcel, parcelFeature]
+	greens  layer[zonegis.GreenArea, greenFeature]
+}
+
+// Seq returns the change-log sequence number the snapshot reflects.
+func (s *Snapshot) Seq() int64 { return s.seq }
+
+// Counts returns the number of zones, parcels and green areas.
+func (s *Snapshot) Counts() (zones, parcels, greens int) {
+	return s.zones.len(), s.parcels.len(), s.greens.len()
+}
+
+// Zone returns the zone with id.
+func (s *Snapshot) Zone(id int64) (*zonegis.Zone, bool) { return s.zones.get(id) }
+
+// Parcel returns the parcel with id.
+func (s *Snapshot) Parcel(id int64) (*zonegis.Parcel, bool) { return s.parcels.get(id) }
+
+// GreenArea returns the green area with id.
+func (s *Snapshot) GreenArea(id int64) (*zonegis.GreenArea, bool) { return s.greens.get(id) }
+
+// ZonesInBound calls fn for each zone whose bound intersects b (lon/lat,
+// edges inclusive). It is a rectangle test only: the zone itself may not
+// reach b. An empty (inverted) or non-finite b matches nothing.
+func (s *Snapshot) ZonesInBound(b orb.Bound, fn func(*zonegis.Zone) bool) {
+	s.zones.inBound(b, fn)
+}
+
+// ParcelsInBound is ZonesInBound for parcels.
+func (s *Snapshot) ParcelsInBound(b orb.Bound, fn func(*zonegis.Parcel) bool) {
+	s.parcels.inBound(b, fn)
+}
+
+// GreenAreasInBound is ZonesInBound for green areas.
+func (s *Snapshot) GreenAreasInBound(b orb.Bound, fn func(*zonegis.GreenArea) bool) {
+	s.greens.inBound(b, fn)
+}
+
+// ZonesAt calls fn for each zone that contains p (lon/lat), boundary
+// included, as decided by measure.Contains.
+func (s *Snapshot) ZonesAt(p orb.Point, fn func(*zonegis.Zone) bool) { s.zones.at(p, fn) }
+
+// ParcelsAt is ZonesAt for parcels.
+func (s *Snapshot) ParcelsAt(p orb.Point, fn func(*zonegis.Parcel) bool) { s.parcels.at(p, fn) }
+
+// GreenAreasAt is ZonesAt for green areas.
+func (s *Snapshot) GreenAreasAt(p orb.Point, fn func(*zonegis.GreenArea) bool) {
+	s.greens.at(p, fn)
+}
+
+// ZonesIntersecting calls fn for each zone sharing at least one point with g
+// (measure.Intersects), with the area of their intersection in square
+// metres (0 when they only touch).
+func (s *Snapshot) ZonesIntersecting(g orb.MultiPolygon, fn func(z *zonegis.Zone, overlapM2 float64) bool) {
+	s.zones.intersecting(g, fn)
+}
+
+// ParcelsIntersecting is ZonesIntersecting for parcels.
+func (s *Snapshot) ParcelsIntersecting(g orb.MultiPolygon, fn func(p *zonegis.Parcel, overlapM2 float64) bool) {
+	s.parcels.intersecting(g, fn)
+}
+
+// GreenAreasIntersecting is ZonesIntersecting for green areas.
+func (s *Snapshot) GreenAreasIntersecting(g orb.MultiPolygon, fn func(g *zonegis.GreenArea, overlapM2 float64) bool) {
+	s.greens.intersecting(g, fn)
+}
+
+// AscendZones calls fn for each zone with ID >= fromID, in ID order.
+func (s *Snapshot) AscendZones(fromID int64, fn func(*zonegis.Zone) bool) {
+	s.zones.ascend(fromID, fn)
+}
+
+// AscendParcels is AscendZones for parcels.
+func (s *Snapshot) AscendParcels(fromID int64, fn func(*zonegis.Parcel) bool) {
+	s.parcels.ascend(fromID, fn)
+}
+
+// AscendGreenAreas is AscendZones for green areas.
+func (s *Snapshot) AscendGreenAreas(fromID int64, fn func(*zonegis.GreenArea) bool) {
+	s.greens.ascend(fromID, fn)
+}
+
+// ParcelsOfZone calls fn for each parcel whose ZoneID is zoneID, in ID
+// order. The zone itself need not be in the index.
+func (s *Snapshot) ParcelsOfZone(zoneID int64, fn func(*zonegis.Parcel) bool) {
+	s.parcels.ofZone(zoneID, fn)
+}
+
+// GreenAreasOfZone is ParcelsOfZone for green areas.
+func (s *Snapshot) GreenAreasOfZone(zoneID int64, fn func(*zonegis.GreenArea) bool) {
+	s.greens.ofZone(zoneID, fn)
+}
+
+// NearbyParcels calls fn for each parcel within radiusM metres of p
+// (measure.DistanceM: 0 when p is inside) that passes filter (nil passes
+// all), in increasing distance, equal distances in ID order. A negative or
+// NaN radiusM matches nothing; +Inf matches every located parcel. filter is
+// called during the search, only for parcels whose bound is within radiusM,
+// at most once each.
+func (s *Snapshot) NearbyParcels(p orb.Point, radiusM float64, filter func(*zonegis.Parcel) bool, fn func(pc *zonegis.Parcel, distM float64) bool) {
+	s.parcels.nearby(p, radiusM, filter, fn)
+}
