@@ -32,6 +32,8 @@ const (
 	sqlAllParcels    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
 	sqlAllGreenAreas = `SELECT ` + greenColumns + ` FROM green_areas g ORDER BY g.id`
 	sqlParcelIDRange = `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM parcels`
+	// The seq and the snapshot the parallel parcel readers join.
+	sqlExportSnapshot = `SELECT coalesce(max(seq), 0), pg_export_snapshot() FROM changes`
 
 	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
 	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1)`

@@ -59,6 +59,10 @@ var shared struct {
 func Main(m *testing.M) {
 	shared.mainCalled.Store(true)
 	code := m.Run()
+	if n := shared.created.Load(); n > 0 {
+		// make test counts these lines to show how many tests used PostGIS.
+		fmt.Printf("pgtest: %d database tests ran against real PostGIS\n", n)
+	}
 	if err := stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
 		if code == 0 {

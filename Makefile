@@ -1,0 +1,52 @@
+# zonegis — make run: serve on :8080 with seeded data; make test: every test.
+SHELL     := /bin/bash
+GO        ?= go
+BIN       := bin/zonegis
+ADDR      ?= :8080
+DATA_DIR  ?= var
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X main.version=$(VERSION)
+
+.PHONY: all build run deps test test-short bench vet fmt clean
+
+all: build
+
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/zonegis
+
+deps:
+	@bash .ci/deps
+
+# With no DATABASE_URL, zonegis starts a private PostGIS cluster in
+# $(DATA_DIR)/pgdata, migrates it and seeds it on first start.
+run: deps build
+	ZONEGIS_ADDR=$(ADDR) ZONEGIS_DATA_DIR=$(DATA_DIR) ./$(BIN) serve
+
+# Every test, against real PostGIS: a missing PostGIS fails, never skips,
+# and so does any skipped test. The summary counts the database tests.
+test: deps
+	@mkdir -p test-artifacts
+	@set -o pipefail; ZONEGIS_REQUIRE_POSTGIS=1 $(GO) test -count=1 -v -timeout 20m ./... 2>&1 \
+		| tee test-artifacts/go-test.log | grep -E '^(ok|FAIL|---|panic|pgtest:)|^\s+\S+_test\.go:[0-9]+' ; \
+		status=$$?; \
+		passed=$$(grep -c -- '--- PASS' test-artifacts/go-test.log || true); \
+		failed=$$(grep -c -- '--- FAIL' test-artifacts/go-test.log || true); \
+		skipped=$$(grep -c -- '--- SKIP' test-artifacts/go-test.log || true); \
+		dbtests=$$(awk '/^pgtest: [0-9]+ database tests/ {n += $$2} END {print n+0}' test-artifacts/go-test.log); \
+		echo "database tests against real PostGIS: $$dbtests"; \
+		echo "$$passed passed, $$failed failed, $$skipped skipped"; \
+		if [ "$$skipped" != 0 ]; then echo "skipped tests are defects here: see test-artifacts/go-test.log"; exit 1; fi; \
+		exit $$status
+
+test-short:
+	$(GO) test -count=1 ./...
+
+vet:
+	$(GO) vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+clean:
+	rm -rf bin test-artifacts
