@@ -42,7 +42,7 @@ func setup(t *testing.T) env {
 	}
 	z := &zonegis.Zone{Code: "KCN-F", NameVI: "Khu công nghiệp F", NameEN: "F Industrial Park", Kind: zonegis.KindIndustrialPark,
 		Province: "Hà Nội", Status: "operating", Model: "conventional", Boundary: rect(105.80, 21.00, 105.82, 21.02)}
-	if err := db.CreateZone(ctx, z); err != nil {
+	if _, err := db.CreateZone(ctx, zonegis.System, z); err != nil {
 		t.Fatal(err)
 	}
 	return env{db: db, zone: z}
@@ -91,7 +91,7 @@ func TestNotifiedWriteReachesIndexWithinASecond(t *testing.T) {
 	waitListening(t, f)
 	p := e.lot(1)
 	start := time.Now()
-	if err := e.db.CreateParcel(ctx, p); err != nil {
+	if _, err := e.db.CreateParcel(ctx, zonegis.System, p); err != nil {
 		t.Fatal(err)
 	}
 	seq, _ := e.db.MaxSeq(ctx)
@@ -130,7 +130,7 @@ func TestCatchUpAfterBeingAway(t *testing.T) {
 	var ps []*zonegis.Parcel
 	for i := range 30 {
 		p := e.lot(i)
-		if err := e.db.CreateParcel(ctx, p); err != nil {
+		if _, err := e.db.CreateParcel(ctx, zonegis.System, p); err != nil {
 			t.Fatal(err)
 		}
 		ps = append(ps, p)
@@ -141,7 +141,7 @@ func TestCatchUpAfterBeingAway(t *testing.T) {
 	if _, err := e.db.Pool().Exec(ctx, `DELETE FROM parcels WHERE id = $1`, ps[4].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.CreateGreenArea(ctx, &zonegis.GreenArea{ZoneID: e.zone.ID, Kind: "park", Boundary: rect(105.815, 21.015, 105.816, 21.016)}); err != nil {
+	if _, err := e.db.CreateGreenArea(ctx, zonegis.System, &zonegis.GreenArea{ZoneID: e.zone.ID, Kind: "park", Boundary: rect(105.815, 21.015, 105.816, 21.016)}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.db.Pool().Exec(ctx, `UPDATE zones SET name_en = 'F Eco-Industrial Park', model = 'eco' WHERE id = $1`, e.zone.ID); err != nil {
@@ -174,7 +174,7 @@ func TestReloadWhenTheLogWasPrunedPastUs(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 5 {
-		if err := e.db.CreateParcel(ctx, e.lot(i)); err != nil {
+		if _, err := e.db.CreateParcel(ctx, zonegis.System, e.lot(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -230,7 +230,7 @@ func TestTwoInstancesConverge(t *testing.T) {
 		switch r := rng.IntN(10); {
 		case r < 6 || len(live) == 0:
 			p := e.lot(i)
-			if err := e.db.CreateParcel(ctx, p); err != nil {
+			if _, err := e.db.CreateParcel(ctx, zonegis.System, p); err != nil {
 				t.Fatal(err)
 			}
 			live[p.ID] = true
@@ -281,7 +281,7 @@ func TestRollbackLeavesNoTrace(t *testing.T) {
 	if err := tx.Rollback(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.db.CreateParcel(ctx, e.lot(7)); err != nil {
+	if _, err := e.db.CreateParcel(ctx, zonegis.System, e.lot(7)); err != nil {
 		t.Fatal(err)
 	}
 	if err := f.CatchUp(ctx); err != nil {

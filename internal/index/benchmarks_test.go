@@ -2,6 +2,7 @@ package index
 
 import (
 	"flag"
+	"fmt"
 	"math"
 	"runtime"
 	"sync"
@@ -167,26 +168,37 @@ func BenchmarkNearbyParcels(b *testing.B) {
 	}
 }
 
-// BenchmarkApply updates one parcel's geometry per Apply on the full index:
-// copy-on-write keeps it to a few copied nodes per tree.
+// BenchmarkApply updates parcels' geometry (moved up to ~50 m) and zone on
+// the full index, one Apply per batch: copy-on-write keeps a batch to a few
+// copied nodes per tree and change, not a copy of the index.
 func BenchmarkApply(b *testing.B) {
 	d := benchOnce()
 	ix := New()
 	ix.Load(1, nil, d.parcels, nil)
 	g := newGen(10)
-	ups := make([]*zonegis.Parcel, 4096)
+	ups := make([]*zonegis.Parcel, 1<<14)
 	for i := range ups {
 		old := d.parcels[g.r.IntN(len(d.parcels))]
 		p := *old
+		p.ZoneID = 1 + g.r.Int64N(200)
 		p.Boundary = shift(old.Boundary, (g.r.Float64()-0.5)*1e-3, (g.r.Float64()-0.5)*1e-3)
 		ups[i] = &p
 	}
 	held := ix.Snapshot() // a reader holding an old snapshot throughout
-	b.ReportAllocs()
-	seq := int64(1)
-	for b.Loop() {
-		seq++
-		ix.Apply(Batch{Seq: seq, Parcels: []*zonegis.Parcel{ups[int(seq)%len(ups)]}})
+	for _, size := range []int{1, 100} {
+		b.Run(fmt.Sprintf("parcels-%d", size), func(b *testing.B) {
+			b.ReportAllocs()
+			seq, next := int64(1), 0
+			for b.Loop() {
+				seq++
+				batch := Batch{Seq: seq, Parcels: make([]*zonegis.Parcel, size)}
+				for i := range batch.Parcels {
+					batch.Parcels[i] = ups[next%len(ups)]
+					next++
+				}
+				ix.Apply(batch)
+			}
+		})
 	}
 	runtime.KeepAlive(held)
 }

@@ -302,3 +302,20 @@ func expectIDs(t *testing.T, what string, want []int64, each func(func(*zonegis.
 		t.Errorf("%s: got %v, want %v", what, got, want)
 	}
 }
+
+// TestMutatedGeometry: a caller that breaks the contract and changes a
+// stored geometry in place still gets a consistent index on the next update.
+func TestMutatedGeometry(t *testing.T) {
+	p := &zonegis.Parcel{ID: 1, ZoneID: 1, Boundary: square(106.70, 10.80, 0.001)}
+	ix := New()
+	ix.Load(1, nil, []*zonegis.Parcel{p}, nil)
+	p.Boundary = square(106.80, 10.90, 0.001) // not allowed, but done
+	q := &zonegis.Parcel{ID: 1, ZoneID: 1, Boundary: square(106.60, 10.70, 0.001)}
+	ix.Apply(Batch{Seq: 2, Parcels: []*zonegis.Parcel{q}})
+	s := ix.Snapshot()
+	world := orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+	expectIDs(t, "in bound", []int64{1}, func(fn func(*zonegis.Parcel) bool) { s.ParcelsInBound(world, fn) })
+	if n := s.parcels.tree.Len(); n != 1 {
+		t.Fatalf("R-tree holds %d", n)
+	}
+}

@@ -24,10 +24,11 @@ type feature[T any] interface {
 	zoneID(*T) int64
 }
 
-type zoneFeature struct{}
-
-type parcelFeature struct{}
-type greenFeature struct{}
+type (
+	zoneFeature   struct{}
+	parcelFeature struct{}
+	greenFeature  struct{}
+)
 
 func (zoneFeature) id(z *zonegis.Zone) int64                  { return z.ID }
 func (zoneFeature) boundary(z *zonegis.Zone) orb.MultiPolygon { return z.Boundary }
@@ -44,49 +45,47 @@ func (greenFeature) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.B
 func (greenFeature) zoned() bool                                    { return true }
 func (greenFeature) zoneID(g *zonegis.GreenArea) int64              { return g.ZoneID }
 
-// entry is what the ID tree holds per feature: the pointer and its bound,
-// computed once when the feature arrives. The bound is needed again to
-// delete the feature from the R-tree, which finds items by rect.
-type entry[T any] struct {
-	v        *T
-	min, max [2]float64 // lon/lat degrees; min[0] > max[0] when unlocated
-}
-
-// located reports whether the feature has a usable bound and so is in the
-// R-tree. Features with empty geometry or non-finite coordinates are kept by
-// ID but never found by spatial queries.
-func (e *entry[T]) located() bool { return e.min[0] <= e.max[0] }
-
-// zoneRef orders a feature in the per-zone index by (zone ID, ID).
+// zoneRef orders a feature in the per-zone index by (zone ID, ID). A nil v
+// sorts before every feature of its zone.
 type zoneRef[T any] struct {
-	zone, id int64
-	v        *T
+	zone int64
+	v    *T
 }
 
-func lessZoneRef[T any](a, b zoneRef[T]) bool {
-	if a.zone != b.zone {
+func lessZoneRef[T any, F feature[T]](a, b zoneRef[T]) bool {
+	switch {
+	case a.zone != b.zone:
 		return a.zone < b.zone
+	case a.v == nil || b.v == nil:
+		return a.v == nil && b.v != nil
 	}
-	return a.id < b.id
+	var f F
+	return f.id(a.v) < f.id(b.v)
 }
 
 // layer indexes one kind of feature three ways: by ID, by bound, by zone.
 // All three trees are copy-on-write; a layer value with Copy()s of them is
 // an independent, immutable view.
+//
+// Per feature the layer stores three pointers to it and its bound (in the
+// R-tree) and nothing else: about 130 bytes per parcel with the trees'
+// node fill. The bound is not kept beside the ID: to delete a feature from
+// the R-tree, the bound is recomputed from its geometry, which must not
+// have changed (see the package doc).
 type layer[T any, F feature[T]] struct {
-	byID   *btree.Map[int64, entry[T]]
+	byID   *btree.Map[int64, *T]
 	tree   *rtree.RTreeG[*T]         // located features, by bound
 	byZone *btree.BTreeG[zoneRef[T]] // nil when F has no zone
 }
 
 func newLayer[T any, F feature[T]]() layer[T, F] {
 	l := layer[T, F]{
-		byID: new(btree.Map[int64, entry[T]]),
+		byID: new(btree.Map[int64, *T]),
 		tree: new(rtree.RTreeG[*T]),
 	}
 	var f F
 	if f.zoned() {
-		l.byZone = btree.NewBTreeGOptions(lessZoneRef[T], btree.Options{NoLocks: true})
+		l.byZone = btree.NewBTreeGOptions(lessZoneRef[T, F], btree.Options{NoLocks: true})
 	}
 	return l
 }
@@ -98,15 +97,6 @@ func (l *layer[T, F]) copy() layer[T, F] {
 		c.byZone = l.byZone.Copy()
 	}
 	return c
-}
-
-func newEntry[T any, F feature[T]](v *T) entry[T] {
-	var f F
-	b, ok := boundOf(f.boundary(v))
-	if !ok {
-		return entry[T]{v: v, min: [2]float64{1, 1}, max: [2]float64{-1, -1}}
-	}
-	return entry[T]{v: v, min: b.Min, max: b.Max}
 }
 
 // boundOf returns the lon/lat bound of every ring of mp. ok is false when mp
@@ -138,76 +128,84 @@ func validBound(b orb.Bound) bool {
 		b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
 }
 
-// buildLayer bulk-loads items: B-trees from ID-sorted input (full nodes),
-// the R-tree in Hilbert order of the bound centres (good locality).
+// buildLayer bulk-loads items: the B-trees from sorted input, the R-tree
+// in Hilbert order of the bound centres (good locality, fast inserts).
+// Sorting moves small keys, not the items.
 func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	var f F
 	l := newLayer[T, F]()
 
-	type keyed struct {
-		id int64
-		e  entry[T]
+	type item struct {
+		v       *T
+		b       orb.Bound
+		located bool
 	}
-	es := make([]keyed, 0, len(items))
+	its := make([]item, 0, len(items))
+	type idKey struct {
+		id int64
+		i  int // in its
+	}
+	keys := make([]idKey, 0, len(items))
 	for _, v := range items {
 		if v != nil {
-			es = append(es, keyed{f.id(v), newEntry[T, F](v)})
+			keys = append(keys, idKey{f.id(v), len(its)})
+			b, ok := boundOf(f.boundary(v))
+			its = append(its, item{v, b, ok})
 		}
 	}
-	// Stable, so that of duplicate IDs the last given is last; keep it.
-	slices.SortStableFunc(es, func(a, b keyed) int { return cmp.Compare(a.id, b.id) })
+	// Of duplicate IDs the last given wins: sort by (ID, position), keep
+	// the last of each run.
+	slices.SortFunc(keys, func(a, b idKey) int { return cmp.Or(cmp.Compare(a.id, b.id), cmp.Compare(a.i, b.i)) })
 	n := 0
-	for i := range es {
-		if i+1 < len(es) && es[i+1].id == es[i].id {
+	for i := range keys {
+		if i+1 < len(keys) && keys[i+1].id == keys[i].id {
 			continue
 		}
-		es[n] = es[i]
+		keys[n] = keys[i]
 		n++
 	}
-	clear(es[n:])
-	es = es[:n]
+	keys = keys[:n]
 
-	for i := range es {
-		l.byID.Load(es[i].id, es[i].e)
+	for _, k := range keys {
+		l.byID.Load(k.id, its[k.i].v)
 	}
 
 	if l.byZone != nil {
-		refs := make([]zoneRef[T], len(es))
-		for i := range es {
-			refs[i] = zoneRef[T]{zone: f.zoneID(es[i].e.v), id: es[i].id, v: es[i].e.v}
+		type zoneKey struct {
+			zone, id int64
+			i        int
 		}
-		slices.SortFunc(refs, func(a, b zoneRef[T]) int {
-			return cmp.Or(cmp.Compare(a.zone, b.zone), cmp.Compare(a.id, b.id))
-		})
-		for _, r := range refs {
-			l.byZone.Load(r)
+		zkeys := make([]zoneKey, len(keys))
+		for j, k := range keys {
+			zkeys[j] = zoneKey{f.zoneID(its[k.i].v), k.id, k.i}
+		}
+		slices.SortFunc(zkeys, func(a, b zoneKey) int { return cmp.Or(cmp.Compare(a.zone, b.zone), cmp.Compare(a.id, b.id)) })
+		for _, k := range zkeys {
+			l.byZone.Load(zoneRef[T]{zone: k.zone, v: its[k.i].v})
 		}
 	}
 
 	// Hilbert order over the extent of all located features.
 	ext := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	located := 0
-	for i := range es {
-		if e := &es[i].e; e.located() {
-			ext = ext.Union(orb.Bound{Min: e.min, Max: e.max})
-			located++
+	for _, k := range keys {
+		if it := &its[k.i]; it.located {
+			ext = ext.Union(it.b)
 		}
 	}
-	type hilbertRef struct {
+	type hilbertKey struct {
 		h uint64
-		i int32
+		i int
 	}
-	order := make([]hilbertRef, 0, located)
-	for i := range es {
-		if e := &es[i].e; e.located() {
-			c := orb.Point{(e.min[0] + e.max[0]) / 2, (e.min[1] + e.max[1]) / 2}
-			order = append(order, hilbertRef{hilbert(ext, c), int32(i)})
+	order := make([]hilbertKey, 0, len(keys))
+	for _, k := range keys {
+		if it := &its[k.i]; it.located {
+			order = append(order, hilbertKey{hilbert(ext, it.b.Center()), k.i})
 		}
 	}
-	slices.SortFunc(order, func(a, b hilbertRef) int { return cmp.Compare(a.h, b.h) })
+	slices.SortFunc(order, func(a, b hilbertKey) int { return cmp.Compare(a.h, b.h) })
 	for _, o := range order {
-		e := &es[o.i].e
-		l.tree.Insert(e.min, e.max, e.v)
+		it := &its[o.i]
+		l.tree.Insert(it.b.Min, it.b.Max, it.v)
 	}
 	return l
 }
@@ -250,40 +248,46 @@ func (l *layer[T, F]) upsert(v *T) {
 		return
 	}
 	var f F
-	id := f.id(v)
-	e := newEntry[T, F](v)
-	if old, ok := l.byID.Set(id, e); ok {
-		l.unlink(id, old)
+	if old, ok := l.byID.Set(f.id(v), v); ok {
+		l.unlink(old)
 	}
-	if e.located() {
-		l.tree.Insert(e.min, e.max, e.v)
+	if b, ok := boundOf(f.boundary(v)); ok {
+		l.tree.Insert(b.Min, b.Max, v)
 	}
 	if l.byZone != nil {
-		l.byZone.Set(zoneRef[T]{zone: f.zoneID(v), id: id, v: v})
+		l.byZone.Set(zoneRef[T]{zone: f.zoneID(v), v: v})
 	}
 }
 
 // delete removes the feature with id, if there is one.
 func (l *layer[T, F]) delete(id int64) {
 	if old, ok := l.byID.Delete(id); ok {
-		l.unlink(id, old)
+		l.unlink(old)
 	}
 }
 
 // unlink removes old, just dropped from byID, from the other two trees.
-func (l *layer[T, F]) unlink(id int64, old entry[T]) {
-	if old.located() {
+func (l *layer[T, F]) unlink(old *T) {
+	var f F
+	if b, ok := boundOf(f.boundary(old)); ok {
 		n := l.tree.Len()
-		l.tree.Delete(old.min, old.max, old.v)
-		if l.tree.Len() != n-1 {
-			// The rect comes from byID, so this cannot happen unless the
-			// trees disagree; serving on would return a stale feature.
-			panic("index: feature missing from R-tree")
+		l.tree.Delete(b.Min, b.Max, old)
+		if l.tree.Len() == n {
+			// Its geometry was modified after it was given to the index,
+			// so the bound differs from the one it was inserted with. Find
+			// it the slow way rather than leave a stale feature behind.
+			l.tree.Scan(func(lo, hi [2]float64, v *T) bool {
+				if v == old {
+					b = orb.Bound{Min: lo, Max: hi}
+					return false
+				}
+				return true
+			})
+			l.tree.Delete(b.Min, b.Max, old)
 		}
 	}
 	if l.byZone != nil {
-		var f F
-		l.byZone.Delete(zoneRef[T]{zone: f.zoneID(old.v), id: id})
+		l.byZone.Delete(zoneRef[T]{zone: f.zoneID(old), v: old})
 	}
 }
 
@@ -300,22 +304,21 @@ func (l *layer[T, F]) get(id int64) (*T, bool) {
 	if l.byID == nil {
 		return nil, false
 	}
-	e, ok := l.byID.Get(id)
-	return e.v, ok
+	return l.byID.Get(id)
 }
 
 func (l *layer[T, F]) ascend(fromID int64, fn func(*T) bool) {
 	if l.byID == nil {
 		return
 	}
-	l.byID.Ascend(fromID, func(_ int64, e entry[T]) bool { return fn(e.v) })
+	l.byID.Ascend(fromID, func(_ int64, v *T) bool { return fn(v) })
 }
 
 func (l *layer[T, F]) ofZone(zoneID int64, fn func(*T) bool) {
 	if l.byZone == nil {
 		return
 	}
-	l.byZone.Ascend(zoneRef[T]{zone: zoneID, id: math.MinInt64}, func(r zoneRef[T]) bool {
+	l.byZone.Ascend(zoneRef[T]{zone: zoneID}, func(r zoneRef[T]) bool {
 		return r.zone == zoneID && fn(r.v)
 	})
 }

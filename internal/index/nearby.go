@@ -1,9 +1,7 @@
 package index
 
 import (
-	"cmp"
 	"math"
-	"slices"
 
 	"github.com/paulmach/orb"
 
@@ -40,65 +38,105 @@ func minDistM(p orb.Point, lo, hi [2]float64) float64 {
 // nearby calls fn for each located feature within radiusM metres of p that
 // passes filter (nil passes all), nearest first, equal distances in ID order.
 //
-// It walks the R-tree best-first (rtree.Nearby): nodes are keyed by
-// minDistM, features by measure.DistanceM, so features come out in distance
-// order and only nodes nearer than the last feature returned are opened.
-// Features the filter rejects get key -1 and are dropped as soon as they
-// are popped; features whose box is out of range keep their box distance and
-// end the walk when popped, without an exact distance being computed.
+// It walks the R-tree best-first (rtree.Nearby) keyed by minDistM, a cheap
+// lower bound, for nodes and features alike. A popped feature gets its exact
+// distance (measure.DistanceM) and waits in a small heap; once the walk has
+// moved past a distance, no feature still unseen can be nearer, so waiting
+// features nearer than that are passed to fn. The exact distance is thus
+// computed only for features whose bound is nearer than the last one
+// returned, and filter is called at most once per feature.
 func (l *layer[T, F]) nearby(p orb.Point, radiusM float64, filter func(*T) bool, fn func(*T, float64) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) || !(radiusM >= 0) {
 		return
 	}
 	var f F
-	const rejected = -1
-	// Features popped at the same distance wait here to be sorted by ID: a
-	// group is complete once a farther feature is popped, since every
-	// feature still queued is at least that far.
-	var group []*T
-	groupDistM := 0.0
-	flush := func() bool {
-		if len(group) > 1 {
-			slices.SortFunc(group, func(a, b *T) int { return cmp.Compare(f.id(a), f.id(b)) })
-		}
-		for _, v := range group {
-			if !fn(v, groupDistM) {
+	var found hits[T]
+	// emit passes to fn the found features nearer than limit (or as near,
+	// when inclusive), in order.
+	emit := func(limit float64, inclusive bool) bool {
+		for len(found) > 0 && (found[0].distM < limit || inclusive && found[0].distM <= limit) {
+			h := found.pop()
+			if !fn(h.v, h.distM) {
 				return false
 			}
 		}
-		group = group[:0]
 		return true
 	}
 	stopped := false
 	l.tree.Nearby(
-		func(lo, hi [2]float64, v *T, item bool) float64 {
-			d := minDistM(p, lo, hi)
-			if !item || d > radiusM {
-				return d
+		func(lo, hi [2]float64, _ *T, _ bool) float64 { return minDistM(p, lo, hi) },
+		func(_, _ [2]float64, v *T, lowerM float64) bool {
+			if lowerM > radiusM {
+				return false // all the rest is out of range
+			}
+			// Features yet unseen are at least lowerM away; one exactly
+			// lowerM away may tie with a found one, so keep those.
+			if !emit(lowerM, false) {
+				stopped = true
+				return false
 			}
 			if filter != nil && !filter(v) {
-				return rejected
-			}
-			return measure.DistanceM(p, f.boundary(v))
-		},
-		func(_, _ [2]float64, v *T, d float64) bool {
-			switch {
-			case d == rejected:
 				return true
-			case d > radiusM:
-				return false
-			case len(group) > 0 && d != groupDistM:
-				if !flush() {
-					stopped = true
-					return false
-				}
 			}
-			groupDistM = d
-			group = append(group, v)
+			if d := measure.DistanceM(p, f.boundary(v)); d <= radiusM {
+				found.push(hit[T]{v: v, id: f.id(v), distM: d})
+			}
 			return true
 		},
 	)
 	if !stopped {
-		flush()
+		emit(radiusM, true)
 	}
+}
+
+type hit[T any] struct {
+	v     *T
+	id    int64
+	distM float64
+}
+
+// hits is a binary min-heap by (distM, id). (container/heap would box every
+// element in an interface.)
+type hits[T any] []hit[T]
+
+func (h hits[T]) less(i, j int) bool {
+	return h[i].distM < h[j].distM || h[i].distM == h[j].distM && h[i].id < h[j].id
+}
+
+func (h *hits[T]) push(x hit[T]) {
+	*h = append(*h, x)
+	s := *h
+	for i := len(s) - 1; i > 0; {
+		parent := (i - 1) / 2
+		if !s.less(i, parent) {
+			break
+		}
+		s[i], s[parent] = s[parent], s[i]
+		i = parent
+	}
+}
+
+func (h *hits[T]) pop() hit[T] {
+	s := *h
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s[last] = hit[T]{}
+	s = s[:last]
+	for i := 0; ; {
+		small, l, r := i, 2*i+1, 2*i+2
+		if l < len(s) && s.less(l, small) {
+			small = l
+		}
+		if r < len(s) && s.less(r, small) {
+			small = r
+		}
+		if small == i {
+			break
+		}
+		s[i], s[small] = s[small], s[i]
+		i = small
+	}
+	*h = s
+	return top
 }

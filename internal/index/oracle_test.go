@@ -313,7 +313,7 @@ func boundOrb(mp orb.MultiPolygon) (orb.Bound, bool) {
 	return b, finite(b.Min[0]) && finite(b.Min[1]) && finite(b.Max[0]) && finite(b.Max[1])
 }
 
-type hit struct {
+type nearbyHit struct {
 	id    int64
 	distM float64
 }
@@ -333,27 +333,27 @@ func checkNearby(t *testing.T, s *Snapshot, m *model, q queries) {
 		if i%3 == 0 {
 			filter = available
 		}
-		var want []hit
+		var want []nearbyHit
 		for _, pc := range located {
 			if filter != nil && !filter(pc) {
 				continue
 			}
 			if d := measure.DistanceM(p, pc.Boundary); d <= radiusM {
-				want = append(want, hit{pc.ID, d})
+				want = append(want, nearbyHit{pc.ID, d})
 			}
 		}
-		slices.SortFunc(want, func(a, b hit) int { return cmp.Or(cmp.Compare(a.distM, b.distM), cmp.Compare(a.id, b.id)) })
+		slices.SortFunc(want, func(a, b nearbyHit) int { return cmp.Or(cmp.Compare(a.distM, b.distM), cmp.Compare(a.id, b.id)) })
 		if limit > 0 && len(want) > limit {
 			want = want[:limit]
 		}
-		var got []hit
+		var got []nearbyHit
 		filtered := map[int64]int{}
 		countingFilter := filter
 		if filter != nil {
 			countingFilter = func(pc *zonegis.Parcel) bool { filtered[pc.ID]++; return filter(pc) }
 		}
 		s.NearbyParcels(p, radiusM, countingFilter, func(pc *zonegis.Parcel, d float64) bool {
-			got = append(got, hit{pc.ID, d})
+			got = append(got, nearbyHit{pc.ID, d})
 			return limit == 0 || len(got) < limit
 		})
 		if !slices.Equal(got, want) {

@@ -32,11 +32,12 @@ func authQ(s float64) float64 {
 // the excess of the quadrilateral between the edge and the equator.
 //
 // Error: the only approximation is that an authalic great circle is not
-// exactly an ellipsoidal geodesic (PostGIS ST_Area(geography) uses geodesic
-// edges). The difference is a fraction of an edge's sagitta, below 1e-5 of
-// the area for zone-sized polygons (edges up to a few km) and agreeing with
-// PostGIS to about 1e-6 on the Viet Nam test polygons. Rings that enclose a
-// pole or cross the antimeridian are not supported.
+// exactly an ellipsoidal geodesic (PostGIS ST_Area(geography) uses
+// geodesic edges). They part by a fraction of order e² (0.7%) of an edge's
+// bulge off the lon/lat line, itself ~1e-5 of a zone's area, so the
+// difference is ~1e-7: at most 3.2e-7 against PostGIS over all 289 OSM
+// industrial zones in the shared data (1 m² on 3 km²). Rings that enclose
+// a pole or cross the antimeridian are not supported.
 func AreaM2(mp orb.MultiPolygon) float64 {
 	total := 0.0
 	for _, poly := range mp {
@@ -106,9 +107,9 @@ func ringExcess(r orb.Ring) float64 {
 // halfTanAuthalic returns tan(β/2) for the authalic latitude β of the
 // geodetic latitude latD (degrees, clamped to ±90).
 func halfTanAuthalic(latD float64) float64 {
-	latD = math.Max(-90, math.Min(90, latD))
+	latD = max(-90, min(90, latD))
 	sb := authQ(math.Sin(latD*radPerD)) / authQP
-	sb = math.Max(-1, math.Min(1, sb))
+	sb = max(-1, min(1, sb))
 	cb := math.Sqrt(1 - sb*sb)
 	return sb / (1 + cb)
 }

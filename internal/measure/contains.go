@@ -85,7 +85,7 @@ func firstFinite(r orb.Ring) (orb.Point, bool) {
 
 // polygonCovers reports whether p lies inside poly or on its boundary.
 func polygonCovers(poly orb.Polygon, p orb.Point) bool {
-	if len(poly) == 0 || !ringBound(poly[0]).Pad(onTolD).Contains(p) {
+	if len(poly) == 0 || len(poly[0]) == 0 { // no shell: holes alone cover nothing
 		return false
 	}
 	inside := false
@@ -103,7 +103,7 @@ func polygonCovers(poly orb.Polygon, p orb.Point) bool {
 
 // ringParity reports whether p is on r (within onTolD) and whether a ray
 // from p towards +x crosses r an odd number of times. r may be open or
-// closed.
+// closed. One pass, no bound needed: most edges fail the first test.
 func ringParity(r orb.Ring, p orb.Point) (on, odd bool) {
 	n := len(r)
 	if n == 0 {
@@ -112,15 +112,19 @@ func ringParity(r orb.Ring, p orb.Point) (on, odd bool) {
 	x, y := p[0], p[1]
 	a := r[n-1]
 	for _, b := range r {
-		// Cheap reject before the exact on-edge test.
-		if !(y < math.Min(a[1], b[1])-onTolD || y > math.Max(a[1], b[1])+onTolD ||
-			x < math.Min(a[0], b[0])-onTolD || x > math.Max(a[0], b[0])+onTolD) {
-			if onSegment(p, a, b, onTolD) {
+		ylo, yhi := a[1], b[1]
+		if ylo > yhi {
+			ylo, yhi = yhi, ylo
+		}
+		if y >= ylo-onTolD && y <= yhi+onTolD {
+			xlo, xhi := a[0], b[0]
+			if xlo > xhi {
+				xlo, xhi = xhi, xlo
+			}
+			if x >= xlo-onTolD && x <= xhi+onTolD && onSegment(p, a, b, onTolD) {
 				return true, false
 			}
-		}
-		if (a[1] > y) != (b[1] > y) {
-			if x < a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]) {
+			if (a[1] > y) != (b[1] > y) && x < a[0]+(y-a[1])*(b[0]-a[0])/(b[1]-a[1]) {
 				odd = !odd
 			}
 		}
@@ -154,8 +158,8 @@ func ringsTouch(ra, rb orb.Ring) bool {
 	}
 	p := ra[len(ra)-1]
 	for _, q := range ra {
-		if !(math.Max(p[0], q[0]) < bb.Min[0] || math.Min(p[0], q[0]) > bb.Max[0] ||
-			math.Max(p[1], q[1]) < bb.Min[1] || math.Min(p[1], q[1]) > bb.Max[1]) {
+		if !(max(p[0], q[0]) < bb.Min[0] || min(p[0], q[0]) > bb.Max[0] ||
+			max(p[1], q[1]) < bb.Min[1] || min(p[1], q[1]) > bb.Max[1]) {
 			r := rb[len(rb)-1]
 			for _, s := range rb {
 				if segmentsTouch(p, q, r, s, onTolD) {
@@ -172,8 +176,8 @@ func ringsTouch(ra, rb orb.Ring) bool {
 // segmentsTouch reports whether segments pq and rs come within about tol
 // of each other (share a point, allowing tol for rounding).
 func segmentsTouch(p, q, r, s orb.Point, tol float64) bool {
-	if math.Max(p[0], q[0])+tol < math.Min(r[0], s[0]) || math.Min(p[0], q[0])-tol > math.Max(r[0], s[0]) ||
-		math.Max(p[1], q[1])+tol < math.Min(r[1], s[1]) || math.Min(p[1], q[1])-tol > math.Max(r[1], s[1]) {
+	if max(p[0], q[0])+tol < min(r[0], s[0]) || min(p[0], q[0])-tol > max(r[0], s[0]) ||
+		max(p[1], q[1])+tol < min(r[1], s[1]) || min(p[1], q[1])-tol > max(r[1], s[1]) {
 		return false
 	}
 	if p == q {

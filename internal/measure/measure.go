@@ -13,8 +13,9 @@
 //
 //   - AreaM2: exact spherical excess on the authalic (equal-area) sphere of
 //     the WGS84 ellipsoid, edges as great circles.
-//   - IntersectionAreaM2: exact planar overlay in a local plane (affine in
-//     lon/lat), each piece's area weighted by the ellipsoid's area element.
+//   - IntersectionAreaM2: exact overlay in a local plane (affine in
+//     lon/lat); the pieces' areas are weighted by the ellipsoid's area
+//     element and their ends joined by great circles, as AreaM2 does.
 //   - DistanceM: local metric projection around the point (radii of
 //     curvature at the point, mid-latitude scale along parallels).
 //   - Contains, Intersects: planar tests on lon/lat with a 1e-9° (≈0.1 mm)
@@ -55,10 +56,10 @@ func radii(latRad float64) (m, n float64) {
 	return m, n
 }
 
-// finite reports whether both coordinates of p are finite numbers.
+// finite reports whether both coordinates of p are finite numbers
+// (x−x is 0 for finite x, NaN for NaN and ±Inf).
 func finite(p orb.Point) bool {
-	return !math.IsNaN(p[0]) && !math.IsInf(p[0], 0) &&
-		!math.IsNaN(p[1]) && !math.IsInf(p[1], 0)
+	return p[0]-p[0] == 0 && p[1]-p[1] == 0
 }
 
 // emptyBound is the bound that contains nothing (orb's convention: Min > Max,
@@ -81,10 +82,10 @@ func ringBound(r orb.Ring) orb.Bound {
 			first = false
 			continue
 		}
-		b.Min[0] = math.Min(b.Min[0], p[0])
-		b.Min[1] = math.Min(b.Min[1], p[1])
-		b.Max[0] = math.Max(b.Max[0], p[0])
-		b.Max[1] = math.Max(b.Max[1], p[1])
+		b.Min[0] = min(b.Min[0], p[0])
+		b.Min[1] = min(b.Min[1], p[1])
+		b.Max[0] = max(b.Max[0], p[0])
+		b.Max[1] = max(b.Max[1], p[1])
 	}
 	return b
 }

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -51,10 +52,14 @@ func newPlane(c orb.Point) (plane, bool) {
 	// curvature −β'' = sin β cos β + 2 tan β·β'², so its middle lies
 	// (sin β cos β·Δλ² + 2 tan β·Δβ²)/8 poleward of the chord. With
 	// Δλ = Δx/(N cos φ), Δβ = g·Δφ = g·Δy/M, and back to y via Δφ = Δβ/g:
-	sb := authQ(math.Sin(phi)) / authQP
+	// Here sin β = q(φ)/q_p, and dβ/dφ = g = q'(φ)/(q_p·cos β) with
+	// q'(φ) = 2(1−e²)·cos φ/(1−e² sin² φ)².
+	sin, cos := math.Sincos(phi)
+	w := 1 - wgs84E2*sin*sin
+	sb := authQ(sin) / authQP
 	cb := math.Sqrt(1 - sb*sb)
-	g := 2 * (1 - wgs84E2) * math.Cos(phi) / (w0w(phi) * authQP * cb) // dβ/dφ
-	kxr, kyr := n*math.Cos(phi), m
+	g := 2 * (1 - wgs84E2) * cos / (w * w * authQP * cb)
+	kxr, kyr := n*cos, m // metres per radian
 	pl.gcA = sb * cb / (kxr * kxr) / 8 / g * kyr
 	pl.gcB = (sb / cb) * g / (4 * kyr)
 	return pl, true
@@ -66,13 +71,6 @@ func areaElem(phi float64) float64 {
 	s := math.Sin(phi)
 	w := 1 - wgs84E2*s*s
 	return math.Cos(phi) / (w * w)
-}
-
-// w0w returns (1 − e² sin² φ)², φ in radians.
-func w0w(phi float64) float64 {
-	s := math.Sin(phi)
-	w := 1 - wgs84E2*s*s
-	return w * w
 }
 
 // project maps a lon/lat point into the plane.
@@ -106,10 +104,22 @@ func (pl *plane) bulge(u, v vec) float64 {
 	return -2.0 / 3 * dx * delta
 }
 
-// pedge is a directed edge in the plane, with its bound.
+// pedge is a directed edge a→b in the plane, with its direction d = b−a,
+// its length l > 0 and its bound.
 type pedge struct {
-	a, b   vec
-	lo, hi vec
+	a, b, d vec
+	l       float64
+	lo, hi  vec
+}
+
+func makeEdge(a, b vec) pedge {
+	d := vec{b.x - a.x, b.y - a.y}
+	return pedge{
+		a: a, b: b, d: d,
+		l:  math.Sqrt(d.x*d.x + d.y*d.y),
+		lo: vec{min(a.x, b.x), min(a.y, b.y)},
+		hi: vec{max(a.x, b.x), max(a.y, b.y)},
+	}
 }
 
 // edgeSet holds the edges of a multipolygon in the plane, oriented so the
@@ -120,72 +130,70 @@ type edgeSet struct {
 	lo, hi vec
 }
 
-// newEdgeSet projects mp into pl. Non-finite vertices, repeated vertices
-// and rings enclosing no area are dropped; a polygon whose shell is
-// dropped is dropped with its holes. buf is scratch space and is returned
-// for reuse.
-func newEdgeSet(pl *plane, mp orb.MultiPolygon, buf []vec) (edgeSet, []vec) {
+// newEdgeSet wraps edges (from appendEdges) with their bound.
+func newEdgeSet(edges []pedge) edgeSet {
 	es := edgeSet{
-		lo: vec{math.Inf(1), math.Inf(1)},
-		hi: vec{math.Inf(-1), math.Inf(-1)},
+		edges: edges,
+		lo:    vec{math.Inf(1), math.Inf(1)},
+		hi:    vec{math.Inf(-1), math.Inf(-1)},
 	}
-	n := 0
-	for _, poly := range mp {
-		for _, r := range poly {
-			n += len(r)
-		}
+	for i := range edges {
+		e := &edges[i]
+		es.lo = vec{min(es.lo.x, e.lo.x), min(es.lo.y, e.lo.y)}
+		es.hi = vec{max(es.hi.x, e.hi.x), max(es.hi.y, e.hi.y)}
 	}
-	es.edges = make([]pedge, 0, n)
+	return es
+}
+
+// appendEdges projects mp into pl and appends its edges to dst, interior on
+// the left. Non-finite vertices, repeated vertices and rings enclosing no
+// area are dropped; a polygon whose shell is dropped goes with its holes.
+func appendEdges(dst []pedge, pl *plane, mp orb.MultiPolygon) []pedge {
 	for _, poly := range mp {
 		for k, r := range poly {
-			buf = buf[:0]
+			start := len(dst)
+			var first, prev vec
+			n := 0
 			for _, p := range r {
 				if !finite(p) {
 					continue
 				}
 				v := pl.project(p)
-				if len(buf) > 0 && buf[len(buf)-1] == v {
+				switch {
+				case n == 0:
+					first = v
+				case v == prev:
 					continue
+				default:
+					dst = append(dst, makeEdge(prev, v))
 				}
-				buf = append(buf, v)
+				prev = v
+				n++
 			}
-			for len(buf) > 1 && buf[0] == buf[len(buf)-1] {
-				buf = buf[:len(buf)-1]
+			if n > 1 && prev != first {
+				dst = append(dst, makeEdge(prev, first))
 			}
+			ring := dst[start:]
 			area := 0.0
-			if len(buf) >= 3 {
-				prev := buf[len(buf)-1]
-				for _, v := range buf {
-					area += prev.x*v.y - v.x*prev.y
-					prev = v
-				}
+			for i := range ring {
+				area += ring[i].a.x*ring[i].b.y - ring[i].b.x*ring[i].a.y
 			}
-			if area == 0 || math.IsNaN(area) {
+			if len(ring) < 3 || area == 0 || math.IsNaN(area) {
+				dst = dst[:start]
 				if k == 0 {
 					break // no shell, no polygon
 				}
 				continue
 			}
-			reverse := (k == 0) != (area > 0)
-			m := len(buf)
-			for i := range m {
-				a, b := buf[(i+m-1)%m], buf[i]
-				if reverse {
-					a, b = buf[m-1-i], buf[(2*m-2-i)%m]
+			if (k == 0) != (area > 0) {
+				slices.Reverse(ring)
+				for i := range ring {
+					ring[i] = makeEdge(ring[i].b, ring[i].a)
 				}
-				e := pedge{
-					a:  a,
-					b:  b,
-					lo: vec{math.Min(a.x, b.x), math.Min(a.y, b.y)},
-					hi: vec{math.Max(a.x, b.x), math.Max(a.y, b.y)},
-				}
-				es.lo.x, es.lo.y = math.Min(es.lo.x, e.lo.x), math.Min(es.lo.y, e.lo.y)
-				es.hi.x, es.hi.y = math.Max(es.hi.x, e.hi.x), math.Max(es.hi.y, e.hi.y)
-				es.edges = append(es.edges, e)
 			}
 		}
 	}
-	return es, buf
+	return dst
 }
 
 // covers reports whether p lies inside the edge set (crossing-number test

@@ -27,7 +27,7 @@ func fixture(t *testing.T, db *postgis.DB) *zonegis.Zone {
 	z := &zonegis.Zone{Code: "KCX-TEST", NameVI: "Khu chế xuất Thử", NameEN: "Test EPZ", Kind: zonegis.KindExportProcessingZone,
 		BoardID: "hepza", Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional,
 		Source: "manual", Boundary: rect(106.70, 10.75, 106.71, 10.76)}
-	if err := db.CreateZone(ctx, z); err != nil {
+	if _, err := db.CreateZone(ctx, zonegis.System, z); err != nil {
 		t.Fatal(err)
 	}
 	return z
@@ -59,7 +59,7 @@ func TestInvalidGeometryRejectedWithReason(t *testing.T) {
 	db := openDB(t)
 	z := fixture(t, db)
 	bowtie := orb.MultiPolygon{{{{106.701, 10.751}, {106.703, 10.753}, {106.703, 10.751}, {106.701, 10.753}, {106.701, 10.751}}}}
-	err := db.CreateParcel(context.Background(), &zonegis.Parcel{ZoneID: z.ID, LotCode: "A1", LandUse: "industrial", Status: "available", Boundary: bowtie})
+	_, err := db.CreateParcel(context.Background(), zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "A1", LandUse: "industrial", Status: "available", Boundary: bowtie})
 	wantCode(t, err, zonegis.EINVALID, "Self-intersection")
 	var de *zonegis.Error
 	if !asErr(err, &de) || de.Details["location"] == nil || !strings.HasPrefix(de.Details["location"].(string), "POINT(") {
@@ -83,10 +83,10 @@ func TestNonPolygonalAndWrongSRIDRejected(t *testing.T) {
 		t.Fatalf("SRID: %v", err)
 	}
 	// The same through the store maps to EINVALID.
-	err = db.CreateZone(ctx, &zonegis.Zone{Code: "KCN-EMPTY", NameVI: "a", NameEN: "a", Kind: "industrial_park", Province: "x",
+	_, err = db.CreateZone(ctx, zonegis.System, &zonegis.Zone{Code: "KCN-EMPTY", NameVI: "a", NameEN: "a", Kind: "industrial_park", Province: "x",
 		Status: "operating", Model: "conventional", Boundary: orb.MultiPolygon{}})
 	wantCode(t, err, zonegis.EINVALID, "empty")
-	err = db.CreateZone(ctx, &zonegis.Zone{Code: "KCN-FAR", NameVI: "a", NameEN: "a", Kind: "industrial_park", Province: "x",
+	_, err = db.CreateZone(ctx, zonegis.System, &zonegis.Zone{Code: "KCN-FAR", NameVI: "a", NameEN: "a", Kind: "industrial_park", Province: "x",
 		Status: "operating", Model: "conventional", Boundary: rect(200, 10, 201, 11)})
 	wantCode(t, err, zonegis.EINVALID, "outside lon")
 }
@@ -95,13 +95,13 @@ func TestParcelOutsideZoneRejected(t *testing.T) {
 	db := openDB(t)
 	z := fixture(t, db)
 	ctx := context.Background()
-	err := db.CreateParcel(ctx, &zonegis.Parcel{ZoneID: z.ID, LotCode: "OUT", LandUse: "industrial", Status: "available",
+	_, err := db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "OUT", LandUse: "industrial", Status: "available",
 		Boundary: rect(106.709, 10.759, 106.712, 10.762)})
 	wantCode(t, err, zonegis.EINVALID, "outside zone KCX-TEST")
-	err = db.CreateGreenArea(ctx, &zonegis.GreenArea{ZoneID: z.ID, Kind: "park", Name: "Far park", Boundary: rect(106.72, 10.75, 106.73, 10.76)})
+	_, err = db.CreateGreenArea(ctx, zonegis.System, &zonegis.GreenArea{ZoneID: z.ID, Kind: "park", Name: "Far park", Boundary: rect(106.72, 10.75, 106.73, 10.76)})
 	wantCode(t, err, zonegis.EINVALID, "outside zone KCX-TEST")
 	// Inside is fine, and so is a parcel sharing the zone's edge.
-	if err := db.CreateParcel(ctx, &zonegis.Parcel{ZoneID: z.ID, LotCode: "EDGE", LandUse: "industrial", Status: "available",
+	if _, err := db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "EDGE", LandUse: "industrial", Status: "available",
 		Boundary: rect(106.70, 10.75, 106.702, 10.752)}); err != nil {
 		t.Fatal(err)
 	}
@@ -119,11 +119,11 @@ func TestOverlappingParcelsRejectedWithIDs(t *testing.T) {
 	a := &zonegis.Parcel{ZoneID: z.ID, LotCode: "A", LandUse: "industrial", Status: "available", Boundary: rect(106.700, 10.750, 106.703, 10.753)}
 	b := &zonegis.Parcel{ZoneID: z.ID, LotCode: "B", LandUse: "industrial", Status: "available", Boundary: rect(106.703, 10.750, 106.706, 10.753)}
 	for _, p := range []*zonegis.Parcel{a, b} { // sharing an edge is not an overlap
-		if err := db.CreateParcel(ctx, p); err != nil {
+		if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 			t.Fatal(err)
 		}
 	}
-	err := db.CreateParcel(ctx, &zonegis.Parcel{ZoneID: z.ID, LotCode: "C", LandUse: "industrial", Status: "available",
+	_, err := db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "C", LandUse: "industrial", Status: "available",
 		Boundary: rect(106.702, 10.751, 106.704, 10.752)})
 	wantCode(t, err, zonegis.ECONFLICT, "overlaps")
 	var de *zonegis.Error
@@ -135,7 +135,7 @@ func TestOverlappingParcelsRejectedWithIDs(t *testing.T) {
 		t.Fatalf("conflicting ids %v, want [%d %d]", de.Details["conflicting_ids"], a.ID, b.ID)
 	}
 	// The same lot code twice in a zone is a conflict too.
-	err = db.CreateParcel(ctx, &zonegis.Parcel{ZoneID: z.ID, LotCode: "A", LandUse: "industrial", Status: "available",
+	_, err = db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "A", LandUse: "industrial", Status: "available",
 		Boundary: rect(106.707, 10.757, 106.708, 10.758)})
 	wantCode(t, err, zonegis.ECONFLICT, "already exists")
 }
@@ -148,8 +148,8 @@ func TestConcurrentOverlappingInsertsOneWins(t *testing.T) {
 	errs := make(chan error, n)
 	for i := range n {
 		go func() {
-			errs <- db.CreateParcel(ctx, &zonegis.Parcel{ZoneID: z.ID, LotCode: "P" + string(rune('A'+i)), LandUse: "industrial",
-				Status: "available", Boundary: rect(106.700+float64(i)*0.0001, 10.750, 106.704+float64(i)*0.0001, 10.754)})
+			errs <- errOf(db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "P" + string(rune('A'+i)), LandUse: "industrial",
+				Status: "available", Boundary: rect(106.700+float64(i)*0.0001, 10.750, 106.704+float64(i)*0.0001, 10.754)}))
 		}()
 	}
 	ok := 0
@@ -179,22 +179,22 @@ func TestSecondLeaseInForceRejected(t *testing.T) {
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "L1", LandUse: "industrial", Status: "leased", Boundary: rect(106.700, 10.750, 106.703, 10.753)}
-	if err := db.CreateParcel(ctx, p); err != nil {
+	if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 		t.Fatal(err)
 	}
 	first := &zonegis.Lease{ParcelID: p.ID, Lessee: "Công ty TNHH Một", Country: "JP", Sector: "electronics",
 		Start: date("2010-01-01"), End: date("2060-01-01"), CapitalUSD: 12.5e6, Workers: 300}
-	if err := db.CreateLease(ctx, first); err != nil {
+	if _, err := db.CreateLease(ctx, zonegis.System, first); err != nil {
 		t.Fatal(err)
 	}
 	second := &zonegis.Lease{ParcelID: p.ID, Lessee: "Công ty TNHH Hai", Country: "KR", Start: date("2024-06-01"), End: date("2074-06-01")}
-	wantCode(t, db.CreateLease(ctx, second), zonegis.ECONFLICT, "already has a lease in force")
+	wantCode(t, errOf(db.CreateLease(ctx, zonegis.System, second)), zonegis.ECONFLICT, "already has a lease in force")
 
 	// History is kept: once the first lease ended early, a new one may start.
 	if _, err := db.Pool().Exec(ctx, `UPDATE leases SET ended_on = '2024-06-01' WHERE id = $1`, first.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.CreateLease(ctx, second); err != nil {
+	if _, err := db.CreateLease(ctx, zonegis.System, second); err != nil {
 		t.Fatalf("lease after the first ended: %v", err)
 	}
 	hist, err := db.LeasesOfParcel(ctx, p.ID)
@@ -206,7 +206,7 @@ func TestSecondLeaseInForceRejected(t *testing.T) {
 	}
 	// Bad values are the database's to refuse too.
 	bad := &zonegis.Lease{ParcelID: p.ID, Lessee: "X", Country: "jp", Start: date("2080-01-01"), End: date("2079-01-01")}
-	wantCode(t, db.CreateLease(ctx, bad), zonegis.EINVALID, "")
+	wantCode(t, errOf(db.CreateLease(ctx, zonegis.System, bad)), zonegis.EINVALID, "")
 }
 
 func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
@@ -214,7 +214,7 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "CL", LandUse: "industrial", Status: "available", Boundary: rect(106.700, 10.750, 106.701, 10.751)}
-	if err := db.CreateParcel(ctx, p); err != nil {
+	if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Pool().Exec(ctx, `UPDATE parcels SET status = 'reserved' WHERE id = $1`, p.ID); err != nil {
@@ -296,11 +296,11 @@ func TestLoadAllIsConsistent(t *testing.T) {
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "LA", LandUse: "logistics", Status: "available", Boundary: rect(106.700, 10.750, 106.701, 10.751)}
-	if err := db.CreateParcel(ctx, p); err != nil {
+	if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 		t.Fatal(err)
 	}
 	g := &zonegis.GreenArea{ZoneID: z.ID, Kind: "park", Name: "Công viên", Boundary: rect(106.705, 10.755, 106.706, 10.756)}
-	if err := db.CreateGreenArea(ctx, g); err != nil {
+	if _, err := db.CreateGreenArea(ctx, zonegis.System, g); err != nil {
 		t.Fatal(err)
 	}
 	s, err := db.LoadAll(ctx)

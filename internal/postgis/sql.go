@@ -67,3 +67,68 @@ const (
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		RETURNING id, version, created_at`
 )
+
+// Writes of the API.
+const (
+	sqlUpdateZone = `UPDATE zones SET code = $1, name_vi = $2, name_en = $3, kind = $4, parent_id = $5,
+		board_id = nullif($6, ''), province = $7, status = $8, model = $9, established = $10, enterprises = $11,
+		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326))
+		WHERE id = $16 RETURNING id, area_m2, version, updated_at`
+	sqlUpdateParcel = `UPDATE parcels SET zone_id = $1, lot_code = $2, land_use = $3, status = $4, synthetic = $5,
+		boundary = ST_Multi(ST_GeomFromWKB($6, 4326))
+		WHERE id = $7 RETURNING id, area_m2, version, updated_at`
+	sqlUpdateGreenArea = `UPDATE green_areas SET zone_id = $1, kind = $2, name = $3, synthetic = $4,
+		boundary = ST_Multi(ST_GeomFromWKB($5, 4326))
+		WHERE id = $6 RETURNING id, area_m2, version, updated_at`
+
+	sqlInsertAudit = `INSERT INTO audit_log (key_id, key_name, role, action, collection, item_id, before, after, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)`
+)
+
+// Per-collection statements; the map keys are the only collection names
+// that ever select one, so no SQL is built from input.
+var (
+	sqlLockVersion = map[string]string{
+		"zones":       `SELECT version FROM zones WHERE id = $1 FOR UPDATE`,
+		"parcels":     `SELECT version FROM parcels WHERE id = $1 FOR UPDATE`,
+		"green-areas": `SELECT version FROM green_areas WHERE id = $1 FOR UPDATE`,
+		"leases":      `SELECT version FROM leases WHERE id = $1 FOR UPDATE`,
+	}
+	sqlDelete = map[string]string{
+		"zones":       `DELETE FROM zones WHERE id = $1`,
+		"parcels":     `DELETE FROM parcels WHERE id = $1`,
+		"green-areas": `DELETE FROM green_areas WHERE id = $1`,
+	}
+	// The JSON image of a row for the audit trail: columns, with the
+	// boundary as a GeoJSON geometry.
+	sqlRowJSON = map[string]string{
+		"zones":       `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM zones t WHERE id = $1`,
+		"parcels":     `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM parcels t WHERE id = $1`,
+		"green-areas": `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM green_areas t WHERE id = $1`,
+		"leases":      `SELECT to_jsonb(t) FROM leases t WHERE id = $1`,
+	}
+)
+
+// Leasing.
+const (
+	sqlLockParcel      = `SELECT status, version FROM parcels WHERE id = $1 FOR UPDATE`
+	sqlSetParcelStatus = `UPDATE parcels SET status = $2 WHERE id = $1`
+	sqlParcelExists    = `SELECT EXISTS (SELECT 1 FROM parcels WHERE id = $1)`
+	sqlLeaseDates      = `SELECT parcel_id, start_date, end_date, ended_on FROM leases WHERE id = $1`
+	sqlEndLease        = `UPDATE leases SET ended_on = $2 WHERE id = $1`
+	sqlLeaseByID       = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.id = $1`
+	sqlLeaseInForce    = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.parcel_id = $1
+		AND daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $2::date`
+)
+
+// Keys and audit.
+const (
+	sqlInsertKey   = `INSERT INTO api_keys (prefix, hash, name, role) VALUES ($1, $2, $3, $4) RETURNING id, created_at`
+	sqlKeyByPrefix = `SELECT id, prefix, hash, name, role, created_at, revoked_at FROM api_keys WHERE prefix = $1`
+	sqlRevokeKey   = `UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL`
+	sqlKeys        = `SELECT id, prefix, name, role, created_at, revoked_at FROM api_keys ORDER BY id DESC`
+	sqlAudit       = `SELECT id, at, key_id, key_name, role, action, collection, item_id, before, after, request_id
+		FROM audit_log
+		WHERE ($1 = '' OR collection = $1) AND ($2 = 0 OR item_id = $2) AND ($3 = 0 OR id < $3)
+		ORDER BY id DESC LIMIT $4`
+)

@@ -2,6 +2,9 @@ package postgis
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -20,63 +23,246 @@ func wkbOf(mp orb.MultiPolygon) ([]byte, error) {
 	return b, nil
 }
 
+// write runs fn in a transaction that also records the audit entry and
+// returns the change-log seq of the write (the highest seq once fn is done:
+// the change-log lock is held until commit, so it is ours). Readers wait
+// for that seq to see their own writes.
+func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection string, fn func(tx pgx.Tx) (itemID int64, before []byte, err error)) (int64, error) {
+	var seq int64
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		id, before, err := fn(tx)
+		if err != nil {
+			return err
+		}
+		return audit(ctx, tx, a, action, collection, id, before, &seq)
+	})
+	return seq, mapError(err)
+}
+
+// audit records the entry for the write just made: who, what, the row's
+// image before (nil for a create) and after (nil for a delete).
+func audit(ctx context.Context, tx pgx.Tx, a zonegis.Actor, action, collection string, id int64, before []byte, seq *int64) error {
+	var keyID any
+	if a.KeyID != 0 {
+		keyID = a.KeyID
+	}
+	after, err := rowJSON(ctx, tx, collection, id)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, sqlInsertAudit, keyID, a.KeyName, a.Role, action, collection, nullID(id),
+		nullJSON(before), nullJSON(after), a.RequestID)
+	if err != nil {
+		return err
+	}
+	return tx.QueryRow(ctx, sqlMaxSeq).Scan(seq)
+}
+
+// rowJSON is the JSON image of one row (geometry as GeoJSON), or nil.
+func rowJSON(ctx context.Context, tx pgx.Tx, collection string, id int64) ([]byte, error) {
+	q, ok := sqlRowJSON[collection]
+	if !ok || id == 0 {
+		return nil, nil
+	}
+	var b []byte
+	err := tx.QueryRow(ctx, q, id).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return b, err
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// lockCurrent locks the row, checks the expected version (0: any) and
+// returns its JSON image for the audit trail. Errors: ENOTFOUND,
+// EPRECONDITION.
+func lockCurrent(ctx context.Context, tx pgx.Tx, collection string, id, ifVersion int64) ([]byte, error) {
+	var version int64
+	if err := tx.QueryRow(ctx, sqlLockVersion[collection], id).Scan(&version); err != nil {
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
+		}
+		return nil, err
+	}
+	if ifVersion != 0 && ifVersion != version {
+		return nil, &zonegis.Error{Code: zonegis.EPRECONDITION,
+			Message: fmt.Sprintf("the feature has changed since you read it (your version %d, current %d); read it again", ifVersion, version),
+			Details: map[string]any{"current_version": version}}
+	}
+	return rowJSON(ctx, tx, collection, id)
+}
+
 // CreateBoard inserts a management board.
 func (db *DB) CreateBoard(ctx context.Context, b *zonegis.Board) error {
 	_, err := db.pool.Exec(ctx, sqlInsertBoard, b.ID, b.NameVI, b.NameEN, b.Province, b.Website)
 	return mapError(err)
 }
 
-// CreateZone inserts z and fills in its ID, AreaM2, Version and UpdatedAt.
-// Errors: EINVALID (geometry, values), ECONFLICT (code taken).
-func (db *DB) CreateZone(ctx context.Context, z *zonegis.Zone) error {
-	return mapError(pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error { return createZone(ctx, tx, z) }))
-}
-
-func createZone(ctx context.Context, tx pgx.Tx, z *zonegis.Zone) error {
+func zoneArgs(z *zonegis.Zone) ([]any, error) {
 	g, err := wkbOf(z.Boundary)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sectors := z.Sectors
 	if sectors == nil {
 		sectors = []string{}
 	}
-	return tx.QueryRow(ctx, sqlInsertZone, z.Code, z.NameVI, z.NameEN, z.Kind, z.ParentID, z.BoardID,
-		z.Province, z.Status, z.Model, dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g,
-	).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+	return []any{z.Code, z.NameVI, z.NameEN, z.Kind, z.ParentID, z.BoardID, z.Province, z.Status, z.Model,
+		dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g}, nil
+}
+
+// CreateZone inserts z, fills in its ID, AreaM2, Version and UpdatedAt, and
+// returns the change-log seq. Errors: EINVALID (geometry, values),
+// ECONFLICT (code taken).
+func (db *DB) CreateZone(ctx context.Context, a zonegis.Actor, z *zonegis.Zone) (int64, error) {
+	args, err := zoneArgs(z)
+	if err != nil {
+		return 0, err
+	}
+	return db.write(ctx, a, "create", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
+		err := tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+		return z.ID, nil, err
+	})
+}
+
+// ReplaceZone replaces every field of zone id with z's (ifVersion 0: any
+// version). Errors: ENOTFOUND, EPRECONDITION, EINVALID, ECONFLICT.
+func (db *DB) ReplaceZone(ctx context.Context, a zonegis.Actor, id, ifVersion int64, z *zonegis.Zone) (int64, error) {
+	args, err := zoneArgs(z)
+	if err != nil {
+		return 0, err
+	}
+	return db.write(ctx, a, "replace", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
+		before, err := lockCurrent(ctx, tx, zonegis.CollectionZones, id, ifVersion)
+		if err != nil {
+			return 0, nil, err
+		}
+		err = tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+		return id, before, err
+	})
+}
+
+func parcelArgs(p *zonegis.Parcel) ([]any, error) {
+	g, err := wkbOf(p.Boundary)
+	if err != nil {
+		return nil, err
+	}
+	return []any{p.ZoneID, p.LotCode, p.LandUse, p.Status, p.Synthetic, g}, nil
 }
 
 // CreateParcel inserts p and fills in its ID, AreaM2, Version and UpdatedAt.
 // Errors: EINVALID (geometry, outside the zone, values), ECONFLICT (overlap
 // with the conflicting ids in Details, lot code taken).
-func (db *DB) CreateParcel(ctx context.Context, p *zonegis.Parcel) error {
-	g, err := wkbOf(p.Boundary)
+func (db *DB) CreateParcel(ctx context.Context, a zonegis.Actor, p *zonegis.Parcel) (int64, error) {
+	args, err := parcelArgs(p)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	err = db.pool.QueryRow(ctx, sqlInsertParcel, p.ZoneID, p.LotCode, p.LandUse, p.Status, p.Synthetic, g).
-		Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
-	return mapError(err)
+	return db.write(ctx, a, "create", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
+		err := tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+		return p.ID, nil, err
+	})
 }
 
-// CreateGreenArea inserts g and fills in its ID, AreaM2, Version and UpdatedAt.
-// Errors: EINVALID (geometry, outside the zone, values).
-func (db *DB) CreateGreenArea(ctx context.Context, ga *zonegis.GreenArea) error {
-	g, err := wkbOf(ga.Boundary)
+// ReplaceParcel replaces every field of parcel id with p's. Errors:
+// ENOTFOUND, EPRECONDITION, EINVALID, ECONFLICT.
+func (db *DB) ReplaceParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, p *zonegis.Parcel) (int64, error) {
+	args, err := parcelArgs(p)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	err = db.pool.QueryRow(ctx, sqlInsertGreenArea, ga.ZoneID, ga.Kind, ga.Name, ga.Synthetic, g).
-		Scan(&ga.ID, &ga.AreaM2, &ga.Version, &ga.UpdatedAt)
-	return mapError(err)
+	return db.write(ctx, a, "replace", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
+		before, err := lockCurrent(ctx, tx, zonegis.CollectionParcels, id, ifVersion)
+		if err != nil {
+			return 0, nil, err
+		}
+		err = tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+		return id, before, err
+	})
 }
 
-// CreateLease inserts l and fills in its ID, Version and CreatedAt.
-// Errors: EINVALID (values, unknown parcel), ECONFLICT (a lease already in
-// force on the parcel in that period).
-func (db *DB) CreateLease(ctx context.Context, l *zonegis.Lease) error {
-	err := db.pool.QueryRow(ctx, sqlInsertLease, l.ParcelID, l.Lessee, l.Country, l.Sector,
+func greenArgs(g *zonegis.GreenArea) ([]any, error) {
+	b, err := wkbOf(g.Boundary)
+	if err != nil {
+		return nil, err
+	}
+	return []any{g.ZoneID, g.Kind, g.Name, g.Synthetic, b}, nil
+}
+
+// CreateGreenArea inserts g and fills in its ID, AreaM2, Version and
+// UpdatedAt. Errors: EINVALID (geometry, outside the zone, values).
+func (db *DB) CreateGreenArea(ctx context.Context, a zonegis.Actor, g *zonegis.GreenArea) (int64, error) {
+	args, err := greenArgs(g)
+	if err != nil {
+		return 0, err
+	}
+	return db.write(ctx, a, "create", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
+		err := tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+		return g.ID, nil, err
+	})
+}
+
+// ReplaceGreenArea replaces every field of green area id with g's.
+func (db *DB) ReplaceGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersion int64, g *zonegis.GreenArea) (int64, error) {
+	args, err := greenArgs(g)
+	if err != nil {
+		return 0, err
+	}
+	return db.write(ctx, a, "replace", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
+		before, err := lockCurrent(ctx, tx, zonegis.CollectionGreenAreas, id, ifVersion)
+		if err != nil {
+			return 0, nil, err
+		}
+		err = tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+		return id, before, err
+	})
+}
+
+// Delete deletes feature id of a collection (ifVersion 0: any version).
+// Errors: ENOTFOUND, EPRECONDITION, EINVALID (still referred to: a zone with
+// parcels, a parcel with leases).
+func (db *DB) Delete(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64) (int64, error) {
+	q, ok := sqlDelete[collection]
+	if !ok {
+		return 0, zonegis.Errorf(zonegis.ENOTFOUND, "no collection %q", collection)
+	}
+	return db.write(ctx, a, "delete", collection, func(tx pgx.Tx) (int64, []byte, error) {
+		before, err := lockCurrent(ctx, tx, collection, id, ifVersion)
+		if err != nil {
+			return 0, nil, err
+		}
+		_, err = tx.Exec(ctx, q, id)
+		return id, before, err
+	})
+}
+
+// CreateLease inserts l as it is (a system write: seed data, imports of
+// history), without touching the parcel's status.
+func (db *DB) CreateLease(ctx context.Context, a zonegis.Actor, l *zonegis.Lease) (int64, error) {
+	return db.write(ctx, a, "create", zonegis.CollectionLeases, func(tx pgx.Tx) (int64, []byte, error) {
+		err := insertLease(ctx, tx, l)
+		return l.ID, nil, err
+	})
+}
+
+func insertLease(ctx context.Context, tx pgx.Tx, l *zonegis.Lease) error {
+	return tx.QueryRow(ctx, sqlInsertLease, l.ParcelID, l.Lessee, l.Country, l.Sector,
 		dateArg(&l.Start), dateArg(&l.End), dateArg(l.EndedOn), l.CapitalUSD, l.Workers, l.Contact, l.Synthetic,
 	).Scan(&l.ID, &l.Version, &l.CreatedAt)
-	return mapError(err)
 }
+
+// today is the current date in UTC (leases are by date).
+func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }

@@ -154,3 +154,36 @@ type Change struct {
 	Op         string // "insert", "update", "delete"
 	At         time.Time
 }
+
+// Roles of API callers.
+const (
+	RolePublic  = "public"
+	RolePlanner = "planner"
+	RoleAdmin   = "admin"
+)
+
+// Actor is who makes a change; the audit trail records it.
+type Actor struct {
+	KeyID     int64  // 0 for the system (seed, CLI import without a key)
+	KeyName   string // the key's name, or "system"
+	Role      string
+	RequestID string
+}
+
+// System is the actor of changes made by zonegis itself (seed, CLI).
+var System = Actor{KeyName: "system", Role: RoleAdmin}
+
+// AuditEntry is one recorded write.
+type AuditEntry struct {
+	ID         int64
+	At         time.Time
+	KeyID      *int64
+	KeyName    string
+	Role       string
+	Action     string
+	Collection string
+	ItemID     *int64
+	Before     []byte // JSON, nil when the item did not exist before
+	After      []byte // JSON, nil when the item no longer exists
+	RequestID  string
+}

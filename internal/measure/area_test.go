@@ -1,0 +1,135 @@
+package measure
+
+import (
+	"bufio"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+)
+
+func TestAreaM2EdgeCases(t *testing.T) {
+	for _, tc := range edgeCases {
+		if got := AreaM2(tc.mp); got != 0 {
+			t.Errorf("%s: AreaM2 = %v, want 0", tc.name, got)
+		}
+	}
+}
+
+func TestAreaM2(t *testing.T) {
+	cell := func(lon, lat, d float64) orb.Ring {
+		return orb.Ring{{lon, lat}, {lon + d, lat}, {lon + d, lat + d}, {lon, lat + d}, {lon, lat}}
+	}
+	km := metreSquare(-500, -500, 500, 500)
+	holed := mpoly(metreSquare(0, 0, 100, 100), metreSquare(25, 25, 75, 75))
+	tests := []struct {
+		name     string
+		mp       orb.MultiPolygon
+		want     float64
+		rel, abs float64
+	}{
+		// Exact ellipsoidal cell areas; PostGIS gives 1219229.7046,
+		// 1184399.5646 and 1126941.7262 (geodesic edges, 2e-9 apart).
+		{"0.01° cell at 8°N", mpoly(cell(106, 8, 0.01)), cellAreaM2(0.01, 8, 8.01), 1e-8, 0},
+		{"0.01° cell at 16°N", mpoly(cell(106, 16, 0.01)), cellAreaM2(0.01, 16, 16.01), 1e-8, 0},
+		{"0.01° cell at 24°N", mpoly(cell(106, 24, 0.01)), cellAreaM2(0.01, 24, 24.01), 1e-8, 0},
+		{"PostGIS cell at 16°N", mpoly(cell(106, 16, 0.01)), 1184399.5646, 1e-8, 0},
+		{"1° cell at 21°N", mpoly(cell(105, 21, 1)), cellAreaM2(1, 21, 22), 1e-4, 0},
+		{"1 km square in HCMC", mpoly(km), 1e6, 2e-3, 0},
+		{"1 km square, tight", mpoly(km), 1e6, 2e-5, 0},
+		{"clockwise", reversed(mpoly(km)), 1e6, 2e-5, 0},
+		{"open ring", opened(mpoly(km)), 1e6, 2e-5, 0},
+		{"hole", holed, 7500, 2e-5, 0},
+		{"hole wound like shell", mpoly(metreSquare(0, 0, 100, 100), reversed(mpoly(metreSquare(25, 25, 75, 75)))[0][0]), 7500, 2e-5, 0},
+		{"two members", orb.MultiPolygon{holed[0], mpoly(metreSquare(200, 0, 300, 100))[0]}, 17500, 2e-5, 0},
+		{"L-shape", mpoly(ring(0, 0, 100, 0, 100, 40, 40, 40, 40, 100, 0, 100)), 6400, 2e-5, 0},
+		{"triangle", mpoly(ring(0, 0, 1000, 0, 0, 1000)), 5e5, 2e-5, 0},
+		// Out along two great circles, back along one: a sliver on the
+		// ellipsoid, though collinear in lon/lat. PostGIS says 19.52 m².
+		{"sliver along a parallel", orb.MultiPolygon{{{hcmc, {106.71, 10.78}, {106.72, 10.78}, hcmc}}}, 19.52, 0, 0.2},
+		{"southern cell", mpoly(cell(106, -16.01, 0.01)), cellAreaM2(0.01, 16, 16.01), 1e-8, 0},
+	}
+	for _, tc := range tests {
+		if got := AreaM2(tc.mp); !near(got, tc.want, tc.rel, tc.abs) {
+			t.Errorf("%s: AreaM2 = %.6f, want %.6f (rel %.1e)", tc.name, got, tc.want, math.Abs(got-tc.want)/tc.want)
+		}
+	}
+}
+
+// TestAreaM2PostGIS compares with ST_Area(geom::geography) for the zones
+// in testdata, among them a 375-vertex ring and a multipolygon.
+func TestAreaM2PostGIS(t *testing.T) {
+	for id, z := range zones(t) {
+		if got := AreaM2(z.mp); !near(got, z.areaM, 1e-6, 0) {
+			t.Errorf("%s %s: AreaM2 = %.4f, PostGIS %.4f", id, z.name, got, z.areaM)
+		}
+	}
+}
+
+// TestAreaM2SharedData checks every polygon of the shared OSM file against
+// PostGIS, when that file is around.
+func TestAreaM2SharedData(t *testing.T) {
+	raw, err := os.ReadFile("/work/shared/data/vn/vn_industrial_parks_osm.geojson")
+	if err != nil {
+		t.Skip("shared data not present:", err)
+	}
+	zs := parseZones(t, raw)
+	f, err := os.Open("testdata/postgis_area_m2.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	n, worst := 0, 0.0
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "#") {
+			continue
+		}
+		id, v, _ := strings.Cut(sc.Text(), "\t")
+		want, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z, ok := zs[id]
+		if !ok {
+			t.Errorf("%s missing from the shared file", id)
+			continue
+		}
+		got := AreaM2(z.mp)
+		rel := math.Abs(got-want) / want
+		worst = math.Max(worst, rel)
+		if rel > 1e-6 {
+			t.Errorf("%s %s: AreaM2 = %.4f, PostGIS %.4f", id, z.name, got, want)
+		}
+		n++
+	}
+	if n != len(zs) {
+		t.Errorf("compared %d of %d zones", n, len(zs))
+	}
+	t.Logf("%d zones, worst relative difference from PostGIS %.2e", n, worst)
+}
+
+func TestAreaM2Properties(t *testing.T) {
+	g := newGen(1)
+	for range 200 {
+		c := g.centre()
+		mp := g.polygon(c, 8+g.r.IntN(20), 100+5000*g.r.Float64())
+		a := AreaM2(mp)
+		if !(a > 0) {
+			t.Fatalf("AreaM2 = %v for %v", a, mp)
+		}
+		if b := AreaM2(reversed(mp)); !near(b, a, 1e-9, 0) {
+			t.Errorf("orientation changes area: %v vs %v", a, b)
+		}
+		if b := AreaM2(opened(mp)); !near(b, a, 1e-9, 0) {
+			t.Errorf("open ring changes area: %v vs %v", a, b)
+		}
+		// Moving east changes nothing; the area is a function of latitude.
+		if b := AreaM2(translated(mp, 0.5, 0)); !near(b, a, 1e-9, 0) {
+			t.Errorf("eastward shift changes area: %v vs %v", a, b)
+		}
+	}
+}

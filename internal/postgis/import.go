@@ -1,0 +1,105 @@
+package postgis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// ImportProblem is why feature Index (0-based, in the posted order) of an
+// import was refused.
+type ImportProblem struct {
+	Index   int            `json:"index"`
+	Code    string         `json:"code"`
+	Reason  string         `json:"reason"`
+	Details map[string]any `json:"details,omitempty"`
+}
+
+// ImportError is returned when any feature of an import is refused: nothing
+// was written, and Problems lists every refused feature.
+type ImportError struct{ Problems []ImportProblem }
+
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("import refused: %d features have problems; nothing was written", len(e.Problems))
+}
+
+// Import inserts zones, parcels or green areas (items are *zonegis.Zone,
+// *zonegis.Parcel or *zonegis.GreenArea, matching collection) in one
+// transaction: all or nothing. Every item is tried, each under its own
+// savepoint, so the report names every bad feature, not just the first.
+// It returns the change-log seq of the import, or an *ImportError.
+func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, items []any) (int64, error) {
+	var seq int64
+	var probs []ImportProblem
+	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
+		for i, it := range items {
+			sp, err := tx.Begin(ctx) // a savepoint
+			if err != nil {
+				return err
+			}
+			err = importOne(ctx, sp, collection, it)
+			if err == nil {
+				err = sp.Commit(ctx)
+			}
+			if err != nil {
+				_ = sp.Rollback(ctx)
+				me := mapError(err)
+				var de *zonegis.Error
+				if !errors.As(me, &de) {
+					return err // not the feature's fault: stop
+				}
+				probs = append(probs, ImportProblem{Index: i, Code: de.Code, Reason: de.Message, Details: de.Details})
+			}
+		}
+		if len(probs) > 0 {
+			return &ImportError{Problems: probs}
+		}
+		_, err := tx.Exec(ctx, sqlInsertAudit, nullID(a.KeyID), a.KeyName, a.Role, "import", collection, nil,
+			nil, fmt.Sprintf(`{"features": %d}`, len(items)), a.RequestID)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlMaxSeq).Scan(&seq)
+	})
+	var ie *ImportError
+	if errors.As(err, &ie) {
+		return 0, ie
+	}
+	return seq, mapError(err)
+}
+
+func importOne(ctx context.Context, tx pgx.Tx, collection string, it any) error {
+	switch v := it.(type) {
+	case *zonegis.Zone:
+		if collection != zonegis.CollectionZones {
+			break
+		}
+		args, err := zoneArgs(v)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+	case *zonegis.Parcel:
+		if collection != zonegis.CollectionParcels {
+			break
+		}
+		args, err := parcelArgs(v)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+	case *zonegis.GreenArea:
+		if collection != zonegis.CollectionGreenAreas {
+			break
+		}
+		args, err := greenArgs(v)
+		if err != nil {
+			return err
+		}
+		return tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+	}
+	return zonegis.Errorf(zonegis.EINVALID, "item of type %T does not belong in %s", it, collection)
+}
