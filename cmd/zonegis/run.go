@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-		"flag"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -21,6 +21,9 @@ Usage:
   zonegis serve     serve the API (default); starts a private PostGIS when DATABASE_URL is unset
   zonegis migrate   apply database migrations and exit
   zonegis seed      migrate, then load the seed data into an empty database
+  zonegis keys create --role planner|admin --name NAME   make an API key (printed once)
+  zonegis keys list | keys revoke PREFIX
+  zonegis import --collection zones|parcels|green-areas FILE.geojson   all or nothing
 
 Configuration (environment):
   DATABASE_URL        PostgreSQL+PostGIS to use; unset: a private cluster in ZONEGIS_DATA_DIR
@@ -63,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		return nil
+	case "keys":
+		return keysCmd(ctx, cfg, logger, args, stdout, stderr)
+	case "import":
+		return importCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"encoding/json"
-	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -108,7 +107,11 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 				want[id] = true
 			}
 		}
-		g, err := readPolygon(c.Request().Body)
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		g, err := readPolygon(body)
 		if err != nil {
 			return err
 		}
@@ -155,14 +158,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 // Feature's geometry) and checks it: rings closed with at least 4
 // positions, coordinates finite and within lon/lat range, at most
 // MaxQueryVertices vertices.
-func readPolygon(r io.Reader) (orb.MultiPolygon, error) {
-	body, err := io.ReadAll(r)
-	if err != nil {
-		return nil, zonegis.Errorf(zonegis.ETOOLARGE, "request body too large or unreadable: %v", err)
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		return nil, invalid("body: a GeoJSON Polygon or MultiPolygon is required")
-	}
+func readPolygon(body []byte) (orb.MultiPolygon, error) {
 	var probe struct {
 		Type     string          `json:"type"`
 		Geometry json.RawMessage `json:"geometry"`

@@ -19,7 +19,22 @@ func (s *Server) routes() {
 	e.POST("/query/intersects", s.handleIntersects())
 	e.GET("/query/sites", s.handleSites())
 
-	// Reference data.
-	e.GET("/boards", s.handleBoards())
+	// Planner writes (OGC API - Features Part 4 style).
+	e.POST("/collections/:collection/items", s.handleCreate())
+	e.PUT("/collections/:collection/items/:id", s.handleReplace(false))
+	e.PATCH("/collections/:collection/items/:id", s.handleReplace(true))
+	e.DELETE("/collections/:collection/items/:id", s.handleDelete())
+	e.POST("/collections/:collection/import", s.handleImport())
+
+	// Leasing.
 	e.GET("/parcels/:id/leases", s.handleParcelLeases())
+	e.POST("/parcels/:id/leases", s.handleLease())
+	e.GET("/parcels/:id/status", s.handleParcelStatus())
+	e.POST("/parcels/:id/reserve", s.handleReserve(true))
+	e.POST("/parcels/:id/release", s.handleReserve(false))
+	e.POST("/leases/:id/end", s.handleEndLease())
+
+	// Reference data and administration.
+	e.GET("/boards", s.handleBoards())
+	e.GET("/audit", s.handleAudit())
 }

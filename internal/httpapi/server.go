@@ -52,13 +52,14 @@ func New(o Options) *Server {
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	s := &Server{echo: e, ix: o.Index, db: o.DB, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	e.Use(middleware.Recover())
-	e.Use(middleware.BodyLimit("8M"))
+	e.Use(middleware.RequestID())
 	e.Use(middleware.Decompress())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		ExposeHeaders: []string{"ETag", "Location", "Link"},
 	}))
+	e.Use(s.authorize)
 	s.routes()
 	return s
 }

@@ -1,0 +1,348 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// MaxFeatureVertices bounds the vertices of one written feature.
+const MaxFeatureVertices = 50000
+
+// featureDoc is a GeoJSON Feature as posted. Properties stay raw so that
+// each collection decodes them strictly (unknown fields are errors).
+type featureDoc struct {
+	Type       string          `json:"type"`
+	ID         json.RawMessage `json:"id,omitempty"`
+	BBox       json.RawMessage `json:"bbox,omitempty"`
+	Geometry   json.RawMessage `json:"geometry"`
+	Properties json.RawMessage `json:"properties"`
+	Links      json.RawMessage `json:"links,omitempty"`
+}
+
+// strictDecode decodes data into v, rejecting unknown fields and trailing
+// data, with messages that name the field.
+func strictDecode(data []byte, v any, what string) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var se *json.SyntaxError
+		switch {
+		case errors.As(err, &te):
+			return invalid("%s: field %q must be %s, not a JSON %s", what, te.Field, jsonKind(te.Type.String()), te.Value)
+		case errors.As(err, &se):
+			return invalid("%s: invalid JSON at byte %d: %v", what, se.Offset, err)
+		case strings.HasPrefix(err.Error(), "json: unknown field"):
+			return invalid("%s: %s (no such property)", what, strings.TrimPrefix(err.Error(), "json: "))
+		case errors.Is(err, io.EOF):
+			return invalid("%s: empty body", what)
+		}
+		return invalid("%s: %v", what, err)
+	}
+	if dec.More() {
+		return invalid("%s: unexpected data after the JSON value", what)
+	}
+	return nil
+}
+
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	case strings.Contains(goType, "string"):
+		return "a string"
+	case strings.Contains(goType, "bool"):
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"), strings.HasPrefix(goType, "*[]"):
+		return "an array"
+	}
+	return "a " + goType
+}
+
+// decodeFeature reads a Feature; geometry is required unless optionalGeom.
+func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon, error) {
+	var f featureDoc
+	if err := strictDecode(data, &f, "body"); err != nil {
+		return f, nil, err
+	}
+	if f.Type != "Feature" {
+		return f, nil, invalid("body: want a GeoJSON Feature (\"type\": \"Feature\"), got type %q", f.Type)
+	}
+	if len(f.Geometry) == 0 || string(f.Geometry) == "null" {
+		if optionalGeom {
+			return f, nil, nil
+		}
+		return f, nil, invalid("geometry: a Polygon or MultiPolygon is required")
+	}
+	mp, err := decodeGeometry(f.Geometry)
+	return f, mp, err
+}
+
+// decodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
+// structure, coordinates and size.
+func decodeGeometry(raw []byte) (orb.MultiPolygon, error) {
+	g, err := geojson.UnmarshalGeometry(raw)
+	if err != nil {
+		return nil, invalid("geometry: not a GeoJSON geometry: %v", err)
+	}
+	var mp orb.MultiPolygon
+	switch v := g.Geometry().(type) {
+	case orb.Polygon:
+		mp = orb.MultiPolygon{v}
+	case orb.MultiPolygon:
+		mp = v
+	default:
+		return nil, invalid("geometry: want a Polygon or MultiPolygon, got %s", g.Type)
+	}
+	if n := vertexCount(mp); n > MaxFeatureVertices {
+		return nil, invalid("geometry: %d vertices, more than the %d allowed for one feature", n, MaxFeatureVertices)
+	}
+	return mp, checkPolygon(mp)
+}
+
+func vertexCount(mp orb.MultiPolygon) int {
+	n := 0
+	for _, p := range mp {
+		for _, r := range p {
+			n += len(r)
+		}
+	}
+	return n
+}
+
+// date is a YYYY-MM-DD JSON string.
+type date struct{ time.Time }
+
+func (d *date) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a date string YYYY-MM-DD")
+	}
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+	}
+	d.Time = t
+	return nil
+}
+
+// readOnly are properties the service computes; a client may send them back
+// (as read) and they are ignored.
+type readOnly struct {
+	AreaM2    *json.RawMessage `json:"area_m2,omitempty"`
+	AreaHa    *json.RawMessage `json:"area_ha,omitempty"`
+	Version   *json.RawMessage `json:"version,omitempty"`
+	UpdatedAt *json.RawMessage `json:"updated_at,omitempty"`
+}
+
+type zoneProps struct {
+	Code        *string   `json:"code"`
+	NameVI      *string   `json:"name_vi"`
+	NameEN      *string   `json:"name_en"`
+	Kind        *string   `json:"kind"`
+	ParentID    *int64    `json:"parent_id"`
+	BoardID     *string   `json:"board_id"`
+	Province    *string   `json:"province"`
+	Status      *string   `json:"status"`
+	Model       *string   `json:"model"`
+	Established *date     `json:"established"`
+	Enterprises *int32    `json:"enterprises"`
+	Workers     *int32    `json:"workers"`
+	Sectors     *[]string `json:"sectors"`
+	Source      *string   `json:"source"`
+	readOnly
+}
+
+type parcelProps struct {
+	ZoneID    *int64  `json:"zone_id"`
+	LotCode   *string `json:"lot_code"`
+	LandUse   *string `json:"land_use"`
+	Status    *string `json:"status"`
+	Synthetic *bool   `json:"synthetic"`
+	readOnly
+}
+
+type greenProps struct {
+	ZoneID    *int64  `json:"zone_id"`
+	Kind      *string `json:"kind"`
+	Name      *string `json:"name"`
+	Synthetic *bool   `json:"synthetic"`
+	readOnly
+}
+
+func str(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(*p)
+}
+
+// problems collects every validation problem of one feature.
+type problems []string
+
+func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
+
+func (p *problems) required(name string, v string) {
+	if v == "" {
+		p.add("%s is required", name)
+	}
+}
+
+func (p *problems) enum(name, v string, allowed []string) {
+	if v != "" && !slices.Contains(allowed, v) {
+		p.add("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
+	}
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return &zonegis.Error{Code: zonegis.EINVALID, Message: strings.Join(p, "; "), Details: map[string]any{"problems": []string(p)}}
+}
+
+// applyZone merges props into z (nil fields keep z's values) and validates
+// the result.
+func applyZone(z *zonegis.Zone, props zoneProps) error {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = strings.TrimSpace(*v)
+		}
+	}
+	set(&z.Code, props.Code)
+	set(&z.NameVI, props.NameVI)
+	set(&z.NameEN, props.NameEN)
+	set(&z.Kind, props.Kind)
+	set(&z.BoardID, props.BoardID)
+	set(&z.Province, props.Province)
+	set(&z.Status, props.Status)
+	set(&z.Model, props.Model)
+	set(&z.Source, props.Source)
+	if props.ParentID != nil {
+		z.ParentID = props.ParentID
+	}
+	if props.Established != nil {
+		t := props.Established.Time
+		z.Established = &t
+	}
+	if props.Enterprises != nil {
+		z.Enterprises = props.Enterprises
+	}
+	if props.Workers != nil {
+		z.Workers = props.Workers
+	}
+	if props.Sectors != nil {
+		z.Sectors = *props.Sectors
+	}
+	z.Code = strings.ToUpper(z.Code)
+	if z.Status == "" {
+		z.Status = zonegis.ZoneOperating
+	}
+	if z.Model == "" {
+		z.Model = zonegis.ModelConventional
+	}
+	if z.Source == "" {
+		z.Source = "manual"
+	}
+	var p problems
+	p.required("code", z.Code)
+	p.required("name_vi", z.NameVI)
+	p.required("name_en", z.NameEN)
+	p.required("kind", z.Kind)
+	p.required("province", z.Province)
+	p.enum("kind", z.Kind, zonegis.ZoneKinds)
+	p.enum("status", z.Status, zonegis.ZoneStatuses)
+	p.enum("model", z.Model, zonegis.ZoneModels)
+	if z.Code != "" && !validCode(z.Code) {
+		p.add("code %q must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit", z.Code)
+	}
+	if z.Enterprises != nil && *z.Enterprises < 0 {
+		p.add("enterprises must not be negative")
+	}
+	if z.Workers != nil && *z.Workers < 0 {
+		p.add("workers must not be negative")
+	}
+	if z.ParentID != nil && z.ID != 0 && *z.ParentID == z.ID {
+		p.add("parent_id cannot be the zone itself")
+	}
+	return p.err()
+}
+
+func validCode(s string) bool {
+	if len(s) < 2 || len(s) > 63 || s[0] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// applyParcel merges props into p and validates the result.
+func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
+	if props.ZoneID != nil {
+		pc.ZoneID = *props.ZoneID
+	}
+	if props.LotCode != nil {
+		pc.LotCode = strings.TrimSpace(*props.LotCode)
+	}
+	if props.LandUse != nil {
+		pc.LandUse = strings.TrimSpace(*props.LandUse)
+	}
+	if props.Status != nil {
+		pc.Status = strings.TrimSpace(*props.Status)
+	}
+	if props.Synthetic != nil {
+		pc.Synthetic = *props.Synthetic
+	}
+	if pc.Status == "" {
+		pc.Status = zonegis.ParcelAvailable
+	}
+	var p problems
+	if pc.ZoneID <= 0 {
+		p.add("zone_id is required")
+	}
+	p.required("lot_code", pc.LotCode)
+	p.required("land_use", pc.LandUse)
+	p.enum("land_use", pc.LandUse, zonegis.LandUses)
+	p.enum("status", pc.Status, zonegis.ParcelStatuses)
+	if len(pc.LotCode) > 64 {
+		p.add("lot_code is longer than 64 characters")
+	}
+	return p.err()
+}
+
+// applyGreen merges props into g and validates the result.
+func applyGreen(g *zonegis.GreenArea, props greenProps) error {
+	if props.ZoneID != nil {
+		g.ZoneID = *props.ZoneID
+	}
+	if props.Kind != nil {
+		g.Kind = strings.TrimSpace(*props.Kind)
+	}
+	if props.Name != nil {
+		g.Name = strings.TrimSpace(*props.Name)
+	}
+	if props.Synthetic != nil {
+		g.Synthetic = *props.Synthetic
+	}
+	var p problems
+	if g.ZoneID <= 0 {
+		p.add("zone_id is required")
+	}
+	p.required("kind", g.Kind)
+	p.enum("kind", g.Kind, zonegis.GreenKinds)
+	return p.err()
+}

@@ -1,0 +1,242 @@
+package httpapi
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// leaseJSON is a lease as the API shows it. Capital and contact are
+// confidential: only planners and admins see them.
+type leaseJSON struct {
+	ID         int64    `json:"id"`
+	ParcelID   int64    `json:"parcel_id"`
+	Lessee     string   `json:"lessee"`
+	Country    string   `json:"country"`
+	Sector     string   `json:"sector"`
+	Start      string   `json:"start"`
+	End        string   `json:"end"`
+	EndedOn    *string  `json:"ended_on"`
+	InForce    bool     `json:"in_force"`
+	Workers    int32    `json:"workers"`
+	CapitalUSD *float64 `json:"capital_usd,omitempty"`
+	Contact    *string  `json:"contact,omitempty"`
+	Synthetic  bool     `json:"synthetic"`
+	Version    int64    `json:"version"`
+}
+
+func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
+	end := l.End
+	var ended *string
+	if l.EndedOn != nil {
+		end = *l.EndedOn
+		s := l.EndedOn.Format(time.DateOnly)
+		ended = &s
+	}
+	v := leaseJSON{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
+		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
+		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
+	if role == zonegis.RolePlanner || role == zonegis.RoleAdmin {
+		capital, contact := l.CapitalUSD, l.Contact
+		v.CapitalUSD, v.Contact = &capital, &contact
+	}
+	return v
+}
+
+func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+
+// handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
+// a parcel, oldest first.
+func (s *Server) handleParcelLeases() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		if _, ok := s.ix.Snapshot().Parcel(id); !ok {
+			return notFound("no parcel with id %d", id)
+		}
+		ls, err := s.db.LeasesOfParcel(c.Request().Context(), id)
+		if err != nil {
+			return err
+		}
+		role, now := actorOf(c).Role, today()
+		out := make([]leaseJSON, 0, len(ls))
+		for _, l := range ls {
+			out = append(out, leaseView(l, role, now))
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
+	}
+}
+
+// handleLease answers POST /parcels/{id}/leases: lease the parcel.
+func (s *Server) handleLease() echo.HandlerFunc {
+	type request struct {
+		Lessee     string  `json:"lessee"`
+		Country    string  `json:"country"`
+		Sector     string  `json:"sector"`
+		Start      *date   `json:"start"`
+		End        *date   `json:"end"`
+		CapitalUSD float64 `json:"capital_usd"`
+		Workers    int32   `json:"workers"`
+		Contact    string  `json:"contact"`
+	}
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		var r request
+		if err := strictDecode(body, &r, "body"); err != nil {
+			return err
+		}
+		var p problems
+		p.required("lessee", strings.TrimSpace(r.Lessee))
+		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
+		if len(r.Country) != 2 || r.Country[0] < 'A' || r.Country[0] > 'Z' || r.Country[1] < 'A' || r.Country[1] > 'Z' {
+			p.add("country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR")
+		}
+		if r.Start == nil {
+			p.add("start is required (YYYY-MM-DD)")
+		}
+		if r.End == nil {
+			p.add("end is required (YYYY-MM-DD)")
+		}
+		if r.Start != nil && r.End != nil && !r.End.After(r.Start.Time) {
+			p.add("end must be after start")
+		}
+		if r.CapitalUSD < 0 {
+			p.add("capital_usd must not be negative")
+		}
+		if r.Workers < 0 {
+			p.add("workers must not be negative")
+		}
+		if err := p.err(); err != nil {
+			return err
+		}
+		l := &zonegis.Lease{ParcelID: id, Lessee: strings.TrimSpace(r.Lessee), Country: r.Country, Sector: strings.TrimSpace(r.Sector),
+			Start: r.Start.Time, End: r.End.Time, CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
+		seq, err := s.db.LeaseParcel(c.Request().Context(), actorOf(c), ifv, l)
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return writeJSON(c, http.StatusCreated, mimeJSON, leaseView(l, actorOf(c).Role, today()))
+	}
+}
+
+// handleEndLease answers POST /leases/{id}/end with {"ended_on": "YYYY-MM-DD"}
+// (default today).
+func (s *Server) handleEndLease() echo.HandlerFunc {
+	type request struct {
+		EndedOn *date `json:"ended_on"`
+	}
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		var r request
+		if body, _ := readBody(c); body != nil {
+			if err := strictDecode(body, &r, "body"); err != nil {
+				return err
+			}
+		}
+		on := today()
+		if r.EndedOn != nil {
+			on = r.EndedOn.Time
+		}
+		ctx := c.Request().Context()
+		seq, err := s.db.EndLease(ctx, actorOf(c), id, on)
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		l, err := s.db.Lease(ctx, id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, leaseView(l, actorOf(c).Role, today()))
+	}
+}
+
+// handleReserve answers POST /parcels/{id}/reserve and /release.
+func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		ctx := c.Request().Context()
+		var seq int64
+		if reserve {
+			seq, err = s.db.ReserveParcel(ctx, actorOf(c), id, ifv)
+		} else {
+			seq, err = s.db.ReleaseParcel(ctx, actorOf(c), id, ifv)
+		}
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return item(c, s.ix.Snapshot(), &parcelsLayer)
+	}
+}
+
+// handleParcelStatus answers GET /parcels/{id}/status?date=YYYY-MM-DD: the
+// parcel's leasing status on a date (default today) from its lease history.
+func (s *Server) handleParcelStatus() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams(), "date"); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		on := today()
+		if v := c.QueryParam("date"); v != "" {
+			if on, err = time.Parse(time.DateOnly, v); err != nil {
+				return invalid("date: want YYYY-MM-DD, got %q", v)
+			}
+		}
+		l, err := s.db.ParcelAsOf(c.Request().Context(), id, on)
+		if err != nil {
+			return err
+		}
+		out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": nil}
+		if l != nil {
+			out["lease"] = leaseView(l, actorOf(c).Role, on)
+		}
+		if p, ok := s.ix.Snapshot().Parcel(id); ok {
+			out["current_status"] = p.Status
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, out)
+	}
+}

@@ -1,0 +1,283 @@
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// WriteVisibleTimeout bounds how long a write waits for the index to apply
+// it, so that the next read on this instance sees it.
+const WriteVisibleTimeout = 2 * time.Second
+
+// readBody reads a request body of at most MaxBodyBytes.
+func readBody(c echo.Context) ([]byte, error) { return readBodyLimit(c, MaxBodyBytes) }
+
+// readBodyLimit reads a request body of at most limit bytes (ETOOLARGE beyond).
+func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", limit)
+		}
+		return nil, invalid("request body could not be read: %v", err)
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil, invalid("body: empty")
+	}
+	return b, nil
+}
+
+// ifMatch parses If-Match ("<version>" or W/"<version>"); 0 when absent or *.
+func ifMatch(c echo.Context) (int64, error) {
+	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	h = strings.TrimPrefix(h, "W/")
+	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	if err != nil || v < 1 {
+		return 0, invalid("If-Match: want the ETag you read, like \"3\", got %q", c.Request().Header.Get("If-Match"))
+	}
+	return v, nil
+}
+
+// visible waits until this instance's index has applied seq.
+func (s *Server) visible(c echo.Context, seq int64) {
+	if s.follower == nil || seq == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), WriteVisibleTimeout)
+	defer cancel()
+	if err := s.follower.WaitFor(ctx, seq); err != nil {
+		s.logger.Warn("write not yet visible in the index", "seq", seq, "err", err)
+	}
+}
+
+// sendWritten answers a write with the feature, its ETag and Location.
+func sendWritten(c echo.Context, status int, collection string, id, version int64, b []byte) error {
+	h := c.Response().Header()
+	h.Set("ETag", `"`+strconv.FormatInt(version, 10)+`"`)
+	h.Set("Location", baseURL(c)+"/collections/"+collection+"/items/"+strconv.FormatInt(id, 10))
+	return writeBytes(c, status, mimeGeoJSON, b)
+}
+
+func (s *Server) handleCreate() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		coll := c.Param("collection")
+		if !knownCollection(coll) {
+			return errNoSuchCollection
+		}
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		return s.upsert(c, coll, 0, 0, body, false, http.StatusCreated)
+	}
+}
+
+func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		coll := c.Param("collection")
+		if !knownCollection(coll) {
+			return errNoSuchCollection
+		}
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		body, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		return s.upsert(c, coll, id, ifv, body, patch, http.StatusOK)
+	}
+}
+
+// upsert creates (id 0), replaces or patches a feature from a posted
+// GeoJSON Feature. A patch merges the given properties (null clears a
+// nullable one) and geometry into the current record.
+func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body []byte, patch bool, status int) error {
+	ctx := c.Request().Context()
+	actor := actorOf(c)
+	doc, geom, err := decodeFeature(body, patch)
+	if err != nil {
+		return err
+	}
+	var nulls map[string]json.RawMessage
+	if patch && len(doc.Properties) > 0 && string(doc.Properties) != "null" {
+		if err := json.Unmarshal(doc.Properties, &nulls); err != nil {
+			return invalid("properties: want a JSON object")
+		}
+	}
+	isNull := func(k string) bool { v, ok := nulls[k]; return ok && string(v) == "null" }
+	props := doc.Properties
+	if len(props) == 0 || string(props) == "null" {
+		props = []byte("{}")
+	}
+	var seq int64
+	switch coll {
+	case zonegis.CollectionZones:
+		var p zoneProps
+		if err := strictDecode(props, &p, "properties"); err != nil {
+			return err
+		}
+		z := &zonegis.Zone{}
+		if patch {
+			cur, err := s.db.ZonesByID(ctx, []int64{id})
+			if err != nil {
+				return err
+			}
+			if len(cur) == 0 {
+				return notFound("no zones feature with id %d", id)
+			}
+			z = cur[0]
+			if ifVersion == 0 {
+				ifVersion = z.Version
+			}
+			for k, clear := range map[string]func(){
+				"parent_id": func() { z.ParentID = nil }, "board_id": func() { z.BoardID = "" },
+				"established": func() { z.Established = nil }, "enterprises": func() { z.Enterprises = nil },
+				"workers": func() { z.Workers = nil },
+			} {
+				if isNull(k) {
+					clear()
+				}
+			}
+		}
+		z.ID = id
+		if geom != nil {
+			z.Boundary = geom
+		}
+		if err := applyZone(z, p); err != nil {
+			return err
+		}
+		if id == 0 {
+			seq, err = s.db.CreateZone(ctx, actor, z)
+		} else {
+			seq, err = s.db.ReplaceZone(ctx, actor, id, ifVersion, z)
+		}
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return sendWritten(c, status, coll, z.ID, z.Version, encode.Zone(nil, z))
+	case zonegis.CollectionParcels:
+		var p parcelProps
+		if err := strictDecode(props, &p, "properties"); err != nil {
+			return err
+		}
+		pc := &zonegis.Parcel{}
+		if patch {
+			cur, err := s.db.ParcelsByID(ctx, []int64{id})
+			if err != nil {
+				return err
+			}
+			if len(cur) == 0 {
+				return notFound("no parcels feature with id %d", id)
+			}
+			pc = cur[0]
+			if ifVersion == 0 {
+				ifVersion = pc.Version
+			}
+		}
+		if geom != nil {
+			pc.Boundary = geom
+		}
+		if err := applyParcel(pc, p); err != nil {
+			return err
+		}
+		if id == 0 {
+			seq, err = s.db.CreateParcel(ctx, actor, pc)
+		} else {
+			seq, err = s.db.ReplaceParcel(ctx, actor, id, ifVersion, pc)
+		}
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return sendWritten(c, status, coll, pc.ID, pc.Version, encode.Parcel(nil, pc))
+	case zonegis.CollectionGreenAreas:
+		var p greenProps
+		if err := strictDecode(props, &p, "properties"); err != nil {
+			return err
+		}
+		g := &zonegis.GreenArea{}
+		if patch {
+			cur, err := s.db.GreenAreasByID(ctx, []int64{id})
+			if err != nil {
+				return err
+			}
+			if len(cur) == 0 {
+				return notFound("no green-areas feature with id %d", id)
+			}
+			g = cur[0]
+			if ifVersion == 0 {
+				ifVersion = g.Version
+			}
+		}
+		if geom != nil {
+			g.Boundary = geom
+		}
+		if err := applyGreen(g, p); err != nil {
+			return err
+		}
+		if id == 0 {
+			seq, err = s.db.CreateGreenArea(ctx, actor, g)
+		} else {
+			seq, err = s.db.ReplaceGreenArea(ctx, actor, id, ifVersion, g)
+		}
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return sendWritten(c, status, coll, g.ID, g.Version, encode.GreenArea(nil, g))
+	}
+	return errNoSuchCollection
+}
+
+func (s *Server) handleDelete() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		coll := c.Param("collection")
+		if !knownCollection(coll) {
+			return errNoSuchCollection
+		}
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		id, err := parseID(c.Param("id"))
+		if err != nil {
+			return err
+		}
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		seq, err := s.db.Delete(c.Request().Context(), actorOf(c), coll, id, ifv)
+		if err != nil {
+			return err
+		}
+		s.visible(c, seq)
+		return c.NoContent(http.StatusNoContent)
+	}
+}
