@@ -65,11 +65,11 @@ func presentedKey(r *http.Request) string {
 // is given must be valid (401) even on public routes.
 func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if !s.registered[c.Request().Method+" "+c.Path()] {
+			return next(c) // no such route or method: the router answers 404 or 405
+		}
 		need, ok := requiredRole(c.Request().Method, c.Path())
 		if !ok {
-			if c.Path() == "" || c.Path() == "/*" {
-				return next(c) // no route: let the router answer 404/405
-			}
 			return zonegis.Errorf(zonegis.EFORBIDDEN, "this route has no role assigned")
 		}
 		actor := zonegis.Actor{Role: zonegis.RolePublic, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}

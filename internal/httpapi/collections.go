@@ -224,7 +224,7 @@ func knownCollection(id string) bool { return slices.Contains(collectionIDs, id)
 
 func (s *Server) handleCollections() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
+		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
 		base := baseURL(c)
@@ -244,7 +244,7 @@ func (s *Server) handleCollections() echo.HandlerFunc {
 
 func (s *Server) handleCollection() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
+		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
 		base := baseURL(c)

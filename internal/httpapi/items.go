@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -134,7 +135,8 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if err != nil {
 		return err
 	}
-	page := all[min(offset, len(all)):min(offset+limit, len(all))]
+	offset = min(offset, len(all)) // also keeps offset+limit from overflowing
+	page := all[offset:min(offset+limit, len(all))]
 	b := make([]byte, 0, 1024+len(page)*1024)
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
 	b = strconv.AppendInt(b, int64(len(all)), 10)
@@ -190,7 +192,7 @@ func appendLink(b []byte, base string, q url.Values, rel string, offset, limit i
 // item answers GET /collections/{c}/items/{id} with the feature, an ETag of
 // its version and 304 when If-None-Match already has it.
 func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
-	if err := checkParams(c.QueryParams(), "f"); err != nil {
+	if err := checkFormat(c, "json", "geojson"); err != nil {
 		return err
 	}
 	id, err := parseID(c.Param("id"))
@@ -203,7 +205,7 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	}
 	etag := `"` + strconv.FormatInt(l.version(v), 10) + `"`
 	c.Response().Header().Set("ETag", etag)
-	if inm := c.Request().Header.Get("If-None-Match"); inm != "" && (inm == etag || inm == "W/"+etag || inm == "*") {
+	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	base := baseURL(c) + "/collections/" + l.id
@@ -216,4 +218,16 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	b = appendJSONString(b, base)
 	b = append(b, `,"rel":"collection","type":"application/json"}]}`...)
 	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+}
+
+// etagMatches reports whether an If-None-Match header (a list of tags, weak
+// or strong, or *) matches etag.
+func etagMatches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }

@@ -19,7 +19,7 @@ var conformanceClasses = []string{
 
 func (s *Server) handleLanding() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
+		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
 		base := baseURL(c)
@@ -39,7 +39,7 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 
 func (s *Server) handleConformance() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
+		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"conformsTo": conformanceClasses})
@@ -58,7 +58,7 @@ func openAPIJSON() ([]byte, error) {
 func (s *Server) handleAPI() echo.HandlerFunc {
 	doc, err := openAPIJSON()
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
+		if err := checkFormat(c, "json", "yaml"); err != nil {
 			return err
 		}
 		switch c.QueryParam("f") {

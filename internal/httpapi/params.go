@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/labstack/echo/v4"
 	"math"
 	"net/url"
 	"slices"
@@ -175,3 +176,16 @@ func areaRange(q url.Values) (minM2, maxM2 float64, err error) {
 }
 
 var errNoSuchCollection = zonegis.Errorf(zonegis.ENOTFOUND, "no such collection; collections are zones, parcels and green-areas")
+
+// checkFormat accepts only the query parameter f with one of formats (or
+// none): the JSON endpoints offer JSON only.
+func checkFormat(c echo.Context, formats ...string) error {
+	q := c.QueryParams()
+	if err := checkParams(q, "f"); err != nil {
+		return err
+	}
+	if f := q.Get("f"); f != "" && !slices.Contains(formats, f) {
+		return invalid("f: %q is not offered here; use %s", f, strings.Join(formats, " or "))
+	}
+	return nil
+}

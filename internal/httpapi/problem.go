@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"compress/flate"
+	"compress/gzip"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -56,7 +58,11 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		p := Problem{Instance: c.Request().URL.Path}
 		var de *zonegis.Error
 		var he *echo.HTTPError
+		var ce flate.CorruptInputError
 		switch {
+		case errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &ce):
+			p.Status, p.Code = http.StatusBadRequest, zonegis.EINVALID
+			p.Detail = "the body is marked Content-Encoding: gzip but is not valid gzip"
 		case errors.As(err, &de):
 			p.Status = statusOf[de.Code]
 			if p.Status == 0 {

@@ -40,6 +40,8 @@ type Server struct {
 	logger   *slog.Logger
 	version  string
 	started  time.Time
+	// registered holds "METHOD path" of every route, for authorize.
+	registered map[string]bool
 }
 
 // New builds the API with its routes.
@@ -61,6 +63,10 @@ func New(o Options) *Server {
 	}))
 	e.Use(s.authorize)
 	s.routes()
+	s.registered = map[string]bool{}
+	for _, r := range e.Routes() {
+		s.registered[r.Method+" "+r.Path] = true
+	}
 	return s
 }
 
