@@ -1,0 +1,88 @@
+package encode_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+func TestAppendStringIsValidJSON(t *testing.T) {
+	for _, s := range []string{"", "Khu chế xuất Tân Thuận", `quote " and \ backslash`, "tab\tnew\nline\r", "\x00\x01\x1f",
+		"bad utf8 \xff\xfe", "line sep \u2028 para \u2029", "emoji 🌿", "<script>&"} {
+		b := encode.AppendString(nil, s)
+		var back string
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%q: %s is not JSON: %v", s, b, err)
+		}
+		want := s
+		if s == "bad utf8 \xff\xfe" {
+			want = "bad utf8 \ufffd\ufffd"
+		}
+		if back != want {
+			t.Fatalf("%q came back as %q", s, back)
+		}
+	}
+}
+
+func TestAppendFloat(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		want string
+	}{{106.7316832, "106.7316832"}, {0, "0"}, {-0.5, "-0.5"}, {1e21, "1000000000000000000000"}, {math.NaN(), "null"}, {math.Inf(1), "null"}} {
+		if got := string(encode.AppendFloat(nil, c.f)); got != c.want {
+			t.Errorf("AppendFloat(%v) = %s, want %s", c.f, got, c.want)
+		}
+	}
+}
+
+// The hand-written encoders must produce what a general GeoJSON decoder
+// reads back to the same feature.
+func TestFeaturesRoundTrip(t *testing.T) {
+	est := time.Date(1991, 9, 25, 0, 0, 0, 0, time.UTC)
+	ent, wrk := int32(97), int32(8127)
+	parent := int64(7)
+	hole := orb.MultiPolygon{{
+		{{106.70, 10.75}, {106.71, 10.75}, {106.71, 10.76}, {106.70, 10.76}, {106.70, 10.75}},
+		{{106.702, 10.752}, {106.702, 10.753}, {106.703, 10.753}, {106.702, 10.752}},
+	}, {{{106.72, 10.75}, {106.73, 10.75}, {106.73, 10.76}, {106.72, 10.75}}}}
+	z := &zonegis.Zone{ID: 3, Code: "KCX-TAN-THUAN", NameVI: "Khu chế xuất Tân Thuận", NameEN: "Tan Thuan EPZ", Kind: "export_processing_zone",
+		ParentID: &parent, BoardID: "hepza", Province: "Thành phố Hồ Chí Minh", Status: "operating", Model: "conventional",
+		Established: &est, Enterprises: &ent, Workers: &wrk, Sectors: []string{"electronics", "may mặc"}, Source: "osm:way/1",
+		AreaM2: 1234567.891, Boundary: hole, Version: 4, UpdatedAt: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC)}
+	f, err := geojson.UnmarshalFeature(encode.Zone(nil, z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ID.(float64) != 3 || !f.Geometry.(orb.MultiPolygon).Equal(hole) {
+		t.Fatalf("id %v geometry %v", f.ID, f.Geometry)
+	}
+	p := f.Properties
+	if p["name_vi"] != z.NameVI || p["established"] != "1991-09-25" || p["enterprises"].(float64) != 97 ||
+		p["parent_id"].(float64) != 7 || p["area_m2"].(float64) != 1234567.89 || p["area_ha"].(float64) != 123.4568 ||
+		p["updated_at"] != "2026-01-02T03:04:05.000000006Z" || len(p["sectors"].([]any)) != 2 {
+		t.Fatalf("properties %v", p)
+	}
+	if bb := f.BBox; len(bb) != 4 || bb[0] != 106.70 || bb[3] != 10.76 {
+		t.Fatalf("bbox %v", bb)
+	}
+	// Nulls for unknown figures.
+	z.Enterprises, z.Workers, z.Established, z.ParentID, z.BoardID = nil, nil, nil, nil, ""
+	f, _ = geojson.UnmarshalFeature(encode.Zone(nil, z))
+	for _, k := range []string{"enterprises", "workers", "established", "parent_id", "board_id"} {
+		if v, ok := f.Properties[k]; !ok || v != nil {
+			t.Fatalf("%s = %v, want null", k, v)
+		}
+	}
+	// Extra properties land inside the properties object.
+	pc := &zonegis.Parcel{ID: 9, ZoneID: 3, LotCode: "L0001", LandUse: "industrial", Status: "available", AreaM2: 20000, Boundary: hole}
+	f, err = geojson.UnmarshalFeature(encode.ParcelWith(nil, pc, func(b []byte) []byte { return append(b, `,"distance_m":12.5`...) }))
+	if err != nil || f.Properties["distance_m"].(float64) != 12.5 || f.Properties["lot_code"] != "L0001" {
+		t.Fatalf("%v %v", f, err)
+	}
+}
