@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"time"
@@ -157,10 +158,17 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 			return err
 		}
 		var r request
-		if body, _ := readBody(c); body != nil {
+		body, err := readBodyLimit(c, MaxBodyBytes)
+		var de *zonegis.Error
+		switch {
+		case err == nil:
 			if err := strictDecode(body, &r, "body"); err != nil {
 				return err
 			}
+		case errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty":
+			// No body: the lease ends today.
+		default:
+			return err
 		}
 		on := today()
 		if r.EndedOn != nil {

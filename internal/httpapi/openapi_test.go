@@ -212,6 +212,11 @@ func TestOpenAPIQueryParams(t *testing.T) {
 						want = append(want, p.Name)
 					}
 				}
+				for _, p := range params {
+					if p.In == "query" && p.Name == "f" {
+						checkFormats(t, s, strings.ToUpper(method), target.path, p.Schema.Enum)
+					}
+				}
 				req := httptest.NewRequest(strings.ToUpper(method), target.path+"?zz_undocumented=1", nil)
 				rec := httptest.NewRecorder()
 				s.ServeHTTP(rec, req)
@@ -234,6 +239,22 @@ func TestOpenAPIQueryParams(t *testing.T) {
 					t.Errorf("%s (%s): server allows %v, document lists %v", name, target.path, got, want)
 				}
 			}
+		}
+	}
+}
+
+// checkFormats checks that every documented value of f is accepted and
+// an undocumented one refused.
+func checkFormats(t *testing.T, s *Server, method, path string, formats []string) {
+	t.Helper()
+	for _, f := range append(slices.Clone(formats), "xml") {
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(method, path+"?f="+f, nil))
+		var p Problem
+		_ = json.Unmarshal(rec.Body.Bytes(), &p)
+		refused := rec.Code == http.StatusBadRequest && strings.HasPrefix(p.Detail, "f:")
+		if want := !slices.Contains(formats, f); refused != want {
+			t.Errorf("%s %s?f=%s: %d %q; documented formats %v", method, path, f, rec.Code, p.Detail, formats)
 		}
 	}
 }
