@@ -86,3 +86,34 @@ func TestFeaturesRoundTrip(t *testing.T) {
 		t.Fatalf("%v %v", f, err)
 	}
 }
+
+func TestAppendCoord(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		want string
+	}{{106.7316832, "106.7316832"}, {0, "0"}, {-0.5, "-0.5"}, {10.000000001, "10.000000001"}, {10.0000000004, "10"},
+		{-106.1234567891, "-106.123456789"}, {179.9999999996, "180"}, {-0.0000000001, "0"}, {1e12, "1000000000000"}, {math.NaN(), "null"}} {
+		if got := string(encode.AppendCoord(nil, c.f)); got != c.want {
+			t.Errorf("AppendCoord(%v) = %s, want %s", c.f, got, c.want)
+		}
+	}
+	// Within half a nanodegree of the input, always.
+	for i := range 100000 {
+		f := -180 + float64(i)*0.0036000000123
+		var back float64
+		if err := json.Unmarshal(encode.AppendCoord(nil, f), &back); err != nil || math.Abs(back-f) > 5.0001e-10 {
+			t.Fatalf("%v -> %v (%v)", f, back, err)
+		}
+	}
+}
+
+// A cached geometry must give byte-identical output.
+func TestCachedGeometrySameBytes(t *testing.T) {
+	ring := orb.Ring{{106.7, 10.75}, {106.71, 10.75}, {106.71, 10.76}, {106.7, 10.75}}
+	p := &zonegis.Parcel{ID: 1, ZoneID: 2, LotCode: "A", LandUse: "industrial", Status: "available", Boundary: orb.MultiPolygon{{ring}}}
+	plain := string(encode.Parcel(nil, p))
+	p.Encoded = encode.GeometryMembers(p.Boundary)
+	if cached := string(encode.Parcel(nil, p)); cached != plain {
+		t.Fatalf("cached:\n%s\nplain:\n%s", cached, plain)
+	}
+}

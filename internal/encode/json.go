@@ -12,6 +12,10 @@ import (
 
 const hex = "0123456789abcdef"
 
+const digitPairs = "00010203040506070809101112131415161718192021222324252627282930313233343536373839" +
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879" +
+	"8081828384858687888990919293949596979899"
+
 // AppendString appends s as a JSON string. Non-ASCII text (Vietnamese
 // diacritics) is written as UTF-8; invalid UTF-8 becomes U+FFFD.
 func AppendString(b []byte, s string) []byte {
@@ -69,6 +73,41 @@ func AppendFloat(b []byte, f float64) []byte {
 		return append(b, "null"...)
 	}
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
+}
+
+// AppendCoord appends a coordinate in degrees rounded to 9 decimals (about
+// 0.1 mm, the precision PostGIS ST_AsGeoJSON writes by default), without
+// trailing zeros. Integer arithmetic makes it several times faster than the
+// shortest-representation float formatting, and coordinates are most of
+// every GeoJSON response. Values beyond ±9e9 fall back to AppendFloat.
+func AppendCoord(b []byte, f float64) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) || f > 9e9 || f < -9e9 {
+		return AppendFloat(b, f)
+	}
+	n := int64(math.Round(f * 1e9))
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/1e9, 10)
+	frac := n % 1e9
+	if frac == 0 {
+		return b
+	}
+	var d [10]byte
+	d[0] = '.'
+	d[9] = byte('0' + frac%10)
+	frac /= 10
+	for i := 7; i >= 1; i -= 2 { // two digits at a time
+		j := (frac % 100) * 2
+		d[i], d[i+1] = digitPairs[j], digitPairs[j+1]
+		frac /= 100
+	}
+	end := 10
+	for d[end-1] == '0' {
+		end--
+	}
+	return append(b, d[:end]...)
 }
 
 // AppendRounded appends f rounded to prec decimals.

@@ -77,6 +77,7 @@ func (f *Follower) reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load index: %w", err)
 	}
+	prepare(s.Zones, s.Parcels, s.GreenAreas)
 	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
 	f.reloads.Add(1)
 	f.lastSync.Store(time.Now().UnixNano())
@@ -154,6 +155,7 @@ func (f *Follower) apply(ctx context.Context, changes []zonegis.Change) error {
 			return err
 		}
 	}
+	prepare(b.Zones, b.Parcels, b.GreenAreas)
 	f.ix.Apply(b)
 	f.release(b.Seq)
 	if f.OnApply != nil {

@@ -55,7 +55,9 @@ func (e env) lot(i int) *zonegis.Parcel {
 		Boundary: rect(x+0.0001, y+0.0001, x+0.0009, y+0.0009)}
 }
 
-func itoa(i int) string { return string(rune('A'+i/26%26)) + string(rune('A'+i%26)) + string(rune('0'+i/676)) }
+func itoa(i int) string {
+	return string(rune('A'+i/26%26)) + string(rune('A'+i%26)) + string(rune('0'+i/676))
+}
 
 // sameAsDB fails unless the index holds exactly what the database holds.
 func sameAsDB(t *testing.T, db *postgis.DB, ix *index.Index) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -41,71 +42,98 @@ func (s *Server) handleItem() echo.HandlerFunc {
 	}
 }
 
+// Response buffers are pooled: items pages are the hot path, and reusing
+// their buffers keeps the garbage collector (which must scan the whole
+// index) from running often. Buffers over 4 MiB are dropped, not pooled.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+
+func getBuffer() *[]byte { return bufPool.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= 4<<20 {
+		bufPool.Put(b)
+	}
+}
+
 // itemsParams are the parameters every items request may carry.
 var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
 
-// matching returns the features of l that pass the query's bbox and
-// filters, in id order.
-func matching[T any](snap *index.Snapshot, l *layer[T], q url.Values) ([]*T, error) {
+// query is a parsed items request: where to look and what to keep.
+type query[T any] struct {
+	bounds []orb.Bound // nil: no bbox
+	zoneID int64       // 0: any zone
+	keep   func(*T) bool
+}
+
+// parseQuery checks an items request's parameters against l.
+func parseQuery[T any](snap *index.Snapshot, l *layer[T], q url.Values) (query[T], error) {
+	var qq query[T]
 	if err := checkParams(q, append(slices.Clone(itemsParams), l.filters...)...); err != nil {
-		return nil, err
+		return qq, err
 	}
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
-		return nil, invalid("f: only json (GeoJSON) is offered here, not %q", f)
+		return qq, invalid("f: only json (GeoJSON) is offered here, not %q", f)
 	}
 	if crs := q.Get("bbox-crs"); crs != "" && crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" {
-		return nil, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
+		return qq, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
 	}
-	var bounds []orb.Bound
+	var err error
 	if v := q.Get("bbox"); v != "" {
-		var err error
-		if bounds, err = parseBBox(v); err != nil {
-			return nil, err
+		if qq.bounds, err = parseBBox(v); err != nil {
+			return qq, err
 		}
 	}
-	keep, err := l.filter(snap, q)
-	if err != nil {
-		return nil, err
+	if qq.keep, err = l.filter(snap, q); err != nil {
+		return qq, err
 	}
-	var zoneID int64
 	if v := q.Get("zone"); v != "" && l.ofZone != nil {
 		z, err := resolveZone(snap, v)
 		if err != nil {
-			return nil, err
+			return qq, err
 		}
-		zoneID = z.ID
+		qq.zoneID = z.ID
 	}
-	var out []*T
+	return qq, nil
+}
+
+// each calls fn for every feature matching qq, in ascending id order.
+// Bbox results are gathered and sorted (they are few); zone and full scans
+// come in id order already, so nothing is gathered.
+func (qq query[T]) each(snap *index.Snapshot, l *layer[T], fn func(*T) bool) {
 	switch {
-	case bounds != nil:
-		seen := map[int64]bool{}
-		for _, b := range bounds {
+	case qq.bounds != nil:
+		var hits []*T
+		for i, b := range qq.bounds {
 			l.inBound(snap, b, func(v *T) bool {
-				id := l.idOf(v)
-				if !seen[id] && (zoneID == 0 || l.zoneOf(v) == zoneID) && keep(v) {
-					seen[id] = true
-					out = append(out, v)
+				if (qq.zoneID == 0 || l.zoneOf(v) == qq.zoneID) && qq.keep(v) &&
+					(i == 0 || !slices.ContainsFunc(hits, func(h *T) bool { return l.idOf(h) == l.idOf(v) })) {
+					hits = append(hits, v)
 				}
 				return true
 			})
 		}
-		slices.SortFunc(out, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
-	case zoneID != 0:
-		l.ofZone(snap, zoneID, func(v *T) bool {
-			if keep(v) {
-				out = append(out, v)
+		slices.SortFunc(hits, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
+		for _, v := range hits {
+			if !fn(v) {
+				return
 			}
-			return true
-		})
-		slices.SortFunc(out, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
+		}
+	case qq.zoneID != 0:
+		l.ofZone(snap, qq.zoneID, func(v *T) bool { return !qq.keep(v) || fn(v) })
 	default:
-		l.ascend(snap, 0, func(v *T) bool {
-			if keep(v) {
-				out = append(out, v)
-			}
-			return true
-		})
+		l.ascend(snap, 0, func(v *T) bool { return !qq.keep(v) || fn(v) })
 	}
+}
+
+// matching returns every feature that passes the query's bbox and filters,
+// in id order.
+func matching[T any](snap *index.Snapshot, l *layer[T], q url.Values) ([]*T, error) {
+	qq, err := parseQuery(snap, l, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []*T
+	qq.each(snap, l, func(v *T) bool { out = append(out, v); return true })
 	return out, nil
 }
 
@@ -131,15 +159,25 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if err != nil {
 		return err
 	}
-	all, err := matching(snap, l, q)
+	qq, err := parseQuery(snap, l, q)
 	if err != nil {
 		return err
 	}
-	offset = min(offset, len(all)) // also keeps offset+limit from overflowing
-	page := all[offset:min(offset+limit, len(all))]
-	b := make([]byte, 0, 1024+len(page)*1024)
+	// Count every match; keep only the page.
+	matched := 0
+	page := make([]*T, 0, min(limit, 1024))
+	qq.each(snap, l, func(v *T) bool {
+		if matched >= offset && len(page) < limit {
+			page = append(page, v)
+		}
+		matched++
+		return true
+	})
+	buf := getBuffer()
+	defer putBuffer(buf)
+	b := (*buf)[:0]
 	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
-	b = strconv.AppendInt(b, int64(len(all)), 10)
+	b = strconv.AppendInt(b, int64(matched), 10)
 	b = append(b, `,"numberReturned":`...)
 	b = strconv.AppendInt(b, int64(len(page)), 10)
 	b = append(b, `,"timeStamp":"`...)
@@ -154,7 +192,7 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	b = append(b, `],"links":[`...)
 	self := baseURL(c) + "/collections/" + l.id + "/items"
 	b = appendLink(b, self, q, "self", -1, limit)
-	if offset+len(page) < len(all) {
+	if offset+len(page) < matched {
 		b = append(b, ',')
 		b = appendLink(b, self, q, "next", offset+limit, limit)
 	}
@@ -163,6 +201,7 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 		b = appendLink(b, self, q, "prev", max(offset-limit, 0), limit)
 	}
 	b = append(b, `]}`...)
+	*buf = b
 	c.Response().Header().Set("X-Index-Seq", strconv.FormatInt(snap.Seq(), 10))
 	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

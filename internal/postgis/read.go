@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"golang.org/x/sync/errgroup"
 	"github.com/zonegis/zonegis/internal/zonegis"
+	"golang.org/x/sync/errgroup"
 )
 
 // Snapshot is everything the in-memory index needs, read in one repeatable-read

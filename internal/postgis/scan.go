@@ -71,6 +71,7 @@ func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 	if p.Boundary, err = multiPolygon(geom); err != nil {
 		return nil, fmt.Errorf("parcel %d: %w", p.ID, err)
 	}
+	p.LandUse, p.Status = intern(p.LandUse), intern(p.Status)
 	return &p, nil
 }
 
@@ -87,6 +88,7 @@ func scanGreenArea(row pgx.Row) (*zonegis.GreenArea, error) {
 	if g.Boundary, err = multiPolygon(geom); err != nil {
 		return nil, fmt.Errorf("green area %d: %w", g.ID, err)
 	}
+	g.Kind = intern(g.Kind)
 	return &g, nil
 }
 
@@ -106,6 +108,26 @@ func scanLease(row pgx.Row) (*zonegis.Lease, error) {
 	}
 	l.Start, l.End = l.Start.UTC(), l.End.UTC()
 	return &l, nil
+}
+
+// interned holds the few distinct values of enumerated columns, so that a
+// million parcels share a handful of strings instead of holding two copies
+// each (less memory, and fewer objects for the garbage collector to scan).
+var interned = func() map[string]string {
+	m := map[string]string{}
+	for _, vs := range [][]string{zonegis.LandUses, zonegis.ParcelStatuses, zonegis.GreenKinds, zonegis.ZoneKinds, zonegis.ZoneStatuses, zonegis.ZoneModels} {
+		for _, v := range vs {
+			m[v] = v
+		}
+	}
+	return m
+}()
+
+func intern(s string) string {
+	if v, ok := interned[s]; ok {
+		return v
+	}
+	return s
 }
 
 // dateArg turns an optional date into a query argument (NULL when nil).

@@ -117,8 +117,11 @@ const (
 	sqlLeaseDates      = `SELECT parcel_id, start_date, end_date, ended_on FROM leases WHERE id = $1`
 	sqlEndLease        = `UPDATE leases SET ended_on = $2 WHERE id = $1`
 	sqlLeaseByID       = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.id = $1`
-	sqlLeaseInForce    = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.parcel_id = $1
-		AND daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $2::date`
+	// The lease in force on $2 on the parcel or, before it was made by a
+	// split or merge, on the ancestor that held its land; its own first.
+	sqlLeaseInForce = sqlAncestry + ` SELECT ` + leaseColumns + ` FROM leases l JOIN anc ON l.parcel_id = anc.id
+		WHERE daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $2::date
+		ORDER BY (l.parcel_id = $1) DESC, l.start_date DESC, l.id DESC LIMIT 1`
 )
 
 // Keys and audit.
@@ -131,4 +134,41 @@ const (
 		FROM audit_log
 		WHERE ($1 = '' OR collection = $1) AND ($2 = 0 OR item_id = $2) AND ($3 = 0 OR id < $3)
 		ORDER BY id DESC LIMIT $4`
+)
+
+// Lineage: splitting and merging parcels (see migrations/0003).
+const (
+	// The parcels to retire, locked in id order (so that two merges over
+	// the same parcels cannot deadlock).
+	sqlLockParcels = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1) ORDER BY p.id FOR UPDATE`
+	// Leases of the given parcels in force on $2 or later.
+	sqlLeasesFrom = `SELECT l.parcel_id, l.id, coalesce(l.ended_on, l.end_date) FROM leases l
+		WHERE l.parcel_id = ANY($1) AND coalesce(l.ended_on, l.end_date) > $2::date ORDER BY l.parcel_id, l.id`
+	// The pieces of a parcel cut along a line, in the order lots are given
+	// to them: west to east by their westernmost point, then south to north
+	// by their southernmost, with area in m² (geodesic).
+	sqlSplitPieces = `SELECT ST_AsBinary(d.geom), ST_Area(d.geom::geography)
+		FROM parcels p, ST_Dump(ST_Split(p.boundary, ST_GeomFromWKB($2, 4326))) d
+		WHERE p.id = $1
+		ORDER BY ST_XMin(d.geom), ST_YMin(d.geom), ST_XMax(d.geom), ST_YMax(d.geom)`
+	// The union of parcels and how many separate polygons it has.
+	sqlMergeUnion = `SELECT ST_AsBinary(ST_Multi(u)), ST_NumGeometries(u)
+		FROM (SELECT ST_Union(boundary) AS u FROM parcels WHERE id = ANY($1)) x`
+	sqlRetireParcel = `INSERT INTO parcels_retired (id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, retired_by)
+		SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, $2 FROM parcels WHERE id = $1`
+	sqlInsertChildParcel = `INSERT INTO parcels AS p (zone_id, lot_code, land_use, status, synthetic, boundary)
+		VALUES ($1, $2, $3, 'available', $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
+		RETURNING ` + parcelColumns
+	sqlInsertLineage = `INSERT INTO parcel_lineage (parent_id, child_id, op) VALUES ($1, $2, $3)`
+
+	// A parcel and all its ancestors (parents of parents ...), as anc(id).
+	sqlAncestry = `WITH RECURSIVE anc(id) AS (
+		SELECT $1::bigint
+		UNION
+		SELECT g.parent_id FROM parcel_lineage g JOIN anc ON g.child_id = anc.id)`
+	// The lease history of a parcel and its ancestors, oldest first.
+	sqlLeaseHistory = sqlAncestry + ` SELECT ` + leaseColumns + ` FROM leases l JOIN anc ON l.parcel_id = anc.id
+		ORDER BY l.start_date, l.id`
+	sqlParentsOf  = `SELECT parent_id, op, at FROM parcel_lineage WHERE child_id = $1 ORDER BY parent_id`
+	sqlChildrenOf = `SELECT child_id, op, at FROM parcel_lineage WHERE parent_id = $1 ORDER BY child_id`
 )

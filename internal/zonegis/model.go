@@ -87,6 +87,7 @@ type Zone struct {
 	Boundary    orb.MultiPolygon // EPSG:4326, lon/lat
 	Version     int64
 	UpdatedAt   time.Time
+	Encoded     Encoded
 }
 
 // Parcel is a lot inside a zone, the unit that is leased.
@@ -101,6 +102,7 @@ type Parcel struct {
 	Boundary  orb.MultiPolygon
 	Version   int64
 	UpdatedAt time.Time
+	Encoded   Encoded
 }
 
 // GreenArea is a park, buffer strip, tree belt or water surface in a zone.
@@ -114,7 +116,15 @@ type GreenArea struct {
 	Boundary  orb.MultiPolygon
 	Version   int64
 	UpdatedAt time.Time
+	Encoded   Encoded
 }
+
+// Encoded caches the GeoJSON encoding of a record's Boundary (its "bbox" and
+// "geometry" members). Records are immutable once built, so whoever builds
+// one for the read path may fill it once (the follower does, when it loads
+// records for the index); encoders use it instead of formatting every
+// coordinate on every response. Nil means "encode on the fly".
+type Encoded []byte
 
 // Lease is a land lease on a parcel. A lease runs from Start to End (dates,
 // End exclusive); EndedOn, when set, records an early termination. At most one

@@ -1,0 +1,136 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Load settings for wrk: two threads (the machine's cores are shared with
+// the server), enough connections to keep it busy.
+type Load struct {
+	Threads, Connections int
+	Duration             time.Duration
+}
+
+// wrkResult is what wrk reports.
+type wrkResult struct {
+	RPS     float64
+	Latency string // average
+	Errors  int    // non-2xx/3xx responses and socket errors
+	Raw     string
+}
+
+var (
+	reRPS     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	reLatency = regexp.MustCompile(`Latency\s+(\S+)`)
+	reNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	reSocket  = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+)
+
+// luaRandomPaths is a wrk script whose requests are PATH_FORMAT filled with
+// random numbers: kind "point" (lon, lat inside a random zone), "bbox" (a box
+// of BOX degrees inside a random zone, as minLon,minLat,maxLon,maxLat).
+const luaRandomPaths = `
+math.randomseed(%d)
+local zones, cols, spacing, side, box = %d, 20, %g, %g, %g
+local kind, fmt = "%s", "%s"
+request = function()
+  local z = math.random(0, zones - 1)
+  local x0 = 105.5 + (z %% cols) * spacing
+  local y0 = 10.0 + math.floor(z / cols) * spacing
+  if kind == "point" then
+    local lon = x0 + math.random() * side
+    local lat = y0 + math.random() * side
+    return wrk.format("GET", string.format(fmt, lon, lat))
+  end
+  local lon = x0 + math.random() * (side - box)
+  local lat = y0 + math.random() * (side - box)
+  return wrk.format("GET", string.format(fmt, lon, lat, lon + box, lat + box))
+end
+`
+
+// runWrk drives url (with an optional generated script) and parses the result.
+func runWrk(ctx context.Context, l Load, dir, url, script string) (wrkResult, error) {
+	args := []string{"-t", strconv.Itoa(l.Threads), "-c", strconv.Itoa(l.Connections), "-d", l.Duration.String(), "--latency"}
+	if script != "" {
+		f := filepath.Join(dir, fmt.Sprintf("script-%d.lua", time.Now().UnixNano()))
+		if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
+			return wrkResult{}, err
+		}
+		args = append(args, "-s", f)
+	}
+	args = append(args, url)
+	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
+	r := wrkResult{Raw: string(out)}
+	if err != nil {
+		return r, fmt.Errorf("wrk %s: %w\n%s", url, err, out)
+	}
+	m := reRPS.FindStringSubmatch(r.Raw)
+	if m == nil {
+		return r, fmt.Errorf("wrk %s: no Requests/sec in output:\n%s", url, out)
+	}
+	r.RPS, _ = strconv.ParseFloat(m[1], 64)
+	if m := reLatency.FindStringSubmatch(r.Raw); m != nil {
+		r.Latency = m[1]
+	}
+	if m := reNon2xx.FindStringSubmatch(r.Raw); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		r.Errors += n
+	}
+	if m := reSocket.FindStringSubmatch(r.Raw); m != nil {
+		for _, s := range m[1:] {
+			n, _ := strconv.Atoi(s)
+			r.Errors += n
+		}
+	}
+	return r, nil
+}
+
+// fetchAll requests every URL once with conc workers and returns the rate
+// (requests per second), the bytes read and the first error. Used where
+// each request must be different (cold tiles).
+func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, bytes int64, err error) {
+	var next atomic.Int64
+	var total atomic.Int64
+	var firstErr error
+	var once sync.Once
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(urls) || ctx.Err() != nil {
+					return
+				}
+				resp, err := client.Get(urls[i])
+				if err == nil {
+					n, _ := io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					total.Add(n)
+					if resp.StatusCode != http.StatusOK {
+						err = fmt.Errorf("%s: %s", urls[i], resp.Status)
+					}
+				}
+				if err != nil {
+					once.Do(func() { firstErr = err })
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return float64(len(urls)) / time.Since(start).Seconds(), total.Load(), firstErr
+}

@@ -1,0 +1,442 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/zonegis/zonegis/internal/pgcluster"
+	"github.com/zonegis/zonegis/internal/postgis"
+)
+
+// Options configure a benchmark run.
+type Options struct {
+	Dataset Dataset
+	Load    Load
+	WorkDir string // holds the cluster (kept between runs: the dataset is reused) and scripts
+	Binary  string // the zonegis binary to measure
+	Logger  *slog.Logger
+}
+
+// Result is one measured row: ours against a baseline, with the target.
+type Result struct {
+	Name, Unit       string
+	Ours, Baseline   float64
+	BaselineName     string
+	Target           float64 // required Ours/Baseline (or for "lower is better" rows, the bound)
+	TargetText       string
+	Pass             bool
+	Note             string
+	LowerIsBetter    bool
+	AbsoluteTarget   bool // Target is a bound on Ours itself, not a ratio
+	OursErrors       int
+	BaselineErrors   int
+	OursLatency      string
+	BaselineLatency  string
+	ResponseBytes    int
+	BaselineResponse int
+}
+
+// Report is everything a run measured.
+type Report struct {
+	Started       time.Time
+	Dataset       Dataset
+	Load          Load
+	GenerateTook  time.Duration
+	StartupTook   time.Duration // process start to listening, index loaded
+	IndexLoadTook time.Duration // as logged by the server
+	RSSAfterLoad  int64         // bytes
+	RSSPeak       int64
+	Results       []Result
+	Machine       string
+}
+
+// Run generates (or reuses) the dataset, starts the server and the
+// baselines, measures, and returns the report.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	r := &Report{Started: time.Now().UTC(), Dataset: o.Dataset, Load: o.Load, Machine: machine()}
+	log := o.Logger
+	if err := os.MkdirAll(o.WorkDir, 0o755); err != nil {
+		return nil, err
+	}
+	dataDir, err := filepath.Abs(filepath.Join(o.WorkDir, "pgdata"))
+	if err != nil {
+		return nil, err
+	}
+	cl, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, NoSync: true, Logger: log})
+	if err != nil {
+		return nil, err
+	}
+	defer cl.Stop(context.WithoutCancel(ctx)) //nolint:errcheck // best effort
+	if _, err := cl.EnsureDatabase(ctx, "bench"); err != nil {
+		return nil, err
+	}
+	url := cl.ConnString("bench")
+	db, err := postgis.Open(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	log.Info("dataset", "parcels", o.Dataset.Parcels(), "zones", o.Dataset.Zones)
+	if r.GenerateTook, err = Generate(ctx, db.Pool(), o.Dataset); err != nil {
+		return nil, err
+	}
+
+	srv, err := startServer(ctx, o.Binary, url, log)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	r.StartupTook, r.IndexLoadTook = srv.startup, srv.indexLoad
+	r.RSSAfterLoad = rss(srv.cmd.Process.Pid, "VmRSS")
+	log.Info("server up", "startup", r.StartupTook, "index_load", r.IndexLoadTook, "rss_mb", r.RSSAfterLoad>>20)
+
+	base, err := startBaselines(db.Pool())
+	if err != nil {
+		return nil, err
+	}
+	defer base.stop()
+	ours, theirs := "http://"+srv.addr, "http://"+base.addr
+
+	d := o.Dataset
+	x0, y0 := d.origin(0)
+	cx, cy := x0+d.side()/2, y0+d.side()/2
+	box := 8 * d.Cell // about 64 parcels
+	pointBody, err := get(fmt.Sprintf("%s/query/at?lon=%f&lat=%f", ours, cx+d.Cell/2, cy+d.Cell/2))
+	if err != nil {
+		return nil, err
+	}
+	bboxBody, err := get(fmt.Sprintf("%s/collections/parcels/items?bbox=%f,%f,%f,%f&limit=100", ours, cx, cy, cx+box, cy+box))
+	if err != nil {
+		return nil, err
+	}
+	base.setBody("point", pointBody)
+	base.setBody("bbox", bboxBody)
+
+	script := func(kind, format string) string {
+		return fmt.Sprintf(luaRandomPaths, 42, d.Zones, d.spacing(), d.side(), box, kind, format)
+	}
+	measure := func(name, oursURL, oursScript, baseName, baseURL, baseScript string) (Result, error) {
+		log.Info("measuring", "name", name)
+		a, err := runWrk(ctx, o.Load, o.WorkDir, oursURL, oursScript)
+		if err != nil {
+			return Result{}, err
+		}
+		b, err := runWrk(ctx, o.Load, o.WorkDir, baseURL, baseScript)
+		if err != nil {
+			return Result{}, err
+		}
+		return Result{Name: name, Unit: "req/s", Ours: a.RPS, Baseline: b.RPS, BaselineName: baseName,
+			OursErrors: a.Errors, BaselineErrors: b.Errors, OursLatency: a.Latency, BaselineLatency: b.Latency}, nil
+	}
+
+	// Point lookup against a trivial handler, and against PostGIS.
+	pt, err := measure("point lookup /query/at", ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
+		"trivial handler (static body of the same size)", theirs+"/static/point", "")
+	if err != nil {
+		return nil, err
+	}
+	pt.Target, pt.TargetText, pt.ResponseBytes = 0.70, "≥ 70% of the trivial handler", len(pointBody)
+	r.Results = append(r.Results, pt)
+	ptPG, err := measure("point lookup vs PostGIS", ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
+		"PostGIS (pgx, GiST, ST_Intersects + ST_AsGeoJSON)", theirs+"/", script("point", "/pg/at?lon=%.6f&lat=%.6f"))
+	if err != nil {
+		return nil, err
+	}
+	ptPG.Note = "no target; for scale"
+	r.Results = append(r.Results, ptPG)
+
+	// Bbox items pages against the static-body ceiling, and against PostGIS.
+	bb, err := measure("bbox items (~64 parcels)", ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
+		"static body of the same size (HTTP ceiling)", theirs+"/static/bbox", "")
+	if err != nil {
+		return nil, err
+	}
+	bb.Target, bb.TargetText, bb.ResponseBytes = 0.50, "≥ 50% of the static-body ceiling", len(bboxBody)
+	r.Results = append(r.Results, bb)
+	bbPG, err := measure("bbox items vs PostGIS", ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
+		"PostGIS (pgx, GiST &&, ST_AsGeoJSON)", theirs+"/", script("bbox", "/pg/bbox?x0=%.6f&y0=%.6f&x1=%.6f&y1=%.6f"))
+	if err != nil {
+		return nil, err
+	}
+	bbPG.Note = "no target; for scale"
+	r.Results = append(r.Results, bbPG)
+
+	// Tiles at z15: cold (each tile once) and warm (the same again).
+	if tiles, err := tileResults(ctx, d, ours, theirs); err != nil {
+		log.Warn("tiles not measured", "err", err)
+		r.Results = append(r.Results, Result{Name: "cold tiles z15", Note: "not measured: " + err.Error()})
+	} else {
+		r.Results = append(r.Results, tiles...)
+	}
+
+	// Full GeoJSON export of every parcel, against ogr2ogr reading PostGIS.
+	if ex, err := exportResult(ctx, d, ours, url, srv.cmd.Process.Pid, r.RSSAfterLoad); err != nil {
+		log.Warn("export not measured", "err", err)
+		r.Results = append(r.Results, Result{Name: "GeoJSON export", Note: "not measured: " + err.Error()})
+	} else {
+		r.Results = append(r.Results, ex...)
+	}
+
+	r.RSSPeak = rss(srv.cmd.Process.Pid, "VmHWM")
+	r.Results = append(r.Results,
+		Result{Name: "start-up: 1M parcels loaded", Unit: "s", Ours: r.IndexLoadTook.Seconds(), Target: 10,
+			TargetText: "< 10 s", LowerIsBetter: true, AbsoluteTarget: true, Pass: r.IndexLoadTook < 10*time.Second,
+			Note: fmt.Sprintf("process start to listening: %.2f s", r.StartupTook.Seconds())},
+		Result{Name: "RSS (peak, whole run)", Unit: "MB", Ours: float64(r.RSSPeak) / (1 << 20), Target: 1536,
+			TargetText: "< 1.5 GB", LowerIsBetter: true, AbsoluteTarget: true, Pass: r.RSSPeak < 1536<<20,
+			Note: fmt.Sprintf("after load: %d MB", r.RSSAfterLoad>>20)},
+	)
+	for i := range r.Results {
+		res := &r.Results[i]
+		if res.AbsoluteTarget || res.Target == 0 || res.Baseline == 0 {
+			continue
+		}
+		if res.LowerIsBetter {
+			res.Pass = res.Ours <= res.Baseline*res.Target
+		} else {
+			res.Pass = res.Ours >= res.Baseline*res.Target
+		}
+	}
+	return r, nil
+}
+
+// tileXY returns the z/x/y tile holding lon/lat (Web Mercator).
+func tileXY(z int, lon, lat float64) (int, int) {
+	n := math.Exp2(float64(z))
+	x := int((lon + 180) / 360 * n)
+	rad := lat * math.Pi / 180
+	y := int((1 - math.Log(math.Tan(rad)+1/math.Cos(rad))/math.Pi) / 2 * n)
+	return x, y
+}
+
+func tileResults(ctx context.Context, d Dataset, ours, theirs string) ([]Result, error) {
+	const z = 15
+	var oursURLs, pgURLs []string
+	seen := map[[2]int]bool{}
+	for zi := 0; zi < d.Zones && len(oursURLs) < 3000; zi++ {
+		x0, y0 := d.origin(zi)
+		for fx := 0.0; fx < 1; fx += 0.2 {
+			for fy := 0.0; fy < 1; fy += 0.2 {
+				x, y := tileXY(z, x0+fx*d.side(), y0+fy*d.side())
+				if seen[[2]int{x, y}] {
+					continue
+				}
+				seen[[2]int{x, y}] = true
+				oursURLs = append(oursURLs, fmt.Sprintf("%s/tiles/parcels/%d/%d/%d.mvt", ours, z, x, y))
+				pgURLs = append(pgURLs, fmt.Sprintf("%s/pg/tiles/%d/%d/%d", theirs, z, x, y))
+			}
+		}
+	}
+	if _, err := get(oursURLs[0]); err != nil {
+		return nil, err
+	}
+	// The probe above warmed one tile; start the cold pass after it.
+	cold, _, err := fetchAll(ctx, oursURLs[1:], 8)
+	if err != nil {
+		return nil, err
+	}
+	warm, _, err := fetchAll(ctx, oursURLs[1:], 8)
+	if err != nil {
+		return nil, err
+	}
+	pg, _, err := fetchAll(ctx, pgURLs[1:], 8)
+	if err != nil {
+		return nil, err
+	}
+	n := fmt.Sprintf("%d distinct z15 tiles, 8 concurrent clients", len(oursURLs)-1)
+	return []Result{
+		{Name: "cold tiles z15", Unit: "tiles/s", Ours: cold, Baseline: pg, BaselineName: "PostGIS ST_AsMVT", Target: 5, TargetText: "≥ 5× ST_AsMVT", Note: n},
+		{Name: "warm tiles z15", Unit: "tiles/s", Ours: warm, Baseline: pg, BaselineName: "PostGIS ST_AsMVT", Note: "cache hits; no target"},
+	}, nil
+}
+
+func exportResult(ctx context.Context, d Dataset, ours, dbURL string, pid int, rssBefore int64) ([]Result, error) {
+	url := ours + "/collections/parcels/export?f=geojson"
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("%s: %s", url, resp.Status)
+	}
+	var peak atomic.Int64
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if v := rss(pid, "VmRSS"); v > peak.Load() {
+					peak.Store(v)
+				}
+			}
+		}
+	}()
+	start := time.Now()
+	n, err := io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	took := time.Since(start)
+	close(done)
+	if err != nil {
+		return nil, err
+	}
+	growth := float64(max(peak.Load()-rssBefore, 0)) / (1 << 20)
+
+	ogrStart := time.Now()
+	cmd := exec.CommandContext(ctx, "ogr2ogr", "-f", "GeoJSON", "/vsistdout/", "PG:"+dbURL, "parcels")
+	cmd.Stdout = io.Discard
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("ogr2ogr: %w: %s", err, stderr.String())
+	}
+	ogr := time.Since(ogrStart)
+	return []Result{
+		{Name: "full GeoJSON export of every parcel", Unit: "s", Ours: took.Seconds(), Baseline: ogr.Seconds(),
+			BaselineName: "ogr2ogr from PostGIS", Target: 0.2, TargetText: "≥ 5× faster than ogr2ogr", LowerIsBetter: true,
+			Note: fmt.Sprintf("%d MB streamed", n>>20)},
+		{Name: "RSS growth during export", Unit: "MB", Ours: growth, Target: 100, TargetText: "< 100 MB",
+			LowerIsBetter: true, AbsoluteTarget: true, Pass: growth < 100},
+	}, nil
+}
+
+func get(url string) ([]byte, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("GET %s: %s: %.200s", url, resp.Status, b)
+	}
+	return b, nil
+}
+
+// rss reads a memory figure (VmRSS, VmHWM) of a process, in bytes.
+func rss(pid int, field string) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(line, field+":") {
+			f := strings.Fields(line)
+			if len(f) >= 2 {
+				kb, _ := strconv.ParseInt(f[1], 10, 64)
+				return kb << 10
+			}
+		}
+	}
+	return 0
+}
+
+func machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(line, "model name") {
+				model = strings.TrimSpace(line[strings.Index(line, ":")+1:])
+				break
+			}
+		}
+	}
+	var mem int64
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		fmt.Sscanf(string(b), "MemTotal: %d kB", &mem)
+	}
+	return fmt.Sprintf("%s, %d logical CPUs, %d GiB RAM", model, numCPU(), mem>>20)
+}
+
+// server is the zonegis binary under test.
+type server struct {
+	cmd                *exec.Cmd
+	addr               string
+	startup, indexLoad time.Duration
+}
+
+var reIndexLoaded = regexp.MustCompile(`msg="index loaded".* took=(\S+)`)
+
+func startServer(ctx context.Context, binary, dbURL string, log *slog.Logger) (*server, error) {
+	cmd := exec.CommandContext(ctx, binary, "serve", "--addr", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "ZONEGIS_SEED=none", "ZONEGIS_LOG_LEVEL=info")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd}
+	loaded := make(chan time.Duration, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			if m := reIndexLoaded.FindStringSubmatch(line); m != nil {
+				d, _ := time.ParseDuration(m[1])
+				loaded <- d
+			}
+			if strings.Contains(line, "level=ERROR") || strings.Contains(line, "level=WARN") {
+				log.Warn("server: " + line)
+			}
+		}
+	}()
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if _, after, ok := strings.Cut(sc.Text(), "listening on http://"); ok {
+			s.addr = after
+			break
+		}
+	}
+	if s.addr == "" {
+		cmd.Process.Kill() //nolint:errcheck // failing anyway
+		return nil, fmt.Errorf("server did not start: %v", cmd.Wait())
+	}
+	go io.Copy(io.Discard, stdout) //nolint:errcheck // drain
+	s.startup = time.Since(start)
+	select {
+	case s.indexLoad = <-loaded:
+	case <-time.After(5 * time.Second):
+	}
+	return s, nil
+}
+
+func (s *server) stop() {
+	s.cmd.Process.Signal(os.Interrupt) //nolint:errcheck // then wait
+	done := make(chan struct{})
+	go func() { s.cmd.Wait(); close(done) }() //nolint:errcheck // exit status does not matter here
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		s.cmd.Process.Kill() //nolint:errcheck // it did not stop
+	}
+}

@@ -1,0 +1,86 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// benchServer is the API over an index of a 200 × 200 grid of 13-vertex
+// parcels (0.001° cells) in one zone, no database.
+func benchServer(b *testing.B) (http.Handler, orb.Bound) {
+	b.Helper()
+	const n, cell = 200, 0.001
+	x0, y0 := 106.5, 10.5
+	zone := &zonegis.Zone{ID: 1, Code: "KCN-BENCH", NameVI: "Khu công nghiệp thử", NameEN: "Bench", Kind: "industrial_park",
+		Province: "Thành phố Hồ Chí Minh", Status: "operating", Model: "conventional", Sectors: []string{},
+		Boundary: orb.MultiPolygon{{{{x0, y0}, {x0 + n*cell, y0}, {x0 + n*cell, y0 + n*cell}, {x0, y0 + n*cell}, {x0, y0}}}}, Version: 1}
+	ps := make([]*zonegis.Parcel, 0, n*n)
+	for i := range n * n {
+		cx, cy := x0+float64(i%n)*cell+cell/2, y0+float64(i/n)*cell+cell/2
+		ring := make(orb.Ring, 13)
+		for k := range 12 {
+			a := float64(k) * math.Pi / 6
+			ring[k] = orb.Point{cx + 0.4*cell*math.Cos(a), cy + 0.4*cell*math.Sin(a)}
+		}
+		ring[12] = ring[0]
+		p := &zonegis.Parcel{ID: int64(i + 1), ZoneID: 1, LotCode: fmt.Sprintf("L%05d", i), LandUse: "industrial",
+			Status: "available", AreaM2: 10000, Boundary: orb.MultiPolygon{{ring}}, Version: 1, UpdatedAt: time.Unix(1.7e9, 0)}
+		p.Encoded = encode.GeometryMembers(p.Boundary) // as the follower does
+		ps = append(ps, p)
+	}
+	ix := index.New()
+	ix.Load(1, []*zonegis.Zone{zone}, ps, nil)
+	return httpapi.New(httpapi.Options{Index: ix}), zone.Boundary.Bound()
+}
+
+func benchGet(b *testing.B, h http.Handler, url func(*rand.Rand) string) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, url(rng), nil))
+		if rec.Code != http.StatusOK {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		size = rec.Body.Len()
+	}
+	b.SetBytes(int64(size))
+}
+
+// BenchmarkItemsBBox: a bbox page of about 64 parcels.
+func BenchmarkItemsBBox(b *testing.B) {
+	h, bd := benchServer(b)
+	benchGet(b, h, func(r *rand.Rand) string {
+		x := bd.Min[0] + r.Float64()*(bd.Max[0]-bd.Min[0]-0.008)
+		y := bd.Min[1] + r.Float64()*(bd.Max[1]-bd.Min[1]-0.008)
+		return fmt.Sprintf("/collections/parcels/items?bbox=%f,%f,%f,%f&limit=100", x, y, x+0.008, y+0.008)
+	})
+}
+
+// BenchmarkQueryAt: the zone, parcel and green areas under a point.
+func BenchmarkQueryAt(b *testing.B) {
+	h, bd := benchServer(b)
+	benchGet(b, h, func(r *rand.Rand) string {
+		return fmt.Sprintf("/query/at?lon=%f&lat=%f", bd.Min[0]+r.Float64()*(bd.Max[0]-bd.Min[0]), bd.Min[1]+r.Float64()*(bd.Max[1]-bd.Min[1]))
+	})
+}
+
+// BenchmarkStatic is the floor: the same middleware-free recorder path
+// serving a fixed body, for scale.
+func BenchmarkStatic(b *testing.B) {
+	body := make([]byte, 40000)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }) //nolint:errcheck // benchmark
+	benchGet(b, h, func(*rand.Rand) string { return "/" })
+}
