@@ -45,8 +45,16 @@ vet:
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+# Go benchmarks (index, encoders, tiles, handlers), then the end-to-end
+# harness: 1M synthetic parcels (kept in var/bench for the next run), the
+# server binary under wrk against PostGIS and static-body baselines.
+# Writes BENCHMARKS.md. BENCH_ARGS="-zones 40" for a quick 100k-parcel run.
+bench: build
+	@bash .ci/deps wrk
+	@mkdir -p test-artifacts
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/index ./internal/encode ./internal/httpapi ./internal/measure $$(ls -d internal/tiles 2>/dev/null | sed 's|^|./|') \
+		| grep -E '^(Benchmark|ok|goos|cpu)' | tee test-artifacts/microbench.txt
+	$(GO) run ./cmd/zonegisbench -binary $(BIN) -micro test-artifacts/microbench.txt -out BENCHMARKS.md $(BENCH_ARGS)
 
 clean:
 	rm -rf bin test-artifacts
