@@ -53,6 +53,7 @@ func New(o Options) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	s := &Server{echo: e, ix: o.Index, db: o.DB, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
+	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
 	e.Use(middleware.Decompress())
@@ -108,3 +109,19 @@ const (
 )
 
 func appendJSONString(b []byte, s string) []byte { return encode.AppendString(b, s) }
+
+// headAsGet answers HEAD like GET without a body: the request is routed,
+// authorised and handled as a GET, and what the handler writes is dropped.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Request().Method == http.MethodHead {
+			c.Request().Method = http.MethodGet
+			c.Response().Writer = headWriter{c.Response().Writer}
+		}
+		return next(c)
+	}
+}
+
+type headWriter struct{ http.ResponseWriter }
+
+func (headWriter) Write(b []byte) (int, error) { return len(b), nil }
