@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -55,6 +56,9 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if c.Response().Committed {
 			return
 		}
+		// Database errors that reached here unmapped (from packages running
+		// their own SQL) get their domain code: unreachable means 503.
+		err = postgis.MapError(err)
 		p := Problem{Instance: c.Request().URL.Path}
 		var de *zonegis.Error
 		var he *echo.HTTPError

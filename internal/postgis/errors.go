@@ -12,6 +12,11 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
+// MapError is mapError for packages that run their own SQL (statistics,
+// exports) or see database errors second-hand (the HTTP error handler), so
+// that an unreachable database is EUNAVAILABLE everywhere.
+func MapError(err error) error { return mapError(err) }
+
 // mapError turns database errors into domain errors. The schema raises
 // SQLSTATEs in class ZG for the land-record rules (see migrations/0001);
 // constraint violations become EINVALID or ECONFLICT with the server's

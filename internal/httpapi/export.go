@@ -1,0 +1,240 @@
+package httpapi
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Exports for GIS analysts: GET /collections/{c}/export streams a whole
+// collection, or the part the items filters select, with no limit; GET
+// /zones/{id}/dossier a zone with its parcels and green areas in one file.
+// Formats (f): geojson (default), geojsonseq, csv, fgb. Output CRS (crs,
+// OGC API - Features Part 2): CRS84 (default), EPSG:3405 or EPSG:3406, the
+// coordinates then transformed by PostGIS in batches; the Content-Crs
+// header names the CRS of the body.
+//
+// Features are read from one index snapshot, in id order, and written as
+// they are visited; nothing is gathered, so memory stays constant however
+// many features match. The gzip middleware compresses the stream when the
+// client accepts it. An error after the first byte cannot become a
+// problem document any more: the handler then aborts the response, so the
+// client sees a truncated transfer, never a file that looks complete.
+
+// exportParams are the parameters every export may carry, besides the
+// collection's filters.
+var exportParams = []string{"f", "crs", "bbox", "bbox-crs"}
+
+func (s *Server) handleExport() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		snap := s.ix.Snapshot()
+		switch c.Param("collection") {
+		case zonesLayer.id:
+			return exportCollection(s, c, snap, &zonesLayer, export.Zones, export.ZoneFeature)
+		case parcelsLayer.id:
+			return exportCollection(s, c, snap, &parcelsLayer, export.Parcels, export.ParcelFeature)
+		case greensLayer.id:
+			return exportCollection(s, c, snap, &greensLayer, export.GreenAreas, export.GreenAreaFeature)
+		}
+		return errNoSuchCollection
+	}
+}
+
+// exportCollection streams the features of l matching the request.
+func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l *layer[T], el *export.Layer, fill func(*export.Feature, *T)) error {
+	q := c.QueryParams()
+	if err := checkParams(q, append(exportParams, l.filters...)...); err != nil {
+		return err
+	}
+	format, err := export.ParseFormat(q.Get("f"))
+	if err != nil {
+		return err
+	}
+	crs, err := export.ParseCRS(q.Get("crs"))
+	if err != nil {
+		return err
+	}
+	// The items query parser checks bbox, bbox-crs, the filters and zone
+	// exactly as for items; it is given the query without the export's
+	// own f and crs (and the parameters were checked above).
+	rest := url.Values{}
+	for k, v := range q {
+		if k != "f" && k != "crs" {
+			rest[k] = v
+		}
+	}
+	qq, err := parseQuery(snap, l, rest)
+	if err != nil {
+		return err
+	}
+	w, err := s.startExport(c, snap, format, crs, l.id, l.id, el)
+	if err != nil {
+		return err
+	}
+	var f export.Feature
+	var werr error
+	exportScan(snap, l, qq, func(v *T) bool {
+		fill(&f, v)
+		werr = w.Write(&f)
+		return werr == nil
+	})
+	if werr == nil {
+		werr = w.Close()
+	}
+	return s.endExport(c, werr)
+}
+
+// exportScan calls fn for every feature matching qq, in ascending id
+// order, without gathering them: a bbox is tested on each feature's bound
+// (touching counts, as in the R-tree search the items use), so the scan
+// visits the whole collection, or the whole zone, in constant memory.
+func exportScan[T any](snap *index.Snapshot, l *layer[T], qq query[T], fn func(*T) bool) {
+	visit := func(v *T) bool {
+		if !qq.keep(v) || (qq.bounds != nil && !boundHits(l.boundOf(v), qq.bounds)) {
+			return true
+		}
+		return fn(v)
+	}
+	if qq.zoneID != 0 {
+		l.ofZone(snap, qq.zoneID, visit)
+		return
+	}
+	l.ascend(snap, 0, visit)
+}
+
+// boundHits reports whether the lon/lat bound of mp intersects any of
+// bounds. A geometry without finite coordinates has no bound and never
+// does (the index keeps such features out of its R-tree).
+func boundHits(mp orb.MultiPolygon, bounds []orb.Bound) bool {
+	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for _, p := range ring {
+				b.Min[0], b.Min[1] = min(b.Min[0], p[0]), min(b.Min[1], p[1])
+				b.Max[0], b.Max[1] = max(b.Max[0], p[0]), max(b.Max[1], p[1])
+			}
+		}
+	}
+	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	for _, w := range bounds {
+		if b.Min[0] <= w.Max[0] && w.Min[0] <= b.Max[0] && b.Min[1] <= w.Max[1] && w.Min[1] <= b.Max[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// handleDossier answers GET /zones/{id}/dossier: the zone (by id or code),
+// its parcels and its green areas, in that order, each feature with a
+// "layer" property naming its collection.
+func (s *Server) handleDossier() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		q := c.QueryParams()
+		if err := checkParams(q, "f", "crs"); err != nil {
+			return err
+		}
+		format, err := export.ParseFormat(q.Get("f"))
+		if err != nil {
+			return err
+		}
+		crs, err := export.ParseCRS(q.Get("crs"))
+		if err != nil {
+			return err
+		}
+		snap := s.ix.Snapshot()
+		z, err := resolveZone(snap, c.Param("id"))
+		if err != nil {
+			return notFound("no zone with id or code %q", c.Param("id"))
+		}
+		name := z.Code + "-dossier"
+		w, err := s.startExport(c, snap, format, crs, name, "dossier "+z.Code, export.Zones, export.Parcels, export.GreenAreas)
+		if err != nil {
+			return err
+		}
+		var f export.Feature
+		export.ZoneFeature(&f, z)
+		werr := w.Write(&f)
+		if werr == nil {
+			snap.ParcelsOfZone(z.ID, func(p *zonegis.Parcel) bool {
+				export.ParcelFeature(&f, p)
+				werr = w.Write(&f)
+				return werr == nil
+			})
+		}
+		if werr == nil {
+			snap.GreenAreasOfZone(z.ID, func(g *zonegis.GreenArea) bool {
+				export.GreenAreaFeature(&f, g)
+				werr = w.Write(&f)
+				return werr == nil
+			})
+		}
+		if werr == nil {
+			werr = w.Close()
+		}
+		return s.endExport(c, werr)
+	}
+}
+
+// startExport checks that the CRS can be served, sends the headers and
+// returns the writer of the body. file names the download (without
+// extension); name is the collection name inside the file.
+func (s *Server) startExport(c echo.Context, snap *index.Snapshot, format export.Format, crs export.CRS, file, name string, layers ...*export.Layer) (*export.Writer, error) {
+	ctx := c.Request().Context()
+	opts := export.Options{Format: format, CRS: crs, Layers: layers, Name: name}
+	if !crs.IsCRS84() {
+		if s.db == nil {
+			return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "output in %s needs the database to transform coordinates", crs.Name)
+		}
+		tr := export.PostGIS{DB: s.db.Pool()}
+		// A transform of nothing is a round trip that proves the
+		// database answers before the 200 goes out.
+		if _, err := tr.Transform(ctx, crs.EPSG, nil); err != nil {
+			s.logger.Warn("export: transform preflight", "err", err)
+			return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "the database is unavailable to transform coordinates; try again shortly")
+		}
+		opts.Transformer = tr
+	}
+	rc := http.NewResponseController(c.Response().Writer)
+	opts.Flush = func() error {
+		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return err
+		}
+		return nil
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, format.MediaType())
+	h.Set("Content-Crs", "<"+crs.URI+">")
+	h.Set("Content-Disposition", `attachment; filename="`+file+"."+format.Ext()+`"`)
+	h.Set("X-Index-Seq", strconv.FormatInt(snap.Seq(), 10))
+	c.Response().WriteHeader(http.StatusOK)
+	w, err := export.NewWriter(ctx, c.Response(), opts)
+	if err != nil {
+		// The options were checked above; anything here is a write error.
+		return nil, s.endExport(c, err)
+	}
+	return w, nil
+}
+
+// endExport finishes a streamed response. After the status line has gone
+// out an error can only be logged, and the response is aborted
+// (http.ErrAbortHandler) so the client does not take a truncated file for
+// a whole one.
+func (s *Server) endExport(c echo.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	s.logger.Warn("export aborted", "path", c.Request().URL.Path, "err", err)
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,75 @@
+package stats
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+)
+
+// CSV: a header row, then one row per item, UTF-8 (Vietnamese names as
+// they are), numbers unformatted (shortest form that reads back exactly,
+// no thousands separators), booleans true/false, missing values empty.
+
+// WriteZonesCSV writes zone figures as CSV.
+func WriteZonesCSV(w io.Writer, zs []ZoneStats) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"zone_id", "code", "name_vi", "name_en", "kind", "board_id", "province", "status", //nolint:errcheck // reported by Flush/Error
+		"area_ha", "parcels", "leasable_ha", "leased_ha", "reserved_ha", "available_ha", "occupancy_pct",
+		"green_ha", "green_coverage_pct", "min_green_pct", "green_compliant", "leases_in_force",
+		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd"})
+	for _, z := range zs {
+		cw.Write([]string{itoa(z.ZoneID), z.Code, z.NameVI, z.NameEN, z.Kind, z.BoardID, z.Province, z.Status, //nolint:errcheck // as above
+			ftoa(z.AreaHa), itoa(z.Parcels), ftoa(z.LeasableHa), ftoa(z.LeasedHa), ftoa(z.ReservedHa), ftoa(z.AvailableHa),
+			optf(z.OccupancyPct), ftoa(z.GreenHa), optf(z.GreenCoveragePct), ftoa(z.MinGreenPct),
+			strconv.FormatBool(z.GreenCompliant), itoa(z.LeasesInForce),
+			itoa(z.Enterprises), z.EnterprisesSource, itoa(z.Workers), z.WorkersSource, ftoa(z.CapitalUSD)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteGroupsCSV writes aggregated figures as CSV.
+func WriteGroupsCSV(w io.Writer, gs []GroupStats) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"by", "key", "name", "zones", "zones_green_compliant", //nolint:errcheck // reported by Flush/Error
+		"area_ha", "parcels", "leasable_ha", "leased_ha", "reserved_ha", "available_ha", "occupancy_pct",
+		"green_ha", "green_coverage_pct", "min_green_pct", "green_compliant", "leases_in_force",
+		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd"})
+	for _, g := range gs {
+		cw.Write([]string{string(g.By), g.Key, g.Name, itoa(g.Zones), itoa(g.ZonesGreenCompliant), //nolint:errcheck // as above
+			ftoa(g.AreaHa), itoa(g.Parcels), ftoa(g.LeasableHa), ftoa(g.LeasedHa), ftoa(g.ReservedHa), ftoa(g.AvailableHa),
+			optf(g.OccupancyPct), ftoa(g.GreenHa), optf(g.GreenCoveragePct), ftoa(g.MinGreenPct),
+			strconv.FormatBool(g.GreenCompliant), itoa(g.LeasesInForce),
+			itoa(g.Enterprises), g.EnterprisesSource, itoa(g.Workers), g.WorkersSource, ftoa(g.CapitalUSD)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteLeasingCSV writes a leasing series as CSV.
+func WriteLeasingCSV(w io.Writer, l *Leasing) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"period", "year", "quarter", "leases", "leased_ha", "capital_usd", //nolint:errcheck // reported by Flush/Error
+		"leased_ha_yoy_pct", "capital_yoy_pct", "plan_ha", "plan_capital_usd", "plan_ha_pct", "plan_capital_pct"})
+	for _, p := range l.Periods {
+		q := ""
+		if p.Quarter != 0 {
+			q = strconv.Itoa(p.Quarter)
+		}
+		cw.Write([]string{p.Period, strconv.Itoa(p.Year), q, itoa(p.Leases), ftoa(p.LeasedHa), ftoa(p.CapitalUSD), //nolint:errcheck // as above
+			optf(p.LeasedHaYoYPct), optf(p.CapitalYoYPct), optf(p.PlanHa), optf(p.PlanCapitalUSD),
+			optf(p.PlanHaPct), optf(p.PlanCapitalPct)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func itoa(v int64) string   { return strconv.FormatInt(v, 10) }
+func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func optf(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return ftoa(*v)
+}
