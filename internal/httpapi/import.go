@@ -90,7 +90,13 @@ func ImportFile(ctx context.Context, db *postgis.DB, actor zonegis.Actor, collec
 	}
 	var seq int64
 	if len(items) > 0 {
-		seq, err = db.Import(ctx, actor, collection, items)
+		if len(probs) > 0 {
+			// Some features are refused already: the rest are only
+			// checked, so their problems are reported and nothing is written.
+			err = db.CheckImport(ctx, collection, items)
+		} else {
+			seq, err = db.Import(ctx, actor, collection, items)
+		}
 		var ie *postgis.ImportError
 		if errors.As(err, &ie) {
 			for _, p := range ie.Problems {

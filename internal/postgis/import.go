@@ -32,6 +32,24 @@ func (e *ImportError) Error() string {
 // savepoint, so the report names every bad feature, not just the first.
 // It returns the change-log seq of the import, or an *ImportError.
 func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, items []any) (int64, error) {
+	return db.importItems(ctx, a, collection, items, true)
+}
+
+// CheckImport tries items exactly as Import does and returns the same
+// *ImportError for the refused ones, but writes nothing, even when every
+// item is fine. An import that already has features refused before the
+// database (bad JSON, unknown properties) uses it to report the database's
+// reasons for the others too, while staying all or nothing.
+func (db *DB) CheckImport(ctx context.Context, collection string, items []any) error {
+	_, err := db.importItems(ctx, zonegis.System, collection, items, false)
+	return err
+}
+
+// errCheckOnly rolls back the transaction of a CheckImport that found no
+// problem.
+var errCheckOnly = errors.New("check only: roll back")
+
+func (db *DB) importItems(ctx context.Context, a zonegis.Actor, collection string, items []any, commit bool) (int64, error) {
 	var seq int64
 	var probs []ImportProblem
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
@@ -57,6 +75,9 @@ func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, it
 		if len(probs) > 0 {
 			return &ImportError{Problems: probs}
 		}
+		if !commit {
+			return errCheckOnly
+		}
 		_, err := tx.Exec(ctx, sqlInsertAudit, nullID(a.KeyID), a.KeyName, a.Role, "import", collection, nil,
 			nil, fmt.Sprintf(`{"features": %d}`, len(items)), a.RequestID)
 		if err != nil {
@@ -67,6 +88,9 @@ func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, it
 	var ie *ImportError
 	if errors.As(err, &ie) {
 		return 0, ie
+	}
+	if errors.Is(err, errCheckOnly) {
+		return 0, nil
 	}
 	return seq, mapError(err)
 }

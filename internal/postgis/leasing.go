@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -112,7 +113,11 @@ func (db *DB) setStatus(ctx context.Context, a zonegis.Actor, action string, id,
 			return 0, nil, err
 		}
 		if status != from {
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only a %s parcel can be %sd", id, status, from, action)
+			article := "a"
+			if strings.ContainsAny(from[:1], "aeiou") {
+				article = "an"
+			}
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only %s %s parcel can be %sd", id, status, article, from, action)
 		}
 		_, err = tx.Exec(ctx, sqlSetParcelStatus, id, to)
 		return id, before, err

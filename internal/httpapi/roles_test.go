@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// TestRoleTableCoversEveryWriteRoute walks every registered route: a route
+// whose method is not GET or HEAD must be in roleTable (else the middleware
+// refuses it, and a new write route would ship unusable or, worse, someone
+// would "fix" that by making the default open), and every roleTable entry
+// must be a registered route (no stale or misspelled entries).
+func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
+	s := New(Options{Index: index.New()})
+	registered := map[string]bool{}
+	for _, r := range s.Routes() {
+		key := r.Method + " " + r.Path
+		registered[key] = true
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			continue
+		}
+		role, ok := roleTable[key]
+		if !ok {
+			t.Errorf("route %s is not in roleTable (auth.go): say which role it needs", key)
+			continue
+		}
+		if _, known := roleRank[role]; !known {
+			t.Errorf("route %s needs unknown role %q", key, role)
+		}
+	}
+	for key := range roleTable {
+		if !registered[key] {
+			t.Errorf("roleTable entry %q is not a registered route (routes.go)", key)
+		}
+	}
+	// The writes of the issue are all at least planner; the audit trail is admin.
+	for key, role := range roleTable {
+		method := strings.SplitN(key, " ", 2)[0]
+		if method != http.MethodGet && key != "POST /query/intersects" && roleRank[role] < roleRank[zonegis.RolePlanner] {
+			t.Errorf("%s is a write open to role %s", key, role)
+		}
+	}
+	if roleTable["GET /audit"] != zonegis.RoleAdmin {
+		t.Errorf("GET /audit needs %q, want admin", roleTable["GET /audit"])
+	}
+	for _, key := range []string{"POST /parcels/:id/split", "POST /parcels/merge"} {
+		if roleTable[key] != zonegis.RolePlanner {
+			t.Errorf("%s needs %q, want planner", key, roleTable[key])
+		}
+	}
+}
+
+// TestRoleTableFailsClosed checks that a write route missing from the table
+// is refused (403) before its handler runs, even for an admin would-be
+// caller, and that reads not listed are public.
+func TestRoleTableFailsClosed(t *testing.T) {
+	s := New(Options{Index: index.New()})
+	ran := false
+	s.echo.POST("/unlisted", func(c echo.Context) error { ran = true; return c.NoContent(http.StatusNoContent) })
+	s.echo.GET("/unlisted", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+	// New records the routes routes() registered; these come later.
+	s.registered["POST /unlisted"], s.registered["GET /unlisted"] = true, true
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/unlisted", nil))
+	if rec.Code != http.StatusForbidden || ran || !strings.Contains(rec.Body.String(), "no role assigned") {
+		t.Fatalf("unlisted POST: %d %s (handler ran: %v), want 403", rec.Code, rec.Body, ran)
+	}
+	rec = httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/unlisted", nil))
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("unlisted GET: %d, want the public read to run", rec.Code)
+	}
+	if _, ok := requiredRole(http.MethodDelete, "/unlisted"); ok {
+		t.Fatal("requiredRole covers an unlisted DELETE")
+	}
+	if r, ok := requiredRole(http.MethodHead, "/collections"); !ok || r != zonegis.RolePublic {
+		t.Fatalf("HEAD read: %q %v", r, ok)
+	}
+	if !slices.Contains([]string{zonegis.RolePublic, zonegis.RolePlanner, zonegis.RoleAdmin}, roleTable["POST /query/intersects"]) {
+		t.Fatal("POST /query/intersects has no role")
+	}
+}
