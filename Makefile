@@ -7,15 +7,23 @@ DATA_DIR  ?= var
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
 LDFLAGS   := -X main.version=$(VERSION)
 
-.PHONY: all build run deps test test-short bench vet fmt clean
+.PHONY: all build web run deps test test-short bench vet fmt clean
 
 all: build
 
-build:
+build: web
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/zonegis
 
 deps:
 	@bash .ci/deps
+
+# The web map (web/dist, embedded into the binary) is rebuilt from
+# web/package-lock.json with npm; the built bundle is committed, so without
+# npm the committed one is used (and TestAppDistFresh says if it is stale).
+web:
+	@if command -v npm >/dev/null 2>&1; then \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs; \
+	else echo "npm not found: using the committed web/dist"; fi
 
 # With no DATABASE_URL, zonegis starts a private PostGIS cluster in
 # $(DATA_DIR)/pgdata, migrates it and seeds it on first start.
@@ -24,7 +32,7 @@ run: deps build
 
 # Every test, against real PostGIS: a missing PostGIS fails, never skips,
 # and so does any skipped test. The summary counts the database tests.
-test: deps
+test: deps web
 	@mkdir -p test-artifacts
 	@set -o pipefail; ZONEGIS_REQUIRE_POSTGIS=1 $(GO) test -count=1 -v -timeout 20m ./... 2>&1 \
 		| tee test-artifacts/go-test.log | grep -E '^(ok|FAIL|---|panic|pgtest:)|^\s+\S+_test\.go:[0-9]+' ; \

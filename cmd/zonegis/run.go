@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/seed"
+	"github.com/zonegis/zonegis/internal/stats"
 )
 
 const usage = `zonegis — land records of industrial-zone management boards
@@ -24,6 +26,8 @@ Usage:
   zonegis keys create --role planner|admin --name NAME   make an API key (printed once)
   zonegis keys list | keys revoke PREFIX
   zonegis import --collection zones|parcels|green-areas FILE.geojson   all or nothing
+  zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb
+                 --out FILE|- [--crs EPSG:3405|EPSG:3406] [--zone CODE]   stream to a file
 
 Configuration (environment):
   DATABASE_URL        PostgreSQL+PostGIS to use; unset: a private cluster in ZONEGIS_DATA_DIR
@@ -32,6 +36,10 @@ Configuration (environment):
   ZONEGIS_SEED        what to seed into an empty database: all (default), none, or
                       comma-separated zone codes that get synthetic parcels
   ZONEGIS_LOG_LEVEL   debug, info (default), warn, error
+  ZONEGIS_MIN_GREEN_SHARE  minimum green share of a zone's area for the statistics'
+                      compliance figures, a fraction (default 0.10)
+  ZONEGIS_BASEMAP_URL raster tile URL template ({z}/{x}/{y}) drawn under the web map at /app/;
+                      unset: a plain background (the page fetches nothing else)
   ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
                       else the newest /usr/lib/postgresql/*/bin)
 `
@@ -70,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keysCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "import":
 		return importCmd(ctx, cfg, logger, args, stdout, stderr)
+	case "export":
+		return exportCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -86,6 +96,10 @@ type config struct {
 	Seed        string
 	PGBinDir    string
 	LogLevel    slog.Level
+	BasemapURL  string // raster tiles under the web map; "" for none
+
+	// MinGreenShare is the minimum green share of a zone (fraction).
+	MinGreenShare float64
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -95,6 +109,15 @@ func loadConfig(getenv func(string) string) (config, error) {
 		DataDir:     or(getenv("ZONEGIS_DATA_DIR"), "var"),
 		Seed:        or(getenv("ZONEGIS_SEED"), "all"),
 		PGBinDir:    getenv(pgcluster.EnvBinDir),
+		BasemapURL:  getenv("ZONEGIS_BASEMAP_URL"),
+	}
+	c.MinGreenShare = stats.DefaultMinGreenShare
+	if v := getenv("ZONEGIS_MIN_GREEN_SHARE"); v != "" {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || !(f > 0 && f <= 1) {
+			return c, fmt.Errorf("ZONEGIS_MIN_GREEN_SHARE: want a fraction in (0, 1], such as 0.10, got %q", v)
+		}
+		c.MinGreenShare = f
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("ZONEGIS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("ZONEGIS_LOG_LEVEL: %w", err)

@@ -15,6 +15,8 @@ import (
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/tiles"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -52,7 +54,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := fl.Load(ctx); err != nil {
 		return err
 	}
-	api := httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Version: version})
+	// The tile cache drops the tiles each change-log batch touches; a
+	// hook set before this one (if any) still runs first.
+	ts := tiles.New(ix, tiles.Options{CacheBytes: tiles.DefaultCacheBytes})
+	if prev := fl.OnApply; prev != nil {
+		fl.OnApply = func(ch []zonegis.Change) { prev(ch); ts.OnApply(ch) }
+	} else {
+		fl.OnApply = ts.OnApply
+	}
+	api := httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Version: version,
+		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -23,6 +23,8 @@ var roleTable = map[string]string{
 	"POST /parcels/:id/reserve":                 zonegis.RolePlanner,
 	"POST /parcels/:id/release":                 zonegis.RolePlanner,
 	"POST /leases/:id/end":                      zonegis.RolePlanner,
+	"POST /parcels/:id/split":                   zonegis.RolePlanner,
+	"POST /parcels/merge":                       zonegis.RolePlanner,
 	"GET /audit":                                zonegis.RoleAdmin,
 }
 

@@ -67,6 +67,9 @@ func parseNew(collection string, raw []byte) (any, error) {
 		if err := strictDecode(props, &p, "properties"); err != nil {
 			return nil, err
 		}
+		if err := checkParcelStatus(p.Status, true, ""); err != nil {
+			return nil, err
+		}
 		pc := &zonegis.Parcel{Boundary: geom}
 		return pc, applyParcel(pc, p)
 	case zonegis.CollectionGreenAreas:
@@ -110,7 +113,7 @@ func ImportFile(ctx context.Context, db *postgis.DB, actor zonegis.Actor, collec
 	if len(probs) > 0 {
 		sort.Slice(probs, func(i, j int) bool { return probs[i].Index < probs[j].Index })
 		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID,
-			Message: fmt.Sprintf("import refused: %d features have problems; nothing was written", len(probs)),
+			Message: importRefused(len(probs)),
 			Details: map[string]any{"problems": probs}}
 	}
 	return seq, len(items), nil
@@ -136,4 +139,11 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		s.visible(c, seq)
 		return writeJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
 	}
+}
+
+func importRefused(n int) string {
+	if n == 1 {
+		return "import refused: 1 feature has a problem; nothing was written"
+	}
+	return fmt.Sprintf("import refused: %d features have problems; nothing was written", n)
 }

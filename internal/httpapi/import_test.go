@@ -183,7 +183,7 @@ func TestImportRefusedForParseProblemsOnly(t *testing.T) {
 		e.parcelDoc("G1", polygon(106.700, 10.750, 106.701, 10.751)),
 		unknown,
 	))
-	p := wantProblem(t, r, http.StatusBadRequest, zonegis.EINVALID, "1 features have problems; nothing was written")
+	p := wantProblem(t, r, http.StatusBadRequest, zonegis.EINVALID, "1 feature has a problem; nothing was written")
 	if raw, _ := json.Marshal(p.Details["problems"]); !strings.Contains(string(raw), `"index":1`) || strings.Contains(string(raw), `"index":0`) {
 		t.Fatalf("problems %s, want feature 1 only", raw)
 	}

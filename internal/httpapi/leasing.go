@@ -27,6 +27,10 @@ type leaseJSON struct {
 	Contact    *string  `json:"contact,omitempty"`
 	Synthetic  bool     `json:"synthetic"`
 	Version    int64    `json:"version"`
+
+	// AncestorParcelID is set when the lease was on a parcel this one was
+	// split or merged from (ParcelID is that ancestor then).
+	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
 }
 
 func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
@@ -49,8 +53,18 @@ func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 
 func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
 
+// inherited marks a lease of parcel id's history that was on an ancestor.
+func inherited(v leaseJSON, id int64) leaseJSON {
+	if v.ParcelID != id {
+		anc := v.ParcelID
+		v.AncestorParcelID = &anc
+	}
+	return v
+}
+
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
-// a parcel, oldest first.
+// a parcel, oldest first, including the leases of the parcels it was split
+// or merged from (marked with ancestor_parcel_id).
 func (s *Server) handleParcelLeases() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkParams(c.QueryParams()); err != nil {
@@ -63,14 +77,14 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if _, ok := s.ix.Snapshot().Parcel(id); !ok {
 			return notFound("no parcel with id %d", id)
 		}
-		ls, err := s.db.LeasesOfParcel(c.Request().Context(), id)
+		ls, err := s.db.LeaseHistory(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
 		role, now := actorOf(c).Role, today()
 		out := make([]leaseJSON, 0, len(ls))
 		for _, l := range ls {
-			out = append(out, leaseView(l, role, now))
+			out = append(out, inherited(leaseView(l, role, now), id))
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
 	}
@@ -240,7 +254,7 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 		}
 		out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": nil}
 		if l != nil {
-			out["lease"] = leaseView(l, actorOf(c).Role, on)
+			out["lease"] = inherited(leaseView(l, actorOf(c).Role, on), id)
 		}
 		if p, ok := s.ix.Snapshot().Parcel(id); ok {
 			out["current_status"] = p.Status

@@ -32,6 +32,7 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 				{"href": base + "/api", "rel": "service-desc", "type": mimeOpenAPI, "title": "The API definition (OpenAPI 3.0)"},
 				{"href": base + "/conformance", "rel": "conformance", "type": mimeJSON, "title": "Conformance classes"},
 				{"href": base + "/collections", "rel": "data", "type": mimeJSON, "title": "Feature collections"},
+				{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
 			},
 		})
 	}

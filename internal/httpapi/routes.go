@@ -34,6 +34,29 @@ func (s *Server) routes() {
 	e.POST("/parcels/:id/release", s.handleReserve(false))
 	e.POST("/leases/:id/end", s.handleEndLease())
 
+	// Parcel lineage: split a parcel into lots, merge adjacent parcels.
+	e.POST("/parcels/:id/split", s.handleSplit())
+	e.POST("/parcels/merge", s.handleMerge())
+	e.GET("/parcels/:id/lineage", s.handleLineage())
+
+	// Vector tiles from the index, and the web map that draws them.
+	e.GET("/tiles/:layer", s.handleTileJSON())
+	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile())
+	e.GET("/app", s.handleAppRedirect())
+	e.GET("/app/", s.handleAppIndex())
+	e.GET("/app/config.json", s.handleAppConfig())
+	e.GET("/app/assets/:file", s.handleAppAsset())
+
+	// Statistics (JSON or CSV) and exports for GIS analysts.
+	e.GET("/stats/zones", s.handleStatsZones())
+	e.GET("/stats/zones/:id", s.handleStatsZone())
+	e.GET("/stats/boards", s.handleStatsGroups("board"))
+	e.GET("/stats/provinces", s.handleStatsGroups("province"))
+	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
+	e.GET("/stats/leasing", s.handleStatsLeasing())
+	e.GET("/collections/:collection/export", s.handleExport())
+	e.GET("/zones/:id/dossier", s.handleDossier())
+
 	// Reference data and administration.
 	e.GET("/boards", s.handleBoards())
 	e.GET("/audit", s.handleAudit())

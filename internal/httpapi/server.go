@@ -7,6 +7,7 @@ package httpapi
 import (
 	"encoding/json"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"time"
@@ -17,6 +18,9 @@ import (
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/stats"
+	"github.com/zonegis/zonegis/internal/tiles"
+	"github.com/zonegis/zonegis/web"
 )
 
 // MaxBodyBytes bounds request bodies (posted geometries).
@@ -29,6 +33,17 @@ type Options struct {
 	Follower *follow.Follower // may be nil in tests of read paths
 	Logger   *slog.Logger
 	Version  string
+	// Tiles renders the vector tiles; nil gets an uncached service over
+	// Index (nothing invalidates a cache without the follower's hook).
+	Tiles *tiles.Service
+	// App is the built web map served at /app/; nil serves web.Dist().
+	App fs.FS
+	// BasemapURL is an optional raster tile URL template ({z}/{x}/{y})
+	// the web map draws under the data; "" draws a plain background.
+	BasemapURL string
+	// MinGreenShare is the minimum green share of a zone's area, as a
+	// fraction, for the statistics' compliance figures; 0 means 0.10.
+	MinGreenShare float64
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -42,6 +57,11 @@ type Server struct {
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[string]bool
+
+	tiles      *tiles.Service
+	app        fs.FS
+	basemapURL string
+	stats      *stats.Service // nil without a database
 }
 
 // New builds the API with its routes.
@@ -53,6 +73,14 @@ func New(o Options) *Server {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
 	s := &Server{echo: e, ix: o.Index, db: o.DB, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
+	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
+	if s.tiles == nil {
+		s.tiles = tiles.New(o.Index, tiles.Options{})
+	}
+	if s.app == nil {
+		s.app = web.Dist()
+	}
+	s.stats = newStats(o)
 	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
@@ -60,7 +88,7 @@ func New(o Options) *Server {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
-		ExposeHeaders: []string{"ETag", "Location", "Link"},
+		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
 	}))
 	e.Use(s.authorize)
 	s.routes()

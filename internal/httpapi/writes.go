@@ -114,6 +114,28 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	}
 }
 
+// checkParcelStatus keeps a parcel's status in step with its leases: a new
+// parcel may start available or reserved (never leased: leasing records a
+// lease), and an edit may repeat the status but not change it.
+func checkParcelStatus(given *string, isNew bool, current string) error {
+	switch {
+	case given == nil:
+		return nil
+	case isNew && *given == zonegis.ParcelLeased:
+		return invalid("status: a new parcel cannot start leased; create it available, then lease it (POST /parcels/{id}/leases)")
+	case !isNew && *given != current:
+		return invalid("status: a parcel's status changes only through reserve, release, lease and end-lease (it is %s, not %s)", current, *given)
+	}
+	return nil
+}
+
+// requiredProps may not be cleared with null in a PATCH.
+var requiredProps = map[string][]string{
+	zonegis.CollectionZones:      {"code", "name_vi", "name_en", "kind", "province", "status", "model", "sectors", "source"},
+	zonegis.CollectionParcels:    {"zone_id", "lot_code", "land_use", "status", "synthetic"},
+	zonegis.CollectionGreenAreas: {"zone_id", "kind", "name", "synthetic"},
+}
+
 // upsert creates (id 0), replaces or patches a feature from a posted
 // GeoJSON Feature. A patch merges the given properties (null clears a
 // nullable one) and geometry into the current record.
@@ -131,6 +153,11 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		}
 	}
 	isNull := func(k string) bool { v, ok := nulls[k]; return ok && string(v) == "null" }
+	for _, k := range requiredProps[coll] {
+		if isNull(k) {
+			return invalid("properties: %s cannot be null; it is required", k)
+		}
+	}
 	props := doc.Properties
 	if len(props) == 0 || string(props) == "null" {
 		props = []byte("{}")
@@ -188,7 +215,8 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			return err
 		}
 		pc := &zonegis.Parcel{}
-		if patch {
+		current := zonegis.ParcelAvailable // a new parcel starts available
+		if id != 0 {
 			cur, err := s.db.ParcelsByID(ctx, []int64{id})
 			if err != nil {
 				return err
@@ -196,10 +224,21 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			if len(cur) == 0 {
 				return notFound("no parcels feature with id %d", id)
 			}
-			pc = cur[0]
-			if ifVersion == 0 {
-				ifVersion = pc.Version
+			current = cur[0].Status
+			if patch {
+				pc = cur[0]
+				if ifVersion == 0 {
+					ifVersion = pc.Version
+				}
 			}
+		}
+		// Status follows the leasing workflow, so that it always agrees with
+		// the lease history; an edit may repeat it but not change it.
+		if err := checkParcelStatus(p.Status, id == 0, current); err != nil {
+			return err
+		}
+		if id != 0 {
+			p.Status = &current
 		}
 		if geom != nil {
 			pc.Boundary = geom

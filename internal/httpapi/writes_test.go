@@ -529,3 +529,32 @@ func TestWriteVisibleOnSecondInstance(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteStatusFollowsLeasing: a parcel's status is not an editable
+// property: it cannot start leased, and edits cannot change it (that is the
+// leasing workflow's job), while repeating it is fine. Required properties
+// cannot be nulled.
+func TestWriteStatusFollowsLeasing(t *testing.T) {
+	e := newWriteEnv(t)
+	doc := e.parcelDoc("S1", polygon(zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002))
+	doc["properties"].(map[string]any)["status"] = "leased"
+	wantProblem(t, e.send(t, http.MethodPost, "/collections/parcels/items", e.planner, doc),
+		http.StatusBadRequest, zonegis.EINVALID, "cannot start leased")
+	p := e.createParcel(t, "S1", zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002)
+	item := fmt.Sprintf("/collections/parcels/items/%d", p.ID)
+	wantProblem(t, e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"status": "leased"}}`),
+		http.StatusBadRequest, zonegis.EINVALID, "changes only through reserve, release, lease and end-lease")
+	put := e.parcelDoc("S1", polygon(zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002))
+	put["properties"].(map[string]any)["status"] = "reserved"
+	wantProblem(t, e.send(t, http.MethodPut, item, e.planner, put), http.StatusBadRequest, zonegis.EINVALID, "it is available, not reserved")
+	want(t, e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"status": "available", "land_use": "logistics"}}`),
+		http.StatusOK, "repeating the status")
+	wantProblem(t, e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"lot_code": null}}`),
+		http.StatusBadRequest, zonegis.EINVALID, "lot_code cannot be null")
+	// Reserved through the workflow, a PUT that repeats it keeps it.
+	want(t, e.send(t, http.MethodPost, fmt.Sprintf("/parcels/%d/reserve", p.ID), e.planner, nil), http.StatusOK, "reserve")
+	want(t, e.send(t, http.MethodPut, item, e.planner, put), http.StatusOK, "PUT repeating reserved")
+	if got := decodeFeature(t, e.get(t, "parcels", p.ID)).Properties["status"]; got != "reserved" {
+		t.Fatalf("status %v after PUT, want reserved", got)
+	}
+}

@@ -77,7 +77,7 @@ SELECT extract(year FROM l.start_date)::int AS y,
        CASE WHEN $3::bool THEN extract(quarter FROM l.start_date)::int ELSE 0 END AS q,
        count(*), sum(p.area_m2), sum(l.capital_usd)::float8
   FROM leases l
-  JOIN parcels p ON p.id = l.parcel_id
+  JOIN parcels_all p ON p.id = l.parcel_id
   JOIN zones z ON z.id = p.zone_id
  WHERE ($1 = '' OR z.board_id = $1) AND ($2 = '' OR z.province = $2)
  GROUP BY 1, 2

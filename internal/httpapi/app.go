@@ -1,0 +1,83 @@
+package httpapi
+
+import (
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// The web map (package web) is served at /app/: index.html, its
+// content-hashed assets and a small config document. Only these three
+// shapes of path exist, so each is a route of its own and the API's
+// rules (unknown query parameters are 400, errors are problem+json) hold
+// for them too.
+
+// handleAppRedirect sends /app to /app/, where the page's relative asset
+// links resolve.
+func (s *Server) handleAppRedirect() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		return c.Redirect(http.StatusMovedPermanently, "/app/")
+	}
+}
+
+// handleAppIndex serves the page. It names the current asset bundle, so
+// it is revalidated every time.
+func (s *Server) handleAppIndex() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		b, err := fs.ReadFile(s.app, "index.html")
+		if err != nil {
+			return notFound("the web map is not built into this binary")
+		}
+		c.Response().Header().Set("Cache-Control", "no-cache")
+		return c.HTMLBlob(http.StatusOK, b)
+	}
+}
+
+// handleAppAsset serves a bundle file. Names carry a hash of the content,
+// so they are cached for good.
+func (s *Server) handleAppAsset() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams()); err != nil {
+			return err
+		}
+		name := c.Param("file")
+		if name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+			return notFound("no asset %q", name)
+		}
+		b, err := fs.ReadFile(s.app, "assets/"+name)
+		if err != nil {
+			return notFound("no asset %q", name)
+		}
+		ct := mime.TypeByExtension(path.Ext(name))
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		return c.Blob(http.StatusOK, ct, b)
+	}
+}
+
+// handleAppConfig answers GET /app/config.json: what the page needs to
+// know about this server (the optional base-map tile URL template).
+func (s *Server) handleAppConfig() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkFormat(c, "json"); err != nil {
+			return err
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+			"basemap_url": s.basemapURL,
+			"version":     s.version,
+			"tiles":       baseURL(c) + "/tiles/all.json",
+		})
+	}
+}

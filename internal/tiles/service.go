@@ -1,0 +1,175 @@
+package tiles
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"hash/fnv"
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// ContentType is the media type of the tiles served.
+const ContentType = "application/vnd.mapbox-vector-tile"
+
+// Options configure a Service. The zero value gives the defaults.
+type Options struct {
+	// CacheBytes bounds the tile cache (bytes of tile bodies); 0 turns
+	// the cache off, as tests of the read path want when nothing calls
+	// OnApply.
+	CacheBytes int64
+	// Extent, BufferUnits and ToleranceUnits set the rendering; 0 takes
+	// DefaultExtent, DefaultBufferUnits and DefaultToleranceUnits. A
+	// negative ToleranceUnits turns simplification off.
+	Extent         uint32
+	BufferUnits    float64
+	ToleranceUnits float64
+}
+
+// DefaultCacheBytes is the cache size the server uses: about 3,000 dense
+// z15 parcel tiles.
+const DefaultCacheBytes = 64 << 20
+
+// Service renders and caches the tiles of an index.
+type Service struct {
+	ix    *index.Index
+	r     *renderer
+	cache *Cache
+
+	mu   sync.Mutex      // serialises OnApply
+	prev *index.Snapshot // the snapshot OnApply last saw: the "before" of the next change
+}
+
+// New returns a tile service over ix. Call OnApply after every change to
+// ix (the follower's OnApply hook), or leave the cache off.
+func New(ix *index.Index, o Options) *Service {
+	if o.Extent == 0 {
+		o.Extent = DefaultExtent
+	}
+	if o.BufferUnits == 0 {
+		o.BufferUnits = DefaultBufferUnits
+	}
+	switch {
+	case o.ToleranceUnits == 0:
+		o.ToleranceUnits = DefaultToleranceUnits
+	case o.ToleranceUnits < 0:
+		o.ToleranceUnits = 0
+	}
+	return &Service{
+		ix:    ix,
+		r:     newRenderer(o.Extent, o.BufferUnits, o.ToleranceUnits),
+		cache: NewCache(o.CacheBytes),
+		prev:  ix.Snapshot(),
+	}
+}
+
+// Tile returns the MVT body of tile t of layer (one of Layers), from the
+// cache or freshly rendered, with a strong ETag (a hash of the body,
+// quoted). An unknown layer or invalid tile is an EINVALID or ENOTFOUND
+// error.
+func (s *Service) Tile(layer string, t Tile) (body []byte, etag string, err error) {
+	if !KnownLayer(layer) {
+		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are zones, parcels, green-areas and all", layer)
+	}
+	if !t.Valid() {
+		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "tile %s does not exist", t)
+	}
+	if body, etag, ok := s.cache.Get(layer, t); ok {
+		return body, etag, nil
+	}
+	gen := s.cache.Gen()
+	body, err = s.r.render(s.ix.Snapshot(), layer, t)
+	if err != nil {
+		return nil, "", zonegis.Errorf(zonegis.EINTERNAL, "render tile %s/%s: %v", layer, t, err)
+	}
+	etag = ETag(body)
+	s.cache.Put(layer, t, gen, body, etag)
+	return body, etag, nil
+}
+
+// ETag returns the strong entity tag of a tile body: 64 bits of FNV-1a,
+// quoted. Tags follow the content, so they survive restarts and agree
+// between instances.
+func ETag(body []byte) string {
+	h := fnv.New64a()
+	h.Write(body)
+	var sum [8]byte
+	binary.BigEndian.PutUint64(sum[:], h.Sum64())
+	return `"` + hex.EncodeToString(sum[:]) + `"`
+}
+
+// CacheLen returns the number of cached tiles and their bytes.
+func (s *Service) CacheLen() (tiles int, bytes int64) { return s.cache.Len() }
+
+// OnApply invalidates the tiles that changes touch; nil changes (a full
+// reload) drop the whole cache. Its signature is that of
+// follow.Follower.OnApply. It must be called after the index has
+// published the changes, once per batch, in order.
+//
+// For each changed feature both its bound in the snapshot OnApply last saw
+// (before) and in the current one (after) are invalidated, so a lot that
+// moves clears its old place as well as its new one.
+func (s *Service) OnApply(changes []zonegis.Change) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur := s.ix.Snapshot()
+	prev := s.prev
+	s.prev = cur
+	if changes == nil {
+		s.cache.InvalidateAll()
+		return
+	}
+	bounds := map[string][]orb.Bound{}
+	for _, c := range changes {
+		for _, snap := range [2]*index.Snapshot{prev, cur} {
+			if b, ok := featureBound(snap, c.Collection, c.ItemID); ok {
+				bounds[c.Collection] = append(bounds[c.Collection], b)
+			}
+		}
+	}
+	if len(bounds) > 0 {
+		s.cache.Invalidate(bounds)
+	}
+}
+
+// featureBound is the lon/lat bound of a feature in snap, when it has one.
+func featureBound(snap *index.Snapshot, collection string, id int64) (orb.Bound, bool) {
+	var mp orb.MultiPolygon
+	switch collection {
+	case zonegis.CollectionZones:
+		if z, ok := snap.Zone(id); ok {
+			mp = z.Boundary
+		}
+	case zonegis.CollectionParcels:
+		if p, ok := snap.Parcel(id); ok {
+			mp = p.Boundary
+		}
+	case zonegis.CollectionGreenAreas:
+		if g, ok := snap.GreenArea(id); ok {
+			mp = g.Boundary
+		}
+	}
+	return boundOf(mp)
+}
+
+// boundOf is the lon/lat bound of every point of mp; false when it has none.
+// (orb's MultiPolygon.Bound widens to (1,1) when the first polygon is empty.)
+func boundOf(mp orb.MultiPolygon) (orb.Bound, bool) {
+	var b orb.Bound
+	n := 0
+	for _, poly := range mp {
+		for _, ring := range poly {
+			for _, p := range ring {
+				if n == 0 {
+					b = orb.Bound{Min: p, Max: p}
+				}
+				b = b.Extend(p)
+				n++
+			}
+		}
+	}
+	return b, n > 0
+}

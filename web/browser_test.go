@@ -1,0 +1,526 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/zonegis/zonegis/internal/follow"
+	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/seed"
+	"github.com/zonegis/zonegis/internal/tiles"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// server is the whole service as serve runs it: a seeded PostGIS, the index
+// loaded and followed (so writes reach the tiles), the tile cache hooked to
+// the follower, and the API with the web map on a loopback port.
+type server struct {
+	url string
+	db  *postgis.DB
+	fl  *follow.Follower
+}
+
+func startServer(t *testing.T) *server {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	db, err := postgis.Open(ctx, pgtest.NewDB(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close)
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: []string{"KCX-TAN-THUAN"}}); err != nil {
+		t.Fatal(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	ix := index.New()
+	fl := follow.New(db, ix, logger)
+	fl.PollInterval = 100 * time.Millisecond
+	if err := fl.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts := tiles.New(ix, tiles.Options{CacheBytes: tiles.DefaultCacheBytes})
+	fl.OnApply = ts.OnApply
+	runCtx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = fl.Run(runCtx) }()
+	t.Cleanup(func() { stop(); <-done })
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
+	t.Cleanup(srv.Close)
+	return &server{url: srv.URL, db: db, fl: fl}
+}
+
+// chromium finds the browser. Without one the test is skipped, unless
+// the run requires every test (ZONEGIS_REQUIRE_POSTGIS=1, as make test
+// sets), where it fails: .ci/deps installs Debian's chromium.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("ZONEGIS_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv(pgtest.EnvRequire) == "1" {
+		t.Fatal("no chromium to run the browser tests (apt-get install chromium, or bash .ci/deps)")
+	}
+	t.Skip("no chromium: browser tests skipped (set ZONEGIS_REQUIRE_POSTGIS=1 to fail instead)")
+	return ""
+}
+
+// browser starts a headless Chromium with a fresh profile. WebGL runs on
+// SwiftShader (software), so MapLibre draws without a GPU.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	profile, err := os.MkdirTemp("", "zonegis-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 860),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(func() {
+		cancelTimeout()
+		cancelCtx()
+		cancelAlloc()
+		// Chromium's helpers may still be writing to the profile for a
+		// moment after the browser exits.
+		for range 20 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	// The page's console and uncaught errors go to the test log.
+	chromedp.ListenTarget(ctx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			var parts []string
+			for _, a := range ev.Args {
+				parts = append(parts, strings.Trim(string(a.Value), `"`)+a.Description)
+			}
+			t.Logf("console.%s: %s", ev.Type, strings.Join(parts, " "))
+		case *runtime.EventExceptionThrown:
+			t.Logf("page error: %s", ev.ExceptionDetails.Error())
+		}
+	})
+	return ctx
+}
+
+// artifacts is test-artifacts/ at the repository root (make test keeps it).
+func artifacts(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's directory")
+		}
+		dir = parent
+	}
+	out := filepath.Join(dir, "test-artifacts")
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func screenshot(t *testing.T, ctx context.Context, name string) image.Image {
+	t.Helper()
+	var buf []byte
+	if err := chromedp.Run(ctx, chromedp.CaptureScreenshot(&buf)); err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(artifacts(t), name)
+	if err := os.WriteFile(path, buf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	img, err := png.Decode(bytes.NewReader(buf))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	return img
+}
+
+func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
+
+// settle waits until the map has no pending tiles and has drawn them.
+const settleJS = `new Promise((resolve) => {
+	const m = window.zonegis.map;
+	const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+	if (m.loaded() && m.areTilesLoaded() && !m.isMoving()) { m.triggerRepaint(); m.once('render', done); }
+	else m.once('idle', done);
+})`
+
+func settle(ctx context.Context) error {
+	var ok bool
+	return chromedp.Evaluate(settleJS, &ok, awaitPromise).Do(ctx)
+}
+
+// waitText polls the text of sel until it contains want.
+func waitText(ctx context.Context, sel, want string) (string, error) {
+	var text string
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||''`, sel), &text)); err != nil {
+			return "", err
+		}
+		if strings.Contains(text, want) {
+			return text, nil
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return text, fmt.Errorf("%s: %q does not appear in %q", sel, want, text)
+}
+
+// statusRGB are the parcel fill colours of web/src/mapstyle.js.
+var statusRGB = map[string][3]int{
+	zonegis.ParcelAvailable: {0x22, 0xc5, 0x5e},
+	zonegis.ParcelReserved:  {0xf5, 0x9e, 0x0b},
+	zonegis.ParcelLeased:    {0xef, 0x44, 0x44},
+}
+
+// countColours counts the pixels of img within r that are within tol (per
+// channel) of each colour.
+func countColours(img image.Image, r image.Rectangle, tol int) map[string]int {
+	out := map[string]int{}
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			cr, cg, cb, _ := img.At(x, y).RGBA()
+			px := [3]int{int(cr >> 8), int(cg >> 8), int(cb >> 8)}
+			for name, c := range statusRGB {
+				if abs(px[0]-c[0]) <= tol && abs(px[1]-c[1]) <= tol && abs(px[2]-c[2]) <= tol {
+					out[name]++
+				}
+			}
+		}
+	}
+	return out
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// target is a parcel to click: a point surely inside it (PostGIS's
+// ST_PointOnSurface) and what the details panel must show.
+type target struct {
+	id       int64
+	lotCode  string
+	status   string
+	lon, lat float64
+}
+
+func parcelTarget(t *testing.T, db *postgis.DB, status string) target {
+	t.Helper()
+	var p target
+	err := db.Pool().QueryRow(context.Background(), `
+		SELECT p.id, p.lot_code, p.status, ST_X(ST_PointOnSurface(p.boundary)), ST_Y(ST_PointOnSurface(p.boundary))
+		FROM parcels p JOIN zones z ON z.id = p.zone_id
+		WHERE z.code = 'KCX-TAN-THUAN' AND p.status = $1
+		ORDER BY p.area_m2 DESC, p.id LIMIT 1`, status).Scan(&p.id, &p.lotCode, &p.status, &p.lon, &p.lat)
+	if err != nil {
+		t.Fatalf("pick a %s parcel: %v", status, err)
+	}
+	return p
+}
+
+// TestBrowserApp drives the web map in headless Chromium: the page loads,
+// parcels are drawn in their status colours (pixel check), clicking a
+// parcel shows its details, "tan thuan" finds "Tân Thuận", the zone's
+// dashboard shows its figures, a drawn polygon reports what it covers, a
+// planner's key shows the confidential lease fields and English replaces
+// Vietnamese. Screenshots go to test-artifacts/.
+func TestBrowserApp(t *testing.T) {
+	chromium(t) // skip or fail before starting PostGIS
+	s := startServer(t)
+	ctx := browser(t)
+
+	// 1. The page loads and the map reports ready.
+	var ready bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/app/"),
+		chromedp.WaitVisible("#map canvas", chromedp.ByQuery),
+		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+	)
+	if err != nil {
+		var errText string
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`document.body.dataset.mapError || ''`, &errText))
+		t.Fatalf("map did not load: %v %s", err, errText)
+	}
+	var webgl bool
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`!!window.zonegis.map.painter.context.gl`, &webgl)); err != nil || !webgl {
+		t.Fatalf("no WebGL context: %v", err)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-1-overview.png")
+
+	// 2. Zoom to a parcel: parcels are drawn in their status colours.
+	avail := parcelTarget(t, s.db, zonegis.ParcelAvailable)
+	err = chromedp.Run(ctx,
+		chromedp.Evaluate(fmt.Sprintf(`window.zonegis.map.jumpTo({center: [%f, %f], zoom: 16.5}); true`, avail.lon, avail.lat), nil),
+		chromedp.ActionFunc(settle),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := screenshot(t, ctx, "browser-2-parcels.png")
+	var box struct{ X, Y, W, H float64 }
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('#map').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &box)); err != nil {
+		t.Fatal(err)
+	}
+	mapRect := image.Rect(int(box.X), int(box.Y), int(box.X+box.W), int(box.Y+box.H)).Intersect(img.Bounds())
+	counts := countColours(img, mapRect, 12)
+	total := counts[zonegis.ParcelAvailable] + counts[zonegis.ParcelReserved] + counts[zonegis.ParcelLeased]
+	t.Logf("parcel pixels in a %dx%d map: %v", mapRect.Dx(), mapRect.Dy(), counts)
+	if frac := float64(total) / float64(mapRect.Dx()*mapRect.Dy()); frac < 0.05 || counts[zonegis.ParcelAvailable] < 500 {
+		t.Errorf("parcels hardly drawn: %v of %d pixels (%.1f%%)", counts, mapRect.Dx()*mapRect.Dy(), 100*frac)
+	}
+
+	// Unticking "leased" hides the leased parcels and only them.
+	leasedBox := `#filters input[value="leased"]`
+	if err := chromedp.Run(ctx, chromedp.Click(leasedBox, chromedp.ByQuery), chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	filtered := countColours(screenshot(t, ctx, "browser-2-filtered.png"), mapRect, 12)
+	t.Logf("parcel pixels without leased: %v", filtered)
+	if filtered[zonegis.ParcelLeased] > total/100 || filtered[zonegis.ParcelAvailable] < counts[zonegis.ParcelAvailable]/2 {
+		t.Errorf("status filter: %v before, %v after unticking leased", counts, filtered)
+	}
+	if err := chromedp.Run(ctx, chromedp.Click(leasedBox, chromedp.ByQuery), chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+
+	// 3. Click the parcel: the details panel shows its lot code and status.
+	var pt struct{ X, Y float64 }
+	js := fmt.Sprintf(`(() => { const p = window.zonegis.map.project([%f, %f]); const r = window.zonegis.map.getCanvas().getBoundingClientRect(); return {X: r.x + p.x, Y: r.y + p.y}; })()`, avail.lon, avail.lat)
+	click := func(js string) {
+		t.Helper()
+		// Two runs: the click's position is only known once the first has run.
+		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &pt)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Run(ctx, chromedp.MouseClickXY(pt.X, pt.Y)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	click(js)
+	details, err := waitText(ctx, "#details", avail.lotCode)
+	if err != nil {
+		screenshot(t, ctx, "browser-3-details-failed.png")
+		t.Fatalf("clicking parcel %d (%s) at %v: %v", avail.id, avail.lotCode, pt, err)
+	}
+	if !strings.Contains(details, "Còn trống") {
+		t.Errorf("details of an available parcel: %q; want its status in Vietnamese", details)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-3-details.png")
+
+	// 4. Search without accents finds the zone with them.
+	err = chromedp.Run(ctx,
+		chromedp.Click("#tab-search", chromedp.ByQuery),
+		chromedp.SendKeys("#search-input", "tan thuan", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := waitText(ctx, "#search-results", "Tân Thuận")
+	if err != nil {
+		screenshot(t, ctx, "browser-4-search-failed.png")
+		t.Fatal(err)
+	}
+	t.Logf("search results: %q", results)
+	screenshot(t, ctx, "browser-4-search.png")
+
+	// 5. Picking the result opens the zone and its dashboard.
+	err = chromedp.Run(ctx,
+		chromedp.Click("#search-results button.result", chromedp.ByQuery),
+		chromedp.Click("#tab-dashboard", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitText(ctx, "#details", "KCX-TAN-THUAN"); err != nil {
+		t.Error(err)
+	}
+	dash, err := waitText(ctx, "#dashboard", "Tỷ lệ lấp đầy")
+	if err == nil {
+		dash, err = waitText(ctx, "#dashboard", "%")
+	}
+	if err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(dash, "Tỷ lệ cây xanh") || !strings.Contains(dash, "GeoJSON") {
+		t.Errorf("dashboard: %q; want green coverage and export links", dash)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-5-dashboard.png")
+
+	// 6. Draw a triangle over the parcel: the answer lists what it covers.
+	var corners [3]struct{ X, Y float64 }
+	js = fmt.Sprintf(`(() => { const m = window.zonegis.map; m.jumpTo({center: [%f, %f], zoom: 16}); const r = m.getCanvas().getBoundingClientRect(); const c = m.project([%f, %f]);
+		return [[-140, -110], [150, -90], [0, 150]].map(([dx, dy]) => ({X: r.x + c.x + dx, Y: r.y + c.y + dy})); })()`, avail.lon, avail.lat, avail.lon, avail.lat)
+	actions := []chromedp.Action{
+		chromedp.Click("#details .close", chromedp.ByQuery), // it would cover part of the map
+		chromedp.Click("#tab-draw", chromedp.ByQuery),
+		chromedp.Evaluate(js, &corners),
+		chromedp.ActionFunc(settle),
+		chromedp.Click("#draw-start", chromedp.ByQuery),
+	}
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range corners {
+		if err := chromedp.Run(ctx, chromedp.MouseClickXY(c.X, c.Y)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	err = chromedp.Run(fctx, chromedp.Click("#draw-finish", chromedp.ByQuery))
+	cancel()
+	if err != nil {
+		var dbg string
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`JSON.stringify({panel: document.querySelector('#panel-draw').hidden, html: document.querySelector('#panel-draw').outerHTML.slice(0, 400), pts: window.zonegis.state.drawPoints})`, &dbg))
+		screenshot(t, ctx, "browser-6-draw-failed.png")
+		t.Fatalf("finish drawing: %v %s", err, dbg)
+	}
+	covered, err := waitText(ctx, "#draw-result", "Còn trống")
+	if err != nil {
+		t.Error(err)
+	} else if !strings.Contains(covered, "Tân Thuận") {
+		t.Errorf("drawn polygon covers %q; want the Tân Thuận zone", covered)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-6-draw.png")
+
+	// 7. The public sees a leased parcel's lessee but not the confidential
+	// fields; a planner's key shows them (here in English).
+	leased := parcelTarget(t, s.db, zonegis.ParcelLeased)
+	leasedAt := fmt.Sprintf(`(() => { const p = window.zonegis.map.project([%f, %f]); const r = window.zonegis.map.getCanvas().getBoundingClientRect(); return {X: r.x + p.x, Y: r.y + p.y}; })()`, leased.lon, leased.lat)
+	err = chromedp.Run(ctx,
+		chromedp.Click("#draw-clear", chromedp.ByQuery),
+		chromedp.Evaluate(fmt.Sprintf(`window.zonegis.map.jumpTo({center: [%f, %f], zoom: 17}); true`, leased.lon, leased.lat), nil),
+		chromedp.ActionFunc(settle),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(leasedAt)
+	public, err := waitText(ctx, "#details", "Vốn và liên hệ chỉ hiện cho cán bộ")
+	if err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(public, "Đã cho thuê") || strings.Contains(public, "Vốn đầu tư (USD)") {
+		t.Errorf("public details of a leased parcel: %q", public)
+	}
+	key, _, err := s.db.CreateKey(context.Background(), "browser-test", zonegis.RolePlanner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Run(ctx,
+		chromedp.Click("#lang", chromedp.ByQuery),
+		chromedp.Click("#key-box summary", chromedp.ByQuery),
+		chromedp.SendKeys("#key-input", key, chromedp.ByQuery),
+		chromedp.Click("#key-save", chromedp.ByQuery),
+		chromedp.Click("#key-box summary", chromedp.ByQuery),
+		chromedp.Click("#details .close", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	click(leasedAt)
+	if _, err := waitText(ctx, "#details", leased.lotCode); err != nil {
+		t.Fatal(err)
+	}
+	planner, err := waitText(ctx, "#details", "Capital (USD) (confidential)")
+	if err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(planner, "Leased") || !strings.Contains(planner, "Contact") {
+		t.Errorf("planner's details: %q; want English status and the contact", planner)
+	}
+	var tab string
+	if err := chromedp.Run(ctx, chromedp.Text("#tab-sites", &tab, chromedp.ByQuery)); err != nil || tab != "Available land" {
+		t.Errorf("sites tab reads %q (%v); want English", tab, err)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-7-planner-en.png")
+
+	// 8. Investors: available land near the map centre, at least 2 ha.
+	err = chromedp.Run(ctx,
+		chromedp.Click("#details .close", chromedp.ByQuery),
+		chromedp.Click("#tab-sites", chromedp.ByQuery),
+		chromedp.SendKeys("#sites-min", "2", chromedp.ByQuery),
+		chromedp.Click("#sites-form button[type=submit]", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sites, err := waitText(ctx, "#sites-results", avail.lotCode)
+	if err != nil {
+		t.Error(err)
+	}
+	if !strings.Contains(sites, "Tan Thuan Export Processing Zone") || !strings.Contains(sites, " km") {
+		t.Errorf("available land: %q", sites)
+	}
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-8-sites-en.png")
+}

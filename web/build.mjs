@@ -1,0 +1,43 @@
+// Builds the web map into dist/: one JS and one CSS bundle with content
+// hashes in their names (so they can be cached for good), and index.html
+// pointing at them. MapLibre GL JS comes from node_modules (the npm
+// registry, at build time): the page fetches nothing from the internet.
+//
+//   npm ci && node build.mjs
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const out = 'dist';
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'assets'), { recursive: true });
+
+const result = await esbuild.build({
+  entryPoints: { app: 'src/main.js' },
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2020'],
+  outdir: join(out, 'assets'),
+  entryNames: '[name]-[hash]',
+  metafile: true,
+  legalComments: 'linked',
+  logLevel: 'warning',
+});
+
+const files = Object.keys(result.metafile.outputs).map((p) => p.split('/').pop());
+const js = files.find((f) => /^app-.*\.js$/.test(f));
+const css = files.find((f) => /^app-.*\.css$/.test(f));
+if (!js || !css) throw new Error('build: missing bundle in ' + files.join(', '));
+const html = readFileSync('src/index.html', 'utf8').replace('{{JS}}', js).replace('{{CSS}}', css);
+writeFileSync(join(out, 'index.html'), html);
+
+// build-info.json records what the bundle was built from, so a test can
+// tell a stale committed dist/ from a fresh one.
+const h = createHash('sha256');
+for (const f of ['package-lock.json', 'build.mjs', ...readdirSync('src').sort().map((f) => 'src/' + f)]) {
+  h.update(f + '\0' + readFileSync(f) + '\0');
+}
+writeFileSync(join(out, 'build-info.json'), JSON.stringify({ source_sha256: h.digest('hex') }, null, 2) + '\n');
+console.log(`built ${out}/: ${js}, ${css}`);
