@@ -177,6 +177,9 @@ func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		if _, err := parseEnum("by", q.Get("by"), []string{"year", "quarter"}); err != nil {
+			return err
+		}
 		lq := stats.LeasingQuery{By: q.Get("by"), Board: q.Get("board"), Province: q.Get("province")}
 		for name, dst := range map[string]*int{"from": &lq.From, "to": &lq.To} {
 			if v := q.Get(name); v != "" {
