@@ -193,7 +193,11 @@ func (f *Follower) Run(ctx context.Context) error {
 	backoff := 100 * time.Millisecond
 	for ctx.Err() == nil {
 		err := f.listen(ctx)
-		f.listening.Store(false)
+		if f.listening.Swap(false) {
+			// It had been listening: a new loss, not the same outage going
+			// on, so retry soon rather than after the last outage's backoff.
+			backoff = 100 * time.Millisecond
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
