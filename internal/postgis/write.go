@@ -28,15 +28,31 @@ func wkbOf(mp orb.MultiPolygon) ([]byte, error) {
 // the change-log lock is held until commit, so it is ours). Readers wait
 // for that seq to see their own writes.
 func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection string, fn func(tx pgx.Tx) (itemID int64, before []byte, err error)) (int64, error) {
-	var seq int64
-	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		id, before, err := fn(tx)
+	for attempt := 1; ; attempt++ {
+		tx, err := db.pool.Begin(ctx)
 		if err != nil {
-			return err
+			// A pooled connection whose server process is gone (a restart, a
+			// terminated backend) fails here, before anything was written:
+			// the pool drops it, so try again on another.
+			if attempt < 3 && ctx.Err() == nil && zonegis.ErrorCode(mapError(err)) == zonegis.EUNAVAILABLE {
+				continue
+			}
+			return 0, mapError(err)
 		}
-		return audit(ctx, tx, a, action, collection, id, before, &seq)
-	})
-	return seq, mapError(err)
+		var seq int64
+		err = func() error {
+			defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+			id, before, err := fn(tx)
+			if err != nil {
+				return err
+			}
+			if err := audit(ctx, tx, a, action, collection, id, before, &seq); err != nil {
+				return err
+			}
+			return tx.Commit(ctx)
+		}()
+		return seq, mapError(err)
+	}
 }
 
 // audit records the entry for the write just made: who, what, the row's
