@@ -40,8 +40,8 @@ test: deps web
 		passed=$$(grep -c -- '--- PASS' test-artifacts/go-test.log || true); \
 		failed=$$(grep -c -- '--- FAIL' test-artifacts/go-test.log || true); \
 		skipped=$$(grep -c -- '--- SKIP' test-artifacts/go-test.log || true); \
-		dbtests=$$(awk '/^pgtest: [0-9]+ database tests/ {n += $$2} END {print n+0}' test-artifacts/go-test.log); \
-		echo "database tests against real PostGIS: $$dbtests"; \
+		dbtests=$$(awk '/^pgtest: [0-9]+ test databases/ {n += $$2} END {print n+0}' test-artifacts/go-test.log); \
+		echo "test databases created on real PostGIS: $$dbtests"; \
 		echo "$$passed passed, $$failed failed, $$skipped skipped"; \
 		if [ "$$skipped" != 0 ]; then echo "skipped tests are defects here: see test-artifacts/go-test.log"; exit 1; fi; \
 		exit $$status

@@ -61,7 +61,7 @@ func Main(m *testing.M) {
 	code := m.Run()
 	if n := shared.created.Load(); n > 0 {
 		// make test counts these lines to show how many tests used PostGIS.
-		fmt.Printf("pgtest: %d database tests ran against real PostGIS\n", n)
+		fmt.Printf("pgtest: %d test databases created on real PostGIS\n", n)
 	}
 	if err := stop(); err != nil {
 		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
