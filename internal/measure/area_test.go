@@ -2,6 +2,7 @@ package measure
 
 import (
 	"bufio"
+	"github.com/zonegis/zonegis/geodata"
 	"math"
 	"os"
 	"strconv"
@@ -69,14 +70,10 @@ func TestAreaM2PostGIS(t *testing.T) {
 	}
 }
 
-// TestAreaM2SharedData checks every polygon of the shared OSM file against
-// PostGIS, when that file is around.
+// TestAreaM2SharedData checks every polygon of the OSM seed file (the copy
+// in geodata/) against areas computed by PostGIS.
 func TestAreaM2SharedData(t *testing.T) {
-	raw, err := os.ReadFile("/work/shared/data/vn/vn_industrial_parks_osm.geojson")
-	if err != nil {
-		t.Skip("shared data not present:", err)
-	}
-	zs := parseZones(t, raw)
+	zs := parseZones(t, geodata.IndustrialParks)
 	f, err := os.Open("testdata/postgis_area_m2.tsv")
 	if err != nil {
 		t.Fatal(err)
