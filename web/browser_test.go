@@ -3,14 +3,19 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"log/slog"
+	"math"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -382,7 +387,13 @@ func TestBrowserApp(t *testing.T) {
 	t.Logf("search results: %q", results)
 	screenshot(t, ctx, "browser-4-search.png")
 
-	// 5. Picking the result opens the zone and its dashboard.
+	// 5. Picking the result opens the zone, with its board's name, and its
+	// dashboard, with the figures of GET /stats/zones/{id}.
+	zs := zoneStats(t, s.url, "KCX-TAN-THUAN")
+	board := boardNamed(t, s.url, zs.BoardID)
+	t.Logf("stats of %s: occupancy %v%%, green coverage %v%% (minimum %v%%, compliant %v), %d enterprises (%s), %d workers (%s)",
+		zs.Code, deref(zs.OccupancyPct), deref(zs.GreenCoveragePct), zs.MinGreenPct, zs.GreenCompliant,
+		zs.Enterprises, zs.EnterprisesSource, zs.Workers, zs.WorkersSource)
 	err = chromedp.Run(ctx,
 		chromedp.Click("#search-results button.result", chromedp.ByQuery),
 		chromedp.Click("#tab-dashboard", chromedp.ByQuery),
@@ -393,13 +404,12 @@ func TestBrowserApp(t *testing.T) {
 	if _, err := waitText(ctx, "#details", "KCX-TAN-THUAN"); err != nil {
 		t.Error(err)
 	}
+	checkZonePopup(t, ctx, board.NameVI, zs.BoardID)
 	dash, err := waitText(ctx, "#dashboard", "Tỷ lệ lấp đầy")
-	if err == nil {
-		dash, err = waitText(ctx, "#dashboard", "%")
-	}
 	if err != nil {
 		t.Error(err)
 	}
+	checkDashboard(t, ctx, s.url, zs, "vi")
 	if !strings.Contains(dash, "Tỷ lệ cây xanh") || !strings.Contains(dash, "GeoJSON") {
 		t.Errorf("dashboard: %q; want green coverage and export links", dash)
 	}
@@ -407,6 +417,10 @@ func TestBrowserApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "browser-5-dashboard.png")
+	if err := chromedp.Run(ctx, chromedp.ScrollIntoView("#dashboard .exports", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-5-dashboard-exports.png")
 
 	// 6. Draw a triangle over the parcel: the answer lists what it covers.
 	var corners [3]struct{ X, Y float64 }
@@ -523,4 +537,211 @@ func TestBrowserApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "browser-8-sites-en.png")
+
+	// 9. The zone again, in English: the board's English name, the
+	// dashboard's labels, badge and sources in English.
+	err = chromedp.Run(ctx,
+		chromedp.Click("#tab-search", chromedp.ByQuery),
+		chromedp.Click("#search-results button.result", chromedp.ByQuery),
+		chromedp.Click("#tab-dashboard", chromedp.ByQuery),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkZonePopup(t, ctx, board.NameEN, "")
+	if _, err := waitText(ctx, "#dashboard", "Occupancy"); err != nil {
+		t.Error(err)
+	}
+	checkDashboard(t, ctx, s.url, zs, "en")
+	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-9-dashboard-en.png")
+}
+
+// zoneFigures are the fields of GET /stats/zones/{id} the dashboard shows.
+type zoneFigures struct {
+	ZoneID            int64    `json:"zone_id"`
+	Code              string   `json:"code"`
+	BoardID           string   `json:"board_id"`
+	LeasableHa        float64  `json:"leasable_ha"`
+	OccupancyPct      *float64 `json:"occupancy_pct"`
+	GreenHa           float64  `json:"green_ha"`
+	GreenCoveragePct  *float64 `json:"green_coverage_pct"`
+	MinGreenPct       float64  `json:"min_green_pct"`
+	GreenCompliant    bool     `json:"green_compliant"`
+	Enterprises       int64    `json:"enterprises"`
+	EnterprisesSource string   `json:"enterprises_source"`
+	Workers           int64    `json:"workers"`
+	WorkersSource     string   `json:"workers_source"`
+}
+
+func getDoc(t *testing.T, url string, v any) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", url, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// zoneStats fetches the server's figures for the zone with code.
+func zoneStats(t *testing.T, base, code string) zoneFigures {
+	t.Helper()
+	var doc struct {
+		Zone zoneFigures `json:"zone"`
+	}
+	getDoc(t, base+"/stats/zones/"+code, &doc)
+	if doc.Zone.Code != code || doc.Zone.BoardID == "" {
+		t.Fatalf("/stats/zones/%s: %+v; want the zone with a board", code, doc.Zone)
+	}
+	return doc.Zone
+}
+
+type boardNames struct {
+	ID     string `json:"id"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+}
+
+// boardNamed fetches the board with id from GET /boards.
+func boardNamed(t *testing.T, base, id string) boardNames {
+	t.Helper()
+	var doc struct {
+		Boards []boardNames `json:"boards"`
+	}
+	getDoc(t, base+"/boards", &doc)
+	for _, b := range doc.Boards {
+		if b.ID == id {
+			return b
+		}
+	}
+	t.Fatalf("/boards: no board %q", id)
+	return boardNames{}
+}
+
+// checkZonePopup: the zone's details name its board, not its id (notID;
+// "" skips that check, as where the name itself contains the id).
+func checkZonePopup(t *testing.T, ctx context.Context, name, notID string) {
+	t.Helper()
+	details, err := waitText(ctx, "#details", name)
+	if err != nil {
+		t.Errorf("zone details: %v", err)
+		return
+	}
+	if notID != "" && strings.Contains(details, notID) {
+		t.Errorf("zone details show the board id %q: %q", notID, details)
+	}
+}
+
+// pctText is how the dashboard writes a percentage from 0 to 100: one
+// decimal at most, a decimal comma in Vietnamese (spaces left out: the
+// page's are compared without them).
+func pctText(v *float64, lang string) string {
+	if v == nil {
+		return "–"
+	}
+	s := strconv.FormatFloat(math.Round(*v*10)/10, 'f', -1, 64)
+	if lang == "vi" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s + "%"
+}
+
+// intText writes an integer with the page's digit grouping.
+func intText(v int64, lang string) string {
+	sep := ","
+	if lang == "vi" {
+		sep = "."
+	}
+	s := strconv.FormatInt(v, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + sep + s[i:]
+	}
+	return s
+}
+
+var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
+
+// checkDashboard compares the dashboard with the server's figures: the
+// occupancy and green coverage percentages, the compliance badge, the
+// enterprises and workers with their sources, and the statistics CSV link.
+func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigures, lang string) {
+	t.Helper()
+	words := map[string]map[string]string{
+		"vi": {"ok": "Đạt", "fail": "Không đạt", "published": "công bố", "leases": "từ hợp đồng thuê", "csv": "Thống kê CSV"},
+		"en": {"ok": "Compliant", "fail": "Not compliant", "published": "published", "leases": "from leases", "csv": "Statistics CSV"},
+	}[lang]
+	text := func(sel string) string {
+		t.Helper()
+		var s string
+		if err := chromedp.Run(ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q)||{}).innerText||''`, sel), &s)); err != nil {
+			t.Fatal(err)
+		}
+		return strings.TrimSpace(s)
+	}
+	for sel, v := range map[string]*float64{"#gauge-occupancy .gauge-value": zs.OccupancyPct, "#gauge-green .gauge-value": zs.GreenCoveragePct} {
+		want := pctText(v, lang)
+		if _, err := waitText(ctx, sel, strings.TrimSuffix(want, "%")); err != nil {
+			t.Errorf("dashboard (%s): %v", lang, err)
+			continue
+		}
+		if got := spaces.Replace(text(sel)); got != want {
+			t.Errorf("dashboard (%s) %s reads %q; /stats/zones/%s says %v, so want %q", lang, sel, got, zs.Code, deref(v), want)
+		}
+	}
+	badge, class := "✗ "+words["fail"], "badge fail"
+	if zs.GreenCompliant {
+		badge, class = "✓ "+words["ok"], "badge ok"
+	}
+	var gotClass string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#green-compliance')||{}).className||''`, &gotClass)); err != nil {
+		t.Fatal(err)
+	}
+	if got := text("#green-compliance"); got != badge || gotClass != class {
+		t.Errorf("compliance badge (%s): %q, class %q; green coverage %v%% against a minimum of %v%% wants %q, class %q",
+			lang, got, gotClass, deref(zs.GreenCoveragePct), zs.MinGreenPct, badge, class)
+	}
+	if g := text("#gauge-green"); !strings.Contains(spaces.Replace(g), pctText(&zs.MinGreenPct, lang)) {
+		t.Errorf("green gauge (%s): %q; want the minimum %v%%", lang, g, zs.MinGreenPct)
+	}
+	for id, f := range map[string]struct {
+		n      int64
+		source string
+	}{"enterprises": {zs.Enterprises, zs.EnterprisesSource}, "workers": {zs.Workers, zs.WorkersSource}} {
+		want := intText(f.n, lang) + " (" + words[f.source] + ")"
+		if got := text("#fig-" + id); got != want {
+			t.Errorf("dashboard (%s) %s: %q; want %q (source %q)", lang, id, got, want, f.source)
+		}
+	}
+	var href string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#stats-csv')||{}).href||''`, &href)); err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%s/stats/zones/%d?f=csv", base, zs.ZoneID); href != want || text("#stats-csv") != words["csv"] {
+		t.Errorf("statistics CSV link (%s): %q to %q; want %q to %q", lang, text("#stats-csv"), href, words["csv"], want)
+		return
+	}
+	res, err := http.Get(href)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(string(body), zs.Code) {
+		t.Errorf("GET %s: %s, %s, %.200q; want the zone's CSV", href, res.Status, res.Header.Get("Content-Type"), body)
+	}
+}
+
+func deref(v *float64) any {
+	if v == nil {
+		return nil
+	}
+	return *v
 }

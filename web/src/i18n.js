@@ -44,7 +44,21 @@ export const dict = {
     occupancyNote: 'diện tích lô đã cho thuê / tổng diện tích lô',
     committed: 'Đã thuê hoặc giữ chỗ',
     greenCoverage: 'Tỷ lệ cây xanh',
-    greenNote: 'diện tích cây xanh / diện tích khu',
+    greenNote: 'cây xanh gộp lại và cắt theo ranh giới khu (chồng lấn tính một lần) / diện tích khu',
+    greenMin: 'Tối thiểu',
+    compliant: 'Đạt',
+    notCompliant: 'Không đạt',
+    land: 'Đất cho thuê',
+    leasable: 'Diện tích cho thuê được',
+    share: 'Tỷ lệ',
+    lots: 'lô',
+    investment: 'Doanh nghiệp và vốn',
+    leasesInForce: 'Hợp đồng đang hiệu lực',
+    asOf: 'Số liệu ngày',
+    statsCsv: 'Thống kê CSV',
+    'source.published': 'công bố',
+    'source.leases': 'từ hợp đồng thuê',
+    'source.mixed': 'hỗn hợp',
     export: 'Xuất dữ liệu',
     details: 'Thông tin',
     close: 'Đóng',
@@ -143,7 +157,21 @@ export const dict = {
     occupancyNote: 'leased parcel area / all parcel area',
     committed: 'Leased or reserved',
     greenCoverage: 'Green coverage',
-    greenNote: 'green area / zone area',
+    greenNote: 'green areas unioned and clipped to the zone (overlaps counted once) / zone area',
+    greenMin: 'Minimum',
+    compliant: 'Compliant',
+    notCompliant: 'Not compliant',
+    land: 'Leasable land',
+    leasable: 'Leasable area',
+    share: 'Share',
+    lots: 'parcels',
+    investment: 'Enterprises and capital',
+    leasesInForce: 'Leases in force',
+    asOf: 'Figures as of',
+    statsCsv: 'Statistics CSV',
+    'source.published': 'published',
+    'source.leases': 'from leases',
+    'source.mixed': 'mixed',
     export: 'Export',
     details: 'Details',
     close: 'Close',
@@ -234,7 +262,10 @@ export function num(v, digits = 2) {
   return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: digits }).format(v);
 }
 
+// pct formats a percentage given from 0 to 100 (as the server's *_pct
+// fields are), to one decimal: 45,3% in Vietnamese. The value is not
+// divided by 100 first, so what shows is the server's figure rounded once.
 export function pct(v) {
   if (!Number.isFinite(v)) return '–';
-  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { style: 'percent', maximumFractionDigits: 1 }).format(v);
+  return new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', { style: 'unit', unit: 'percent', maximumFractionDigits: 1 }).format(v);
 }

@@ -59,6 +59,31 @@ function ha(m2) {
   return num(m2 / 10000, 2) + ' ha';
 }
 
+// hectares formats an area given in hectares (the unit of /stats).
+function hectares(v) {
+  return num(v, 2) + ' ha';
+}
+
+// Management boards by id, from GET /boards, fetched once (again after a
+// failure). A failure gives an empty map: the popup then shows the id.
+let boardsPromise = null;
+
+function boards() {
+  boardsPromise ??= getJSON('/boards').then(
+    (doc) => new Map(doc.boards.map((b) => [b.id, b])),
+    () => {
+      boardsPromise = null;
+      return new Map();
+    });
+  return boardsPromise;
+}
+
+function boardName(id, byID) {
+  const b = byID.get(id);
+  if (!b) return id;
+  return getLang() === 'en' ? b.name_en || b.name_vi : b.name_vi || b.name_en;
+}
+
 // ---- map ----
 
 async function init() {
@@ -252,7 +277,7 @@ async function showGreen(id) {
 
 async function showZone(id, { fit = false } = {}) {
   try {
-    const f = await getJSON(`/collections/zones/items/${id}`);
+    const [f, byID] = await Promise.all([getJSON(`/collections/zones/items/${id}`), boards()]);
     setSource('selection', f);
     if (fit) fitFeature(f, 15);
     const p = f.properties;
@@ -263,7 +288,7 @@ async function showZone(id, { fit = false } = {}) {
         [t('kind'), t('kind.' + p.kind)],
         [t('status'), t('status.' + p.status)],
         [t('province'), p.province],
-        [t('board'), p.board_id],
+        [t('board'), p.board_id ? h('span', { class: 'board-name', dataset: { board: p.board_id } }, boardName(p.board_id, byID)) : null],
         [t('area'), ha(p.area_m2)],
         [t('established'), p.established],
         [t('enterprises'), p.enterprises == null ? null : num(p.enterprises, 0)],
@@ -549,6 +574,12 @@ function coverage(r) {
 
 // ---- per-zone dashboard ----
 
+// The figures are the server's (GET /stats/zones/{id}), so the map says
+// what the boards' reports say: leasable, leased, reserved and available
+// hectares; occupancy; green area unioned and clipped to the zone against
+// the minimum share; enterprises, workers and capital. Areas in hectares,
+// shares in percent from 0 to 100.
+
 let dashboardFor = null;
 
 async function renderDashboard() {
@@ -562,54 +593,74 @@ async function renderDashboard() {
   dashboardFor = z.id;
   box.replaceChildren(h('h3', {}, zoneName(z.properties)), h('p', {}, t('loading')));
   try {
-    const [parcels, greens] = await Promise.all([
-      getJSON('/collections/parcels/items' + query({ zone: z.id, limit: 10000 })),
-      getJSON('/collections/green-areas/items' + query({ zone: z.id, limit: 10000 })),
-    ]);
+    const doc = await getJSON(`/stats/zones/${z.id}`);
     if (dashboardFor !== z.id) return;
-    const by = {};
-    for (const s of STATUSES) by[s] = { n: 0, m2: 0 };
-    let total = 0;
-    for (const f of parcels.features) {
-      const b = by[f.properties.status];
-      if (b) {
-        b.n++;
-        b.m2 += f.properties.area_m2;
-      }
-      total += f.properties.area_m2;
-    }
-    const greenM2 = greens.features.reduce((s, f) => s + f.properties.area_m2, 0);
-    const occupancy = total ? by.leased.m2 / total : NaN;
-    const committed = total ? (by.leased.m2 + by.reserved.m2) / total : NaN;
-    const greenCover = z.properties.area_m2 ? greenM2 / z.properties.area_m2 : NaN;
+    const s = doc.zone;
+    const byHa = { leased: s.leased_ha, reserved: s.reserved_ha, available: s.available_ha };
+    const committed = s.leasable_ha > 0 ? ((s.leased_ha + s.reserved_ha) / s.leasable_ha) * 100 : NaN;
     box.replaceChildren(
       h('h3', {}, zoneName(z.properties)),
-      h('p', { class: 'alt-name' }, `${z.properties.code} · ${ha(z.properties.area_m2)}`),
-      gauge('occupancy', t('occupancy'), occupancy, statusColors.leased, t('occupancyNote')),
+      h('p', { class: 'alt-name' }, `${s.code} · ${hectares(s.area_ha)}`),
+      h('p', { class: 'note', id: 'stats-as-of' }, `${t('asOf')} ${doc.as_of}`),
+      h('h4', {}, t('land')),
+      gauge('occupancy', t('occupancy'), s.occupancy_pct, statusColors.leased, t('occupancyNote')),
       gauge('committed', t('committed'), committed, statusColors.reserved, ''),
-      gauge('green', t('greenCoverage'), greenCover, greenColor, t('greenNote')),
-      stackedBar(by, total),
-      h('table', { class: 'figures' },
-        h('tr', {}, h('th', {}, t('status')), h('th', {}, t('count')), h('th', {}, t('area'))),
-        STATUSES.map((s) => h('tr', {}, h('td', {}, h('span', { class: 'swatch', style: `background:${statusColors[s]}` }), t('status.' + s)), h('td', {}, num(by[s].n, 0)), h('td', {}, ha(by[s].m2)))),
-        h('tr', { class: 'total' }, h('td', {}, t('total')), h('td', {}, num(parcels.features.length, 0)), h('td', {}, ha(total))),
-        h('tr', {}, h('td', {}, h('span', { class: 'swatch', style: `background:${greenColor}` }), t('greenAreas')), h('td', {}, num(greens.features.length, 0)), h('td', {}, ha(greenM2)))),
+      stackedBar(byHa, s.leasable_ha),
+      h('table', { class: 'figures', id: 'land-table' },
+        h('tr', {}, h('th', {}, t('status')), h('th', { class: 'num' }, t('area')), h('th', { class: 'num' }, t('share'))),
+        STATUSES.map((st) => h('tr', { dataset: { status: st } },
+          h('td', {}, h('span', { class: 'swatch', style: `background:${statusColors[st]}` }), t('status.' + st)),
+          h('td', { class: 'num' }, hectares(byHa[st])),
+          h('td', { class: 'num' }, s.leasable_ha > 0 ? pct((byHa[st] / s.leasable_ha) * 100) : '–'))),
+        h('tr', { class: 'total' },
+          h('td', {}, h('span', { title: t('leasable') }, `${t('total')} (${num(s.parcels, 0)} ${t('lots')})`)),
+          h('td', { class: 'num' }, hectares(s.leasable_ha)),
+          h('td', { class: 'num' }, s.leasable_ha > 0 ? pct(100) : '–'))),
+      h('h4', {}, t('greenAreas')),
+      greenGauge(s),
+      h('h4', {}, t('investment')),
+      rows([
+        [t('enterprises'), sourced('enterprises', num(s.enterprises, 0), s.enterprises_source)],
+        [t('workers'), sourced('workers', num(s.workers, 0), s.workers_source)],
+        [t('capital'), num(s.capital_usd, 0)],
+        [t('leasesInForce'), num(s.leases_in_force, 0)],
+      ]),
       exportButtons(z));
   } catch (err) {
-    box.replaceChildren(h('p', { class: 'error' }, err.message));
+    if (dashboardFor === z.id) box.replaceChildren(h('p', { class: 'error' }, err.message));
   }
 }
 
-function gauge(id, label, v, color, note) {
+// gauge is a labelled bar for a percentage v from 0 to 100.
+function gauge(id, label, v, color, note, ...extra) {
   return h('div', { class: 'gauge', id: 'gauge-' + id },
-    h('div', { class: 'gauge-label' }, h('span', {}, label), h('strong', {}, pct(v))),
-    h('div', { class: 'gauge-track' }, h('div', { class: 'gauge-fill', style: `width:${Number.isFinite(v) ? Math.min(100, v * 100) : 0}%;background:${color}` })),
+    h('div', { class: 'gauge-label' }, h('span', {}, label, ...extra), h('strong', { class: 'gauge-value' }, pct(v))),
+    h('div', { class: 'gauge-track' }, h('div', { class: 'gauge-fill', style: `width:${Number.isFinite(v) ? Math.min(100, Math.max(0, v)) : 0}%;background:${color}` })),
     note ? h('div', { class: 'note' }, note) : null);
 }
 
-function stackedBar(by, total) {
-  return h('div', { class: 'stacked' }, STATUSES.map((s) =>
-    h('div', { title: t('status.' + s), style: `width:${total ? (by[s].m2 / total) * 100 : 0}%;background:${statusColors[s]}` })));
+// greenGauge shows green coverage with a mark at the minimum share and a
+// badge saying whether the zone reaches it.
+function greenGauge(s) {
+  const badge = h('span', { id: 'green-compliance', class: 'badge ' + (s.green_compliant ? 'ok' : 'fail') },
+    s.green_compliant ? '✓ ' + t('compliant') : '✗ ' + t('notCompliant'));
+  const g = gauge('green', t('greenCoverage'), s.green_coverage_pct, greenColor, '', badge);
+  g.querySelector('.gauge-track').append(h('div', { class: 'gauge-min', title: `${t('greenMin')} ${pct(s.min_green_pct)}`, style: `left:${Math.min(100, s.min_green_pct)}%` }));
+  g.append(
+    h('div', { class: 'gauge-sub' }, `${hectares(s.green_ha)} · ${t('greenMin')} ${pct(s.min_green_pct)}`),
+    h('div', { class: 'note' }, t('greenNote')));
+  return g;
+}
+
+// sourced is a figure with where it comes from: the zone's published
+// figure or one derived from the leases in force.
+function sourced(id, text, source) {
+  return h('span', { id: 'fig-' + id }, text, ' ', h('span', { class: 'source source-' + source }, `(${t('source.' + source)})`));
+}
+
+function stackedBar(byHa, totalHa) {
+  return h('div', { class: 'stacked' }, STATUSES.map((st) =>
+    h('div', { title: `${t('status.' + st)}: ${hectares(byHa[st])}`, style: `width:${totalHa > 0 ? (byHa[st] / totalHa) * 100 : 0}%;background:${statusColors[st]}` })));
 }
 
 // Exports: GeoJSON from the items endpoint always; other formats when the
@@ -631,7 +682,9 @@ async function loadExportFormats() {
 }
 
 function exportButtons(z) {
-  const links = [];
+  const links = [
+    h('a', { class: 'button', id: 'stats-csv', href: base + `/stats/zones/${z.id}` + query({ f: 'csv' }), download: `zone-stats-${z.properties.code}.csv` }, t('statsCsv')),
+  ];
   for (const [c, key] of [['parcels', 'parcels'], ['green-areas', 'greenAreas']]) {
     links.push(h('a', { class: 'button', href: base + `/collections/${c}/items` + query({ zone: z.id, limit: 10000, f: 'json' }), download: `${z.properties.code}-${c}.geojson` }, `${t(key)} · GeoJSON`));
     for (const f of state.exportFormats) {
