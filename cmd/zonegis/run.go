@@ -40,6 +40,7 @@ Configuration (environment):
                       compliance figures, a fraction (default 0.10)
   ZONEGIS_BASEMAP_URL raster tile URL template ({z}/{x}/{y}) drawn under the web map at /app/;
                       unset: a plain background (the page fetches nothing else)
+  GOMEMLIMIT          unset: zonegis sets a soft memory limit of its live heap + 25% (min 192 MB)
   ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
                       else the newest /usr/lib/postgresql/*/bin)
 `
@@ -97,6 +98,7 @@ type config struct {
 	PGBinDir    string
 	LogLevel    slog.Level
 	BasemapURL  string // raster tiles under the web map; "" for none
+	GoMemLimit  string // GOMEMLIMIT as set; "" lets zonegis size the limit to its data
 
 	// MinGreenShare is the minimum green share of a zone (fraction).
 	MinGreenShare float64
@@ -110,6 +112,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		Seed:        or(getenv("ZONEGIS_SEED"), "all"),
 		PGBinDir:    getenv(pgcluster.EnvBinDir),
 		BasemapURL:  getenv("ZONEGIS_BASEMAP_URL"),
+		GoMemLimit:  getenv("GOMEMLIMIT"),
 	}
 	c.MinGreenShare = stats.DefaultMinGreenShare
 	if v := getenv("ZONEGIS_MIN_GREEN_SHARE"); v != "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/memlimit"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -54,6 +55,9 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := fl.Load(ctx); err != nil {
 		return err
 	}
+	// Keep memory near what the data needs (see internal/memlimit).
+	tuner := memlimit.New(func(string) string { return cfg.GoMemLimit }, logger)
+	tuner.Settle()
 	// The tile cache drops the tiles each change-log batch touches; a
 	// hook set before this one (if any) still runs first.
 	ts := tiles.New(ix, tiles.Options{CacheBytes: tiles.DefaultCacheBytes})
@@ -80,10 +84,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	}
 	fctx, stopFollow := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Add(1)
+	wg.Add(2)
 	go func() {
 		defer wg.Done()
 		_ = fl.Run(fctx)
+	}()
+	go func() {
+		defer wg.Done()
+		tuner.Run(fctx, 30*time.Second)
 	}()
 	// The listening address goes to stdout so that tests and scripts using
 	// port 0 can find it.

@@ -37,7 +37,9 @@ func (d Dataset) origin(z int) (float64, float64) {
 	return 105.5 + float64(z%20)*d.spacing(), 10.0 + float64(z/20)*d.spacing()
 }
 
-func (d Dataset) key() string { return fmt.Sprintf("zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell) }
+func (d Dataset) key() string {
+	return fmt.Sprintf("zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell)
+}
 
 // Generate loads the dataset into an empty, migrated database, unless the
 // database already holds exactly this dataset. The rows are written in bulk

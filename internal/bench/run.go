@@ -186,7 +186,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	// Full GeoJSON export of every parcel, against ogr2ogr reading PostGIS.
-	if ex, err := exportResult(ctx, d, ours, url, srv.cmd.Process.Pid, r.RSSAfterLoad); err != nil {
+	if ex, err := exportResult(ctx, d, ours, url, srv.cmd.Process.Pid, rss(srv.cmd.Process.Pid, "VmRSS")); err != nil {
 		log.Warn("export not measured", "err", err)
 		r.Results = append(r.Results, Result{Name: "GeoJSON export", Note: "not measured: " + err.Error()})
 	} else {

@@ -248,7 +248,9 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 		return c.NoContent(http.StatusNotModified)
 	}
 	base := baseURL(c) + "/collections/" + l.id
-	b := l.encode(make([]byte, 0, 2048), v, nil)
+	buf := getBuffer()
+	defer putBuffer(buf)
+	b := l.encode((*buf)[:0], v, nil)
 	// Splice the links in as a foreign member of the feature.
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)
@@ -256,6 +258,7 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
 	b = appendJSONString(b, base)
 	b = append(b, `,"rel":"collection","type":"application/json"}]}`...)
+	*buf = b
 	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 

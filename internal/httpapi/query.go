@@ -38,7 +38,9 @@ func (s *Server) handleAt() echo.HandlerFunc {
 			return err
 		}
 		snap := s.ix.Snapshot()
-		b := make([]byte, 0, 4096)
+		buf := getBuffer()
+		defer putBuffer(buf)
+		b := (*buf)[:0]
 		b = append(b, `{"point":[`...)
 		b = encode.AppendFloat(b, p[0])
 		b = append(b, ',')
@@ -65,6 +67,7 @@ func (s *Server) handleAt() echo.HandlerFunc {
 			return true
 		})
 		b = append(b, `]}}`...)
+		*buf = b
 		return writeBytes(c, http.StatusOK, mimeJSON, b)
 	}
 }
@@ -116,7 +119,9 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			return err
 		}
 		snap := s.ix.Snapshot()
-		b := make([]byte, 0, 8192)
+		buf := getBuffer()
+		defer putBuffer(buf)
+		b := (*buf)[:0]
 		b = append(b, `{"area_m2":`...)
 		b = encode.AppendRounded(b, measure.AreaM2(g), 2)
 		if want[zonegis.CollectionZones] {
@@ -150,6 +155,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			b = append(b, `]}`...)
 		}
 		b = append(b, '}')
+		*buf = b
 		return writeBytes(c, http.StatusOK, mimeJSON, b)
 	}
 }
@@ -266,7 +272,9 @@ func (s *Server) handleSites() echo.HandlerFunc {
 			}
 		}
 		snap := s.ix.Snapshot()
-		b := make([]byte, 0, 8192)
+		buf := getBuffer()
+		defer putBuffer(buf)
+		b := (*buf)[:0]
 		b = append(b, `{"type":"FeatureCollection","features":[`...)
 		n := 0
 		snap.NearbyParcels(p, radius, func(pc *zonegis.Parcel) bool {
@@ -292,6 +300,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		b = append(b, `],"numberReturned":`...)
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, '}')
+		*buf = b
 		return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
 	}
 }

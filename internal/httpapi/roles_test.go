@@ -66,7 +66,7 @@ func TestRoleTableFailsClosed(t *testing.T) {
 	s.echo.POST("/unlisted", func(c echo.Context) error { ran = true; return c.NoContent(http.StatusNoContent) })
 	s.echo.GET("/unlisted", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
 	// New records the routes routes() registered; these come later.
-	s.registered["POST /unlisted"], s.registered["GET /unlisted"] = true, true
+	s.registered[route{"POST", "/unlisted"}], s.registered[route{"GET", "/unlisted"}] = true, true
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/unlisted", nil))
 	if rec.Code != http.StatusForbidden || ran || !strings.Contains(rec.Body.String(), "no role assigned") {

@@ -5,11 +5,15 @@
 package httpapi
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -56,7 +60,7 @@ type Server struct {
 	version  string
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
-	registered map[string]bool
+	registered map[route]bool
 
 	tiles      *tiles.Service
 	app        fs.FS
@@ -83,7 +87,7 @@ func New(o Options) *Server {
 	s.stats = newStats(o)
 	e.Pre(headAsGet)
 	e.Use(middleware.Recover())
-	e.Use(middleware.RequestID())
+	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
 	e.Use(middleware.Decompress())
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
@@ -92,9 +96,9 @@ func New(o Options) *Server {
 	}))
 	e.Use(s.authorize)
 	s.routes()
-	s.registered = map[string]bool{}
+	s.registered = map[route]bool{}
 	for _, r := range e.Routes() {
-		s.registered[r.Method+" "+r.Path] = true
+		s.registered[route{r.Method, r.Path}] = true
 	}
 	return s
 }
@@ -153,3 +157,18 @@ func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
 type headWriter struct{ http.ResponseWriter }
 
 func (headWriter) Write(b []byte) (int, error) { return len(b), nil }
+
+// newRequestIDs returns a generator of request ids: a random prefix per
+// process and a counter, unique across instances and much cheaper than 32
+// random characters per request.
+func newRequestIDs() func() string {
+	var prefix [6]byte
+	_, _ = rand.Read(prefix[:]) // crypto/rand never fails on Linux
+	p := hex.EncodeToString(prefix[:]) + "-"
+	var n atomic.Uint64
+	return func() string {
+		b := make([]byte, 0, 32)
+		b = append(b, p...)
+		return string(strconv.AppendUint(b, n.Add(1), 10))
+	}
+}

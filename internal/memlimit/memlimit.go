@@ -1,0 +1,106 @@
+// Package memlimit keeps the service's memory near what its data needs.
+//
+// The index is a large live heap (about 940 MB for a million parcels) that
+// changes slowly, while requests make short-lived garbage. With Go's
+// default GOGC=100 the heap may grow to twice the live heap before a
+// collection, which for a million parcels is about 2 GB. Tuner sets a soft
+// memory limit (runtime/debug.SetMemoryLimit) of the live heap plus a
+// headroom, and moves it as the data grows or shrinks, so the process stays
+// close to its data's size; the garbage collector runs more often instead.
+// An explicit GOMEMLIMIT in the environment turns the tuner off.
+package memlimit
+
+import (
+	"context"
+	"log/slog"
+	"math"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+	"time"
+)
+
+// Headroom is the memory allowed above the live heap: a quarter of the
+// live heap, at least MinHeadroom bytes.
+const (
+	MinHeadroom  = 192 << 20
+	HeadroomPart = 4 // live / HeadroomPart
+)
+
+// Limit returns the memory limit for a live heap of live bytes.
+func Limit(live uint64) int64 {
+	h := max(live/HeadroomPart, MinHeadroom)
+	if live+h > math.MaxInt64 {
+		return math.MaxInt64
+	}
+	return int64(live + h)
+}
+
+// liveHeap reads the live heap as of the last collection, in bytes.
+func liveHeap() uint64 {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return s[0].Value.Uint64()
+}
+
+// Tuner adjusts the memory limit to the live heap.
+type Tuner struct {
+	logger *slog.Logger
+	last   int64
+}
+
+// New returns a tuner, or nil when the environment already sets GOMEMLIMIT
+// (getenv reads the environment).
+func New(getenv func(string) string, logger *slog.Logger) *Tuner {
+	if getenv("GOMEMLIMIT") != "" {
+		return nil
+	}
+	return &Tuner{logger: logger}
+}
+
+// Settle collects garbage (such as what loading the index left), returns
+// free memory to the operating system and sets the limit from the live heap.
+// Call it after the index is loaded.
+func (t *Tuner) Settle() {
+	if t == nil {
+		return
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	t.adjust()
+}
+
+func (t *Tuner) adjust() {
+	live := liveHeap()
+	if live == 0 {
+		return
+	}
+	limit := Limit(live)
+	// Move only for changes over 5%: SetMemoryLimit is cheap, logging is not.
+	if t.last != 0 && math.Abs(float64(limit-t.last)) < 0.05*float64(t.last) {
+		return
+	}
+	debug.SetMemoryLimit(limit)
+	t.last = limit
+	t.logger.Info("memory limit", "live_heap_mb", live>>20, "limit_mb", limit>>20)
+}
+
+// Run re-reads the live heap every interval until ctx ends.
+func (t *Tuner) Run(ctx context.Context, interval time.Duration) {
+	if t == nil {
+		return
+	}
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			t.adjust()
+		}
+	}
+}

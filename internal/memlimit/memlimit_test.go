@@ -1,0 +1,39 @@
+package memlimit
+
+import (
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"testing"
+)
+
+func TestLimit(t *testing.T) {
+	for _, c := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, MinHeadroom},
+		{100 << 20, 100<<20 + MinHeadroom},
+		{940 << 20, 940<<20 + 235<<20},
+		{4 << 30, 5 << 30},
+	} {
+		if got := Limit(c.live); got != c.want {
+			t.Errorf("Limit(%d MB) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
+		}
+	}
+}
+
+func TestTunerSetsLimitFromLiveHeap(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
+	keep := make([]byte, 64<<20)                         // a live heap to measure
+	tu := New(func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tu.Settle()
+	got := debug.SetMemoryLimit(-1)
+	if got < 64<<20+MinHeadroom || got > 1<<30 {
+		t.Fatalf("limit %d MB, want a little over 64 MB + %d MB", got>>20, MinHeadroom>>20)
+	}
+	keep[0] = 1
+	if New(func(k string) string { return map[string]string{"GOMEMLIMIT": "1GiB"}[k] }, nil) != nil {
+		t.Fatal("an explicit GOMEMLIMIT must turn the tuner off")
+	}
+}
