@@ -40,7 +40,8 @@ Configuration (environment):
                       compliance figures, a fraction (default 0.10)
   ZONEGIS_BASEMAP_URL raster tile URL template ({z}/{x}/{y}) drawn under the web map at /app/;
                       unset: a plain background (the page fetches nothing else)
-  GOMEMLIMIT          unset: zonegis sets a soft memory limit of its live heap + 25% (min 192 MB)
+  GOMEMLIMIT          unset: zonegis sets a soft memory limit of its live heap + a third
+                      (at least 192 MB) + 128 MB, moved as the data grows
   ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
                       else the newest /usr/lib/postgresql/*/bin)
 `

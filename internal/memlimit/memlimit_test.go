@@ -12,10 +12,10 @@ func TestLimit(t *testing.T) {
 		live uint64
 		want int64
 	}{
-		{0, MinHeadroom},
-		{100 << 20, 100<<20 + MinHeadroom},
-		{940 << 20, 940<<20 + 235<<20},
-		{4 << 30, 5 << 30},
+		{0, MinHeadroom + Overhead},
+		{100 << 20, 100<<20 + MinHeadroom + Overhead},
+		{900 << 20, 900<<20 + 300<<20 + Overhead},
+		{3 << 30, 4<<30 + Overhead},
 	} {
 		if got := Limit(c.live); got != c.want {
 			t.Errorf("Limit(%d MB) = %d MB, want %d MB", c.live>>20, got>>20, c.want>>20)
@@ -29,7 +29,7 @@ func TestTunerSetsLimitFromLiveHeap(t *testing.T) {
 	tu := New(func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	tu.Settle()
 	got := debug.SetMemoryLimit(-1)
-	if got < 64<<20+MinHeadroom || got > 1<<30 {
+	if got < 64<<20+MinHeadroom+Overhead || got > 1<<30 {
 		t.Fatalf("limit %d MB, want a little over 64 MB + %d MB", got>>20, MinHeadroom>>20)
 	}
 	keep[0] = 1
