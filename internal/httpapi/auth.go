@@ -51,7 +51,7 @@ func actorOf(c echo.Context) zonegis.Actor {
 	if a, ok := c.Get(actorKey).(zonegis.Actor); ok {
 		return a
 	}
-	return zonegis.Actor{Role: zonegis.RolePublic}
+	return zonegis.Actor{Role: zonegis.RolePublic, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 }
 
 // presentedKey reads the API key from "Authorization: Bearer <key>" or
@@ -87,8 +87,10 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 			actor.KeyID, actor.KeyName, actor.Role = k.ID, k.Name, k.Role
+			// Only keyed callers are stored: c.Set allocates the context's
+			// map, and the public caller is actorOf's default.
+			c.Set(actorKey, actor)
 		}
-		c.Set(actorKey, actor)
 		if roleRank[actor.Role] < roleRank[need] {
 			if actor.Role == zonegis.RolePublic {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="zonegis"`)
