@@ -3,6 +3,7 @@ package tiles
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -134,7 +135,7 @@ func checkWinding(t *testing.T, f *geojson.Feature) {
 	}
 	for _, p := range polys {
 		for i, r := range p {
-			if a := twiceArea(r); (i == 0) != (a > 0) {
+			if a := refTwiceArea(r); (i == 0) != (a > 0) {
 				t.Errorf("feature %v: ring %d has area %v", f.ID, i, a/2)
 			}
 		}
@@ -287,5 +288,27 @@ func TestRenderKeepsInput(t *testing.T) {
 	}
 	if !orb.Equal(before, z.Boundary) {
 		t.Error("rendering changed the zone's boundary")
+	}
+}
+
+// TestRenderAllocatesNothing: once an encoder has grown to the size of
+// the tiles it draws, encoding a tile allocates nothing (a render then
+// allocates only the body it returns).
+func TestRenderAllocatesNothing(t *testing.T) {
+	ix, span := randomIndex(11, 2000)
+	snap := ix.Snapshot()
+	r := newRenderer(DefaultExtent, DefaultBufferUnits, DefaultToleranceUnits)
+	e := newTileEncoder()
+	tiles := tilesOver(rand.New(rand.NewPCG(1, 1)), 15, span, 20)
+	tiles = append(tiles, tilesOver(rand.New(rand.NewPCG(1, 1)), 12, span, 4)...)
+	for _, tl := range tiles {
+		r.encode(e, snap, LayerAll, tl)
+	}
+	i := 0
+	if n := testing.AllocsPerRun(100, func() {
+		r.encode(e, snap, LayerAll, tiles[i%len(tiles)])
+		i++
+	}); n != 0 {
+		t.Errorf("%v allocations per tile", n)
 	}
 }

@@ -7,7 +7,9 @@
 // meets the tile plus a buffer, projecting them to tile units (Extent per
 // tile side), clipping to the buffered tile, simplifying by a tolerance of
 // a fraction of a pixel (so the tolerance in metres halves with each zoom
-// level) and encoding with orb's encoding/mvt. Rendered tiles are kept in a
+// level), snapping to whole units and writing the MVT protobuf directly
+// (shape.go, mvt.go), in buffers reused from tile to tile: a render
+// allocates only the body it returns. Rendered tiles are kept in a
 // byte-bounded LRU cache that the change-log follower invalidates tile by
 // tile (see Cache).
 package tiles
@@ -124,19 +126,4 @@ func At(p orb.Point, z uint32) Tile {
 	x := uint32(min(max(math.Floor(worldX(p[0])*n), 0), float64(last)))
 	y := uint32(min(max(math.Floor(worldY(p[1])*n), 0), float64(last)))
 	return Tile{Z: z, X: x, Y: y}
-}
-
-// projector maps lon/lat degrees to the tile's own units: (0,0) is its
-// north-west corner, (extent, extent) its south-east one.
-type projector struct {
-	scale, x0, y0 float64
-}
-
-func newProjector(t Tile, extent uint32) projector {
-	scale := float64(uint64(1)<<t.Z) * float64(extent)
-	return projector{scale: scale, x0: float64(t.X) * float64(extent), y0: float64(t.Y) * float64(extent)}
-}
-
-func (p projector) point(ll orb.Point) orb.Point {
-	return orb.Point{worldX(ll[0])*p.scale - p.x0, worldY(ll[1])*p.scale - p.y0}
 }

@@ -1,0 +1,301 @@
+package tiles
+
+import (
+	"math"
+
+	"github.com/paulmach/orb"
+)
+
+// shaper turns lon/lat polygons into MVT polygon geometry for one tile.
+// Ring by ring it projects to tile units, clips what reaches past the
+// buffered tile (Sutherland–Hodgman against its square), simplifies
+// (Douglas–Peucker), snaps to whole units dropping repeated points,
+// drops rings that collapse, orients what is left (exterior rings
+// clockwise in the y-down tile, that is with a positive shoelace sum;
+// holes anticlockwise) and writes the commands. These are the steps, in
+// the same order and with the same arithmetic, of the orb pipeline the
+// package used before (clip.Ring, simplify.DouglasPeucker, encoding/mvt),
+// without its allocations: every buffer is reused from ring to ring and,
+// through the renderer's pool, from tile to tile.
+type shaper struct {
+	pr  projector
+	box orb.Bound // the buffered tile, tile units
+	// tol2 is the squared Douglas–Peucker tolerance, tile units²; simplify
+	// false turns simplification off.
+	tol2     float64
+	simplify bool
+
+	pts, alt []orb.Point // the ring in tile units; alt is the clipper's other buffer
+	mask     []bool      // Douglas–Peucker: the points kept
+	stack    []int       // Douglas–Peucker: spans still to look at
+	ring     []ipoint    // the snapped ring
+
+	geom   []byte // the feature's commands, packed varints
+	cx, cy int32  // the command cursor, tile units
+}
+
+// ipoint is a point snapped to whole tile units.
+type ipoint struct{ x, y int32 }
+
+// MVT geometry command ids (MVT 2.1, 4.3.3).
+const (
+	cmdMoveTo    = 1
+	cmdLineTo    = 2
+	cmdClosePath = 7
+)
+
+// reset prepares the shaper for tile t.
+func (s *shaper) reset(t Tile, extent uint32, bufferUnits, toleranceUnits float64) {
+	s.pr = newProjector(t, extent)
+	e := float64(extent)
+	s.box = orb.Bound{Min: orb.Point{-bufferUnits, -bufferUnits}, Max: orb.Point{e + bufferUnits, e + bufferUnits}}
+	s.simplify = toleranceUnits > 0
+	s.tol2 = toleranceUnits * toleranceUnits
+}
+
+// shape writes the geometry of mp to s.geom, replacing what was there,
+// and reports whether anything is left to draw. A polygon whose exterior
+// ring collapses is dropped with its holes; a hole that collapses is
+// dropped alone. mp is not modified.
+func (s *shaper) shape(mp orb.MultiPolygon) bool {
+	s.geom = s.geom[:0]
+	s.cx, s.cy = 0, 0
+	for _, poly := range mp {
+		for i, r := range poly {
+			if !s.polygonRing(r, i == 0) && i == 0 {
+				break
+			}
+		}
+	}
+	return len(s.geom) > 0
+}
+
+// polygonRing writes one ring, an exterior one or a hole, and reports
+// whether it was written (false when it collapsed or lies off the tile).
+func (s *shaper) polygonRing(r orb.Ring, exterior bool) bool {
+	if len(r) < 4 {
+		return false
+	}
+	if cap(s.pts) < len(r) {
+		s.pts = make([]orb.Point, len(r), 2*len(r))
+	}
+	pts := s.pts[:len(r)]
+	s.pts = pts
+	rb, ok := s.pr.ring(pts, r)
+	if !ok {
+		return false
+	}
+	minX, minY, maxX, maxY := rb.Min[0], rb.Min[1], rb.Max[0], rb.Max[1]
+	b := s.box
+	if maxX < b.Min[0] || minX > b.Max[0] || maxY < b.Min[1] || minY > b.Max[1] {
+		return false
+	}
+	// Parcels at z15 and deeper lie inside the buffered tile but for the
+	// few on its edges: only those are clipped.
+	if minX < b.Min[0] || minY < b.Min[1] || maxX > b.Max[0] || maxY > b.Max[1] {
+		if pts = s.clip(pts); len(pts) < 4 {
+			return false
+		}
+	}
+	if s.simplify && len(pts) > 4 {
+		pts = s.douglasPeucker(pts)
+	}
+
+	// Snap to whole units, dropping repeated points, and close the ring.
+	ring := s.ring[:0]
+	for _, p := range pts {
+		q := ipoint{int32(math.Round(p[0])), int32(math.Round(p[1]))}
+		if len(ring) > 0 && ring[len(ring)-1] == q {
+			continue
+		}
+		ring = append(ring, q)
+	}
+	if n := len(ring); n > 0 && ring[0] != ring[n-1] {
+		ring = append(ring, ring[0])
+	}
+	s.ring = ring
+	if len(ring) < 4 {
+		return false
+	}
+	a := twiceArea(ring)
+	if a == 0 {
+		return false
+	}
+	s.writeRing(ring, (a > 0) != exterior)
+	return true
+}
+
+// twiceArea is the shoelace sum of a closed ring, tile units²: positive
+// when the ring turns clockwise in the y-down tile.
+func twiceArea(r []ipoint) int64 {
+	var s int64
+	for i := 0; i+1 < len(r); i++ {
+		s += int64(r[i].x)*int64(r[i+1].y) - int64(r[i+1].x)*int64(r[i].y)
+	}
+	return s
+}
+
+// writeRing writes a closed ring (last point = first) as MoveTo, LineTo
+// and ClosePath commands, backwards when reverse is set. The closing
+// point is left to ClosePath.
+func (s *shaper) writeRing(r []ipoint, reverse bool) {
+	n := len(r)
+	s.geom = appendVarint(s.geom, command(cmdMoveTo, 1))
+	s.point(r[0])
+	s.geom = appendVarint(s.geom, command(cmdLineTo, n-2))
+	if reverse {
+		for i := n - 2; i >= 1; i-- {
+			s.point(r[i])
+		}
+	} else {
+		for i := 1; i <= n-2; i++ {
+			s.point(r[i])
+		}
+	}
+	s.geom = appendVarint(s.geom, command(cmdClosePath, 1))
+}
+
+// point writes the move from the cursor to p as two zigzag parameters.
+func (s *shaper) point(p ipoint) {
+	dx, dy := p.x-s.cx, p.y-s.cy
+	s.cx, s.cy = p.x, p.y
+	s.geom = appendVarint(s.geom, uint64(zigzag32(dx)))
+	s.geom = appendVarint(s.geom, uint64(zigzag32(dy)))
+}
+
+// command is a command integer: id in the low 3 bits, count above.
+func command(id uint32, count int) uint64 { return uint64(id) | uint64(count)<<3 }
+
+// zigzag32 maps signed to unsigned parameters: 0, -1, 1, -2 → 0, 1, 2, 3.
+func zigzag32(v int32) uint32 { return uint32(v<<1) ^ uint32(v>>31) }
+
+// clip cuts the ring pts (tile units) to the buffered tile, one side of
+// the square after the other (Sutherland–Hodgman), as orb's clip.Ring
+// does; nil when nothing is inside. The result is in one of the shaper's
+// two point buffers.
+func (s *shaper) clip(in []orb.Point) []orb.Point {
+	out := s.alt
+	closed := in[0] == in[len(in)-1]
+	for edge := 1; edge <= 8 && len(in) > 0; edge <<= 1 {
+		out = out[:0]
+		prev := in[len(in)-1]
+		if !closed {
+			prev = in[0]
+		}
+		prevIn := s.inside(edge, prev)
+		for _, p := range in {
+			pIn := s.inside(edge, p)
+			if pIn != prevIn {
+				out = append(out, s.intersect(edge, prev, p))
+			}
+			if pIn {
+				out = append(out, p)
+			}
+			prev, prevIn = p, pIn
+		}
+		in, out = out, in
+	}
+	s.pts, s.alt = in, out
+	if len(in) == 0 {
+		return nil
+	}
+	if closed && in[0] != in[len(in)-1] {
+		in = append(in, in[0])
+		s.pts = in
+	}
+	return in
+}
+
+// Clipping edges, as bits: left, right, top of the y-up box (Min y),
+// bottom (Max y). The order is orb's.
+const (
+	edgeMinX = 1 << iota
+	edgeMaxX
+	edgeMinY
+	edgeMaxY
+)
+
+// inside reports whether p is on the box's side of edge.
+func (s *shaper) inside(edge int, p orb.Point) bool {
+	switch edge {
+	case edgeMinX:
+		return !(p[0] < s.box.Min[0])
+	case edgeMaxX:
+		return !(p[0] > s.box.Max[0])
+	case edgeMinY:
+		return !(p[1] < s.box.Min[1])
+	}
+	return !(p[1] > s.box.Max[1])
+}
+
+// intersect is where the segment a–b crosses edge.
+func (s *shaper) intersect(edge int, a, b orb.Point) orb.Point {
+	box := s.box
+	switch edge {
+	case edgeMaxY:
+		return orb.Point{a[0] + (b[0]-a[0])*(box.Max[1]-a[1])/(b[1]-a[1]), box.Max[1]}
+	case edgeMinY:
+		return orb.Point{a[0] + (b[0]-a[0])*(box.Min[1]-a[1])/(b[1]-a[1]), box.Min[1]}
+	case edgeMaxX:
+		return orb.Point{box.Max[0], a[1] + (b[1]-a[1])*(box.Max[0]-a[0])/(b[0]-a[0])}
+	}
+	return orb.Point{box.Min[0], a[1] + (b[1]-a[1])*(box.Min[0]-a[0])/(b[0]-a[0])}
+}
+
+// douglasPeucker simplifies the ring pts in place, keeping its first and
+// last points and every point farther than the tolerance from the line
+// kept around it, as orb's simplify.DouglasPeucker does, with the same
+// arithmetic (distances to segments as planar.DistanceFromSegmentSquared
+// works them out, the first point of a tie kept).
+func (s *shaper) douglasPeucker(pts []orb.Point) []orb.Point {
+	n := len(pts)
+	if cap(s.mask) < n {
+		s.mask = make([]bool, n)
+	}
+	mask := s.mask[:n]
+	clear(mask)
+	mask[0], mask[n-1] = true, true
+	stack := append(s.stack[:0], 0, n-1)
+	for len(stack) > 0 {
+		start, end := stack[len(stack)-2], stack[len(stack)-1]
+		// segmentDist2(pts[start], pts[end], pts[i]) for each i, with what
+		// depends on the span alone worked out once.
+		a, b := pts[start], pts[end]
+		dx, dy := b[0]-a[0], b[1]-a[1]
+		d2 := dx*dx + dy*dy
+		maxD, maxI := 0.0, 0
+		for i := start + 1; i < end; i++ {
+			p := pts[i]
+			x, y := a[0], a[1]
+			if d2 != 0 {
+				t := ((p[0]-x)*dx + (p[1]-y)*dy) / d2
+				if t > 1 {
+					x, y = b[0], b[1]
+				} else if t > 0 {
+					x += dx * t
+					y += dy * t
+				}
+			}
+			ex, ey := p[0]-x, p[1]-y
+			if d := ex*ex + ey*ey; d > maxD {
+				maxD, maxI = d, i
+			}
+		}
+		if maxD > s.tol2 {
+			mask[maxI] = true
+			stack[len(stack)-1] = maxI
+			stack = append(stack, maxI, end)
+		} else {
+			stack = stack[:len(stack)-2]
+		}
+	}
+	s.stack = stack
+	k := 0
+	for i, keep := range mask {
+		if keep {
+			pts[k] = pts[i]
+			k++
+		}
+	}
+	return pts[:k]
+}
