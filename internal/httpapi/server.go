@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -89,7 +90,9 @@ func New(o Options) *Server {
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
 	e.Use(middleware.Decompress())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
+		// Tiles come compressed from their cache (handleTile).
+		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }}))
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins:  []string{"*"},
 		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},

@@ -14,8 +14,8 @@ import (
 // index (through the tile cache), with a strong ETag and 304 when
 // If-None-Match has it. The ".mvt" suffix is optional. Malformed numbers
 // and z > 22 are 400; x or y outside 0..2^z-1 are 404, like an unknown
-// layer. The body is uncompressed; the gzip middleware compresses it for
-// clients that ask.
+// layer. Clients that accept gzip get the tile compressed (once, in the
+// cache).
 func (s *Server) handleTile() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkParams(c.QueryParams()); err != nil {
@@ -33,11 +33,19 @@ func (s *Server) handleTile() echo.HandlerFunc {
 			}
 			return invalid("%s", err.Error())
 		}
-		body, etag, err := s.tiles.Tile(layer, t)
+		// Tiles are compressed once, in the cache, not per request: the gzip
+		// middleware skips /tiles/ (see server.go).
+		gz := acceptsGzip(c.Request())
+		tile := s.tiles.Tile
+		if gz {
+			tile = s.tiles.TileGzip
+		}
+		body, etag, err := tile(layer, t)
 		if err != nil {
 			return err
 		}
 		h := c.Response().Header()
+		h.Add("Vary", "Accept-Encoding")
 		h.Set("ETag", etag)
 		// Tiles change when land records do: caches must revalidate, which
 		// costs a 304 when nothing changed.
@@ -45,8 +53,22 @@ func (s *Server) handleTile() echo.HandlerFunc {
 		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
+		if gz {
+			h.Set("Content-Encoding", "gzip")
+		}
 		return c.Blob(http.StatusOK, tiles.ContentType, body)
 	}
+}
+
+// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
+func acceptsGzip(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
+			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
+		}
+	}
+	return false
 }
 
 // handleTileJSON answers GET /tiles/{layer}.json (".json" optional): the

@@ -48,6 +48,7 @@ type entry struct {
 	k    key
 	body []byte
 	etag string
+	gz   []byte // body gzip-compressed, once a client asked for it
 }
 
 // invalidation is one batch of changes: the bounds (lon/lat) per layer,
@@ -77,6 +78,40 @@ func (c *Cache) Get(layer string, t Tile) (body []byte, etag string, ok bool) {
 	c.lru.MoveToFront(el)
 	e := el.Value.(*entry)
 	return e.body, e.etag, true
+}
+
+// GetGzip returns a cached tile's gzip-compressed body when one was stored
+// with SetGzip, and its ETag.
+func (c *Cache) GetGzip(layer string, t Tile) (gz []byte, etag string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key{layer, t}]
+	if !ok || el.Value.(*entry).gz == nil {
+		return nil, "", false
+	}
+	c.lru.MoveToFront(el)
+	e := el.Value.(*entry)
+	return e.gz, e.etag, true
+}
+
+// SetGzip attaches the compressed body to the cached tile with that ETag
+// (nothing happens when the tile has since been dropped or replaced).
+func (c *Cache) SetGzip(layer string, t Tile, etag string, gz []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.items[key{layer, t}]
+	if !ok {
+		return
+	}
+	e := el.Value.(*entry)
+	if e.etag != etag || e.gz != nil {
+		return
+	}
+	e.gz = gz
+	c.bytes += int64(len(gz))
+	for c.bytes > c.maxBytes {
+		c.remove(c.lru.Back())
+	}
 }
 
 // Gen returns the current invalidation generation. Call it before taking
@@ -135,7 +170,7 @@ const invalidationBuffer = 0.05
 func (c *Cache) remove(el *list.Element) {
 	e := c.lru.Remove(el).(*entry)
 	delete(c.items, e.k)
-	c.bytes -= cost(e.body)
+	c.bytes -= cost(e.body) + int64(len(e.gz))
 }
 
 // entryOverhead is what a cached tile costs besides its body (key, list

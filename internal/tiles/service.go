@@ -1,11 +1,13 @@
 package tiles
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
 	"sync"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
@@ -85,6 +87,39 @@ func (s *Service) Tile(layer string, t Tile) (body []byte, etag string, err erro
 	etag = ETag(body)
 	s.cache.Put(layer, t, gen, body, etag)
 	return body, etag, nil
+}
+
+// TileGzip is Tile with the body gzip-compressed (fastest level), for
+// clients that accept it: compressed once per cached tile, not per
+// request. The ETag is the uncompressed body's (the tile is the same).
+func (s *Service) TileGzip(layer string, t Tile) (gz []byte, etag string, err error) {
+	if gz, etag, ok := s.cache.GetGzip(layer, t); ok {
+		return gz, etag, nil
+	}
+	body, etag, err := s.Tile(layer, t)
+	if err != nil {
+		return nil, "", err
+	}
+	gz = compress(body)
+	s.cache.SetGzip(layer, t, etag, gz)
+	return gz, etag, nil
+}
+
+var gzipWriters = sync.Pool{New: func() any {
+	w, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed) // a valid level: no error
+	return w
+}}
+
+// compress gzips b with a pooled writer.
+func compress(b []byte) []byte {
+	var buf bytes.Buffer
+	buf.Grow(len(b)/3 + 64)
+	w := gzipWriters.Get().(*gzip.Writer)
+	w.Reset(&buf)
+	_, _ = w.Write(b) // writes to a bytes.Buffer do not fail
+	_ = w.Close()
+	gzipWriters.Put(w)
+	return buf.Bytes()
 }
 
 // ETag returns the strong entity tag of a tile body: 64 bits, the CRC-32
