@@ -117,3 +117,31 @@ func TestCachedGeometrySameBytes(t *testing.T) {
 		t.Fatalf("cached:\n%s\nplain:\n%s", cached, plain)
 	}
 }
+
+// The hand-written time formatter agrees with time.RFC3339Nano.
+func TestAppendTimeMatchesRFC3339Nano(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	for _, tm := range []time.Time{
+		time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), time.Date(1991, 9, 25, 0, 0, 0, 0, time.UTC),
+		time.Date(2025, 12, 31, 23, 59, 59, 999999999, loc), time.Date(2024, 2, 29, 12, 0, 0, 120000000, time.UTC),
+		time.Unix(0, 0), {}, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		want := `"` + tm.UTC().Format(time.RFC3339Nano) + `"`
+		if got := string(encode.AppendTime(nil, tm)); got != want {
+			t.Errorf("AppendTime(%v) = %s, want %s", tm, got, want)
+		}
+	}
+}
+
+func TestAppendRounded(t *testing.T) {
+	for _, c := range []struct {
+		f    float64
+		prec int
+		want string
+	}{{1234567.891, 2, "1234567.89"}, {20000, 2, "20000"}, {123.4, 2, "123.4"}, {0.00005, 4, "0.0001"},
+		{-2.5, 0, "-3"}, {2.675, 2, "2.68"}, {-0.001, 2, "0"}, {1e12, 2, "1000000000000.00"}, {math.NaN(), 2, "null"}} {
+		if got := string(encode.AppendRounded(nil, c.f, c.prec)); got != c.want {
+			t.Errorf("AppendRounded(%v, %d) = %s, want %s", c.f, c.prec, got, c.want)
+		}
+	}
+}

@@ -110,20 +110,84 @@ func AppendCoord(b []byte, f float64) []byte {
 	return append(b, d[:end]...)
 }
 
-// AppendRounded appends f rounded to prec decimals.
+// AppendRounded appends f rounded to prec decimals (0 to 9), trailing
+// zeros dropped; integer arithmetic where it fits, like AppendCoord.
 func AppendRounded(b []byte, f float64, prec int) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return append(b, "null"...)
 	}
-	return strconv.AppendFloat(b, f, 'f', prec, 64)
+	if prec < 0 || prec > 9 || math.Abs(f) >= 9e9 {
+		return strconv.AppendFloat(b, f, 'f', prec, 64)
+	}
+	scale := pow10[prec]
+	n := int64(math.Round(f * float64(scale)))
+	if n < 0 {
+		b = append(b, '-')
+		n = -n
+	}
+	b = strconv.AppendInt(b, n/scale, 10)
+	frac := n % scale
+	if frac == 0 {
+		return b
+	}
+	var d [10]byte
+	d[0] = '.'
+	for i := prec; i >= 1; i-- {
+		d[i] = byte('0' + frac%10)
+		frac /= 10
+	}
+	end := prec + 1
+	for d[end-1] == '0' {
+		end--
+	}
+	return append(b, d[:end]...)
 }
 
-// AppendTime appends t as an RFC 3339 JSON string in UTC.
+var pow10 = [10]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
+
+// AppendTime appends t as an RFC 3339 JSON string in UTC, with as many
+// fractional digits as needed (as time.RFC3339Nano), formatted by hand:
+// timestamps are in every feature, and the general formatter is slow.
 func AppendTime(b []byte, t time.Time) []byte {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		b = append(b, '"')
+		b = t.AppendFormat(b, time.RFC3339Nano)
+		return append(b, '"')
+	}
+	h, mi, s := t.Clock()
 	b = append(b, '"')
-	b = t.UTC().AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"')
+	b = append4(b, y)
+	b = append(b, '-')
+	b = append2(b, int(mo))
+	b = append(b, '-')
+	b = append2(b, d)
+	b = append(b, 'T')
+	b = append2(b, h)
+	b = append(b, ':')
+	b = append2(b, mi)
+	b = append(b, ':')
+	b = append2(b, s)
+	if ns := t.Nanosecond(); ns != 0 {
+		var f [10]byte
+		f[0] = '.'
+		for i := 9; i >= 1; i-- {
+			f[i] = byte('0' + ns%10)
+			ns /= 10
+		}
+		end := 10
+		for f[end-1] == '0' {
+			end--
+		}
+		b = append(b, f[:end]...)
+	}
+	return append(b, 'Z', '"')
 }
+
+func append2(b []byte, v int) []byte { return append(b, digitPairs[2*v], digitPairs[2*v+1]) }
+
+func append4(b []byte, v int) []byte { return append2(append2(b, v/100), v%100) }
 
 // AppendDate appends t as a "YYYY-MM-DD" JSON string, or null when nil.
 func AppendDate(b []byte, t *time.Time) []byte {

@@ -102,19 +102,26 @@ func parseQuery[T any](snap *index.Snapshot, l *layer[T], q url.Values) (query[T
 func (qq query[T]) each(snap *index.Snapshot, l *layer[T], fn func(*T) bool) {
 	switch {
 	case qq.bounds != nil:
-		var hits []*T
+		// Sort (id, feature) pairs: comparing ids held in the slice, not
+		// behind each feature's pointer, keeps the sort in cache.
+		type hit struct {
+			id int64
+			v  *T
+		}
+		hits := make([]hit, 0, 128)
 		for i, b := range qq.bounds {
 			l.inBound(snap, b, func(v *T) bool {
+				id := l.idOf(v)
 				if (qq.zoneID == 0 || l.zoneOf(v) == qq.zoneID) && qq.keep(v) &&
-					(i == 0 || !slices.ContainsFunc(hits, func(h *T) bool { return l.idOf(h) == l.idOf(v) })) {
-					hits = append(hits, v)
+					(i == 0 || !slices.ContainsFunc(hits, func(h hit) bool { return h.id == id })) {
+					hits = append(hits, hit{id, v})
 				}
 				return true
 			})
 		}
-		slices.SortFunc(hits, func(a, b *T) int { return cmpInt(l.idOf(a), l.idOf(b)) })
-		for _, v := range hits {
-			if !fn(v) {
+		slices.SortFunc(hits, func(a, b hit) int { return cmpInt(a.id, b.id) })
+		for _, h := range hits {
+			if !fn(h.v) {
 				return
 			}
 		}
