@@ -127,7 +127,10 @@ func writeJSON(c echo.Context, status int, contentType string, v any) error {
 }
 
 // writeBytes sends a prepared body.
+// The length is sent, so the body goes out in one piece rather than in
+// chunks (the gzip middleware drops it when it compresses).
 func writeBytes(c echo.Context, status int, contentType string, b []byte) error {
+	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
 	return c.Blob(status, contentType, b)
 }
 
