@@ -103,23 +103,12 @@ func (s *Server) handleLease() echo.HandlerFunc {
 		Contact    string  `json:"contact"`
 	}
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		ifv, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		body, err := readBody(c)
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
 		var r request
-		if err := strictDecode(body, &r, "body"); err != nil {
+		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
 		var p problems
@@ -205,14 +194,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 // handleReserve answers POST /parcels/{id}/reserve and /release.
 func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		ifv, err := ifMatch(c)
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}

@@ -35,23 +35,12 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 		Line json.RawMessage `json:"line"`
 	}
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		ifv, err := ifMatch(c)
-		if err != nil {
-			return err
-		}
-		body, err := readBody(c)
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
 		var r request
-		if err := strictDecode(body, &r, "body"); err != nil {
+		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
 		line, lineErr := decodeLine(r.Line)
@@ -155,12 +144,8 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 		if err := checkParams(c.QueryParams()); err != nil {
 			return err
 		}
-		body, err := readBody(c)
-		if err != nil {
-			return err
-		}
 		var r request
-		if err := strictDecode(body, &r, "body"); err != nil {
+		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
 		r.LotCode, r.LandUse = strings.TrimSpace(r.LotCode), strings.TrimSpace(r.LandUse)

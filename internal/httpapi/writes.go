@@ -38,6 +38,30 @@ func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
 	return b, nil
 }
 
+// writeTarget reads what every write on an item starts with: no query
+// parameters, the item id from the path, and the version from If-Match
+// (0 when absent).
+func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
+	if err := checkParams(c.QueryParams()); err != nil {
+		return 0, 0, err
+	}
+	if id, err = parseID(c.Param("id")); err != nil {
+		return 0, 0, err
+	}
+	ifVersion, err = ifMatch(c)
+	return id, ifVersion, err
+}
+
+// decodeBody reads a JSON request body into v strictly (unknown fields are
+// errors).
+func decodeBody(c echo.Context, v any) error {
+	body, err := readBody(c)
+	if err != nil {
+		return err
+	}
+	return strictDecode(body, v, "body")
+}
+
 // ifMatch parses If-Match ("<version>" or W/"<version>"); 0 when absent or *.
 func ifMatch(c echo.Context) (int64, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
@@ -95,14 +119,7 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 		if !knownCollection(coll) {
 			return errNoSuchCollection
 		}
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		ifv, err := ifMatch(c)
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
@@ -301,14 +318,7 @@ func (s *Server) handleDelete() echo.HandlerFunc {
 		if !knownCollection(coll) {
 			return errNoSuchCollection
 		}
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		ifv, err := ifMatch(c)
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
