@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"fmt"
 	"encoding/json"
 	"math"
 	"net/http"
@@ -117,6 +118,11 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		g, err := readPolygon(body)
 		if err != nil {
 			return err
+		}
+		if i, p, ok := crossing(g); ok {
+			return &zonegis.Error{Code: zonegis.EINVALID,
+				Message: fmt.Sprintf("geometry: polygon %d is not valid: its edges cross at [%.7f, %.7f] (a bow-tie or a ring through another); draw it without crossings", i, p[0], p[1]),
+				Details: map[string]any{"location": []float64{p[0], p[1]}}}
 		}
 		snap := s.ix.Snapshot()
 		buf := getBuffer()
