@@ -27,7 +27,8 @@ web:
 
 # With no DATABASE_URL, zonegis starts a private PostGIS cluster in
 # $(DATA_DIR)/pgdata, migrates it and seeds it on first start.
-run: deps build
+run: build
+	@bash .ci/deps --run
 	ZONEGIS_ADDR=$(ADDR) ZONEGIS_DATA_DIR=$(DATA_DIR) ./$(BIN) serve
 
 # Every test, against real PostGIS: a missing PostGIS fails, never skips,
