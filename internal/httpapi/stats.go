@@ -28,7 +28,10 @@ func newStats(o Options) *stats.Service {
 const mimeCSV = "text/csv; charset=utf-8"
 
 // statsFormat reads f: json (default) or csv.
-func statsFormat(c echo.Context) (csv bool, err error) {
+func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
+	if err := checkParams(c.QueryParams(), append(params, "f")...); err != nil {
+		return false, err
+	}
 	switch f := c.QueryParam("f"); f {
 	case "", "json":
 		return false, nil
@@ -57,10 +60,7 @@ func writeCSV(c echo.Context, name string, body []byte) error {
 func (s *Server) handleStatsZones() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		q := c.QueryParams()
-		if err := checkParams(q, "f", "board", "province", "kind"); err != nil {
-			return err
-		}
-		csv, err := statsFormat(c)
+		csv, err := statsFormat(c, "board", "province", "kind")
 		if err != nil {
 			return err
 		}
@@ -100,9 +100,6 @@ func (s *Server) handleStatsZones() echo.HandlerFunc {
 // zone given by id or code.
 func (s *Server) handleStatsZone() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
-			return err
-		}
 		csv, err := statsFormat(c)
 		if err != nil {
 			return err
@@ -138,9 +135,6 @@ func (s *Server) handleStatsZone() echo.HandlerFunc {
 // /stats/kinds.
 func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams(), "f"); err != nil {
-			return err
-		}
 		csv, err := statsFormat(c)
 		if err != nil {
 			return err
@@ -170,10 +164,7 @@ func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
 func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		q := c.QueryParams()
-		if err := checkParams(q, "f", "by", "board", "province", "from", "to"); err != nil {
-			return err
-		}
-		csv, err := statsFormat(c)
+		csv, err := statsFormat(c, "by", "board", "province", "from", "to")
 		if err != nil {
 			return err
 		}

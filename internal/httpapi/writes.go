@@ -88,6 +88,31 @@ func (s *Server) visible(c echo.Context, seq int64) {
 	}
 }
 
+// fetchOne reads the current record id of a collection through byID.
+// Errors: ENOTFOUND when it does not exist.
+func fetchOne[T any](ctx context.Context, coll string, id int64, byID func(context.Context, []int64) ([]*T, error)) (*T, error) {
+	cur, err := byID(ctx, []int64{id})
+	if err != nil {
+		return nil, err
+	}
+	if len(cur) == 0 {
+		return nil, notFound("no %s feature with id %d", coll, id)
+	}
+	return cur[0], nil
+}
+
+// written finishes a create or replace that returned seq and err: it waits
+// until this instance's index has the write, then answers with the feature
+// (read after the write, when the store has filled in id and version).
+func (s *Server) written(c echo.Context, seq int64, err error, status int, coll string, feature func() (id, version int64, body []byte)) error {
+	if err != nil {
+		return err
+	}
+	s.visible(c, seq)
+	id, version, body := feature()
+	return sendWritten(c, status, coll, id, version, body)
+}
+
 // sendWritten answers a write with the feature, its ETag and Location.
 func sendWritten(c echo.Context, status int, collection string, id, version int64, b []byte) error {
 	h := c.Response().Header()
@@ -188,14 +213,9 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		}
 		z := &zonegis.Zone{}
 		if patch {
-			cur, err := s.db.ZonesByID(ctx, []int64{id})
-			if err != nil {
+			if z, err = fetchOne(ctx, coll, id, s.db.ZonesByID); err != nil {
 				return err
 			}
-			if len(cur) == 0 {
-				return notFound("no zones feature with id %d", id)
-			}
-			z = cur[0]
 			if ifVersion == 0 {
 				ifVersion = z.Version
 			}
@@ -221,11 +241,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		} else {
 			seq, err = s.db.ReplaceZone(ctx, actor, id, ifVersion, z)
 		}
-		if err != nil {
-			return err
-		}
-		s.visible(c, seq)
-		return sendWritten(c, status, coll, z.ID, z.Version, encode.Zone(nil, z))
+		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return z.ID, z.Version, encode.Zone(nil, z) })
 	case zonegis.CollectionParcels:
 		var p parcelProps
 		if err := strictDecode(props, &p, "properties"); err != nil {
@@ -234,16 +250,13 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		pc := &zonegis.Parcel{}
 		current := zonegis.ParcelAvailable // a new parcel starts available
 		if id != 0 {
-			cur, err := s.db.ParcelsByID(ctx, []int64{id})
+			cur, err := fetchOne(ctx, coll, id, s.db.ParcelsByID)
 			if err != nil {
 				return err
 			}
-			if len(cur) == 0 {
-				return notFound("no parcels feature with id %d", id)
-			}
-			current = cur[0].Status
+			current = cur.Status
 			if patch {
-				pc = cur[0]
+				pc = cur
 				if ifVersion == 0 {
 					ifVersion = pc.Version
 				}
@@ -268,11 +281,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		} else {
 			seq, err = s.db.ReplaceParcel(ctx, actor, id, ifVersion, pc)
 		}
-		if err != nil {
-			return err
-		}
-		s.visible(c, seq)
-		return sendWritten(c, status, coll, pc.ID, pc.Version, encode.Parcel(nil, pc))
+		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return pc.ID, pc.Version, encode.Parcel(nil, pc) })
 	case zonegis.CollectionGreenAreas:
 		var p greenProps
 		if err := strictDecode(props, &p, "properties"); err != nil {
@@ -280,14 +289,9 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		}
 		g := &zonegis.GreenArea{}
 		if patch {
-			cur, err := s.db.GreenAreasByID(ctx, []int64{id})
-			if err != nil {
+			if g, err = fetchOne(ctx, coll, id, s.db.GreenAreasByID); err != nil {
 				return err
 			}
-			if len(cur) == 0 {
-				return notFound("no green-areas feature with id %d", id)
-			}
-			g = cur[0]
 			if ifVersion == 0 {
 				ifVersion = g.Version
 			}
@@ -303,11 +307,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		} else {
 			seq, err = s.db.ReplaceGreenArea(ctx, actor, id, ifVersion, g)
 		}
-		if err != nil {
-			return err
-		}
-		s.visible(c, seq)
-		return sendWritten(c, status, coll, g.ID, g.Version, encode.GreenArea(nil, g))
+		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return g.ID, g.Version, encode.GreenArea(nil, g) })
 	}
 	return errNoSuchCollection
 }
