@@ -224,18 +224,10 @@ func TestE2E(t *testing.T) {
 	t.Run("GracefulShutdown", func(t *testing.T) { testGracefulShutdown(t, srv) })
 }
 
-// gdalTool finds a GDAL program: missing, it skips the test, or fails it
-// where CI promised the tools (ZONEGIS_REQUIRE_POSTGIS=1).
+// gdalTool finds a GDAL program (see pgtest.Tool).
 func gdalTool(t *testing.T, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv(pgtest.EnvRequire) == "1" {
-			t.Fatalf("%s not found (%s=1, so GDAL is required; install gdal-bin): %v", name, pgtest.EnvRequire, err)
-		}
-		t.Skipf("%s not found (install gdal-bin to run the GDAL client tests): %v", name, err)
-	}
-	return path
+	return pgtest.Tool(t, name, "gdal-bin")
 }
 
 // gdal runs a GDAL program with a timeout, CPL_DEBUG on, and returns its

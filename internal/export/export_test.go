@@ -102,18 +102,11 @@ func fixtureFeatures() []export.Feature {
 	}
 }
 
-// requireOGR skips without GDAL's tools, or fails when
-// ZONEGIS_REQUIRE_POSTGIS=1 (CI has them).
+// requireOGR checks for GDAL's tools (see pgtest.Tool).
 func requireOGR(t *testing.T) {
 	t.Helper()
-	for _, tool := range []string{"ogr2ogr", "ogrinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv(pgtest.EnvRequire) == "1" {
-				t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
-			}
-			t.Skipf("%s not found (install gdal-bin): %v", tool, err)
-		}
-	}
+	pgtest.Tool(t, "ogr2ogr", "gdal-bin")
+	pgtest.Tool(t, "ogrinfo", "gdal-bin")
 }
 
 // writeFile writes features with o into dir/name.

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"io"
 	"math"
 	"net/http"
@@ -28,18 +29,11 @@ import (
 // the library QGIS reads files with, and compare what it finds with
 // PostGIS: the same features, ids, areas and vertices.
 
-// requireOGR skips the test when GDAL's tools are missing, or fails it
-// when ZONEGIS_REQUIRE_POSTGIS=1 (CI has them).
+// requireOGR checks for GDAL's tools (see pgtest.Tool).
 func requireOGR(t *testing.T) {
 	t.Helper()
-	for _, tool := range []string{"ogr2ogr", "ogrinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("ZONEGIS_REQUIRE_POSTGIS") == "1" {
-				t.Fatalf("%s not found (install gdal-bin): %v", tool, err)
-			}
-			t.Skipf("%s not found (install gdal-bin): %v", tool, err)
-		}
-	}
+	pgtest.Tool(t, "ogr2ogr", "gdal-bin")
+	pgtest.Tool(t, "ogrinfo", "gdal-bin")
 }
 
 // dbShape is a feature as PostGIS has it.

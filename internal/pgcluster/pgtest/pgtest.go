@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -182,4 +183,19 @@ func dbName(testName string, seq int64) string {
 		base = base[:40]
 	}
 	return fmt.Sprintf("t_%s_%d", base, seq)
+}
+
+// Tool finds an external program a test needs (GDAL's ogr2ogr, ...) and
+// returns its path. Missing, it skips the test, or fails it when
+// ZONEGIS_REQUIRE_POSTGIS=1: CI installs everything the tests use.
+func Tool(t testing.TB, name, pkg string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv(EnvRequire) == "1" {
+			t.Fatalf("%s not found (%s=1, so it is required; install %s): %v", name, EnvRequire, pkg, err)
+		}
+		t.Skipf("%s not found (install %s): %v", name, pkg, err)
+	}
+	return path
 }
