@@ -132,18 +132,6 @@ func (qq query[T]) each(snap *index.Snapshot, l *layer[T], fn func(*T) bool) {
 	}
 }
 
-// matching returns every feature that passes the query's bbox and filters,
-// in id order.
-func matching[T any](snap *index.Snapshot, l *layer[T], q url.Values) ([]*T, error) {
-	qq, err := parseQuery(snap, l, q)
-	if err != nil {
-		return nil, err
-	}
-	var out []*T
-	qq.each(snap, l, func(v *T) bool { out = append(out, v); return true })
-	return out, nil
-}
-
 func cmpInt(a, b int64) int {
 	switch {
 	case a < b:

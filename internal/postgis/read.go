@@ -133,11 +133,6 @@ func (db *DB) GreenAreasByID(ctx context.Context, ids []int64) ([]*zonegis.Green
 	return collect(ctx, db.pool, sqlGreenAreasByID, scanGreenArea, ids)
 }
 
-// LeasesOfParcel returns the lease history of a parcel, oldest first.
-func (db *DB) LeasesOfParcel(ctx context.Context, parcelID int64) ([]*zonegis.Lease, error) {
-	return collect(ctx, db.pool, sqlLeasesOfParcel, scanLease, parcelID)
-}
-
 // Boards lists the management boards by id.
 func (db *DB) Boards(ctx context.Context) ([]*zonegis.Board, error) {
 	return collect(ctx, db.pool, sqlBoards, func(r pgx.Row) (*zonegis.Board, error) {

@@ -197,7 +197,7 @@ func TestSecondLeaseInForceRejected(t *testing.T) {
 	if _, err := db.CreateLease(ctx, zonegis.System, second); err != nil {
 		t.Fatalf("lease after the first ended: %v", err)
 	}
-	hist, err := db.LeasesOfParcel(ctx, p.ID)
+	hist, err := db.LeaseHistory(ctx, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

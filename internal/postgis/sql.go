@@ -38,7 +38,6 @@ const (
 	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
 	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1)`
 	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
-	sqlLeasesOfParcel = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.parcel_id = $1 ORDER BY l.start_date, l.id`
 
 	sqlBoards = `SELECT id, name_vi, name_en, province, website FROM boards ORDER BY id`
 
