@@ -63,14 +63,11 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		return fmt.Errorf("--collection %q: want zones, parcels, green-areas or dossier", *coll)
 	}
 
-	db, stop, err := openDatabase(ctx, cfg, logger)
+	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := migrateAndSeed(ctx, db, cfg, logger, false); err != nil {
-		return err
-	}
 	ix := index.New()
 	if err := follow.New(db, ix, logger).Load(ctx); err != nil {
 		return err

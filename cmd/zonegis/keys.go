@@ -29,14 +29,11 @@ func keysCmd(ctx context.Context, cfg config, logger *slog.Logger, args []string
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, stop, err := openDatabase(ctx, cfg, logger)
+	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := migrateAndSeed(ctx, db, cfg, logger, false); err != nil {
-		return err
-	}
 	switch sub {
 	case "create":
 		if *name == "" {
@@ -92,14 +89,11 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	if err != nil {
 		return err
 	}
-	db, stop, err := openDatabase(ctx, cfg, logger)
+	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	if err := migrateAndSeed(ctx, db, cfg, logger, false); err != nil {
-		return err
-	}
 	_, n, err := httpapi.ImportFile(ctx, db, zonegis.System, *coll, body)
 	if err != nil {
 		var de *zonegis.Error

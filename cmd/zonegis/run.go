@@ -67,14 +67,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
-		db, stopDB, err := openDatabase(ctx, cfg, logger)
+		_, stopDB, err := openDatabase(ctx, cfg, logger, cmd == "seed")
 		if err != nil {
 			return err
 		}
-		defer stopDB()
-		if err := migrateAndSeed(ctx, db, cfg, logger, cmd == "seed"); err != nil {
-			return err
-		}
+		stopDB()
 		return nil
 	case "keys":
 		return keysCmd(ctx, cfg, logger, args, stdout, stderr)
@@ -172,8 +169,9 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 
 // openDatabase connects to DATABASE_URL or, when it is unset, starts the
 // private cluster in cfg.DataDir (creating the database "zonegis" on first
-// start); the returned function closes the pool and stops the cluster.
-func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*postgis.DB, func(), error) {
+// start), then migrates it and, when doSeed, seeds an empty one. The
+// returned function closes the pool and stops the cluster.
+func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed bool) (*postgis.DB, func(), error) {
 	url := cfg.DatabaseURL
 	stop := func() {}
 	if url == "" {
@@ -204,5 +202,10 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger) (*postgi
 		stop()
 		return nil, nil, err
 	}
-	return db, func() { db.Close(); stop() }, nil
+	closeAll := func() { db.Close(); stop() }
+	if err := migrateAndSeed(ctx, db, cfg, logger, doSeed); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return db, closeAll, nil
 }

@@ -42,14 +42,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	db, stopDB, err := openDatabase(ctx, cfg, logger)
+	db, stopDB, err := openDatabase(ctx, cfg, logger, true)
 	if err != nil {
 		return err
 	}
 	defer stopDB()
-	if err := migrateAndSeed(ctx, db, cfg, logger, true); err != nil {
-		return err
-	}
 	ix := index.New()
 	fl := follow.New(db, ix, logger)
 	if err := fl.Load(ctx); err != nil {
