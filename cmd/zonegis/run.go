@@ -97,6 +97,7 @@ type config struct {
 	LogLevel    slog.Level
 	BasemapURL  string // raster tiles under the web map; "" for none
 	GoMemLimit  string // GOMEMLIMIT as set; "" lets zonegis size the limit to its data
+	DebugAddr   string // where /debug/pprof is served; "" for nowhere
 
 	// MinGreenShare is the minimum green share of a zone (fraction).
 	MinGreenShare float64
@@ -111,6 +112,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		PGBinDir:    getenv(pgcluster.EnvBinDir),
 		BasemapURL:  getenv("ZONEGIS_BASEMAP_URL"),
 		GoMemLimit:  getenv("GOMEMLIMIT"),
+		DebugAddr:   getenv("ZONEGIS_DEBUG_ADDR"),
 	}
 	c.MinGreenShare = stats.DefaultMinGreenShare
 	if v := getenv("ZONEGIS_MIN_GREEN_SHARE"); v != "" {

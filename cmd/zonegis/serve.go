@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -79,6 +80,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
+	if cfg.DebugAddr != "" {
+		dln, err := net.Listen("tcp", cfg.DebugAddr)
+		if err != nil {
+			return fmt.Errorf("ZONEGIS_DEBUG_ADDR: %w", err)
+		}
+		dsrv := &http.Server{Handler: debugMux(), ReadHeaderTimeout: readHeaderTimeout}
+		go dsrv.Serve(dln) //nolint:errcheck // closed with the process
+		defer dsrv.Close()
+		logger.Info("debug endpoints", "addr", dln.Addr().String(), "paths", "/debug/pprof/")
+	}
 	fctx, stopFollow := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(2)
@@ -111,4 +122,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		err = nil
 	}
 	return err
+}
+
+// debugMux serves the Go profiler on its own listener (ZONEGIS_DEBUG_ADDR),
+// never on the public address: profiles reveal internals and cost CPU.
+func debugMux() *http.ServeMux {
+	m := http.NewServeMux()
+	m.HandleFunc("/debug/pprof/", pprof.Index)
+	m.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	m.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	m.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	m.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return m
 }

@@ -74,11 +74,19 @@ func appendBBox(b []byte, mp orb.MultiPolygon) []byte {
 // GeometryMembers returns the `,"bbox":[…],"geometry":{…}` members of a
 // Feature for mp, to cache in a record's Encoded field.
 func GeometryMembers(mp orb.MultiPolygon) []byte {
-	b := appendBBox(make([]byte, 0, 64+vertexBytes(mp)), mp)
-	b = append(b, `,"geometry":`...)
-	b = AppendMultiPolygon(b, mp)
+	b := AppendGeometryMembers(make([]byte, 0, GeometryMembersSize(mp)), mp)
 	return b[:len(b):len(b)]
 }
+
+// AppendGeometryMembers appends what GeometryMembers returns to b.
+func AppendGeometryMembers(b []byte, mp orb.MultiPolygon) []byte {
+	b = appendBBox(b, mp)
+	b = append(b, `,"geometry":`...)
+	return AppendMultiPolygon(b, mp)
+}
+
+// GeometryMembersSize estimates the size of mp's GeometryMembers.
+func GeometryMembersSize(mp orb.MultiPolygon) int { return 64 + vertexBytes(mp) }
 
 // vertexBytes estimates the encoded size of mp's coordinates.
 func vertexBytes(mp orb.MultiPolygon) int {

@@ -32,6 +32,66 @@ func checkParams(q url.Values, allowed ...string) error {
 	return nil
 }
 
+// rawParams is a query string split without allocating: at most
+// len(kv) parameters, none escaped. The point lookup, the busiest route,
+// reads its parameters this way; anything else goes to url.ParseQuery.
+type rawParams struct {
+	n  int
+	kv [8][2]string
+}
+
+// splitRawQuery splits raw as url.ParseQuery would. ok is false when raw
+// has escapes ('%', '+'), a ';' (which url.ParseQuery refuses) or more
+// parameters than rawParams holds: the caller then uses url.ParseQuery.
+func splitRawQuery(raw string) (p rawParams, ok bool) {
+	if strings.ContainsAny(raw, "%+;") {
+		return p, false
+	}
+	for raw != "" {
+		var part string
+		part, raw, _ = strings.Cut(raw, "&")
+		if part == "" {
+			continue
+		}
+		if p.n == len(p.kv) {
+			return p, false
+		}
+		k, v, _ := strings.Cut(part, "=")
+		p.kv[p.n] = [2]string{k, v}
+		p.n++
+	}
+	return p, true
+}
+
+// get returns the first value of k, or "".
+func (p *rawParams) get(k string) string {
+	for _, kv := range p.kv[:p.n] {
+		if kv[0] == k {
+			return kv[1]
+		}
+	}
+	return ""
+}
+
+// check is checkParams for a split query, with the same errors.
+func (p *rawParams) check(allowed ...string) error {
+	for i, kv := range p.kv[:p.n] {
+		if !slices.Contains(allowed, kv[0]) {
+			return invalid("unknown query parameter %q; allowed: %s", kv[0], strings.Join(allowed, ", "))
+		}
+		n := 1
+		for _, other := range p.kv[i+1 : p.n] {
+			if other[0] == kv[0] {
+				n++
+			}
+		}
+		if n > 1 {
+			return invalid("query parameter %q given %d times", kv[0], n)
+		}
+	}
+	return nil
+}
+
 // parseFloat parses a finite number.
 func parseFloat(name, s string) (float64, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
@@ -109,14 +169,19 @@ func parseOffset(s string) (int, error) {
 
 // parseLonLat parses a point given as lon and lat parameters.
 func parseLonLat(q url.Values) (orb.Point, error) {
-	if q.Get("lon") == "" || q.Get("lat") == "" {
+	return parseLonLatText(q.Get("lon"), q.Get("lat"))
+}
+
+// parseLonLatText parses a point from the text of its lon and lat.
+func parseLonLatText(lonText, latText string) (orb.Point, error) {
+	if lonText == "" || latText == "" {
 		return orb.Point{}, invalid("lon and lat are required")
 	}
-	lon, err := parseFloat("lon", q.Get("lon"))
+	lon, err := parseFloat("lon", lonText)
 	if err != nil {
 		return orb.Point{}, err
 	}
-	lat, err := parseFloat("lat", q.Get("lat"))
+	lat, err := parseFloat("lat", latText)
 	if err != nil {
 		return orb.Point{}, err
 	}

@@ -30,11 +30,20 @@ const (
 // areas under a point.
 func (s *Server) handleAt() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		q := c.QueryParams()
-		if err := checkParams(q, "lon", "lat"); err != nil {
-			return err
+		var lon, lat string
+		if rp, ok := splitRawQuery(c.Request().URL.RawQuery); ok {
+			if err := rp.check("lon", "lat"); err != nil {
+				return err
+			}
+			lon, lat = rp.get("lon"), rp.get("lat")
+		} else {
+			q := c.QueryParams()
+			if err := checkParams(q, "lon", "lat"); err != nil {
+				return err
+			}
+			lon, lat = q.Get("lon"), q.Get("lat")
 		}
-		p, err := parseLonLat(q)
+		p, err := parseLonLatText(lon, lat)
 		if err != nil {
 			return err
 		}

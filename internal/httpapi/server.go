@@ -62,6 +62,8 @@ type Server struct {
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
+	// chain is the middleware around every route (see New).
+	chain echo.HandlerFunc
 
 	tiles      *tiles.Service
 	app        fs.FS
@@ -86,18 +88,23 @@ func New(o Options) *Server {
 		s.app = web.Dist()
 	}
 	s.stats = newStats(o)
-	e.Pre(headAsGet)
-	e.Use(middleware.Recover())
-	e.Use(middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()}))
-	e.Use(middleware.Decompress())
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-		// Tiles come compressed from their cache (handleTile).
-		Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }}))
-	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  []string{"*"},
-		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
-	}))
-	e.Use(s.authorize)
+	// The middleware chain is built once, here: echo applies e.Use
+	// middleware per request (a closure each, and Decompress a sync.Pool),
+	// so the one middleware given to e.Use returns this prebuilt chain,
+	// whose innermost handler is the route's own (c.Handler(), what echo
+	// passes as next). HEAD is turned into GET in ServeHTTP, before routing.
+	s.chain = middleware.Recover()(
+		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()})(
+			middleware.Decompress()(
+				middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
+					// Tiles come compressed from their cache (handleTile).
+					Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }})(
+					middleware.CORSWithConfig(middleware.CORSConfig{
+						AllowOrigins:  []string{"*"},
+						ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
+					})(
+						s.authorize(routeHandler))))))
+	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return s.chain })
 	s.routes()
 	s.registered = map[route]bool{}
 	for _, r := range e.Routes() {
@@ -106,8 +113,20 @@ func New(o Options) *Server {
 	return s
 }
 
-// ServeHTTP serves a request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP serves a request. HEAD is answered like GET without a body: the
+// request is routed, authorised and handled as a GET, and what the handler
+// writes is dropped.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r.Method = http.MethodGet
+		w = headWriter{w}
+	}
+	s.echo.ServeHTTP(w, r)
+}
+
+// routeHandler runs the handler the router chose for c (the route's, or
+// the not-found or method-not-allowed handler).
+func routeHandler(c echo.Context) error { return c.Handler()(c) }
 
 // Routes lists the registered routes (method and path), for tests that
 // check them against the OpenAPI document and the role table.
@@ -130,8 +149,33 @@ func writeJSON(c echo.Context, status int, contentType string, v any) error {
 // The length is sent, so the body goes out in one piece rather than in
 // chunks (the gzip middleware drops it when it compresses).
 func writeBytes(c echo.Context, status int, contentType string, b []byte) error {
-	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(len(b)))
-	return c.Blob(status, contentType, b)
+	res := c.Response()
+	h := res.Header()
+	h[echo.HeaderContentType] = headerValue(contentType)
+	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+	res.WriteHeader(status)
+	_, err := res.Write(b)
+	return err
+}
+
+// sharedValues are header values of the common content types, one slice
+// each for every response: http.Header.Set would allocate one per call.
+// They are only ever assigned whole (Header.Add appends to a full slice,
+// which copies), never changed in place.
+var sharedValues = map[string][]string{}
+
+func init() {
+	for _, v := range []string{mimeJSON, mimeGeoJSON, mimeOpenAPI, "application/vnd.mapbox-vector-tile", "text/csv; charset=utf-8", "no-cache", "gzip"} {
+		sharedValues[v] = []string{v}
+	}
+}
+
+// headerValue returns the header value slice for v, shared when v is common.
+func headerValue(v string) []string {
+	if s, ok := sharedValues[v]; ok {
+		return s[:1:1]
+	}
+	return []string{v}
 }
 
 // baseURL is the scheme and host the client used, so links work behind a
@@ -147,18 +191,6 @@ const (
 )
 
 func appendJSONString(b []byte, s string) []byte { return encode.AppendString(b, s) }
-
-// headAsGet answers HEAD like GET without a body: the request is routed,
-// authorised and handled as a GET, and what the handler writes is dropped.
-func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if c.Request().Method == http.MethodHead {
-			c.Request().Method = http.MethodGet
-			c.Response().Writer = headWriter{c.Response().Writer}
-		}
-		return next(c)
-	}
-}
 
 type headWriter struct{ http.ResponseWriter }
 

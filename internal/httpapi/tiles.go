@@ -18,8 +18,10 @@ import (
 // cache).
 func (s *Server) handleTile() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
-			return err
+		if c.Request().URL.RawQuery != "" {
+			if err := checkParams(c.QueryParams()); err != nil {
+				return err
+			}
 		}
 		layer := c.Param("layer")
 		if !tiles.KnownLayer(layer) {
@@ -46,17 +48,17 @@ func (s *Server) handleTile() echo.HandlerFunc {
 		}
 		h := c.Response().Header()
 		h.Add("Vary", "Accept-Encoding")
-		h.Set("ETag", etag)
+		h["Etag"] = []string{etag}
 		// Tiles change when land records do: caches must revalidate, which
 		// costs a 304 when nothing changed.
-		h.Set("Cache-Control", "no-cache")
+		h["Cache-Control"] = headerValue("no-cache")
 		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 		if gz {
-			h.Set("Content-Encoding", "gzip")
+			h["Content-Encoding"] = headerValue("gzip")
 		}
-		return c.Blob(http.StatusOK, tiles.ContentType, body)
+		return writeBytes(c, http.StatusOK, tiles.ContentType, body)
 	}
 }
 

@@ -1,0 +1,90 @@
+package httpapi
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// The middleware chain is built once (see New); these check that every
+// part of it still acts on every request: request ids, CORS, compression,
+// HEAD, and the headers on error answers.
+func TestMiddlewareChain(t *testing.T) {
+	srv := fuzzServer()
+	do := func(method, path string, hdr map[string]string) *httptest.ResponseRecorder {
+		t.Helper()
+		req := httptest.NewRequest(method, path, nil)
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		srv.ServeHTTP(w, req)
+		return w
+	}
+
+	t.Run("request id", func(t *testing.T) {
+		a, b := do("GET", "/query/at?lon=106.71&lat=10.76", nil), do("GET", "/query/at?lon=106.71&lat=10.76", nil)
+		ida, idb := a.Header().Get("X-Request-Id"), b.Header().Get("X-Request-Id")
+		if ida == "" || ida == idb {
+			t.Errorf("request ids %q and %q: want two different ones", ida, idb)
+		}
+		if got := do("GET", "/collections", map[string]string{"X-Request-Id": "trace-42"}).Header().Get("X-Request-Id"); got != "trace-42" {
+			t.Errorf("given X-Request-Id trace-42, answered %q", got)
+		}
+		nf := do("GET", "/no/such/path", nil)
+		if nf.Code != http.StatusNotFound || nf.Header().Get("X-Request-Id") == "" ||
+			!strings.HasPrefix(nf.Header().Get("Content-Type"), "application/problem+json") {
+			t.Errorf("404: status %d, id %q, type %q", nf.Code, nf.Header().Get("X-Request-Id"), nf.Header().Get("Content-Type"))
+		}
+	})
+
+	t.Run("cors", func(t *testing.T) {
+		w := do("GET", "/collections/parcels/items?limit=1", map[string]string{"Origin": "https://map.example.org"})
+		if w.Header().Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(w.Header().Get("Access-Control-Expose-Headers"), "ETag") {
+			t.Errorf("simple request: allow-origin %q, expose %q", w.Header().Get("Access-Control-Allow-Origin"), w.Header().Get("Access-Control-Expose-Headers"))
+		}
+		if v := strings.Join(w.Header().Values("Vary"), ","); !strings.Contains(v, "Origin") || !strings.Contains(v, "Accept-Encoding") {
+			t.Errorf("Vary %q: want Origin and Accept-Encoding", v)
+		}
+		pre := do("OPTIONS", "/collections/parcels/items", map[string]string{"Origin": "https://map.example.org",
+			"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization,content-type"})
+		if pre.Code != http.StatusNoContent || !strings.Contains(pre.Header().Get("Access-Control-Allow-Methods"), "POST") ||
+			!strings.Contains(strings.ToLower(pre.Header().Get("Access-Control-Allow-Headers")), "authorization") {
+			t.Errorf("preflight: %d, methods %q, headers %q", pre.Code, pre.Header().Get("Access-Control-Allow-Methods"), pre.Header().Get("Access-Control-Allow-Headers"))
+		}
+		if w := do("GET", "/collections", nil); w.Header().Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("no Origin, yet Access-Control-Allow-Origin %q", w.Header().Get("Access-Control-Allow-Origin"))
+		}
+	})
+
+	t.Run("gzip", func(t *testing.T) {
+		plain := do("GET", "/collections/parcels/items", nil)
+		gz := do("GET", "/collections/parcels/items", map[string]string{"Accept-Encoding": "gzip"})
+		if plain.Header().Get("Content-Encoding") != "" || gz.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q without gzip, %q with", plain.Header().Get("Content-Encoding"), gz.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(gz.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The timeStamp differs; the features must not.
+		cut := func(s string) string { return s[strings.Index(s, `"features"`):] }
+		if cut(string(body)) != cut(plain.Body.String()) {
+			t.Error("gzip body differs from the plain one")
+		}
+	})
+
+	t.Run("head", func(t *testing.T) {
+		get, head := do("GET", "/collections/zones", nil), do("HEAD", "/collections/zones", nil)
+		if head.Code != http.StatusOK || head.Body.Len() != 0 || head.Header().Get("Content-Type") != get.Header().Get("Content-Type") {
+			t.Errorf("HEAD: %d, %d body bytes, type %q (GET: %q)", head.Code, head.Body.Len(), head.Header().Get("Content-Type"), get.Header().Get("Content-Type"))
+		}
+	})
+}
