@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
@@ -31,6 +32,10 @@ type layer[T any] struct {
 	filter  func(s *index.Snapshot, q url.Values) (func(*T) bool, error)
 	encode  func(b []byte, v *T, extra encode.Extra) []byte
 	version func(*T) int64
+
+	paramsOnce sync.Once
+	allowed    []string  // see params
+	scratch    sync.Pool // of *scratch[T], see getScratch
 }
 
 var zonesLayer = layer[zonegis.Zone]{

@@ -58,6 +58,13 @@ func putBuffer(b *[]byte) {
 // itemsParams are the parameters every items request may carry.
 var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
 
+// params lists the query parameters l's items accept: itemsParams and its
+// filters.
+func (l *layer[T]) params() []string {
+	l.paramsOnce.Do(func() { l.allowed = append(slices.Clone(itemsParams), l.filters...) })
+	return l.allowed
+}
+
 // query is a parsed items request: where to look and what to keep.
 type query[T any] struct {
 	bounds []orb.Bound // nil: no bbox
@@ -68,7 +75,7 @@ type query[T any] struct {
 // parseQuery checks an items request's parameters against l.
 func parseQuery[T any](snap *index.Snapshot, l *layer[T], q url.Values) (query[T], error) {
 	var qq query[T]
-	if err := checkParams(q, append(slices.Clone(itemsParams), l.filters...)...); err != nil {
+	if err := checkParams(q, l.params()...); err != nil {
 		return qq, err
 	}
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
@@ -96,30 +103,59 @@ func parseQuery[T any](snap *index.Snapshot, l *layer[T], q url.Values) (query[T
 	return qq, nil
 }
 
+// hit is a feature found in a bbox, with its id beside it: sorting on ids
+// held in the slice, not behind each feature's pointer, keeps the sort in
+// cache.
+type hit[T any] struct {
+	id int64
+	v  *T
+}
+
+// scratch is the per-request working memory of an items page, pooled per
+// layer: the hits of a bbox and the page kept of them.
+type scratch[T any] struct {
+	hits []hit[T]
+	page []*T
+}
+
+func (l *layer[T]) getScratch() *scratch[T] {
+	if sc, ok := l.scratch.Get().(*scratch[T]); ok {
+		return sc
+	}
+	return &scratch[T]{hits: make([]hit[T], 0, 128), page: make([]*T, 0, 128)}
+}
+
+// putScratch returns sc to the pool, cleared (it must not keep features of
+// an old snapshot alive) and unless it grew large.
+func (l *layer[T]) putScratch(sc *scratch[T]) {
+	if cap(sc.hits) > 4096 || cap(sc.page) > 4096 {
+		return
+	}
+	clear(sc.hits[:cap(sc.hits)])
+	clear(sc.page[:cap(sc.page)])
+	sc.hits, sc.page = sc.hits[:0], sc.page[:0]
+	l.scratch.Put(sc)
+}
+
 // each calls fn for every feature matching qq, in ascending id order.
-// Bbox results are gathered and sorted (they are few); zone and full scans
-// come in id order already, so nothing is gathered.
-func (qq query[T]) each(snap *index.Snapshot, l *layer[T], fn func(*T) bool) {
+// Bbox results are gathered in sc and sorted (they are few); zone and full
+// scans come in id order already, so nothing is gathered.
+func (qq query[T]) each(snap *index.Snapshot, l *layer[T], sc *scratch[T], fn func(*T) bool) {
 	switch {
 	case qq.bounds != nil:
-		// Sort (id, feature) pairs: comparing ids held in the slice, not
-		// behind each feature's pointer, keeps the sort in cache.
-		type hit struct {
-			id int64
-			v  *T
-		}
-		hits := make([]hit, 0, 128)
+		hits := sc.hits[:0]
 		for i, b := range qq.bounds {
 			l.inBound(snap, b, func(v *T) bool {
 				id := l.idOf(v)
 				if (qq.zoneID == 0 || l.zoneOf(v) == qq.zoneID) && qq.keep(v) &&
-					(i == 0 || !slices.ContainsFunc(hits, func(h hit) bool { return h.id == id })) {
-					hits = append(hits, hit{id, v})
+					(i == 0 || !slices.ContainsFunc(hits, func(h hit[T]) bool { return h.id == id })) {
+					hits = append(hits, hit[T]{id, v})
 				}
 				return true
 			})
 		}
-		slices.SortFunc(hits, func(a, b hit) int { return cmpInt(a.id, b.id) })
+		sc.hits = hits
+		slices.SortFunc(hits, func(a, b hit[T]) int { return cmpInt(a.id, b.id) })
 		for _, h := range hits {
 			if !fn(h.v) {
 				return
@@ -159,15 +195,18 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 		return err
 	}
 	// Count every match; keep only the page.
+	sc := l.getScratch()
+	defer l.putScratch(sc)
 	matched := 0
-	page := make([]*T, 0, min(limit, 1024))
-	qq.each(snap, l, func(v *T) bool {
+	page := sc.page[:0]
+	qq.each(snap, l, sc, func(v *T) bool {
 		if matched >= offset && len(page) < limit {
 			page = append(page, v)
 		}
 		matched++
 		return true
 	})
+	sc.page = page
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := (*buf)[:0]
