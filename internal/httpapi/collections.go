@@ -32,6 +32,7 @@ type layer[T any] struct {
 	filter  func(s *index.Snapshot, q url.Values) (func(*T) bool, error)
 	encode  func(b []byte, v *T, extra encode.Extra) []byte
 	version func(*T) int64
+	touch   func(*T) byte // see encode.TouchParcel
 
 	paramsOnce sync.Once
 	allowed    []string  // see params
@@ -51,6 +52,7 @@ var zonesLayer = layer[zonegis.Zone]{
 	boundOf:     func(z *zonegis.Zone) orb.MultiPolygon { return z.Boundary },
 	filter:      zoneFilter,
 	encode:      encode.ZoneWith,
+	touch:       encode.TouchZone,
 	version:     func(z *zonegis.Zone) int64 { return z.Version },
 }
 
@@ -68,6 +70,7 @@ var parcelsLayer = layer[zonegis.Parcel]{
 	boundOf:     func(p *zonegis.Parcel) orb.MultiPolygon { return p.Boundary },
 	filter:      parcelFilter,
 	encode:      encode.ParcelWith,
+	touch:       encode.TouchParcel,
 	version:     func(p *zonegis.Parcel) int64 { return p.Version },
 }
 
@@ -85,6 +88,7 @@ var greensLayer = layer[zonegis.GreenArea]{
 	boundOf:     func(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boundary },
 	filter:      greenFilter,
 	encode:      encode.GreenAreaWith,
+	touch:       encode.TouchGreenArea,
 	version:     func(g *zonegis.GreenArea) int64 { return g.Version },
 }
 

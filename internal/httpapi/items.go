@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
 )
 
@@ -207,6 +208,12 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 		return true
 	})
 	sc.page = page
+	// Bring the page's records into cache together (see encode.TouchParcel).
+	var sum byte
+	for _, v := range page {
+		sum += l.touch(v)
+	}
+	encode.Touched(sum)
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := (*buf)[:0]

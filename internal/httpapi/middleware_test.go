@@ -7,6 +7,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // The middleware chain is built once (see New); these check that every
@@ -33,6 +36,11 @@ func TestMiddlewareChain(t *testing.T) {
 		}
 		if got := do("GET", "/collections", map[string]string{"X-Request-Id": "trace-42"}).Header().Get("X-Request-Id"); got != "trace-42" {
 			t.Errorf("given X-Request-Id trace-42, answered %q", got)
+		}
+		for _, bad := range []string{"has space", "semi;colon", strings.Repeat("x", 129)} {
+			if got := do("GET", "/collections", map[string]string{"X-Request-Id": bad}).Header().Get("X-Request-Id"); got == bad || got == "" {
+				t.Errorf("given X-Request-Id %q, answered %q: want a fresh id", bad, got)
+			}
 		}
 		nf := do("GET", "/no/such/path", nil)
 		if nf.Code != http.StatusNotFound || nf.Header().Get("X-Request-Id") == "" ||
@@ -87,4 +95,31 @@ func TestMiddlewareChain(t *testing.T) {
 			t.Errorf("HEAD: %d, %d body bytes, type %q (GET: %q)", head.Code, head.Body.Len(), head.Header().Get("Content-Type"), get.Header().Get("Content-Type"))
 		}
 	})
+}
+
+// A panicking handler is answered 500 (problem+json, "internal error"),
+// and the server goes on.
+func TestPanicIsAnInternalError(t *testing.T) {
+	srv := fuzzServer()
+	req := httptest.NewRequest("GET", "/collections", nil)
+	w := httptest.NewRecorder()
+	c := srv.echo.NewContext(req, w)
+	c.SetHandler(func(echo.Context) error { panic("boom") })
+	err := srv.front(c)
+	if zonegis.ErrorCode(err) != zonegis.EINTERNAL {
+		t.Fatalf("front: %v, want an internal error", err)
+	}
+	srv.echo.HTTPErrorHandler(err, c)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body.String(), "internal error") {
+		t.Errorf("answered %d %s", w.Code, w.Body.String())
+	}
+	if w := do(srv, "GET", "/collections"); w.Code != http.StatusOK {
+		t.Errorf("after the panic: %d", w.Code)
+	}
+}
+
+func do(srv *Server, method, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	srv.ServeHTTP(w, httptest.NewRequest(method, path, nil))
+	return w
 }

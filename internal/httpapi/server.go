@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -25,6 +26,7 @@ import (
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
+	"github.com/zonegis/zonegis/internal/zonegis"
 	"github.com/zonegis/zonegis/web"
 )
 
@@ -62,8 +64,9 @@ type Server struct {
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
-	// chain is the middleware around every route (see New).
-	chain echo.HandlerFunc
+	// chain is the middleware around every route (see New and front).
+	chain, fast, slow echo.HandlerFunc
+	nextID            func() string
 
 	tiles      *tiles.Service
 	app        fs.FS
@@ -88,22 +91,23 @@ func New(o Options) *Server {
 		s.app = web.Dist()
 	}
 	s.stats = newStats(o)
-	// The middleware chain is built once, here: echo applies e.Use
-	// middleware per request (a closure each, and Decompress a sync.Pool),
-	// so the one middleware given to e.Use returns this prebuilt chain,
-	// whose innermost handler is the route's own (c.Handler(), what echo
-	// passes as next). HEAD is turned into GET in ServeHTTP, before routing.
-	s.chain = middleware.Recover()(
-		middleware.RequestIDWithConfig(middleware.RequestIDConfig{Generator: newRequestIDs()})(
-			middleware.Decompress()(
-				middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-					// Tiles come compressed from their cache (handleTile).
-					Skipper: func(c echo.Context) bool { return strings.HasPrefix(c.Request().URL.Path, "/tiles/") }})(
-					middleware.CORSWithConfig(middleware.CORSConfig{
-						AllowOrigins:  []string{"*"},
-						ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
-					})(
-						s.authorize(routeHandler))))))
+	// The middleware is built once, here: echo applies e.Use middleware
+	// per request (a closure each, and Decompress a sync.Pool), so the one
+	// middleware given to e.Use returns the prebuilt s.front, whose
+	// innermost handler is the route's own (c.Handler(), what echo passes
+	// as next). HEAD is turned into GET in ServeHTTP, before routing.
+	s.nextID = newRequestIDs()
+	s.slow = middleware.Decompress()(
+		middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
+			// Tiles come compressed from their cache (handleTile).
+			Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
+			middleware.CORSWithConfig(middleware.CORSConfig{
+				AllowOrigins:  []string{"*"},
+				ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
+			})(
+				s.authorize(routeHandler))))
+	s.fast = s.authorize(routeHandler)
+	s.chain = s.front
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return s.chain })
 	s.routes()
 	s.registered = map[route]bool{}
@@ -205,8 +209,70 @@ func newRequestIDs() func() string {
 	p := hex.EncodeToString(prefix[:]) + "-"
 	var n atomic.Uint64
 	return func() string {
-		b := make([]byte, 0, 32)
-		b = append(b, p...)
+		var buf [40]byte
+		b := append(buf[:0], p...)
 		return string(strconv.AppendUint(b, n.Add(1), 10))
 	}
+}
+
+// Shared header values, assigned whole and never changed in place (see
+// sharedValues).
+var (
+	varyBoth   = []string{echo.HeaderAcceptEncoding, echo.HeaderOrigin}
+	varyOrigin = []string{echo.HeaderOrigin}
+)
+
+// front is the middleware around every route. Every request gets a
+// request id (X-Request-Id: the caller's, when it is a sane one) and
+// panics are turned into 500s. Requests from browsers of other origins
+// (Origin), that accept gzip or send a compressed body go through echo's
+// CORS, Gzip and Decompress middleware (s.slow); the rest, API clients
+// and scripts, skip straight to authorisation (s.fast) with the same Vary
+// headers those would have set.
+func (s *Server) front(c echo.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if r == http.ErrAbortHandler {
+				panic(r)
+			}
+			s.logger.Error("panic", "path", c.Request().URL.Path, "panic", r, "stack", string(debug.Stack()))
+			err = zonegis.Errorf(zonegis.EINTERNAL, "panic: %v", r)
+		}
+	}()
+	req := c.Request()
+	h := c.Response().Header()
+	id := ""
+	if v := req.Header[echo.HeaderXRequestID]; len(v) == 1 && saneRequestID(v[0]) {
+		id = v[0]
+	} else {
+		id = s.nextID()
+	}
+	h[echo.HeaderXRequestID] = []string{id}
+	if len(req.Header[echo.HeaderOrigin]) > 0 || len(req.Header[echo.HeaderContentEncoding]) > 0 ||
+		req.Method == http.MethodOptions || strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+		return s.slow(c)
+	}
+	if isTilePath(req.URL.Path) {
+		h[echo.HeaderVary] = varyOrigin[:1:1] // the tile handler adds Accept-Encoding
+	} else {
+		h[echo.HeaderVary] = varyBoth[:2:2]
+	}
+	return s.fast(c)
+}
+
+func isTilePath(p string) bool { return strings.HasPrefix(p, "/tiles/") }
+
+// saneRequestID accepts a caller's request id of up to 128 letters,
+// digits and ._:- (it goes into logs and the audit trail).
+func saneRequestID(v string) bool {
+	if v == "" || len(v) > 128 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
