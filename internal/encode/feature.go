@@ -261,7 +261,11 @@ func ZoneWith(b []byte, z *zonegis.Zone, extra Extra) []byte {
 	b = appendHead(b, z.ID)
 	b = appendGeometry(b, z.Encoded, z.Boundary)
 	b = append(b, `,"properties":`...)
-	b = withExtra(ZoneProperties(b, z), extra)
+	if len(z.EncodedProperties) > 0 {
+		b = withExtra(append(b, z.EncodedProperties...), extra)
+	} else {
+		b = withExtra(ZoneProperties(b, z), extra)
+	}
 	return append(b, '}')
 }
 

@@ -14,9 +14,9 @@ import (
 )
 
 // Parcels are re-homed in slabs: chunkSize records at a time share one
-// array of Parcel values, one of points, one of slice headers and one of
-// encoded geometry, instead of four allocations each. The garbage
-// collector visits every object of the heap on each cycle, and with a
+// array of Parcel values (each followed by its geometry's slice headers), one
+// of points and one of encoded geometry, instead of four allocations each.
+// The garbage collector visits every object of the heap on each cycle, and with a
 // million parcels the index is most of the heap: four million small
 // objects cost it far more than a few thousand large ones. A slab lives
 // while any of its records is in the index; records replaced by later
@@ -35,21 +35,23 @@ func prepareParcels(parcels []*zonegis.Parcel, lots map[string]string) {
 	for len(parcels) > 0 {
 		chunk := parcels[:min(chunkSize, len(parcels))]
 		parcels = parcels[len(chunk):]
-		points, headers, estimate := 0, 0, 0
+		points, estimate := 0, 0
 		for _, p := range chunk {
 			for _, poly := range p.Boundary {
 				for _, r := range poly {
 					points += len(r)
 				}
 			}
-			if len(p.Boundary) == 1 && len(p.Boundary[0]) == 1 {
-				headers++
-			}
 			estimate += encode.GeometryMembersSize(p.Boundary)
 		}
-		records := make([]zonegis.Parcel, len(chunk))
+		// A one-ring parcel's slice headers sit right after it, usually in
+		// the same cache line as its last fields: reading its geometry then
+		// costs one cache miss (the points) after the record's, not two.
+		records := make([]struct {
+			zonegis.Parcel
+			h ringHeaders
+		}, len(chunk))
 		pts := make([]orb.Point, 0, points)
-		hdrs := make([]ringHeaders, headers)
 		// Encoded members go into one buffer, cut up once it is complete
 		// (it may grow while encoding if the estimate was short).
 		enc := make([]byte, 0, estimate)
@@ -60,7 +62,7 @@ func prepareParcels(parcels []*zonegis.Parcel, lots map[string]string) {
 		}
 		start := 0
 		for i, p := range chunk {
-			r := &records[i]
+			r := &records[i].Parcel
 			*r = *p
 			r.Encoded = enc[start:ends[i]:ends[i]]
 			start = ends[i]
@@ -73,8 +75,7 @@ func prepareParcels(parcels []*zonegis.Parcel, lots map[string]string) {
 				ring := r.Boundary[0][0]
 				at := len(pts)
 				pts = append(pts, ring...)
-				h := &hdrs[0]
-				hdrs = hdrs[1:]
+				h := &records[i].h
 				h.poly[0] = pts[at:len(pts):len(pts)]
 				h.mp[0] = h.poly[:]
 				r.Boundary = h.mp[:]
@@ -91,6 +92,7 @@ func prepareParcels(parcels []*zonegis.Parcel, lots map[string]string) {
 func prepare(zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis.GreenArea) {
 	for _, z := range zones {
 		z.Encoded = encode.GeometryMembers(z.Boundary)
+		z.EncodedProperties = encode.ZoneProperties(nil, z)
 	}
 	for _, g := range greens {
 		g.Encoded = encode.GeometryMembers(g.Boundary)

@@ -88,6 +88,9 @@ type Zone struct {
 	Version     int64
 	UpdatedAt   time.Time
 	Encoded     Encoded
+	// EncodedProperties caches the zone's GeoJSON properties object, as
+	// Encoded does its geometry: zones are few and their properties many.
+	EncodedProperties []byte
 }
 
 // Parcel is a lot inside a zone, the unit that is leased.
