@@ -50,11 +50,12 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	defer stopDB()
 	ix := index.New()
 	fl := follow.New(db, ix, logger)
+	// Keep memory near what the data needs (see internal/memlimit).
+	tuner := memlimit.New(func(string) string { return cfg.GoMemLimit }, logger)
+	tuner.Loading()
 	if err := fl.Load(ctx); err != nil {
 		return err
 	}
-	// Keep memory near what the data needs (see internal/memlimit).
-	tuner := memlimit.New(func(string) string { return cfg.GoMemLimit }, logger)
 	tuner.Settle()
 	// The tile cache drops the tiles each change-log batch touches; a
 	// hook set before this one (if any) still runs first.

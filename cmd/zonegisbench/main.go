@@ -28,11 +28,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("zonegisbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	d := bench.DefaultDataset
-	o := bench.Options{Load: bench.Load{Threads: 2, Connections: 32, Duration: 10 * time.Second}}
+	o := bench.Options{Load: bench.Load{Threads: 2, Connections: 32, Duration: 5 * time.Second, Rounds: 5}}
 	fs.IntVar(&d.Zones, "zones", d.Zones, "zones in the dataset")
 	fs.IntVar(&d.Grid, "grid", d.Grid, "parcels per zone side (parcels = zones × grid²)")
 	fs.DurationVar(&o.Load.Duration, "duration", o.Load.Duration, "wrk duration per measurement")
 	fs.IntVar(&o.Load.Connections, "connections", o.Load.Connections, "wrk connections")
+	fs.IntVar(&o.Load.Rounds, "rounds", o.Load.Rounds, "alternating rounds of ours and the baseline for rows with a target (median taken)")
 	fs.StringVar(&o.WorkDir, "workdir", "var/bench", "cluster and scratch directory (the dataset is kept for the next run)")
 	fs.StringVar(&o.Binary, "binary", "bin/zonegis", "zonegis binary to measure")
 	out := fs.String("out", "BENCHMARKS.md", "report file")

@@ -19,7 +19,8 @@ import (
 // the server), enough connections to keep it busy.
 type Load struct {
 	Threads, Connections int
-	Duration             time.Duration
+	Duration             time.Duration // per wrk run
+	Rounds               int           // alternating runs of ours and the baseline, for rows with a target
 }
 
 // wrkResult is what wrk reports.

@@ -17,9 +17,11 @@ func (r *Report) Markdown(w io.Writer, microbench string) error {
 	if r.GenerateTook > 0 {
 		fmt.Fprintf(&b, " (generated in %.0f s)", r.GenerateTook.Seconds())
 	}
-	fmt.Fprintf(&b, ". Load: wrk, %d threads, %d connections, %s per measurement, random points and boxes (seeded), "+
-		"on the same machine as the server and PostgreSQL: every row shares the same cores, so ratios are fair and absolute rates are modest.\n\n",
-		r.Load.Threads, r.Load.Connections, r.Load.Duration)
+	fmt.Fprintf(&b, ". Load: wrk, %d threads, %d connections, %s per run, random points and boxes (seeded), "+
+		"on the same machine as the server and PostgreSQL: every row shares the same cores, so ratios are fair and absolute rates are modest. "+
+		"Rows with a target alternate runs of ours and the baseline %d times; rates are medians and the ratio is the median of the rounds' ratios "+
+		"(load on this shared machine drifts by ±10%% over seconds; side-by-side rounds cancel most of it).\n\n",
+		r.Load.Threads, r.Load.Connections, r.Load.Duration, r.Load.Rounds)
 	b.WriteString("| measurement | zonegis | baseline | ratio | target | result |\n|---|---|---|---|---|---|\n")
 	for _, x := range r.Results {
 		if x.Ours == 0 && x.Baseline == 0 {
@@ -39,10 +41,17 @@ func (r *Report) Markdown(w io.Writer, microbench string) error {
 			if x.LowerIsBetter {
 				ratio = fmt.Sprintf("%.2f× faster", x.Baseline/x.Ours)
 			} else {
-				ratio = fmt.Sprintf("%.0f%%", 100*x.Ours/x.Baseline)
-				if x.Ours/x.Baseline >= 2 {
-					ratio = fmt.Sprintf("%.1f×", x.Ours/x.Baseline)
+				ratio = fmt.Sprintf("%.0f%%", 100*x.Ratio())
+				if x.Ratio() >= 2 {
+					ratio = fmt.Sprintf("%.1f×", x.Ratio())
 				}
+			}
+			if len(x.Ratios) > 1 {
+				rs := make([]string, len(x.Ratios))
+				for i, v := range x.Ratios {
+					rs[i] = fmt.Sprintf("%.0f%%", 100*v)
+				}
+				ratio += fmt.Sprintf(" (median of %d rounds: %s)", len(x.Ratios), strings.Join(rs, ", "))
 			}
 		}
 		result := "–"

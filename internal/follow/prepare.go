@@ -1,15 +1,11 @@
 package follow
 
 import (
-	"cmp"
-	"math"
 	"runtime"
-	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -97,21 +93,18 @@ func prepare(zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis
 	for _, g := range greens {
 		g.Encoded = encode.GeometryMembers(g.Boundary)
 	}
-	if len(parcels) < 2*chunkSize {
-		prepareParcels(parcels, map[string]string{})
-		return
-	}
-	// Bulk loads fill the slabs in Hilbert order of the parcels' centres,
-	// so that parcels near each other on the map are near each other in
-	// memory: a bbox page then reads a few runs of memory, not one per
-	// parcel. The slice itself keeps its order.
-	order, ordered := hilbertOrder(parcels)
 	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
+	if len(parcels) < 2*chunkSize {
+		workers = 1
+	}
 	// Whole chunks per worker, so that every slab but the last is full.
-	step := (len(ordered)/chunkSize + workers) / workers * chunkSize
+	// Each chunk replaces its records in the slice as it goes, so that on a
+	// bulk load the records read from the database become garbage chunk by
+	// chunk rather than all at the end (see memlimit.Tuner.Loading).
+	var wg sync.WaitGroup
+	step := (len(parcels)/chunkSize + workers) / workers * chunkSize
 	for w := range workers {
-		part := ordered[min(w*step, len(ordered)):min((w+1)*step, len(ordered))]
+		part := parcels[min(w*step, len(parcels)):min((w+1)*step, len(parcels))]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -119,36 +112,4 @@ func prepare(zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis
 		}()
 	}
 	wg.Wait()
-	for i, p := range ordered {
-		parcels[order[i]] = p
-	}
-}
-
-// hilbertOrder returns the parcels sorted by the Hilbert position of their
-// bound's centre, and for each its position in parcels.
-func hilbertOrder(parcels []*zonegis.Parcel) (order []int, ordered []*zonegis.Parcel) {
-	ext := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	centres := make([]orb.Point, len(parcels))
-	for i, p := range parcels {
-		b := p.Boundary.Bound()
-		centres[i] = b.Center()
-		if !math.IsNaN(centres[i][0]) && !math.IsNaN(centres[i][1]) {
-			ext = ext.Union(b)
-		}
-	}
-	type key struct {
-		h uint64
-		i int
-	}
-	keys := make([]key, len(parcels))
-	for i, c := range centres {
-		keys[i] = key{index.Hilbert(ext, c), i}
-	}
-	slices.SortFunc(keys, func(a, b key) int { return cmp.Or(cmp.Compare(a.h, b.h), cmp.Compare(a.i, b.i)) })
-	order = make([]int, len(keys))
-	ordered = make([]*zonegis.Parcel, len(keys))
-	for j, k := range keys {
-		order[j], ordered[j] = k.i, parcels[k.i]
-	}
-	return order, ordered
 }

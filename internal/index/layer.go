@@ -199,7 +199,7 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	order := make([]hilbertKey, 0, len(keys))
 	for _, k := range keys {
 		if it := &its[k.i]; it.located {
-			order = append(order, hilbertKey{Hilbert(ext, it.b.Center()), k.i})
+			order = append(order, hilbertKey{hilbert(ext, it.b.Center()), k.i})
 		}
 	}
 	slices.SortFunc(order, func(a, b hilbertKey) int { return cmp.Compare(a.h, b.h) })
@@ -210,10 +210,9 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	return l
 }
 
-// Hilbert returns the position of p along a Hilbert curve of order 16
-// laid over ext: sorting by it puts features near each other in space
-// near each other in the order.
-func Hilbert(ext orb.Bound, p orb.Point) uint64 {
+// hilbert returns the position of p along a Hilbert curve of order 16
+// laid over ext.
+func hilbert(ext orb.Bound, p orb.Point) uint64 {
 	const n = 1 << 16
 	scale := func(v, lo, hi float64) uint32 {
 		if hi <= lo {

@@ -37,3 +37,17 @@ func TestTunerSetsLimitFromLiveHeap(t *testing.T) {
 		t.Fatal("an explicit GOMEMLIMIT must turn the tuner off")
 	}
 }
+
+func TestLoadingLowersGOGCUntilSettle(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	tu := New(func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	tu.Loading()
+	if got := debug.SetGCPercent(LoadingGCPercent); got != LoadingGCPercent {
+		t.Fatalf("GOGC while loading %d, want %d", got, LoadingGCPercent)
+	}
+	tu.Settle()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Fatalf("GOGC after Settle %d, want 100", got)
+	}
+}
