@@ -28,7 +28,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("zonegisbench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	d := bench.DefaultDataset
-	o := bench.Options{Load: bench.Load{Threads: 2, Connections: 32, Duration: 5 * time.Second, Rounds: 5}}
+	o := bench.Options{Load: bench.Load{Threads: 2, Connections: 32, Duration: 5 * time.Second, Rounds: 7}}
 	fs.IntVar(&d.Zones, "zones", d.Zones, "zones in the dataset")
 	fs.IntVar(&d.Grid, "grid", d.Grid, "parcels per zone side (parcels = zones × grid²)")
 	fs.DurationVar(&o.Load.Duration, "duration", o.Load.Duration, "wrk duration per measurement")

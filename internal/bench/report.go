@@ -50,6 +50,9 @@ func (r *Report) Markdown(w io.Writer, microbench string) error {
 				rs := make([]string, len(x.Ratios))
 				for i, v := range x.Ratios {
 					rs[i] = fmt.Sprintf("%.0f%%", 100*v)
+					if x.Ratio() >= 2 {
+						rs[i] = fmt.Sprintf("%.1f×", v)
+					}
 				}
 				ratio += fmt.Sprintf(" (median of %d rounds: %s)", len(x.Ratios), strings.Join(rs, ", "))
 			}

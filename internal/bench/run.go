@@ -298,12 +298,10 @@ func tileResults(ctx context.Context, d Dataset, ours, theirs string, rounds int
 	}
 	oursURLs := make([][]string, rounds)
 	pgURLs := make([][]string, rounds)
-	var all []string
 	for i, t := range tiles {
 		r := i % rounds
 		oursURLs[r] = append(oursURLs[r], fmt.Sprintf("%s/tiles/parcels/%d/%d/%d.mvt", ours, z, t[0], t[1]))
 		pgURLs[r] = append(pgURLs[r], fmt.Sprintf("%s/pg/tiles/%d/%d/%d", theirs, z, t[0], t[1]))
-		all = append(all, oursURLs[r][len(oursURLs[r])-1])
 	}
 	cold := Result{Name: "cold tiles z15", Unit: "tiles/s", BaselineName: "PostGIS ST_AsMVT", Target: 5, TargetText: "≥ 5× ST_AsMVT",
 		Note: fmt.Sprintf("%d distinct z15 tiles, each rendered once, in %d rounds; 8 concurrent clients", len(tiles), rounds)}
@@ -321,12 +319,15 @@ func tileResults(ctx context.Context, d Dataset, ours, theirs string, rounds int
 		cold.Ratios = append(cold.Ratios, a/b)
 	}
 	cold.Ours, cold.Baseline = median(oursRates), median(pgRates)
-	warm, _, err := fetchAll(ctx, all, 8)
+	// Warm: the last round's tiles again, which the tile cache holds.
+	last := oursURLs[rounds-1]
+	warm, _, err := fetchAll(ctx, last, 8)
 	if err != nil {
 		return nil, err
 	}
 	return []Result{cold,
-		{Name: "warm tiles z15", Unit: "tiles/s", Ours: warm, Baseline: cold.Baseline, BaselineName: "PostGIS ST_AsMVT", Note: "cache hits; no target"},
+		{Name: "warm tiles z15", Unit: "tiles/s", Ours: warm, Baseline: cold.Baseline, BaselineName: "PostGIS ST_AsMVT",
+			Note: fmt.Sprintf("the last round's %d tiles again, from the tile cache; no target", len(last))},
 	}, nil
 }
 

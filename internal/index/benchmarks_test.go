@@ -132,6 +132,26 @@ func BenchmarkParcelsAt(b *testing.B) {
 	b.ReportMetric(float64(hits)/float64(i), "hits/op")
 }
 
+// BenchmarkParcelsAtCold is BenchmarkParcelsAt with a million points, so
+// that the tree's nodes and the parcels are mostly out of cache, as they
+// are in a server answering random points.
+func BenchmarkParcelsAtCold(b *testing.B) {
+	d := benchOnce()
+	g := newGen(8)
+	pts := make([]orb.Point, 1<<20)
+	for i := range pts {
+		pts[i] = g.point(hcmc)
+	}
+	s := d.ix.Snapshot()
+	b.ReportAllocs()
+	hits, i := 0, 0
+	for b.Loop() {
+		s.ParcelsAt(pts[i%len(pts)], func(*zonegis.Parcel) bool { hits++; return true })
+		i++
+	}
+	b.ReportMetric(float64(hits)/float64(i), "hits/op")
+}
+
 func BenchmarkNearbyParcels(b *testing.B) {
 	d := benchOnce()
 	g := newGen(9)
