@@ -123,3 +123,31 @@ func do(srv *Server, method, path string) *httptest.ResponseRecorder {
 	srv.ServeHTTP(w, httptest.NewRequest(method, path, nil))
 	return w
 }
+
+// Over a real connection every uncompressed body goes out with its
+// length, not chunked: small ones get it from net/http, larger ones from
+// writeBytes. (Compressed ones are chunked: their length is not known
+// until they are written.)
+func TestBodiesCarryTheirLength(t *testing.T) {
+	ts := httptest.NewServer(fuzzServer())
+	defer ts.Close()
+	for _, path := range []string{"/query/at?lon=106.71&lat=10.76", "/collections/parcels/items?limit=40"} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
+			t.Errorf("%s: Content-Length %d for %d bytes, transfer encoding %v", path, resp.ContentLength, len(body), resp.TransferEncoding)
+		}
+		if path == "/collections/parcels/items?limit=40" && len(body) < smallBody {
+			t.Errorf("%s: %d bytes; the test wants a body over %d", path, len(body), smallBody)
+		}
+	}
+}

@@ -156,11 +156,18 @@ func writeBytes(c echo.Context, status int, contentType string, b []byte) error 
 	res := c.Response()
 	h := res.Header()
 	h[echo.HeaderContentType] = headerValue(contentType)
-	h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+	if len(b) >= smallBody {
+		h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+	}
 	res.WriteHeader(status)
 	_, err := res.Write(b)
 	return err
 }
+
+// smallBody: net/http buffers a body this small and sends its length
+// itself (it chunks only bodies larger than its 2048-byte buffer that come
+// without a length), so writeBytes sets Content-Length only from here on.
+const smallBody = 2048
 
 // sharedValues are header values of the common content types, one slice
 // each for every response: http.Header.Set would allocate one per call.
