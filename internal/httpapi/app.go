@@ -20,7 +20,7 @@ import (
 // links resolve.
 func (s *Server) handleAppRedirect() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		return c.Redirect(http.StatusMovedPermanently, "/app/")
@@ -31,7 +31,7 @@ func (s *Server) handleAppRedirect() echo.HandlerFunc {
 // it is revalidated every time.
 func (s *Server) handleAppIndex() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		b, err := fs.ReadFile(s.app, "index.html")
@@ -47,7 +47,7 @@ func (s *Server) handleAppIndex() echo.HandlerFunc {
 // so they are cached for good.
 func (s *Server) handleAppAsset() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		name := c.Param("file")

@@ -15,7 +15,7 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		Website  string `json:"website,omitempty"`
 	}
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		bs, err := s.db.Boards(c.Request().Context())

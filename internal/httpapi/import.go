@@ -125,7 +125,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if !knownCollection(coll) {
 			return errNoSuchCollection
 		}
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		body, err := readBodyLimit(c, MaxImportBytes)

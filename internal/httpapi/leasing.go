@@ -67,7 +67,7 @@ func inherited(v leaseJSON, id int64) leaseJSON {
 // or merged from (marked with ancestor_parcel_id).
 func (s *Server) handleParcelLeases() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		id, err := parseID(c.Param("id"))
@@ -153,7 +153,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		EndedOn *date `json:"ended_on"`
 	}
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		id, err := parseID(c.Param("id"))

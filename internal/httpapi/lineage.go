@@ -141,7 +141,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 		LandUse string  `json:"land_use"`
 	}
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		var r request
@@ -195,7 +195,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 // parcels too, so a client holding an old id can find its successors.
 func (s *Server) handleLineage() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		id, err := parseID(c.Param("id"))

@@ -22,14 +22,31 @@ const (
 // /req/core/query-param-unknown) and repeated parameters.
 func checkParams(q url.Values, allowed ...string) error {
 	for k, v := range q {
-		if !slices.Contains(allowed, k) {
-			return invalid("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
-		}
-		if len(v) > 1 {
-			return invalid("query parameter %q given %d times", k, len(v))
+		if err := checkParam(k, len(v), allowed); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// checkParam is checkParams for one parameter k given n times.
+func checkParam(k string, n int, allowed []string) error {
+	if !slices.Contains(allowed, k) {
+		return invalid("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
+	}
+	if n > 1 {
+		return invalid("query parameter %q given %d times", k, n)
+	}
+	return nil
+}
+
+// checkNoParams refuses every query parameter, for routes that take none.
+// An empty query is not parsed (c.QueryParams would allocate a map).
+func checkNoParams(c echo.Context) error {
+	if c.Request().URL.RawQuery == "" {
+		return nil
+	}
+	return checkParams(c.QueryParams())
 }
 
 // rawParams is a query string split without allocating: at most
@@ -76,17 +93,14 @@ func (p *rawParams) get(k string) string {
 // check is checkParams for a split query, with the same errors.
 func (p *rawParams) check(allowed ...string) error {
 	for i, kv := range p.kv[:p.n] {
-		if !slices.Contains(allowed, kv[0]) {
-			return invalid("unknown query parameter %q; allowed: %s", kv[0], strings.Join(allowed, ", "))
-		}
 		n := 1
 		for _, other := range p.kv[i+1 : p.n] {
 			if other[0] == kv[0] {
 				n++
 			}
 		}
-		if n > 1 {
-			return invalid("query parameter %q given %d times", kv[0], n)
+		if err := checkParam(kv[0], n, allowed); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -64,9 +64,9 @@ type Server struct {
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
-	// chain is the middleware around every route (see New and front).
-	chain, fast, slow echo.HandlerFunc
-	nextID            func() string
+	// fast and slow are what front hands a request on to (see New).
+	fast, slow echo.HandlerFunc
+	nextID     func() string
 
 	tiles      *tiles.Service
 	app        fs.FS
@@ -107,8 +107,8 @@ func New(o Options) *Server {
 			})(
 				s.authorize(routeHandler))))
 	s.fast = s.authorize(routeHandler)
-	s.chain = s.front
-	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return s.chain })
+	front := echo.HandlerFunc(s.front)
+	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
 	s.registered = map[route]bool{}
 	for _, r := range e.Routes() {

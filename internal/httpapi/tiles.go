@@ -18,10 +18,8 @@ import (
 // cache).
 func (s *Server) handleTile() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if c.Request().URL.RawQuery != "" {
-			if err := checkParams(c.QueryParams()); err != nil {
-				return err
-			}
+		if err := checkNoParams(c); err != nil {
+			return err
 		}
 		layer := c.Param("layer")
 		if !tiles.KnownLayer(layer) {

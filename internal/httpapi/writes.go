@@ -42,7 +42,7 @@ func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
 // parameters, the item id from the path, and the version from If-Match
 // (0 when absent).
 func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
-	if err := checkParams(c.QueryParams()); err != nil {
+	if err := checkNoParams(c); err != nil {
 		return 0, 0, err
 	}
 	if id, err = parseID(c.Param("id")); err != nil {
@@ -127,7 +127,7 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 		if !knownCollection(coll) {
 			return errNoSuchCollection
 		}
-		if err := checkParams(c.QueryParams()); err != nil {
+		if err := checkNoParams(c); err != nil {
 			return err
 		}
 		body, err := readBody(c)
