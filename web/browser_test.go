@@ -28,6 +28,7 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -48,14 +49,7 @@ func startServer(t *testing.T) *server {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: []string{"KCX-TAN-THUAN"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -32,14 +33,7 @@ type env struct {
 func setup(t *testing.T) env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	z := &zonegis.Zone{Code: "KCN-F", NameVI: "Khu công nghiệp F", NameEN: "F Industrial Park", Kind: zonegis.KindIndustrialPark,
 		Province: "Hà Nội", Status: "operating", Model: "conventional", Boundary: rect(105.80, 21.00, 105.82, 21.02)}
 	if _, err := db.CreateZone(ctx, zonegis.System, z); err != nil {

@@ -19,8 +19,8 @@ import (
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
-	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -50,14 +50,7 @@ type writeEnv struct {
 func newWriteEnv(t *testing.T) *writeEnv {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	if err := db.CreateBoard(ctx, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM",
 		NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
 		t.Fatal(err)
@@ -70,6 +63,7 @@ func newWriteEnv(t *testing.T) *writeEnv {
 	}
 	e := &writeEnv{db: db, zone: z, plannerName: "Phòng Quy hoạch (planner)", adminName: "Quản trị (admin)"}
 	var k *postgis.Key
+	var err error
 	if e.planner, k, err = db.CreateKey(ctx, e.plannerName, zonegis.RolePlanner); err != nil {
 		t.Fatal(err)
 	}

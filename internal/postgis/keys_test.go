@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 var keyShape = regexp.MustCompile(`^zg_([a-z0-9]{8})_([a-z0-9]{32})$`)
 
 func TestKeyCreateAndAuthenticate(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx := context.Background()
 	key, k, err := db.CreateKey(ctx, "Nguyễn Văn An (planner)", zonegis.RolePlanner)
 	if err != nil {
@@ -39,7 +40,7 @@ func TestKeyCreateAndAuthenticate(t *testing.T) {
 // TestKeyStoredHashed checks that no column of api_keys holds the key or
 // its secret part, and that the hash stored is the key's SHA-256.
 func TestKeyStoredHashed(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx := context.Background()
 	key, k, err := db.CreateKey(ctx, "admin", zonegis.RoleAdmin)
 	if err != nil {
@@ -69,7 +70,7 @@ func TestKeyStoredHashed(t *testing.T) {
 }
 
 func TestKeyRejected(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx := context.Background()
 	key, k, err := db.CreateKey(ctx, "planner", zonegis.RolePlanner)
 	if err != nil {
@@ -114,7 +115,7 @@ func TestKeyRejected(t *testing.T) {
 }
 
 func TestKeyCreateChecksRoleAndName(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx := context.Background()
 	for _, role := range []string{"", "public", "root", "Planner"} {
 		_, _, err := db.CreateKey(ctx, "x", role)
@@ -125,7 +126,7 @@ func TestKeyCreateChecksRoleAndName(t *testing.T) {
 }
 
 func TestKeyListNewestFirst(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx := context.Background()
 	var prefixes []string
 	for _, name := range []string{"first", "second", "third"} {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -39,7 +40,7 @@ func leasedBefore(t *testing.T, db *postgis.DB, z *zonegis.Zone, lot string, mp 
 // lease cannot be written on a retired parcel, and retired parcels cannot
 // change.
 func TestLineageKeepsLeaseRows(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	p, _ := leasedBefore(t, db, z, "A1", rect(106.700, 10.750, 106.704, 10.754))
@@ -77,7 +78,7 @@ func TestLineageKeepsLeaseRows(t *testing.T) {
 }
 
 func TestSplitStore(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	p, old := leasedBefore(t, db, z, "B1", rect(106.700, 10.750, 106.704, 10.754))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -44,7 +45,7 @@ func wantCode(t *testing.T, err error, code string, msgPart string) {
 }
 
 func TestZoneAreaIsGeodesic(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	// 0.01° × 0.01° at 10.75°N: 1105.9 m (lat) × 1094.3 m (lon) on WGS 84.
 	if z.AreaM2 < 1.20e6 || z.AreaM2 > 1.22e6 {
@@ -56,7 +57,7 @@ func TestZoneAreaIsGeodesic(t *testing.T) {
 }
 
 func TestInvalidGeometryRejectedWithReason(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	bowtie := orb.MultiPolygon{{{{106.701, 10.751}, {106.703, 10.753}, {106.703, 10.751}, {106.701, 10.753}, {106.701, 10.751}}}}
 	_, err := db.CreateParcel(context.Background(), zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "A1", LandUse: "industrial", Status: "available", Boundary: bowtie})
@@ -68,7 +69,7 @@ func TestInvalidGeometryRejectedWithReason(t *testing.T) {
 }
 
 func TestNonPolygonalAndWrongSRIDRejected(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	fixture(t, db)
 	ctx := context.Background()
 	pool := db.Pool()
@@ -92,7 +93,7 @@ func TestNonPolygonalAndWrongSRIDRejected(t *testing.T) {
 }
 
 func TestParcelOutsideZoneRejected(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	_, err := db.CreateParcel(ctx, zonegis.System, &zonegis.Parcel{ZoneID: z.ID, LotCode: "OUT", LandUse: "industrial", Status: "available",
@@ -113,7 +114,7 @@ func TestParcelOutsideZoneRejected(t *testing.T) {
 }
 
 func TestOverlappingParcelsRejectedWithIDs(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	a := &zonegis.Parcel{ZoneID: z.ID, LotCode: "A", LandUse: "industrial", Status: "available", Boundary: rect(106.700, 10.750, 106.703, 10.753)}
@@ -141,7 +142,7 @@ func TestOverlappingParcelsRejectedWithIDs(t *testing.T) {
 }
 
 func TestConcurrentOverlappingInsertsOneWins(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	const n = 8
@@ -175,7 +176,7 @@ func date(s string) time.Time {
 }
 
 func TestSecondLeaseInForceRejected(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "L1", LandUse: "industrial", Status: "leased", Boundary: rect(106.700, 10.750, 106.703, 10.753)}
@@ -210,7 +211,7 @@ func TestSecondLeaseInForceRejected(t *testing.T) {
 }
 
 func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "CL", LandUse: "industrial", Status: "available", Boundary: rect(106.700, 10.750, 106.701, 10.751)}
@@ -257,7 +258,7 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 }
 
 func TestNotifyOnWrite(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, err := db.Pool().Acquire(ctx)
@@ -279,7 +280,7 @@ func TestNotifyOnWrite(t *testing.T) {
 }
 
 func TestMigrateIsIdempotentAndRecorded(t *testing.T) {
-	db := openDB(t) // migrated once
+	db := postgistest.Open(t) // migrated once
 	ctx := context.Background()
 	applied, err := db.Migrate(ctx)
 	if err != nil || len(applied) != 0 {
@@ -292,7 +293,7 @@ func TestMigrateIsIdempotentAndRecorded(t *testing.T) {
 }
 
 func TestLoadAllIsConsistent(t *testing.T) {
-	db := openDB(t)
+	db := postgistest.Open(t)
 	z := fixture(t, db)
 	ctx := context.Background()
 	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "LA", LandUse: "logistics", Status: "available", Boundary: rect(106.700, 10.750, 106.701, 10.751)}

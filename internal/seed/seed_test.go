@@ -6,6 +6,7 @@ import (
 
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -73,14 +74,7 @@ func TestZonesFromGeodata(t *testing.T) {
 func seedDB(t *testing.T, codes []string) (*postgis.DB, seed.Report) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	r, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: codes})
 	if err != nil {
 		t.Fatal(err)

@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
-	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/stats"
 )
@@ -29,14 +29,7 @@ var asOf = time.Date(2025, 6, 30, 15, 0, 0, 0, time.UTC)
 func seeded(t *testing.T) *pgxpool.Pool {
 	t.Helper()
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(db.Close)
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
 		t.Fatal(err)
 	}
