@@ -48,17 +48,23 @@ func (s *Server) handleExport() echo.HandlerFunc {
 	}
 }
 
+// formatAndCRS reads an export's f and crs parameters.
+func formatAndCRS(q url.Values) (export.Format, export.CRS, error) {
+	format, err := export.ParseFormat(q.Get("f"))
+	if err != nil {
+		return "", export.CRS{}, err
+	}
+	crs, err := export.ParseCRS(q.Get("crs"))
+	return format, crs, err
+}
+
 // exportCollection streams the features of l matching the request.
 func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l *layer[T], el *export.Layer, fill func(*export.Feature, *T)) error {
 	q := c.QueryParams()
 	if err := checkParams(q, append(exportParams, l.filters...)...); err != nil {
 		return err
 	}
-	format, err := export.ParseFormat(q.Get("f"))
-	if err != nil {
-		return err
-	}
-	crs, err := export.ParseCRS(q.Get("crs"))
+	format, crs, err := formatAndCRS(q)
 	if err != nil {
 		return err
 	}
@@ -145,11 +151,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 		if err := checkParams(q, "f", "crs"); err != nil {
 			return err
 		}
-		format, err := export.ParseFormat(q.Get("f"))
-		if err != nil {
-			return err
-		}
-		crs, err := export.ParseCRS(q.Get("crs"))
+		format, crs, err := formatAndCRS(q)
 		if err != nil {
 			return err
 		}
