@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/geojsontest"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -24,23 +25,6 @@ func (spaces) Read(p []byte) (int, error) {
 		p[i] = ' '
 	}
 	return len(p), nil
-}
-
-// squareRing is a GeoJSON Polygon of n positions walking the edges of a
-// 0.01° square.
-func squareRing(n int) string {
-	var b strings.Builder
-	b.WriteString(`{"type":"Polygon","coordinates":[[`)
-	side := (n - 1 + 3) / 4
-	corner := [][2]float64{{106.70, 10.70}, {106.71, 10.70}, {106.71, 10.71}, {106.70, 10.71}, {106.70, 10.70}}
-	for i := range n - 1 {
-		e, k := i/side, i%side
-		a, c := corner[e], corner[e+1]
-		f := float64(k) / float64(side)
-		fmt.Fprintf(&b, "[%.9f,%.9f],", a[0]+(c[0]-a[0])*f, a[1]+(c[1]-a[1])*f)
-	}
-	b.WriteString(`[106.7,10.7]]]}`)
-	return b.String()
 }
 
 // TestFaultBounds checks the bounds on writes that need a key (the read
@@ -73,7 +57,7 @@ func TestFaultBounds(t *testing.T) {
 
 	t.Run("FeatureOverMaxVertices", func(t *testing.T) {
 		for _, n := range []int{httpapi.MaxFeatureVertices + 1, 4 * httpapi.MaxFeatureVertices} {
-			body := fmt.Sprintf(`{"type":"Feature","geometry":%s,"properties":{"zone_id":1,"lot_code":"V","land_use":"industrial"}}`, squareRing(n))
+			body := fmt.Sprintf(`{"type":"Feature","geometry":%s,"properties":{"zone_id":1,"lot_code":"V","land_use":"industrial"}}`, geojsontest.PolygonOfN(n))
 			a := mustCall(t, http.MethodPost, svc.url+"/collections/parcels/items", body, bearer(key))
 			if msg := problemOf(a, http.StatusBadRequest, zonegis.EINVALID); msg != "" || !strings.Contains(string(a.body), "vertices") {
 				t.Errorf("a parcel of %d vertices: %s %.200s", n, msg, a.body)

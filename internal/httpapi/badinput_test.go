@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/zonegis/zonegis/internal/geojsontest"
 )
 
 // checkProblem checks that r is an RFC 9457 problem with the given status:
@@ -40,23 +42,6 @@ func checkProblem(t *testing.T, what string, r response, status int) {
 	if strings.TrimSpace(p.Detail) == "" || p.Title == "" || p.Type == "" {
 		t.Errorf("%s: problem lacks type, title or detail: %s", what, r.body)
 	}
-}
-
-// polygonOfN is a closed square ring of n positions (n >= 5) as a GeoJSON
-// Polygon: the vertices walk the edges of a small box in HCMC.
-func polygonOfN(n int) string {
-	var b strings.Builder
-	b.WriteString(`{"type":"Polygon","coordinates":[[`)
-	side := (n - 1 + 3) / 4
-	corner := [][2]float64{{106.70, 10.70}, {106.71, 10.70}, {106.71, 10.71}, {106.70, 10.71}, {106.70, 10.70}}
-	for i := range n - 1 {
-		e, k := i/side, i%side
-		a, c := corner[e], corner[e+1]
-		t := float64(k) / float64(side)
-		fmt.Fprintf(&b, "[%.9f,%.9f],", a[0]+(c[0]-a[0])*t, a[1]+(c[1]-a[1])*t)
-	}
-	b.WriteString(`[106.7,10.7]]]}`)
-	return b.String()
 }
 
 // TestBadInput sends malformed requests and wants the right 4xx, always as
@@ -171,7 +156,7 @@ func TestBadInput(t *testing.T) {
 		{"intersects unknown collection", "POST", "/query/intersects?collections=roads",
 			polygonJSON(ring{{106.7, 10.7}, {106.71, 10.7}, {106.71, 10.71}, {106.7, 10.7}}), 400},
 		{"intersects body over 8 MiB", "POST", "/query/intersects", big, 413},
-		{"intersects over 100000 vertices", "POST", "/query/intersects", polygonOfN(100001), 413},
+		{"intersects over 100000 vertices", "POST", "/query/intersects", geojsontest.PolygonOfN(100001), 413},
 		{"unknown route", "GET", "/nothing/here", "", 404},
 		{"unknown route under a collection", "GET", "/collections/parcels/things", "", 404},
 		{"POST on a GET route", "POST", "/collections", "{}", 405},
@@ -212,7 +197,7 @@ func TestBadInputLimitsAreInclusive(t *testing.T) {
 		}
 	}
 	// Exactly MaxQueryVertices vertices is allowed.
-	r := f.do(t, http.MethodPost, "/query/intersects?collections=zones", strings.NewReader(polygonOfN(100000)), nil)
+	r := f.do(t, http.MethodPost, "/query/intersects?collections=zones", strings.NewReader(geojsontest.PolygonOfN(100000)), nil)
 	if r.status != http.StatusOK {
 		t.Errorf("100000 vertices: status %d: %.300s", r.status, r.body)
 	}
