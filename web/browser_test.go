@@ -261,7 +261,7 @@ func parcelTarget(t *testing.T, db *postgis.DB, status string) target {
 	var p target
 	err := db.Pool().QueryRow(context.Background(), `
 		SELECT p.id, p.lot_code, p.status, ST_X(ST_PointOnSurface(p.boundary)), ST_Y(ST_PointOnSurface(p.boundary))
-		FROM parcels p JOIN zones z ON z.id = p.zone_id
+		FROM parcels_now p JOIN zones z ON z.id = p.zone_id
 		WHERE z.code = 'KCX-TAN-THUAN' AND p.status = $1
 		ORDER BY p.area_m2 DESC, p.id LIMIT 1`, status).Scan(&p.id, &p.lotCode, &p.status, &p.lon, &p.lat)
 	if err != nil {

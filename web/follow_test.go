@@ -25,7 +25,7 @@ func TestTileCacheFollowsDatabase(t *testing.T) {
 	var lon, lat float64
 	err := s.db.Pool().QueryRow(ctx, `
 		SELECT p.id, ST_X(ST_PointOnSurface(p.boundary)), ST_Y(ST_PointOnSurface(p.boundary))
-		FROM parcels p JOIN zones z ON z.id = p.zone_id
+		FROM parcels_now p JOIN zones z ON z.id = p.zone_id
 		WHERE z.code = 'KCX-TAN-THUAN' AND p.status = 'available' ORDER BY p.id LIMIT 1`).Scan(&id, &lon, &lat)
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +78,7 @@ func TestTileCacheFollowsDatabase(t *testing.T) {
 		t.Errorf("If-None-Match with the current ETag: %d, want 304", res.StatusCode)
 	}
 
-	if _, err := s.db.Pool().Exec(ctx, `UPDATE parcels SET status = 'reserved' WHERE id = $1`, id); err != nil {
+	if _, err := s.db.Pool().Exec(ctx, `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(20 * time.Second)

@@ -38,7 +38,7 @@ func (d Dataset) origin(z int) (float64, float64) {
 }
 
 func (d Dataset) key() string {
-	return fmt.Sprintf("zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell)
+	return fmt.Sprintf("v2 zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell) // v2: status derived from leases
 }
 
 // Generate loads the dataset into an empty, migrated database, unless the
@@ -83,10 +83,11 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		         ST_Multi(ST_MakeEnvelope(105.5 + (z % 20) * $2::float8, 10.0 + (z / 20) * $2::float8,
 		                                  105.5 + (z % 20) * $2::float8 + $3::float8, 10.0 + (z / 20) * $2::float8 + $3::float8, 4326))
 		    FROM generate_series(0, $1::int - 1) z ORDER BY z`, []any{d.Zones, d.spacing(), d.side()}},
-		{`INSERT INTO parcels (zone_id, lot_code, land_use, status, synthetic, boundary)
+		// Half the parcels leased (a lease in force), a quarter reserved.
+		{`INSERT INTO parcels (zone_id, lot_code, land_use, reserved_on, synthetic, boundary)
 		  SELECT z.id, 'L' || lpad(c.i::text, 5, '0'),
 		         (ARRAY['industrial','industrial','industrial','logistics','warehouse'])[1 + c.i % 5],
-		         (ARRAY['leased','leased','available','reserved'])[1 + (c.i * 7 + z.id::int) % 4],
+		         CASE WHEN (c.i * 7 + z.id::int) % 4 = 3 THEN DATE '2026-01-01' END,
 		         true,
 		         ST_Multi(ST_MakePolygon(ST_MakeLine(ARRAY(
 		             SELECT ST_MakePoint(
@@ -95,6 +96,11 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		               FROM generate_series(0, 12) k))))
 		    FROM zones z, generate_series(0, $1::int * $1::int - 1) c(i)
 		   ORDER BY z.id, c.i`, []any{d.Grid, d.Cell}},
+		{`INSERT INTO leases (parcel_id, lessee, country, start_date, end_date, synthetic)
+		  SELECT p.id, 'Benchmark lessee ' || p.id, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
+		    FROM parcels p
+		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
+		   ORDER BY p.id`, nil},
 		{`INSERT INTO bench_meta (key) VALUES ($1)`, []any{d.key()}},
 	}
 	for _, s := range steps {

@@ -136,7 +136,7 @@ func TestFaultBounds(t *testing.T) {
 		var status string
 		var audited int
 		if err := svc.db.Pool().QueryRow(ctx, `SELECT status, (SELECT count(*) FROM audit_log WHERE action = 'reserve' AND item_id = $1)
-			FROM parcels WHERE id = $1`, id).Scan(&status, &audited); err != nil {
+			FROM parcels_now WHERE id = $1`, id).Scan(&status, &audited); err != nil {
 			t.Fatal(err)
 		}
 		if status != zonegis.ParcelAvailable || audited != 0 {

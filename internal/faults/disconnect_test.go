@@ -48,8 +48,8 @@ func (w *sqlWriter) write(ctx context.Context) error {
 			return fmt.Errorf("out of cells")
 		}
 		var id int64
-		err := w.conn.QueryRow(ctx, `INSERT INTO parcels (zone_id, lot_code, land_use, status, boundary)
-			VALUES ($1, $2, 'industrial', 'available', ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))) RETURNING id`,
+		err := w.conn.QueryRow(ctx, `INSERT INTO parcels (zone_id, lot_code, land_use, boundary)
+			VALUES ($1, $2, 'industrial', ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON($3), 4326))) RETURNING id`,
 			w.zoneID, "W-"+strconv.Itoa(w.n), w.cells[0]).Scan(&id)
 		if err != nil {
 			return err
@@ -59,8 +59,8 @@ func (w *sqlWriter) write(ctx context.Context) error {
 		return nil
 	case op < 7:
 		id := w.parcels[w.rng.IntN(len(w.parcels))]
-		_, err := w.conn.Exec(ctx, `UPDATE parcels SET status = $2, land_use = $3 WHERE id = $1`, id,
-			zonegis.ParcelStatuses[w.rng.IntN(2)], zonegis.LandUses[w.rng.IntN(4)])
+		_, err := w.conn.Exec(ctx, `UPDATE parcels SET reserved_on = $2, land_use = $3 WHERE id = $1`, id,
+			[]any{nil, "2026-01-01"}[w.rng.IntN(2)], zonegis.LandUses[w.rng.IntN(4)])
 		return err
 	case op < 8:
 		i := w.rng.IntN(len(w.parcels))

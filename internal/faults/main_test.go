@@ -59,17 +59,14 @@ func prepare(t *testing.T, url string) {
 		t.Fatal(err)
 	}
 	// The seed leases most parcels; the tests need some free to reserve:
-	// end the leases of 20 of them today.
-	if _, err := db.Pool().Exec(ctx, `WITH freed AS (
-			UPDATE leases SET ended_on = current_date
-			 WHERE parcel_id IN (SELECT id FROM parcels WHERE status = 'leased' ORDER BY id LIMIT 20)
-			   AND start_date < current_date AND coalesce(ended_on, end_date) > current_date
-			RETURNING parcel_id)
-		UPDATE parcels SET status = 'available' WHERE id IN (SELECT parcel_id FROM freed)`); err != nil {
+	// end the leases of 20 of them today (which frees them: status follows).
+	if _, err := db.Pool().Exec(ctx, `UPDATE leases SET ended_on = zg_today()
+			 WHERE parcel_id IN (SELECT id FROM parcels_now WHERE status = 'leased' ORDER BY id LIMIT 20)
+			   AND start_date < zg_today() AND coalesce(ended_on, end_date) > zg_today()`); err != nil {
 		t.Fatal(err)
 	}
 	var n int
-	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM parcels WHERE status = 'available'`).Scan(&n); err != nil || n < 10 {
+	if err := db.Pool().QueryRow(ctx, `SELECT count(*) FROM parcels_now WHERE status = 'available'`).Scan(&n); err != nil || n < 10 {
 		t.Fatalf("%d available parcels after seeding (%v), want 10 or more", n, err)
 	}
 	t.Logf("seeded in %v", time.Since(start).Round(time.Millisecond))

@@ -46,6 +46,7 @@ type Follower struct {
 	OnApply func(changes []zonegis.Change)
 
 	mu        sync.Mutex // serialises catch-ups
+	day       time.Time  // the database's day the index's parcel statuses are as of; under mu
 	listening atomic.Bool
 	lastSync  atomic.Int64 // unix nanoseconds of the last successful catch-up
 	reloads   atomic.Int64
@@ -79,6 +80,8 @@ func (f *Follower) reload(ctx context.Context) error {
 	}
 	prepare(s.Zones, s.Parcels, s.GreenAreas)
 	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
+	f.ix.Apply(index.Batch{Seq: s.Seq, Today: s.Today})
+	f.day = s.Today
 	f.reloads.Add(1)
 	f.lastSync.Store(time.Now().UnixNano())
 	f.logger.Info("index loaded", "seq", s.Seq, "zones", len(s.Zones), "parcels", len(s.Parcels),
@@ -123,7 +126,50 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 			break
 		}
 	}
+	if err := f.turnDay(ctx, cur); err != nil {
+		return err
+	}
 	f.lastSync.Store(time.Now().UnixNano())
+	return nil
+}
+
+// turnDay follows the calendar: a parcel's status changes on the day a
+// lease starts or ends without any write, so when the database's day has
+// moved on, the parcels whose status was due to change by then
+// (StatusUntil) are read again, with their status as of the new day, and
+// published at the same seq. Called with f.mu held.
+func (f *Follower) turnDay(ctx context.Context, seq int64) error {
+	day, err := f.db.Today(ctx)
+	if err != nil {
+		return err
+	}
+	if day.Equal(f.day) {
+		return nil
+	}
+	due := map[int64]bool{}
+	f.ix.Snapshot().AscendParcels(0, func(p *zonegis.Parcel) bool {
+		if !p.StatusUntil.IsZero() && !p.StatusUntil.After(day) {
+			due[p.ID] = true
+		}
+		return true
+	})
+	b := index.Batch{Seq: seq, Today: day}
+	var changes []zonegis.Change
+	if len(due) > 0 {
+		if b.Parcels, b.DeletedParcels, err = fetch(ctx, due, f.db.ParcelsByID, func(p *zonegis.Parcel) int64 { return p.ID }); err != nil {
+			return err
+		}
+		prepare(nil, b.Parcels, nil)
+		for id := range due {
+			changes = append(changes, zonegis.Change{Seq: seq, Collection: zonegis.CollectionParcels, ItemID: id, Op: "update"})
+		}
+	}
+	f.ix.Apply(b)
+	f.logger.Info("day turned: parcel statuses refreshed", "day", day.Format(time.DateOnly), "parcels", len(due))
+	f.day = day
+	if f.OnApply != nil && len(changes) > 0 {
+		f.OnApply(changes)
+	}
 	return nil
 }
 

@@ -131,7 +131,8 @@ func TestCatchUpAfterBeingAway(t *testing.T) {
 		}
 		ps = append(ps, p)
 	}
-	if _, err := e.db.Pool().Exec(ctx, `UPDATE parcels SET status = 'leased' WHERE id = $1`, ps[3].ID); err != nil {
+	if _, err := e.db.Pool().Exec(ctx, `INSERT INTO leases (parcel_id, lessee, country, start_date, end_date)
+		VALUES ($1, 'Follower test lessee', 'VN', zg_today() - 10, zg_today() + 3650)`, ps[3].ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.db.Pool().Exec(ctx, `DELETE FROM parcels WHERE id = $1`, ps[4].ID); err != nil {
@@ -232,7 +233,7 @@ func TestTwoInstancesConverge(t *testing.T) {
 			live[p.ID] = true
 		case r < 8:
 			for id := range live {
-				if _, err := e.db.Pool().Exec(ctx, `UPDATE parcels SET status = 'reserved' WHERE id = $1`, id); err != nil {
+				if _, err := e.db.Pool().Exec(ctx, `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`, id); err != nil {
 					t.Fatal(err)
 				}
 				break

@@ -31,7 +31,7 @@ type layer[T any] struct {
 	boundOf func(*T) orb.MultiPolygon
 	filter  func(s *index.Snapshot, q url.Values) (func(*T) bool, error)
 	encode  func(b []byte, v *T, extra encode.Extra) []byte
-	version func(*T) int64
+	etag    func(*T) string
 	touch   func(*T) byte // see encode.TouchParcel
 
 	paramsOnce sync.Once
@@ -53,7 +53,7 @@ var zonesLayer = layer[zonegis.Zone]{
 	filter:      zoneFilter,
 	encode:      encode.ZoneWith,
 	touch:       encode.TouchZone,
-	version:     func(z *zonegis.Zone) int64 { return z.Version },
+	etag:        func(z *zonegis.Zone) string { return versionTag(z.Version) },
 }
 
 var parcelsLayer = layer[zonegis.Parcel]{
@@ -71,7 +71,7 @@ var parcelsLayer = layer[zonegis.Parcel]{
 	filter:      parcelFilter,
 	encode:      encode.ParcelWith,
 	touch:       encode.TouchParcel,
-	version:     func(p *zonegis.Parcel) int64 { return p.Version },
+	etag:        parcelTag,
 }
 
 var greensLayer = layer[zonegis.GreenArea]{
@@ -89,7 +89,7 @@ var greensLayer = layer[zonegis.GreenArea]{
 	filter:      greenFilter,
 	encode:      encode.GreenAreaWith,
 	touch:       encode.TouchGreenArea,
-	version:     func(g *zonegis.GreenArea) int64 { return g.Version },
+	etag:        func(g *zonegis.GreenArea) string { return versionTag(g.Version) },
 }
 
 // resolveZone finds a zone by id or by code.

@@ -269,8 +269,8 @@ func appendLink(b []byte, base string, q url.Values, rel string, offset, limit i
 	return b
 }
 
-// item answers GET /collections/{c}/items/{id} with the feature, an ETag of
-// its version and 304 when If-None-Match already has it.
+// item answers GET /collections/{c}/items/{id} with the feature, its ETag
+// (versionTag, parcelTag) and 304 when If-None-Match already has it.
 func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if err := checkFormat(c, "json", "geojson"); err != nil {
 		return err
@@ -283,7 +283,7 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if !ok {
 		return notFound("no %s feature with id %d", l.id, id)
 	}
-	etag := `"` + strconv.FormatInt(l.version(v), 10) + `"`
+	etag := l.etag(v)
 	c.Response().Header().Set("ETag", etag)
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)

@@ -51,8 +51,6 @@ func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	return v
 }
 
-func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
-
 // inherited marks a lease of parcel id's history that was on an ancestor.
 func inherited(v leaseJSON, id int64) leaseJSON {
 	if v.ParcelID != id {
@@ -81,7 +79,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		role, now := actorOf(c).Role, today()
+		role, now := actorOf(c).Role, s.ix.Snapshot().Today()
 		out := make([]leaseJSON, 0, len(ls))
 		for _, l := range ls {
 			out = append(out, inherited(leaseView(l, role, now), id))
@@ -142,12 +140,12 @@ func (s *Server) handleLease() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, leaseView(l, actorOf(c).Role, today()))
+		return writeJSON(c, http.StatusCreated, mimeJSON, leaseView(l, actorOf(c).Role, s.ix.Snapshot().Today()))
 	}
 }
 
 // handleEndLease answers POST /leases/{id}/end with {"ended_on": "YYYY-MM-DD"}
-// (default today).
+// (default today, the database's day).
 func (s *Server) handleEndLease() echo.HandlerFunc {
 	type request struct {
 		EndedOn *date `json:"ended_on"`
@@ -173,7 +171,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		default:
 			return err
 		}
-		on := today()
+		on := s.ix.Snapshot().Today()
 		if r.EndedOn != nil {
 			on = r.EndedOn.Time
 		}
@@ -187,7 +185,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, leaseView(l, actorOf(c).Role, today()))
+		return writeJSON(c, http.StatusOK, mimeJSON, leaseView(l, actorOf(c).Role, s.ix.Snapshot().Today()))
 	}
 }
 
@@ -224,7 +222,7 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		on := today()
+		on := s.ix.Snapshot().Today()
 		if v := c.QueryParam("date"); v != "" {
 			if on, err = time.Parse(time.DateOnly, v); err != nil {
 				return invalid("date: want YYYY-MM-DD, got %q", v)
@@ -240,6 +238,12 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 		}
 		if p, ok := s.ix.Snapshot().Parcel(id); ok {
 			out["current_status"] = p.Status
+			// The day the current status changes by the calendar (a lease
+			// starting or ending), or null.
+			out["current_status_until"] = nil
+			if !p.StatusUntil.IsZero() {
+				out["current_status_until"] = p.StatusUntil.Format(time.DateOnly)
+			}
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, out)
 	}

@@ -31,7 +31,8 @@ type lease struct {
 
 func dateOf(t time.Time) string { return t.Format(time.DateOnly) }
 
-func todayUTC() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }
+// today is the leasing calendar's day (Vietnam's), as the database has it.
+func today() time.Time { return zonegis.Today(time.Now()) }
 
 // leaseBody is a lease request from start for years.
 func leaseBody(lessee string, start time.Time, years int) map[string]any {
@@ -69,10 +70,11 @@ func (e *writeEnv) history(t *testing.T, id int64, key string) []lease {
 
 // statusOn reads GET /parcels/{id}/status?date=.
 type parcelStatus struct {
-	Date          string `json:"date"`
-	Leased        bool   `json:"leased"`
-	Lease         *lease `json:"lease"`
-	CurrentStatus string `json:"current_status"`
+	Date          string  `json:"date"`
+	Leased        bool    `json:"leased"`
+	Lease         *lease  `json:"lease"`
+	CurrentStatus string  `json:"current_status"`
+	CurrentUntil  *string `json:"current_status_until"`
 }
 
 func (e *writeEnv) statusOn(t *testing.T, id int64, on time.Time, key string) parcelStatus {
@@ -111,7 +113,7 @@ func TestLeaseConcurrentRequests(t *testing.T) {
 			defer wg.Done()
 			<-start
 			r := e.send(t, http.MethodPost, fmt.Sprintf("/parcels/%d/leases", p.ID), e.planner,
-				leaseBody(fmt.Sprintf("Lessee %02d Co., Ltd.", i), todayUTC(), 30))
+				leaseBody(fmt.Sprintf("Lessee %02d Co., Ltd.", i), today(), 30))
 			statuses[i] = r.status
 			var pr problem
 			_ = json.Unmarshal(r.body, &pr)
@@ -172,19 +174,19 @@ func TestLeaseWorkflow(t *testing.T) {
 		"is available; only a reserved parcel can be released")
 
 	// Bad lease requests say what is wrong and write nothing.
-	bad := leaseBody("X", todayUTC(), 1)
-	bad["country"], bad["end"] = "Korea", dateOf(todayUTC().AddDate(-1, 0, 0))
+	bad := leaseBody("X", today(), 1)
+	bad["country"], bad["end"] = "Korea", dateOf(today().AddDate(-1, 0, 0))
 	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, bad), http.StatusBadRequest, zonegis.EINVALID,
 		"country must be an ISO 3166-1 alpha-2 code", "end must be after start")
 	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, `{"lessee": "X", "tenant": "Y"}`),
 		http.StatusBadRequest, zonegis.EINVALID, `unknown field "tenant"`)
-	wantProblem(t, e.send(t, http.MethodPost, "/parcels/999999/leases", e.planner, leaseBody("X", todayUTC(), 1)),
+	wantProblem(t, e.send(t, http.MethodPost, "/parcels/999999/leases", e.planner, leaseBody("X", today(), 1)),
 		http.StatusNotFound, zonegis.ENOTFOUND, "no parcel with id 999999")
-	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, leaseBody("X", todayUTC(), 1), "If-Match", `"1"`),
+	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, leaseBody("X", today(), 1), "If-Match", `"1"`),
 		http.StatusPreconditionFailed, zonegis.EPRECONDITION)
 
 	// Lease from 400 days ago for 10 years.
-	start := todayUTC().AddDate(0, 0, -400)
+	start := today().AddDate(0, 0, -400)
 	l := e.leaseParcel(t, p.ID, leaseBody("Samsung Electronics HCMC CE Complex", start, 10))
 	if !l.InForce || l.CapitalUSD == nil || *l.CapitalUSD != 25e6 || l.Contact == nil {
 		t.Fatalf("lease answer %+v: want in force, with capital and contact for the planner", l)
@@ -192,15 +194,15 @@ func TestLeaseWorkflow(t *testing.T) {
 	if s := e.parcelStatusNow(t, p.ID); s != zonegis.ParcelLeased {
 		t.Fatalf("after lease: %s", s)
 	}
-	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, leaseBody("Late Co.", todayUTC(), 5)),
-		http.StatusConflict, zonegis.ECONFLICT, "already leased")
+	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/leases", p.ID), e.planner, leaseBody("Late Co.", today(), 5)),
+		http.StatusConflict, zonegis.ECONFLICT, "already has a lease in force in that period")
 	wantProblem(t, e.send(t, http.MethodPost, path("/parcels/%d/reserve", p.ID), e.planner, nil), http.StatusConflict, zonegis.ECONFLICT, "is leased")
 
 	// End it today: the parcel is available again at once.
-	r = e.send(t, http.MethodPost, path("/leases/%d/end", l.ID), e.planner, map[string]any{"ended_on": dateOf(todayUTC())})
+	r = e.send(t, http.MethodPost, path("/leases/%d/end", l.ID), e.planner, map[string]any{"ended_on": dateOf(today())})
 	want(t, r, http.StatusOK, "end lease")
 	var ended lease
-	if err := json.Unmarshal(r.body, &ended); err != nil || ended.EndedOn == nil || *ended.EndedOn != dateOf(todayUTC()) || ended.InForce {
+	if err := json.Unmarshal(r.body, &ended); err != nil || ended.EndedOn == nil || *ended.EndedOn != dateOf(today()) || ended.InForce {
 		t.Fatalf("ended lease %s", r.body)
 	}
 	if s := e.parcelStatusNow(t, p.ID); s != zonegis.ParcelAvailable {
@@ -210,7 +212,7 @@ func TestLeaseWorkflow(t *testing.T) {
 	wantProblem(t, e.send(t, http.MethodPost, "/leases/999999/end", e.planner, nil), http.StatusNotFound, zonegis.ENOTFOUND)
 
 	// A second lease from next month; the history has both, oldest first.
-	next := todayUTC().AddDate(0, 1, 0)
+	next := today().AddDate(0, 1, 0)
 	l2 := e.leaseParcel(t, p.ID, leaseBody("Hyosung Vietnam", next, 20))
 	h := e.history(t, p.ID, e.planner)
 	if len(h) != 2 || h[0].ID != l.ID || h[1].ID != l2.ID || h[0].EndedOn == nil || h[1].InForce {
@@ -226,8 +228,8 @@ func TestLeaseWorkflow(t *testing.T) {
 		{start.AddDate(0, 0, -1), false, 0},
 		{start, true, l.ID},
 		{start.AddDate(0, 6, 0), true, l.ID},
-		{todayUTC().AddDate(0, 0, -1), true, l.ID},
-		{todayUTC(), false, 0}, // ended today: [start, ended_on)
+		{today().AddDate(0, 0, -1), true, l.ID},
+		{today(), false, 0}, // ended today: [start, ended_on)
 		{next.AddDate(0, 0, -1), false, 0},
 		{next, true, l2.ID},
 		{next.AddDate(20, 0, 0), false, 0},
@@ -236,8 +238,10 @@ func TestLeaseWorkflow(t *testing.T) {
 		if s.Leased != c.leased || (c.leased && (s.Lease == nil || s.Lease.ID != c.lease)) || s.Date != dateOf(c.on) {
 			t.Errorf("status on %s: %+v, want leased %v by lease %d", dateOf(c.on), s, c.leased, c.lease)
 		}
-		if s.CurrentStatus != zonegis.ParcelLeased {
-			t.Errorf("current status %q, want leased (by the lease from next month)", s.CurrentStatus)
+		// Today no lease is in force; the signed one from next month holds
+		// the parcel: reserved until it starts.
+		if s.CurrentStatus != zonegis.ParcelReserved || s.CurrentUntil == nil || *s.CurrentUntil != dateOf(next) {
+			t.Errorf("current status %q until %v, want reserved until %s (by the lease from next month)", s.CurrentStatus, s.CurrentUntil, dateOf(next))
 		}
 	}
 	wantProblem(t, e.send(t, http.MethodGet, path("/parcels/%d/status?date=yesterday", p.ID), "", nil), http.StatusBadRequest, zonegis.EINVALID, "YYYY-MM-DD")
@@ -250,7 +254,7 @@ func TestLeaseWorkflow(t *testing.T) {
 func TestLeaseConfidentialFields(t *testing.T) {
 	e := newWriteEnv(t)
 	p := e.createParcel(t, "S1", 106.700, 10.750, 106.702, 10.752)
-	start := todayUTC().AddDate(0, 0, -10)
+	start := today().AddDate(0, 0, -10)
 	e.leaseParcel(t, p.ID, leaseBody("Intel Products Vietnam", start, 5))
 	for _, reader := range []struct {
 		name, key string

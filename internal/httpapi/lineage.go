@@ -186,7 +186,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 			b = strconv.AppendInt(b, id, 10)
 		}
 		b = append(b, "]}"...)
-		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, child.Version, b)
+		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, parcelTag(child), b)
 	}
 }
 

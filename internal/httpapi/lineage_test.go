@@ -35,7 +35,7 @@ type splitAnswer struct {
 // so that the parcel has history but no lease in force.
 func (e *writeEnv) endedLease(t *testing.T, id int64, lessee string) lease {
 	t.Helper()
-	l := e.leaseParcel(t, id, leaseBody(lessee, todayUTC().AddDate(-2, 0, 0), 10))
+	l := e.leaseParcel(t, id, leaseBody(lessee, today().AddDate(-2, 0, 0), 10))
 	want(t, e.send(t, http.MethodPost, fmt.Sprintf("/leases/%d/end", l.ID), e.planner, nil), http.StatusOK, "end lease")
 	return l
 }
@@ -114,11 +114,11 @@ func TestSplitParcel(t *testing.T) {
 		if h[0].CapitalUSD != nil {
 			t.Fatal("the ancestor's lease shows capital to the public")
 		}
-		s := e.statusOn(t, c.ID, todayUTC().AddDate(-1, 0, 0), "")
+		s := e.statusOn(t, c.ID, today().AddDate(-1, 0, 0), "")
 		if !s.Leased || s.Lease == nil || s.Lease.ID != old.ID || s.Lease.AncestorParcelID == nil || *s.Lease.AncestorParcelID != p.ID {
 			t.Fatalf("child %d a year ago: %+v, want the parent's lease", c.ID, s)
 		}
-		if s := e.statusOn(t, c.ID, todayUTC(), ""); s.Leased || s.CurrentStatus != zonegis.ParcelAvailable {
+		if s := e.statusOn(t, c.ID, today(), ""); s.Leased || s.CurrentStatus != zonegis.ParcelAvailable {
 			t.Fatalf("child %d today: %+v", c.ID, s)
 		}
 		if l := e.lineage(t, c.ID); !l.Current || len(l.Parents) != 1 || l.Parents[0].ParcelID != p.ID || l.Parents[0].Op != "split" {
@@ -250,14 +250,14 @@ func TestSplitRefusals(t *testing.T) {
 	wantProblem(t, split(p.ID, body), http.StatusConflict, zonegis.ECONFLICT, "is reserved; release it before splitting")
 	want(t, e.send(t, http.MethodPost, fmt.Sprintf("/parcels/%d/release", p.ID), e.planner, nil), http.StatusOK, "release")
 
-	now := e.leaseParcel(t, p.ID, leaseBody("Đang Thuê Co.", todayUTC().AddDate(0, -1, 0), 5))
+	now := e.leaseParcel(t, p.ID, leaseBody("Đang Thuê Co.", today().AddDate(0, -1, 0), 5))
 	pr := wantProblem(t, split(p.ID, body), http.StatusConflict, zonegis.ECONFLICT,
 		fmt.Sprintf("parcel %d has lease %d until", p.ID, now.ID), "in force today or later cannot be split or merged")
 	if fmt.Sprint(pr.Details["lease_ids"]) != fmt.Sprintf("[%d]", now.ID) {
 		t.Fatalf("details %v", pr.Details)
 	}
 	want(t, e.send(t, http.MethodPost, fmt.Sprintf("/leases/%d/end", now.ID), e.planner, nil), http.StatusOK, "end")
-	later := e.leaseParcel(t, p.ID, leaseBody("Sắp Thuê Co.", todayUTC().AddDate(1, 0, 0), 5))
+	later := e.leaseParcel(t, p.ID, leaseBody("Sắp Thuê Co.", today().AddDate(1, 0, 0), 5))
 	wantProblem(t, split(p.ID, body), http.StatusConflict, zonegis.ECONFLICT, fmt.Sprintf("has lease %d until", later.ID))
 
 	if got := counts(); got != before {
@@ -289,7 +289,7 @@ func TestMergeParcels(t *testing.T) {
 		"geometry": polygon(106.710, 10.750, 106.711, 10.751), "properties": map[string]any{"zone_id": z2.ID, "lot_code": "E-1", "land_use": "industrial"}})
 	want(t, r, http.StatusCreated, "parcel in zone 2")
 	across := decodeFeature(t, r)
-	e.leaseParcel(t, l.ID, leaseBody("Đang Thuê Co.", todayUTC(), 5))
+	e.leaseParcel(t, l.ID, leaseBody("Đang Thuê Co.", today(), 5))
 	oldA := e.endedLease(t, a.ID, "Cũ A")
 	oldB := e.endedLease(t, b.ID, "Cũ B")
 

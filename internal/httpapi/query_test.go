@@ -333,7 +333,7 @@ func TestQuerySites(t *testing.T) {
 	var sites []site
 	centres := f.points(t, `SELECT ST_X(c), ST_Y(c), code FROM (SELECT ST_Centroid(boundary) AS c, code FROM zones WHERE code = ANY($1)) x`, seedZones)
 	inside := f.points(t, `SELECT ST_X(p), ST_Y(p), 'inside available parcel ' || id FROM
-		(SELECT id, ST_PointOnSurface(boundary) AS p FROM parcels WHERE status = 'available' ORDER BY id LIMIT 3) x`)
+		(SELECT id, ST_PointOnSurface(boundary) AS p FROM parcels_now WHERE status = 'available' ORDER BY id LIMIT 3) x`)
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, c := range centres {
 		sites = append(sites,
@@ -396,7 +396,7 @@ func TestQuerySites(t *testing.T) {
 
 		// Every parcel passing the filters within radius plus the tolerance.
 		rows, err := f.pool.Query(t.Context(), `SELECT p.id, ST_Distance(p.boundary::geography, pt::geography), z.code
-			FROM parcels p JOIN zones z ON z.id = p.zone_id, (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS pt) x
+			FROM parcels_now p JOIN zones z ON z.id = p.zone_id, (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326) AS pt) x
 			WHERE ST_DWithin(p.boundary::geography, pt::geography, $3) AND p.status = $4
 			  AND ($5 = '' OR p.land_use = $5) AND p.area_m2 >= $6 AND p.area_m2 <= $7
 			ORDER BY 2, 1`, s.lon, s.lat, radius+distTol(radius), status, use, minM2, maxM2)
@@ -488,7 +488,7 @@ func TestQuerySites(t *testing.T) {
 func TestQuerySitesInsideParcel(t *testing.T) {
 	f := seeded(t)
 	rows, err := f.pool.Query(t.Context(), `SELECT id, ST_X(p), ST_Y(p) FROM
-		(SELECT id, ST_PointOnSurface(boundary) AS p FROM parcels WHERE status = 'available' AND id % 7 = 0) x`)
+		(SELECT id, ST_PointOnSurface(boundary) AS p FROM parcels_now WHERE status = 'available' AND id % 7 = 0) x`)
 	if err != nil {
 		t.Fatal(err)
 	}

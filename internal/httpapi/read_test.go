@@ -206,7 +206,7 @@ func TestReadItemsPaging(t *testing.T) {
 		{"zones", "", "SELECT id FROM zones ORDER BY id"},
 		{"parcels", "", "SELECT id FROM parcels ORDER BY id"},
 		{"green-areas", "", "SELECT id FROM green_areas ORDER BY id"},
-		{"parcels", "status=available", "SELECT id FROM parcels WHERE status = 'available' ORDER BY id"},
+		{"parcels", "status=available", "SELECT id FROM parcels_now WHERE status = 'available' ORDER BY id"},
 		{"zones", "kind=industrial_park", "SELECT id FROM zones WHERE kind = 'industrial_park' ORDER BY id"},
 	}
 	for _, c := range cases {
@@ -375,7 +375,7 @@ func TestReadBBox(t *testing.T) {
 	// A box combined with filters.
 	b = box{106.72, 10.74, 106.80, 10.87}
 	got = f.all(t, "parcels", url.Values{"bbox": {b.String()}, "status": {"leased"}, "zone": {"KCX-TAN-THUAN"}}).ids()
-	want = f.ids(t, `SELECT id FROM (`+fmt.Sprintf(inBoxSQL, "parcels")+`) x JOIN parcels USING (id)
+	want = f.ids(t, `SELECT id FROM (`+fmt.Sprintf(inBoxSQL, "parcels")+`) x JOIN parcels_now USING (id)
 		WHERE status = 'leased' AND zone_id = (SELECT id FROM zones WHERE code = 'KCX-TAN-THUAN') ORDER BY id`,
 		b.minLon, b.minLat, b.maxLon, b.maxLat)
 	if d := sameIDs(got, want); d != "" || len(want) == 0 {
@@ -425,11 +425,11 @@ func TestReadFilters(t *testing.T) {
 		{"zones", url.Values{"province": {folded}}, "SELECT id FROM zones WHERE province = $1", []any{province}, false},
 		{"zones", url.Values{"province": {vntext.Fold(otherProvince)}}, "SELECT id FROM zones WHERE province = $1", []any{otherProvince}, false},
 		{"green-areas", url.Values{"province": {folded}}, "SELECT g.id FROM green_areas g JOIN zones z ON z.id = g.zone_id WHERE z.province = $1", []any{province}, false},
-		{"parcels", url.Values{"status": {"available"}}, "SELECT id FROM parcels WHERE status = 'available'", nil, false},
-		{"parcels", url.Values{"status": {"reserved"}}, "SELECT id FROM parcels WHERE status = 'reserved'", nil, false},
-		{"parcels", url.Values{"status": {"leased"}}, "SELECT id FROM parcels WHERE status = 'leased'", nil, false},
+		{"parcels", url.Values{"status": {"available"}}, "SELECT id FROM parcels_now WHERE status = 'available'", nil, false},
+		{"parcels", url.Values{"status": {"reserved"}}, "SELECT id FROM parcels_now WHERE status = 'reserved'", nil, false},
+		{"parcels", url.Values{"status": {"leased"}}, "SELECT id FROM parcels_now WHERE status = 'leased'", nil, false},
 		{"parcels", url.Values{"land_use": {"research"}}, "SELECT id FROM parcels WHERE land_use = 'research'", nil, false},
-		{"parcels", url.Values{"land_use": {"logistics"}, "status": {"available"}}, "SELECT id FROM parcels WHERE land_use = 'logistics' AND status = 'available'", nil, false},
+		{"parcels", url.Values{"land_use": {"logistics"}, "status": {"available"}}, "SELECT id FROM parcels_now WHERE land_use = 'logistics' AND status = 'available'", nil, false},
 		{"green-areas", url.Values{"kind": {"park"}}, "SELECT id FROM green_areas WHERE kind = 'park'", nil, false},
 		{"green-areas", url.Values{"kind": {"water_surface"}}, "SELECT id FROM green_areas WHERE kind = 'water_surface'", nil, false},
 		{"zones", url.Values{"kind": {"export_processing_zone"}}, "SELECT id FROM zones WHERE kind = 'export_processing_zone'", nil, false},
@@ -547,7 +547,7 @@ func TestReadItem(t *testing.T) {
 			id := ids[i]
 			path := fmt.Sprintf("/collections/%s/items/%d", c, id)
 			var (
-				geom                   string
+				geom, status           string
 				area                   float64
 				version                int64
 				minX, minY, maxX, maxY float64
@@ -555,6 +555,9 @@ func TestReadItem(t *testing.T) {
 			f.scalar(t, `SELECT ST_AsGeoJSON(boundary, 17), area_m2, version,
 				ST_XMin(boundary::box3d), ST_YMin(boundary::box3d), ST_XMax(boundary::box3d), ST_YMax(boundary::box3d)
 				FROM `+tables[c]+` WHERE id = $1`, []any{id}, &geom, &area, &version, &minX, &minY, &maxX, &maxY)
+			if c == "parcels" {
+				f.scalar(t, `SELECT status FROM parcels_now WHERE id = $1`, []any{id}, &status)
+			}
 
 			var ft feature
 			r := f.getJSON(t, path, &ft)
@@ -595,7 +598,12 @@ func TestReadItem(t *testing.T) {
 			if v := ft.num(t, "version"); int64(v) != version {
 				t.Errorf("%s: version %v, database %d", path, v, version)
 			}
+			// A parcel's ETag carries its status too: it changes by the
+			// calendar alone, without a new version.
 			etag := `"` + strconv.FormatInt(version, 10) + `"`
+			if c == "parcels" {
+				etag = `"` + strconv.FormatInt(version, 10) + "-" + status + `"`
+			}
 			if got := r.header.Get("ETag"); got != etag {
 				t.Errorf("%s: ETag %q, want %q", path, got, etag)
 			}
@@ -627,9 +635,10 @@ func TestReadItemETagList(t *testing.T) {
 	f := seeded(t)
 	id := f.ids(t, "SELECT id FROM parcels ORDER BY id LIMIT 1")[0]
 	var version int64
-	f.scalar(t, "SELECT version FROM parcels WHERE id = $1", []any{id}, &version)
+	var status string
+	f.scalar(t, "SELECT version, status FROM parcels_now WHERE id = $1", []any{id}, &version, &status)
 	path := fmt.Sprintf("/collections/parcels/items/%d", id)
-	inm := fmt.Sprintf(`"%d", "%d"`, version+7, version)
+	inm := fmt.Sprintf(`"%d-%s", "%d-%s"`, version+7, status, version, status)
 	if r := f.do(t, http.MethodGet, path, nil, map[string]string{"If-None-Match": inm}); r.status != http.StatusNotModified {
 		t.Errorf("%s If-None-Match %s: status %d, want 304", path, inm, r.status)
 	}
@@ -639,7 +648,7 @@ func TestReadItemETagList(t *testing.T) {
 // row: zone, lot code, land use, status, area.
 func TestReadItemsMatchRows(t *testing.T) {
 	f := seeded(t)
-	rows, err := f.pool.Query(t.Context(), `SELECT id, zone_id, lot_code, land_use, status, area_m2 FROM parcels ORDER BY id`)
+	rows, err := f.pool.Query(t.Context(), `SELECT id, zone_id, lot_code, land_use, status, area_m2 FROM parcels_now ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,7 +101,7 @@ func TestStatsHTTPZones(t *testing.T) {
 	var leased, green, capital float64
 	var inForce int
 	f.scalar(t, `
-		SELECT (SELECT sum(ST_Area(p.boundary::geography)) / 1e4 FROM parcels p WHERE p.zone_id = z.id AND p.status = 'leased'),
+		SELECT (SELECT sum(ST_Area(p.boundary::geography)) / 1e4 FROM parcels_now p WHERE p.zone_id = z.id AND p.status = 'leased'),
 		       (SELECT ST_Area(ST_Intersection(ST_UnaryUnion(ST_Collect(g.boundary)), z.boundary)::geography) / 1e4
 		          FROM green_areas g WHERE g.zone_id = z.id),
 		       (SELECT coalesce(sum(l.capital_usd), 0)::float8 FROM leases l JOIN parcels p ON p.id = l.parcel_id

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -62,14 +63,19 @@ func decodeBody(c echo.Context, v any) error {
 	return strictDecode(body, v, "body")
 }
 
-// ifMatch parses If-Match ("<version>" or W/"<version>"); 0 when absent or *.
+// ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
+// either weak); 0 when absent or *.
 func ifMatch(c echo.Context) (int64, error) {
 	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0, nil
 	}
 	h = strings.TrimPrefix(h, "W/")
-	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
+	h = strings.Trim(h, `"`)
+	if i := strings.IndexByte(h, '-'); i > 0 && slices.Contains(zonegis.ParcelStatuses, h[i+1:]) {
+		h = h[:i] // a parcel's tag: the version is what a write is checked against
+	}
+	v, err := strconv.ParseInt(h, 10, 64)
 	if err != nil || v < 1 {
 		return 0, invalid("If-Match: want the ETag you read, like \"3\", got %q", c.Request().Header.Get("If-Match"))
 	}
@@ -104,21 +110,31 @@ func fetchOne[T any](ctx context.Context, coll string, id int64, byID func(conte
 // written finishes a create or replace that returned seq and err: it waits
 // until this instance's index has the write, then answers with the feature
 // (read after the write, when the store has filled in id and version).
-func (s *Server) written(c echo.Context, seq int64, err error, status int, coll string, feature func() (id, version int64, body []byte)) error {
+func (s *Server) written(c echo.Context, seq int64, err error, status int, coll string, feature func() (id int64, etag string, body []byte)) error {
 	if err != nil {
 		return err
 	}
 	s.visible(c, seq)
-	id, version, body := feature()
-	return sendWritten(c, status, coll, id, version, body)
+	id, etag, body := feature()
+	return sendWritten(c, status, coll, id, etag, body)
 }
 
 // sendWritten answers a write with the feature, its ETag and Location.
-func sendWritten(c echo.Context, status int, collection string, id, version int64, b []byte) error {
+func sendWritten(c echo.Context, status int, collection string, id int64, etag string, b []byte) error {
 	h := c.Response().Header()
-	h.Set("ETag", `"`+strconv.FormatInt(version, 10)+`"`)
+	h.Set("ETag", etag)
 	h.Set("Location", baseURL(c)+"/collections/"+collection+"/items/"+strconv.FormatInt(id, 10))
 	return writeBytes(c, status, mimeGeoJSON, b)
+}
+
+// versionTag is the ETag of a zone or green area: its version.
+func versionTag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// parcelTag is the ETag of a parcel: its version and its status, which
+// changes by the calendar alone (a lease starting or ending) without a new
+// version. If-Match compares only the version (see ifMatch).
+func parcelTag(p *zonegis.Parcel) string {
+	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
 }
 
 func (s *Server) handleCreate() echo.HandlerFunc {
@@ -156,19 +172,18 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	}
 }
 
-// checkParcelStatus keeps a parcel's status in step with its leases: a new
-// parcel may start available or reserved (never leased: leasing records a
-// lease), and an edit may repeat the status but not change it.
+// checkParcelStatus refuses a write that would set a parcel's status: it
+// follows from the parcel's leases and reservation (current is what they
+// make it now, read under the row lock). A body may repeat it, as a client
+// that read the feature sends it back; a new parcel can only be available.
 func checkParcelStatus(given *string, isNew bool, current string) error {
-	switch {
-	case given == nil:
+	if given == nil || strings.TrimSpace(*given) == current {
 		return nil
-	case isNew && *given == zonegis.ParcelLeased:
-		return invalid("status: a new parcel cannot start leased; create it available, then lease it (POST /parcels/{id}/leases)")
-	case !isNew && *given != current:
-		return invalid("status: a parcel's status changes only through reserve, release, lease and end-lease (it is %s, not %s)", current, *given)
 	}
-	return nil
+	if isNew {
+		return invalid("status: a new parcel is available (it has no lease and no reservation); create it, then reserve or lease it (POST /parcels/{id}/reserve, /parcels/{id}/leases)")
+	}
+	return invalid("status: a parcel's status follows from its leases and reservation; it is %s, not %s (use reserve, release, lease and end-lease)", current, strings.TrimSpace(*given))
 }
 
 // requiredProps may not be cleared with null in a PATCH.
@@ -178,14 +193,41 @@ var requiredProps = map[string][]string{
 	zonegis.CollectionGreenAreas: {"zone_id", "kind", "name", "synthetic"},
 }
 
+// checkBodyID refuses a body whose "id" names another feature than the URL.
+func checkBodyID(raw json.RawMessage, id int64) error {
+	if id == 0 || len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var n json.Number
+	var str string
+	got := ""
+	if err := json.Unmarshal(raw, &n); err == nil {
+		got = n.String()
+	} else if err := json.Unmarshal(raw, &str); err == nil {
+		got = str
+	} else {
+		return invalid("id: want the feature's id, a number or a string, got %s", raw)
+	}
+	if got != strconv.FormatInt(id, 10) {
+		return invalid("id: the body is feature %s but the URL names feature %d; they must agree (or leave id out)", got, id)
+	}
+	return nil
+}
+
 // upsert creates (id 0), replaces or patches a feature from a posted
-// GeoJSON Feature. A patch merges the given properties (null clears a
-// nullable one) and geometry into the current record.
+// GeoJSON Feature. A replace or patch is applied to the current record
+// inside the store's transaction, under the row lock: a patch merges the
+// given properties (null clears a nullable one) and geometry into it, a
+// replace overwrites it. Without If-Match the last writer wins; with it, a
+// stale version is refused (412).
 func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body []byte, patch bool, status int) error {
 	ctx := c.Request().Context()
 	actor := actorOf(c)
 	doc, geom, err := decodeFeature(body, patch)
 	if err != nil {
+		return err
+	}
+	if err := checkBodyID(doc.ID, id); err != nil {
 		return err
 	}
 	var nulls map[string]json.RawMessage
@@ -211,13 +253,9 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		if err := strictDecode(props, &p, "properties"); err != nil {
 			return err
 		}
-		z := &zonegis.Zone{}
-		if patch {
-			if z, err = fetchOne(ctx, coll, id, s.db.ZonesByID); err != nil {
-				return err
-			}
-			if ifVersion == 0 {
-				ifVersion = z.Version
+		edit := func(z *zonegis.Zone) error {
+			if !patch {
+				*z = zonegis.Zone{}
 			}
 			for k, clear := range map[string]func(){
 				"parent_id": func() { z.ParentID = nil }, "board_id": func() { z.BoardID = "" },
@@ -228,86 +266,80 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 					clear()
 				}
 			}
+			z.ID = id
+			if geom != nil {
+				z.Boundary = geom
+			}
+			return applyZone(z, p)
 		}
-		z.ID = id
-		if geom != nil {
-			z.Boundary = geom
-		}
-		if err := applyZone(z, p); err != nil {
-			return err
-		}
+		z := &zonegis.Zone{}
 		if id == 0 {
+			if err := edit(z); err != nil {
+				return err
+			}
 			seq, err = s.db.CreateZone(ctx, actor, z)
 		} else {
-			seq, err = s.db.ReplaceZone(ctx, actor, id, ifVersion, z)
+			z, seq, err = s.db.UpdateZone(ctx, actor, id, ifVersion, edit)
 		}
-		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return z.ID, z.Version, encode.Zone(nil, z) })
+		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return z.ID, versionTag(z.Version), encode.Zone(nil, z) })
 	case zonegis.CollectionParcels:
 		var p parcelProps
 		if err := strictDecode(props, &p, "properties"); err != nil {
 			return err
 		}
-		pc := &zonegis.Parcel{}
-		current := zonegis.ParcelAvailable // a new parcel starts available
-		if id != 0 {
-			cur, err := fetchOne(ctx, coll, id, s.db.ParcelsByID)
-			if err != nil {
+		edit := func(pc *zonegis.Parcel) error {
+			// pc.Status is the status the leases make now (a new parcel's:
+			// available); an edit may repeat it but never sets it.
+			current := pc.Status
+			if err := checkParcelStatus(p.Status, id == 0, current); err != nil {
 				return err
 			}
-			current = cur.Status
-			if patch {
-				pc = cur
-				if ifVersion == 0 {
-					ifVersion = pc.Version
-				}
+			if !patch {
+				*pc = zonegis.Parcel{}
 			}
+			if geom != nil {
+				pc.Boundary = geom
+			}
+			if err := applyParcel(pc, p); err != nil {
+				return err
+			}
+			pc.Status = current
+			return nil
 		}
-		// Status follows the leasing workflow, so that it always agrees with
-		// the lease history; an edit may repeat it but not change it.
-		if err := checkParcelStatus(p.Status, id == 0, current); err != nil {
-			return err
-		}
-		if id != 0 {
-			p.Status = &current
-		}
-		if geom != nil {
-			pc.Boundary = geom
-		}
-		if err := applyParcel(pc, p); err != nil {
-			return err
-		}
+		pc := &zonegis.Parcel{Status: zonegis.ParcelAvailable}
 		if id == 0 {
+			if err := edit(pc); err != nil {
+				return err
+			}
 			seq, err = s.db.CreateParcel(ctx, actor, pc)
 		} else {
-			seq, err = s.db.ReplaceParcel(ctx, actor, id, ifVersion, pc)
+			pc, seq, err = s.db.UpdateParcel(ctx, actor, id, ifVersion, edit)
 		}
-		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return pc.ID, pc.Version, encode.Parcel(nil, pc) })
+		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return pc.ID, parcelTag(pc), encode.Parcel(nil, pc) })
 	case zonegis.CollectionGreenAreas:
 		var p greenProps
 		if err := strictDecode(props, &p, "properties"); err != nil {
 			return err
 		}
+		edit := func(g *zonegis.GreenArea) error {
+			if !patch {
+				*g = zonegis.GreenArea{}
+			}
+			if geom != nil {
+				g.Boundary = geom
+			}
+			return applyGreen(g, p)
+		}
 		g := &zonegis.GreenArea{}
-		if patch {
-			if g, err = fetchOne(ctx, coll, id, s.db.GreenAreasByID); err != nil {
+		if id == 0 {
+			if err := edit(g); err != nil {
 				return err
 			}
-			if ifVersion == 0 {
-				ifVersion = g.Version
-			}
-		}
-		if geom != nil {
-			g.Boundary = geom
-		}
-		if err := applyGreen(g, p); err != nil {
-			return err
-		}
-		if id == 0 {
 			seq, err = s.db.CreateGreenArea(ctx, actor, g)
 		} else {
-			seq, err = s.db.ReplaceGreenArea(ctx, actor, id, ifVersion, g)
+			g, seq, err = s.db.UpdateGreenArea(ctx, actor, id, ifVersion, edit)
 		}
-		return s.written(c, seq, err, status, coll, func() (int64, int64, []byte) { return g.ID, g.Version, encode.GreenArea(nil, g) })
+		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return g.ID, versionTag(g.Version), encode.GreenArea(nil, g) })
 	}
 	return errNoSuchCollection
 }

@@ -183,10 +183,15 @@ func decodeFeature(t *testing.T, r response) feature {
 	return f
 }
 
-// etag is the ETag header as a version number.
+// etag is the ETag header as a version number (a parcel's tag also names
+// its status: "3-leased").
 func etag(t *testing.T, r response) int64 {
 	t.Helper()
-	v, err := strconv.ParseInt(strings.Trim(r.header.Get("ETag"), `"`), 10, 64)
+	tag := strings.Trim(r.header.Get("ETag"), `"`)
+	if i := strings.IndexByte(tag, '-'); i > 0 {
+		tag = tag[:i]
+	}
+	v, err := strconv.ParseInt(tag, 10, 64)
 	if err != nil {
 		t.Fatalf("ETag %q: %v", r.header.Get("ETag"), err)
 	}
@@ -533,11 +538,14 @@ func TestWriteStatusFollowsLeasing(t *testing.T) {
 	doc := e.parcelDoc("S1", polygon(zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002))
 	doc["properties"].(map[string]any)["status"] = "leased"
 	wantProblem(t, e.send(t, http.MethodPost, "/collections/parcels/items", e.planner, doc),
-		http.StatusBadRequest, zonegis.EINVALID, "cannot start leased")
+		http.StatusBadRequest, zonegis.EINVALID, "a new parcel is available (it has no lease and no reservation)")
+	doc["properties"].(map[string]any)["status"] = "reserved"
+	wantProblem(t, e.send(t, http.MethodPost, "/collections/parcels/items", e.planner, doc),
+		http.StatusBadRequest, zonegis.EINVALID, "then reserve or lease it")
 	p := e.createParcel(t, "S1", zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002)
 	item := fmt.Sprintf("/collections/parcels/items/%d", p.ID)
 	wantProblem(t, e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"status": "leased"}}`),
-		http.StatusBadRequest, zonegis.EINVALID, "changes only through reserve, release, lease and end-lease")
+		http.StatusBadRequest, zonegis.EINVALID, "status follows from its leases and reservation; it is available, not leased")
 	put := e.parcelDoc("S1", polygon(zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002))
 	put["properties"].(map[string]any)["status"] = "reserved"
 	wantProblem(t, e.send(t, http.MethodPut, item, e.planner, put), http.StatusBadRequest, zonegis.EINVALID, "it is available, not reserved")

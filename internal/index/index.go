@@ -20,6 +20,7 @@ package index
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -45,6 +46,9 @@ func New() *Index { return new(Index) }
 // pointers are ignored.
 type Batch struct {
 	Seq int64 // change-log sequence number the batch brings the index to
+	// Today, when not zero, is the database's day the batch's parcels'
+	// statuses are as of; the snapshot keeps the latest.
+	Today time.Time
 
 	Zones      []*zonegis.Zone
 	Parcels    []*zonegis.Parcel
@@ -83,6 +87,9 @@ func (ix *Index) Apply(b Batch) {
 	}
 	w := ix.work
 	w.seq = b.Seq
+	if !b.Today.IsZero() {
+		w.today = b.Today
+	}
 	for _, z := range b.Zones {
 		w.zones.upsert(z)
 	}
@@ -111,6 +118,7 @@ func (ix *Index) publish() {
 	w := ix.work
 	ix.cur.Store(&Snapshot{
 		seq:     w.seq,
+		today:   w.today,
 		zones:   w.zones.copy(),
 		parcels: w.parcels.copy(),
 		greens:  w.greens.copy(),

@@ -1,6 +1,8 @@
 package index
 
 import (
+	"time"
+
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -18,6 +20,7 @@ import (
 // never found by the spatial methods.
 type Snapshot struct {
 	seq     int64
+	today   time.Time
 	zones   layer[zonegis.Zone, zoneFeature]
 	parcels layer[zonegis.Parcel, parcelFeature]
 	greens  layer[zonegis.GreenArea, greenFeature]
@@ -25,6 +28,16 @@ type Snapshot struct {
 
 // Seq returns the change-log sequence number the snapshot reflects.
 func (s *Snapshot) Seq() int64 { return s.seq }
+
+// Today returns the day the parcels' statuses are as of: the database's day
+// when the follower last read it, else today's date by the system clock
+// (zonegis.Today).
+func (s *Snapshot) Today() time.Time {
+	if s.today.IsZero() {
+		return zonegis.Today(time.Now())
+	}
+	return s.today
+}
 
 // Counts returns the number of zones, parcels and green areas.
 func (s *Snapshot) Counts() (zones, parcels, greens int) {

@@ -4,49 +4,50 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// lockParcel locks parcel id for a leasing step and returns its status and
-// version. Errors: ENOTFOUND, EPRECONDITION (ifVersion given and stale).
-func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status string, version int64, err error) {
-	err = tx.QueryRow(ctx, sqlLockParcel, id).Scan(&status, &version)
+// lockParcel locks parcel id for a leasing step (after the change-log lock
+// that db.write takes first) and returns its derived status now, its
+// reservation day and the next day its status changes by the calendar.
+// Errors: ENOTFOUND, EPRECONDITION (ifVersion given and stale).
+func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status string, reservedOn *time.Time, err error) {
+	var version int64
+	err = tx.QueryRow(ctx, sqlLockParcel, id).Scan(&version)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", 0, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
+		return "", nil, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
 	} else if err != nil {
-		return "", 0, err
+		return "", nil, err
 	}
 	if ifVersion != 0 && ifVersion != version {
-		return "", 0, &zonegis.Error{Code: zonegis.EPRECONDITION,
+		return "", nil, &zonegis.Error{Code: zonegis.EPRECONDITION,
 			Message: fmt.Sprintf("the parcel has changed since you read it (your version %d, current %d); read it again", ifVersion, version),
 			Details: map[string]any{"current_version": version}}
 	}
-	return status, version, nil
+	var until *time.Time
+	if err := tx.QueryRow(ctx, sqlParcelStatus, id).Scan(&status, &reservedOn, &until); err != nil {
+		return "", nil, err
+	}
+	return status, reservedOn, nil
 }
 
-// LeaseParcel leases an available or reserved parcel: it records l (filling
-// in its ID, Version and CreatedAt) and marks the parcel leased, in one
-// transaction that holds the parcel's row lock, so of many concurrent
-// requests for one parcel exactly one succeeds. Errors: ENOTFOUND,
-// EPRECONDITION, ECONFLICT (already leased, or a lease in force overlaps
+// LeaseParcel records lease l on its parcel (filling in its ID, Version and
+// CreatedAt) in one transaction that holds the parcel's row lock, so of many
+// concurrent requests for one parcel exactly one succeeds. The lease may lie
+// in the past (history), be in force, or start later; the parcel's status
+// follows from it (leased while it is in force, reserved before it starts),
+// and a reservation is used up by a lease in force or to come. Errors:
+// ENOTFOUND, EPRECONDITION, ECONFLICT (another lease of the parcel overlaps
 // the period), EINVALID (values).
 func (db *DB) LeaseParcel(ctx context.Context, a zonegis.Actor, ifVersion int64, l *zonegis.Lease) (int64, error) {
 	return db.write(ctx, a, "lease", zonegis.CollectionLeases, func(tx pgx.Tx) (int64, []byte, error) {
-		status, _, err := lockParcel(ctx, tx, l.ParcelID, ifVersion)
-		if err != nil {
+		if _, _, err := lockParcel(ctx, tx, l.ParcelID, ifVersion); err != nil {
 			return 0, nil, err
-		}
-		if status == zonegis.ParcelLeased {
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is already leased", l.ParcelID)
 		}
 		if err := insertLease(ctx, tx, l); err != nil {
-			return 0, nil, err
-		}
-		if _, err := tx.Exec(ctx, sqlSetParcelStatus, l.ParcelID, zonegis.ParcelLeased); err != nil {
 			return 0, nil, err
 		}
 		return l.ID, nil, nil
@@ -54,17 +55,27 @@ func (db *DB) LeaseParcel(ctx context.Context, a zonegis.Actor, ifVersion int64,
 }
 
 // EndLease ends lease id early on endedOn (a date after its start, at or
-// before its end). When that is today or earlier the parcel becomes
-// available. Errors: ENOTFOUND, ECONFLICT (already ended), EINVALID.
+// before its end). From that day the parcel is available again, by the
+// calendar alone. Errors: ENOTFOUND, ECONFLICT (already ended), EINVALID.
 func (db *DB) EndLease(ctx context.Context, a zonegis.Actor, id int64, endedOn time.Time) (int64, error) {
 	return db.write(ctx, a, "end_lease", zonegis.CollectionLeases, func(tx pgx.Tx) (int64, []byte, error) {
+		var parcelID int64
+		var ended *time.Time
+		var start, end time.Time
+		err := tx.QueryRow(ctx, sqlLeaseDates, id).Scan(&parcelID, &start, &end, &ended)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return 0, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no leases feature with id %d", id)
+		} else if err != nil {
+			return 0, nil, err
+		}
+		// Parcel before lease: the order every writer locks them in.
+		if _, _, err := lockParcel(ctx, tx, parcelID, 0); err != nil {
+			return 0, nil, err
+		}
 		before, err := lockCurrent(ctx, tx, zonegis.CollectionLeases, id, 0)
 		if err != nil {
 			return 0, nil, err
 		}
-		var parcelID int64
-		var ended *time.Time
-		var start, end time.Time
 		if err := tx.QueryRow(ctx, sqlLeaseDates, id).Scan(&parcelID, &start, &end, &ended); err != nil {
 			return 0, nil, err
 		}
@@ -75,53 +86,72 @@ func (db *DB) EndLease(ctx context.Context, a zonegis.Actor, id int64, endedOn t
 			return 0, nil, zonegis.Errorf(zonegis.EINVALID, "ended_on must be after the lease's start %s and not after its end %s",
 				start.Format(time.DateOnly), end.Format(time.DateOnly))
 		}
-		if _, _, err := lockParcel(ctx, tx, parcelID, 0); err != nil {
-			return 0, nil, err
-		}
 		if _, err := tx.Exec(ctx, sqlEndLease, id, dateArg(&endedOn)); err != nil {
 			return 0, nil, err
-		}
-		if !endedOn.After(today()) {
-			if _, err := tx.Exec(ctx, sqlSetParcelStatus, parcelID, zonegis.ParcelAvailable); err != nil {
-				return 0, nil, err
-			}
 		}
 		return id, before, nil
 	})
 }
 
-// ReserveParcel marks an available parcel reserved. Errors: ENOTFOUND,
-// EPRECONDITION, ECONFLICT (not available).
+// ReserveParcel holds an available parcel for an investor (from today).
+// Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not available).
 func (db *DB) ReserveParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error) {
-	return db.setStatus(ctx, a, "reserve", id, ifVersion, zonegis.ParcelAvailable, zonegis.ParcelReserved)
-}
-
-// ReleaseParcel makes a reserved parcel available again. Errors: ENOTFOUND,
-// EPRECONDITION, ECONFLICT (not reserved).
-func (db *DB) ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error) {
-	return db.setStatus(ctx, a, "release", id, ifVersion, zonegis.ParcelReserved, zonegis.ParcelAvailable)
-}
-
-func (db *DB) setStatus(ctx context.Context, a zonegis.Actor, action string, id, ifVersion int64, from, to string) (int64, error) {
-	return db.write(ctx, a, action, zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		before, err := lockCurrent(ctx, tx, zonegis.CollectionParcels, id, ifVersion)
+	return db.write(ctx, a, "reserve", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
+		status, _, err := lockParcel(ctx, tx, id, ifVersion)
 		if err != nil {
 			return 0, nil, err
 		}
-		status, _, err := lockParcel(ctx, tx, id, 0)
-		if err != nil {
-			return 0, nil, err
+		if status != zonegis.ParcelAvailable {
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only an available parcel can be reserved", id, status)
 		}
-		if status != from {
-			article := "a"
-			if strings.ContainsAny(from[:1], "aeiou") {
-				article = "an"
-			}
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only %s %s parcel can be %sd", id, status, article, from, action)
-		}
-		_, err = tx.Exec(ctx, sqlSetParcelStatus, id, to)
-		return id, before, err
+		return db.setHold(ctx, tx, id, sqlReserve)
 	})
+}
+
+// ReleaseParcel lifts the hold on a reserved parcel. A parcel reserved by a
+// lease yet to start is not held: it is released by ending or correcting
+// that lease. Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not held).
+func (db *DB) ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error) {
+	return db.write(ctx, a, "release", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
+		status, reservedOn, err := lockParcel(ctx, tx, id, ifVersion)
+		if err != nil {
+			return 0, nil, err
+		}
+		if status != zonegis.ParcelReserved {
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only a reserved parcel can be released", id, status)
+		}
+		if reservedOn == nil {
+			var lease int64
+			var start time.Time
+			if err := tx.QueryRow(ctx, sqlNextLease, id).Scan(&lease, &start); err != nil {
+				return 0, nil, err
+			}
+			return 0, nil, &zonegis.Error{Code: zonegis.ECONFLICT,
+				Message: fmt.Sprintf("parcel %d is reserved by lease %d, which starts on %s; it is not a hold that can be released", id, lease, start.Format(time.DateOnly)),
+				Details: map[string]any{"lease_id": lease, "lease_start": start.Format(time.DateOnly)}}
+		}
+		return db.setHold(ctx, tx, id, sqlRelease)
+	})
+}
+
+// setHold sets or clears the parcel's reservation with stmt.
+func (db *DB) setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (int64, []byte, error) {
+	before, err := rowJSON(ctx, tx, zonegis.CollectionParcels, id)
+	if err != nil {
+		return 0, nil, err
+	}
+	_, err = tx.Exec(ctx, stmt, id)
+	return id, before, err
+}
+
+// Today is the database's calendar day (Vietnam's; see zonegis.Today), the
+// one clock that decides which leases are in force.
+func (db *DB) Today(ctx context.Context) (time.Time, error) {
+	var d time.Time
+	if err := db.pool.QueryRow(ctx, sqlToday).Scan(&d); err != nil {
+		return time.Time{}, mapError(err)
+	}
+	return d.UTC(), nil
 }
 
 // ParcelAsOf returns the lease in force on parcel id on date, or nil.

@@ -261,6 +261,9 @@ func describe(ps []*zonegis.Parcel, what func(*zonegis.Parcel) string) string {
 // with their JSON images for the audit trail. Errors: ENOTFOUND (naming
 // every id that does not exist).
 func lockForLineage(ctx context.Context, tx pgx.Tx, ids []int64) ([]*zonegis.Parcel, [][]byte, error) {
+	if _, err := tx.Exec(ctx, sqlLockParcelIDs, ids); err != nil {
+		return nil, nil, err
+	}
 	ps, err := collect(ctx, tx, sqlLockParcels, scanParcel, ids)
 	if err != nil {
 		return nil, nil, err
@@ -295,14 +298,8 @@ func checkRetirable(ctx context.Context, tx pgx.Tx, ps []*zonegis.Parcel) error 
 	ids := make([]int64, len(ps))
 	for i, p := range ps {
 		ids[i] = p.ID
-		if p.Status == zonegis.ParcelReserved {
-			return &zonegis.Error{Code: zonegis.ECONFLICT,
-				Message: fmt.Sprintf("parcel %d is reserved; release it before splitting or merging it", p.ID),
-				Details: map[string]any{"parcel_ids": []int64{p.ID}}}
-		}
 	}
-	now := today()
-	rows, err := tx.Query(ctx, sqlLeasesFrom, ids, dateArg(&now))
+	rows, err := tx.Query(ctx, sqlLeasesFrom, ids)
 	if err != nil {
 		return err
 	}
@@ -328,6 +325,14 @@ func checkRetirable(ctx context.Context, tx pgx.Tx, ps []*zonegis.Parcel) error 
 		return &zonegis.Error{Code: zonegis.ECONFLICT,
 			Message: strings.Join(reasons, "; ") + "; a parcel with a lease in force today or later cannot be split or merged (end the lease first)",
 			Details: map[string]any{"parcel_ids": parcels, "lease_ids": leases}}
+	}
+	// No lease in force or to come, so a reserved parcel is one on hold.
+	for _, p := range ps {
+		if p.Status == zonegis.ParcelReserved {
+			return &zonegis.Error{Code: zonegis.ECONFLICT,
+				Message: fmt.Sprintf("parcel %d is reserved; release it before splitting or merging it", p.ID),
+				Details: map[string]any{"parcel_ids": []int64{p.ID}}}
+		}
 	}
 	return nil
 }

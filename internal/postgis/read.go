@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -13,6 +14,7 @@ import (
 // transaction, together with the change-log position it corresponds to.
 type Snapshot struct {
 	Seq        int64
+	Today      time.Time // the database's day the parcels' statuses are as of
 	Zones      []*zonegis.Zone
 	Parcels    []*zonegis.Parcel
 	GreenAreas []*zonegis.GreenArea
@@ -34,7 +36,7 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	var s Snapshot
 	var snapshotID string
-	if err := tx.QueryRow(ctx, sqlExportSnapshot).Scan(&s.Seq, &snapshotID); err != nil {
+	if err := tx.QueryRow(ctx, sqlExportSnapshot).Scan(&s.Seq, &s.Today, &snapshotID); err != nil {
 		return nil, mapError(err)
 	}
 	var lo, hi int64
@@ -79,6 +81,7 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 	for _, p := range parts {
 		s.Parcels = append(s.Parcels, p...)
 	}
+	s.Today = s.Today.UTC()
 	return &s, nil
 }
 

@@ -218,7 +218,7 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 	if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Pool().Exec(ctx, `UPDATE parcels SET status = 'reserved' WHERE id = $1`, p.ID); err != nil {
+	if _, err := db.Pool().Exec(ctx, `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`, p.ID); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Pool().Exec(ctx, `DELETE FROM parcels WHERE id = $1`, p.ID); err != nil {

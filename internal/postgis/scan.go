@@ -60,13 +60,17 @@ func scanZone(row pgx.Row) (*zonegis.Zone, error) {
 
 func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 	var (
-		p    zonegis.Parcel
-		geom []byte
+		p     zonegis.Parcel
+		geom  []byte
+		until pgtype.Date
 	)
 	err := row.Scan(&p.ID, &p.ZoneID, &p.LotCode, &p.LandUse, &p.Status, &p.Synthetic, &p.AreaM2,
-		&geom, &p.Version, &p.UpdatedAt)
+		&geom, &p.Version, &p.UpdatedAt, &until)
 	if err != nil {
 		return nil, err
+	}
+	if until.Valid {
+		p.StatusUntil = until.Time.UTC()
 	}
 	if p.Boundary, err = multiPolygon(geom); err != nil {
 		return nil, fmt.Errorf("parcel %d: %w", p.ID, err)

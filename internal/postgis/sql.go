@@ -19,8 +19,10 @@ const (
 	zoneColumns = `z.id, z.code, z.name_vi, z.name_en, z.kind, z.parent_id, coalesce(z.board_id, ''),
 		z.province, z.status, z.model, z.established, z.enterprises, z.workers, z.sectors, z.source,
 		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at`
+	// Parcels are read from the view parcels_now, whose status is derived
+	// from the leases and the reservation (migrations/0005).
 	parcelColumns = `p.id, p.zone_id, p.lot_code, p.land_use, p.status, p.synthetic, p.area_m2,
-		ST_AsBinary(p.boundary), p.version, p.updated_at`
+		ST_AsBinary(p.boundary), p.version, p.updated_at, p.status_until`
 	greenColumns = `g.id, g.zone_id, g.kind, g.name, g.synthetic, g.area_m2,
 		ST_AsBinary(g.boundary), g.version, g.updated_at`
 	leaseColumns = `l.id, l.parcel_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
@@ -29,14 +31,17 @@ const (
 
 const (
 	sqlAllZones      = `SELECT ` + zoneColumns + ` FROM zones z ORDER BY z.id`
-	sqlAllParcels    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
+	sqlAllParcels    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
 	sqlAllGreenAreas = `SELECT ` + greenColumns + ` FROM green_areas g ORDER BY g.id`
 	sqlParcelIDRange = `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM parcels`
-	// The seq and the snapshot the parallel parcel readers join.
-	sqlExportSnapshot = `SELECT coalesce(max(seq), 0), pg_export_snapshot() FROM changes`
+	// The seq, the database's day and the snapshot the parallel parcel
+	// readers join.
+	sqlExportSnapshot = `SELECT coalesce(max(seq), 0), zg_today(), pg_export_snapshot() FROM changes`
+	// The database's calendar day (Vietnam's), the one clock of leasing.
+	sqlToday = `SELECT zg_today()`
 
 	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
-	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1)`
+	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1)`
 	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
 
 	sqlBoards = `SELECT id, name_vi, name_en, province, website FROM boards ORDER BY id`
@@ -55,8 +60,8 @@ const (
 		established, enterprises, workers, sectors, source, boundary)
 		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)))
 		RETURNING id, area_m2, version, updated_at`
-	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, status, synthetic, boundary)
-		VALUES ($1, $2, $3, $4, $5, ST_Multi(ST_GeomFromWKB($6, 4326)))
+	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, synthetic, boundary)
+		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
 		RETURNING id, area_m2, version, updated_at`
 	sqlInsertGreenArea = `INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary)
 		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
@@ -73,9 +78,9 @@ const (
 		board_id = nullif($6, ''), province = $7, status = $8, model = $9, established = $10, enterprises = $11,
 		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326))
 		WHERE id = $16 RETURNING id, area_m2, version, updated_at`
-	sqlUpdateParcel = `UPDATE parcels SET zone_id = $1, lot_code = $2, land_use = $3, status = $4, synthetic = $5,
-		boundary = ST_Multi(ST_GeomFromWKB($6, 4326))
-		WHERE id = $7 RETURNING id, area_m2, version, updated_at`
+	sqlUpdateParcel = `UPDATE parcels SET zone_id = $1, lot_code = $2, land_use = $3, synthetic = $4,
+		boundary = ST_Multi(ST_GeomFromWKB($5, 4326))
+		WHERE id = $6 RETURNING id, area_m2, version, updated_at`
 	sqlUpdateGreenArea = `UPDATE green_areas SET zone_id = $1, kind = $2, name = $3, synthetic = $4,
 		boundary = ST_Multi(ST_GeomFromWKB($5, 4326))
 		WHERE id = $6 RETURNING id, area_m2, version, updated_at`
@@ -102,7 +107,7 @@ var (
 	// boundary as a GeoJSON geometry.
 	sqlRowJSON = map[string]string{
 		"zones":       `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM zones t WHERE id = $1`,
-		"parcels":     `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM parcels t WHERE id = $1`,
+		"parcels":     `SELECT to_jsonb(t) - 'boundary' - 'status_until' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM parcels_now t WHERE id = $1`,
 		"green-areas": `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM green_areas t WHERE id = $1`,
 		"leases":      `SELECT to_jsonb(t) FROM leases t WHERE id = $1`,
 	}
@@ -110,12 +115,22 @@ var (
 
 // Leasing.
 const (
-	sqlLockParcel      = `SELECT status, version FROM parcels WHERE id = $1 FOR UPDATE`
-	sqlSetParcelStatus = `UPDATE parcels SET status = $2 WHERE id = $1`
-	sqlParcelExists    = `SELECT EXISTS (SELECT 1 FROM parcels WHERE id = $1)`
-	sqlLeaseDates      = `SELECT parcel_id, start_date, end_date, ended_on FROM leases WHERE id = $1`
-	sqlEndLease        = `UPDATE leases SET ended_on = $2 WHERE id = $1`
-	sqlLeaseByID       = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.id = $1`
+	// Every write transaction takes the change-log lock first (see the lock
+	// order in migrations/0005).
+	sqlWriteLock  = `SELECT pg_advisory_xact_lock(7310225)`
+	sqlLockParcel = `SELECT version FROM parcels WHERE id = $1 FOR UPDATE`
+	// A parcel's derived status now, what holds it (the reservation or a
+	// lease to come) and until when.
+	sqlParcelStatus = `SELECT p.status, p.reserved_on, p.status_until FROM parcels_now p WHERE p.id = $1`
+	sqlReserve      = `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`
+	sqlRelease      = `UPDATE parcels SET reserved_on = NULL WHERE id = $1`
+	// The first lease of parcel $1 that starts after today.
+	sqlNextLease = `SELECT id, start_date FROM leases WHERE parcel_id = $1 AND start_date > zg_today()
+		ORDER BY start_date LIMIT 1`
+	sqlParcelExists = `SELECT EXISTS (SELECT 1 FROM parcels WHERE id = $1)`
+	sqlLeaseDates   = `SELECT parcel_id, start_date, end_date, ended_on FROM leases WHERE id = $1`
+	sqlEndLease     = `UPDATE leases SET ended_on = $2 WHERE id = $1`
+	sqlLeaseByID    = `SELECT ` + leaseColumns + ` FROM leases l WHERE l.id = $1`
 	// The lease in force on $2 on the parcel or, before it was made by a
 	// split or merge, on the ancestor that held its land; its own first.
 	sqlLeaseInForce = sqlAncestry + ` SELECT ` + leaseColumns + ` FROM leases l JOIN anc ON l.parcel_id = anc.id
@@ -139,10 +154,11 @@ const (
 const (
 	// The parcels to retire, locked in id order (so that two merges over
 	// the same parcels cannot deadlock).
-	sqlLockParcels = `SELECT ` + parcelColumns + ` FROM parcels p WHERE p.id = ANY($1) ORDER BY p.id FOR UPDATE`
+	sqlLockParcelIDs = `SELECT id FROM parcels WHERE id = ANY($1) ORDER BY id FOR UPDATE`
+	sqlLockParcels   = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1) ORDER BY p.id`
 	// Leases of the given parcels in force on $2 or later.
 	sqlLeasesFrom = `SELECT l.parcel_id, l.id, coalesce(l.ended_on, l.end_date) FROM leases l
-		WHERE l.parcel_id = ANY($1) AND coalesce(l.ended_on, l.end_date) > $2::date ORDER BY l.parcel_id, l.id`
+		WHERE l.parcel_id = ANY($1) AND coalesce(l.ended_on, l.end_date) > zg_today() ORDER BY l.parcel_id, l.id`
 	// The pieces of a parcel cut along a line, in the order lots are given
 	// to them: west to east by their westernmost point, then south to north
 	// by their southernmost, with area in m² (geodesic).
@@ -154,10 +170,12 @@ const (
 	sqlMergeUnion = `SELECT ST_AsBinary(ST_Multi(u)), ST_NumGeometries(u)
 		FROM (SELECT ST_Union(boundary) AS u FROM parcels WHERE id = ANY($1)) x`
 	sqlRetireParcel = `INSERT INTO parcels_retired (id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, retired_by)
-		SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, $2 FROM parcels WHERE id = $1`
-	sqlInsertChildParcel = `INSERT INTO parcels AS p (zone_id, lot_code, land_use, status, synthetic, boundary)
-		VALUES ($1, $2, $3, 'available', $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
-		RETURNING ` + parcelColumns
+		SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, $2 FROM parcels_now WHERE id = $1`
+	// A new parcel has no lease and no reservation: it is available.
+	sqlInsertChildParcel = `INSERT INTO parcels AS p (zone_id, lot_code, land_use, synthetic, boundary)
+		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
+		RETURNING p.id, p.zone_id, p.lot_code, p.land_use, 'available', p.synthetic, p.area_m2,
+		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date`
 	sqlInsertLineage = `INSERT INTO parcel_lineage (parent_id, child_id, op) VALUES ($1, $2, $3)`
 
 	// A parcel and all its ancestors (parents of parents ...), as anc(id).

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
@@ -42,6 +41,11 @@ func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection str
 		var seq int64
 		err = func() error {
 			defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
+			// The change-log lock before anything else: one lock order for
+			// every writer (migrations/0005), so no two writes can deadlock.
+			if _, err := tx.Exec(ctx, sqlWriteLock); err != nil {
+				return err
+			}
 			id, before, err := fn(tx)
 			if err != nil {
 				return err
@@ -154,21 +158,49 @@ func (db *DB) CreateZone(ctx context.Context, a zonegis.Actor, z *zonegis.Zone) 
 	})
 }
 
-// ReplaceZone replaces every field of zone id with z's (ifVersion 0: any
-// version). Errors: ENOTFOUND, EPRECONDITION, EINVALID, ECONFLICT.
-func (db *DB) ReplaceZone(ctx context.Context, a zonegis.Actor, id, ifVersion int64, z *zonegis.Zone) (int64, error) {
-	args, err := zoneArgs(z)
-	if err != nil {
-		return 0, err
-	}
-	return db.write(ctx, a, "replace", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
-		before, err := lockCurrent(ctx, tx, zonegis.CollectionZones, id, ifVersion)
+// UpdateZone changes zone id in one transaction: it locks the row, checks
+// ifVersion (0: any version), reads the current zone, lets change edit it
+// (a PATCH merges into it, a PUT overwrites it) and writes it back, so no
+// write committed in between is lost or mistaken for a stale version. It
+// returns the zone as written and the change-log seq. Errors: ENOTFOUND,
+// EPRECONDITION, EINVALID (change's own, geometry, values), ECONFLICT.
+func (db *DB) UpdateZone(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.Zone) error) (*zonegis.Zone, int64, error) {
+	var z *zonegis.Zone
+	seq, err := db.write(ctx, a, "replace", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
+		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionZones, id, ifVersion, sqlZonesByID, scanZone)
 		if err != nil {
 			return 0, nil, err
 		}
-		err = tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+		if err := change(cur); err != nil {
+			return 0, nil, err
+		}
+		args, err := zoneArgs(cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		cur.ID = id
+		err = tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
+		z = cur
 		return id, before, err
 	})
+	return z, seq, err
+}
+
+// lockAndRead locks row id of a collection, checks ifVersion, and returns
+// its audit image and the current record, read after the lock.
+func lockAndRead[T any](ctx context.Context, tx pgx.Tx, collection string, id, ifVersion int64, query string, scan func(pgx.Row) (*T, error)) ([]byte, *T, error) {
+	before, err := lockCurrent(ctx, tx, collection, id, ifVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := collect(ctx, tx, query, scan, []int64{id})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(rows) != 1 {
+		return nil, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
+	}
+	return before, rows[0], nil
 }
 
 func parcelArgs(p *zonegis.Parcel) ([]any, error) {
@@ -176,7 +208,7 @@ func parcelArgs(p *zonegis.Parcel) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{p.ZoneID, p.LotCode, p.LandUse, p.Status, p.Synthetic, g}, nil
+	return []any{p.ZoneID, p.LotCode, p.LandUse, p.Synthetic, g}, nil
 }
 
 // CreateParcel inserts p and fills in its ID, AreaM2, Version and UpdatedAt.
@@ -193,21 +225,31 @@ func (db *DB) CreateParcel(ctx context.Context, a zonegis.Actor, p *zonegis.Parc
 	})
 }
 
-// ReplaceParcel replaces every field of parcel id with p's. Errors:
-// ENOTFOUND, EPRECONDITION, EINVALID, ECONFLICT.
-func (db *DB) ReplaceParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, p *zonegis.Parcel) (int64, error) {
-	args, err := parcelArgs(p)
-	if err != nil {
-		return 0, err
-	}
-	return db.write(ctx, a, "replace", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		before, err := lockCurrent(ctx, tx, zonegis.CollectionParcels, id, ifVersion)
+// UpdateParcel changes parcel id as UpdateZone does a zone. change sees the
+// parcel's current derived status (read under the row lock, after every
+// committed lease); the status itself is never written. Errors: ENOTFOUND,
+// EPRECONDITION, EINVALID, ECONFLICT.
+func (db *DB) UpdateParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.Parcel) error) (*zonegis.Parcel, int64, error) {
+	var p *zonegis.Parcel
+	seq, err := db.write(ctx, a, "replace", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
+		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionParcels, id, ifVersion, sqlParcelsByID, scanParcel)
 		if err != nil {
 			return 0, nil, err
 		}
-		err = tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+		status, until := cur.Status, cur.StatusUntil
+		if err := change(cur); err != nil {
+			return 0, nil, err
+		}
+		args, err := parcelArgs(cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		cur.ID, cur.Status, cur.StatusUntil = id, status, until
+		err = tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
+		p = cur
 		return id, before, err
 	})
+	return p, seq, err
 }
 
 func greenArgs(g *zonegis.GreenArea) ([]any, error) {
@@ -231,20 +273,27 @@ func (db *DB) CreateGreenArea(ctx context.Context, a zonegis.Actor, g *zonegis.G
 	})
 }
 
-// ReplaceGreenArea replaces every field of green area id with g's.
-func (db *DB) ReplaceGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersion int64, g *zonegis.GreenArea) (int64, error) {
-	args, err := greenArgs(g)
-	if err != nil {
-		return 0, err
-	}
-	return db.write(ctx, a, "replace", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
-		before, err := lockCurrent(ctx, tx, zonegis.CollectionGreenAreas, id, ifVersion)
+// UpdateGreenArea changes green area id as UpdateZone does a zone.
+func (db *DB) UpdateGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.GreenArea) error) (*zonegis.GreenArea, int64, error) {
+	var g *zonegis.GreenArea
+	seq, err := db.write(ctx, a, "replace", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
+		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionGreenAreas, id, ifVersion, sqlGreenAreasByID, scanGreenArea)
 		if err != nil {
 			return 0, nil, err
 		}
-		err = tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+		if err := change(cur); err != nil {
+			return 0, nil, err
+		}
+		args, err := greenArgs(cur)
+		if err != nil {
+			return 0, nil, err
+		}
+		cur.ID = id
+		err = tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
+		g = cur
 		return id, before, err
 	})
+	return g, seq, err
 }
 
 // Delete deletes feature id of a collection (ifVersion 0: any version).
@@ -279,6 +328,3 @@ func insertLease(ctx context.Context, tx pgx.Tx, l *zonegis.Lease) error {
 		dateArg(&l.Start), dateArg(&l.End), dateArg(l.EndedOn), l.CapitalUSD, l.Workers, l.Contact, l.Synthetic,
 	).Scan(&l.ID, &l.Version, &l.CreatedAt)
 }
-
-// today is the current date in UTC (leases are by date).
-func today() time.Time { return time.Now().UTC().Truncate(24 * time.Hour) }

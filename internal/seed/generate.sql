@@ -28,9 +28,12 @@ SELECT zu.id AS zone_id, zu.code, zu.kind, zu.sectors, zu.occupancy, g.i, g.j,
 
 DELETE FROM seed_cells WHERE NOT ST_IsValid(geom) OR ST_IsEmpty(ST_CollectionExtract(geom, 3));
 
-INSERT INTO parcels (zone_id, lot_code, land_use, status, synthetic, boundary)
+-- Each synthetic parcel's intended status: 'leased' ones get a lease in
+-- force below, 'reserved' ones a reservation; the status itself is derived
+-- from those (migrations/0005).
+CREATE TEMP TABLE seed_parcels ON COMMIT DROP AS
 SELECT zone_id,
-       'L' || lpad(row_number() OVER (PARTITION BY zone_id ORDER BY j DESC, i)::text, 4, '0'),
+       'L' || lpad(row_number() OVER (PARTITION BY zone_id ORDER BY j DESC, i)::text, 4, '0') AS lot_code,
        CASE WHEN kind = 'high_tech_park' AND u < 0.30 THEN 'research'
             WHEN u < 0.70 THEN 'industrial'
             WHEN u < 0.80 THEN 'logistics'
@@ -38,15 +41,18 @@ SELECT zone_id,
             WHEN u < 0.93 THEN 'commercial'
             WHEN u < 0.96 THEN 'utilities'
             WHEN u < 0.98 THEN 'administrative'
-            ELSE 'residential_services' END,
+            ELSE 'residential_services' END AS land_use,
        CASE WHEN s < occupancy THEN 'leased'
             WHEN s < occupancy + 0.06 THEN 'reserved'
-            ELSE 'available' END,
-       true,
-       ST_Multi(ST_CollectionExtract(geom, 3))
+            ELSE 'available' END AS status,
+       ST_Multi(ST_CollectionExtract(geom, 3)) AS boundary, j, i
   FROM (SELECT c.*, pg_temp.h(code || ':use:' || i || ':' || j) AS u,
                pg_temp.h(code || ':status:' || i || ':' || j) AS s
-          FROM seed_cells c WHERE r >= 0.08) x
+          FROM seed_cells c WHERE r >= 0.08) x;
+
+INSERT INTO parcels (zone_id, lot_code, land_use, reserved_on, synthetic, boundary)
+SELECT zone_id, lot_code, land_use, CASE WHEN status = 'reserved' THEN zg_today() END, true, boundary
+  FROM seed_parcels
  ORDER BY zone_id, j DESC, i;
 
 INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary)
@@ -71,13 +77,14 @@ SELECT s.id, 'tree_belt', 'Perimeter tree belt', true, b
 -- Current leases on leased parcels: 50-year terms starting 1996–2025,
 -- skewed towards recent years.
 CREATE TEMP TABLE seed_leases ON COMMIT DROP AS
-SELECT p.id AS parcel_id, p.status, z.code, p.lot_code, z.sectors, p.area_m2,
+SELECT p.id AS parcel_id, sp.status, z.code, p.lot_code, z.sectors, p.area_m2,
        ('1996-01-01'::date + floor(sqrt(pg_temp.h(z.code || p.lot_code || ':start')) * 365.25 * 30)::int) AS start_date,
        pg_temp.h(z.code || p.lot_code || ':country') AS hc,
        pg_temp.h(z.code || p.lot_code || ':sector') AS hs,
        pg_temp.h(z.code || p.lot_code || ':capital') AS hk,
        pg_temp.h(z.code || p.lot_code || ':history') AS hh
-  FROM parcels p JOIN seed_zones z ON z.id = p.zone_id;
+  FROM parcels p JOIN seed_zones z ON z.id = p.zone_id
+  JOIN seed_parcels sp ON sp.zone_id = p.zone_id AND sp.lot_code = p.lot_code;
 
 CREATE OR REPLACE FUNCTION pg_temp.country(h double precision) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT (ARRAY['VN','VN','VN','VN','VN','VN','JP','JP','JP','KR','KR','KR','CN','CN','TW','TW','SG','US','DE','HK'])[1 + floor(h * 20)::int]

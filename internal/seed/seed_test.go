@@ -96,7 +96,7 @@ func TestSeedSubsetIsDeterministicAndValid(t *testing.T) {
 	ctx := context.Background()
 	const fingerprint = `SELECT md5(string_agg(z.code || p.lot_code || p.land_use || p.status || ST_AsText(p.boundary), ',' ORDER BY z.code, p.lot_code))
 		|| md5(coalesce((SELECT string_agg(l.lessee || l.country || l.start_date || l.capital_usd, ',' ORDER BY l.lessee, l.start_date) FROM leases l), ''))
-		FROM parcels p JOIN zones z ON z.id = p.zone_id`
+		FROM parcels_now p JOIN zones z ON z.id = p.zone_id`
 	var f1, f2 string
 	if err := db1.Pool().QueryRow(ctx, fingerprint).Scan(&f1); err != nil {
 		t.Fatal(err)
@@ -120,8 +120,8 @@ func TestSeedSubsetIsDeterministicAndValid(t *testing.T) {
 	}
 	// Leased parcels have exactly one lease in force today; others none.
 	var mismatch int
-	if err := db1.Pool().QueryRow(ctx, `SELECT count(*) FROM parcels p WHERE (p.status = 'leased') <>
-		EXISTS (SELECT 1 FROM leases l WHERE l.parcel_id = p.id AND daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> current_date)`).Scan(&mismatch); err != nil {
+	if err := db1.Pool().QueryRow(ctx, `SELECT count(*) FROM parcels_now p WHERE (p.status = 'leased') <>
+		EXISTS (SELECT 1 FROM leases l WHERE l.parcel_id = p.id AND daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> zg_today())`).Scan(&mismatch); err != nil {
 		t.Fatal(err)
 	}
 	if mismatch != 0 {

@@ -3,8 +3,9 @@ package stats
 // All SQL of the statistics. Values travel as $n arguments; no SQL text is
 // ever assembled from input.
 
-// sqlMaxSeq is the change-log position the cache is keyed by.
-const sqlMaxSeq = `SELECT coalesce(max(seq), 0) FROM changes`
+// sqlMaxSeq is the change-log position and the database's day the cache is
+// keyed by.
+const sqlMaxSeq = `SELECT coalesce(max(seq), 0), zg_today() FROM changes`
 
 // sqlZones computes the per-zone figures in one pass. $1 is the date on
 // which leases are "in force": start_date <= $1 < coalesce(ended_on,
@@ -17,7 +18,7 @@ WITH p AS (
            coalesce(sum(area_m2) FILTER (WHERE status = 'leased'), 0) AS leased,
            coalesce(sum(area_m2) FILTER (WHERE status = 'reserved'), 0) AS reserved,
            coalesce(sum(area_m2) FILTER (WHERE status = 'available'), 0) AS available
-      FROM parcels GROUP BY zone_id
+      FROM parcels_now GROUP BY zone_id
 ), l AS (
     SELECT p.zone_id, count(*) AS n, count(DISTINCT l.lessee) AS lessees,
            sum(l.workers)::bigint AS workers, sum(l.capital_usd)::float8 AS capital

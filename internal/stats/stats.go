@@ -73,10 +73,11 @@ type Options struct {
 	// MinGreenShare is the minimum green share as a fraction (0.10 = 10 %);
 	// 0 means DefaultMinGreenShare.
 	MinGreenShare float64
-	// Now is the clock; leases in force are those in force on its UTC date.
-	// nil means time.Now.
-	Now func() time.Time
 }
+
+// The day the figures are as of is the database's (zg_today(), Vietnam's
+// calendar): the one clock that also decides the parcels' statuses, so the
+// leased area and the leases in force always agree.
 
 // Service computes statistics over the registry database.
 type Service struct {
@@ -100,9 +101,6 @@ type snapshot struct {
 func New(pool *pgxpool.Pool, o Options) *Service {
 	if o.MinGreenShare <= 0 {
 		o.MinGreenShare = DefaultMinGreenShare
-	}
-	if o.Now == nil {
-		o.Now = time.Now
 	}
 	return &Service{pool: pool, opts: o}
 }
@@ -197,19 +195,15 @@ func (s *Service) Groups(ctx context.Context, by By) (Report[GroupStats], error)
 		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: slices.Clone(snap.groups[by])}, nil
 }
 
-// asOf is today's UTC date.
-func (s *Service) asOf() time.Time {
-	return s.opts.Now().UTC().Truncate(24 * time.Hour)
-}
-
 // current returns the cached computation when the change log has not moved
 // and the date has not changed, else computes it again.
 func (s *Service) current(ctx context.Context) (*snapshot, error) {
 	var seq int64
-	if err := s.pool.QueryRow(ctx, sqlMaxSeq).Scan(&seq); err != nil {
+	var asOf time.Time
+	if err := s.pool.QueryRow(ctx, sqlMaxSeq).Scan(&seq, &asOf); err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	asOf := s.asOf()
+	asOf = asOf.UTC()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if c := s.cache; c != nil && c.seq == seq && c.asOf.Equal(asOf) {

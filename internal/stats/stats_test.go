@@ -33,6 +33,7 @@ func seeded(t *testing.T) *pgxpool.Pool {
 	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
 		t.Fatal(err)
 	}
+	postgistest.SetToday(t, db, asOf)
 	return db.Pool()
 }
 
@@ -69,9 +70,9 @@ const checkZonesSQL = `
 SELECT z.id, z.code, coalesce(z.board_id, ''), z.province, z.kind,
        ST_Area(z.boundary::geography) / 10000,
        (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels p WHERE p.zone_id = z.id),
-       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels p WHERE p.zone_id = z.id AND p.status = 'leased'),
-       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels p WHERE p.zone_id = z.id AND p.status = 'reserved'),
-       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels p WHERE p.zone_id = z.id AND p.status = 'available'),
+       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels_now p WHERE p.zone_id = z.id AND p.status = 'leased'),
+       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels_now p WHERE p.zone_id = z.id AND p.status = 'reserved'),
+       (SELECT coalesce(sum(ST_Area(p.boundary::geography)), 0) / 10000 FROM parcels_now p WHERE p.zone_id = z.id AND p.status = 'available'),
        coalesce((SELECT ST_Area(ST_Intersection(ST_UnaryUnion(ST_Collect(g.boundary)), z.boundary)::geography) / 10000
                    FROM green_areas g WHERE g.zone_id = z.id), 0),
        (SELECT count(*) FROM parcels p WHERE p.zone_id = z.id),
@@ -115,7 +116,7 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	pool := seeded(t)
 	ctx := context.Background()
 	const minShare = 0.05
-	svc := stats.New(pool, stats.Options{MinGreenShare: minShare, Now: func() time.Time { return asOf }})
+	svc := stats.New(pool, stats.Options{MinGreenShare: minShare})
 
 	start := time.Now()
 	rep, err := svc.Zones(ctx)
@@ -352,7 +353,7 @@ func sumAreas(zones []stats.ZoneStats, board string) float64 {
 func TestStatsGreenOverlapAndCache(t *testing.T) {
 	pool := seeded(t)
 	ctx := context.Background()
-	svc := stats.New(pool, stats.Options{Now: func() time.Time { return asOf }})
+	svc := stats.New(pool, stats.Options{})
 	before, err := svc.Zones(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -400,7 +401,7 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 func TestStatsLeasing(t *testing.T) {
 	pool := seeded(t)
 	ctx := context.Background()
-	svc := stats.New(pool, stats.Options{Now: func() time.Time { return asOf }})
+	svc := stats.New(pool, stats.Options{})
 	if _, err := pool.Exec(ctx, `INSERT INTO plan_targets (scope, scope_id, year, hectares, capital_usd) VALUES
 		('all', '', 2024, 40, 2e8), ('board', 'hepza', 2024, 10, NULL), ('province', 'Thành phố Hồ Chí Minh', 2023, NULL, 5e7)`); err != nil {
 		t.Fatal(err)

@@ -35,6 +35,19 @@ const (
 	ParcelLeased    = "leased"
 )
 
+// Vietnam keeps one time zone, UTC+7, without daylight saving: the land
+// records' calendar. A lease that ends on a date ends at midnight in Hà Nội.
+var vietnam = time.FixedZone("ICT", 7*60*60)
+
+// Today is the calendar day (Vietnam's) at instant now, as a date: UTC
+// midnight of that day, the way dates are held throughout. The database
+// computes the same day (zg_today() in migrations/0005); the index takes its
+// day from there, so that one clock decides what is in force.
+func Today(now time.Time) time.Time {
+	y, m, d := now.In(vietnam).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
 // Green area kinds.
 const (
 	GreenPark         = "park"
@@ -95,17 +108,24 @@ type Zone struct {
 
 // Parcel is a lot inside a zone, the unit that is leased.
 type Parcel struct {
-	ID        int64
-	ZoneID    int64
-	LotCode   string
-	LandUse   string
-	Status    string
-	Synthetic bool // generated seed data, not a real lot
-	AreaM2    float64
-	Boundary  orb.MultiPolygon
-	Version   int64
-	UpdatedAt time.Time
-	Encoded   Encoded
+	ID      int64
+	ZoneID  int64
+	LotCode string
+	LandUse string
+	// Status is derived, never written: leased while a lease is in force,
+	// reserved while a lease is yet to start or the parcel is held,
+	// available otherwise; as of the day the record was read (the
+	// database's day, see Today).
+	Status string
+	// StatusUntil is the first day after that on which Status changes by
+	// the calendar alone (a lease starts or ends); zero when none will.
+	StatusUntil time.Time
+	Synthetic   bool // generated seed data, not a real lot
+	AreaM2      float64
+	Boundary    orb.MultiPolygon
+	Version     int64
+	UpdatedAt   time.Time
+	Encoded     Encoded
 }
 
 // GreenArea is a park, buffer strip, tree belt or water surface in a zone.

@@ -6,6 +6,7 @@ package postgistest
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
@@ -24,4 +25,34 @@ func Open(t testing.TB) *postgis.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// SetToday fixes the database's calendar day (zg_today(), the clock of
+// leasing: which leases are in force, which parcels are leased) at day, for
+// every connection from now on: it sets zonegis.today on the database and
+// closes the pool's idle connections, so the next ones start with it (a
+// connection in use keeps its day until it is returned and closed). A zero
+// day goes back to the real calendar.
+func SetToday(t testing.TB, db *postgis.DB, day time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	v := ""
+	if !day.IsZero() {
+		v = day.Format(time.DateOnly)
+	}
+	conn, err := db.Pool().Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	if _, err := conn.Exec(ctx, `SELECT set_config('zonegis.set_today', $1, false)`, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, `DO $$ BEGIN
+		EXECUTE format('ALTER DATABASE %I SET zonegis.today = %L', current_database(), current_setting('zonegis.set_today'));
+		END $$`); err != nil {
+		t.Fatal(err)
+	}
+	conn.Conn().Close(ctx) //nolint:errcheck // it only has to go
+	db.Pool().Reset()
 }
