@@ -118,13 +118,13 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	svc := stats.New(pool, stats.Options{MinGreenShare: minShare, Now: func() time.Time { return asOf }})
 
 	start := time.Now()
-	rep, err := svc.Zones(ctx)
+	rep, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
 	start = time.Now()
-	if _, err := svc.Zones(ctx); err != nil {
+	if _, err := svc.Zones(ctx, stats.Confidential); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("figures of %d zones and all groups computed in %v; from the cache in %v", len(rep.Items), took.Round(time.Millisecond), time.Since(start).Round(time.Microsecond))
@@ -153,7 +153,7 @@ func TestStatsZonesAndGroups(t *testing.T) {
 		}{
 			{"area_ha", z.AreaHa, w.areaHa}, {"leasable_ha", z.LeasableHa, w.leasableHa}, {"leased_ha", z.LeasedHa, w.leasedHa},
 			{"reserved_ha", z.ReservedHa, w.reservedHa}, {"available_ha", z.AvailableHa, w.availableHa},
-			{"green_ha", z.GreenHa, w.greenHa}, {"capital_usd", z.CapitalUSD, w.capital},
+			{"green_ha", z.GreenHa, w.greenHa}, {"capital_usd", *z.CapitalUSD, w.capital},
 		} {
 			if !near(c.got, c.want) {
 				bad(c.name, c.got, c.want)
@@ -205,7 +205,7 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	for _, by := range []stats.By{stats.ByBoard, stats.ByProvince, stats.ByKind} {
 		t.Run(string(by), func(t *testing.T) { checkGroups(t, pool, svc, by, rep.Items, want, minShare) })
 	}
-	if _, err := svc.Groups(ctx, "sector"); err == nil {
+	if _, err := svc.Groups(ctx, "sector", stats.Confidential); err == nil {
 		t.Error("Groups(sector): no error")
 	}
 }
@@ -218,7 +218,7 @@ var groupKeySQL = map[stats.By]string{
 }
 
 func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.By, zones []stats.ZoneStats, want map[int64]wantZone, minShare float64) {
-	rep, err := svc.Groups(context.Background(), by)
+	rep, err := svc.Groups(context.Background(), by, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +250,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 	for _, g := range rep.Items {
 		keys = append(keys, g.Key)
 		var sum stats.GroupStats
+		var sumCapital float64
 		sources := map[string]bool{}
 		wsources := map[string]bool{}
 		var zoneAreaSum float64
@@ -271,7 +272,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 			sum.LeasesInForce += w.inForce
 			sum.Enterprises += w.enterprises
 			sum.Workers += w.workers
-			sum.CapitalUSD += w.capital
+			sumCapital += w.capital
 			sources[w.entSource] = true
 			wsources[w.wrkSource] = true
 			zoneAreaSum += w.areaHa
@@ -287,7 +288,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 		}{
 			{"area_ha", g.AreaHa, a[0]}, {"green_ha", g.GreenHa, a[1]}, {"leasable_ha", g.LeasableHa, sum.LeasableHa},
 			{"leased_ha", g.LeasedHa, sum.LeasedHa}, {"reserved_ha", g.ReservedHa, sum.ReservedHa},
-			{"available_ha", g.AvailableHa, sum.AvailableHa}, {"capital_usd", g.CapitalUSD, sum.CapitalUSD},
+			{"available_ha", g.AvailableHa, sum.AvailableHa}, {"capital_usd", *g.CapitalUSD, sumCapital},
 		} {
 			if !near(c.got, c.want) {
 				t.Errorf("%s %q: %s = %v, want %v", by, g.Key, c.name, c.got, c.want)
@@ -353,14 +354,14 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 	pool := seeded(t)
 	ctx := context.Background()
 	svc := stats.New(pool, stats.Options{Now: func() time.Time { return asOf }})
-	before, err := svc.Zones(ctx)
+	before, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if before.MinGreenPct != 10 {
 		t.Errorf("default min_green_pct %v, want 10", before.MinGreenPct)
 	}
-	again, err := svc.Zones(ctx)
+	again, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -375,7 +376,7 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 		RETURNING zone_id`).Scan(&zoneID); err != nil {
 		t.Fatal(err)
 	}
-	after, err := svc.Zones(ctx)
+	after, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +412,7 @@ func TestStatsLeasing(t *testing.T) {
 	}
 	check := func(q stats.LeasingQuery, where string, args ...any) *stats.Leasing {
 		t.Helper()
-		l, err := svc.Leasing(ctx, q)
+		l, err := svc.Leasing(ctx, q, stats.Confidential)
 		if err != nil {
 			t.Fatalf("%+v: %v", q, err)
 		}
@@ -451,8 +452,8 @@ func TestStatsLeasing(t *testing.T) {
 			k := [2]int{p.Year, p.Quarter}
 			w := want[k]
 			total += p.Leases
-			if p.Leases != w.leases || !near(p.LeasedHa, w.ha) || !near(p.CapitalUSD, w.usd) {
-				t.Errorf("%+v %s: %d leases %v ha %v USD; want %d %v %v", q, p.Period, p.Leases, p.LeasedHa, p.CapitalUSD, w.leases, w.ha, w.usd)
+			if p.Leases != w.leases || !near(p.LeasedHa, w.ha) || !near(*p.CapitalUSD, w.usd) {
+				t.Errorf("%+v %s: %d leases %v ha %v USD; want %d %v %v", q, p.Period, p.Leases, p.LeasedHa, *p.CapitalUSD, w.leases, w.ha, w.usd)
 			}
 			prev := want[[2]int{p.Year - 1, p.Quarter}]
 			var yoy *float64
@@ -490,7 +491,7 @@ func TestStatsLeasing(t *testing.T) {
 		switch p.Year {
 		case 2024:
 			if p.PlanHa == nil || *p.PlanHa != 40 || !nearPtr(p.PlanHaPct, fptr(p.LeasedHa/40*100)) ||
-				!nearPtr(p.PlanCapitalPct, fptr(p.CapitalUSD/2e8*100)) {
+				!nearPtr(p.PlanCapitalPct, fptr(*p.CapitalUSD/2e8*100)) {
 				t.Errorf("2024 plan: %v ha %v%%, %v%% capital", p.PlanHa, p.PlanHaPct, p.PlanCapitalPct)
 			}
 		default:
@@ -519,7 +520,7 @@ func TestStatsLeasing(t *testing.T) {
 		t.Errorf("from/to: %s..%s", r.Periods[0].Period, r.Periods[len(r.Periods)-1].Period)
 	}
 	for _, bad := range []stats.LeasingQuery{{By: "month"}, {Board: "nope"}, {Province: "Atlantis"}, {From: 2025, To: 2020}} {
-		if _, err := svc.Leasing(ctx, bad); err == nil {
+		if _, err := svc.Leasing(ctx, bad, stats.Confidential); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
 	}
