@@ -208,6 +208,89 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	if _, err := svc.Groups(ctx, "sector", stats.Confidential); err == nil {
 		t.Error("Groups(sector): no error")
 	}
+	checkPublicCapital(t, pool, svc)
+}
+
+// checkPublicCapital checks the public capital of every zone and group
+// against the leases in force, counted here: distinct lessees (a lessee
+// in two zones of a board counts once for the board), the largest lease
+// and the sum, and the rule of stats.Audience applied to them.
+func checkPublicCapital(t *testing.T, pool *pgxpool.Pool, svc *stats.Service) {
+	t.Helper()
+	ctx := context.Background()
+	type facts struct {
+		lessees  int64
+		sum, max float64
+	}
+	count := func(key string) map[string]facts {
+		rows, err := pool.Query(ctx, `SELECT `+key+`, count(DISTINCT l.lessee), coalesce(sum(l.capital_usd), 0)::float8, coalesce(max(l.capital_usd), 0)::float8
+			  FROM zones z JOIN parcels p ON p.zone_id = z.id JOIN leases l ON l.parcel_id = p.id
+			 WHERE daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $1::date GROUP BY 1`, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]facts{}
+		for rows.Next() {
+			var k string
+			var f facts
+			if err := rows.Scan(&k, &f.lessees, &f.sum, &f.max); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = f
+		}
+		return out
+	}
+	seen := map[string]int{}
+	check := func(what string, c stats.Capital, f facts) {
+		t.Helper()
+		seen[c.CapitalDisclosure]++
+		unit := 1.0
+		for unit*10 <= f.sum {
+			unit *= 10
+		}
+		switch {
+		case f.lessees == 0:
+			if c.CapitalDisclosure != stats.DisclosureExact || c.CapitalUSD == nil || *c.CapitalUSD != 0 {
+				t.Errorf("%s without leases: %+v, want exactly 0", what, c)
+			}
+		case f.lessees < 3:
+			if c.CapitalDisclosure != stats.DisclosureFewLessees || c.CapitalUSD != nil {
+				t.Errorf("%s with %d lessees: %+v, want withheld", what, f.lessees, c)
+			}
+		case f.max > unit:
+			if c.CapitalDisclosure != stats.DisclosureDominant || c.CapitalUSD != nil {
+				t.Errorf("%s with a lease of %v in %v: %+v, want withheld", what, f.max, f.sum, c)
+			}
+		default:
+			if c.CapitalDisclosure != stats.DisclosureRounded || c.CapitalUSD == nil || c.CapitalRoundingUSD == nil ||
+				*c.CapitalRoundingUSD != unit || math.Abs(*c.CapitalUSD-f.sum) > unit/2 || math.Mod(*c.CapitalUSD, unit) != 0 {
+				t.Errorf("%s of %v (%d lessees, largest %v): %+v, want rounded to %v", what, f.sum, f.lessees, f.max, c, unit)
+			}
+		}
+	}
+	zones, err := svc.Zones(ctx, stats.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byZone := count(`z.code`)
+	for _, z := range zones.Items {
+		check("zone "+z.Code, z.Capital, byZone[z.Code])
+	}
+	for _, by := range []stats.By{stats.ByBoard, stats.ByProvince, stats.ByKind} {
+		groups, err := svc.Groups(ctx, by, stats.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts := count(groupKeySQL[by])
+		for _, g := range groups.Items {
+			check(string(by)+" "+g.Key, g.Capital, facts[g.Key])
+		}
+	}
+	if seen[stats.DisclosureRounded] == 0 || seen[stats.DisclosureExact] == 0 {
+		t.Errorf("public capital disclosures %v: the seed does not exercise the rule", seen)
+	}
+	t.Logf("public capital disclosures: %v", seen)
 }
 
 // groupKeySQL is the test's own grouping expression per aggregation.
