@@ -339,9 +339,14 @@ func TestDisclosureWalk(t *testing.T) {
 	e.scalar(t, `SELECT z.id::text, z.code, ST_X(c), ST_Y(c) FROM zones z, ST_PointOnSurface(z.boundary) c WHERE z.code = $1`,
 		[]any{"KCX-TAN-THUAN"}, &w.zoneID, &w.zoneCode, &w.lon, &w.lat)
 	e.scalar(t, `SELECT (SELECT min(p.id) FROM parcels p JOIN leases l ON l.parcel_id = p.id WHERE p.zone_id = $1),
-	                    (SELECT min(p.id) FROM parcels p WHERE p.zone_id = $1 AND p.status = 'available'),
 	                    (SELECT min(id) FROM green_areas WHERE zone_id = $1)`,
-		[]any{w.zoneID}, &w.parcelID, &parcel, &w.greenID)
+		[]any{w.zoneID}, &w.parcelID, &w.greenID)
+	var available featureCollection
+	e.getJSON(t, "/collections/parcels/items?limit=1&status=available&zone="+w.zoneCode, &available)
+	if len(available.Features) != 1 {
+		t.Fatalf("no available parcel in %s", w.zoneCode)
+	}
+	parcel = available.Features[0].ID
 	w.tileZ = 12
 	n, latR := float64(int(1)<<w.tileZ), w.lat*math.Pi/180
 	w.tileX = int(math.Floor((w.lon + 180) / 360 * n))
@@ -362,8 +367,10 @@ func TestDisclosureWalk(t *testing.T) {
 
 	routes := publicGETRoutes()
 	before := e.walk(t, routes, w)
-	hepzaBefore := hepzaCapital(t, e)
-	body := leaseBody("Secret Capital Electronics Co.", todayUTC(), 50)
+	hepzaBefore := hepzaCapital(t, e, before.bodies["/stats/boards"])
+	// From yesterday (UTC): in force on the statistics' day whichever
+	// calendar gives it.
+	body := leaseBody("Secret Capital Electronics Co.", todayUTC().AddDate(0, 0, -1), 50)
 	body["capital_usd"] = secretCapital
 	l := e.leaseParcel(t, parcel, body)
 	if l.CapitalUSD == nil || *l.CapitalUSD != secretCapital {
@@ -422,18 +429,25 @@ func TestDisclosureWalk(t *testing.T) {
 		}
 	}
 	checkBoard("before", before.bodies["/stats/boards"], hepzaBefore[0], hepzaBefore[1], "rounded")
-	hepzaAfter := hepzaCapital(t, e)
+	hepzaAfter := hepzaCapital(t, e, after.bodies["/stats/boards"])
 	checkBoard("after", after.bodies["/stats/boards"], hepzaAfter[0], hepzaAfter[1], "withheld: one lease is larger than the rounding unit")
 }
 
 // hepzaCapital is the sum and the largest capital of HEPZA's leases in
-// force, from SQL.
-func hepzaCapital(t *testing.T, e *writeEnv) [2]float64 {
+// force, from SQL, on the day of the statistics answer boards.
+func hepzaCapital(t *testing.T, e *writeEnv, boards []byte) [2]float64 {
 	t.Helper()
+	var doc struct {
+		AsOf string `json:"as_of"`
+	}
+	if err := json.Unmarshal(boards, &doc); err != nil || doc.AsOf == "" {
+		t.Fatalf("/stats/boards without as_of: %v", err)
+	}
 	var c [2]float64
 	e.scalar(t, `SELECT sum(l.capital_usd)::float8, max(l.capital_usd)::float8
 		  FROM leases l JOIN parcels p ON p.id = l.parcel_id JOIN zones z ON z.id = p.zone_id
-		 WHERE z.board_id = 'hepza' AND l.start_date <= current_date AND current_date < coalesce(l.ended_on, l.end_date)`, nil, &c[0], &c[1])
+		 WHERE z.board_id = 'hepza' AND l.start_date <= $1::date AND $1::date < coalesce(l.ended_on, l.end_date)`,
+		[]any{doc.AsOf}, &c[0], &c[1])
 	return c
 }
 
@@ -444,7 +458,7 @@ func hepzaCapital(t *testing.T, e *writeEnv) [2]float64 {
 func TestDisclosureOneLeaseZone(t *testing.T) {
 	e := newWriteEnv(t)
 	p := e.createParcel(t, "S1", 106.700, 10.750, 106.702, 10.752)
-	body := leaseBody("Only Lessee Co.", todayUTC(), 20)
+	body := leaseBody("Only Lessee Co.", todayUTC().AddDate(0, 0, -1), 20)
 	body["capital_usd"] = secretCapital
 	e.leaseParcel(t, p.ID, body)
 	type doc struct {
