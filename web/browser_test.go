@@ -383,7 +383,7 @@ func TestBrowserApp(t *testing.T) {
 
 	// 5. Picking the result opens the zone, with its board's name, and its
 	// dashboard, with the figures of GET /stats/zones/{id}.
-	zs := zoneStats(t, s.url, "KCX-TAN-THUAN")
+	zs := zoneStats(t, s.url, "KCX-TAN-THUAN", "")
 	board := boardNamed(t, s.url, zs.BoardID)
 	t.Logf("stats of %s: occupancy %v%%, green coverage %v%% (minimum %v%%, compliant %v), %d enterprises (%s), %d workers (%s)",
 		zs.Code, deref(zs.OccupancyPct), deref(zs.GreenCoveragePct), zs.MinGreenPct, zs.GreenCompliant,
@@ -546,7 +546,8 @@ func TestBrowserApp(t *testing.T) {
 	if _, err := waitText(ctx, "#dashboard", "Occupancy"); err != nil {
 		t.Error(err)
 	}
-	checkDashboard(t, ctx, s.url, zs, "en")
+	// The planner's key is stored now: the dashboard shows exact capital.
+	checkDashboard(t, ctx, s.url, zoneStats(t, s.url, "KCX-TAN-THUAN", key), "en")
 	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
 		t.Fatal(err)
 	}
@@ -568,11 +569,22 @@ type zoneFigures struct {
 	EnterprisesSource string   `json:"enterprises_source"`
 	Workers           int64    `json:"workers"`
 	WorkersSource     string   `json:"workers_source"`
+	CapitalUSD        *float64 `json:"capital_usd"`
+	CapitalRounding   *float64 `json:"capital_rounding_usd"`
+	CapitalDisclosure string   `json:"capital_disclosure"`
 }
 
-func getDoc(t *testing.T, url string, v any) {
+// getDoc GETs url with the API key key ("" for none) into v.
+func getDoc(t *testing.T, url string, v any, key ...string) {
 	t.Helper()
-	res, err := http.Get(url)
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(key) > 0 && key[0] != "" {
+		req.Header.Set("Authorization", "Bearer "+key[0])
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,13 +597,14 @@ func getDoc(t *testing.T, url string, v any) {
 	}
 }
 
-// zoneStats fetches the server's figures for the zone with code.
-func zoneStats(t *testing.T, base, code string) zoneFigures {
+// zoneStats fetches the server's figures for the zone with code, as the
+// holder of key ("" for none) sees them.
+func zoneStats(t *testing.T, base, code, key string) zoneFigures {
 	t.Helper()
 	var doc struct {
 		Zone zoneFigures `json:"zone"`
 	}
-	getDoc(t, base+"/stats/zones/"+code, &doc)
+	getDoc(t, base+"/stats/zones/"+code, &doc, key)
 	if doc.Zone.Code != code || doc.Zone.BoardID == "" {
 		t.Fatalf("/stats/zones/%s: %+v; want the zone with a board", code, doc.Zone)
 	}
@@ -669,8 +682,12 @@ var spaces = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "")
 func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigures, lang string) {
 	t.Helper()
 	words := map[string]map[string]string{
-		"vi": {"ok": "Đạt", "fail": "Không đạt", "published": "công bố", "leases": "từ hợp đồng thuê", "csv": "Thống kê CSV"},
-		"en": {"ok": "Compliant", "fail": "Not compliant", "published": "published", "leases": "from leases", "csv": "Statistics CSV"},
+		"vi": {"ok": "Đạt", "fail": "Không đạt", "published": "công bố", "leases": "từ hợp đồng thuê", "csv": "Thống kê CSV",
+			"rounded to": "làm tròn đến", "withheld: fewer than 3 lessees": "không công bố: dưới 3 bên thuê",
+			"withheld: one lease is larger than the rounding unit": "không công bố: một hợp đồng lớn hơn đơn vị làm tròn"},
+		"en": {"ok": "Compliant", "fail": "Not compliant", "published": "published", "leases": "from leases", "csv": "Statistics CSV",
+			"rounded to": "rounded to", "withheld: fewer than 3 lessees": "withheld: fewer than 3 lessees",
+			"withheld: one lease is larger than the rounding unit": "withheld: one lease is larger than the rounding unit"},
 	}[lang]
 	text := func(sel string) string {
 		t.Helper()
@@ -713,6 +730,18 @@ func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigur
 		if got := text("#fig-" + id); got != want {
 			t.Errorf("dashboard (%s) %s: %q; want %q (source %q)", lang, id, got, want, f.source)
 		}
+	}
+	// Capital as the server disclosed it to a reader without a key.
+	wantCapital := words[zs.CapitalDisclosure]
+	switch {
+	case zs.CapitalDisclosure == "exact" && zs.CapitalUSD != nil:
+		wantCapital = intText(int64(math.Round(*zs.CapitalUSD)), lang)
+	case zs.CapitalDisclosure == "rounded" && zs.CapitalUSD != nil && zs.CapitalRounding != nil:
+		wantCapital = "≈ " + intText(int64(*zs.CapitalUSD), lang) + " (" + words["rounded to"] + " " + intText(int64(*zs.CapitalRounding), lang) + ")"
+	}
+	if got := text("#fig-capital"); wantCapital == "" || spaces.Replace(got) != spaces.Replace(wantCapital) {
+		t.Errorf("dashboard (%s) capital: %q; /stats/zones/%s says %v (%q, unit %v), so want %q",
+			lang, got, zs.Code, deref(zs.CapitalUSD), zs.CapitalDisclosure, deref(zs.CapitalRounding), wantCapital)
 	}
 	var href string
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#stats-csv')||{}).href||''`, &href)); err != nil {

@@ -33,6 +33,12 @@ type leaseJSON struct {
 	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
 }
 
+// seesConfidential reports whether role sees the confidential lease
+// fields, and exact capital in the statistics: planners and admins.
+func seesConfidential(role string) bool {
+	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
+}
+
 func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	end := l.End
 	var ended *string
@@ -44,7 +50,7 @@ func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	v := leaseJSON{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
 		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
 		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
-	if role == zonegis.RolePlanner || role == zonegis.RoleAdmin {
+	if seesConfidential(role) {
 		capital, contact := l.CapitalUSD, l.Contact
 		v.CapitalUSD, v.Contact = &capital, &contact
 	}

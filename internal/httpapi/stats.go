@@ -15,7 +15,9 @@ import (
 // /stats/provinces, /stats/kinds and /stats/leasing, each as JSON (default)
 // or, with f=csv, as CSV with a header row. Definitions and units are
 // those of package stats: areas in hectares, shares in percent (0-100),
-// money in US dollars.
+// money in US dollars. Capital is exact for planners and admins and
+// disclosed by the rule of stats.Audience to everyone else (rounded to one
+// significant digit, or withheld with a reason): see audience.
 
 // newStats makes the statistics service, nil without a database.
 func newStats(o Options) *stats.Service {
@@ -40,6 +42,18 @@ func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
 	default:
 		return false, invalid("f: %q is not one of json, csv", f)
 	}
+}
+
+// audience is who the caller is to the statistics: planners and admins
+// see exact capital, everyone else capital under the disclosure rule. An
+// answer with exact figures is marked private, so that no shared cache
+// hands it to a public caller.
+func audience(c echo.Context) stats.Audience {
+	if !seesConfidential(actorOf(c).Role) {
+		return stats.Public
+	}
+	c.Response().Header().Set("Cache-Control", "private")
+	return stats.Confidential
 }
 
 func (s *Server) statsService() (*stats.Service, error) {
@@ -72,7 +86,7 @@ func (s *Server) handleStatsZones() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rep, err := svc.Zones(c.Request().Context())
+		rep, err := svc.Zones(c.Request().Context(), audience(c))
 		if err != nil {
 			return err
 		}
@@ -108,7 +122,7 @@ func (s *Server) handleStatsZone() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rep, err := svc.Zones(c.Request().Context())
+		rep, err := svc.Zones(c.Request().Context(), audience(c))
 		if err != nil {
 			return err
 		}
@@ -143,7 +157,7 @@ func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		rep, err := svc.Groups(c.Request().Context(), by)
+		rep, err := svc.Groups(c.Request().Context(), by, audience(c))
 		if err != nil {
 			return err
 		}
@@ -185,7 +199,7 @@ func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		l, err := svc.Leasing(c.Request().Context(), lq)
+		l, err := svc.Leasing(c.Request().Context(), lq, audience(c))
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,8 @@ import (
 
 // CSV: a header row, then one row per item, UTF-8 (Vietnamese names as
 // they are), numbers unformatted (shortest form that reads back exactly,
-// no thousands separators), booleans true/false, missing values empty.
+// no thousands separators), booleans true/false, missing values empty
+// (a withheld capital too: capital_disclosure says why, as in JSON).
 
 // WriteZonesCSV writes zone figures as CSV.
 func WriteZonesCSV(w io.Writer, zs []ZoneStats) error {
@@ -16,13 +17,13 @@ func WriteZonesCSV(w io.Writer, zs []ZoneStats) error {
 	cw.Write([]string{"zone_id", "code", "name_vi", "name_en", "kind", "board_id", "province", "status", //nolint:errcheck // reported by Flush/Error
 		"area_ha", "parcels", "leasable_ha", "leased_ha", "reserved_ha", "available_ha", "occupancy_pct",
 		"green_ha", "green_coverage_pct", "min_green_pct", "green_compliant", "leases_in_force",
-		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd"})
+		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd", "capital_rounding_usd", "capital_disclosure"})
 	for _, z := range zs {
 		cw.Write([]string{itoa(z.ZoneID), z.Code, z.NameVI, z.NameEN, z.Kind, z.BoardID, z.Province, z.Status, //nolint:errcheck // as above
 			ftoa(z.AreaHa), itoa(z.Parcels), ftoa(z.LeasableHa), ftoa(z.LeasedHa), ftoa(z.ReservedHa), ftoa(z.AvailableHa),
 			optf(z.OccupancyPct), ftoa(z.GreenHa), optf(z.GreenCoveragePct), ftoa(z.MinGreenPct),
 			strconv.FormatBool(z.GreenCompliant), itoa(z.LeasesInForce),
-			itoa(z.Enterprises), z.EnterprisesSource, itoa(z.Workers), z.WorkersSource, ftoa(z.CapitalUSD)})
+			itoa(z.Enterprises), z.EnterprisesSource, itoa(z.Workers), z.WorkersSource, optf(z.CapitalUSD), optf(z.CapitalRoundingUSD), z.CapitalDisclosure})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -34,13 +35,13 @@ func WriteGroupsCSV(w io.Writer, gs []GroupStats) error {
 	cw.Write([]string{"by", "key", "name", "zones", "zones_green_compliant", //nolint:errcheck // reported by Flush/Error
 		"area_ha", "parcels", "leasable_ha", "leased_ha", "reserved_ha", "available_ha", "occupancy_pct",
 		"green_ha", "green_coverage_pct", "min_green_pct", "green_compliant", "leases_in_force",
-		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd"})
+		"enterprises", "enterprises_source", "workers", "workers_source", "capital_usd", "capital_rounding_usd", "capital_disclosure"})
 	for _, g := range gs {
 		cw.Write([]string{string(g.By), g.Key, g.Name, itoa(g.Zones), itoa(g.ZonesGreenCompliant), //nolint:errcheck // as above
 			ftoa(g.AreaHa), itoa(g.Parcels), ftoa(g.LeasableHa), ftoa(g.LeasedHa), ftoa(g.ReservedHa), ftoa(g.AvailableHa),
 			optf(g.OccupancyPct), ftoa(g.GreenHa), optf(g.GreenCoveragePct), ftoa(g.MinGreenPct),
 			strconv.FormatBool(g.GreenCompliant), itoa(g.LeasesInForce),
-			itoa(g.Enterprises), g.EnterprisesSource, itoa(g.Workers), g.WorkersSource, ftoa(g.CapitalUSD)})
+			itoa(g.Enterprises), g.EnterprisesSource, itoa(g.Workers), g.WorkersSource, optf(g.CapitalUSD), optf(g.CapitalRoundingUSD), g.CapitalDisclosure})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -49,14 +50,15 @@ func WriteGroupsCSV(w io.Writer, gs []GroupStats) error {
 // WriteLeasingCSV writes a leasing series as CSV.
 func WriteLeasingCSV(w io.Writer, l *Leasing) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"period", "year", "quarter", "leases", "leased_ha", "capital_usd", //nolint:errcheck // reported by Flush/Error
+	cw.Write([]string{"period", "year", "quarter", "leases", "leased_ha", "capital_usd", "capital_rounding_usd", "capital_disclosure", //nolint:errcheck // reported by Flush/Error
 		"leased_ha_yoy_pct", "capital_yoy_pct", "plan_ha", "plan_capital_usd", "plan_ha_pct", "plan_capital_pct"})
 	for _, p := range l.Periods {
 		q := ""
 		if p.Quarter != 0 {
 			q = strconv.Itoa(p.Quarter)
 		}
-		cw.Write([]string{p.Period, strconv.Itoa(p.Year), q, itoa(p.Leases), ftoa(p.LeasedHa), ftoa(p.CapitalUSD), //nolint:errcheck // as above
+		cw.Write([]string{p.Period, strconv.Itoa(p.Year), q, itoa(p.Leases), ftoa(p.LeasedHa), //nolint:errcheck // as above
+			optf(p.CapitalUSD), optf(p.CapitalRoundingUSD), p.CapitalDisclosure,
 			optf(p.LeasedHaYoYPct), optf(p.CapitalYoYPct), optf(p.PlanHa), optf(p.PlanCapitalUSD),
 			optf(p.PlanHaPct), optf(p.PlanCapitalPct)})
 	}

@@ -20,20 +20,24 @@ type LeasingQuery struct {
 // falls in it, the hectares of their parcels and their registered capital.
 // Year-on-year change compares with the same period a year earlier (nil
 // when that had nothing). Plan figures are set only for years with a
-// target in plan_targets for the series' scope.
+// target in plan_targets for the series' scope. Capital is disclosed to
+// the series' audience (see Audience), and its change and percentage of
+// plan are computed from the figures that audience sees.
 type Period struct {
 	Period         string   `json:"period"` // "2025" or "2025-Q3"
 	Year           int      `json:"year"`
 	Quarter        int      `json:"quarter,omitempty"` // 1-4; 0 in a yearly series
 	Leases         int64    `json:"leases"`
 	LeasedHa       float64  `json:"leased_ha"`
-	CapitalUSD     float64  `json:"capital_usd"`
+	Capital                 // capital_usd, capital_rounding_usd, capital_disclosure
 	LeasedHaYoYPct *float64 `json:"leased_ha_yoy_pct"`
 	CapitalYoYPct  *float64 `json:"capital_yoy_pct"`
 	PlanHa         *float64 `json:"plan_ha"`
 	PlanCapitalUSD *float64 `json:"plan_capital_usd"`
 	PlanHaPct      *float64 `json:"plan_ha_pct"`      // leased_ha / plan_ha, percent
 	PlanCapitalPct *float64 `json:"plan_capital_pct"` // capital_usd / plan_capital_usd, percent
+
+	capital capitalSum
 }
 
 // Leasing is a series of periods, oldest first, without gaps between the
@@ -50,8 +54,9 @@ type Leasing struct {
 }
 
 // Leasing returns hectares leased and capital per year or quarter of lease
-// start. Errors: EINVALID (by, an unknown board or province, from > to).
-func (s *Service) Leasing(ctx context.Context, q LeasingQuery) (*Leasing, error) {
+// start, capital as audience a may see it. Errors: EINVALID (by, an
+// unknown board or province, from > to).
+func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Leasing, error) {
 	quarterly := false
 	switch q.By {
 	case "", "year":
@@ -89,11 +94,12 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery) (*Leasing, error)
 	for rows.Next() {
 		var p Period
 		var m2 float64
-		if err := rows.Scan(&p.Year, &p.Quarter, &p.Leases, &m2, &p.CapitalUSD); err != nil {
+		if err := rows.Scan(&p.Year, &p.Quarter, &p.Leases, &m2, &p.capital.sumUSD, &p.capital.lessees, &p.capital.maxUSD); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("stats: leasing: %w", err)
 		}
 		p.LeasedHa = m2 / 1e4
+		p.Capital = p.capital.disclose(a)
 		k := periodKey{p.Year, p.Quarter}
 		if len(sums) == 0 {
 			first = k
@@ -147,22 +153,27 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery) (*Leasing, error)
 	for k := first; !after(k, last); k = next(k, quarterly) {
 		p, ok := sums[k]
 		if !ok {
-			p = Period{Year: k.y, Quarter: k.q}
+			p = Period{Year: k.y, Quarter: k.q, Capital: capitalSum{}.disclose(a)}
 		}
 		p.Period = strconv.Itoa(k.y)
 		if quarterly {
 			p.Period += "-Q" + strconv.Itoa(k.q)
 		}
-		prev := sums[periodKey{k.y - 1, k.q}]
+		prev, ok := sums[periodKey{k.y - 1, k.q}]
+		if !ok {
+			prev.Capital = capitalSum{}.disclose(a)
+		}
 		p.LeasedHaYoYPct = changePct(p.LeasedHa, prev.LeasedHa)
-		p.CapitalYoYPct = changePct(p.CapitalUSD, prev.CapitalUSD)
+		if p.CapitalUSD != nil && prev.CapitalUSD != nil {
+			p.CapitalYoYPct = changePct(*p.CapitalUSD, *prev.CapitalUSD)
+		}
 		if t, ok := plans[k.y]; ok {
 			p.PlanHa, p.PlanCapitalUSD = t[0], t[1]
 			if t[0] != nil {
 				p.PlanHaPct = ratioPct(p.LeasedHa, *t[0])
 			}
-			if t[1] != nil {
-				p.PlanCapitalPct = ratioPct(p.CapitalUSD, *t[1])
+			if t[1] != nil && p.CapitalUSD != nil {
+				p.PlanCapitalPct = ratioPct(*p.CapitalUSD, *t[1])
 			}
 		}
 		out.Periods = append(out.Periods, p)

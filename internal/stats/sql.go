@@ -21,7 +21,8 @@ WITH p AS (
       FROM parcels_now GROUP BY zone_id
 ), l AS (
     SELECT p.zone_id, count(*) AS n, count(DISTINCT l.lessee) AS lessees,
-           sum(l.workers)::bigint AS workers, sum(l.capital_usd)::float8 AS capital
+           sum(l.workers)::bigint AS workers, sum(l.capital_usd)::float8 AS capital,
+           max(l.capital_usd)::float8 AS capital_max
       FROM leases l JOIN parcels p ON p.id = l.parcel_id
      WHERE l.start_date <= $1::date AND $1::date < coalesce(l.ended_on, l.end_date)
      GROUP BY p.zone_id
@@ -35,7 +36,7 @@ SELECT z.id, z.code, z.name_vi, z.name_en, z.kind, coalesce(z.board_id, ''), z.p
        z.area_m2, coalesce(p.n, 0), coalesce(p.leasable, 0), coalesce(p.leased, 0),
        coalesce(p.reserved, 0), coalesce(p.available, 0), coalesce(g.green, 0),
        z.enterprises, z.workers, coalesce(l.n, 0), coalesce(l.lessees, 0), coalesce(l.workers, 0),
-       coalesce(l.capital, 0)
+       coalesce(l.capital, 0), coalesce(l.capital_max, 0)
   FROM zones z
   LEFT JOIN p ON p.zone_id = z.id
   LEFT JOIN l ON l.zone_id = z.id
@@ -65,6 +66,24 @@ g AS (
 SELECT a.k, a.area, coalesce(g.green, 0) FROM a LEFT JOIN g USING (k) ORDER BY a.k`
 )
 
+// sqlGroupCapital returns, per group, what the capital disclosure rule
+// needs besides the sum (the sum of the zones' sums): the distinct lessees
+// and the largest capital of the leases in force on $1 (as in sqlZones).
+// Assembled from constants like sqlGroupAreas.
+var sqlGroupCapital = map[By]string{
+	ByBoard:    groupCapitalHead + `coalesce(z.board_id, '')` + groupCapitalTail,
+	ByProvince: groupCapitalHead + `z.province` + groupCapitalTail,
+	ByKind:     groupCapitalHead + `z.kind` + groupCapitalTail,
+}
+
+const (
+	groupCapitalHead = `SELECT `
+	groupCapitalTail = ` AS k, count(DISTINCT l.lessee), max(l.capital_usd)::float8
+  FROM leases l JOIN parcels p ON p.id = l.parcel_id JOIN zones z ON z.id = p.zone_id
+ WHERE l.start_date <= $1::date AND $1::date < coalesce(l.ended_on, l.end_date)
+ GROUP BY 1`
+)
+
 const sqlBoardNames = `SELECT id, name_vi FROM boards ORDER BY id`
 
 const sqlProvinces = `SELECT DISTINCT province FROM zones ORDER BY province`
@@ -72,11 +91,13 @@ const sqlProvinces = `SELECT DISTINCT province FROM zones ORDER BY province`
 // sqlLeasing sums the leases by the year (and, when $3, the quarter) of
 // their start date: every lease counts in the period it was signed to
 // start, whether or not it is still in force. Hectares are the current
-// area of the leased parcel. $1 board id or ”, $2 province or ”.
+// area of the leased parcel. $1 board id or ”, $2 province or ”. The
+// distinct lessees and the largest capital are for the disclosure rule.
 const sqlLeasing = `
 SELECT extract(year FROM l.start_date)::int AS y,
        CASE WHEN $3::bool THEN extract(quarter FROM l.start_date)::int ELSE 0 END AS q,
-       count(*), sum(p.area_m2), sum(l.capital_usd)::float8
+       count(*), sum(p.area_m2), sum(l.capital_usd)::float8,
+       count(DISTINCT l.lessee), max(l.capital_usd)::float8
   FROM leases l
   JOIN parcels_all p ON p.id = l.parcel_id
   JOIN zones z ON z.id = p.zone_id

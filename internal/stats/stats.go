@@ -28,7 +28,10 @@
 //     sums its zones' figures; its source is "published", "leases" or
 //     "mixed".
 //   - capital: the sum of capital_usd over the leases in force. Capital is
-//     confidential per lease; the aggregates are public.
+//     confidential per lease: planners and admins see exact sums, everyone
+//     else a figure rounded to one significant digit, or withheld with a
+//     reason, by the rule of Audience (disclose.go), which holds against
+//     the difference of two answers.
 //
 // Results are cached and keyed by the change-log position (max seq of
 // table changes) and the as-of date: a cache hit costs one cheap query.
@@ -134,7 +137,9 @@ type ZoneStats struct {
 	EnterprisesSource string   `json:"enterprises_source"`
 	Workers           int64    `json:"workers"`
 	WorkersSource     string   `json:"workers_source"`
-	CapitalUSD        float64  `json:"capital_usd"`
+	Capital                    // capital_usd, capital_rounding_usd, capital_disclosure
+
+	capital capitalSum // the exact figures Capital is disclosed from
 }
 
 // GroupStats are the figures of a board, a province or a kind of zone.
@@ -160,7 +165,9 @@ type GroupStats struct {
 	EnterprisesSource   string   `json:"enterprises_source"`
 	Workers             int64    `json:"workers"`
 	WorkersSource       string   `json:"workers_source"`
-	CapitalUSD          float64  `json:"capital_usd"`
+	Capital                      // capital_usd, capital_rounding_usd, capital_disclosure
+
+	capital capitalSum
 }
 
 // Report is a set of figures with the date they hold on.
@@ -171,19 +178,25 @@ type Report[T any] struct {
 	Items       []T     `json:"items"`
 }
 
-// Zones returns the figures of every zone, by zone id.
-func (s *Service) Zones(ctx context.Context) (Report[ZoneStats], error) {
+// Zones returns the figures of every zone, by zone id, with capital as
+// audience a may see it.
+func (s *Service) Zones(ctx context.Context, a Audience) (Report[ZoneStats], error) {
 	snap, err := s.current(ctx)
 	if err != nil {
 		return Report[ZoneStats]{}, err
 	}
+	items := slices.Clone(snap.zones)
+	for i := range items {
+		items[i].Capital = items[i].capital.disclose(a)
+	}
 	return Report[ZoneStats]{AsOf: snap.asOf.Format(time.DateOnly), Seq: snap.seq,
-		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: slices.Clone(snap.zones)}, nil
+		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: items}, nil
 }
 
-// Groups returns the figures aggregated by board, province or kind, by key.
-// Errors: EINVALID for an unknown aggregation.
-func (s *Service) Groups(ctx context.Context, by By) (Report[GroupStats], error) {
+// Groups returns the figures aggregated by board, province or kind, by key,
+// with capital as audience a may see it. Errors: EINVALID for an unknown
+// aggregation.
+func (s *Service) Groups(ctx context.Context, by By, a Audience) (Report[GroupStats], error) {
 	if _, ok := sqlGroupAreas[by]; !ok {
 		return Report[GroupStats]{}, zonegis.Errorf(zonegis.EINVALID, "unknown aggregation %q; use board, province or kind", by)
 	}
@@ -191,8 +204,12 @@ func (s *Service) Groups(ctx context.Context, by By) (Report[GroupStats], error)
 	if err != nil {
 		return Report[GroupStats]{}, err
 	}
+	items := slices.Clone(snap.groups[by])
+	for i := range items {
+		items[i].Capital = items[i].capital.disclose(a)
+	}
 	return Report[GroupStats]{AsOf: snap.asOf.Format(time.DateOnly), Seq: snap.seq,
-		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: slices.Clone(snap.groups[by])}, nil
+		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: items}, nil
 }
 
 // current returns the cached computation when the change log has not moved
@@ -255,7 +272,11 @@ func (s *Service) compute(ctx context.Context, asOf time.Time) (*snapshot, error
 		if err != nil {
 			return nil, err
 		}
-		snap.groups[by] = aggregate(by, snap.zones, areas, names, s.opts.MinGreenShare)
+		capital, err := groupCapital(ctx, tx, by, asOf)
+		if err != nil {
+			return nil, err
+		}
+		snap.groups[by] = aggregate(by, snap.zones, areas, capital, names, s.opts.MinGreenShare)
 	}
 	return snap, nil
 }
@@ -276,7 +297,7 @@ func (s *Service) zones(ctx context.Context, tx querier, asOf time.Time) ([]Zone
 		)
 		if err := rows.Scan(&z.ZoneID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.BoardID, &z.Province, &z.Status,
 			&area, &z.Parcels, &leasable, &leased, &reserved, &avail, &green,
-			&pubEnt, &pubWrk, &z.LeasesInForce, &lessees, &leaseWorkers, &z.CapitalUSD); err != nil {
+			&pubEnt, &pubWrk, &z.LeasesInForce, &lessees, &leaseWorkers, &z.capital.sumUSD, &z.capital.maxUSD); err != nil {
 			return nil, fmt.Errorf("stats: zones: %w", err)
 		}
 		z.AreaHa, z.LeasableHa, z.LeasedHa = area/1e4, leasable/1e4, leased/1e4
@@ -285,6 +306,7 @@ func (s *Service) zones(ctx context.Context, tx querier, asOf time.Time) ([]Zone
 		z.GreenCoveragePct = ratioPct(green, area)
 		z.MinGreenPct = pct(s.opts.MinGreenShare, 1)
 		z.GreenCompliant = complies(green, area, s.opts.MinGreenShare)
+		z.capital.lessees = lessees
 		z.Enterprises, z.EnterprisesSource = lessees, SourceLeases
 		if pubEnt != nil {
 			z.Enterprises, z.EnterprisesSource = int64(*pubEnt), SourcePublished
@@ -326,9 +348,30 @@ func groupAreas(ctx context.Context, tx querier, by By) (map[string]groupArea, e
 	return out, rows.Err()
 }
 
+// groupCapital returns, per group, the distinct lessees and the largest
+// capital of the leases in force on asOf (the sums add up the zones').
+func groupCapital(ctx context.Context, tx querier, by By, asOf time.Time) (map[string]capitalSum, error) {
+	rows, err := tx.Query(ctx, sqlGroupCapital[by], asOf)
+	if err != nil {
+		return nil, fmt.Errorf("stats: %s capital: %w", by, err)
+	}
+	defer rows.Close()
+	out := map[string]capitalSum{}
+	for rows.Next() {
+		var k string
+		var c capitalSum
+		if err := rows.Scan(&k, &c.lessees, &c.maxUSD); err != nil {
+			return nil, fmt.Errorf("stats: %s capital: %w", by, err)
+		}
+		out[k] = c
+	}
+	return out, rows.Err()
+}
+
 // aggregate sums the zone figures per group and takes the union areas from
-// areas. Groups come out ordered by key.
-func aggregate(by By, zones []ZoneStats, areas map[string]groupArea, boardNames map[string]string, minShare float64) []GroupStats {
+// areas, the lessees and the largest lease from capital. Groups come out
+// ordered by key.
+func aggregate(by By, zones []ZoneStats, areas map[string]groupArea, capital map[string]capitalSum, boardNames map[string]string, minShare float64) []GroupStats {
 	idx := map[string]int{}
 	var out []GroupStats
 	for _, z := range zones {
@@ -361,12 +404,14 @@ func aggregate(by By, zones []ZoneStats, areas map[string]groupArea, boardNames 
 		g.EnterprisesSource = mergeSource(g.EnterprisesSource, z.EnterprisesSource)
 		g.Workers += z.Workers
 		g.WorkersSource = mergeSource(g.WorkersSource, z.WorkersSource)
-		g.CapitalUSD += z.CapitalUSD
+		g.capital.sumUSD += z.capital.sumUSD
 	}
 	for i := range out {
 		g := &out[i]
 		a := areas[g.Key]
 		g.AreaHa, g.GreenHa = a.areaM2/1e4, a.greenM2/1e4
+		c := capital[g.Key]
+		g.capital.lessees, g.capital.maxUSD = c.lessees, c.maxUSD
 		g.OccupancyPct = ratioPct(g.LeasedHa, g.LeasableHa)
 		g.GreenCoveragePct = ratioPct(a.greenM2, a.areaM2)
 		g.GreenCompliant = complies(a.greenM2, a.areaM2, minShare)

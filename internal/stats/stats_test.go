@@ -119,13 +119,13 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	svc := stats.New(pool, stats.Options{MinGreenShare: minShare})
 
 	start := time.Now()
-	rep, err := svc.Zones(ctx)
+	rep, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
 	start = time.Now()
-	if _, err := svc.Zones(ctx); err != nil {
+	if _, err := svc.Zones(ctx, stats.Confidential); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("figures of %d zones and all groups computed in %v; from the cache in %v", len(rep.Items), took.Round(time.Millisecond), time.Since(start).Round(time.Microsecond))
@@ -154,7 +154,7 @@ func TestStatsZonesAndGroups(t *testing.T) {
 		}{
 			{"area_ha", z.AreaHa, w.areaHa}, {"leasable_ha", z.LeasableHa, w.leasableHa}, {"leased_ha", z.LeasedHa, w.leasedHa},
 			{"reserved_ha", z.ReservedHa, w.reservedHa}, {"available_ha", z.AvailableHa, w.availableHa},
-			{"green_ha", z.GreenHa, w.greenHa}, {"capital_usd", z.CapitalUSD, w.capital},
+			{"green_ha", z.GreenHa, w.greenHa}, {"capital_usd", *z.CapitalUSD, w.capital},
 		} {
 			if !near(c.got, c.want) {
 				bad(c.name, c.got, c.want)
@@ -206,9 +206,92 @@ func TestStatsZonesAndGroups(t *testing.T) {
 	for _, by := range []stats.By{stats.ByBoard, stats.ByProvince, stats.ByKind} {
 		t.Run(string(by), func(t *testing.T) { checkGroups(t, pool, svc, by, rep.Items, want, minShare) })
 	}
-	if _, err := svc.Groups(ctx, "sector"); err == nil {
+	if _, err := svc.Groups(ctx, "sector", stats.Confidential); err == nil {
 		t.Error("Groups(sector): no error")
 	}
+	checkPublicCapital(t, pool, svc)
+}
+
+// checkPublicCapital checks the public capital of every zone and group
+// against the leases in force, counted here: distinct lessees (a lessee
+// in two zones of a board counts once for the board), the largest lease
+// and the sum, and the rule of stats.Audience applied to them.
+func checkPublicCapital(t *testing.T, pool *pgxpool.Pool, svc *stats.Service) {
+	t.Helper()
+	ctx := context.Background()
+	type facts struct {
+		lessees  int64
+		sum, max float64
+	}
+	count := func(key string) map[string]facts {
+		rows, err := pool.Query(ctx, `SELECT `+key+`, count(DISTINCT l.lessee), coalesce(sum(l.capital_usd), 0)::float8, coalesce(max(l.capital_usd), 0)::float8
+			  FROM zones z JOIN parcels p ON p.zone_id = z.id JOIN leases l ON l.parcel_id = p.id
+			 WHERE daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $1::date GROUP BY 1`, asOf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]facts{}
+		for rows.Next() {
+			var k string
+			var f facts
+			if err := rows.Scan(&k, &f.lessees, &f.sum, &f.max); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = f
+		}
+		return out
+	}
+	seen := map[string]int{}
+	check := func(what string, c stats.Capital, f facts) {
+		t.Helper()
+		seen[c.CapitalDisclosure]++
+		unit := 1.0
+		for unit*10 <= f.sum {
+			unit *= 10
+		}
+		switch {
+		case f.lessees == 0:
+			if c.CapitalDisclosure != stats.DisclosureExact || c.CapitalUSD == nil || *c.CapitalUSD != 0 {
+				t.Errorf("%s without leases: %+v, want exactly 0", what, c)
+			}
+		case f.lessees < 3:
+			if c.CapitalDisclosure != stats.DisclosureFewLessees || c.CapitalUSD != nil {
+				t.Errorf("%s with %d lessees: %+v, want withheld", what, f.lessees, c)
+			}
+		case f.max > unit:
+			if c.CapitalDisclosure != stats.DisclosureDominant || c.CapitalUSD != nil {
+				t.Errorf("%s with a lease of %v in %v: %+v, want withheld", what, f.max, f.sum, c)
+			}
+		default:
+			if c.CapitalDisclosure != stats.DisclosureRounded || c.CapitalUSD == nil || c.CapitalRoundingUSD == nil ||
+				*c.CapitalRoundingUSD != unit || math.Abs(*c.CapitalUSD-f.sum) > unit/2 || math.Mod(*c.CapitalUSD, unit) != 0 {
+				t.Errorf("%s of %v (%d lessees, largest %v): %+v, want rounded to %v", what, f.sum, f.lessees, f.max, c, unit)
+			}
+		}
+	}
+	zones, err := svc.Zones(ctx, stats.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byZone := count(`z.code`)
+	for _, z := range zones.Items {
+		check("zone "+z.Code, z.Capital, byZone[z.Code])
+	}
+	for _, by := range []stats.By{stats.ByBoard, stats.ByProvince, stats.ByKind} {
+		groups, err := svc.Groups(ctx, by, stats.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		facts := count(groupKeySQL[by])
+		for _, g := range groups.Items {
+			check(string(by)+" "+g.Key, g.Capital, facts[g.Key])
+		}
+	}
+	if seen[stats.DisclosureRounded] == 0 || seen[stats.DisclosureExact] == 0 {
+		t.Errorf("public capital disclosures %v: the seed does not exercise the rule", seen)
+	}
+	t.Logf("public capital disclosures: %v", seen)
 }
 
 // groupKeySQL is the test's own grouping expression per aggregation.
@@ -219,7 +302,7 @@ var groupKeySQL = map[stats.By]string{
 }
 
 func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.By, zones []stats.ZoneStats, want map[int64]wantZone, minShare float64) {
-	rep, err := svc.Groups(context.Background(), by)
+	rep, err := svc.Groups(context.Background(), by, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,6 +334,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 	for _, g := range rep.Items {
 		keys = append(keys, g.Key)
 		var sum stats.GroupStats
+		var sumCapital float64
 		sources := map[string]bool{}
 		wsources := map[string]bool{}
 		var zoneAreaSum float64
@@ -272,7 +356,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 			sum.LeasesInForce += w.inForce
 			sum.Enterprises += w.enterprises
 			sum.Workers += w.workers
-			sum.CapitalUSD += w.capital
+			sumCapital += w.capital
 			sources[w.entSource] = true
 			wsources[w.wrkSource] = true
 			zoneAreaSum += w.areaHa
@@ -288,7 +372,7 @@ func checkGroups(t *testing.T, pool *pgxpool.Pool, svc *stats.Service, by stats.
 		}{
 			{"area_ha", g.AreaHa, a[0]}, {"green_ha", g.GreenHa, a[1]}, {"leasable_ha", g.LeasableHa, sum.LeasableHa},
 			{"leased_ha", g.LeasedHa, sum.LeasedHa}, {"reserved_ha", g.ReservedHa, sum.ReservedHa},
-			{"available_ha", g.AvailableHa, sum.AvailableHa}, {"capital_usd", g.CapitalUSD, sum.CapitalUSD},
+			{"available_ha", g.AvailableHa, sum.AvailableHa}, {"capital_usd", *g.CapitalUSD, sumCapital},
 		} {
 			if !near(c.got, c.want) {
 				t.Errorf("%s %q: %s = %v, want %v", by, g.Key, c.name, c.got, c.want)
@@ -354,14 +438,14 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 	pool := seeded(t)
 	ctx := context.Background()
 	svc := stats.New(pool, stats.Options{})
-	before, err := svc.Zones(ctx)
+	before, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if before.MinGreenPct != 10 {
 		t.Errorf("default min_green_pct %v, want 10", before.MinGreenPct)
 	}
-	again, err := svc.Zones(ctx)
+	again, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,7 +460,7 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 		RETURNING zone_id`).Scan(&zoneID); err != nil {
 		t.Fatal(err)
 	}
-	after, err := svc.Zones(ctx)
+	after, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -412,7 +496,7 @@ func TestStatsLeasing(t *testing.T) {
 	}
 	check := func(q stats.LeasingQuery, where string, args ...any) *stats.Leasing {
 		t.Helper()
-		l, err := svc.Leasing(ctx, q)
+		l, err := svc.Leasing(ctx, q, stats.Confidential)
 		if err != nil {
 			t.Fatalf("%+v: %v", q, err)
 		}
@@ -452,8 +536,8 @@ func TestStatsLeasing(t *testing.T) {
 			k := [2]int{p.Year, p.Quarter}
 			w := want[k]
 			total += p.Leases
-			if p.Leases != w.leases || !near(p.LeasedHa, w.ha) || !near(p.CapitalUSD, w.usd) {
-				t.Errorf("%+v %s: %d leases %v ha %v USD; want %d %v %v", q, p.Period, p.Leases, p.LeasedHa, p.CapitalUSD, w.leases, w.ha, w.usd)
+			if p.Leases != w.leases || !near(p.LeasedHa, w.ha) || !near(*p.CapitalUSD, w.usd) {
+				t.Errorf("%+v %s: %d leases %v ha %v USD; want %d %v %v", q, p.Period, p.Leases, p.LeasedHa, *p.CapitalUSD, w.leases, w.ha, w.usd)
 			}
 			prev := want[[2]int{p.Year - 1, p.Quarter}]
 			var yoy *float64
@@ -491,7 +575,7 @@ func TestStatsLeasing(t *testing.T) {
 		switch p.Year {
 		case 2024:
 			if p.PlanHa == nil || *p.PlanHa != 40 || !nearPtr(p.PlanHaPct, fptr(p.LeasedHa/40*100)) ||
-				!nearPtr(p.PlanCapitalPct, fptr(p.CapitalUSD/2e8*100)) {
+				!nearPtr(p.PlanCapitalPct, fptr(*p.CapitalUSD/2e8*100)) {
 				t.Errorf("2024 plan: %v ha %v%%, %v%% capital", p.PlanHa, p.PlanHaPct, p.PlanCapitalPct)
 			}
 		default:
@@ -520,7 +604,7 @@ func TestStatsLeasing(t *testing.T) {
 		t.Errorf("from/to: %s..%s", r.Periods[0].Period, r.Periods[len(r.Periods)-1].Period)
 	}
 	for _, bad := range []stats.LeasingQuery{{By: "month"}, {Board: "nope"}, {Province: "Atlantis"}, {From: 2025, To: 2020}} {
-		if _, err := svc.Leasing(ctx, bad); err == nil {
+		if _, err := svc.Leasing(ctx, bad, stats.Confidential); err == nil {
 			t.Errorf("%+v: no error", bad)
 		}
 	}

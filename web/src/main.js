@@ -578,7 +578,9 @@ function coverage(r) {
 // what the boards' reports say: leasable, leased, reserved and available
 // hectares; occupancy; green area unioned and clipped to the zone against
 // the minimum share; enterprises, workers and capital. Areas in hectares,
-// shares in percent from 0 to 100.
+// shares in percent from 0 to 100. Capital is exact for a planner's key
+// (sent, as for the lease history), else as the server discloses it:
+// rounded, with the unit, or withheld with the reason.
 
 let dashboardFor = null;
 
@@ -593,7 +595,7 @@ async function renderDashboard() {
   dashboardFor = z.id;
   box.replaceChildren(h('h3', {}, zoneName(z.properties)), h('p', {}, t('loading')));
   try {
-    const doc = await getJSON(`/stats/zones/${z.id}`);
+    const doc = await getJSON(`/stats/zones/${z.id}`, { withKey: true });
     if (dashboardFor !== z.id) return;
     const s = doc.zone;
     const byHa = { leased: s.leased_ha, reserved: s.reserved_ha, available: s.available_ha };
@@ -622,7 +624,7 @@ async function renderDashboard() {
       rows([
         [t('enterprises'), sourced('enterprises', num(s.enterprises, 0), s.enterprises_source)],
         [t('workers'), sourced('workers', num(s.workers, 0), s.workers_source)],
-        [t('capital'), num(s.capital_usd, 0)],
+        [t('capital'), capitalText(s)],
         [t('leasesInForce'), num(s.leases_in_force, 0)],
       ]),
       exportButtons(z));
@@ -654,6 +656,16 @@ function greenGauge(s) {
 
 // sourced is a figure with where it comes from: the zone's published
 // figure or one derived from the leases in force.
+// capitalText is a capital figure as the server disclosed it
+// (capital_disclosure): exact, "≈ rounded (to the nearest unit)", or why
+// it is withheld.
+function capitalText(s) {
+  const text = (v) => h('span', { id: 'fig-capital', dataset: { disclosure: s.capital_disclosure } }, v);
+  if (s.capital_usd == null) return text(s.capital_disclosure && s.capital_disclosure.startsWith('withheld: fewer') ? t('capitalFewLessees') : t('capitalWithheld'));
+  if (s.capital_disclosure === 'rounded') return text(`≈ ${num(s.capital_usd, 0)} (${t('capitalRounded')} ${num(s.capital_rounding_usd, 0)})`);
+  return text(num(s.capital_usd, 0));
+}
+
 function sourced(id, text, source) {
   return h('span', { id: 'fig-' + id }, text, ' ', h('span', { class: 'source source-' + source }, `(${t('source.' + source)})`));
 }

@@ -1,0 +1,113 @@
+package stats
+
+import "math"
+
+// Audience is who reads the figures, and so how capital is disclosed.
+//
+// Disclosure of capital. A lease's registered capital is confidential:
+// only planners and admins see it, per lease and in every aggregate
+// (Confidential). Everyone else (Public) sees a capital aggregate under
+// this rule, applied alike to zones, boards, provinces, kinds and the
+// periods of the leasing series, in JSON and CSV:
+//
+//  1. No leases: the figure is 0, exactly ("exact"): there is nothing to
+//     hide.
+//  2. Fewer than MinLessees distinct lessees: withheld (capital_usd null,
+//     "withheld: fewer than 3 lessees"). With one lessee the sum is its
+//     capital; with two, each knows the other's.
+//  3. Otherwise the sum S is rounded to one significant digit: to the
+//     nearest multiple of the unit U, the power of ten with U <= S < 10·U
+//     (capital_rounding_usd says U), unless a single lease is larger than
+//     U, when the figure is withheld ("withheld: one lease is larger than
+//     the rounding unit"). S = 0 with leases is withheld the same way (it
+//     would show every lease to be 0).
+//
+// Why it holds against differencing. The public figure R is within U/2 of
+// S, and every lease x in the group is at most U. Take two answers around
+// one change — a lease recorded, ended, or starting or ending its term
+// with the date — or two overlapping groups that differ by one lease (a
+// board and all but one of its zones, a year and three of its quarters):
+// R' − R is within (U + U')/2 of x, an interval of width U + U' where the
+// larger group's unit is at least x. So any one difference leaves the
+// lease's capital uncertain by at least its own size: it tells at most its
+// order of magnitude, never the figure. Small-group suppression alone
+// would not do this: a group of 3 before and 4 after gives the fourth
+// lease exactly. Rounding to a fixed unit would not either: a lease much
+// larger than the unit would show through. The limits: a lease larger
+// than U makes itself known as such by the withheld figure, and a
+// determined reader combining many overlapping answers can narrow the
+// intervals further than one difference does; planners who need exact
+// figures have keys.
+//
+// Derived figures follow the disclosed ones: the leasing series' capital
+// change year on year and its percentage of plan are computed from the
+// figures the audience sees (null when one is withheld), so they tell
+// nothing the figures do not. Enterprises (lessees) and workers are public
+// per lease and stay exact.
+type Audience int
+
+// Audiences.
+const (
+	// Public callers see capital under the disclosure rule.
+	Public Audience = iota
+	// Confidential callers (planners, admins) see exact capital.
+	Confidential
+)
+
+// MinLessees is the fewest distinct lessees a public capital figure may
+// be the sum of.
+const MinLessees = 3
+
+// Disclosures: how a capital figure was given (capital_disclosure).
+const (
+	DisclosureExact      = "exact"
+	DisclosureRounded    = "rounded"
+	DisclosureFewLessees = "withheld: fewer than 3 lessees"
+	DisclosureDominant   = "withheld: one lease is larger than the rounding unit"
+)
+
+// Capital is a capital figure as one audience sees it, US dollars.
+type Capital struct {
+	// CapitalUSD is nil when withheld.
+	CapitalUSD *float64 `json:"capital_usd"`
+	// CapitalRoundingUSD is the unit CapitalUSD is rounded to, nil when it
+	// is exact or withheld.
+	CapitalRoundingUSD *float64 `json:"capital_rounding_usd"`
+	// CapitalDisclosure is one of the Disclosure constants.
+	CapitalDisclosure string `json:"capital_disclosure"`
+}
+
+// capitalSum is what the rule needs to know of the leases behind a
+// capital aggregate.
+type capitalSum struct {
+	sumUSD, maxUSD float64 // the sum and the largest lease
+	lessees        int64   // distinct lessees
+}
+
+// disclose applies the rule for audience a.
+func (c capitalSum) disclose(a Audience) Capital {
+	if a == Confidential || c.lessees == 0 {
+		v := c.sumUSD
+		return Capital{CapitalUSD: &v, CapitalDisclosure: DisclosureExact}
+	}
+	if c.lessees < MinLessees {
+		return Capital{CapitalDisclosure: DisclosureFewLessees}
+	}
+	unit := roundingUnit(c.sumUSD)
+	if c.sumUSD <= 0 || c.maxUSD > unit {
+		return Capital{CapitalDisclosure: DisclosureDominant}
+	}
+	v := math.Round(c.sumUSD/unit) * unit
+	return Capital{CapitalUSD: &v, CapitalRoundingUSD: &unit, CapitalDisclosure: DisclosureRounded}
+}
+
+// roundingUnit is the power of ten U with U <= usd < 10·U, at least 1 (a
+// sum below a dollar rounds to 0 or 1). Powers of ten up to 1e22 are
+// exact in float64, so repeated multiplication loses nothing.
+func roundingUnit(usd float64) float64 {
+	u := 1.0
+	for u*10 <= usd && !math.IsInf(u*10, 0) {
+		u *= 10
+	}
+	return u
+}
