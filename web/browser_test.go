@@ -861,3 +861,75 @@ func deref(v *float64) any {
 	}
 	return *v
 }
+
+// TestBrowserBasemapCSP: a base map on another origin (ZONEGIS_BASEMAP_URL)
+// is drawn under the page's CSP, which names that origin, and breaks
+// nothing of it. The API runs over an empty index: only the page and its
+// base map matter here.
+func TestBrowserBasemapCSP(t *testing.T) {
+	chromium(t)
+	var tilePNG bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for i := range img.Pix {
+		img.Pix[i] = []uint8{0x12, 0x34, 0xab, 0xff}[i%4]
+	}
+	if err := png.Encode(&tilePNG, img); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	served := 0
+	basemap := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		served++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Access-Control-Allow-Origin", "*") // MapLibre fetches tiles with CORS
+		w.Write(tilePNG.Bytes())                           //nolint:errcheck // test server
+	}))
+	t.Cleanup(basemap.Close)
+	// localhost, not 127.0.0.1: another host as well as another port.
+	tmpl := strings.Replace(basemap.URL, "127.0.0.1", "localhost", 1) + "/osm/{z}/{x}/{y}.png"
+	api := httptest.NewServer(httpapi.New(httpapi.Options{Index: index.New(), BasemapURL: tmpl, Version: "test"}))
+	t.Cleanup(api.Close)
+
+	ctx := browser(t)
+	csp := watchCSP(t, ctx)
+	var ready bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(api.URL+"/app/"),
+		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.ActionFunc(settle),
+	)
+	if err != nil {
+		t.Fatalf("map did not load: %v", err)
+	}
+	shot := screenshot(t, ctx, "browser-basemap.png")
+	var box struct{ X, Y, W, H float64 }
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('#map').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &box)); err != nil {
+		t.Fatal(err)
+	}
+	// The raster is drawn at 0.8 opacity over the #eef1ec background.
+	blue := 0
+	for y := int(box.Y); y < int(box.Y+box.H); y += 4 {
+		for x := int(box.X); x < int(box.X+box.W); x += 4 {
+			_, _, b, _ := shot.At(x, y).RGBA()
+			r, _, _, _ := shot.At(x, y).RGBA()
+			if b>>8 > 0xa0 && r>>8 < 0x60 {
+				blue++
+			}
+		}
+	}
+	mu.Lock()
+	n := served
+	mu.Unlock()
+	if n == 0 || blue < int(box.W*box.H/16/2) {
+		t.Errorf("base map: %d tiles served, %d of %d sampled pixels drawn from them", n, blue, int(box.W*box.H/16))
+	}
+	events, logged := csp.violations(t, ctx)
+	for v, k := range tally(events) {
+		t.Errorf("CSP violation (%d×): %s", k, v)
+	}
+	for v, k := range tally(logged) {
+		t.Errorf("CSP violation in the browser's log (%d×): %.300s", k, v)
+	}
+}
