@@ -15,11 +15,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	cdplog "github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
@@ -140,6 +144,71 @@ func browser(t *testing.T) context.Context {
 		}
 	})
 	return ctx
+}
+
+// cspReport collects the page's Content-Security-Policy violations: the
+// securitypolicyviolation events of its documents (a listener installed
+// before any of the page's scripts run) and what Chromium logs about CSP,
+// which also covers the workers MapLibre starts.
+type cspReport struct {
+	mu  sync.Mutex
+	log []string
+}
+
+const cspListenerJS = `window.__csp = [];
+document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(
+	e.effectiveDirective + ' blocked ' + e.blockedURI + ' at ' + (e.sourceFile || '?') + ':' + e.lineNumber + ' ' + (e.sample || '')));`
+
+// watchCSP starts collecting before the first navigation of ctx.
+func watchCSP(t *testing.T, ctx context.Context) *cspReport {
+	t.Helper()
+	r := &cspReport{}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		if ev, ok := ev.(*cdplog.EventEntryAdded); ok {
+			t.Logf("browser log (%s, %s): %s", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text)
+			if strings.Contains(ev.Entry.Text, "Content Security Policy") {
+				r.mu.Lock()
+				r.log = append(r.log, ev.Entry.Text)
+				r.mu.Unlock()
+			}
+		}
+	})
+	err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(cspListenerJS).Do(ctx)
+		return err
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// violations returns what was reported so far: the page's events, then
+// the browser's log lines.
+func (r *cspReport) violations(t *testing.T, ctx context.Context) (events, logged []string) {
+	t.Helper()
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`window.__csp || ['the violation listener is not installed']`, &events)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the log event may trail the DOM event
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return events, slices.Clone(r.log)
+}
+
+// storedKey lists where the page's storage holds key: "local:<name>" and
+// "session:<name>" for every item whose value contains it.
+func storedKey(t *testing.T, ctx context.Context, key string) []string {
+	t.Helper()
+	var where []string
+	js := fmt.Sprintf(`(() => { const out = [];
+		for (const [kind, st] of [['local', localStorage], ['session', sessionStorage]])
+			for (let i = 0; i < st.length; i++) if ((st.getItem(st.key(i)) || '').includes(%q)) out.push(kind + ':' + st.key(i));
+		return out; })()`, key)
+	if err := chromedp.Run(ctx, chromedp.Evaluate(js, &where)); err != nil {
+		t.Fatal(err)
+	}
+	return where
 }
 
 // artifacts is test-artifacts/ at the repository root (make test keeps it).
@@ -275,15 +344,28 @@ func parcelTarget(t *testing.T, db *postgis.DB, status string) target {
 // parcel shows its details, "tan thuan" finds "Tân Thuận", the zone's
 // dashboard shows its figures, a drawn polygon reports what it covers, a
 // planner's key shows the confidential lease fields and English replaces
-// Vietnamese. Screenshots go to test-artifacts/.
+// Vietnamese. All of it under the page's Content-Security-Policy, which
+// is reported violated not once, and the key is never kept in local
+// storage. Screenshots go to test-artifacts/.
 func TestBrowserApp(t *testing.T) {
 	chromium(t) // skip or fail before starting PostGIS
 	s := startServer(t)
 	ctx := browser(t)
+	csp := watchCSP(t, ctx)
+
+	// 0. A key an older page left in local storage is removed on load.
+	const staleKey = "zg_stale_key_from_local_storage"
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/app/config.json"),
+		chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem('zonegis.apiKey', %q); true`, staleKey), nil),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// 1. The page loads and the map reports ready.
 	var ready bool
-	err := chromedp.Run(ctx,
+	err = chromedp.Run(ctx,
 		chromedp.Navigate(s.url+"/app/"),
 		chromedp.WaitVisible("#map canvas", chromedp.ByQuery),
 		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
@@ -301,6 +383,13 @@ func TestBrowserApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "browser-1-overview.png")
+	if where := storedKey(t, ctx, staleKey); len(where) > 0 {
+		t.Errorf("after loading the page, a key left in local storage is still kept: %v", where)
+	}
+	var role string
+	if err := chromedp.Run(ctx, chromedp.Text("#role", &role, chromedp.ByQuery)); err != nil || role != "Công chúng" {
+		t.Errorf("with the stale key removed, the role reads %q (%v); want the public one", role, err)
+	}
 
 	// 2. Zoom to a parcel: parcels are drawn in their status colours.
 	avail := parcelTarget(t, s.db, zonegis.ParcelAvailable)
@@ -490,6 +579,9 @@ func TestBrowserApp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if where := storedKey(t, ctx, key); len(where) != 1 || where[0] != "session:zonegis.apiKey" {
+		t.Errorf("the planner's key is kept in %v; want session storage only", where)
+	}
 	click(leasedAt)
 	if _, err := waitText(ctx, "#details", leased.lotCode); err != nil {
 		t.Fatal(err)
@@ -552,6 +644,36 @@ func TestBrowserApp(t *testing.T) {
 		t.Fatal(err)
 	}
 	screenshot(t, ctx, "browser-9-dashboard-en.png")
+
+	// 10. Nothing the page did broke its CSP; and the CSP is in force
+	// (the page was served with it, and an inline script does not run),
+	// which the watcher reports.
+	events, logged := csp.violations(t, ctx)
+	for v, n := range tally(events) {
+		t.Errorf("CSP violation (%d×): %s", n, v)
+	}
+	for v, n := range tally(logged) {
+		t.Errorf("CSP violation in the browser's log (%d×): %.300s", n, v)
+	}
+	var ran bool
+	err = chromedp.Run(ctx, chromedp.Evaluate(`(() => { const s = document.createElement('script'); s.textContent = 'window.__inline = true'; document.head.append(s); return !!window.__inline; })()`, &ran))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, logged = csp.violations(t, ctx)
+	if ran || len(events) != 1 || !strings.HasPrefix(events[0], "script-src-elem blocked inline") || len(logged) != 1 {
+		t.Errorf("an inline script: ran %v, %d reports (last %q), %d logged; want it blocked, reported and logged once",
+			ran, len(events), events[max(0, len(events)-1):], len(logged))
+	}
+}
+
+// tally counts equal lines.
+func tally(lines []string) map[string]int {
+	n := map[string]int{}
+	for _, l := range lines {
+		n[l]++
+	}
+	return n
 }
 
 // zoneFigures are the fields of GET /stats/zones/{id} the dashboard shows.
@@ -767,4 +889,76 @@ func deref(v *float64) any {
 		return nil
 	}
 	return *v
+}
+
+// TestBrowserBasemapCSP: a base map on another origin (ZONEGIS_BASEMAP_URL)
+// is drawn under the page's CSP, which names that origin, and breaks
+// nothing of it. The API runs over an empty index: only the page and its
+// base map matter here.
+func TestBrowserBasemapCSP(t *testing.T) {
+	chromium(t)
+	var tilePNG bytes.Buffer
+	img := image.NewRGBA(image.Rect(0, 0, 256, 256))
+	for i := range img.Pix {
+		img.Pix[i] = []uint8{0x12, 0x34, 0xab, 0xff}[i%4]
+	}
+	if err := png.Encode(&tilePNG, img); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	served := 0
+	basemap := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		served++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "image/png")
+		w.Header().Set("Access-Control-Allow-Origin", "*") // MapLibre fetches tiles with CORS
+		w.Write(tilePNG.Bytes())                           //nolint:errcheck // test server
+	}))
+	t.Cleanup(basemap.Close)
+	// localhost, not 127.0.0.1: another host as well as another port.
+	tmpl := strings.Replace(basemap.URL, "127.0.0.1", "localhost", 1) + "/osm/{z}/{x}/{y}.png"
+	api := httptest.NewServer(httpapi.New(httpapi.Options{Index: index.New(), BasemapURL: tmpl, Version: "test"}))
+	t.Cleanup(api.Close)
+
+	ctx := browser(t)
+	csp := watchCSP(t, ctx)
+	var ready bool
+	err := chromedp.Run(ctx,
+		chromedp.Navigate(api.URL+"/app/"),
+		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.ActionFunc(settle),
+	)
+	if err != nil {
+		t.Fatalf("map did not load: %v", err)
+	}
+	shot := screenshot(t, ctx, "browser-basemap.png")
+	var box struct{ X, Y, W, H float64 }
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`(() => { const r = document.querySelector('#map').getBoundingClientRect(); return {X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &box)); err != nil {
+		t.Fatal(err)
+	}
+	// The raster is drawn at 0.8 opacity over the #eef1ec background.
+	blue := 0
+	for y := int(box.Y); y < int(box.Y+box.H); y += 4 {
+		for x := int(box.X); x < int(box.X+box.W); x += 4 {
+			_, _, b, _ := shot.At(x, y).RGBA()
+			r, _, _, _ := shot.At(x, y).RGBA()
+			if b>>8 > 0xa0 && r>>8 < 0x60 {
+				blue++
+			}
+		}
+	}
+	mu.Lock()
+	n := served
+	mu.Unlock()
+	if n == 0 || blue < int(box.W*box.H/16/2) {
+		t.Errorf("base map: %d tiles served, %d of %d sampled pixels drawn from them", n, blue, int(box.W*box.H/16))
+	}
+	events, logged := csp.violations(t, ctx)
+	for v, k := range tally(events) {
+		t.Errorf("CSP violation (%d×): %s", k, v)
+	}
+	for v, k := range tally(logged) {
+		t.Errorf("CSP violation in the browser's log (%d×): %.300s", k, v)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/seed"
@@ -113,6 +114,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 		BasemapURL:  getenv("ZONEGIS_BASEMAP_URL"),
 		GoMemLimit:  getenv("GOMEMLIMIT"),
 		DebugAddr:   getenv("ZONEGIS_DEBUG_ADDR"),
+	}
+	if _, err := httpapi.BasemapOrigin(c.BasemapURL); err != nil {
+		// The web map's CSP allows the base map's origin only.
+		return c, fmt.Errorf("ZONEGIS_BASEMAP_URL: %w", err)
 	}
 	c.MinGreenShare = stats.DefaultMinGreenShare
 	if v := getenv("ZONEGIS_MIN_GREEN_SHARE"); v != "" {

@@ -28,7 +28,8 @@ func (s *Server) handleAppRedirect() echo.HandlerFunc {
 }
 
 // handleAppIndex serves the page. It names the current asset bundle, so
-// it is revalidated every time.
+// it is revalidated every time. The page's browser headers (CSP, no
+// framing, referrer policy) are explained in security.go.
 func (s *Server) handleAppIndex() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -38,7 +39,11 @@ func (s *Server) handleAppIndex() echo.HandlerFunc {
 		if err != nil {
 			return notFound("the web map is not built into this binary")
 		}
-		c.Response().Header().Set("Cache-Control", "no-cache")
+		h := c.Response().Header()
+		h.Set("Cache-Control", "no-cache")
+		h[headerCSP] = s.pageCSP[:1:1]
+		h[headerFrameOptions] = frameDeny[:1:1]
+		h[headerReferrerPolicy] = referrerPolicy[:1:1]
 		return c.HTMLBlob(http.StatusOK, b)
 	}
 }

@@ -360,5 +360,5 @@ func TestMergeParcels(t *testing.T) {
 	}
 	// A parcel with history still cannot simply be deleted.
 	wantProblem(t, e.send(t, http.MethodDelete, fmt.Sprintf("/collections/parcels/items/%d", l.ID), e.planner, nil),
-		http.StatusBadRequest, zonegis.EINVALID, "still referenced")
+		http.StatusBadRequest, zonegis.EINVALID, "the parcel has leases; its history is kept")
 }

@@ -71,6 +71,7 @@ type Server struct {
 	tiles      *tiles.Service
 	app        fs.FS
 	basemapURL string
+	pageCSP    []string       // the web map's Content-Security-Policy (see security.go)
 	stats      *stats.Service // nil without a database
 }
 
@@ -90,6 +91,13 @@ func New(o Options) *Server {
 	if s.app == nil {
 		s.app = web.Dist()
 	}
+	// A base-map URL the page cannot be allowed to load from (cmd/zonegis
+	// refuses one at start) is left out of the CSP: the map draws without.
+	origin, err := BasemapOrigin(o.BasemapURL)
+	if err != nil {
+		o.Logger.Warn("the web map's CSP leaves the base map out", "err", err)
+	}
+	s.pageCSP = []string{pageCSP(origin)}
 	s.stats = newStats(o)
 	// The middleware is built once, here: echo applies e.Use middleware
 	// per request (a closure each, and Decompress a sync.Pool), so the one
@@ -231,7 +239,8 @@ var (
 
 // front is the middleware around every route. Every request gets a
 // request id (X-Request-Id: the caller's, when it is a sane one) and
-// panics are turned into 500s. Requests from browsers of other origins
+// X-Content-Type-Options: nosniff (security.go), and panics are turned
+// into 500s. Requests from browsers of other origins
 // (Origin), that accept gzip or send a compressed body go through echo's
 // CORS, Gzip and Decompress middleware (s.slow); the rest, API clients
 // and scripts, skip straight to authorisation (s.fast) with the same Vary
@@ -255,6 +264,7 @@ func (s *Server) front(c echo.Context) (err error) {
 		id = s.nextID()
 	}
 	h[echo.HeaderXRequestID] = []string{id}
+	h[headerNosniff] = nosniff[:1:1]
 	if len(req.Header[echo.HeaderOrigin]) > 0 || len(req.Header[echo.HeaderContentEncoding]) > 0 ||
 		req.Method == http.MethodOptions || strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return s.slow(c)

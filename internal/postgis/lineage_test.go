@@ -46,10 +46,10 @@ func TestLineageKeepsLeaseRows(t *testing.T) {
 	p, _ := leasedBefore(t, db, z, "A1", rect(106.700, 10.750, 106.704, 10.754))
 
 	_, err := db.Delete(ctx, zonegis.System, zonegis.CollectionParcels, p.ID, 0)
-	wantCode(t, err, zonegis.EINVALID, `still referenced from table "leases"`)
+	wantCode(t, err, zonegis.EINVALID, "the parcel has leases; its history is kept")
 
 	_, err = db.CreateLease(ctx, zonegis.System, &zonegis.Lease{ParcelID: 999999, Lessee: "X", Country: "VN", Start: day("2021-01-01"), End: day("2022-01-01")})
-	wantCode(t, err, zonegis.EINVALID, "not present")
+	wantCode(t, err, zonegis.EINVALID, "does not exist or was retired")
 
 	kids, _, err := db.SplitParcel(ctx, zonegis.System, p.ID, 0, orb.LineString{{106.702, 10.749}, {106.702, 10.755}},
 		[]postgis.SplitLot{{LotCode: "A1-1"}, {LotCode: "A1-2"}})
@@ -65,7 +65,7 @@ func TestLineageKeepsLeaseRows(t *testing.T) {
 		t.Fatalf("leases of the retired parcel: %d, %v", n, err)
 	}
 	_, err = db.CreateLease(ctx, zonegis.System, &zonegis.Lease{ParcelID: p.ID, Lessee: "X", Country: "VN", Start: day("2021-01-01"), End: day("2022-01-01")})
-	wantCode(t, err, zonegis.EINVALID, "not present")
+	wantCode(t, err, zonegis.EINVALID, "does not exist or was retired")
 	// A lease of a retired parcel may be corrected, but not moved to it.
 	if _, err := db.Pool().Exec(ctx, `UPDATE leases SET sector = 'electronics' WHERE parcel_id = $1`, p.ID); err != nil {
 		t.Fatalf("correcting an old lease: %v", err)

@@ -4,13 +4,33 @@
 const appPath = location.pathname.replace(/\/app(\/.*)?$/, '');
 export const base = location.origin + appPath;
 
+// The key lives in this tab's session storage: it goes when the tab is
+// closed and is never written to disk for the next user of the browser,
+// as local storage would (until accounts replace keys with a session).
+// Pages before this one kept it in local storage: a key left there is
+// removed, not taken over.
+const keyName = 'zonegis.apiKey';
+try {
+  localStorage.removeItem(keyName);
+} catch {
+  /* storage disabled: nothing kept there either */
+}
+
 export function apiKey() {
-  return localStorage.getItem('zonegis.apiKey') || '';
+  try {
+    return sessionStorage.getItem(keyName) || '';
+  } catch {
+    return '';
+  }
 }
 
 export function setApiKey(k) {
-  if (k) localStorage.setItem('zonegis.apiKey', k);
-  else localStorage.removeItem('zonegis.apiKey');
+  try {
+    if (k) sessionStorage.setItem(keyName, k);
+    else sessionStorage.removeItem(keyName);
+  } catch {
+    /* storage disabled: the key cannot be kept */
+  }
 }
 
 export class APIError extends Error {

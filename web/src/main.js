@@ -16,13 +16,16 @@ const LAND_USES = ['industrial', 'logistics', 'warehouse', 'commercial', 'utilit
 const VIETNAM = [[102.1, 8.2], [109.5, 23.4]];
 
 // h makes an element: h('div', {class: 'x', onclick: fn}, child, 'text').
-// Text goes in as text nodes, never as HTML.
+// Text goes in as text nodes, never as HTML. Styles go in through the
+// CSSOM (el.style), which the page's Content-Security-Policy allows; a
+// style attribute would be refused (style-src has no 'unsafe-inline').
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === undefined || v === null || v === false) continue;
     if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (k === 'style') el.style.cssText = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
   for (const c of children.flat()) {
