@@ -62,6 +62,9 @@ func mapPgError(pe *pgconn.PgError, err error) error {
 		e.Details = map[string]any{"conflicting_ids": parseIDs(pe.Detail)}
 	case "ZG004", "22023", "22P02", "22007", "22008", "22003", "22001":
 		e.Code = zonegis.EINVALID
+	case "22021", "22P05": // bad byte sequence for UTF-8 / NUL: the API refuses these first, naming the field
+		e.Code = zonegis.EINVALID
+		e.Message = "text that cannot be stored (a NUL character or bytes that are not UTF-8): " + pe.Message
 	case "23P01":
 		e.Code = zonegis.ECONFLICT
 		if pe.ConstraintName == "leases_one_in_force" {
