@@ -37,14 +37,25 @@ func (l *heavyLimit) wrap(h echo.HandlerFunc, when func(echo.Context) bool) echo
 		if when != nil && !when(c) {
 			return h(c)
 		}
-		select {
-		case l.slots <- struct{}{}:
-		default:
-			return &zonegis.Error{Code: zonegis.EUNAVAILABLE,
-				Message: fmt.Sprintf("the server is busy with %d heavy requests (imports, projected exports, intersects queries); try again in a few seconds", cap(l.slots))}
+		release, err := l.acquire()
+		if err != nil {
+			return err
 		}
-		defer func() { <-l.slots }()
+		defer release()
 		return h(c)
+	}
+}
+
+// acquire takes a slot, or answers EUNAVAILABLE (503, Retry-After) when
+// none is free. A public route with a body (intersects) takes its slot
+// after reading the body, so that slow uploads cannot hold the slots.
+func (l *heavyLimit) acquire() (release func(), err error) {
+	select {
+	case l.slots <- struct{}{}:
+		return func() { <-l.slots }, nil
+	default:
+		return nil, &zonegis.Error{Code: zonegis.EUNAVAILABLE,
+			Message: fmt.Sprintf("the server is busy with %d heavy requests (imports, projected exports, intersects queries); try again in a few seconds", cap(l.slots))}
 	}
 }
 

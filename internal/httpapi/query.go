@@ -124,6 +124,11 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		release, err := s.heavy.acquire()
+		if err != nil {
+			return err
+		}
+		defer release()
 		g, err := readPolygon(body)
 		if err != nil {
 			return err

@@ -17,7 +17,7 @@ func (s *Server) routes() {
 
 	// Spatial queries.
 	e.GET("/query/at", s.handleAt())
-	e.POST("/query/intersects", s.heavy.wrap(s.handleIntersects(), nil))
+	e.POST("/query/intersects", s.handleIntersects()) // heavy once its body is read
 	e.GET("/query/sites", s.handleSites())
 
 	// Planner writes (OGC API - Features Part 4 style).

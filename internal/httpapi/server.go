@@ -104,13 +104,13 @@ func New(o Options) *Server {
 	// as next). HEAD is turned into GET in ServeHTTP, before routing.
 	s.nextID = newRequestIDs()
 	s.slow = middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-			// Tiles come compressed from their cache (handleTile).
-			Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
-			middleware.CORSWithConfig(middleware.CORSConfig{
-				AllowOrigins:  []string{"*"},
-				ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
-			})(
-				s.authorize(routeHandler)))
+		// Tiles come compressed from their cache (handleTile).
+		Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
+		middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  []string{"*"},
+			ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
+		})(
+			s.authorize(routeHandler)))
 	s.fast = s.authorize(routeHandler)
 	front := echo.HandlerFunc(s.front)
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
