@@ -85,10 +85,11 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	if fs.NArg() != 1 || *coll == "" {
 		return errors.New("usage: zonegis import --collection zones|parcels|green-areas FILE.geojson")
 	}
-	body, err := os.ReadFile(fs.Arg(0))
+	body, err := os.Open(fs.Arg(0)) // read one feature at a time
 	if err != nil {
 		return err
 	}
+	defer body.Close()
 	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err

@@ -102,6 +102,8 @@ type config struct {
 
 	// MinGreenShare is the minimum green share of a zone (fraction).
 	MinGreenShare float64
+	// HeavyRequests is how many heavy requests run at once (0: the API's default).
+	HeavyRequests int
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -126,6 +128,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("ZONEGIS_MIN_GREEN_SHARE: want a fraction in (0, 1], such as 0.10, got %q", v)
 		}
 		c.MinGreenShare = f
+	}
+	if v := getenv("ZONEGIS_HEAVY_REQUESTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			return c, fmt.Errorf("ZONEGIS_HEAVY_REQUESTS: want a whole number from 1 to 1000, got %q", v)
+		}
+		c.HeavyRequests = n
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("ZONEGIS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("ZONEGIS_LOG_LEVEL: %w", err)

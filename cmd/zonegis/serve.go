@@ -66,7 +66,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		fl.OnApply = ts.OnApply
 	}
 	api := httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Version: version,
-		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare})
+		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

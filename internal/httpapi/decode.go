@@ -6,12 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -52,7 +54,99 @@ func strictDecode(data []byte, v any, what string) error {
 	if dec.More() {
 		return invalid("%s: unexpected data after the JSON value", what)
 	}
+	return exactNames(data, reflect.TypeOf(v), what)
+}
+
+// exactNames refuses, in data decoded into a value of type t, any object
+// member whose name matches a field only when case is ignored:
+// encoding/json matches names case-insensitively, so "Name_VI" would set
+// name_vi. It walks nested structs, slices and maps; members that match no
+// field at all are left to the decoder (DisallowUnknownFields, or ignored
+// where foreign members are allowed). Data that does not decode is left to
+// the decoder too.
+func exactNames(data []byte, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil // json.RawMessage, date: not decoded by field name
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		var members map[string]json.RawMessage
+		if json.Unmarshal(data, &members) != nil {
+			return nil
+		}
+		fields := jsonFields(t)
+		for name, raw := range members {
+			if ft, ok := fields[name]; ok {
+				if err := exactNames(raw, ft, path+"."+name); err != nil {
+					return err
+				}
+				continue
+			}
+			for fname := range fields {
+				if strings.EqualFold(fname, name) {
+					return &zonegis.Error{Code: zonegis.EINVALID,
+						Message: fmt.Sprintf("%s: no property %q (names are case-sensitive: did you mean %q?)", path, name, fname),
+						Details: map[string]any{"field": strings.TrimPrefix(path+"."+name, "body.")}}
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		var elems []json.RawMessage
+		if json.Unmarshal(data, &elems) != nil {
+			return nil
+		}
+		for i, raw := range elems {
+			if err := exactNames(raw, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		var members map[string]json.RawMessage
+		if json.Unmarshal(data, &members) != nil {
+			return nil
+		}
+		for name, raw := range members {
+			if err := exactNames(raw, t.Elem(), path+"."+name); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+// jsonFieldsCache holds jsonFields per struct type.
+var jsonFieldsCache sync.Map // reflect.Type -> map[string]reflect.Type
+
+// jsonFields maps the JSON names of a struct's fields, embedded structs'
+// included, to their types, as encoding/json names them.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	if m, ok := jsonFieldsCache.Load(t); ok {
+		return m.(map[string]reflect.Type)
+	}
+	m := map[string]reflect.Type{}
+	for _, f := range reflect.VisibleFields(t) {
+		if f.Anonymous && f.Type.Kind() == reflect.Struct && f.Tag.Get("json") == "" {
+			continue // its fields are listed too
+		}
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		m[name] = f.Type
+	}
+	jsonFieldsCache.Store(t, m)
+	return m
 }
 
 func jsonKind(goType string) string {
@@ -91,23 +185,152 @@ func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon
 // decodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
 // structure, coordinates and size.
 func decodeGeometry(raw []byte) (orb.MultiPolygon, error) {
-	g, err := geojson.UnmarshalGeometry(raw)
+	mp, err := decodePolygonal(raw, "geometry")
 	if err != nil {
-		return nil, invalid("geometry: not a GeoJSON geometry: %v", err)
-	}
-	var mp orb.MultiPolygon
-	switch v := g.Geometry().(type) {
-	case orb.Polygon:
-		mp = orb.MultiPolygon{v}
-	case orb.MultiPolygon:
-		mp = v
-	default:
-		return nil, invalid("geometry: want a Polygon or MultiPolygon, got %s", g.Type)
+		return nil, err
 	}
 	if n := vertexCount(mp); n > MaxFeatureVertices {
 		return nil, invalid("geometry: %d vertices, more than the %d allowed for one feature", n, MaxFeatureVertices)
 	}
 	return mp, checkPolygon(mp)
+}
+
+// geometryDoc is a GeoJSON geometry object as posted; other members
+// (bbox, foreign members) are ignored.
+type geometryDoc struct {
+	Type        string          `json:"type"`
+	Coordinates json.RawMessage `json:"coordinates"`
+}
+
+// decodePolygonal reads a GeoJSON Polygon or MultiPolygon as a
+// MultiPolygon; what names it in errors.
+func decodePolygonal(raw []byte, what string) (orb.MultiPolygon, error) {
+	g, err := decodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := g.(orb.Polygon); ok {
+		return orb.MultiPolygon{p}, nil
+	}
+	return g.(orb.MultiPolygon), nil
+}
+
+// decodeGeoJSON reads a GeoJSON geometry of one of the types want
+// (Polygon, MultiPolygon, LineString): member names exactly as GeoJSON
+// spells them, and every position of 2 numbers (lon, lat) or 3 (a height,
+// ignored). encoding/json alone would read [] as [0, 0] and [106] as
+// [106, 0], since a position decodes into an array of two.
+func decodeGeoJSON(raw []byte, what string, want ...string) (orb.Geometry, error) {
+	var doc geometryDoc
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, invalid("%s: not a GeoJSON geometry: %v", what, err)
+	}
+	if err := exactNames(raw, reflect.TypeFor[geometryDoc](), what); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(want, doc.Type) {
+		return nil, invalid("%s: want a %s, got %s", what, strings.Join(want, " or "), typeName(doc.Type))
+	}
+	if len(doc.Coordinates) == 0 || string(doc.Coordinates) == "null" {
+		return nil, invalid("%s: a %s needs coordinates", what, doc.Type)
+	}
+	var g orb.Geometry
+	var depth int // of the arrays that are positions
+	var err error
+	switch doc.Type {
+	case "LineString":
+		var ls orb.LineString
+		err, g, depth = json.Unmarshal(doc.Coordinates, &ls), ls, 2
+	case "Polygon":
+		var p orb.Polygon
+		err, g, depth = json.Unmarshal(doc.Coordinates, &p), p, 3
+	case "MultiPolygon":
+		var mp orb.MultiPolygon
+		err, g, depth = json.Unmarshal(doc.Coordinates, &mp), mp, 4
+	}
+	if err != nil {
+		return nil, invalid("%s: the coordinates are not those of a %s: %v", what, doc.Type, err)
+	}
+	if err := checkPositions(doc.Coordinates, depth, what); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+func typeName(t string) string {
+	if t == "" {
+		return "no type"
+	}
+	for _, r := range t {
+		if !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return strconv.Quote(t)
+		}
+	}
+	return t
+}
+
+// checkPositions checks that every array at depth (1 for the outermost) of
+// coords, which decoded into arrays of numbers already, holds 2 or 3
+// numbers, and names the first that does not.
+func checkPositions(coords []byte, depth int, what string) error {
+	var idx [5]int // element index in the array at each depth
+	d, commas, seen := 0, 0, false
+	for _, c := range coords {
+		switch c {
+		case '[':
+			d++
+			if d < len(idx) {
+				idx[d] = 0
+			}
+			if d == depth {
+				commas, seen = 0, false
+			}
+		case ',':
+			if d == depth {
+				commas++
+			} else if d > 0 && d < len(idx) {
+				idx[d]++
+			}
+		case ']':
+			if d == depth {
+				n := 0
+				if seen {
+					n = commas + 1
+				}
+				if n < 2 || n > 3 {
+					return invalid("%s: %s is %s; a position is [lon, lat] (or [lon, lat, height])", what, positionName(idx[1:depth], depth), numbers(n))
+				}
+			}
+			d--
+		case ' ', '\t', '\n', '\r':
+		default:
+			if d == depth {
+				seen = true
+			}
+		}
+	}
+	return nil
+}
+
+// positionName names a position by its indices, as checkPolygon does.
+func positionName(idx []int, depth int) string {
+	switch depth {
+	case 2:
+		return fmt.Sprintf("position %d", idx[0])
+	case 3:
+		return fmt.Sprintf("polygon 0 ring %d position %d", idx[0], idx[1])
+	}
+	return fmt.Sprintf("polygon %d ring %d position %d", idx[0], idx[1], idx[2])
+}
+
+func numbers(n int) string {
+	switch n {
+	case 0:
+		return "empty"
+	case 1:
+		return "1 number"
+	}
+	return fmt.Sprintf("%d numbers", n)
 }
 
 func vertexCount(mp orb.MultiPolygon) int {

@@ -239,7 +239,8 @@ func FuzzFeatureBody(f *testing.F) {
 			default:
 				t.Fatalf("parseNew(%s): %T", coll, it)
 			}
-			_, _, probs, err := ParseImport(coll, []byte(`{"type":"FeatureCollection","features":[`+string(body)+`]}`))
+			_, probs, err := ParseImport(coll, strings.NewReader(`{"type":"FeatureCollection","features":[`+string(body)+`]}`),
+				func(int, []byte) error { return nil })
 			if err != nil {
 				checkClientError(t, "ParseImport", err)
 			} else if len(probs) != 0 {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -104,14 +103,11 @@ func decodeLine(raw json.RawMessage) (orb.LineString, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, invalid("line: a GeoJSON LineString to cut along is required")
 	}
-	g, err := geojson.UnmarshalGeometry(raw)
+	g, err := decodeGeoJSON(raw, "line", "LineString")
 	if err != nil {
-		return nil, invalid("line: not a GeoJSON geometry: %v", err)
+		return nil, err
 	}
-	ls, ok := g.Geometry().(orb.LineString)
-	if !ok {
-		return nil, invalid("line: want a LineString, got %s", g.Type)
-	}
+	ls := g.(orb.LineString)
 	if len(ls) < 2 {
 		return nil, invalid("line: a LineString needs at least 2 positions, got %d", len(ls))
 	}

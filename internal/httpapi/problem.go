@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"compress/flate"
-	"compress/gzip"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -62,11 +60,7 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		p := Problem{Instance: c.Request().URL.Path}
 		var de *zonegis.Error
 		var he *echo.HTTPError
-		var ce flate.CorruptInputError
 		switch {
-		case errors.Is(err, gzip.ErrHeader) || errors.Is(err, gzip.ErrChecksum) || errors.As(err, &ce):
-			p.Status, p.Code = http.StatusBadRequest, zonegis.EINVALID
-			p.Detail = "the body is marked Content-Encoding: gzip but is not valid gzip"
 		case errors.As(err, &de):
 			p.Status = statusOf[de.Code]
 			if p.Status == 0 {
@@ -91,6 +85,8 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 				p.Code = "method_not_allowed"
 			case http.StatusRequestEntityTooLarge:
 				p.Code = zonegis.ETOOLARGE
+			case http.StatusUnsupportedMediaType:
+				p.Code = "unsupported_media_type"
 			}
 		default:
 			logger.Error("internal error", "path", c.Request().URL.Path, "err", err)

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -124,6 +124,11 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
+		release, err := s.heavy.acquire()
+		if err != nil {
+			return err
+		}
+		defer release()
 		g, err := readPolygon(body)
 		if err != nil {
 			return err
@@ -180,32 +185,27 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 // positions, coordinates finite and within lon/lat range, at most
 // MaxQueryVertices vertices.
 func readPolygon(body []byte) (orb.MultiPolygon, error) {
-	var probe struct {
+	type probe struct {
 		Type     string          `json:"type"`
 		Geometry json.RawMessage `json:"geometry"`
 	}
-	if err := json.Unmarshal(body, &probe); err != nil {
+	var pr probe
+	if err := json.Unmarshal(body, &pr); err != nil {
 		return nil, invalid("body is not valid JSON: %v", err)
 	}
-	raw := body
-	if probe.Type == "Feature" {
-		if len(probe.Geometry) == 0 || string(probe.Geometry) == "null" {
+	if err := exactNames(body, reflect.TypeFor[probe](), "body"); err != nil {
+		return nil, err
+	}
+	raw, what := body, "body"
+	if pr.Type == "Feature" {
+		if len(pr.Geometry) == 0 || string(pr.Geometry) == "null" {
 			return nil, invalid("body: the Feature has no geometry")
 		}
-		raw = probe.Geometry
+		raw, what = pr.Geometry, "geometry"
 	}
-	geom, err := geojson.UnmarshalGeometry(raw)
+	mp, err := decodePolygonal(raw, what)
 	if err != nil {
-		return nil, invalid("body is not a GeoJSON geometry: %v", err)
-	}
-	var mp orb.MultiPolygon
-	switch g := geom.Geometry().(type) {
-	case orb.Polygon:
-		mp = orb.MultiPolygon{g}
-	case orb.MultiPolygon:
-		mp = g
-	default:
-		return nil, invalid("body: want a Polygon or MultiPolygon, got %s", geom.Type)
+		return nil, err
 	}
 	return mp, checkPolygon(mp)
 }

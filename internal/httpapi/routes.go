@@ -1,6 +1,7 @@
 package httpapi
 
-// routes registers every route of the API; this is the one list.
+// routes registers every route of the API; this is the one list. Heavy
+// routes run under s.heavy (see heavy.go).
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealth())
@@ -16,7 +17,7 @@ func (s *Server) routes() {
 
 	// Spatial queries.
 	e.GET("/query/at", s.handleAt())
-	e.POST("/query/intersects", s.handleIntersects())
+	e.POST("/query/intersects", s.handleIntersects()) // heavy once its body is read
 	e.GET("/query/sites", s.handleSites())
 
 	// Planner writes (OGC API - Features Part 4 style).
@@ -24,7 +25,7 @@ func (s *Server) routes() {
 	e.PUT("/collections/:collection/items/:id", s.handleReplace(false))
 	e.PATCH("/collections/:collection/items/:id", s.handleReplace(true))
 	e.DELETE("/collections/:collection/items/:id", s.handleDelete())
-	e.POST("/collections/:collection/import", s.handleImport())
+	e.POST("/collections/:collection/import", s.heavy.wrap(s.handleImport(), nil))
 
 	// Leasing.
 	e.GET("/parcels/:id/leases", s.handleParcelLeases())
@@ -54,8 +55,8 @@ func (s *Server) routes() {
 	e.GET("/stats/provinces", s.handleStatsGroups("province"))
 	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
 	e.GET("/stats/leasing", s.handleStatsLeasing())
-	e.GET("/collections/:collection/export", s.handleExport())
-	e.GET("/zones/:id/dossier", s.handleDossier())
+	e.GET("/collections/:collection/export", s.heavy.wrap(s.handleExport(), projected))
+	e.GET("/zones/:id/dossier", s.heavy.wrap(s.handleDossier(), projected))
 
 	// Reference data and administration.
 	e.GET("/boards", s.handleBoards())

@@ -51,6 +51,10 @@ type Options struct {
 	// MinGreenShare is the minimum green share of a zone's area, as a
 	// fraction, for the statistics' compliance figures; 0 means 0.10.
 	MinGreenShare float64
+	// HeavyRequests is how many heavy requests (imports, projected
+	// exports, intersects queries) run at once; 0 means
+	// DefaultHeavyRequests. See heavy.go.
+	HeavyRequests int
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -73,6 +77,7 @@ type Server struct {
 	basemapURL string
 	pageCSP    []string       // the web map's Content-Security-Policy (see security.go)
 	stats      *stats.Service // nil without a database
+	heavy      *heavyLimit
 }
 
 // New builds the API with its routes.
@@ -99,21 +104,21 @@ func New(o Options) *Server {
 	}
 	s.pageCSP = []string{pageCSP(origin)}
 	s.stats = newStats(o)
+	s.heavy = newHeavyLimit(o.HeavyRequests)
 	// The middleware is built once, here: echo applies e.Use middleware
-	// per request (a closure each, and Decompress a sync.Pool), so the one
+	// per request (a closure each), so the one
 	// middleware given to e.Use returns the prebuilt s.front, whose
 	// innermost handler is the route's own (c.Handler(), what echo passes
 	// as next). HEAD is turned into GET in ServeHTTP, before routing.
 	s.nextID = newRequestIDs()
-	s.slow = middleware.Decompress()(
-		middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-			// Tiles come compressed from their cache (handleTile).
-			Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
-			middleware.CORSWithConfig(middleware.CORSConfig{
-				AllowOrigins:  []string{"*"},
-				ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
-			})(
-				s.authorize(routeHandler))))
+	s.slow = middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
+		// Tiles come compressed from their cache (handleTile).
+		Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
+		middleware.CORSWithConfig(middleware.CORSConfig{
+			AllowOrigins:  []string{"*"},
+			ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
+		})(
+			s.authorize(routeHandler)))
 	s.fast = s.authorize(routeHandler)
 	front := echo.HandlerFunc(s.front)
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
@@ -240,9 +245,10 @@ var (
 // front is the middleware around every route. Every request gets a
 // request id (X-Request-Id: the caller's, when it is a sane one) and
 // X-Content-Type-Options: nosniff (security.go), and panics are turned
-// into 500s. Requests from browsers of other origins
-// (Origin), that accept gzip or send a compressed body go through echo's
-// CORS, Gzip and Decompress middleware (s.slow); the rest, API clients
+// into 500s. The query string of a route is checked (checkQuery) and a
+// compressed body inflated as it is read (decompress). Requests from
+// browsers of other origins (Origin) or that accept gzip go through echo's
+// CORS and Gzip middleware (s.slow); the rest, API clients
 // and scripts, skip straight to authorisation (s.fast) with the same Vary
 // headers those would have set.
 func (s *Server) front(c echo.Context) (err error) {
@@ -265,8 +271,21 @@ func (s *Server) front(c echo.Context) (err error) {
 	}
 	h[echo.HeaderXRequestID] = []string{id}
 	h[headerNosniff] = nosniff[:1:1]
-	if len(req.Header[echo.HeaderOrigin]) > 0 || len(req.Header[echo.HeaderContentEncoding]) > 0 ||
-		req.Method == http.MethodOptions || strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
+	if req.URL.RawQuery != "" {
+		// Unknown routes and methods are left to the router's 404 and 405.
+		if err := checkQuery(req.URL.RawQuery); err != nil && s.registered[route{req.Method, c.Path()}] {
+			return err
+		}
+	}
+	if len(req.Header[echo.HeaderContentEncoding]) > 0 {
+		release, err := decompress(c)
+		if err != nil {
+			return err
+		}
+		defer release()
+	}
+	if len(req.Header[echo.HeaderOrigin]) > 0 || req.Method == http.MethodOptions ||
+		strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 		return s.slow(c)
 	}
 	if isTilePath(req.URL.Path) {

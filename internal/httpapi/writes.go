@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,23 +21,54 @@ import (
 // it, so that the next read on this instance sees it.
 const WriteVisibleTimeout = 2 * time.Second
 
-// readBody reads a request body of at most MaxBodyBytes.
+// readBody reads a JSON request body of at most MaxBodyBytes.
 func readBody(c echo.Context) ([]byte, error) { return readBodyLimit(c, MaxBodyBytes) }
 
-// readBodyLimit reads a request body of at most limit bytes (ETOOLARGE beyond).
+// readBodyLimit reads a JSON request body of at most limit bytes (after
+// gzip): ETOOLARGE beyond, EINVALID when empty or when its text is not
+// what the database can store (see checkJSONText), 415 when it is not
+// JSON (see checkJSONContentType).
 func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, limit))
+	r, err := bodyReader(c, limit)
 	if err != nil {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", limit)
-		}
-		return nil, invalid("request body could not be read: %v", err)
+		return nil, err
 	}
-	if len(strings.TrimSpace(string(b))) == 0 {
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, bodyReadError(err, limit)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, invalid("body: empty")
 	}
+	if err := checkJSONText(b, ""); err != nil {
+		return nil, err
+	}
 	return b, nil
+}
+
+// bodyReader checks that the request body is JSON and returns it, bounded
+// to limit bytes.
+func bodyReader(c echo.Context, limit int64) (io.Reader, error) {
+	req := c.Request()
+	if req.ContentLength != 0 { // an empty body has no type to check
+		if err := checkJSONContentType(req); err != nil {
+			return nil, err
+		}
+	}
+	return http.MaxBytesReader(c.Response(), req.Body, limit), nil
+}
+
+// bodyReadError is the answer to an error reading a body.
+func bodyReadError(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	var de *zonegis.Error
+	switch {
+	case errors.As(err, &mbe):
+		return zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", limit)
+	case errors.As(err, &de):
+		return err // a gzip body that is not gzip (see gzipBody)
+	}
+	return invalid("request body could not be read: %v", err)
 }
 
 // writeTarget reads what every write on an item starts with: no query

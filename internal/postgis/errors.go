@@ -70,6 +70,8 @@ func mapPgError(pe *pgconn.PgError, err error) error {
 		e.Details = map[string]any{"conflicting_ids": parseIDs(pe.Detail)}
 	case "ZG004":
 		e.Code, e.Message = zonegis.EINVALID, pe.Message
+	case "22021", "22P05": // bad byte sequence for UTF-8 / NUL: the API refuses these first, naming the field
+		e.Code, e.Message = zonegis.EINVALID, "text that cannot be stored: a NUL character or bytes that are not UTF-8"
 	case "23505": // unique_violation
 		e.Code, e.Message = zonegis.ECONFLICT, uniqueMessage(pe)
 	case "23503": // foreign_key_violation

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -32,7 +33,30 @@ func (e *ImportError) Error() string {
 // savepoint, so the report names every bad feature, not just the first.
 // It returns the change-log seq of the import, or an *ImportError.
 func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, items []any) (int64, error) {
+	return db.importItems(ctx, a, collection, sliceItems(items), true)
+}
+
+// ImportSeq is Import over items as they come (an import read from a file
+// one feature at a time, in constant memory). An error from items ends the
+// import: nothing is written and the error is returned as it is.
+func (db *DB) ImportSeq(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error]) (int64, error) {
 	return db.importItems(ctx, a, collection, items, true)
+}
+
+// CheckImportSeq is CheckImport over items as they come.
+func (db *DB) CheckImportSeq(ctx context.Context, collection string, items iter.Seq2[any, error]) error {
+	_, err := db.importItems(ctx, zonegis.System, collection, items, false)
+	return err
+}
+
+func sliceItems(items []any) iter.Seq2[any, error] {
+	return func(yield func(any, error) bool) {
+		for _, it := range items {
+			if !yield(it, nil) {
+				return
+			}
+		}
+	}
 }
 
 // CheckImport tries items exactly as Import does and returns the same
@@ -41,7 +65,7 @@ func (db *DB) Import(ctx context.Context, a zonegis.Actor, collection string, it
 // database (bad JSON, unknown properties) uses it to report the database's
 // reasons for the others too, while staying all or nothing.
 func (db *DB) CheckImport(ctx context.Context, collection string, items []any) error {
-	_, err := db.importItems(ctx, zonegis.System, collection, items, false)
+	_, err := db.importItems(ctx, zonegis.System, collection, sliceItems(items), false)
 	return err
 }
 
@@ -49,11 +73,17 @@ func (db *DB) CheckImport(ctx context.Context, collection string, items []any) e
 // problem.
 var errCheckOnly = errors.New("check only: roll back")
 
-func (db *DB) importItems(ctx context.Context, a zonegis.Actor, collection string, items []any, commit bool) (int64, error) {
+func (db *DB) importItems(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error], commit bool) (int64, error) {
 	var seq int64
 	var probs []ImportProblem
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		for i, it := range items {
+		n := 0
+		for it, err := range items {
+			if err != nil {
+				return err
+			}
+			i := n
+			n++
 			sp, err := tx.Begin(ctx) // a savepoint
 			if err != nil {
 				return err
@@ -79,7 +109,7 @@ func (db *DB) importItems(ctx context.Context, a zonegis.Actor, collection strin
 			return errCheckOnly
 		}
 		_, err := tx.Exec(ctx, sqlInsertAudit, nullID(a.KeyID), a.KeyName, a.Role, "import", collection, nil,
-			nil, fmt.Sprintf(`{"features": %d}`, len(items)), a.RequestID)
+			nil, fmt.Sprintf(`{"features": %d}`, n), a.RequestID)
 		if err != nil {
 			return err
 		}
