@@ -78,7 +78,7 @@ func intersectionArea(a, b orb.MultiPolygon, greatCircle bool) float64 {
 		return 0
 	}
 	var ov overlay
-	ov.relateAll(&ea, &eb)
+	ov.relateAll(&ea, &eb) //nolint:errcheck // no budget here: it cannot fail
 	area := ov.sum(&pl, &ea, &eb, 0, greatCircle) + ov.sum(&pl, &eb, &ea, 1, greatCircle)
 	if !(area > 0) { // negative rounding noise, or NaN
 		return 0
@@ -108,13 +108,31 @@ type overlay struct {
 }
 
 // relateAll records the cuts and spans for every pair of edges of ea and
-// eb whose bounds meet, then sorts them by side, edge and t.
-func (ov *overlay) relateAll(ea, eb *edgeSet) {
+// eb whose bounds meet, then sorts them by side, edge and t. With an index
+// on eb it looks only at the pairs whose bounds meet, and charges ea's
+// budget for them; it fails only when that budget is spent.
+func (ov *overlay) relateAll(ea, eb *edgeSet) error {
 	const tol = onTolM
 	for i := range ea.edges {
 		e := &ea.edges[i]
 		if e.hi.x < eb.lo.x-tol || e.lo.x > eb.hi.x+tol || e.hi.y < eb.lo.y-tol || e.lo.y > eb.hi.y+tol {
 			continue
+		}
+		if eb.tree != nil {
+			eb.tree.search(vec{e.lo.x - tol, e.lo.y - tol}, vec{e.hi.x + tol, e.hi.y + tol}, func(j int) bool {
+				if !ea.spend(1) {
+					return false
+				}
+				ov.relate(i, j, e, &eb.edges[j])
+				return true
+			})
+			if ea.err != nil {
+				return ea.err
+			}
+			continue
+		}
+		if !ea.spend(len(eb.edges)) {
+			return ea.err
 		}
 		for j := range eb.edges {
 			f := &eb.edges[j]
@@ -139,6 +157,7 @@ func (ov *overlay) relateAll(ea, eb *edgeSet) {
 		}
 		return cmp.Compare(x.e, y.e)
 	})
+	return nil
 }
 
 // relate records how edge e (index i of a) and edge f (index j of b) meet.
