@@ -80,8 +80,8 @@ type Prepared struct {
 	es     edgeSet  // lon/lat as (x, y), interior on the left
 	tree   edgeTree // over es.edges
 	bound  orb.Bound
-	firsts []pedge   // one degenerate edge per polygon, at a vertex of its shell
-	ftree  edgeTree  // over firsts
+	firsts []pedge  // one degenerate edge per polygon, at a vertex of its shell
+	ftree  edgeTree // over firsts
 	shells []orb.Point
 	bud    *Budget
 }
