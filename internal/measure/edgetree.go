@@ -38,7 +38,7 @@ func newEdgeTree(edges []pedge) edgeTree {
 	per := strips * treeFanout
 	for s := 0; s < n; s += per {
 		part := order[s:min(s+per, n)]
-		slices.SortFunc(part, func(a, b int32) int { return cmp.Compare(cy(a), cy(b)) })
+		slices.SortFunc(part, func(a, b int32) int { return cmp.Or(cmp.Compare(cy(a), cy(b)), cmp.Compare(cx(a), cx(b))) })
 	}
 	t := edgeTree{order: order}
 	lvl := make([]box, n)
@@ -64,21 +64,23 @@ func newEdgeTree(edges []pedge) edgeTree {
 
 // search calls fn with the index of each edge whose bound meets [lo, hi]
 // (edges inclusive), in no particular order, until fn returns false. It
-// reports whether it ran to the end.
-func (t *edgeTree) search(lo, hi vec, fn func(i int) bool) bool {
+// reports whether it ran to the end, and adds the number of node bounds it
+// tested to *tests (the caller's measure of the work, for a Budget).
+func (t *edgeTree) search(lo, hi vec, tests *int, fn func(i int) bool) bool {
 	if len(t.levels) == 0 {
 		return true
 	}
 	top := len(t.levels) - 1
 	for j := range t.levels[top] {
-		if !t.walk(top, j, lo, hi, fn) {
+		if !t.walk(top, j, lo, hi, tests, fn) {
 			return false
 		}
 	}
 	return true
 }
 
-func (t *edgeTree) walk(level, j int, lo, hi vec, fn func(i int) bool) bool {
+func (t *edgeTree) walk(level, j int, lo, hi vec, tests *int, fn func(i int) bool) bool {
+	*tests++
 	b := &t.levels[level][j]
 	if b.hi.x < lo.x || b.lo.x > hi.x || b.hi.y < lo.y || b.lo.y > hi.y {
 		return true
@@ -88,7 +90,7 @@ func (t *edgeTree) walk(level, j int, lo, hi vec, fn func(i int) bool) bool {
 	}
 	below := len(t.levels[level-1])
 	for c := j * treeFanout; c < min((j+1)*treeFanout, below); c++ {
-		if !t.walk(level-1, c, lo, hi, fn) {
+		if !t.walk(level-1, c, lo, hi, tests, fn) {
 			return false
 		}
 	}

@@ -119,14 +119,15 @@ func (ov *overlay) relateAll(ea, eb *edgeSet) error {
 			continue
 		}
 		if eb.tree != nil {
-			eb.tree.search(vec{e.lo.x - tol, e.lo.y - tol}, vec{e.hi.x + tol, e.hi.y + tol}, func(j int) bool {
+			tests := 0
+			eb.tree.search(vec{e.lo.x - tol, e.lo.y - tol}, vec{e.hi.x + tol, e.hi.y + tol}, &tests, func(j int) bool {
 				if !ea.spend(1) {
 					return false
 				}
 				ov.relate(i, j, e, &eb.edges[j])
 				return true
 			})
-			if ea.err != nil {
+			if !ea.spend(tests / 4) {
 				return ea.err
 			}
 			continue
@@ -237,6 +238,12 @@ func (ov *overlay) sum(pl *plane, es, other *edgeSet, side int, greatCircle bool
 			si++
 		}
 		myCuts, mySpans := cs[c0:ci], ss[s0:si]
+		// By start, so that the pieces (in increasing t) look only at the
+		// spans that can hold them: spans on one edge come from distinct,
+		// non-overlapping edges of the other side, so this is O(1) a piece
+		// (a comb's teeth along one edge make thousands of spans).
+		slices.SortFunc(mySpans, func(x, y span) int { return cmp.Compare(x.t0, y.t0) })
+		sp := 0
 		if len(myCuts) == 0 && len(mySpans) == 0 &&
 			(e.hi.x < other.lo.x-tol || e.lo.x > other.hi.x+tol || e.hi.y < other.lo.y-tol || e.lo.y > other.hi.y+tol) {
 			continue // wholly outside the other set's bound
@@ -261,8 +268,14 @@ func (ov *overlay) sum(pl *plane, es, other *edgeSet, side int, greatCircle bool
 			}
 			tm := (t0 + t1) / 2
 			keep, along := false, false
-			for _, s := range mySpans {
-				if tm > s.t0 && tm < s.t1 {
+			for sp < len(mySpans) && mySpans[sp].t1 <= tm {
+				sp++
+			}
+			for _, s := range mySpans[sp:] {
+				if s.t0 >= tm {
+					break
+				}
+				if tm < s.t1 {
 					along = true
 					keep = keep || (side == 0 && s.same)
 				}

@@ -159,7 +159,8 @@ func (q *Prepared) Intersects(c orb.MultiPolygon) (bool, error) {
 			for _, b := range r {
 				lo := vec{min(a[0], b[0]) - onTolD, min(a[1], b[1]) - onTolD}
 				hi := vec{max(a[0], b[0]) + onTolD, max(a[1], b[1]) + onTolD}
-				q.tree.search(lo, hi, func(i int) bool {
+				tests := 0
+				q.tree.search(lo, hi, &tests, func(i int) bool {
 					if err = q.bud.Spend(1); err != nil {
 						return false
 					}
@@ -167,6 +168,9 @@ func (q *Prepared) Intersects(c orb.MultiPolygon) (bool, error) {
 					touch = segmentsTouch(a, b, orb.Point{e.a.x, e.a.y}, orb.Point{e.b.x, e.b.y}, onTolD)
 					return !touch
 				})
+				if err == nil {
+					err = q.bud.Spend(tests / 4)
+				}
 				if err != nil {
 					return false, err
 				}
@@ -191,13 +195,17 @@ func (q *Prepared) Intersects(c orb.MultiPolygon) (bool, error) {
 		}
 	}
 	in := false
-	q.ftree.search(vec{cb.Min[0], cb.Min[1]}, vec{cb.Max[0], cb.Max[1]}, func(i int) bool {
+	tests := 0
+	q.ftree.search(vec{cb.Min[0], cb.Min[1]}, vec{cb.Max[0], cb.Max[1]}, &tests, func(i int) bool {
 		if err = q.bud.Spend(1); err != nil {
 			return false
 		}
 		in = Contains(c, q.shells[i])
 		return !in
 	})
+	if err == nil {
+		err = q.bud.Spend(tests / 4)
+	}
 	return in, err
 }
 
@@ -234,13 +242,17 @@ func (q *Prepared) IntersectionAreaM2(c orb.MultiPolygon) (float64, error) {
 	const padD = 1e-9
 	var near []int
 	var err error
-	q.tree.search(vec{cb.Min[0] - padD, cb.Min[1] - padD}, vec{cb.Max[0] + padD, cb.Max[1] + padD}, func(i int) bool {
+	tests := 0
+	q.tree.search(vec{cb.Min[0] - padD, cb.Min[1] - padD}, vec{cb.Max[0] + padD, cb.Max[1] + padD}, &tests, func(i int) bool {
 		if err = q.bud.Spend(3); err != nil {
 			return false
 		}
 		near = append(near, i)
 		return true
 	})
+	if err == nil {
+		err = q.bud.Spend(tests / 4)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -365,8 +377,8 @@ func (es *edgeSet) ray(t *edgeTree, p vec, d rayDir, limit int) (odd, done bool)
 	case rayDown:
 		lo.y = es.lo.y
 	}
-	visits := 0
-	done = t.search(lo, hi, func(i int) bool {
+	visits, tests := 0, 0
+	done = t.search(lo, hi, &tests, func(i int) bool {
 		visits++
 		if visits > limit || !es.spend(1) {
 			return false
@@ -390,5 +402,6 @@ func (es *edgeSet) ray(t *edgeTree, p vec, d rayDir, limit int) (odd, done bool)
 		}
 		return true
 	})
+	es.spend(tests / 4)
 	return odd, done
 }
