@@ -34,7 +34,7 @@ func SelfCrossing(mp orb.MultiPolygon, bud *Budget) (int, orb.Point, bool, error
 				boxes = append(boxes, pedge{lo: vec{min(a[0], b[0]), min(a[1], b[1])}, hi: vec{max(a[0], b[0]), max(a[1], b[1])}})
 			}
 		}
-		if err := bud.Spend(len(edges) * (1 + bitLen(len(edges)))); err != nil {
+		if err := bud.Spend(2 * len(edges)); err != nil {
 			return 0, orb.Point{}, false, err
 		}
 		t := newEdgeTree(boxes)
