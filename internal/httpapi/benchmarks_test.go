@@ -6,11 +6,13 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/geojsontest"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -83,4 +85,41 @@ func BenchmarkStatic(b *testing.B) {
 	body := make([]byte, 40000)
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }) //nolint:errcheck // benchmark
 	benchGet(b, h, func(*rand.Rand) string { return "/" })
+}
+
+// worstIntersects are the worst bodies for POST /query/intersects that fit
+// the vertex and body caps, over benchServer's 40,000 parcels: combs of
+// 99,999 vertices whose teeth run over every parcel, along an axis and on
+// the diagonal (long edges side by side), and a coarser comb that is
+// answered in full.
+var worstIntersects = []struct {
+	name string
+	body string
+}{
+	{"comb", geojsontest.Comb(106.5, 10.5, 106.7, 10.7, 24999, 0)},
+	{"comb-diagonal", geojsontest.Comb(106.52, 10.52, 106.68, 10.68, 24999, 45)},
+	{"comb-answered", geojsontest.Comb(106.5, 10.5, 106.52, 10.52, 500, 0)},
+}
+
+// BenchmarkIntersectsWorst: each worst body end to end (decoding, the
+// self-crossing check, preparing, the candidates), answered or refused
+// with 413 when over the work budget.
+func BenchmarkIntersectsWorst(b *testing.B) {
+	h, _ := benchServer(b)
+	for _, w := range worstIntersects {
+		b.Run(w.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(w.body)))
+			code := 0
+			for b.Loop() {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/query/intersects", strings.NewReader(w.body)))
+				code = rec.Code
+				if code != http.StatusOK && code != http.StatusRequestEntityTooLarge {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+			b.ReportMetric(float64(code), "status")
+		})
+	}
 }

@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -24,6 +26,12 @@ const (
 	DefaultSites     = 50
 	MaxSites         = 1000
 	MaxIntersectHits = 10000 // features per collection in an intersects answer
+	// MaxQueryWork bounds the work of one POST /query/intersects, in
+	// measure.Budget units (about one edge compared each, tens of ns): the
+	// self-crossing check, indexing the polygon and every candidate's
+	// test. Calibrated so that a request at the bound ends within about
+	// 70 ms of work on a 2-core machine (decoding the JSON comes on top) (BenchmarkIntersectsWorst).
+	MaxQueryWork = 4_000_000
 )
 
 // handleAt answers GET /query/at?lon=&lat=: the zones, parcels and green
@@ -133,10 +141,21 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if i, p, ok := crossing(g); ok {
+		// Everything from here on is charged to one budget and stops
+		// within microseconds of the client going away.
+		bud := measure.NewBudget(c.Request().Context(), MaxQueryWork)
+		i, p, ok, err := measure.SelfCrossing(g, bud)
+		if err != nil {
+			return workError(err, bud, g)
+		}
+		if ok {
 			return &zonegis.Error{Code: zonegis.EINVALID,
 				Message: fmt.Sprintf("geometry: polygon %d is not valid: its edges cross at [%.7f, %.7f] (a bow-tie or a ring through another); draw it without crossings", i, p[0], p[1]),
 				Details: map[string]any{"location": []float64{p[0], p[1]}}}
+		}
+		pq, err := measure.Prepare(g, bud)
+		if err != nil {
+			return workError(err, bud, g)
 		}
 		snap := s.ix.Snapshot()
 		buf := getBuffer()
@@ -147,37 +166,58 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if want[zonegis.CollectionZones] {
 			b = append(b, `,"zones":{"type":"FeatureCollection","features":[`...)
 			n := 0
-			snap.ZonesIntersecting(g, func(z *zonegis.Zone, m2 float64) bool {
+			err = snap.ZonesIntersectingPrepared(pq, func(z *zonegis.Zone, m2 float64) bool {
 				b = comma(b, &n)
 				b = encode.ZoneWith(b, z, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
 		}
-		if want[zonegis.CollectionParcels] {
+		if want[zonegis.CollectionParcels] && err == nil {
 			b = append(b, `,"parcels":{"type":"FeatureCollection","features":[`...)
 			n := 0
-			snap.ParcelsIntersecting(g, func(p *zonegis.Parcel, m2 float64) bool {
+			err = snap.ParcelsIntersectingPrepared(pq, func(p *zonegis.Parcel, m2 float64) bool {
 				b = comma(b, &n)
 				b = encode.ParcelWith(b, p, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
 		}
-		if want[zonegis.CollectionGreenAreas] {
+		if want[zonegis.CollectionGreenAreas] && err == nil {
 			b = append(b, `,"green_areas":{"type":"FeatureCollection","features":[`...)
 			n := 0
-			snap.GreenAreasIntersecting(g, func(ga *zonegis.GreenArea, m2 float64) bool {
+			err = snap.GreenAreasIntersectingPrepared(pq, func(ga *zonegis.GreenArea, m2 float64) bool {
 				b = comma(b, &n)
 				b = encode.GreenAreaWith(b, ga, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
 		}
+		if err != nil {
+			*buf = b
+			return workError(err, bud, g)
+		}
 		b = append(b, '}')
 		*buf = b
 		return writeBytes(c, http.StatusOK, mimeJSON, b)
 	}
+}
+
+// workError turns a stopped intersects query into its answer: 413 with
+// the reason when the work budget ran out, 503 when the request was
+// cancelled (the client went away or the server is stopping).
+func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
+	if errors.Is(err, measure.ErrBudget) {
+		return &zonegis.Error{Code: zonegis.ETOOLARGE,
+			Message: fmt.Sprintf("geometry: answering this polygon (%d vertices) needs more than the %d units of work one request may take "+
+				"(a unit is about one edge compared; long edges side by side, dense teeth over many features, or very many features in its bounds cost most); "+
+				"send a smaller or simpler polygon, or split it into parts and query each", vertexCount(g), bud.Limit()),
+			Details: map[string]any{"work_limit": bud.Limit()}}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "the request was cancelled before its answer was ready")
+	}
+	return err
 }
 
 // readPolygon reads a GeoJSON Polygon or MultiPolygon (bare, or as a
@@ -234,6 +274,10 @@ func checkPolygon(mp orb.MultiPolygon) error {
 				if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
 					return invalid("geometry: polygon %d ring %d position %d [%v, %v] is outside lon [-180, 180] / lat [-90, 90]", i, j, k, p[0], p[1])
 				}
+				if k > 0 && crossesAntimeridian(ring[k-1], p) {
+					return invalid("geometry: polygon %d ring %d crosses the antimeridian between positions %d and %d ([%v, %v] to [%v, %v], %v° of longitude apart); "+
+						"as RFC 7946 section 3.1.9 asks, split it at ±180° into a MultiPolygon whose parts each stay on one side", i, j, k-1, k, ring[k-1][0], ring[k-1][1], p[0], p[1], math.Abs(p[0]-ring[k-1][0]))
+				}
 			}
 			n += len(ring)
 			if n > MaxQueryVertices {
@@ -242,6 +286,16 @@ func checkPolygon(mp orb.MultiPolygon) error {
 		}
 	}
 	return nil
+}
+
+// crossesAntimeridian reports whether the edge a→b is more than 180° of
+// longitude long: drawn straight in lon/lat (as GeoJSON and the index take
+// it) it runs the long way round the world, which is almost always a ring
+// meant to cross ±180° the short way. An edge between two positions on the
+// antimeridian itself (-180 and 180, as in a whole-world box or a
+// full-width band) runs along the full width and is meant so.
+func crossesAntimeridian(a, b orb.Point) bool {
+	return math.Abs(b[0]-a[0]) > 180 && !(math.Abs(a[0]) == 180 && math.Abs(b[0]) == 180)
 }
 
 // handleSites answers GET /query/sites: available parcels near a point for

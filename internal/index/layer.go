@@ -346,18 +346,28 @@ func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	})
 }
 
-func (l *layer[T, F]) intersecting(g orb.MultiPolygon, fn func(*T, float64) bool) {
-	b, ok := boundOf(g)
-	if l.tree == nil || !ok {
-		return
+func (l *layer[T, F]) intersecting(q *measure.Prepared, fn func(*T, float64) bool) error {
+	b := q.Bound()
+	if l.tree == nil || b.IsEmpty() || !validBound(b) {
+		return nil
 	}
 	var f F
+	var err error
 	b = b.Pad(touchPadD)
 	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, v *T) bool {
-		mp := f.boundary(v)
-		if !measure.Intersects(mp, g) {
-			return true
+		if err = q.Budget().Spend(1); err != nil {
+			return false
 		}
-		return fn(v, measure.IntersectionAreaM2(mp, g))
+		mp := f.boundary(v)
+		var ok bool
+		if ok, err = q.Intersects(mp); err != nil || !ok {
+			return err == nil
+		}
+		var m2 float64
+		if m2, err = q.IntersectionAreaM2(mp); err != nil {
+			return false
+		}
+		return fn(v, m2)
 	})
+	return err
 }

@@ -290,7 +290,10 @@ func checkKind[T any, F feature[T]](t *testing.T, g *gen, q queries, maxZone int
 			got[id] = areaM2
 			return true
 		})
-		if !maps.Equal(got, want) {
+		// The index prepares the shape (measure.Prepared), whose sums run
+		// as IntersectionAreaM2's but may classify a piece that grazes a
+		// boundary the other way: equal to a few 1e-10 m².
+		if !maps.EqualFunc(got, want, func(a, b float64) bool { return math.Abs(a-b) <= 1e-9+1e-12*math.Abs(b) }) {
 			t.Fatalf("%ss intersecting #%d %v:\n got %v\nwant %v", v.name, i, shape, got, want)
 		}
 	}

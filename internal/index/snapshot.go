@@ -5,6 +5,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -86,17 +87,42 @@ func (s *Snapshot) GreenAreasAt(p orb.Point, fn func(*zonegis.GreenArea) bool) {
 // (measure.Intersects), with the area of their intersection in square
 // metres (0 when they only touch).
 func (s *Snapshot) ZonesIntersecting(g orb.MultiPolygon, fn func(z *zonegis.Zone, overlapM2 float64) bool) {
-	s.zones.intersecting(g, fn)
+	s.zones.intersecting(prepared(g), fn) //nolint:errcheck // unlimited: cannot fail
 }
 
 // ParcelsIntersecting is ZonesIntersecting for parcels.
 func (s *Snapshot) ParcelsIntersecting(g orb.MultiPolygon, fn func(p *zonegis.Parcel, overlapM2 float64) bool) {
-	s.parcels.intersecting(g, fn)
+	s.parcels.intersecting(prepared(g), fn) //nolint:errcheck // unlimited: cannot fail
 }
 
 // GreenAreasIntersecting is ZonesIntersecting for green areas.
 func (s *Snapshot) GreenAreasIntersecting(g orb.MultiPolygon, fn func(g *zonegis.GreenArea, overlapM2 float64) bool) {
-	s.greens.intersecting(g, fn)
+	s.greens.intersecting(prepared(g), fn) //nolint:errcheck // unlimited: cannot fail
+}
+
+// prepared is g prepared without a budget.
+func prepared(g orb.MultiPolygon) *measure.Prepared {
+	q, _ := measure.Prepare(g, nil) // cannot fail without a budget
+	return q
+}
+
+// ZonesIntersectingPrepared is ZonesIntersecting for a prepared query: each
+// candidate costs about O(log n + k) for the k of q's n edges near it, and
+// the work is charged to q's budget. It returns measure.ErrBudget when the
+// budget runs out, or the budget's context error when that is done; fn
+// has then seen only some of the zones.
+func (s *Snapshot) ZonesIntersectingPrepared(q *measure.Prepared, fn func(z *zonegis.Zone, overlapM2 float64) bool) error {
+	return s.zones.intersecting(q, fn)
+}
+
+// ParcelsIntersectingPrepared is ZonesIntersectingPrepared for parcels.
+func (s *Snapshot) ParcelsIntersectingPrepared(q *measure.Prepared, fn func(p *zonegis.Parcel, overlapM2 float64) bool) error {
+	return s.parcels.intersecting(q, fn)
+}
+
+// GreenAreasIntersectingPrepared is ZonesIntersectingPrepared for green areas.
+func (s *Snapshot) GreenAreasIntersectingPrepared(q *measure.Prepared, fn func(g *zonegis.GreenArea, overlapM2 float64) bool) error {
+	return s.greens.intersecting(q, fn)
 }
 
 // AscendZones calls fn for each zone with ID >= fromID, in ID order.

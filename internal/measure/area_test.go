@@ -130,3 +130,35 @@ func TestAreaM2Properties(t *testing.T) {
 		}
 	}
 }
+
+// TestAreaM2Large checks polygons as large as the world against the WGS84
+// ellipsoid's known surface area and against PostGIS on the same polygons
+// densified along their lon/lat lines (ST_Area(ST_Segmentize(g,
+// 0.05)::geography), recorded: PostGIS answers 0 for the undensified box and
+// band, or fails on them).
+func TestAreaM2Large(t *testing.T) {
+	const ellipsoidM2 = 5.10065621724e14
+	box := func(x0, y0, x1, y1 float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+	}
+	for _, c := range []struct {
+		name string
+		mp   orb.MultiPolygon
+		want float64
+	}{
+		{"whole world", box(-180, -90, 180, 90), ellipsoidM2},
+		{"band 0..10", box(-180, 0, 180, 10), 44093965315584.92},
+		{"northern hemisphere", box(-180, 0, 180, 90), 255032810862044.25},
+		{"eastern hemisphere", box(0, -90, 180, 90), 255032810862044.25},
+		// More than half the world: PostGIS answers the rest of the
+		// ellipsoid (3.5719837730102e13), so the area is what remains.
+		{"340° by 160°", box(-170, -80, 170, 80), ellipsoidM2 - 35719837730102.39},
+		{"slanted edges", orb.MultiPolygon{{{{100, 0}, {140, 5}, {140, 30}, {100, 20}, {100, 0}}}}, 10686731585092.984},
+	} {
+		for _, mp := range []orb.MultiPolygon{c.mp, reversed(c.mp)} {
+			if got := AreaM2(mp); !near(got, c.want, 1e-6, 0) {
+				t.Errorf("%s: AreaM2 = %.6g, want %.6g (%.2g off)", c.name, got, c.want, got/c.want-1)
+			}
+		}
+	}
+}

@@ -78,7 +78,7 @@ func intersectionArea(a, b orb.MultiPolygon, greatCircle bool) float64 {
 		return 0
 	}
 	var ov overlay
-	ov.relateAll(&ea, &eb)
+	ov.relateAll(&ea, &eb) //nolint:errcheck // no budget here: it cannot fail
 	area := ov.sum(&pl, &ea, &eb, 0, greatCircle) + ov.sum(&pl, &eb, &ea, 1, greatCircle)
 	if !(area > 0) { // negative rounding noise, or NaN
 		return 0
@@ -108,13 +108,32 @@ type overlay struct {
 }
 
 // relateAll records the cuts and spans for every pair of edges of ea and
-// eb whose bounds meet, then sorts them by side, edge and t.
-func (ov *overlay) relateAll(ea, eb *edgeSet) {
+// eb whose bounds meet, then sorts them by side, edge and t. With an index
+// on eb it looks only at the pairs whose bounds meet, and charges ea's
+// budget for them; it fails only when that budget is spent.
+func (ov *overlay) relateAll(ea, eb *edgeSet) error {
 	const tol = onTolM
 	for i := range ea.edges {
 		e := &ea.edges[i]
 		if e.hi.x < eb.lo.x-tol || e.lo.x > eb.hi.x+tol || e.hi.y < eb.lo.y-tol || e.lo.y > eb.hi.y+tol {
 			continue
+		}
+		if eb.tree != nil {
+			tests := 0
+			eb.tree.search(vec{e.lo.x - tol, e.lo.y - tol}, vec{e.hi.x + tol, e.hi.y + tol}, &tests, func(j int) bool {
+				if !ea.spend(1) {
+					return false
+				}
+				ov.relate(i, j, e, &eb.edges[j])
+				return true
+			})
+			if !ea.spend(tests / 4) {
+				return ea.err
+			}
+			continue
+		}
+		if !ea.spend(len(eb.edges)) {
+			return ea.err
 		}
 		for j := range eb.edges {
 			f := &eb.edges[j]
@@ -139,6 +158,7 @@ func (ov *overlay) relateAll(ea, eb *edgeSet) {
 		}
 		return cmp.Compare(x.e, y.e)
 	})
+	return nil
 }
 
 // relate records how edge e (index i of a) and edge f (index j of b) meet.
@@ -218,6 +238,12 @@ func (ov *overlay) sum(pl *plane, es, other *edgeSet, side int, greatCircle bool
 			si++
 		}
 		myCuts, mySpans := cs[c0:ci], ss[s0:si]
+		// By start, so that the pieces (in increasing t) look only at the
+		// spans that can hold them: spans on one edge come from distinct,
+		// non-overlapping edges of the other side, so this is O(1) a piece
+		// (a comb's teeth along one edge make thousands of spans).
+		slices.SortFunc(mySpans, func(x, y span) int { return cmp.Compare(x.t0, y.t0) })
+		sp := 0
 		if len(myCuts) == 0 && len(mySpans) == 0 &&
 			(e.hi.x < other.lo.x-tol || e.lo.x > other.hi.x+tol || e.hi.y < other.lo.y-tol || e.lo.y > other.hi.y+tol) {
 			continue // wholly outside the other set's bound
@@ -242,8 +268,14 @@ func (ov *overlay) sum(pl *plane, es, other *edgeSet, side int, greatCircle bool
 			}
 			tm := (t0 + t1) / 2
 			keep, along := false, false
-			for _, s := range mySpans {
-				if tm > s.t0 && tm < s.t1 {
+			for sp < len(mySpans) && mySpans[sp].t1 <= tm {
+				sp++
+			}
+			for _, s := range mySpans[sp:] {
+				if s.t0 >= tm {
+					break
+				}
+				if tm < s.t1 {
 					along = true
 					keep = keep || (side == 0 && s.same)
 				}

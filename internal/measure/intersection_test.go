@@ -316,13 +316,6 @@ func (g gen) latticeShape() orb.MultiPolygon {
 	}
 }
 
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
-}
-
 // TestIntersectionAreaM2Lattice checks rectilinear lattice shapes, full of
 // shared and collinear edges, against the exact area: the sum of the
 // lattice cells whose centres lie in both (cell areas exact on WGS84).

@@ -128,6 +128,13 @@ func makeEdge(a, b vec) pedge {
 type edgeSet struct {
 	edges  []pedge
 	lo, hi vec
+	// Optional, for the prepared tests: an index over edges (covers casts
+	// rays through it), a replacement for covers, and the budget charged,
+	// with the first error met.
+	tree    *edgeTree
+	coverFn func(vec) bool
+	bud     *Budget
+	err     error
 }
 
 // newEdgeSet wraps edges (from appendEdges) with their bound.
@@ -200,6 +207,12 @@ func appendEdges(dst []pedge, pl *plane, mp orb.MultiPolygon) []pedge {
 // over all its rings at once). Points on an edge may go either way; the
 // caller never asks about those.
 func (es *edgeSet) covers(p vec) bool {
+	if es.coverFn != nil {
+		return es.coverFn(p)
+	}
+	if es.tree != nil {
+		return es.rayCovers(es.tree, p)
+	}
 	if p.x < es.lo.x || p.x > es.hi.x || p.y < es.lo.y || p.y > es.hi.y {
 		return false
 	}
