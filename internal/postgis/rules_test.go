@@ -2,11 +2,13 @@ package postgis_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -320,5 +322,55 @@ func TestLoadAllIsConsistent(t *testing.T) {
 	}
 	if got := s.GreenAreas[0]; got.Name != "Công viên" || got.Kind != "park" {
 		t.Fatalf("green %+v", got)
+	}
+}
+
+// TestLargeBoundaries: a zone with edges tens of degrees long has the area
+// of the lon/lat polygon GeoJSON draws (not of great-circle edges, which cut
+// far inside a parallel, and not 0), the same as measure.AreaM2 computes for
+// the index; a boundary 180° wide or wider (the world, a full latitude band,
+// a ring the 358° way round the antimeridian) is refused with how to split.
+func TestLargeBoundaries(t *testing.T) {
+	db := postgistest.Open(t)
+	ctx := context.Background()
+	fixture(t, db)
+	zone := func(code string, b orb.MultiPolygon) (*zonegis.Zone, error) {
+		z := &zonegis.Zone{Code: code, NameVI: "Vùng lớn", NameEN: "Large", Kind: zonegis.KindEconomicZone,
+			Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "manual", Boundary: b}
+		_, err := db.CreateZone(ctx, zonegis.System, z)
+		return z, err
+	}
+	// 20° × 10°: the reference is the polygon densified to 0.01°, where
+	// great-circle and lon/lat lines agree.
+	b := rect(100, 0, 120, 10)
+	z, err := zone("LARGE-20", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref, plain float64
+	if err := db.Pool().QueryRow(ctx, `SELECT ST_Area(ST_Segmentize(ST_MakeEnvelope(100, 0, 120, 10, 4326), 0.01)::geography),
+		ST_Area(ST_MakeEnvelope(100, 0, 120, 10, 4326)::geography)`).Scan(&ref, &plain); err != nil {
+		t.Fatal(err)
+	}
+	if d := math.Abs(z.AreaM2-ref) / ref; d > 1e-4 {
+		t.Errorf("area %v m², lon/lat polygon %v m² (great-circle edges: %v): off by %.2g", z.AreaM2, ref, plain, d)
+	}
+	if d := math.Abs(measure.AreaM2(b)-z.AreaM2) / ref; d > 1e-4 {
+		t.Errorf("index area %v m², database %v m²: off by %.2g", measure.AreaM2(b), z.AreaM2, d)
+	}
+	for _, c := range []struct {
+		name string
+		b    orb.MultiPolygon
+	}{
+		{"world", rect(-180, -90, 180, 90)},
+		{"band", rect(-180, 0, 180, 10)},
+		{"the long way round", rect(-179, 10, 179, 11)},
+		{"hemisphere", rect(0, -90, 180, 90)},
+	} {
+		_, err := zone("LARGE-X", c.b)
+		wantCode(t, err, zonegis.EINVALID, "must be narrower than 180°")
+		if !strings.Contains(zonegis.ErrorMessage(err), "split at ±180°") {
+			t.Errorf("%s: %q does not say how to split", c.name, zonegis.ErrorMessage(err))
+		}
 	}
 }
