@@ -99,25 +99,9 @@ func (l *layer[T, F]) copy() layer[T, F] {
 	return c
 }
 
-// boundOf returns the lon/lat bound of every ring of mp. ok is false when mp
-// has no points or any coordinate is NaN or infinite. (orb's
-// MultiPolygon.Bound is not used: it widens the bound to (1,1) when the first
-// polygon is empty.)
-func boundOf(mp orb.MultiPolygon) (b orb.Bound, ok bool) {
-	b = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for _, p := range ring {
-				b.Min[0] = min(b.Min[0], p[0])
-				b.Min[1] = min(b.Min[1], p[1])
-				b.Max[0] = max(b.Max[0], p[0])
-				b.Max[1] = max(b.Max[1], p[1])
-			}
-		}
-	}
-	// min/max propagate NaN, so this also rejects NaN coordinates.
-	return b, finite(b.Min[0]) && finite(b.Min[1]) && finite(b.Max[0]) && finite(b.Max[1])
-}
+// boundOf is the bound a feature is kept under in the R-tree; features
+// without one (no vertex, or a non-finite coordinate) are kept out of it.
+func boundOf(mp orb.MultiPolygon) (orb.Bound, bool) { return measure.Bound(mp) }
 
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
@@ -331,9 +315,27 @@ func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
 }
 
 // touchPadD widens the R-tree windows of the exact queries, in degrees.
-// measure.Contains and measure.Intersects count points within 1e-9° of a
+// measure.Contains, Intersects and IntersectsBound count points within 1e-9° of a
 // boundary as on it, so a feature can match from just outside its bound.
 const touchPadD = 1e-8
+
+// intersectingBound calls fn for each feature whose geometry meets the box
+// b (measure.IntersectsBound). The envelope the R-tree holds decides the
+// common case: a feature whose bound lies inside b intersects it, with no
+// look at its geometry; only those that stick out of b get the exact test.
+func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
+	if l.tree == nil || !validBound(b) {
+		return
+	}
+	var f F
+	w := b.Pad(touchPadD)
+	l.tree.Search(w.Min, w.Max, func(lo, hi [2]float64, v *T) bool {
+		if measure.BoundWithin(orb.Bound{Min: lo, Max: hi}, b) || measure.IntersectsBound(f.boundary(v), b) {
+			return fn(v)
+		}
+		return true
+	})
+}
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
