@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/btree"
@@ -320,22 +321,78 @@ func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
 const touchPadD = 1e-8
 
 // intersectingBound calls fn for each feature whose geometry meets the box
-// b (measure.IntersectsBound). The envelope the R-tree holds decides the
+// b (measure.IntersectsBound). The bound the R-tree holds decides the
 // common case: a feature whose bound lies inside b intersects it, with no
-// look at its geometry; only those that stick out of b get the exact test.
+// look at its geometry, and is passed on at once. Those that stick out of
+// b get the exact test (measure.IntersectsBoundOf), in batches: their
+// geometries are first touched level by level (record, polygons, rings,
+// first vertex), so that the cache misses of a batch overlap instead of
+// queuing one behind the other, as they would test by test.
 func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 	if l.tree == nil || !validBound(b) {
 		return
 	}
 	var f F
+	const batchLen = 32
+	var (
+		batch  [batchLen]*T
+		bounds [batchLen]orb.Bound
+		n      int
+		more   = true
+	)
+	flush := func() {
+		var sum float64
+		var mps [batchLen]orb.MultiPolygon
+		for i, v := range batch[:n] {
+			mps[i] = f.boundary(v)
+		}
+		var polys [batchLen]orb.Polygon
+		for i, mp := range mps[:n] {
+			if len(mp) > 0 {
+				polys[i] = mp[0]
+			}
+		}
+		var rings [batchLen]orb.Ring
+		for i, poly := range polys[:n] {
+			if len(poly) > 0 {
+				rings[i] = poly[0]
+			}
+		}
+		for _, r := range rings[:n] {
+			if len(r) > 0 {
+				sum += r[0][0]
+			}
+		}
+		touched.Store(math.Float64bits(sum))
+		for i := range n {
+			if more && measure.IntersectsBoundOf(mps[i], bounds[i], b) {
+				more = fn(batch[i])
+			}
+		}
+		clear(batch[:n])
+		n = 0
+	}
 	w := b.Pad(touchPadD)
 	l.tree.Search(w.Min, w.Max, func(lo, hi [2]float64, v *T) bool {
-		if measure.BoundWithin(orb.Bound{Min: lo, Max: hi}, b) || measure.IntersectsBound(f.boundary(v), b) {
-			return fn(v)
+		e := orb.Bound{Min: lo, Max: hi}
+		if measure.BoundWithin(e, b) {
+			more = fn(v)
+			return more
 		}
-		return true
+		batch[n], bounds[n] = v, e
+		if n++; n == batchLen {
+			flush()
+		}
+		return more
 	})
+	if n > 0 {
+		flush()
+	}
 }
+
+// touched keeps the sums of intersectingBound's touch passes, so that the
+// compiler cannot drop their loads.
+var touched atomic.Uint64
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {

@@ -319,6 +319,14 @@ func checkKind[T any, F feature[T]](t *testing.T, g *gen, q queries, maxZone int
 		if n != 2 {
 			t.Fatalf("%ss in bound: fn called %d times after returning false at 2", v.name, n)
 		}
+		// Past the first batch of exact tests too (see intersectingBound).
+		for _, stop := range []int{1, 2, 40} {
+			n = 0
+			v.inBox(hcmc, func(*T) bool { n++; return n < stop })
+			if n != min(stop, len(ids)) {
+				t.Fatalf("%ss intersecting bound: fn called %d times after returning false at %d", v.name, n, stop)
+			}
+		}
 	}
 }
 

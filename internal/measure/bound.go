@@ -44,28 +44,33 @@ func BoundWithin(a, b orb.Bound) bool {
 // degenerate box (a point or a line) is allowed. An inverted or
 // non-finite b, or an mp without a finite bound (see Bound), gives false.
 //
-// Cost: the bound of mp, and when that bound is not inside b (most hits of
-// a box are), one pass over the edges that reach the box's bound, plus a
-// point-in-polygon test of one corner when none does.
+// Cost: one pass over mp's vertices for its bound; when that bound is
+// neither inside b (most hits of a box are) nor away from it, at most one
+// more pass over the edges, and a point-in-polygon test of one corner when
+// no edge reaches the box.
 func IntersectsBound(mp orb.MultiPolygon, b orb.Bound) bool {
+	e, ok := Bound(mp)
+	return ok && IntersectsBoundOf(mp, e, b)
+}
+
+// IntersectsBoundOf is IntersectsBound for a caller that holds mp's bound
+// already (as Bound gives it, finite): the index, whose R-tree keeps it.
+// The bound decides when it lies inside b (true) or away from it (false),
+// without reading mp's vertices; otherwise the vertices are read once, in
+// order, and the first edge found in the box ends the test.
+func IntersectsBoundOf(mp orb.MultiPolygon, mpBound, b orb.Bound) bool {
 	if !finite(b.Min) || !finite(b.Max) || b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] {
 		return false
 	}
-	e, ok := Bound(mp)
-	if !ok {
-		return false
-	}
-	if BoundWithin(e, b) {
+	if BoundWithin(mpBound, b) {
 		return true // a geometry inside the box has its points there
 	}
-	return intersectsBoundExact(mp, b)
-}
-
-// intersectsBoundExact is the geometric part of IntersectsBound.
-func intersectsBoundExact(mp orb.MultiPolygon, b orb.Bound) bool {
 	w := b.Pad(onTolD)
+	if !boundsMeet(mpBound, w) {
+		return false
+	}
 	for _, poly := range mp {
-		if polygonMeetsBox(poly, b, w) {
+		if polygonMeetsBox(poly, b, w, len(mp) > 1) {
 			return true
 		}
 	}
@@ -73,17 +78,20 @@ func intersectsBoundExact(mp orb.MultiPolygon, b orb.Bound) bool {
 }
 
 // polygonMeetsBox reports whether poly shares a point with box b; w is b
-// padded by the boundary tolerance.
-func polygonMeetsBox(poly orb.Polygon, b, w orb.Bound) bool {
+// padded by the boundary tolerance. own says whether to test poly's own
+// bound first (a member of several: the others may lie far away).
+func polygonMeetsBox(poly orb.Polygon, b, w orb.Bound, own bool) bool {
 	if len(poly) == 0 || len(poly[0]) == 0 { // no shell: holes alone cover nothing
 		return false
 	}
-	sb := ringBound(poly[0])
-	if sb.IsEmpty() || !boundsMeet(sb, w) {
-		return false
-	}
-	if BoundWithin(sb, b) {
-		return true
+	if own {
+		sb := ringBound(poly[0])
+		if sb.IsEmpty() || !boundsMeet(sb, w) {
+			return false
+		}
+		if BoundWithin(sb, b) {
+			return true
+		}
 	}
 	// A ring reaching the box puts a boundary point of poly in it. The
 	// shell first: it is the ring most likely to.
@@ -112,8 +120,10 @@ func ringMeetsBox(r orb.Ring, w orb.Bound) bool {
 	if n == 0 {
 		return false
 	}
-	a := r[n-1]
-	for _, c := range r {
+	// Edges in the order of the vertices in memory, the closing one last
+	// (none when the ring is closed).
+	for i := 1; i <= n; i++ {
+		a, c := r[i-1], r[i%n]
 		if max(a[0], c[0]) >= w.Min[0] && min(a[0], c[0]) <= w.Max[0] &&
 			max(a[1], c[1]) >= w.Min[1] && min(a[1], c[1]) <= w.Max[1] {
 			dx, dy := c[0]-a[0], c[1]-a[1]
@@ -125,7 +135,6 @@ func ringMeetsBox(r orb.Ring, w orb.Bound) bool {
 				return true
 			}
 		}
-		a = c
 	}
 	return false
 }
