@@ -100,10 +100,6 @@ func (l *layer[T, F]) copy() layer[T, F] {
 	return c
 }
 
-// boundOf is the bound a feature is kept under in the R-tree; features
-// without one (no vertex, or a non-finite coordinate) are kept out of it.
-func boundOf(mp orb.MultiPolygon) (orb.Bound, bool) { return measure.Bound(mp) }
-
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // validBound reports whether b can be used as a query window: finite and
@@ -134,7 +130,7 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	for _, v := range items {
 		if v != nil {
 			keys = append(keys, idKey{f.id(v), len(its)})
-			b, ok := boundOf(f.boundary(v))
+			b, ok := measure.Bound(f.boundary(v))
 			its = append(its, item{v, b, ok})
 		}
 	}
@@ -236,7 +232,7 @@ func (l *layer[T, F]) upsert(v *T) {
 	if old, ok := l.byID.Set(f.id(v), v); ok {
 		l.unlink(old)
 	}
-	if b, ok := boundOf(f.boundary(v)); ok {
+	if b, ok := measure.Bound(f.boundary(v)); ok {
 		l.tree.Insert(b.Min, b.Max, v)
 	}
 	if l.byZone != nil {
@@ -254,7 +250,7 @@ func (l *layer[T, F]) delete(id int64) {
 // unlink removes old, just dropped from byID, from the other two trees.
 func (l *layer[T, F]) unlink(old *T) {
 	var f F
-	if b, ok := boundOf(f.boundary(old)); ok {
+	if b, ok := measure.Bound(f.boundary(old)); ok {
 		n := l.tree.Len()
 		l.tree.Delete(b.Min, b.Max, old)
 		if l.tree.Len() == n {
@@ -406,7 +402,7 @@ func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 }
 
 func (l *layer[T, F]) intersecting(g orb.MultiPolygon, fn func(*T, float64) bool) {
-	b, ok := boundOf(g)
+	b, ok := measure.Bound(g)
 	if l.tree == nil || !ok {
 		return
 	}

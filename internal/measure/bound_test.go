@@ -55,6 +55,17 @@ func TestBoundEdgeCases(t *testing.T) {
 	}
 }
 
+// TestBoundEmptyFirst checks the bound is taken over the points only
+// (orb's MultiPolygon.Bound widens to (1,1) when the first polygon is
+// empty), holes included.
+func TestBoundEmptyFirst(t *testing.T) {
+	sq := orb.Ring{{106.7, 10.8}, {107.2, 10.8}, {107.2, 11.3}, {106.7, 11.3}, {106.7, 10.8}}
+	b, ok := Bound(orb.MultiPolygon{{}, {sq}})
+	if !ok || b != (orb.Bound{Min: orb.Point{106.7, 10.8}, Max: orb.Point{107.2, 11.3}}) {
+		t.Errorf("Bound = %v, %v", b, ok)
+	}
+}
+
 func TestIntersectsBound(t *testing.T) {
 	holed := mpoly(metreSquare(0, 0, 100, 100), metreSquare(25, 25, 75, 75))
 	u := mpoly(ring(0, 0, 100, 0, 100, 100, 70, 100, 70, 30, 30, 30, 30, 100, 0, 100))
