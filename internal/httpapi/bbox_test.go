@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -246,7 +247,8 @@ func irregularBoxes(rng *rand.Rand, all []placed) map[string][]box {
 		}
 		out[p.collection] = append(out[p.collection], bs...)
 	}
-	for c, bs := range out {
+	for _, c := range slices.Sorted(maps.Keys(out)) { // in order: the boxes are the seed's
+		bs := out[c]
 		var ext orb.Bound
 		for i, b := range bs {
 			bb := orb.Bound{Min: orb.Point{b.minLon, b.minLat}, Max: orb.Point{b.maxLon, b.maxLat}}
@@ -274,8 +276,9 @@ func irregularBoxes(rng *rand.Rand, all []placed) map[string][]box {
 // concave (U, L, C, comb, star, sliver), holed (one, two, an island in a
 // hole) and multi-part shapes, for many small boxes in notches and holes
 // and boxes touching vertices and edges: the items of every collection
-// (numberMatched included), paging through them, and the export; and by
-// name, a box in a U's notch.
+// (numberMatched included), paging through them, the export and
+// /query/intersects given the box as a polygon; and by name, a box in a
+// U's notch.
 func TestBBoxIntersectsPostGIS(t *testing.T) {
 	f, all := irregularFixture(t)
 	rng := rand.New(rand.NewPCG(11, 1))
@@ -304,6 +307,11 @@ func TestBBoxIntersectsPostGIS(t *testing.T) {
 			if i%8 == 0 { // the export applies the same rule
 				if got := exportIDs(t, f, c, b); !slices.Equal(got, want) {
 					t.Errorf("%s export bbox=%s: %s", c, b, sameIDs(got, want))
+				}
+			}
+			if i%8 == 4 && b.minLon < b.maxLon && b.minLat < b.maxLat { // and /query/intersects, given the box as a polygon
+				if got := intersectsIDs(t, f, c, b); !slices.Equal(got, want) {
+					t.Errorf("%s intersects box %s: %s", c, b, sameIDs(got, want))
 				}
 			}
 		}
@@ -380,5 +388,31 @@ func exportIDs(t *testing.T, f *fixture, c string, b box) []int64 {
 		}
 		ids = append(ids, ft.ID)
 	}
+	return ids
+}
+
+// intersectsIDs posts b as a polygon to /query/intersects and returns the
+// ids of collection c in the answer, sorted.
+func intersectsIDs(t *testing.T, f *fixture, c string, b box) []int64 {
+	t.Helper()
+	ring := [][]float64{{b.minLon, b.minLat}, {b.maxLon, b.minLat}, {b.maxLon, b.maxLat}, {b.minLon, b.maxLat}, {b.minLon, b.minLat}}
+	body, err := json.Marshal(map[string]any{"type": "Polygon", "coordinates": [][][]float64{ring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := f.do(t, http.MethodPost, "/query/intersects?collections="+c, bytes.NewReader(body), nil)
+	if r.status != http.StatusOK {
+		t.Fatalf("intersects %s: status %d %s", b, r.status, r.body)
+	}
+	var a intersectsAnswer
+	if err := json.Unmarshal(r.body, &a); err != nil {
+		t.Fatal(err)
+	}
+	fc := a.of(c)
+	if fc == nil {
+		t.Fatalf("intersects %s: no %s in the answer", b, c)
+	}
+	ids := fc.ids()
+	slices.Sort(ids)
 	return ids
 }
