@@ -22,7 +22,7 @@ const (
 	sqlBaselineBBox = `SELECT json_build_object('type', 'FeatureCollection', 'features',
 		coalesce(json_agg(ST_AsGeoJSON(p.*)::json), '[]'))::text
 		FROM (SELECT id, zone_id, lot_code, land_use, status, area_m2, version, boundary
-		        FROM parcels WHERE boundary && ST_MakeEnvelope($1, $2, $3, $4, 4326) ORDER BY id LIMIT 100) p`
+		        FROM parcels WHERE ST_Intersects(boundary, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY id LIMIT 100) p`
 	sqlBaselineTile = `SELECT ST_AsMVT(q, 'parcels', 4096, 'geom') FROM (
 		SELECT id, lot_code, status, land_use,
 		       ST_AsMVTGeom(ST_Transform(boundary, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom

@@ -215,7 +215,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	bb.Target, bb.TargetText, bb.ResponseBytes = 0.50, "≥ 50% of the static-body ceiling", len(bboxBody)
 	r.Results = append(r.Results, bb)
 	bbPG, err := measure("bbox items vs PostGIS", ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
-		"PostGIS (pgx, GiST &&, ST_AsGeoJSON)", theirs+"/", script("bbox", "/pg/bbox?x0=%.6f&y0=%.6f&x1=%.6f&y1=%.6f"), 1)
+		"PostGIS (pgx, GiST, ST_Intersects + ST_AsGeoJSON)", theirs+"/", script("bbox", "/pg/bbox?x0=%.6f&y0=%.6f&x1=%.6f&y1=%.6f"), 1)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,11 @@
 package encode
 
 import (
-	"math"
 	"strconv"
 	"sync/atomic"
 
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -40,26 +40,10 @@ func AppendMultiPolygon(b []byte, mp orb.MultiPolygon) []byte {
 	return append(b, "]}"...)
 }
 
-// bound is the bounding box of mp's outer rings (holes lie inside them);
-// a plain loop, several times faster than orb's Bound.
-func bound(mp orb.MultiPolygon) orb.Bound {
-	bd := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, poly := range mp {
-		if len(poly) == 0 {
-			continue
-		}
-		for _, p := range poly[0] {
-			bd.Min[0], bd.Max[0] = min(bd.Min[0], p[0]), max(bd.Max[0], p[0])
-			bd.Min[1], bd.Max[1] = min(bd.Min[1], p[1]), max(bd.Max[1], p[1])
-		}
-	}
-	return bd
-}
-
 func appendBBox(b []byte, mp orb.MultiPolygon) []byte {
-	bd := bound(mp)
-	if bd.Min[0] > bd.Max[0] {
-		return b // no coordinates: no bbox member
+	bd, ok := measure.Bound(mp)
+	if !ok {
+		return b // no (finite) coordinates: no bbox member
 	}
 	b = append(b, `,"bbox":[`...)
 	b = AppendCoord(b, bd.Min[0])

@@ -23,6 +23,8 @@ type layer[T any] struct {
 	filters []string
 	count   func(s *index.Snapshot) int
 	get     func(s *index.Snapshot, id int64) (*T, bool)
+	// inBound finds the features whose geometry intersects a box (the
+	// index's ...IntersectingBound), the one rule of every bbox.
 	inBound func(s *index.Snapshot, b orb.Bound, fn func(*T) bool)
 	ascend  func(s *index.Snapshot, from int64, fn func(*T) bool)
 	ofZone  func(s *index.Snapshot, zoneID int64, fn func(*T) bool) // nil for zones
@@ -45,7 +47,7 @@ var zonesLayer = layer[zonegis.Zone]{
 	filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha"},
 	count:       func(s *index.Snapshot) int { z, _, _ := s.Counts(); return z },
 	get:         (*index.Snapshot).Zone,
-	inBound:     (*index.Snapshot).ZonesInBound,
+	inBound:     (*index.Snapshot).ZonesIntersectingBound,
 	ascend:      (*index.Snapshot).AscendZones,
 	idOf:        func(z *zonegis.Zone) int64 { return z.ID },
 	zoneOf:      func(z *zonegis.Zone) int64 { return 0 },
@@ -62,7 +64,7 @@ var parcelsLayer = layer[zonegis.Parcel]{
 	filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha"},
 	count:       func(s *index.Snapshot) int { _, p, _ := s.Counts(); return p },
 	get:         (*index.Snapshot).Parcel,
-	inBound:     (*index.Snapshot).ParcelsInBound,
+	inBound:     (*index.Snapshot).ParcelsIntersectingBound,
 	ascend:      (*index.Snapshot).AscendParcels,
 	ofZone:      (*index.Snapshot).ParcelsOfZone,
 	idOf:        func(p *zonegis.Parcel) int64 { return p.ID },
@@ -80,7 +82,7 @@ var greensLayer = layer[zonegis.GreenArea]{
 	filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha"},
 	count:       func(s *index.Snapshot) int { _, _, g := s.Counts(); return g },
 	get:         (*index.Snapshot).GreenArea,
-	inBound:     (*index.Snapshot).GreenAreasInBound,
+	inBound:     (*index.Snapshot).GreenAreasIntersectingBound,
 	ascend:      (*index.Snapshot).AscendGreenAreas,
 	ofZone:      (*index.Snapshot).GreenAreasOfZone,
 	idOf:        func(g *zonegis.GreenArea) int64 { return g.ID },

@@ -2,13 +2,11 @@ package httpapi
 
 import (
 	"errors"
-	"math"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -99,12 +97,12 @@ func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l 
 }
 
 // exportScan calls fn for every feature matching qq, in ascending id
-// order, without gathering them: a bbox is tested on each feature's bound
-// (touching counts, as in the R-tree search the items use), so the scan
-// visits the whole collection, or the whole zone, in constant memory.
+// order, without gathering them: a bbox is tested on each feature with
+// qq.inBoxes, the rule of the items, so the scan visits the whole
+// collection, or the whole zone, in constant memory.
 func exportScan[T any](snap *index.Snapshot, l *layer[T], qq query[T], fn func(*T) bool) {
 	visit := func(v *T) bool {
-		if !qq.keep(v) || (qq.bounds != nil && !boundHits(l.boundOf(v), qq.bounds)) {
+		if !qq.keep(v) || !qq.inBoxes(l.boundOf(v)) {
 			return true
 		}
 		return fn(v)
@@ -114,32 +112,6 @@ func exportScan[T any](snap *index.Snapshot, l *layer[T], qq query[T], fn func(*
 		return
 	}
 	l.ascend(snap, 0, visit)
-}
-
-// boundHits reports whether the lon/lat bound of mp intersects any of
-// bounds. A geometry without finite coordinates has no bound and never
-// does (the index keeps such features out of its R-tree).
-func boundHits(mp orb.MultiPolygon, bounds []orb.Bound) bool {
-	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for _, p := range ring {
-				b.Min[0], b.Min[1] = min(b.Min[0], p[0]), min(b.Min[1], p[1])
-				b.Max[0], b.Max[1] = max(b.Max[0], p[0]), max(b.Max[1], p[1])
-			}
-		}
-	}
-	for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return false
-		}
-	}
-	for _, w := range bounds {
-		if b.Min[0] <= w.Max[0] && w.Min[0] <= b.Max[0] && b.Min[1] <= w.Max[1] && w.Min[1] <= b.Max[1] {
-			return true
-		}
-	}
-	return false
 }
 
 // handleDossier answers GET /zones/{id}/dossier: the zone (by id or code),
@@ -210,6 +182,12 @@ func (s *Server) startExport(c echo.Context, snap *index.Snapshot, format export
 	}
 	rc := http.NewResponseController(c.Response().Writer)
 	opts.Flush = func() error {
+		if c.Response().Size == 0 {
+			// Nothing written yet (an empty GeoJSON text sequence): echo's
+			// gzip writer, flushed before any body, sends a gzip header
+			// and then drops the stream's end, a truncated download.
+			return nil
+		}
 		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
 			return err
 		}

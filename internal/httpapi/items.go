@@ -13,6 +13,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
 )
 
 func (s *Server) handleItems() echo.HandlerFunc {
@@ -68,9 +69,24 @@ func (l *layer[T]) params() []string {
 
 // query is a parsed items request: where to look and what to keep.
 type query[T any] struct {
-	bounds []orb.Bound // nil: no bbox
+	bounds []orb.Bound // nil: no bbox; two when the box crosses the antimeridian
 	zoneID int64       // 0: any zone
 	keep   func(*T) bool
+}
+
+// inBoxes reports whether a geometry passes qq's bbox: it intersects one
+// of the boxes (measure.IntersectsBound, the rule the index's
+// ...IntersectingBound searches by), or there is no bbox.
+func (qq query[T]) inBoxes(mp orb.MultiPolygon) bool {
+	if qq.bounds == nil {
+		return true
+	}
+	for _, b := range qq.bounds {
+		if measure.IntersectsBound(mp, b) {
+			return true
+		}
+	}
+	return false
 }
 
 // parseQuery checks an items request's parameters against l.
@@ -138,8 +154,9 @@ func (l *layer[T]) putScratch(sc *scratch[T]) {
 	l.scratch.Put(sc)
 }
 
-// each calls fn for every feature matching qq, in ascending id order.
-// Bbox results are gathered in sc and sorted (they are few); zone and full
+// each calls fn for every feature matching qq, in ascending id order: with
+// a bbox, those whose geometry intersects it (see inBoxes). Bbox results
+// are gathered in sc and sorted (they are few); zone and full
 // scans come in id order already, so nothing is gathered.
 func (qq query[T]) each(snap *index.Snapshot, l *layer[T], sc *scratch[T], fn func(*T) bool) {
 	switch {

@@ -98,6 +98,16 @@ func BenchmarkParcelsInBound(b *testing.B) {
 		}
 		b.ReportMetric(float64(hits)/float64(i), "hits/op")
 	})
+	// The exact search a bbox uses: the geometry meets the window.
+	b.Run("intersecting", func(b *testing.B) {
+		b.ReportAllocs()
+		hits, i := 0, 0
+		for b.Loop() {
+			s.ParcelsIntersectingBound(ws[i%len(ws)], func(*zonegis.Parcel) bool { hits++; return true })
+			i++
+		}
+		b.ReportMetric(float64(hits)/float64(i), "hits/op")
+	})
 	b.Run("linear-scan", func(b *testing.B) {
 		b.ReportAllocs()
 		hits, i := 0, 0

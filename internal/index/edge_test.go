@@ -156,15 +156,6 @@ func TestEdgeGeometry(t *testing.T) {
 	}
 }
 
-// TestBoundOf checks the bound is taken over the points only (orb's
-// MultiPolygon.Bound widens to (1,1) when the first polygon is empty).
-func TestBoundOf(t *testing.T) {
-	b, ok := boundOf(orb.MultiPolygon{{}, square(106.7, 10.8, 0.5)[0]})
-	if !ok || b != (orb.Bound{Min: orb.Point{106.7, 10.8}, Max: orb.Point{107.2, 11.3}}) {
-		t.Errorf("boundOf = %v, %v", b, ok)
-	}
-}
-
 func TestBatchSemantics(t *testing.T) {
 	a := &zonegis.Parcel{ID: 1, ZoneID: 1, Boundary: square(106.70, 10.80, 0.001)}
 	b := &zonegis.Parcel{ID: 2, ZoneID: 1, Boundary: square(106.71, 10.80, 0.001)}

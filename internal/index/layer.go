@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/btree"
@@ -99,26 +100,6 @@ func (l *layer[T, F]) copy() layer[T, F] {
 	return c
 }
 
-// boundOf returns the lon/lat bound of every ring of mp. ok is false when mp
-// has no points or any coordinate is NaN or infinite. (orb's
-// MultiPolygon.Bound is not used: it widens the bound to (1,1) when the first
-// polygon is empty.)
-func boundOf(mp orb.MultiPolygon) (b orb.Bound, ok bool) {
-	b = orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for _, p := range ring {
-				b.Min[0] = min(b.Min[0], p[0])
-				b.Min[1] = min(b.Min[1], p[1])
-				b.Max[0] = max(b.Max[0], p[0])
-				b.Max[1] = max(b.Max[1], p[1])
-			}
-		}
-	}
-	// min/max propagate NaN, so this also rejects NaN coordinates.
-	return b, finite(b.Min[0]) && finite(b.Min[1]) && finite(b.Max[0]) && finite(b.Max[1])
-}
-
 func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
 
 // validBound reports whether b can be used as a query window: finite and
@@ -149,7 +130,7 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	for _, v := range items {
 		if v != nil {
 			keys = append(keys, idKey{f.id(v), len(its)})
-			b, ok := boundOf(f.boundary(v))
+			b, ok := measure.Bound(f.boundary(v))
 			its = append(its, item{v, b, ok})
 		}
 	}
@@ -251,7 +232,7 @@ func (l *layer[T, F]) upsert(v *T) {
 	if old, ok := l.byID.Set(f.id(v), v); ok {
 		l.unlink(old)
 	}
-	if b, ok := boundOf(f.boundary(v)); ok {
+	if b, ok := measure.Bound(f.boundary(v)); ok {
 		l.tree.Insert(b.Min, b.Max, v)
 	}
 	if l.byZone != nil {
@@ -269,7 +250,7 @@ func (l *layer[T, F]) delete(id int64) {
 // unlink removes old, just dropped from byID, from the other two trees.
 func (l *layer[T, F]) unlink(old *T) {
 	var f F
-	if b, ok := boundOf(f.boundary(old)); ok {
+	if b, ok := measure.Bound(f.boundary(old)); ok {
 		n := l.tree.Len()
 		l.tree.Delete(b.Min, b.Max, old)
 		if l.tree.Len() == n {
@@ -331,9 +312,83 @@ func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
 }
 
 // touchPadD widens the R-tree windows of the exact queries, in degrees.
-// measure.Contains and measure.Intersects count points within 1e-9° of a
+// measure.Contains, Intersects and IntersectsBound count points within 1e-9° of a
 // boundary as on it, so a feature can match from just outside its bound.
 const touchPadD = 1e-8
+
+// intersectingBound calls fn for each feature whose geometry meets the box
+// b (measure.IntersectsBound). The bound the R-tree holds decides the
+// common case: a feature whose bound lies inside b intersects it, with no
+// look at its geometry, and is passed on at once. Those that stick out of
+// b get the exact test (measure.IntersectsBoundOf), in batches: their
+// geometries are first touched level by level (record, polygons, rings,
+// first vertex), so that the cache misses of a batch overlap instead of
+// queuing one behind the other, as they would test by test.
+func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
+	if l.tree == nil || !validBound(b) {
+		return
+	}
+	var f F
+	const batchLen = 32
+	var (
+		batch  [batchLen]*T
+		bounds [batchLen]orb.Bound
+		n      int
+		more   = true
+	)
+	flush := func() {
+		var sum float64
+		var mps [batchLen]orb.MultiPolygon
+		for i, v := range batch[:n] {
+			mps[i] = f.boundary(v)
+		}
+		var polys [batchLen]orb.Polygon
+		for i, mp := range mps[:n] {
+			if len(mp) > 0 {
+				polys[i] = mp[0]
+			}
+		}
+		var rings [batchLen]orb.Ring
+		for i, poly := range polys[:n] {
+			if len(poly) > 0 {
+				rings[i] = poly[0]
+			}
+		}
+		for _, r := range rings[:n] {
+			if len(r) > 0 {
+				sum += r[0][0]
+			}
+		}
+		touched.Store(math.Float64bits(sum))
+		for i := range n {
+			if more && measure.IntersectsBoundOf(mps[i], bounds[i], b) {
+				more = fn(batch[i])
+			}
+		}
+		clear(batch[:n])
+		n = 0
+	}
+	w := b.Pad(touchPadD)
+	l.tree.Search(w.Min, w.Max, func(lo, hi [2]float64, v *T) bool {
+		e := orb.Bound{Min: lo, Max: hi}
+		if measure.BoundWithin(e, b) {
+			more = fn(v)
+			return more
+		}
+		batch[n], bounds[n] = v, e
+		if n++; n == batchLen {
+			flush()
+		}
+		return more
+	})
+	if n > 0 {
+		flush()
+	}
+}
+
+// touched keeps the sums of intersectingBound's touch passes, so that the
+// compiler cannot drop their loads.
+var touched atomic.Uint64
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {

@@ -81,6 +81,7 @@ type view[T any] struct {
 	want         map[int64]*T
 	get          func(int64) (*T, bool)
 	inBound      func(orb.Bound, func(*T) bool)
+	inBox        func(orb.Bound, func(*T) bool) // ...IntersectingBound
 	at           func(orb.Point, func(*T) bool)
 	intersecting func(orb.MultiPolygon, func(*T, float64) bool)
 	ascend       func(int64, func(*T) bool)
@@ -135,6 +136,9 @@ func newQueries(g *gen, m *model, n int) queries {
 		case i%5 == 1: // a point
 			p := g.point(hcmc)
 			q.bounds = append(q.bounds, orb.Bound{Min: p, Max: p})
+		case s != nil && i%5 == 2: // a tiny box inside a feature's bound: often in a notch
+			c, d := g.point(s.Bound()), g.r.Float64()*2e-5
+			q.bounds = append(q.bounds, orb.Bound{Min: c, Max: orb.Point{c[0] + d, c[1] + d}})
 		default:
 			c, w, h := g.point(hcmc), g.r.Float64()*0.03, g.r.Float64()*0.03
 			q.bounds = append(q.bounds, orb.Bound{Min: orb.Point{c[0] - w, c[1] - h}, Max: orb.Point{c[0] + w, c[1] + h}})
@@ -174,13 +178,13 @@ func check(t *testing.T, g *gen, s *Snapshot, m *model, n int) {
 		maxZone = max(maxZone, id)
 	}
 	checkKind[zonegis.Zone, zoneFeature](t, g, q, maxZone, view[zonegis.Zone]{
-		"zone", m.zones, s.Zone, s.ZonesInBound, s.ZonesAt, s.ZonesIntersecting, s.AscendZones, nil,
+		"zone", m.zones, s.Zone, s.ZonesInBound, s.ZonesIntersectingBound, s.ZonesAt, s.ZonesIntersecting, s.AscendZones, nil,
 	})
 	checkKind[zonegis.Parcel, parcelFeature](t, g, q, maxZone, view[zonegis.Parcel]{
-		"parcel", m.parcels, s.Parcel, s.ParcelsInBound, s.ParcelsAt, s.ParcelsIntersecting, s.AscendParcels, s.ParcelsOfZone,
+		"parcel", m.parcels, s.Parcel, s.ParcelsInBound, s.ParcelsIntersectingBound, s.ParcelsAt, s.ParcelsIntersecting, s.AscendParcels, s.ParcelsOfZone,
 	})
 	checkKind[zonegis.GreenArea, greenFeature](t, g, q, maxZone, view[zonegis.GreenArea]{
-		"green area", m.greens, s.GreenArea, s.GreenAreasInBound, s.GreenAreasAt, s.GreenAreasIntersecting, s.AscendGreenAreas, s.GreenAreasOfZone,
+		"green area", m.greens, s.GreenArea, s.GreenAreasInBound, s.GreenAreasIntersectingBound, s.GreenAreasAt, s.GreenAreasIntersecting, s.AscendGreenAreas, s.GreenAreasOfZone,
 	})
 	checkNearby(t, s, m, q)
 }
@@ -261,6 +265,20 @@ func checkKind[T any, F feature[T]](t *testing.T, g *gen, q queries, maxZone int
 		compareSets(t, v.name+"s in bound", i, got, want)
 	}
 
+	// Intersecting a bound: the geometry, not its bound, meets the box
+	// (measure.IntersectsBound; PostGIS is the oracle of that predicate in
+	// the httpapi tests).
+	for i, b := range q.bounds {
+		want := map[int64]bool{}
+		for id, x := range v.want {
+			if measure.IntersectsBound(f.boundary(x), b) {
+				want[id] = true
+			}
+		}
+		got := collectSet[T, F](t, func(fn func(*T) bool) { v.inBox(b, fn) })
+		compareSets(t, v.name+"s intersecting bound", i, got, want)
+	}
+
 	// At: exact containment, boundary included.
 	for i, p := range q.points {
 		want := map[int64]bool{}
@@ -303,6 +321,14 @@ func checkKind[T any, F feature[T]](t *testing.T, g *gen, q queries, maxZone int
 		v.inBound(hcmc, func(*T) bool { n++; return n < 2 })
 		if n != 2 {
 			t.Fatalf("%ss in bound: fn called %d times after returning false at 2", v.name, n)
+		}
+		// Past the first batch of exact tests too (see intersectingBound).
+		for _, stop := range []int{1, 2, 40} {
+			n = 0
+			v.inBox(hcmc, func(*T) bool { n++; return n < stop })
+			if n != min(stop, len(ids)) {
+				t.Fatalf("%ss intersecting bound: fn called %d times after returning false at %d", v.name, n, stop)
+			}
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 // Callbacks: fn returning false stops the iteration. A callback may call
 // Load or Apply; the snapshot it is iterating does not change.
 //
-// The ...InBound, ...At and ...Intersecting methods visit features in no
+// The ...InBound, ...IntersectingBound, ...At and ...Intersecting methods visit features in no
 // particular order. Features whose geometry is empty or has non-finite
 // coordinates are known by ID (Zone, Ascend..., ...OfZone, Counts) but are
 // never found by the spatial methods.
@@ -54,9 +54,12 @@ func (s *Snapshot) Parcel(id int64) (*zonegis.Parcel, bool) { return s.parcels.g
 // GreenArea returns the green area with id.
 func (s *Snapshot) GreenArea(id int64) (*zonegis.GreenArea, bool) { return s.greens.get(id) }
 
-// ZonesInBound calls fn for each zone whose bound intersects b (lon/lat,
-// edges inclusive). It is a rectangle test only: the zone itself may not
-// reach b. An empty (inverted) or non-finite b matches nothing.
+// ZonesInBound calls fn for each zone whose bound (envelope) intersects b
+// (lon/lat, edges inclusive). It is a rectangle test only, the candidate
+// search of a caller that clips geometries to b itself (tiles): the zone
+// may not reach b. To select features by a box (a bbox parameter), use
+// ZonesIntersectingBound. An empty (inverted) or non-finite b matches
+// nothing.
 func (s *Snapshot) ZonesInBound(b orb.Bound, fn func(*zonegis.Zone) bool) {
 	s.zones.inBound(b, fn)
 }
@@ -69,6 +72,26 @@ func (s *Snapshot) ParcelsInBound(b orb.Bound, fn func(*zonegis.Parcel) bool) {
 // GreenAreasInBound is ZonesInBound for green areas.
 func (s *Snapshot) GreenAreasInBound(b orb.Bound, fn func(*zonegis.GreenArea) bool) {
 	s.greens.inBound(b, fn)
+}
+
+// ZonesIntersectingBound calls fn for each zone whose geometry shares at
+// least one point with the box b (lon/lat, edges inclusive), as decided by
+// measure.IntersectsBound: what PostGIS ST_Intersects(boundary,
+// ST_MakeEnvelope(b)) selects. A box in a zone's notch or inside one of
+// its holes does not find it. An empty (inverted) or non-finite b matches
+// nothing.
+func (s *Snapshot) ZonesIntersectingBound(b orb.Bound, fn func(*zonegis.Zone) bool) {
+	s.zones.intersectingBound(b, fn)
+}
+
+// ParcelsIntersectingBound is ZonesIntersectingBound for parcels.
+func (s *Snapshot) ParcelsIntersectingBound(b orb.Bound, fn func(*zonegis.Parcel) bool) {
+	s.parcels.intersectingBound(b, fn)
+}
+
+// GreenAreasIntersectingBound is ZonesIntersectingBound for green areas.
+func (s *Snapshot) GreenAreasIntersectingBound(b orb.Bound, fn func(*zonegis.GreenArea) bool) {
+	s.greens.intersectingBound(b, fn)
 }
 
 // ZonesAt calls fn for each zone that contains p (lon/lat), boundary

@@ -1,6 +1,7 @@
 // Package measure computes lengths and areas of lon/lat (EPSG:4326) geometry
 // in metres and square metres, close to PostGIS geography results, plus the
-// predicates the read path needs (point in polygon, intersection area).
+// predicates the read path needs (point in polygon, polygon or box
+// intersection, intersection area).
 //
 // Coordinates are orb points in degrees: X is longitude, Y is latitude, on
 // the WGS84 ellipsoid. Rings may be open or closed and wound either way;
@@ -18,8 +19,10 @@
 //     element and their ends joined by great circles, as AreaM2 does.
 //   - DistanceM: local metric projection around the point (radii of
 //     curvature at the point, mid-latitude scale along parallels).
-//   - Contains, Intersects: planar tests on lon/lat with a 1e-9° (≈0.1 mm)
-//     tolerance for "on the boundary".
+//   - Contains, Intersects, IntersectsBound: planar tests on lon/lat with a
+//     1e-9° (≈0.1 mm) tolerance for "on the boundary". IntersectsBound is
+//     the rule of every bbox (the geometry meets the box); Bound is the one
+//     vertex bound (the R-tree's, the GeoJSON "bbox" member's).
 package measure
 
 import (

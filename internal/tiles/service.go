@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -189,24 +190,5 @@ func featureBound(snap *index.Snapshot, collection string, id int64) (orb.Bound,
 			mp = g.Boundary
 		}
 	}
-	return boundOf(mp)
-}
-
-// boundOf is the lon/lat bound of every point of mp; false when it has none.
-// (orb's MultiPolygon.Bound widens to (1,1) when the first polygon is empty.)
-func boundOf(mp orb.MultiPolygon) (orb.Bound, bool) {
-	var b orb.Bound
-	n := 0
-	for _, poly := range mp {
-		for _, ring := range poly {
-			for _, p := range ring {
-				if n == 0 {
-					b = orb.Bound{Min: p, Max: p}
-				}
-				b = b.Extend(p)
-				n++
-			}
-		}
-	}
-	return b, n > 0
+	return measure.Bound(mp)
 }

@@ -4,6 +4,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -96,7 +97,7 @@ func dataBound(snap *index.Snapshot) orb.Bound {
 	var b orb.Bound
 	n := 0
 	snap.AscendZones(0, func(z *zonegis.Zone) bool {
-		if zb, ok := boundOf(z.Boundary); ok {
+		if zb, ok := measure.Bound(z.Boundary); ok {
 			if n == 0 {
 				b = zb
 			}
