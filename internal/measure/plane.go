@@ -181,9 +181,13 @@ func appendEdges(dst []pedge, pl *plane, mp orb.MultiPolygon) []pedge {
 				dst = append(dst, makeEdge(prev, first))
 			}
 			ring := dst[start:]
+			// The shoelace sum taken about the ring's first vertex: about
+			// the origin, a ring of 1e-7° at lon 105 cancels out to 0 and
+			// would be dropped as degenerate.
 			area := 0.0
+			o := first
 			for i := range ring {
-				area += ring[i].a.x*ring[i].b.y - ring[i].b.x*ring[i].a.y
+				area += (ring[i].a.x-o.x)*(ring[i].b.y-o.y) - (ring[i].b.x-o.x)*(ring[i].a.y-o.y)
 			}
 			if len(ring) < 3 || area == 0 || math.IsNaN(area) {
 				dst = dst[:start]

@@ -114,3 +114,25 @@ func TestPreparedComb(t *testing.T) {
 		t.Fatalf("cancelled work took %v", d)
 	}
 }
+
+// TestPreparedTinyRing: a box of 1e-7° (about 1 cm) lying inside a
+// concave polygon at lon 105.8 meets it, prepared or not, and overlaps it by
+// its own area. The shoelace sum of such a ring about the origin cancels to
+// exactly 0, which once made the prepared box an empty polygon.
+func TestPreparedTinyRing(t *testing.T) {
+	c := orb.MultiPolygon{{{{105.815, 21}, {105.819, 21}, {105.819, 21.0012}, {105.8162, 21.0012}, {105.8162, 21.0028},
+		{105.819, 21.0028}, {105.819, 21.004}, {105.815, 21.004}, {105.815, 21}}}}
+	x0, y0, x1, y1 := 105.81564304845645, 21.002128026151095, 105.81564313707123, 21.002128103006342
+	box := orb.MultiPolygon{{{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}}
+	q, err := Prepare(box, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := q.Intersects(c); !ok || err != nil {
+		t.Fatalf("prepared box inside the C: Intersects %v, %v; plain Intersects %v", ok, err, Intersects(c, box))
+	}
+	got, err := q.IntersectionAreaM2(c)
+	if want := AreaM2(box); err != nil || want <= 0 || math.Abs(got-want) > 1e-3*want {
+		t.Fatalf("overlap %v m² (%v), want the box's %v m²", got, err, want)
+	}
+}
