@@ -64,19 +64,10 @@ ALTER TABLE green_areas ADD COLUMN area_m2 double precision
 -- As in 0005.
 CREATE VIEW parcels_now AS
 SELECT p.id, p.zone_id, p.lot_code, p.land_use,
-       CASE WHEN s.in_force THEN 'leased'
-            WHEN s.future OR p.reserved_on <= zg_today() THEN 'reserved'
-            ELSE 'available' END AS status,
+       zg_status(p.lease_periods, p.reserved_on, t.d) AS status,
        p.synthetic, p.boundary, p.area_m2, p.version, p.updated_at, p.reserved_on,
-       s.until AS status_until
-  FROM parcels p
-  LEFT JOIN LATERAL (
-       SELECT coalesce(bool_or(l.start_date <= zg_today()), false) AS in_force,
-              coalesce(bool_or(l.start_date > zg_today()), false) AS future,
-              min(CASE WHEN l.start_date > zg_today() THEN l.start_date
-                       ELSE coalesce(l.ended_on, l.end_date) END) AS until
-         FROM leases l
-        WHERE l.parcel_id = p.id AND coalesce(l.ended_on, l.end_date) > zg_today()) s ON true;
+       zg_status_until(p.lease_periods, t.d) AS status_until
+  FROM parcels p CROSS JOIN (SELECT zg_today() AS d OFFSET 0) t;
 
 CREATE VIEW parcels_all AS
     SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, false AS retired
