@@ -606,6 +606,7 @@ func TestBrowserApp(t *testing.T) {
 	if !strings.Contains(dash, "Tỷ lệ cây xanh") || !strings.Contains(dash, "GeoJSON") {
 		t.Errorf("dashboard: %q; want green coverage and export links", dash)
 	}
+	checkExports(t, ctx, s.url, zs.ZoneID)
 	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
 		t.Fatal(err)
 	}
@@ -997,6 +998,45 @@ func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigur
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") || !strings.Contains(string(body), zs.Code) {
 		t.Errorf("GET %s: %s, %s, %.200q; want the zone's CSV", href, res.Status, res.Header.Get("Content-Type"), body)
+	}
+}
+
+// checkExports: the dashboard links the zone's parcels and green areas
+// as GeoJSON from the items and in every other format GET /enums lists
+// for the exports, and each link answers with that format.
+func checkExports(t *testing.T, ctx context.Context, base string, zoneID int64) {
+	t.Helper()
+	var enums struct {
+		ExportFormats []string `json:"export_formats"`
+	}
+	getDoc(t, base+"/enums", &enums)
+	var want []string
+	for _, c := range []string{"parcels", "green-areas"} {
+		want = append(want, fmt.Sprintf("%s/collections/%s/items?zone=%d&limit=10000&f=json", base, c, zoneID))
+		for _, f := range enums.ExportFormats {
+			if f != "geojson" {
+				want = append(want, fmt.Sprintf("%s/collections/%s/export?f=%s&zone=%d", base, c, f, zoneID))
+			}
+		}
+	}
+	var got []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll('#dashboard .exports a:not(#stats-csv)')].map((a) => a.href)`, &got)); err != nil {
+		t.Fatal(err)
+	}
+	if len(enums.ExportFormats) < 2 || !slices.Equal(got, want) {
+		t.Errorf("export links %q; GET /enums lists %v, so want %q", got, enums.ExportFormats, want)
+		return
+	}
+	for _, href := range got {
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body) //nolint:errcheck // only the status matters
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", href, res.Status)
+		}
 	}
 }
 
