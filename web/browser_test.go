@@ -255,17 +255,124 @@ func screenshot(t *testing.T, ctx context.Context, name string) image.Image {
 
 func awaitPromise(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }
 
-// settle waits until the map has no pending tiles and has drawn them.
+// settle waits until the map is drawn: the page marks its map container
+// aria-busy="true" from the moment the map moves or the page changes what
+// it draws until MapLibre reports it idle (every tile loaded and drawn).
+// Two animation frames first let a click's handlers run; two after, the
+// frame reach the screen.
 const settleJS = `new Promise((resolve) => {
-	const m = window.zonegis.map;
-	const done = () => requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
-	if (m.loaded() && m.areTilesLoaded() && !m.isMoving()) { m.triggerRepaint(); m.once('render', done); }
-	else m.once('idle', done);
+	const el = document.querySelector('#map');
+	const frames = (n, then) => (n ? requestAnimationFrame(() => frames(n - 1, then)) : then());
+	const idle = () => el.getAttribute('aria-busy') === 'false';
+	frames(2, () => {
+		if (idle()) return frames(2, () => resolve(true));
+		const obs = new MutationObserver(() => {
+			if (idle()) { obs.disconnect(); frames(2, () => resolve(true)); }
+		});
+		obs.observe(el, { attributes: true, attributeFilter: ['aria-busy'] });
+	});
 })`
 
 func settle(ctx context.Context) error {
 	var ok bool
 	return chromedp.Evaluate(settleJS, &ok, awaitPromise).Do(ctx)
+}
+
+// readyJS: the page marks the map container data-ready once the map has
+// loaded.
+const readyJS = `(document.querySelector('#map') || {dataset: {}}).dataset.ready === 'true'`
+
+// webGLJS: the map's canvas holds a live WebGL context (a canvas with one
+// has no 2d context to give; asking for the 2d one of a canvas without a
+// context would make one and answer it).
+const webGLJS = `(() => {
+	const c = document.querySelector('#map canvas');
+	if (!c || c.getContext('2d')) return false;
+	const gl = c.getContext('webgl2') || c.getContext('webgl');
+	return !!gl && !gl.isContextLost();
+})()`
+
+// jumpTo moves the map the way a shared link does: through the URL
+// fragment the page keeps (#zoom/lat/lon, MapLibre's hash). It waits
+// until MapLibre has taken it (its hashchange listener runs before this
+// one) and the map is drawn there, then checks that the fragment the page
+// keeps says so; a throttled rewrite of the fragment for an earlier move
+// can slip in between, so it tries again then.
+func jumpTo(lon, lat, zoom float64) chromedp.ActionFunc {
+	return func(ctx context.Context) error {
+		js := fmt.Sprintf(`new Promise((resolve) => {
+			const want = '#%s/%s/%s';
+			const go = () => { addEventListener('hashchange', () => resolve(true), { once: true }); location.hash = want; };
+			if (location.hash === want) { addEventListener('hashchange', go, { once: true }); location.hash = ''; } else go();
+		})`, strconv.FormatFloat(zoom, 'f', -1, 64), strconv.FormatFloat(lat, 'f', -1, 64), strconv.FormatFloat(lon, 'f', -1, 64))
+		var err error
+		for range 3 {
+			var ok bool
+			if err = chromedp.Evaluate(js, &ok, awaitPromise).Do(ctx); err != nil {
+				return err
+			}
+			if err = settle(ctx); err != nil {
+				return err
+			}
+			var v view
+			if v, err = mapView(ctx); err != nil {
+				return err
+			}
+			x, y := v.pixel(lon, lat)
+			if math.Abs(v.Zoom-zoom) < 0.01 && math.Hypot(x-(v.X+v.W/2), y-(v.Y+v.H/2)) < 1 {
+				return nil
+			}
+			err = fmt.Errorf("jump to %v, %v at zoom %v: the map is at %s", lon, lat, zoom, v.Hash)
+			time.Sleep(400 * time.Millisecond) // past MapLibre's throttle of hash rewrites
+		}
+		return err
+	}
+}
+
+// view is where the map is, as its page says in the URL fragment
+// (#zoom/lat/lon, MapLibre's hash, rounded to well under a pixel), and
+// where its canvas is on the screen.
+type view struct {
+	Hash       string
+	Zoom       float64
+	Lat, Lon   float64
+	X, Y, W, H float64 // the canvas, in CSS pixels
+}
+
+func mapView(ctx context.Context) (view, error) {
+	var v view
+	err := chromedp.Evaluate(`(() => { const r = document.querySelector('#map canvas').getBoundingClientRect();
+		return {Hash: location.hash, X: r.x, Y: r.y, W: r.width, H: r.height}; })()`, &v).Do(ctx)
+	if err != nil {
+		return v, err
+	}
+	parts := strings.Split(strings.TrimPrefix(v.Hash, "#"), "/")
+	if len(parts) != 3 {
+		return v, fmt.Errorf("the URL fragment %q is not #zoom/lat/lon of a map without bearing or pitch", v.Hash)
+	}
+	for i, dst := range []*float64{&v.Zoom, &v.Lat, &v.Lon} {
+		if *dst, err = strconv.ParseFloat(parts[i], 64); err != nil {
+			return v, fmt.Errorf("the URL fragment %q: %v", v.Hash, err)
+		}
+	}
+	return v, nil
+}
+
+// mercator is Web Mercator as MapLibre draws it: a world 512·2^zoom CSS
+// pixels wide, x east from lon -180, y south from lat 85.05°.
+func mercator(lon, lat, zoom float64) (x, y float64) {
+	world := 512 * math.Exp2(zoom)
+	x = (lon + 180) / 360 * world
+	y = (180 - 180/math.Pi*math.Log(math.Tan(math.Pi/4+lat*math.Pi/360))) / 360 * world
+	return x, y
+}
+
+// pixel is where (lon, lat) is on the screen: the canvas centre is the
+// map's centre, unrotated and unpitched.
+func (v view) pixel(lon, lat float64) (x, y float64) {
+	px, py := mercator(lon, lat, v.Zoom)
+	cx, cy := mercator(v.Lon, v.Lat, v.Zoom)
+	return v.X + v.W/2 + px - cx, v.Y + v.H/2 + py - cy
 }
 
 // waitText polls the text of sel until it contains want.
@@ -368,7 +475,7 @@ func TestBrowserApp(t *testing.T) {
 	err = chromedp.Run(ctx,
 		chromedp.Navigate(s.url+"/app/"),
 		chromedp.WaitVisible("#map canvas", chromedp.ByQuery),
-		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.Poll(readyJS, &ready, chromedp.WithPollingTimeout(60*time.Second)),
 	)
 	if err != nil {
 		var errText string
@@ -376,7 +483,7 @@ func TestBrowserApp(t *testing.T) {
 		t.Fatalf("map did not load: %v %s", err, errText)
 	}
 	var webgl bool
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`!!window.zonegis.map.painter.context.gl`, &webgl)); err != nil || !webgl {
+	if err := chromedp.Run(ctx, chromedp.Evaluate(webGLJS, &webgl)); err != nil || !webgl {
 		t.Fatalf("no WebGL context: %v", err)
 	}
 	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
@@ -393,10 +500,7 @@ func TestBrowserApp(t *testing.T) {
 
 	// 2. Zoom to a parcel: parcels are drawn in their status colours.
 	avail := parcelTarget(t, s.db, zonegis.ParcelAvailable)
-	err = chromedp.Run(ctx,
-		chromedp.Evaluate(fmt.Sprintf(`window.zonegis.map.jumpTo({center: [%f, %f], zoom: 16.5}); true`, avail.lon, avail.lat), nil),
-		chromedp.ActionFunc(settle),
-	)
+	err = chromedp.Run(ctx, jumpTo(avail.lon, avail.lat, 16.5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,18 +533,24 @@ func TestBrowserApp(t *testing.T) {
 
 	// 3. Click the parcel: the details panel shows its lot code and status.
 	var pt struct{ X, Y float64 }
-	js := fmt.Sprintf(`(() => { const p = window.zonegis.map.project([%f, %f]); const r = window.zonegis.map.getCanvas().getBoundingClientRect(); return {X: r.x + p.x, Y: r.y + p.y}; })()`, avail.lon, avail.lat)
-	click := func(js string) {
+	click := func(lon, lat float64) {
 		t.Helper()
-		// Two runs: the click's position is only known once the first has run.
-		if err := chromedp.Run(ctx, chromedp.Evaluate(js, &pt)); err != nil {
+		// Where the map shows (lon, lat) now, by Web Mercator from the
+		// centre and zoom the page keeps in its URL.
+		var v view
+		err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) (err error) {
+			v, err = mapView(ctx)
+			return err
+		}))
+		if err != nil {
 			t.Fatal(err)
 		}
+		pt.X, pt.Y = v.pixel(lon, lat)
 		if err := chromedp.Run(ctx, chromedp.MouseClickXY(pt.X, pt.Y)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	click(js)
+	click(avail.lon, avail.lat)
 	details, err := waitText(ctx, "#details", avail.lotCode)
 	if err != nil {
 		screenshot(t, ctx, "browser-3-details-failed.png")
@@ -496,6 +606,7 @@ func TestBrowserApp(t *testing.T) {
 	if !strings.Contains(dash, "Tỷ lệ cây xanh") || !strings.Contains(dash, "GeoJSON") {
 		t.Errorf("dashboard: %q; want green coverage and export links", dash)
 	}
+	checkExports(t, ctx, s.url, zs.ZoneID)
 	if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
 		t.Fatal(err)
 	}
@@ -507,13 +618,21 @@ func TestBrowserApp(t *testing.T) {
 
 	// 6. Draw a triangle over the parcel: the answer lists what it covers.
 	var corners [3]struct{ X, Y float64 }
-	js = fmt.Sprintf(`(() => { const m = window.zonegis.map; m.jumpTo({center: [%f, %f], zoom: 16}); const r = m.getCanvas().getBoundingClientRect(); const c = m.project([%f, %f]);
-		return [[-140, -110], [150, -90], [0, 150]].map(([dx, dy]) => ({X: r.x + c.x + dx, Y: r.y + c.y + dy})); })()`, avail.lon, avail.lat, avail.lon, avail.lat)
 	actions := []chromedp.Action{
 		chromedp.Click("#details .close", chromedp.ByQuery), // it would cover part of the map
 		chromedp.Click("#tab-draw", chromedp.ByQuery),
-		chromedp.Evaluate(js, &corners),
-		chromedp.ActionFunc(settle),
+		jumpTo(avail.lon, avail.lat, 16),
+		chromedp.ActionFunc(func(ctx context.Context) error {
+			v, err := mapView(ctx)
+			if err != nil {
+				return err
+			}
+			x, y := v.pixel(avail.lon, avail.lat)
+			for i, d := range [][2]float64{{-140, -110}, {150, -90}, {0, 150}} {
+				corners[i].X, corners[i].Y = x+d[0], y+d[1]
+			}
+			return nil
+		}),
 		chromedp.Click("#draw-start", chromedp.ByQuery),
 	}
 	if err := chromedp.Run(ctx, actions...); err != nil {
@@ -529,7 +648,7 @@ func TestBrowserApp(t *testing.T) {
 	cancel()
 	if err != nil {
 		var dbg string
-		_ = chromedp.Run(ctx, chromedp.Evaluate(`JSON.stringify({panel: document.querySelector('#panel-draw').hidden, html: document.querySelector('#panel-draw').outerHTML.slice(0, 400), pts: window.zonegis.state.drawPoints})`, &dbg))
+		_ = chromedp.Run(ctx, chromedp.Evaluate(`JSON.stringify({panel: document.querySelector('#panel-draw').hidden, html: document.querySelector('#panel-draw').outerHTML.slice(0, 400), drawing: document.body.classList.contains('drawing'), hash: location.hash})`, &dbg))
 		screenshot(t, ctx, "browser-6-draw-failed.png")
 		t.Fatalf("finish drawing: %v %s", err, dbg)
 	}
@@ -547,16 +666,14 @@ func TestBrowserApp(t *testing.T) {
 	// 7. The public sees a leased parcel's lessee but not the confidential
 	// fields; a planner's key shows them (here in English).
 	leased := parcelTarget(t, s.db, zonegis.ParcelLeased)
-	leasedAt := fmt.Sprintf(`(() => { const p = window.zonegis.map.project([%f, %f]); const r = window.zonegis.map.getCanvas().getBoundingClientRect(); return {X: r.x + p.x, Y: r.y + p.y}; })()`, leased.lon, leased.lat)
 	err = chromedp.Run(ctx,
 		chromedp.Click("#draw-clear", chromedp.ByQuery),
-		chromedp.Evaluate(fmt.Sprintf(`window.zonegis.map.jumpTo({center: [%f, %f], zoom: 17}); true`, leased.lon, leased.lat), nil),
-		chromedp.ActionFunc(settle),
+		jumpTo(leased.lon, leased.lat, 17),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	click(leasedAt)
+	click(leased.lon, leased.lat)
 	public, err := waitText(ctx, "#details", "Vốn và liên hệ chỉ hiện cho cán bộ")
 	if err != nil {
 		t.Error(err)
@@ -582,7 +699,7 @@ func TestBrowserApp(t *testing.T) {
 	if where := storedKey(t, ctx, key); len(where) != 1 || where[0] != "session:zonegis.apiKey" {
 		t.Errorf("the planner's key is kept in %v; want session storage only", where)
 	}
-	click(leasedAt)
+	click(leased.lon, leased.lat)
 	if _, err := waitText(ctx, "#details", leased.lotCode); err != nil {
 		t.Fatal(err)
 	}
@@ -884,6 +1001,45 @@ func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigur
 	}
 }
 
+// checkExports: the dashboard links the zone's parcels and green areas
+// as GeoJSON from the items and in every other format GET /enums lists
+// for the exports, and each link answers with that format.
+func checkExports(t *testing.T, ctx context.Context, base string, zoneID int64) {
+	t.Helper()
+	var enums struct {
+		ExportFormats []string `json:"export_formats"`
+	}
+	getDoc(t, base+"/enums", &enums)
+	var want []string
+	for _, c := range []string{"parcels", "green-areas"} {
+		want = append(want, fmt.Sprintf("%s/collections/%s/items?zone=%d&limit=10000&f=json", base, c, zoneID))
+		for _, f := range enums.ExportFormats {
+			if f != "geojson" {
+				want = append(want, fmt.Sprintf("%s/collections/%s/export?f=%s&zone=%d", base, c, f, zoneID))
+			}
+		}
+	}
+	var got []string
+	if err := chromedp.Run(ctx, chromedp.Evaluate(`[...document.querySelectorAll('#dashboard .exports a:not(#stats-csv)')].map((a) => a.href)`, &got)); err != nil {
+		t.Fatal(err)
+	}
+	if len(enums.ExportFormats) < 2 || !slices.Equal(got, want) {
+		t.Errorf("export links %q; GET /enums lists %v, so want %q", got, enums.ExportFormats, want)
+		return
+	}
+	for _, href := range got {
+		res, err := http.Get(href)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, res.Body) //nolint:errcheck // only the status matters
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %s", href, res.Status)
+		}
+	}
+}
+
 func deref(v *float64) any {
 	if v == nil {
 		return nil
@@ -926,7 +1082,7 @@ func TestBrowserBasemapCSP(t *testing.T) {
 	var ready bool
 	err := chromedp.Run(ctx,
 		chromedp.Navigate(api.URL+"/app/"),
-		chromedp.Poll(`window.zonegis && window.zonegis.ready`, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.Poll(readyJS, &ready, chromedp.WithPollingTimeout(60*time.Second)),
 		chromedp.ActionFunc(settle),
 	)
 	if err != nil {

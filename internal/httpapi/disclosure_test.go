@@ -67,7 +67,7 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 	}
 	var out []string
 	switch path {
-	case "/healthz", "/", "/conformance", "/api", "/collections", "/boards", "/app", "/app/", "/app/config.json":
+	case "/healthz", "/", "/conformance", "/api", "/collections", "/boards", "/enums", "/app", "/app/", "/app/config.json":
 		return []string{path}
 	case "/collections/:collection":
 		for _, c := range colls {

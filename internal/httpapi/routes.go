@@ -60,5 +60,6 @@ func (s *Server) routes() {
 
 	// Reference data and administration.
 	e.GET("/boards", s.handleBoards())
+	e.GET("/enums", s.handleEnums())
 	e.GET("/audit", s.handleAudit())
 }

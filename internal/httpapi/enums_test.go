@@ -1,0 +1,57 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// TestEnums: GET /enums serves the lists of package zonegis and the export
+// formats of package export, the formats are those the OpenAPI document
+// offers for f on the exports, and a query parameter is refused.
+func TestEnums(t *testing.T) {
+	srv := New(Options{Index: index.New()})
+	w := do(srv, http.MethodGet, "/enums")
+	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+		t.Fatalf("GET /enums: %d %s %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	var got map[string][]string
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	var formats []string
+	for _, f := range export.Formats() {
+		formats = append(formats, string(f))
+	}
+	want := map[string][]string{
+		"zone_kinds":      zonegis.ZoneKinds,
+		"zone_statuses":   zonegis.ZoneStatuses,
+		"zone_models":     zonegis.ZoneModels,
+		"land_uses":       zonegis.LandUses,
+		"parcel_statuses": zonegis.ParcelStatuses,
+		"green_kinds":     zonegis.GreenKinds,
+		"export_formats":  formats,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("GET /enums: %v\nwant %v", got, want)
+	}
+
+	doc := loadOpenAPI(t)
+	for _, path := range []string{"/collections/{collectionId}/export", "/zones/{id}/dossier"} {
+		for _, p := range doc.params(t, doc.Paths[path]["get"]) {
+			if p.In == "query" && p.Name == "f" && !reflect.DeepEqual(p.Schema.Enum, formats) {
+				t.Errorf("api/openapi.yaml: %s offers f %v; the server has %v", path, p.Schema.Enum, formats)
+			}
+		}
+	}
+
+	if w := do(srv, http.MethodGet, "/enums?f=json"); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), `unknown query parameter \"f\"`) {
+		t.Errorf("GET /enums?f=json: %d %s; want 400 naming f", w.Code, w.Body)
+	}
+}
