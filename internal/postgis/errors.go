@@ -139,7 +139,6 @@ var constraintMessages = map[string]string{
 	"zones_check":              "parent_id cannot be the zone itself",
 	"parcels_lot_code_check":   "lot_code is required",
 	"parcels_land_use_check":   "land_use is not one of " + strings.Join(zonegis.LandUses, ", "),
-	"parcels_status_check":     "status is not one of " + strings.Join(zonegis.ParcelStatuses, ", "),
 	"green_areas_kind_check":   "kind is not one of " + strings.Join(zonegis.GreenKinds, ", "),
 	"leases_lessee_check":      "lessee is required",
 	"leases_country_check":     "country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR",

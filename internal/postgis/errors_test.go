@@ -26,7 +26,7 @@ func TestMapErrorSaysNothingOfPostgres(t *testing.T) {
 		"leases_capital_usd_check", "leases_check", "leases_check1", "leases_country_check", "leases_lessee_check",
 		"leases_one_in_force", "leases_pkey", "leases_workers_check", "leases_parcel_id_fkey",
 		"parcel_lineage_check", "parcel_lineage_op_check", "parcel_lineage_parent_id_fkey", "parcel_lineage_pkey",
-		"parcels_land_use_check", "parcels_lot_code_check", "parcels_pkey", "parcels_status_check", "parcels_zone_id_fkey",
+		"parcels_land_use_check", "parcels_lot_code_check", "parcels_pkey", "parcels_zone_id_fkey",
 		"parcels_zone_id_lot_code_key", "parcels_retired_pkey", "parcels_retired_retired_by_check", "parcels_retired_zone_id_fkey",
 		"plan_targets_capital_usd_check", "plan_targets_check", "plan_targets_check1", "plan_targets_hectares_check",
 		"plan_targets_pkey", "plan_targets_scope_check", "plan_targets_year_check",
