@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -225,25 +223,7 @@ func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
 // positions, coordinates finite and within lon/lat range, at most
 // MaxQueryVertices vertices.
 func readPolygon(body []byte) (orb.MultiPolygon, error) {
-	type probe struct {
-		Type     string          `json:"type"`
-		Geometry json.RawMessage `json:"geometry"`
-	}
-	var pr probe
-	if err := json.Unmarshal(body, &pr); err != nil {
-		return nil, invalid("body is not valid JSON: %v", err)
-	}
-	if err := exactNames(body, reflect.TypeFor[probe](), "body"); err != nil {
-		return nil, err
-	}
-	raw, what := body, "body"
-	if pr.Type == "Feature" {
-		if len(pr.Geometry) == 0 || string(pr.Geometry) == "null" {
-			return nil, invalid("body: the Feature has no geometry")
-		}
-		raw, what = pr.Geometry, "geometry"
-	}
-	mp, err := decodePolygonal(raw, what)
+	mp, err := decodeBodyPolygon(body)
 	if err != nil {
 		return nil, err
 	}
