@@ -463,7 +463,10 @@ type coords struct {
 func (s *jsonScanner) readCoordinates(typ string) (orb.Geometry, error) {
 	start, depth := s.i, s.depth
 	c := coords{s: s, typ: typ, depth: positionsDepth(typ)}
-	c.pts = make([]orb.Point, 0, min((len(s.b)-s.i)/32+4, 1<<14))
+	// Room for the positions the rest of the text can hold at ~16 bytes
+	// each, up to MaxQueryVertices and a bit: one allocation for a large
+	// polygon, little for a small one in a large body.
+	c.pts = make([]orb.Point, 0, min((len(s.b)-s.i)/16+4, 1<<17))
 	err := c.level(1)
 	if ce, ok := err.(*coordError); ok {
 		s.i, s.depth = start, depth
