@@ -195,6 +195,19 @@ func decodeGeometry(raw []byte) (orb.MultiPolygon, error) {
 	return mp, checkPolygon(mp)
 }
 
+// decodePolygonal reads a GeoJSON Polygon or MultiPolygon as a
+// MultiPolygon; what names it in errors.
+func decodePolygonal(raw []byte, what string) (orb.MultiPolygon, error) {
+	g, err := decodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := g.(orb.Polygon); ok {
+		return orb.MultiPolygon{p}, nil
+	}
+	return g.(orb.MultiPolygon), nil
+}
+
 func typeName(t string) string {
 	if t == "" {
 		return "no type"

@@ -60,20 +60,7 @@ type oldGeometryDoc struct {
 	Coordinates json.RawMessage `json:"coordinates"`
 }
 
-// decodePolygonal reads a GeoJSON Polygon or MultiPolygon as a
-// MultiPolygon; what names it in errors.
-func decodePolygonal(raw []byte, what string) (orb.MultiPolygon, error) {
-	g, err := decodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
-	if err != nil {
-		return nil, err
-	}
-	if p, ok := g.(orb.Polygon); ok {
-		return orb.MultiPolygon{p}, nil
-	}
-	return g.(orb.MultiPolygon), nil
-}
-
-// decodeGeoJSON reads a GeoJSON geometry of one of the types want
+// oldDecodeGeoJSON was decodeGeoJSON: it read a GeoJSON geometry of one of the types want
 // (Polygon, MultiPolygon, LineString): member names exactly as GeoJSON
 // spells them, and every position of 2 numbers (lon, lat) or 3 (a height,
 // ignored). encoding/json alone would read [] as [0, 0] and [106] as
