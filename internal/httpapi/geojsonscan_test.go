@@ -347,3 +347,35 @@ func loose(v any, d, depth int) bool {
 	}
 	return false
 }
+
+// TestCoordinatesStrict: null and non-numbers inside coordinates are
+// refused, naming where; the old decoder read a null position as [0, 0]
+// (so this ring closed and was accepted) and skipped a third element.
+func TestCoordinatesStrict(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],null]]}`, "polygon 0 ring 0 position 3 is null, not a position"},
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1,"x"],[0,0]]]}`, "polygon 0 ring 0 position 2 holds a string"},
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1,null],[0,0]]]}`, "polygon 0 ring 0 position 2 holds null"},
+		{`{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[null,1],[0,0]]]]}`, "polygon 1 ring 0 position 2 holds null"},
+	} {
+		_, err := readPolygon([]byte(c.body))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error with %q", c.body, err, c.want)
+		}
+	}
+}
+
+// TestDecodeOnePass: a 100,000-vertex polygon is read in one pass into
+// one array of positions, not through encoding/json's passes and growing
+// slices (85 allocations, 17 MB before).
+func TestDecodeOnePass(t *testing.T) {
+	body := []byte(geojsontest.Comb(106.5, 10.5, 106.7, 10.7, 24999, 45))
+	allocs := testing.AllocsPerRun(3, func() {
+		if _, err := readPolygon(body); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 10 {
+		t.Errorf("%v allocations to read the comb, want at most 10", allocs)
+	}
+}

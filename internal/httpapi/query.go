@@ -28,7 +28,10 @@ const (
 	// measure.Budget units (about one edge compared each, tens of ns): the
 	// self-crossing check, indexing the polygon and every candidate's
 	// test. Calibrated so that a request at the bound ends within about
-	// 70 ms of work on a 2-core machine (decoding the JSON comes on top) (BenchmarkIntersectsWorst).
+	// 70 ms of work on a 2-core machine; decoding the JSON comes on top,
+	// linear in the body (about 12 ms for 3 MB; the 8 MB bench body adds ~20 ms):
+	// BenchmarkIntersectsWorst, BenchmarkDecodeBodyPolygon and the make
+	// bench row "intersects, worst input within the limits" (< 200 ms).
 	MaxQueryWork = 4_000_000
 )
 
