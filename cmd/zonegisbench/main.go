@@ -36,6 +36,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.Load.Rounds, "rounds", o.Load.Rounds, "alternating rounds of ours and the baseline for rows with a target (median taken)")
 	fs.StringVar(&o.WorkDir, "workdir", "var/bench", "cluster and scratch directory (the dataset is kept for the next run)")
 	fs.StringVar(&o.Binary, "binary", "bin/zonegis", "zonegis binary to measure")
+	fs.StringVar(&o.Only, "only", "", "run only one group of rows: intersects (the worst POST /query/intersects bodies)")
 	out := fs.String("out", "BENCHMARKS.md", "report file")
 	micro := fs.String("micro", "", "file with go test -bench output to include")
 	if err := fs.Parse(args); err != nil {

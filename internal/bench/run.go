@@ -29,6 +29,9 @@ type Options struct {
 	WorkDir string // holds the cluster (kept between runs: the dataset is reused) and scripts
 	Binary  string // the zonegis binary to measure
 	Logger  *slog.Logger
+	// Only, when set, limits the run to one group of rows: "intersects"
+	// (the worst POST /query/intersects bodies).
+	Only string
 }
 
 // Result is one measured row: ours against a baseline, with the target.
@@ -98,6 +101,9 @@ type Report struct {
 func Run(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Started: time.Now().UTC(), Dataset: o.Dataset, Load: o.Load, Machine: machine()}
 	log := o.Logger
+	if o.Only != "" && o.Only != "intersects" {
+		return nil, fmt.Errorf("only: unknown group %q (want intersects)", o.Only)
+	}
 	if err := os.MkdirAll(o.WorkDir, 0o755); err != nil {
 		return nil, err
 	}
@@ -135,6 +141,15 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	r.StartupTook, r.IndexLoadTook = srv.startup, srv.indexLoad
 	r.RSSAfterLoad = rss(srv.cmd.Process.Pid, "VmRSS")
 	log.Info("server up", "startup", r.StartupTook, "index_load", r.IndexLoadTook, "rss_mb", r.RSSAfterLoad>>20)
+	if o.Only == "intersects" {
+		log.Info("measuring", "name", "intersects, worst input")
+		w, err := worstResult(ctx, o.Dataset, "http://"+srv.addr, o.Load.Rounds)
+		if err != nil {
+			return nil, err
+		}
+		r.Results = append(r.Results, w)
+		return r, nil
+	}
 
 	base, err := startBaselines(db.Pool())
 	if err != nil {
@@ -236,6 +251,15 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		r.Results = append(r.Results, Result{Name: "GeoJSON export", Note: "not measured: " + err.Error()})
 	} else {
 		r.Results = append(r.Results, ex...)
+	}
+
+	// The worst POST /query/intersects bodies within the limits.
+	log.Info("measuring", "name", "intersects, worst input")
+	if w, err := worstResult(ctx, d, ours, o.Load.Rounds); err != nil {
+		log.Warn("intersects not measured", "err", err)
+		r.Results = append(r.Results, Result{Name: "intersects, worst input within the limits", Note: "not measured: " + err.Error()})
+	} else {
+		r.Results = append(r.Results, w)
 	}
 
 	r.RSSPeak = rss(srv.cmd.Process.Pid, "VmHWM")

@@ -2,12 +2,10 @@ package httpapi
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -30,7 +28,10 @@ const (
 	// measure.Budget units (about one edge compared each, tens of ns): the
 	// self-crossing check, indexing the polygon and every candidate's
 	// test. Calibrated so that a request at the bound ends within about
-	// 70 ms of work on a 2-core machine (decoding the JSON comes on top) (BenchmarkIntersectsWorst).
+	// 70 ms of work on a 2-core machine; decoding the JSON comes on top,
+	// linear in the body (about 12 ms for 3 MB; the 8 MB bench body adds ~20 ms):
+	// BenchmarkIntersectsWorst, BenchmarkDecodeBodyPolygon and the make
+	// bench row "intersects, worst input within the limits" (< 200 ms).
 	MaxQueryWork = 4_000_000
 )
 
@@ -225,25 +226,7 @@ func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
 // positions, coordinates finite and within lon/lat range, at most
 // MaxQueryVertices vertices.
 func readPolygon(body []byte) (orb.MultiPolygon, error) {
-	type probe struct {
-		Type     string          `json:"type"`
-		Geometry json.RawMessage `json:"geometry"`
-	}
-	var pr probe
-	if err := json.Unmarshal(body, &pr); err != nil {
-		return nil, invalid("body is not valid JSON: %v", err)
-	}
-	if err := exactNames(body, reflect.TypeFor[probe](), "body"); err != nil {
-		return nil, err
-	}
-	raw, what := body, "body"
-	if pr.Type == "Feature" {
-		if len(pr.Geometry) == 0 || string(pr.Geometry) == "null" {
-			return nil, invalid("body: the Feature has no geometry")
-		}
-		raw, what = pr.Geometry, "geometry"
-	}
-	mp, err := decodePolygonal(raw, what)
+	mp, err := decodeBodyPolygon(body)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,16 @@ func SelfCrossing(mp orb.MultiPolygon, bud *Budget) (int, orb.Point, bool, error
 		a, b       orb.Point
 		ring, i, n int // ring index, edge index in the ring, edges in the ring
 	}
-	var edges []edge
-	var boxes []pedge
+	most := 0 // edges in the largest polygon: the slices are allocated once
+	for _, poly := range mp {
+		n := 0
+		for _, ring := range poly {
+			n += max(len(ring)-1, 0)
+		}
+		most = max(most, n)
+	}
+	edges := make([]edge, 0, most)
+	boxes := make([]pedge, 0, most)
 	for pi, poly := range mp {
 		edges, boxes = edges[:0], boxes[:0]
 		for ri, ring := range poly {
