@@ -1,5 +1,6 @@
 // Package postgis is the system of record: the land registry stored in
-// PostgreSQL + PostGIS through pgx v5. All SQL text lives in sql.go; every
+// PostgreSQL + PostGIS through pgx v5. All SQL text lives in sql.go (the
+// statistics' in statsql.go); every
 // value goes in as a $n argument.
 package postgis
 
