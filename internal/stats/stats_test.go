@@ -34,7 +34,7 @@ func seeded(t *testing.T) *postgis.DB {
 	t.Helper()
 	ctx := context.Background()
 	db := postgistest.Open(t)
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: seedZones}); err != nil {
 		t.Fatal(err)
 	}
 	postgistest.SetToday(t, db, asOf)
