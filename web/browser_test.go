@@ -54,7 +54,7 @@ func startServer(t *testing.T) *server {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	db := postgistest.Open(t)
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: []string{"KCX-TAN-THUAN"}}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: []string{"KCX-TAN-THUAN"}}); err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)

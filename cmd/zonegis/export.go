@@ -87,7 +87,7 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	defer commit(false) //nolint:errcheck // the error path: the temporary file is removed
 	opts := export.Options{Format: format, CRS: crs, Name: *coll}
 	if !crs.IsCRS84() {
-		opts.Transformer = export.PostGIS{DB: db.Pool()}
+		opts.Transformer = db
 	}
 	var layers []*export.Layer
 	switch *coll {

@@ -170,7 +170,7 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 	if cfg.Seed != "all" {
 		opts.Parcels = strings.Split(cfg.Seed, ",")
 	}
-	r, err := seed.Seed(ctx, db.Pool(), opts)
+	r, err := seed.Seed(ctx, db, opts)
 	if err != nil {
 		return err
 	}

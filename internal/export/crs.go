@@ -2,13 +2,10 @@ package export
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -72,62 +69,9 @@ func ParseCRS(s string) (CRS, error) {
 }
 
 // Transformer converts lon/lat geometries (EPSG:4326) to another CRS.
+// *postgis.DB implements it with ST_Transform (PROJ), so VN-2000 datum
+// shifts are exactly those of the database.
 type Transformer interface {
 	// Transform returns geoms in EPSG:epsg, in the same order.
 	Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error)
-}
-
-// Querier is what PostGIS needs of a pool, connection or transaction.
-type Querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-// PostGIS transforms coordinates with ST_Transform (PROJ), one round trip
-// per batch, so VN-2000 datum shifts are exactly those of the database.
-type PostGIS struct{ DB Querier }
-
-var _ Transformer = PostGIS{}
-
-// sqlTransform transforms a batch of WKB geometries, keeping their order.
-const sqlTransform = `SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(t.g, 4326), $2::int))
-  FROM unnest($1::bytea[]) WITH ORDINALITY AS t(g, i) ORDER BY t.i`
-
-// Transform implements Transformer.
-func (p PostGIS) Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error) {
-	in := make([][]byte, len(geoms))
-	for i, g := range geoms {
-		b, err := wkb.Marshal(g)
-		if err != nil {
-			return nil, fmt.Errorf("export: transform: %w", err)
-		}
-		in[i] = b
-	}
-	rows, err := p.DB.Query(ctx, sqlTransform, in, epsg)
-	if err != nil {
-		return nil, fmt.Errorf("export: transform: %w", err)
-	}
-	defer rows.Close()
-	out := make([]orb.MultiPolygon, 0, len(geoms))
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("export: transform: %w", err)
-		}
-		g, err := wkb.Unmarshal(b)
-		if err != nil {
-			return nil, fmt.Errorf("export: transform: %w", err)
-		}
-		switch g := g.(type) {
-		case orb.MultiPolygon:
-			out = append(out, g)
-		case orb.Polygon:
-			out = append(out, orb.MultiPolygon{g})
-		default:
-			return nil, fmt.Errorf("export: transform returned a %s", g.GeoJSONType())
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export: transform: %w", err)
-	}
-	return out, nil
 }

@@ -377,6 +377,9 @@ func (failingTransformer) Transform(context.Context, int, []orb.MultiPolygon) ([
 	return nil, errors.New("no database")
 }
 
+// The transformer the service exports through.
+var _ export.Transformer = (*postgis.DB)(nil)
+
 // TestExportTransformPostGIS transforms through PostGIS in batches: the
 // coordinates are those of ST_Transform, in the order written, whatever
 // the batch size; a failing transform fails the write.
@@ -399,7 +402,7 @@ func TestExportTransformPostGIS(t *testing.T) {
 	for _, crs := range []export.CRS{export.VN2000UTM48N, export.VN2000UTM49N} {
 		var buf bytes.Buffer
 		w, err := export.NewWriter(ctx, &buf, export.Options{Format: export.GeoJSONSeq, CRS: crs, Layers: []*export.Layer{fixtureLayer},
-			Transformer: export.PostGIS{DB: db.Pool()}, BatchSize: 3})
+			Transformer: db, BatchSize: 3})
 		if err != nil {
 			t.Fatal(err)
 		}

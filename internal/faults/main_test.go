@@ -55,7 +55,7 @@ func prepare(t *testing.T, url string) {
 		t.Fatalf("migrate: %v", err)
 	}
 	start := time.Now()
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: []string{seedZone}}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: []string{seedZone}}); err != nil {
 		t.Fatal(err)
 	}
 	// The seed leases most parcels; the tests need some free to reserve:

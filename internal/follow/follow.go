@@ -20,7 +20,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -267,17 +266,13 @@ func (f *Follower) Run(ctx context.Context) error {
 // listen holds a dedicated connection with LISTEN, catching up on every
 // notification and every PollInterval. It returns when the connection fails.
 func (f *Follower) listen(ctx context.Context) error {
-	cfg := f.db.Pool().Config().ConnConfig.Copy()
-	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	conn, err := pgx.ConnectConfig(cctx, cfg)
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	l, err := f.db.Listen(lctx, Channel)
 	cancel()
 	if err != nil {
 		return err
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	if _, err := conn.Exec(ctx, "LISTEN "+Channel); err != nil {
-		return err
-	}
+	defer l.Close(context.WithoutCancel(ctx)) //nolint:errcheck // the connection only has to go
 	f.listening.Store(true)
 	// Anything committed before LISTEN took effect is read now.
 	if err := f.CatchUp(ctx); err != nil {
@@ -289,7 +284,7 @@ func (f *Follower) listen(ctx context.Context) error {
 	}
 	for {
 		wctx, cancel := context.WithTimeout(ctx, poll)
-		_, err := conn.WaitForNotification(wctx)
+		err := l.WaitForNotification(wctx)
 		cancel()
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -304,7 +304,7 @@ func seededWriteEnv(t *testing.T) *writeEnv {
 	t.Helper()
 	ctx := context.Background()
 	db := postgistest.Open(t)
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: seedZones}); err != nil {
 		t.Fatal(err)
 	}
 	e := &writeEnv{db: db}

@@ -171,7 +171,7 @@ func (s *Server) startExport(c echo.Context, snap *index.Snapshot, format export
 		if s.db == nil {
 			return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "output in %s needs the database to transform coordinates", crs.Name)
 		}
-		tr := export.PostGIS{DB: s.db.Pool()}
+		tr := s.db
 		// A transform of nothing is a round trip that proves the
 		// database answers before the 200 goes out.
 		if _, err := tr.Transform(ctx, crs.EPSG, nil); err != nil {

@@ -80,7 +80,7 @@ func build() (f *fixture, skip string, err error) {
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, "", fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: seedZones}); err != nil {
 		return nil, "", err
 	}
 	logger := slog.New(slog.DiscardHandler)

@@ -24,7 +24,7 @@ func newStats(o Options) *stats.Service {
 	if o.DB == nil {
 		return nil
 	}
-	return stats.New(o.DB.Pool(), stats.Options{MinGreenShare: o.MinGreenShare})
+	return stats.New(o.DB, stats.Options{MinGreenShare: o.MinGreenShare})
 }
 
 const mimeCSV = "text/csv; charset=utf-8"

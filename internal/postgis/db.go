@@ -1,6 +1,8 @@
 // Package postgis is the system of record: the land registry stored in
-// PostgreSQL + PostGIS through pgx v5. All SQL text lives in sql.go; every
-// value goes in as a $n argument.
+// PostgreSQL + PostGIS through pgx v5. All SQL text of the service lives
+// in this package: sql.go, statsql.go (the statistics), seedsql.go and
+// seed.sql (the seed); every value goes in as a $n argument. Nothing
+// outside it runs SQL of its own (faults.TestSQLStaysInPostGIS).
 package postgis
 
 import (
@@ -47,8 +49,10 @@ func Open(ctx context.Context, url string) (*DB, error) {
 // Close closes every connection.
 func (db *DB) Close() { db.pool.Close() }
 
-// Pool exposes the pool for packages that need a dedicated connection
-// (the change-log follower's LISTEN) or run their own SQL (analytics).
+// Pool exposes the pool to the benchmark harness (internal/bench) and to
+// tests, which run SQL of their own. The service does not call it outside
+// this package: the follower's LISTEN is Listen, the statistics, CRS
+// transforms and seed are methods (faults.TestSQLStaysInPostGIS).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // Ping checks that the database answers.

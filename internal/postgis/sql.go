@@ -189,3 +189,8 @@ const (
 	sqlParentsOf  = `SELECT parent_id, op, at FROM parcel_lineage WHERE child_id = $1 ORDER BY parent_id`
 	sqlChildrenOf = `SELECT child_id, op, at FROM parcel_lineage WHERE parent_id = $1 ORDER BY child_id`
 )
+
+// sqlTransform transforms a batch of WKB geometries from EPSG:4326 to
+// EPSG:$2, keeping their order.
+const sqlTransform = `SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(t.g, 4326), $2::int))
+  FROM unnest($1::bytea[]) WITH ORDINALITY AS t(g, i) ORDER BY t.i`

@@ -7,7 +7,6 @@ package seed
 import (
 	"bytes"
 	"context"
-	_ "embed"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -15,18 +14,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/geodata"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/vntext"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
-
-//go:embed generate.sql
-var generateSQL string
 
 // Options choose what to seed.
 type Options struct {
@@ -42,9 +36,18 @@ type Report struct {
 	Took                                       time.Duration
 }
 
-// Seed loads the geodata into the database if it has no zones yet. It runs
-// in one transaction: a failure or a crash leaves nothing partial.
-func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Report, error) {
+// Store writes the seed. *postgis.DB implements it.
+type Store interface {
+	Seed(ctx context.Context, d postgis.SeedData) (postgis.SeedCounts, error)
+}
+
+var _ Store = (*postgis.DB)(nil)
+
+// Seed loads the geodata into the database if it has no zones yet, with
+// synthetic parcels, green areas and leases in the zones opts.Parcels
+// names. It runs in one transaction (Store.Seed): a failure or a crash
+// leaves nothing partial.
+func Seed(ctx context.Context, st Store, opts Options) (Report, error) {
 	start := time.Now()
 	var r Report
 	boards, err := readBoards()
@@ -55,79 +58,28 @@ func Seed(ctx context.Context, pool *pgxpool.Pool, opts Options) (Report, error)
 	if err != nil {
 		return r, err
 	}
-	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		// Two instances starting on an empty database seed once.
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(7310227)`); err != nil {
-			return err
-		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT count(*) FROM zones`).Scan(&n); err != nil {
-			return err
-		}
-		if n > 0 {
-			r.Skipped = true
-			return nil
-		}
-		boards = append(boards, provincialBoards(boards, zones)...)
-		for _, b := range boards {
-			if _, err := tx.Exec(ctx, `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5)`,
-				b.ID, b.NameVI, b.NameEN, b.Province, b.Website); err != nil {
-				return fmt.Errorf("board %s: %w", b.ID, err)
-			}
-		}
-		for _, z := range zones {
-			g, err := wkb.Marshal(z.Boundary)
-			if err != nil {
-				return err
-			}
-			var est any
-			if z.Established != nil {
-				est = *z.Established
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO zones (code, name_vi, name_en, kind, board_id, province, status, model,
-				established, enterprises, workers, sectors, source, boundary)
-				VALUES ($1, $2, $3, $4, nullif($5, ''), $6, $7, $8, $9::date, $10, $11, $12, $13, ST_Multi(ST_GeomFromWKB($14, 4326)))`,
-				z.Code, z.NameVI, z.NameEN, z.Kind, z.BoardID, z.Province, z.Status, z.Model,
-				est, z.Enterprises, z.Workers, z.Sectors, z.Source, g); err != nil {
-				return fmt.Errorf("zone %s: %w", z.Code, err)
-			}
-		}
-		if err := economicZones(ctx, tx, members); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `SELECT set_config('zonegis.seed_codes', $1, true)`, strings.Join(opts.Parcels, ",")); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, generateSQL); err != nil {
-			return fmt.Errorf("generate synthetic parcels: %w", err)
-		}
-		return tx.QueryRow(ctx, `SELECT (SELECT count(*) FROM boards), (SELECT count(*) FROM zones),
-			(SELECT count(*) FROM parcels), (SELECT count(*) FROM green_areas), (SELECT count(*) FROM leases)`).
-			Scan(&r.Boards, &r.Zones, &r.Parcels, &r.GreenAreas, &r.Leases)
-	})
-	r.Took = time.Since(start)
+	boards = append(boards, provincialBoards(boards, zones)...)
+	c, err := st.Seed(ctx, postgis.SeedData{Boards: boards, Zones: zones, Derived: economicZones(members), SyntheticIn: opts.Parcels})
+	r = Report{Skipped: c.Skipped, Boards: c.Boards, Zones: c.Zones, Parcels: c.Parcels, GreenAreas: c.GreenAreas, Leases: c.Leases,
+		Took: time.Since(start)}
 	if err != nil {
 		return r, fmt.Errorf("seed: %w", err)
 	}
 	return r, nil
 }
 
-// economicZones creates the Đình Vũ – Cát Hải economic zone, whose boundary
+// economicZones returns the Đình Vũ – Cát Hải economic zone, whose boundary
 // is not mapped: it is derived as the convex hull of its member zones plus
 // 300 m, and its source says so.
-func economicZones(ctx context.Context, tx pgx.Tx, members map[string][]string) error {
+func economicZones(members map[string][]string) []postgis.DerivedZone {
 	const code = "KKT-DINH-VU-CAT-HAI"
-	_, err := tx.Exec(ctx, `INSERT INTO zones (code, name_vi, name_en, kind, board_id, province, status, model, source, boundary)
-		SELECT $1, 'Khu kinh tế Đình Vũ - Cát Hải', 'Dinh Vu - Cat Hai Economic Zone', 'economic_zone', 'deza', 'Hải Phòng',
-		       'operating', 'conventional', 'derived: convex hull of member zones + 300 m (no mapped boundary)',
-		       ST_Multi(ST_Buffer(ST_ConvexHull(ST_Collect(boundary))::geography, 300)::geometry)
-		  FROM zones WHERE code = ANY($2)`, code, members[code])
-	if err != nil {
-		return fmt.Errorf("economic zone %s: %w", code, err)
-	}
-	_, err = tx.Exec(ctx, `UPDATE zones SET parent_id = (SELECT id FROM zones WHERE code = $1) WHERE code = ANY($2)`,
-		code, members[code])
-	return err
+	return []postgis.DerivedZone{{
+		Zone: &zonegis.Zone{Code: code, NameVI: "Khu kinh tế Đình Vũ - Cát Hải", NameEN: "Dinh Vu - Cat Hai Economic Zone",
+			Kind: zonegis.KindEconomicZone, BoardID: "deza", Province: "Hải Phòng", Status: zonegis.ZoneOperating,
+			Model: zonegis.ModelConventional, Source: "derived: convex hull of member zones + 300 m (no mapped boundary)"},
+		Members: members[code],
+		BufferM: 300,
+	}}
 }
 
 func readCSV(b []byte) ([]map[string]string, error) {

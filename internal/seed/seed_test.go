@@ -75,7 +75,7 @@ func seedDB(t *testing.T, codes []string) (*postgis.DB, seed.Report) {
 	t.Helper()
 	ctx := context.Background()
 	db := postgistest.Open(t)
-	r, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: codes})
+	r, err := seed.Seed(ctx, db, seed.Options{Parcels: codes})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestSeedSubsetIsDeterministicAndValid(t *testing.T) {
 		t.Fatalf("economic zone: %d children, source %q", children, source)
 	}
 	// Seeding again is a no-op.
-	r3, err := seed.Seed(ctx, db1.Pool(), seed.Options{Parcels: codes})
+	r3, err := seed.Seed(ctx, db1, seed.Options{Parcels: codes})
 	if err != nil || !r3.Skipped {
 		t.Fatalf("second seed: %+v %v", r3, err)
 	}

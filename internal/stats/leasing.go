@@ -70,8 +70,8 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 		return nil, zonegis.Errorf(zonegis.EINVALID, "from %d is after to %d", q.From, q.To)
 	}
 	if q.Board != "" {
-		var ok bool
-		if err := s.pool.QueryRow(ctx, sqlBoardExists, q.Board).Scan(&ok); err != nil {
+		ok, err := s.store.BoardExists(ctx, q.Board)
+		if err != nil {
 			return nil, fmt.Errorf("stats: %w", err)
 		}
 		if !ok {
@@ -79,26 +79,21 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 		}
 	}
 	if q.Province != "" {
-		p, err := resolveProvince(ctx, s.pool, q.Province)
+		p, err := s.resolveProvince(ctx, q.Province)
 		if err != nil {
 			return nil, err
 		}
 		q.Province = p
 	}
-	sums := map[periodKey]Period{}
-	rows, err := s.pool.Query(ctx, sqlLeasing, q.Board, q.Province, quarterly)
+	figures, err := s.store.Leasing(ctx, q.Board, q.Province, quarterly)
 	if err != nil {
 		return nil, fmt.Errorf("stats: leasing: %w", err)
 	}
+	sums := map[periodKey]Period{}
 	var first, last periodKey
-	for rows.Next() {
-		var p Period
-		var m2 float64
-		if err := rows.Scan(&p.Year, &p.Quarter, &p.Leases, &m2, &p.capital.sumUSD, &p.capital.lessees, &p.capital.maxUSD); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("stats: leasing: %w", err)
-		}
-		p.LeasedHa = m2 / 1e4
+	for _, f := range figures {
+		p := Period{Year: f.Year, Quarter: f.Quarter, Leases: f.Leases, LeasedHa: f.AreaM2 / 1e4,
+			capital: capitalSum{sumUSD: f.CapitalUSD, lessees: f.Lessees, maxUSD: f.CapitalMaxUSD}}
 		p.Capital = p.capital.disclose(a)
 		k := periodKey{p.Year, p.Quarter}
 		if len(sums) == 0 {
@@ -106,10 +101,6 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 		}
 		last = k
 		sums[k] = p
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats: leasing: %w", err)
 	}
 	out := &Leasing{By: q.By, Board: q.Board, Province: q.Province, Periods: []Period{}}
 	scope, scopeID := planScope(q, quarterly)
@@ -132,22 +123,12 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	}
 	plans := map[int][2]*float64{}
 	if scope != "" {
-		rows, err := s.pool.Query(ctx, sqlPlanTargets, scope, scopeID)
+		targets, err := s.store.PlanTargets(ctx, scope, scopeID)
 		if err != nil {
 			return nil, fmt.Errorf("stats: plan targets: %w", err)
 		}
-		for rows.Next() {
-			var y int
-			var ha, usd *float64
-			if err := rows.Scan(&y, &ha, &usd); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("stats: plan targets: %w", err)
-			}
-			plans[y] = [2]*float64{ha, usd}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("stats: plan targets: %w", err)
+		for _, t := range targets {
+			plans[t.Year] = [2]*float64{t.Hectares, t.CapitalUSD}
 		}
 	}
 	for k := first; !after(k, last); k = next(k, quarterly) {

@@ -35,6 +35,9 @@
 //
 // Results are cached and keyed by the change-log position (max seq of
 // table changes) and the as-of date: a cache hit costs one cheap query.
+//
+// The figures come from a Store (internal/postgis, which holds the SQL);
+// this package aggregates, caches, discloses and writes them.
 package stats
 
 import (
@@ -44,8 +47,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zonegis/zonegis/internal/vntext"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -63,6 +64,8 @@ const (
 	ByProvince By = "province"
 	ByKind     By = "kind"
 )
+
+func (by By) valid() bool { return by == ByBoard || by == ByProvince || by == ByKind }
 
 // Publication sources of enterprise and worker figures.
 const (
@@ -82,10 +85,28 @@ type Options struct {
 // calendar): the one clock that also decides the parcels' statuses, so the
 // leased area and the leases in force always agree.
 
+// Store reads the raw figures. *postgis.DB implements it.
+type Store interface {
+	// SeqAndToday returns the change-log position and the database's day.
+	SeqAndToday(ctx context.Context) (seq int64, day time.Time, err error)
+	// StatsSnapshot reads the zone and group figures with leases in force
+	// on asOf, all in one database snapshot.
+	StatsSnapshot(ctx context.Context, asOf time.Time) (*zonegis.StatsSnapshot, error)
+	// BoardExists reports whether a board has id.
+	BoardExists(ctx context.Context, id string) (bool, error)
+	// Provinces lists the zones' provinces as they spell them.
+	Provinces(ctx context.Context) ([]string, error)
+	// Leasing sums the leases by year (and quarter) of start, oldest
+	// first, over the zones of board and province ("" for all).
+	Leasing(ctx context.Context, board, province string, quarterly bool) ([]zonegis.LeasingFigures, error)
+	// PlanTargets returns the targets of one plan scope, by year.
+	PlanTargets(ctx context.Context, scope, id string) ([]zonegis.PlanTarget, error)
+}
+
 // Service computes statistics over the registry database.
 type Service struct {
-	pool *pgxpool.Pool
-	opts Options
+	store Store
+	opts  Options
 
 	mu    sync.Mutex
 	cache *snapshot
@@ -100,12 +121,12 @@ type snapshot struct {
 	groups map[By][]GroupStats
 }
 
-// New returns a Service over pool.
-func New(pool *pgxpool.Pool, o Options) *Service {
+// New returns a Service over store.
+func New(store Store, o Options) *Service {
 	if o.MinGreenShare <= 0 {
 		o.MinGreenShare = DefaultMinGreenShare
 	}
-	return &Service{pool: pool, opts: o}
+	return &Service{store: store, opts: o}
 }
 
 // MinGreenShare returns the minimum green share in force, as a fraction.
@@ -197,7 +218,7 @@ func (s *Service) Zones(ctx context.Context, a Audience) (Report[ZoneStats], err
 // with capital as audience a may see it. Errors: EINVALID for an unknown
 // aggregation.
 func (s *Service) Groups(ctx context.Context, by By, a Audience) (Report[GroupStats], error) {
-	if _, ok := sqlGroupAreas[by]; !ok {
+	if !by.valid() {
 		return Report[GroupStats]{}, zonegis.Errorf(zonegis.EINVALID, "unknown aggregation %q; use board, province or kind", by)
 	}
 	snap, err := s.current(ctx)
@@ -215,9 +236,8 @@ func (s *Service) Groups(ctx context.Context, by By, a Audience) (Report[GroupSt
 // current returns the cached computation when the change log has not moved
 // and the date has not changed, else computes it again.
 func (s *Service) current(ctx context.Context) (*snapshot, error) {
-	var seq int64
-	var asOf time.Time
-	if err := s.pool.QueryRow(ctx, sqlMaxSeq).Scan(&seq, &asOf); err != nil {
+	seq, asOf, err := s.store.SeqAndToday(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
 	asOf = asOf.UTC()
@@ -238,140 +258,49 @@ func (s *Service) current(ctx context.Context) (*snapshot, error) {
 	return snap, nil
 }
 
-// compute reads every figure in one repeatable-read transaction, so the
-// zones and the group areas agree.
+// compute reads every figure in one database snapshot (Store.StatsSnapshot),
+// so the zones and the group areas agree.
 func (s *Service) compute(ctx context.Context, asOf time.Time) (*snapshot, error) {
-	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	raw, err := s.store.StatsSnapshot(ctx, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
 	}
-	defer tx.Rollback(ctx) //nolint:errcheck // read-only
 	snap := &snapshot{asOf: asOf, groups: map[By][]GroupStats{}}
-	if snap.zones, err = s.zones(ctx, tx, asOf); err != nil {
-		return nil, err
+	for _, f := range raw.Zones {
+		snap.zones = append(snap.zones, s.zone(f))
 	}
-	names := map[string]string{}
-	rows, err := tx.Query(ctx, sqlBoardNames)
-	if err != nil {
-		return nil, fmt.Errorf("stats: boards: %w", err)
-	}
-	for rows.Next() {
-		var id, name string
-		if err := rows.Scan(&id, &name); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("stats: boards: %w", err)
-		}
-		names[id] = name
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats: boards: %w", err)
-	}
-	for _, by := range []By{ByBoard, ByProvince, ByKind} {
-		areas, err := groupAreas(ctx, tx, by)
-		if err != nil {
-			return nil, err
-		}
-		capital, err := groupCapital(ctx, tx, by, asOf)
-		if err != nil {
-			return nil, err
-		}
-		snap.groups[by] = aggregate(by, snap.zones, areas, capital, names, s.opts.MinGreenShare)
+	for by, groups := range map[By]map[string]zonegis.GroupFigures{ByBoard: raw.ByBoard, ByProvince: raw.ByProvince, ByKind: raw.ByKind} {
+		snap.groups[by] = aggregate(by, snap.zones, groups, raw.BoardNames, s.opts.MinGreenShare)
 	}
 	return snap, nil
 }
 
-func (s *Service) zones(ctx context.Context, tx querier, asOf time.Time) ([]ZoneStats, error) {
-	rows, err := tx.Query(ctx, sqlZones, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("stats: zones: %w", err)
+// zone turns a zone's raw figures into its statistics.
+func (s *Service) zone(f zonegis.ZoneFigures) ZoneStats {
+	z := ZoneStats{ZoneID: f.ZoneID, Code: f.Code, NameVI: f.NameVI, NameEN: f.NameEN, Kind: f.Kind,
+		BoardID: f.BoardID, Province: f.Province, Status: f.Status, Parcels: f.Parcels, LeasesInForce: f.LeasesInForce}
+	z.AreaHa, z.LeasableHa, z.LeasedHa = f.AreaM2/1e4, f.LeasableM2/1e4, f.LeasedM2/1e4
+	z.ReservedHa, z.AvailableHa, z.GreenHa = f.ReservedM2/1e4, f.AvailableM2/1e4, f.GreenM2/1e4
+	z.OccupancyPct = ratioPct(f.LeasedM2, f.LeasableM2)
+	z.GreenCoveragePct = ratioPct(f.GreenM2, f.AreaM2)
+	z.MinGreenPct = pct(s.opts.MinGreenShare, 1)
+	z.GreenCompliant = complies(f.GreenM2, f.AreaM2, s.opts.MinGreenShare)
+	z.capital = capitalSum{sumUSD: f.CapitalUSD, maxUSD: f.CapitalMaxUSD, lessees: f.Lessees}
+	z.Enterprises, z.EnterprisesSource = f.Lessees, SourceLeases
+	if f.PublishedEnterprises != nil {
+		z.Enterprises, z.EnterprisesSource = int64(*f.PublishedEnterprises), SourcePublished
 	}
-	defer rows.Close()
-	var out []ZoneStats
-	for rows.Next() {
-		var (
-			z                                              ZoneStats
-			area, leasable, leased, reserved, avail, green float64
-			pubEnt, pubWrk                                 *int32
-			lessees, leaseWorkers                          int64
-		)
-		if err := rows.Scan(&z.ZoneID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.BoardID, &z.Province, &z.Status,
-			&area, &z.Parcels, &leasable, &leased, &reserved, &avail, &green,
-			&pubEnt, &pubWrk, &z.LeasesInForce, &lessees, &leaseWorkers, &z.capital.sumUSD, &z.capital.maxUSD); err != nil {
-			return nil, fmt.Errorf("stats: zones: %w", err)
-		}
-		z.AreaHa, z.LeasableHa, z.LeasedHa = area/1e4, leasable/1e4, leased/1e4
-		z.ReservedHa, z.AvailableHa, z.GreenHa = reserved/1e4, avail/1e4, green/1e4
-		z.OccupancyPct = ratioPct(leased, leasable)
-		z.GreenCoveragePct = ratioPct(green, area)
-		z.MinGreenPct = pct(s.opts.MinGreenShare, 1)
-		z.GreenCompliant = complies(green, area, s.opts.MinGreenShare)
-		z.capital.lessees = lessees
-		z.Enterprises, z.EnterprisesSource = lessees, SourceLeases
-		if pubEnt != nil {
-			z.Enterprises, z.EnterprisesSource = int64(*pubEnt), SourcePublished
-		}
-		z.Workers, z.WorkersSource = leaseWorkers, SourceLeases
-		if pubWrk != nil {
-			z.Workers, z.WorkersSource = int64(*pubWrk), SourcePublished
-		}
-		out = append(out, z)
+	z.Workers, z.WorkersSource = f.LeaseWorkers, SourceLeases
+	if f.PublishedWorkers != nil {
+		z.Workers, z.WorkersSource = int64(*f.PublishedWorkers), SourcePublished
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("stats: zones: %w", err)
-	}
-	return out, nil
+	return z
 }
 
-// querier is a pool, a connection or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-type groupArea struct{ areaM2, greenM2 float64 }
-
-func groupAreas(ctx context.Context, tx querier, by By) (map[string]groupArea, error) {
-	rows, err := tx.Query(ctx, sqlGroupAreas[by])
-	if err != nil {
-		return nil, fmt.Errorf("stats: %s areas: %w", by, err)
-	}
-	defer rows.Close()
-	out := map[string]groupArea{}
-	for rows.Next() {
-		var k string
-		var a groupArea
-		if err := rows.Scan(&k, &a.areaM2, &a.greenM2); err != nil {
-			return nil, fmt.Errorf("stats: %s areas: %w", by, err)
-		}
-		out[k] = a
-	}
-	return out, rows.Err()
-}
-
-// groupCapital returns, per group, the distinct lessees and the largest
-// capital of the leases in force on asOf (the sums add up the zones').
-func groupCapital(ctx context.Context, tx querier, by By, asOf time.Time) (map[string]capitalSum, error) {
-	rows, err := tx.Query(ctx, sqlGroupCapital[by], asOf)
-	if err != nil {
-		return nil, fmt.Errorf("stats: %s capital: %w", by, err)
-	}
-	defer rows.Close()
-	out := map[string]capitalSum{}
-	for rows.Next() {
-		var k string
-		var c capitalSum
-		if err := rows.Scan(&k, &c.lessees, &c.maxUSD); err != nil {
-			return nil, fmt.Errorf("stats: %s capital: %w", by, err)
-		}
-		out[k] = c
-	}
-	return out, rows.Err()
-}
-
-// aggregate sums the zone figures per group and takes the union areas from
-// areas, the lessees and the largest lease from capital. Groups come out
-// ordered by key.
-func aggregate(by By, zones []ZoneStats, areas map[string]groupArea, capital map[string]capitalSum, boardNames map[string]string, minShare float64) []GroupStats {
+// aggregate sums the zone figures per group and takes the union areas,
+// the lessees and the largest lease from groups. Groups come out ordered
+// by key.
+func aggregate(by By, zones []ZoneStats, groups map[string]zonegis.GroupFigures, boardNames map[string]string, minShare float64) []GroupStats {
 	idx := map[string]int{}
 	var out []GroupStats
 	for _, z := range zones {
@@ -408,13 +337,12 @@ func aggregate(by By, zones []ZoneStats, areas map[string]groupArea, capital map
 	}
 	for i := range out {
 		g := &out[i]
-		a := areas[g.Key]
-		g.AreaHa, g.GreenHa = a.areaM2/1e4, a.greenM2/1e4
-		c := capital[g.Key]
-		g.capital.lessees, g.capital.maxUSD = c.lessees, c.maxUSD
+		a := groups[g.Key]
+		g.AreaHa, g.GreenHa = a.AreaM2/1e4, a.GreenM2/1e4
+		g.capital.lessees, g.capital.maxUSD = a.Lessees, a.CapitalMaxUSD
 		g.OccupancyPct = ratioPct(g.LeasedHa, g.LeasableHa)
-		g.GreenCoveragePct = ratioPct(a.greenM2, a.areaM2)
-		g.GreenCompliant = complies(a.greenM2, a.areaM2, minShare)
+		g.GreenCoveragePct = ratioPct(a.GreenM2, a.AreaM2)
+		g.GreenCompliant = complies(a.GreenM2, a.AreaM2, minShare)
 	}
 	slices.SortFunc(out, func(a, b GroupStats) int {
 		switch {
@@ -467,24 +395,16 @@ func complies(green, area, minShare float64) bool {
 // resolveProvince returns the province as the zones spell it, matching
 // case- and diacritic-insensitively ("hai phong" finds "Hải Phòng").
 // Errors: EINVALID when no zone lies in it.
-func resolveProvince(ctx context.Context, q querier, p string) (string, error) {
-	rows, err := q.Query(ctx, sqlProvinces)
+func (s *Service) resolveProvince(ctx context.Context, p string) (string, error) {
+	names, err := s.store.Provinces(ctx)
 	if err != nil {
 		return "", fmt.Errorf("stats: provinces: %w", err)
 	}
-	defer rows.Close()
 	want := vntext.Fold(p)
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return "", err
-		}
+	for _, name := range names {
 		if vntext.Fold(name) == want {
 			return name, nil
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return "", err
 	}
 	return "", zonegis.Errorf(zonegis.EINVALID, "province: no zone lies in province %q", p)
 }

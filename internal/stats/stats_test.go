@@ -10,12 +10,16 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/stats"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// The store the service runs on in the server.
+var _ stats.Store = (*postgis.DB)(nil)
 
 // seedZones get synthetic parcels, green areas and leases: two HEPZA export
 // processing zones (one with published enterprise figures, one without),
@@ -26,15 +30,15 @@ var seedZones = []string{"KCX-TAN-THUAN", "KCX-LINH-TRUNG-1", "SHTP", "KCN-DINH-
 // asOf is the date the tests count leases in force on.
 var asOf = time.Date(2025, 6, 30, 15, 0, 0, 0, time.UTC)
 
-func seeded(t *testing.T) *pgxpool.Pool {
+func seeded(t *testing.T) *postgis.DB {
 	t.Helper()
 	ctx := context.Background()
 	db := postgistest.Open(t)
-	if _, err := seed.Seed(ctx, db.Pool(), seed.Options{Parcels: seedZones}); err != nil {
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: seedZones}); err != nil {
 		t.Fatal(err)
 	}
 	postgistest.SetToday(t, db, asOf)
-	return db.Pool()
+	return db
 }
 
 // near compares figures computed two ways: unions taken in another order
@@ -113,10 +117,11 @@ func checkZones(t *testing.T, pool *pgxpool.Pool) map[int64]wantZone {
 }
 
 func TestStatsZonesAndGroups(t *testing.T) {
-	pool := seeded(t)
+	db := seeded(t)
+	pool := db.Pool()
 	ctx := context.Background()
 	const minShare = 0.05
-	svc := stats.New(pool, stats.Options{MinGreenShare: minShare})
+	svc := stats.New(db, stats.Options{MinGreenShare: minShare})
 
 	start := time.Now()
 	rep, err := svc.Zones(ctx, stats.Confidential)
@@ -435,9 +440,10 @@ func sumAreas(zones []stats.ZoneStats, board string) float64 {
 // ones: the zone's green area must not change (overlaps count once), and
 // the cache must notice the change.
 func TestStatsGreenOverlapAndCache(t *testing.T) {
-	pool := seeded(t)
+	db := seeded(t)
+	pool := db.Pool()
 	ctx := context.Background()
-	svc := stats.New(pool, stats.Options{})
+	svc := stats.New(db, stats.Options{})
 	before, err := svc.Zones(ctx, stats.Confidential)
 	if err != nil {
 		t.Fatal(err)
@@ -483,9 +489,10 @@ func TestStatsGreenOverlapAndCache(t *testing.T) {
 }
 
 func TestStatsLeasing(t *testing.T) {
-	pool := seeded(t)
+	db := seeded(t)
+	pool := db.Pool()
 	ctx := context.Background()
-	svc := stats.New(pool, stats.Options{})
+	svc := stats.New(db, stats.Options{})
 	if _, err := pool.Exec(ctx, `INSERT INTO plan_targets (scope, scope_id, year, hectares, capital_usd) VALUES
 		('all', '', 2024, 40, 2e8), ('board', 'hepza', 2024, 10, NULL), ('province', 'Thành phố Hồ Chí Minh', 2023, NULL, 5e7)`); err != nil {
 		t.Fatal(err)

@@ -1,18 +1,19 @@
-package stats
+package postgis
 
-// All SQL of the statistics. Values travel as $n arguments; no SQL text is
-// ever assembled from input.
+// The SQL of the statistics (stats.go). Values travel as $n arguments; no
+// SQL text is ever assembled from input: the group statements differ only
+// in the grouping expression and are assembled from constants.
 
-// sqlMaxSeq is the change-log position and the database's day the cache is
-// keyed by.
-const sqlMaxSeq = `SELECT coalesce(max(seq), 0), zg_today() FROM changes`
+// sqlSeqToday is the change-log position and the database's day the
+// statistics cache is keyed by.
+const sqlSeqToday = `SELECT coalesce(max(seq), 0), zg_today() FROM changes`
 
-// sqlZones computes the per-zone figures in one pass. $1 is the date on
-// which leases are "in force": start_date <= $1 < coalesce(ended_on,
+// sqlStatsZones computes the per-zone figures in one pass. $1 is the date
+// on which leases are "in force": start_date <= $1 < coalesce(ended_on,
 // end_date). Green area is the geodesic area of the union of the zone's
 // green areas, each clipped to the zone boundary, so overlaps count once
 // and nothing outside the zone counts at all.
-const sqlZones = `
+const sqlStatsZones = `
 WITH p AS (
     SELECT zone_id, count(*) AS n, sum(area_m2) AS leasable,
            coalesce(sum(area_m2) FILTER (WHERE status = 'leased'), 0) AS leased,
@@ -43,18 +44,22 @@ SELECT z.id, z.code, z.name_vi, z.name_en, z.kind, coalesce(z.board_id, ''), z.p
   LEFT JOIN g ON g.zone_id = z.id
  ORDER BY z.id`
 
-// sqlGroupAreas returns, per group, the geodesic area of the union of the
-// group's zone boundaries (a zone nested in another, like the members of an
-// economic zone, counts once) and of the union of its green areas clipped
-// to their zones. The statements differ only in the grouping expression
-// and are assembled from constants.
-var sqlGroupAreas = map[By]string{
-	ByBoard:    groupAreasHead + `coalesce(z.board_id, '')` + groupAreasTail,
-	ByProvince: groupAreasHead + `z.province` + groupAreasTail,
-	ByKind:     groupAreasHead + `z.kind` + groupAreasTail,
-}
-
+// The grouping expressions of the statistics.
 const (
+	groupByBoard    = `coalesce(z.board_id, '')`
+	groupByProvince = `z.province`
+	groupByKind     = `z.kind`
+)
+
+// sqlGroupAreas* return, per group, the geodesic area of the union of the
+// group's zone boundaries (a zone nested in another, like the members of
+// an economic zone, counts once) and of the union of its green areas
+// clipped to their zones.
+const (
+	sqlGroupAreasBoard    = groupAreasHead + groupByBoard + groupAreasTail
+	sqlGroupAreasProvince = groupAreasHead + groupByProvince + groupAreasTail
+	sqlGroupAreasKind     = groupAreasHead + groupByKind + groupAreasTail
+
 	groupAreasHead = `WITH z AS (SELECT `
 	groupAreasTail = ` AS k, id, boundary FROM zones z),
 a AS (SELECT k, ST_Area(ST_Union(boundary)::geography) AS area FROM z GROUP BY k),
@@ -66,17 +71,15 @@ g AS (
 SELECT a.k, a.area, coalesce(g.green, 0) FROM a LEFT JOIN g USING (k) ORDER BY a.k`
 )
 
-// sqlGroupCapital returns, per group, what the capital disclosure rule
+// sqlGroupCapital* return, per group, what the capital disclosure rule
 // needs besides the sum (the sum of the zones' sums): the distinct lessees
-// and the largest capital of the leases in force on $1 (as in sqlZones).
-// Assembled from constants like sqlGroupAreas.
-var sqlGroupCapital = map[By]string{
-	ByBoard:    groupCapitalHead + `coalesce(z.board_id, '')` + groupCapitalTail,
-	ByProvince: groupCapitalHead + `z.province` + groupCapitalTail,
-	ByKind:     groupCapitalHead + `z.kind` + groupCapitalTail,
-}
-
+// and the largest capital of the leases in force on $1 (as in
+// sqlStatsZones).
 const (
+	sqlGroupCapitalBoard    = groupCapitalHead + groupByBoard + groupCapitalTail
+	sqlGroupCapitalProvince = groupCapitalHead + groupByProvince + groupCapitalTail
+	sqlGroupCapitalKind     = groupCapitalHead + groupByKind + groupCapitalTail
+
 	groupCapitalHead = `SELECT `
 	groupCapitalTail = ` AS k, count(DISTINCT l.lessee), max(l.capital_usd)::float8
   FROM leases l JOIN parcels p ON p.id = l.parcel_id JOIN zones z ON z.id = p.zone_id
@@ -90,9 +93,9 @@ const sqlProvinces = `SELECT DISTINCT province FROM zones ORDER BY province`
 
 // sqlLeasing sums the leases by the year (and, when $3, the quarter) of
 // their start date: every lease counts in the period it was signed to
-// start, whether or not it is still in force. Hectares are the current
-// area of the leased parcel. $1 board id or ”, $2 province or ”. The
-// distinct lessees and the largest capital are for the disclosure rule.
+// start, whether or not it is still in force. Areas are the current area
+// of the leased parcel. $1 board id or ”, $2 province or ”. The distinct
+// lessees and the largest capital are for the disclosure rule.
 const sqlLeasing = `
 SELECT extract(year FROM l.start_date)::int AS y,
        CASE WHEN $3::bool THEN extract(quarter FROM l.start_date)::int ELSE 0 END AS q,
