@@ -13,20 +13,21 @@ import (
 
 // SQL of the PostGIS baselines: the same questions answered by the database
 // with its GiST index, as a PostGIS-backed feature server would (pgx,
-// ST_AsGeoJSON, ST_AsMVT).
+// ST_AsGeoJSON, ST_AsMVT), over parcels_now (the parcels with their derived
+// status, migrations/0005). TestBaselineSQL runs each on the schema.
 const (
 	sqlBaselineAt = `SELECT json_build_object('type', 'FeatureCollection', 'features',
 		coalesce(json_agg(ST_AsGeoJSON(p.*)::json), '[]'))::text
 		FROM (SELECT id, zone_id, lot_code, land_use, status, area_m2, version, boundary
-		        FROM parcels WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))) p`
+		        FROM parcels_now WHERE ST_Intersects(boundary, ST_SetSRID(ST_MakePoint($1, $2), 4326))) p`
 	sqlBaselineBBox = `SELECT json_build_object('type', 'FeatureCollection', 'features',
 		coalesce(json_agg(ST_AsGeoJSON(p.*)::json), '[]'))::text
 		FROM (SELECT id, zone_id, lot_code, land_use, status, area_m2, version, boundary
-		        FROM parcels WHERE ST_Intersects(boundary, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY id LIMIT 100) p`
+		        FROM parcels_now WHERE ST_Intersects(boundary, ST_MakeEnvelope($1, $2, $3, $4, 4326)) ORDER BY id LIMIT 100) p`
 	sqlBaselineTile = `SELECT ST_AsMVT(q, 'parcels', 4096, 'geom') FROM (
 		SELECT id, lot_code, status, land_use,
 		       ST_AsMVTGeom(ST_Transform(boundary, 3857), ST_TileEnvelope($1, $2, $3), 4096, 64, true) AS geom
-		  FROM parcels WHERE boundary && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)) q`
+		  FROM parcels_now WHERE boundary && ST_Transform(ST_TileEnvelope($1, $2, $3), 4326)) q`
 )
 
 // baselines serves the comparison endpoints on a loopback port:
