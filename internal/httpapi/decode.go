@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -318,32 +317,8 @@ func str(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
-// problems collects every validation problem of one feature.
-type problems []string
-
-func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
-
-func (p *problems) required(name string, v string) {
-	if v == "" {
-		p.add("%s is required", name)
-	}
-}
-
-func (p *problems) enum(name, v string, allowed []string) {
-	if v != "" && !slices.Contains(allowed, v) {
-		p.add("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
-	}
-}
-
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return &zonegis.Error{Code: zonegis.EINVALID, Message: strings.Join(p, "; "), Details: map[string]any{"problems": []string(p)}}
-}
-
 // applyZone merges props into z (nil fields keep z's values) and validates
-// the result.
+// the result (zonegis.Zone.Validate).
 func applyZone(z *zonegis.Zone, props zoneProps) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
@@ -375,50 +350,7 @@ func applyZone(z *zonegis.Zone, props zoneProps) error {
 	if props.Sectors != nil {
 		z.Sectors = *props.Sectors
 	}
-	z.Code = strings.ToUpper(z.Code)
-	if z.Status == "" {
-		z.Status = zonegis.ZoneOperating
-	}
-	if z.Model == "" {
-		z.Model = zonegis.ModelConventional
-	}
-	if z.Source == "" {
-		z.Source = "manual"
-	}
-	var p problems
-	p.required("code", z.Code)
-	p.required("name_vi", z.NameVI)
-	p.required("name_en", z.NameEN)
-	p.required("kind", z.Kind)
-	p.required("province", z.Province)
-	p.enum("kind", z.Kind, zonegis.ZoneKinds)
-	p.enum("status", z.Status, zonegis.ZoneStatuses)
-	p.enum("model", z.Model, zonegis.ZoneModels)
-	if z.Code != "" && !validCode(z.Code) {
-		p.add("code %q must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit", z.Code)
-	}
-	if z.Enterprises != nil && *z.Enterprises < 0 {
-		p.add("enterprises must not be negative")
-	}
-	if z.Workers != nil && *z.Workers < 0 {
-		p.add("workers must not be negative")
-	}
-	if z.ParentID != nil && z.ID != 0 && *z.ParentID == z.ID {
-		p.add("parent_id cannot be the zone itself")
-	}
-	return p.err()
-}
-
-func validCode(s string) bool {
-	if len(s) < 2 || len(s) > 63 || s[0] == '-' {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
+	return z.Validate()
 }
 
 // applyParcel merges props into p and validates the result.
@@ -438,21 +370,7 @@ func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
 	if props.Synthetic != nil {
 		pc.Synthetic = *props.Synthetic
 	}
-	if pc.Status == "" {
-		pc.Status = zonegis.ParcelAvailable
-	}
-	var p problems
-	if pc.ZoneID <= 0 {
-		p.add("zone_id is required")
-	}
-	p.required("lot_code", pc.LotCode)
-	p.required("land_use", pc.LandUse)
-	p.enum("land_use", pc.LandUse, zonegis.LandUses)
-	p.enum("status", pc.Status, zonegis.ParcelStatuses)
-	if len(pc.LotCode) > 64 {
-		p.add("lot_code is longer than 64 characters")
-	}
-	return p.err()
+	return pc.Validate()
 }
 
 // applyGreen merges props into g and validates the result.
@@ -469,11 +387,5 @@ func applyGreen(g *zonegis.GreenArea, props greenProps) error {
 	if props.Synthetic != nil {
 		g.Synthetic = *props.Synthetic
 	}
-	var p problems
-	if g.ZoneID <= 0 {
-		p.add("zone_id is required")
-	}
-	p.required("kind", g.Kind)
-	p.enum("kind", g.Kind, zonegis.GreenKinds)
-	return p.err()
+	return g.Validate()
 }

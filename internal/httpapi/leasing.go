@@ -3,7 +3,6 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -115,32 +114,17 @@ func (s *Server) handleLease() echo.HandlerFunc {
 		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
-		var p problems
-		p.required("lessee", strings.TrimSpace(r.Lessee))
-		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
-		if len(r.Country) != 2 || r.Country[0] < 'A' || r.Country[0] > 'Z' || r.Country[1] < 'A' || r.Country[1] > 'Z' {
-			p.add("country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR")
+		l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
+			CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
+		if r.Start != nil {
+			l.Start = r.Start.Time
 		}
-		if r.Start == nil {
-			p.add("start is required (YYYY-MM-DD)")
+		if r.End != nil {
+			l.End = r.End.Time
 		}
-		if r.End == nil {
-			p.add("end is required (YYYY-MM-DD)")
-		}
-		if r.Start != nil && r.End != nil && !r.End.After(r.Start.Time) {
-			p.add("end must be after start")
-		}
-		if r.CapitalUSD < 0 {
-			p.add("capital_usd must not be negative")
-		}
-		if r.Workers < 0 {
-			p.add("workers must not be negative")
-		}
-		if err := p.err(); err != nil {
+		if err := l.Validate(); err != nil {
 			return err
 		}
-		l := &zonegis.Lease{ParcelID: id, Lessee: strings.TrimSpace(r.Lessee), Country: r.Country, Sector: strings.TrimSpace(r.Sector),
-			Start: r.Start.Time, End: r.End.Time, CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
 		seq, err := s.db.LeaseParcel(c.Request().Context(), actorOf(c), ifv, l)
 		if err != nil {
 			return err
