@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -193,10 +194,10 @@ func (w *window) Read(p []byte) (int, error) {
 
 // parseNew decodes one feature into a new domain item of collection.
 func parseNew(collection string, raw []byte) (any, error) {
-	if err := checkJSONText(raw, ""); err != nil {
+	if err := featurejson.CheckText(raw, ""); err != nil {
 		return nil, err
 	}
-	doc, geom, err := decodeFeature(raw, false)
+	doc, geom, err := featurejson.DecodeFeature(raw, false)
 	if err != nil {
 		return nil, err
 	}
@@ -206,29 +207,29 @@ func parseNew(collection string, raw []byte) (any, error) {
 	}
 	switch collection {
 	case zonegis.CollectionZones:
-		var p zoneProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.ZoneProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return nil, err
 		}
 		z := &zonegis.Zone{Boundary: geom}
-		return z, applyZone(z, p)
+		return z, featurejson.ApplyZone(z, p)
 	case zonegis.CollectionParcels:
-		var p parcelProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.ParcelProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return nil, err
 		}
 		if err := checkParcelStatus(p.Status, true, ""); err != nil {
 			return nil, err
 		}
 		pc := &zonegis.Parcel{Boundary: geom}
-		return pc, applyParcel(pc, p)
+		return pc, featurejson.ApplyParcel(pc, p)
 	case zonegis.CollectionGreenAreas:
-		var p greenProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.GreenProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return nil, err
 		}
 		g := &zonegis.GreenArea{Boundary: geom}
-		return g, applyGreen(g, p)
+		return g, featurejson.ApplyGreen(g, p)
 	}
 	return nil, errNoSuchCollection
 }

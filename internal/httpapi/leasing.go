@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -96,14 +97,14 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 // handleLease answers POST /parcels/{id}/leases: lease the parcel.
 func (s *Server) handleLease() echo.HandlerFunc {
 	type request struct {
-		Lessee     string  `json:"lessee"`
-		Country    string  `json:"country"`
-		Sector     string  `json:"sector"`
-		Start      *date   `json:"start"`
-		End        *date   `json:"end"`
-		CapitalUSD float64 `json:"capital_usd"`
-		Workers    int32   `json:"workers"`
-		Contact    string  `json:"contact"`
+		Lessee     string            `json:"lessee"`
+		Country    string            `json:"country"`
+		Sector     string            `json:"sector"`
+		Start      *featurejson.Date `json:"start"`
+		End        *featurejson.Date `json:"end"`
+		CapitalUSD float64           `json:"capital_usd"`
+		Workers    int32             `json:"workers"`
+		Contact    string            `json:"contact"`
 	}
 	return func(c echo.Context) error {
 		id, ifv, err := writeTarget(c)
@@ -138,7 +139,7 @@ func (s *Server) handleLease() echo.HandlerFunc {
 // (default today, the database's day).
 func (s *Server) handleEndLease() echo.HandlerFunc {
 	type request struct {
-		EndedOn *date `json:"ended_on"`
+		EndedOn *featurejson.Date `json:"ended_on"`
 	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -153,7 +154,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		var de *zonegis.Error
 		switch {
 		case err == nil:
-			if err := strictDecode(body, &r, "body"); err != nil {
+			if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
 				return err
 			}
 		case errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty":

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -103,7 +104,7 @@ func decodeLine(raw json.RawMessage) (orb.LineString, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, invalid("line: a GeoJSON LineString to cut along is required")
 	}
-	g, err := decodeGeoJSON(raw, "line", "LineString")
+	g, err := featurejson.DecodeGeoJSON(raw, "line", "LineString")
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +112,8 @@ func decodeLine(raw json.RawMessage) (orb.LineString, error) {
 	if len(ls) < 2 {
 		return nil, invalid("line: a LineString needs at least 2 positions, got %d", len(ls))
 	}
-	if len(ls) > MaxFeatureVertices {
-		return nil, invalid("line: %d positions, more than the %d allowed", len(ls), MaxFeatureVertices)
+	if len(ls) > featurejson.MaxFeatureVertices {
+		return nil, invalid("line: %d positions, more than the %d allowed", len(ls), featurejson.MaxFeatureVertices)
 	}
 	for k, pt := range ls {
 		if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {

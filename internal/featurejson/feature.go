@@ -1,4 +1,4 @@
-package httpapi
+package featurejson
 
 import (
 	"bytes"
@@ -19,9 +19,13 @@ import (
 // MaxFeatureVertices bounds the vertices of one written feature.
 const MaxFeatureVertices = 50000
 
-// featureDoc is a GeoJSON Feature as posted. Properties stay raw so that
+// MaxPolygonVertices bounds the vertices of any polygon CheckPolygon
+// accepts (a posted query polygon may have this many).
+const MaxPolygonVertices = 100000
+
+// Feature is a GeoJSON Feature as posted. Properties stay raw so that
 // each collection decodes them strictly (unknown fields are errors).
-type featureDoc struct {
+type Feature struct {
 	Type       string          `json:"type"`
 	ID         json.RawMessage `json:"id,omitempty"`
 	BBox       json.RawMessage `json:"bbox,omitempty"`
@@ -30,9 +34,9 @@ type featureDoc struct {
 	Links      json.RawMessage `json:"links,omitempty"`
 }
 
-// strictDecode decodes data into v, rejecting unknown fields and trailing
+// DecodeStrict decodes data into v, rejecting unknown fields and trailing
 // data, with messages that name the field.
-func strictDecode(data []byte, v any, what string) error {
+func DecodeStrict(data []byte, v any, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -162,10 +166,10 @@ func jsonKind(goType string) string {
 	return "a " + goType
 }
 
-// decodeFeature reads a Feature; geometry is required unless optionalGeom.
-func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon, error) {
-	var f featureDoc
-	if err := strictDecode(data, &f, "body"); err != nil {
+// DecodeFeature reads a Feature; geometry is required unless optionalGeom.
+func DecodeFeature(data []byte, optionalGeom bool) (Feature, orb.MultiPolygon, error) {
+	var f Feature
+	if err := DecodeStrict(data, &f, "body"); err != nil {
 		return f, nil, err
 	}
 	if f.Type != "Feature" {
@@ -177,27 +181,27 @@ func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon
 		}
 		return f, nil, invalid("geometry: a Polygon or MultiPolygon is required")
 	}
-	mp, err := decodeGeometry(f.Geometry)
+	mp, err := DecodeGeometry(f.Geometry)
 	return f, mp, err
 }
 
-// decodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
+// DecodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
 // structure, coordinates and size.
-func decodeGeometry(raw []byte) (orb.MultiPolygon, error) {
+func DecodeGeometry(raw []byte) (orb.MultiPolygon, error) {
 	mp, err := decodePolygonal(raw, "geometry")
 	if err != nil {
 		return nil, err
 	}
-	if n := vertexCount(mp); n > MaxFeatureVertices {
+	if n := VertexCount(mp); n > MaxFeatureVertices {
 		return nil, invalid("geometry: %d vertices, more than the %d allowed for one feature", n, MaxFeatureVertices)
 	}
-	return mp, checkPolygon(mp)
+	return mp, CheckPolygon(mp)
 }
 
 // decodePolygonal reads a GeoJSON Polygon or MultiPolygon as a
 // MultiPolygon; what names it in errors.
 func decodePolygonal(raw []byte, what string) (orb.MultiPolygon, error) {
-	g, err := decodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
+	g, err := DecodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +223,7 @@ func typeName(t string) string {
 	return t
 }
 
-// positionName names a position by its indices, as checkPolygon does.
+// positionName names a position by its indices, as CheckPolygon does.
 func positionName(idx []int, depth int) string {
 	switch depth {
 	case 2:
@@ -240,7 +244,7 @@ func numbers(n int) string {
 	return fmt.Sprintf("%d numbers", n)
 }
 
-func vertexCount(mp orb.MultiPolygon) int {
+func VertexCount(mp orb.MultiPolygon) int {
 	n := 0
 	for _, p := range mp {
 		for _, r := range p {
@@ -250,10 +254,10 @@ func vertexCount(mp orb.MultiPolygon) int {
 	return n
 }
 
-// date is a YYYY-MM-DD JSON string.
-type date struct{ time.Time }
+// Date is a YYYY-MM-DD JSON string.
+type Date struct{ time.Time }
 
-func (d *date) UnmarshalJSON(b []byte) error {
+func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("want a date string YYYY-MM-DD")
@@ -275,7 +279,7 @@ type readOnly struct {
 	UpdatedAt *json.RawMessage `json:"updated_at,omitempty"`
 }
 
-type zoneProps struct {
+type ZoneProps struct {
 	Code        *string   `json:"code"`
 	NameVI      *string   `json:"name_vi"`
 	NameEN      *string   `json:"name_en"`
@@ -285,7 +289,7 @@ type zoneProps struct {
 	Province    *string   `json:"province"`
 	Status      *string   `json:"status"`
 	Model       *string   `json:"model"`
-	Established *date     `json:"established"`
+	Established *Date     `json:"established"`
 	Enterprises *int32    `json:"enterprises"`
 	Workers     *int32    `json:"workers"`
 	Sectors     *[]string `json:"sectors"`
@@ -293,7 +297,7 @@ type zoneProps struct {
 	readOnly
 }
 
-type parcelProps struct {
+type ParcelProps struct {
 	ZoneID    *int64  `json:"zone_id"`
 	LotCode   *string `json:"lot_code"`
 	LandUse   *string `json:"land_use"`
@@ -302,7 +306,7 @@ type parcelProps struct {
 	readOnly
 }
 
-type greenProps struct {
+type GreenProps struct {
 	ZoneID    *int64  `json:"zone_id"`
 	Kind      *string `json:"kind"`
 	Name      *string `json:"name"`
@@ -317,9 +321,9 @@ func str(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
-// applyZone merges props into z (nil fields keep z's values) and validates
+// ApplyZone merges props into z (nil fields keep z's values) and validates
 // the result (zonegis.Zone.Validate).
-func applyZone(z *zonegis.Zone, props zoneProps) error {
+func ApplyZone(z *zonegis.Zone, props ZoneProps) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)
@@ -353,8 +357,8 @@ func applyZone(z *zonegis.Zone, props zoneProps) error {
 	return z.Validate()
 }
 
-// applyParcel merges props into p and validates the result.
-func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
+// ApplyParcel merges props into p and validates the result.
+func ApplyParcel(pc *zonegis.Parcel, props ParcelProps) error {
 	if props.ZoneID != nil {
 		pc.ZoneID = *props.ZoneID
 	}
@@ -373,8 +377,8 @@ func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
 	return pc.Validate()
 }
 
-// applyGreen merges props into g and validates the result.
-func applyGreen(g *zonegis.GreenArea, props greenProps) error {
+// ApplyGreen merges props into g and validates the result.
+func ApplyGreen(g *zonegis.GreenArea, props GreenProps) error {
 	if props.ZoneID != nil {
 		g.ZoneID = *props.ZoneID
 	}
@@ -388,4 +392,9 @@ func applyGreen(g *zonegis.GreenArea, props greenProps) error {
 		g.Synthetic = *props.Synthetic
 	}
 	return g.Validate()
+}
+
+// invalid is shorthand for an EINVALID error.
+func invalid(format string, args ...any) error {
+	return zonegis.Errorf(zonegis.EINVALID, format, args...)
 }
