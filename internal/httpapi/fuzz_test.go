@@ -17,6 +17,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -230,17 +231,17 @@ func FuzzFeatureBody(f *testing.F) {
 			}
 		}
 		for _, coll := range fuzzCollections {
-			it, err := parseNew(coll, body)
+			it, err := registry.ParseFeature(coll, body)
 			if err != nil {
-				checkClientError(t, fmt.Sprintf("parseNew(%s, %.200q)", coll, body), err)
+				checkClientError(t, fmt.Sprintf("registry.ParseFeature(%s, %.200q)", coll, body), err)
 				continue
 			}
 			switch it.(type) {
 			case *zonegis.Zone, *zonegis.Parcel, *zonegis.GreenArea:
 			default:
-				t.Fatalf("parseNew(%s): %T", coll, it)
+				t.Fatalf("registry.ParseFeature(%s): %T", coll, it)
 			}
-			_, probs, err := ParseImport(coll, strings.NewReader(`{"type":"FeatureCollection","features":[`+string(body)+`]}`),
+			_, probs, err := registry.ParseImport(coll, strings.NewReader(`{"type":"FeatureCollection","features":[`+string(body)+`]}`),
 				func(int, []byte) error { return nil })
 			if err != nil {
 				checkClientError(t, "ParseImport", err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -129,7 +130,7 @@ func TestExactNames(t *testing.T) {
 		{`{"type":"Feature","geometry":{"type":"Polygon","Coordinates":[]}}`, `no property "Coordinates"`},
 		{`{"type":"Feature","geometry":{"TYPE":"Polygon","coordinates":[]}}`, `no property "TYPE"`},
 	} {
-		_, err := parseNew(zonegis.CollectionZones, []byte(c.body))
+		_, err := registry.ParseFeature(zonegis.CollectionZones, []byte(c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.body, err, c.want)
 		}

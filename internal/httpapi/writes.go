@@ -15,6 +15,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -205,20 +206,6 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	}
 }
 
-// checkParcelStatus refuses a write that would set a parcel's status: it
-// follows from the parcel's leases and reservation (current is what they
-// make it now, read under the row lock). A body may repeat it, as a client
-// that read the feature sends it back; a new parcel can only be available.
-func checkParcelStatus(given *string, isNew bool, current string) error {
-	if given == nil || strings.TrimSpace(*given) == current {
-		return nil
-	}
-	if isNew {
-		return invalid("status: a new parcel is available (it has no lease and no reservation); create it, then reserve or lease it (POST /parcels/{id}/reserve, /parcels/{id}/leases)")
-	}
-	return invalid("status: a parcel's status follows from its leases and reservation; it is %s, not %s (use reserve, release, lease and end-lease)", current, strings.TrimSpace(*given))
-}
-
 // requiredProps may not be cleared with null in a PATCH.
 var requiredProps = map[string][]string{
 	zonegis.CollectionZones:      {"code", "name_vi", "name_en", "kind", "province", "status", "model", "sectors", "source"},
@@ -324,7 +311,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			// pc.Status is the status the leases make now (a new parcel's:
 			// available); an edit may repeat it but never sets it.
 			current := pc.Status
-			if err := checkParcelStatus(p.Status, id == 0, current); err != nil {
+			if err := registry.CheckParcelStatus(p.Status, id == 0, current); err != nil {
 				return err
 			}
 			if !patch {
