@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -33,12 +34,6 @@ type leaseJSON struct {
 	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
 }
 
-// seesConfidential reports whether role sees the confidential lease
-// fields, and exact capital in the statistics: planners and admins.
-func seesConfidential(role string) bool {
-	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
-}
-
 func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	end := l.End
 	var ended *string
@@ -50,7 +45,7 @@ func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	v := leaseJSON{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
 		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
 		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
-	if seesConfidential(role) {
+	if registry.SeesConfidential(role) {
 		capital, contact := l.CapitalUSD, l.Contact
 		v.CapitalUSD, v.Contact = &capital, &contact
 	}
@@ -65,6 +60,9 @@ func inherited(v leaseJSON, id int64) leaseJSON {
 	}
 	return v
 }
+
+// leasing is the leasing workflow over the server's database.
+func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.db} }
 
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
 // a parcel, oldest first, including the leases of the parcels it was split
@@ -123,10 +121,7 @@ func (s *Server) handleLease() echo.HandlerFunc {
 		if r.End != nil {
 			l.End = r.End.Time
 		}
-		if err := l.Validate(); err != nil {
-			return err
-		}
-		seq, err := s.db.LeaseParcel(c.Request().Context(), actorOf(c), ifv, l)
+		seq, err := s.leasing().Lease(c.Request().Context(), actorOf(c), ifv, l)
 		if err != nil {
 			return err
 		}
@@ -162,17 +157,12 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		default:
 			return err
 		}
-		on := s.ix.Snapshot().Today()
+		var on time.Time
 		if r.EndedOn != nil {
 			on = r.EndedOn.Time
 		}
-		ctx := c.Request().Context()
-		seq, err := s.db.EndLease(ctx, actorOf(c), id, on)
-		if err != nil {
-			return err
-		}
-		s.visible(c, seq)
-		l, err := s.db.Lease(ctx, id)
+		seq, l, err := s.leasing().End(c.Request().Context(), actorOf(c), id, on, s.ix.Snapshot().Today())
+		s.visible(c, seq) // 0 when nothing was written
 		if err != nil {
 			return err
 		}
@@ -187,13 +177,7 @@ func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		var seq int64
-		if reserve {
-			seq, err = s.db.ReserveParcel(ctx, actorOf(c), id, ifv)
-		} else {
-			seq, err = s.db.ReleaseParcel(ctx, actorOf(c), id, ifv)
-		}
+		seq, err := s.leasing().Reserve(c.Request().Context(), actorOf(c), id, ifv, reserve)
 		if err != nil {
 			return err
 		}
