@@ -15,6 +15,7 @@ import (
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -98,8 +99,8 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	case zonegis.CollectionGreenAreas:
 		layers = []*export.Layer{export.GreenAreas}
 	default:
-		layers = []*export.Layer{export.Zones, export.Parcels, export.GreenAreas}
-		opts.Name = "dossier " + z.Code
+		layers = registry.DossierLayers
+		opts.Name = registry.DossierName(z)
 	}
 	opts.Layers = layers
 	w, err := export.NewWriter(ctx, dst, opts)
@@ -118,13 +119,7 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	case *coll == zonegis.CollectionZones:
 		snap.AscendZones(0, func(z *zonegis.Zone) bool { export.ZoneFeature(&f, z); return put() })
 	case *coll == "dossier":
-		export.ZoneFeature(&f, z)
-		if put() {
-			snap.ParcelsOfZone(z.ID, parcels)
-		}
-		if werr == nil {
-			snap.GreenAreasOfZone(z.ID, greens)
-		}
+		werr = registry.WriteDossier(w, snap, z)
 	case *coll == zonegis.CollectionParcels && z != nil:
 		snap.ParcelsOfZone(z.ID, parcels)
 	case *coll == zonegis.CollectionParcels:

@@ -11,8 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -95,7 +95,7 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		return err
 	}
 	defer stop()
-	_, n, err := httpapi.ImportFile(ctx, db, zonegis.System, *coll, body)
+	_, n, err := registry.ImportFile(ctx, db, zonegis.System, *coll, body)
 	if err != nil {
 		var de *zonegis.Error
 		if errors.As(err, &de) {

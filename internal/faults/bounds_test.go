@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/geojsontest"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
@@ -56,7 +57,7 @@ func TestFaultBounds(t *testing.T) {
 	})
 
 	t.Run("FeatureOverMaxVertices", func(t *testing.T) {
-		for _, n := range []int{httpapi.MaxFeatureVertices + 1, 4 * httpapi.MaxFeatureVertices} {
+		for _, n := range []int{featurejson.MaxFeatureVertices + 1, 4 * featurejson.MaxFeatureVertices} {
 			body := fmt.Sprintf(`{"type":"Feature","geometry":%s,"properties":{"zone_id":1,"lot_code":"V","land_use":"industrial"}}`, geojsontest.PolygonOfN(n))
 			a := mustCall(t, http.MethodPost, svc.url+"/collections/parcels/items", body, bearer(key))
 			if msg := problemOf(a, http.StatusBadRequest, zonegis.EINVALID); msg != "" || !strings.Contains(string(a.body), "vertices") {

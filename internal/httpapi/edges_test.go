@@ -18,6 +18,7 @@ import (
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -312,7 +313,7 @@ func TestEdgesImportConstantMemory(t *testing.T) {
 	}()
 	base := liveHeap()
 	var peak uint64
-	count, probs, err := httpapi.ParseImport(zonegis.CollectionParcels, pr, func(i int, raw []byte) error {
+	count, probs, err := registry.ParseImport(zonegis.CollectionParcels, pr, func(i int, raw []byte) error {
 		if i%2000 == 1999 {
 			peak = max(peak, liveHeap())
 		}

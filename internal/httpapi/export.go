@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -133,27 +134,11 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 			return notFound("no zone with id or code %q", c.Param("id"))
 		}
 		name := z.Code + "-dossier"
-		w, err := s.startExport(c, snap, format, crs, name, "dossier "+z.Code, export.Zones, export.Parcels, export.GreenAreas)
+		w, err := s.startExport(c, snap, format, crs, name, registry.DossierName(z), registry.DossierLayers...)
 		if err != nil {
 			return err
 		}
-		var f export.Feature
-		export.ZoneFeature(&f, z)
-		werr := w.Write(&f)
-		if werr == nil {
-			snap.ParcelsOfZone(z.ID, func(p *zonegis.Parcel) bool {
-				export.ParcelFeature(&f, p)
-				werr = w.Write(&f)
-				return werr == nil
-			})
-		}
-		if werr == nil {
-			snap.GreenAreasOfZone(z.ID, func(g *zonegis.GreenArea) bool {
-				export.GreenAreaFeature(&f, g)
-				werr = w.Write(&f)
-				return werr == nil
-			})
-		}
+		werr := registry.WriteDossier(w, snap, z)
 		if werr == nil {
 			werr = w.Close()
 		}

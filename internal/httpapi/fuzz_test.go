@@ -15,7 +15,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -210,36 +212,36 @@ func FuzzFeatureBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		defer watchdog("feature decoders", body)()
 		for _, optional := range []bool{false, true} {
-			_, mp, err := decodeFeature(body, optional)
+			_, mp, err := featurejson.DecodeFeature(body, optional)
 			if err != nil {
-				checkClientError(t, fmt.Sprintf("decodeFeature(%.200q, %v)", body, optional), err)
+				checkClientError(t, fmt.Sprintf("featurejson.DecodeFeature(%.200q, %v)", body, optional), err)
 				continue
 			}
 			if mp == nil {
 				if !optional {
-					t.Fatalf("decodeFeature(%.200q): no geometry and no error", body)
+					t.Fatalf("featurejson.DecodeFeature(%.200q): no geometry and no error", body)
 				}
 				continue
 			}
-			if err := checkPolygon(mp); err != nil {
-				t.Fatalf("decodeFeature(%.200q) accepted a geometry that checkPolygon refuses: %v", body, err)
+			if err := featurejson.CheckPolygon(mp); err != nil {
+				t.Fatalf("featurejson.DecodeFeature(%.200q) accepted a geometry that featurejson.CheckPolygon refuses: %v", body, err)
 			}
-			if n := vertexCount(mp); n > MaxFeatureVertices {
-				t.Fatalf("decodeFeature accepted %d vertices", n)
+			if n := featurejson.VertexCount(mp); n > featurejson.MaxFeatureVertices {
+				t.Fatalf("featurejson.DecodeFeature accepted %d vertices", n)
 			}
 		}
 		for _, coll := range fuzzCollections {
-			it, err := parseNew(coll, body)
+			it, err := registry.ParseFeature(coll, body)
 			if err != nil {
-				checkClientError(t, fmt.Sprintf("parseNew(%s, %.200q)", coll, body), err)
+				checkClientError(t, fmt.Sprintf("registry.ParseFeature(%s, %.200q)", coll, body), err)
 				continue
 			}
 			switch it.(type) {
 			case *zonegis.Zone, *zonegis.Parcel, *zonegis.GreenArea:
 			default:
-				t.Fatalf("parseNew(%s): %T", coll, it)
+				t.Fatalf("registry.ParseFeature(%s): %T", coll, it)
 			}
-			_, probs, err := ParseImport(coll, strings.NewReader(`{"type":"FeatureCollection","features":[`+string(body)+`]}`),
+			_, probs, err := registry.ParseImport(coll, strings.NewReader(`{"type":"FeatureCollection","features":[`+string(body)+`]}`),
 				func(int, []byte) error { return nil })
 			if err != nil {
 				checkClientError(t, "ParseImport", err)

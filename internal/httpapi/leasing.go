@@ -3,10 +3,11 @@ package httpapi
 import (
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -33,12 +34,6 @@ type leaseJSON struct {
 	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
 }
 
-// seesConfidential reports whether role sees the confidential lease
-// fields, and exact capital in the statistics: planners and admins.
-func seesConfidential(role string) bool {
-	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
-}
-
 func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	end := l.End
 	var ended *string
@@ -50,7 +45,7 @@ func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
 	v := leaseJSON{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
 		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
 		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
-	if seesConfidential(role) {
+	if registry.SeesConfidential(role) {
 		capital, contact := l.CapitalUSD, l.Contact
 		v.CapitalUSD, v.Contact = &capital, &contact
 	}
@@ -65,6 +60,9 @@ func inherited(v leaseJSON, id int64) leaseJSON {
 	}
 	return v
 }
+
+// leasing is the leasing workflow over the server's database.
+func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.db} }
 
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
 // a parcel, oldest first, including the leases of the parcels it was split
@@ -97,14 +95,14 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 // handleLease answers POST /parcels/{id}/leases: lease the parcel.
 func (s *Server) handleLease() echo.HandlerFunc {
 	type request struct {
-		Lessee     string  `json:"lessee"`
-		Country    string  `json:"country"`
-		Sector     string  `json:"sector"`
-		Start      *date   `json:"start"`
-		End        *date   `json:"end"`
-		CapitalUSD float64 `json:"capital_usd"`
-		Workers    int32   `json:"workers"`
-		Contact    string  `json:"contact"`
+		Lessee     string            `json:"lessee"`
+		Country    string            `json:"country"`
+		Sector     string            `json:"sector"`
+		Start      *featurejson.Date `json:"start"`
+		End        *featurejson.Date `json:"end"`
+		CapitalUSD float64           `json:"capital_usd"`
+		Workers    int32             `json:"workers"`
+		Contact    string            `json:"contact"`
 	}
 	return func(c echo.Context) error {
 		id, ifv, err := writeTarget(c)
@@ -115,33 +113,15 @@ func (s *Server) handleLease() echo.HandlerFunc {
 		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
-		var p problems
-		p.required("lessee", strings.TrimSpace(r.Lessee))
-		r.Country = strings.ToUpper(strings.TrimSpace(r.Country))
-		if len(r.Country) != 2 || r.Country[0] < 'A' || r.Country[0] > 'Z' || r.Country[1] < 'A' || r.Country[1] > 'Z' {
-			p.add("country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR")
+		l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
+			CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
+		if r.Start != nil {
+			l.Start = r.Start.Time
 		}
-		if r.Start == nil {
-			p.add("start is required (YYYY-MM-DD)")
+		if r.End != nil {
+			l.End = r.End.Time
 		}
-		if r.End == nil {
-			p.add("end is required (YYYY-MM-DD)")
-		}
-		if r.Start != nil && r.End != nil && !r.End.After(r.Start.Time) {
-			p.add("end must be after start")
-		}
-		if r.CapitalUSD < 0 {
-			p.add("capital_usd must not be negative")
-		}
-		if r.Workers < 0 {
-			p.add("workers must not be negative")
-		}
-		if err := p.err(); err != nil {
-			return err
-		}
-		l := &zonegis.Lease{ParcelID: id, Lessee: strings.TrimSpace(r.Lessee), Country: r.Country, Sector: strings.TrimSpace(r.Sector),
-			Start: r.Start.Time, End: r.End.Time, CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
-		seq, err := s.db.LeaseParcel(c.Request().Context(), actorOf(c), ifv, l)
+		seq, err := s.leasing().Lease(c.Request().Context(), actorOf(c), ifv, l)
 		if err != nil {
 			return err
 		}
@@ -154,7 +134,7 @@ func (s *Server) handleLease() echo.HandlerFunc {
 // (default today, the database's day).
 func (s *Server) handleEndLease() echo.HandlerFunc {
 	type request struct {
-		EndedOn *date `json:"ended_on"`
+		EndedOn *featurejson.Date `json:"ended_on"`
 	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -169,7 +149,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		var de *zonegis.Error
 		switch {
 		case err == nil:
-			if err := strictDecode(body, &r, "body"); err != nil {
+			if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
 				return err
 			}
 		case errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty":
@@ -177,17 +157,12 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		default:
 			return err
 		}
-		on := s.ix.Snapshot().Today()
+		var on time.Time
 		if r.EndedOn != nil {
 			on = r.EndedOn.Time
 		}
-		ctx := c.Request().Context()
-		seq, err := s.db.EndLease(ctx, actorOf(c), id, on)
-		if err != nil {
-			return err
-		}
-		s.visible(c, seq)
-		l, err := s.db.Lease(ctx, id)
+		seq, l, err := s.leasing().End(c.Request().Context(), actorOf(c), id, on, s.ix.Snapshot().Today())
+		s.visible(c, seq) // 0 when nothing was written
 		if err != nil {
 			return err
 		}
@@ -202,13 +177,7 @@ func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		ctx := c.Request().Context()
-		var seq int64
-		if reserve {
-			seq, err = s.db.ReserveParcel(ctx, actorOf(c), id, ifv)
-		} else {
-			seq, err = s.db.ReleaseParcel(ctx, actorOf(c), id, ifv)
-		}
+		seq, err := s.leasing().Reserve(c.Request().Context(), actorOf(c), id, ifv, reserve)
 		if err != nil {
 			return err
 		}

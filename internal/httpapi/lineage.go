@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -43,16 +44,16 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 			return err
 		}
 		line, lineErr := decodeLine(r.Line)
-		var p problems
+		var p zonegis.Problems
 		if lineErr != nil {
-			p.add("%s", zonegis.ErrorMessage(lineErr))
+			p.Add("%s", zonegis.ErrorMessage(lineErr))
 		}
 		lots := make([]postgis.SplitLot, len(r.Lots))
 		for i, l := range r.Lots {
 			lots[i] = postgis.SplitLot{LotCode: strings.TrimSpace(l.LotCode), LandUse: strings.TrimSpace(l.LandUse)}
 		}
 		checkLots(&p, lots)
-		if err := p.err(); err != nil {
+		if err := p.Err(); err != nil {
 			return err
 		}
 		ctx := c.Request().Context()
@@ -77,24 +78,24 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 
 // checkLots checks the lots of a split: 2 to MaxSplitLots, each with a
 // distinct lot code and, if given, a known land use.
-func checkLots(p *problems, lots []postgis.SplitLot) {
+func checkLots(p *zonegis.Problems, lots []postgis.SplitLot) {
 	if len(lots) < 2 || len(lots) > MaxSplitLots {
-		p.add("lots: want 2 to %d lots, one per piece the line cuts, got %d", MaxSplitLots, len(lots))
+		p.Add("lots: want 2 to %d lots, one per piece the line cuts, got %d", MaxSplitLots, len(lots))
 	}
 	seen := map[string]int{}
 	for i, l := range lots {
 		switch {
 		case l.LotCode == "":
-			p.add("lots[%d].lot_code is required", i)
+			p.Add("lots[%d].lot_code is required", i)
 		case len(l.LotCode) > 64:
-			p.add("lots[%d].lot_code is longer than 64 characters", i)
+			p.Add("lots[%d].lot_code is longer than 64 characters", i)
 		}
 		if j, dup := seen[l.LotCode]; dup && l.LotCode != "" {
-			p.add("lots[%d].lot_code %q is also lots[%d]'s; lot codes must differ", i, l.LotCode, j)
+			p.Add("lots[%d].lot_code %q is also lots[%d]'s; lot codes must differ", i, l.LotCode, j)
 		} else {
 			seen[l.LotCode] = i
 		}
-		p.enum("lots["+strconv.Itoa(i)+"].land_use", l.LandUse, zonegis.LandUses)
+		p.Enum("lots["+strconv.Itoa(i)+"].land_use", l.LandUse, zonegis.LandUses)
 	}
 }
 
@@ -103,7 +104,7 @@ func decodeLine(raw json.RawMessage) (orb.LineString, error) {
 	if len(raw) == 0 || string(raw) == "null" {
 		return nil, invalid("line: a GeoJSON LineString to cut along is required")
 	}
-	g, err := decodeGeoJSON(raw, "line", "LineString")
+	g, err := featurejson.DecodeGeoJSON(raw, "line", "LineString")
 	if err != nil {
 		return nil, err
 	}
@@ -111,8 +112,8 @@ func decodeLine(raw json.RawMessage) (orb.LineString, error) {
 	if len(ls) < 2 {
 		return nil, invalid("line: a LineString needs at least 2 positions, got %d", len(ls))
 	}
-	if len(ls) > MaxFeatureVertices {
-		return nil, invalid("line: %d positions, more than the %d allowed", len(ls), MaxFeatureVertices)
+	if len(ls) > featurejson.MaxFeatureVertices {
+		return nil, invalid("line: %d positions, more than the %d allowed", len(ls), featurejson.MaxFeatureVertices)
 	}
 	for k, pt := range ls {
 		if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
@@ -145,26 +146,26 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 			return err
 		}
 		r.LotCode, r.LandUse = strings.TrimSpace(r.LotCode), strings.TrimSpace(r.LandUse)
-		var p problems
+		var p zonegis.Problems
 		ids := slices.Clone(r.IDs)
 		slices.Sort(ids)
 		if ids = slices.Compact(ids); len(ids) != len(r.IDs) {
-			p.add("ids: each parcel may appear once")
+			p.Add("ids: each parcel may appear once")
 		}
 		if len(r.IDs) < 2 || len(r.IDs) > MaxSplitLots {
-			p.add("ids: want 2 to %d parcel ids, got %d", MaxSplitLots, len(r.IDs))
+			p.Add("ids: want 2 to %d parcel ids, got %d", MaxSplitLots, len(r.IDs))
 		}
 		for i, id := range r.IDs {
 			if id < 1 {
-				p.add("ids[%d]: %d is not a parcel id", i, id)
+				p.Add("ids[%d]: %d is not a parcel id", i, id)
 			}
 		}
-		p.required("lot_code", r.LotCode)
+		p.Required("lot_code", r.LotCode)
 		if len(r.LotCode) > 64 {
-			p.add("lot_code is longer than 64 characters")
+			p.Add("lot_code is longer than 64 characters")
 		}
-		p.enum("land_use", r.LandUse, zonegis.LandUses)
-		if err := p.err(); err != nil {
+		p.Enum("land_use", r.LandUse, zonegis.LandUses)
+		if err := p.Err(); err != nil {
 			return err
 		}
 		child, seq, err := s.db.MergeParcels(c.Request().Context(), actorOf(c), r.IDs, r.LotCode, r.LandUse)

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
-	"github.com/zonegis/zonegis/internal/zonegis"
+	"github.com/zonegis/zonegis/internal/registry"
 )
 
 // Bounds of the items endpoint.
@@ -254,7 +254,7 @@ func areaRange(q url.Values) (minM2, maxM2 float64, err error) {
 	return minM2, maxM2, nil
 }
 
-var errNoSuchCollection = zonegis.Errorf(zonegis.ENOTFOUND, "no such collection; collections are zones, parcels and green-areas")
+var errNoSuchCollection = registry.ErrNoSuchCollection
 
 // checkFormat accepts only the query parameter f with one of formats (or
 // none): the JSON endpoints offer JSON only.

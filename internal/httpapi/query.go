@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -12,15 +11,16 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Bounds of the spatial queries.
 const (
-	MaxQueryVertices = 100000  // vertices in a posted polygon
-	DefaultRadiusM   = 5000.0  // site search radius when none is given, metres
-	MaxRadiusM       = 200000. // largest site search radius, metres
+	MaxQueryVertices = featurejson.MaxPolygonVertices // vertices in a posted polygon
+	DefaultRadiusM   = 5000.0                         // site search radius when none is given, metres
+	MaxRadiusM       = 200000.                        // largest site search radius, metres
 	DefaultSites     = 50
 	MaxSites         = 1000
 	MaxIntersectHits = 10000 // features per collection in an intersects answer
@@ -138,7 +138,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			return err
 		}
 		defer release()
-		g, err := readPolygon(body)
+		g, err := featurejson.ReadPolygon(body)
 		if err != nil {
 			return err
 		}
@@ -212,73 +212,13 @@ func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
 		return &zonegis.Error{Code: zonegis.ETOOLARGE,
 			Message: fmt.Sprintf("geometry: answering this polygon (%d vertices) needs more than the %d units of work one request may take "+
 				"(a unit is about one edge compared; long edges side by side, dense teeth over many features, or very many features in its bounds cost most); "+
-				"send a smaller or simpler polygon, or split it into parts and query each", vertexCount(g), bud.Limit()),
+				"send a smaller or simpler polygon, or split it into parts and query each", featurejson.VertexCount(g), bud.Limit()),
 			Details: map[string]any{"work_limit": bud.Limit()}}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the request was cancelled before its answer was ready")
 	}
 	return err
-}
-
-// readPolygon reads a GeoJSON Polygon or MultiPolygon (bare, or as a
-// Feature's geometry) and checks it: rings closed with at least 4
-// positions, coordinates finite and within lon/lat range, at most
-// MaxQueryVertices vertices.
-func readPolygon(body []byte) (orb.MultiPolygon, error) {
-	mp, err := decodeBodyPolygon(body)
-	if err != nil {
-		return nil, err
-	}
-	return mp, checkPolygon(mp)
-}
-
-// checkPolygon checks structure and coordinates of a (multi)polygon.
-func checkPolygon(mp orb.MultiPolygon) error {
-	if len(mp) == 0 {
-		return invalid("geometry: the polygon is empty")
-	}
-	n := 0
-	for i, poly := range mp {
-		if len(poly) == 0 {
-			return invalid("geometry: polygon %d has no rings", i)
-		}
-		for j, ring := range poly {
-			if len(ring) < 4 {
-				return invalid("geometry: polygon %d ring %d has %d positions; a ring needs at least 4", i, j, len(ring))
-			}
-			if ring[0] != ring[len(ring)-1] {
-				return invalid("geometry: polygon %d ring %d is not closed (first and last positions differ)", i, j)
-			}
-			for k, p := range ring {
-				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
-					return invalid("geometry: polygon %d ring %d position %d is not a finite number", i, j, k)
-				}
-				if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
-					return invalid("geometry: polygon %d ring %d position %d [%v, %v] is outside lon [-180, 180] / lat [-90, 90]", i, j, k, p[0], p[1])
-				}
-				if k > 0 && crossesAntimeridian(ring[k-1], p) {
-					return invalid("geometry: polygon %d ring %d crosses the antimeridian between positions %d and %d ([%v, %v] to [%v, %v], %v° of longitude apart); "+
-						"as RFC 7946 section 3.1.9 asks, split it at ±180° into a MultiPolygon whose parts each stay on one side", i, j, k-1, k, ring[k-1][0], ring[k-1][1], p[0], p[1], math.Abs(p[0]-ring[k-1][0]))
-				}
-			}
-			n += len(ring)
-			if n > MaxQueryVertices {
-				return zonegis.Errorf(zonegis.ETOOLARGE, "geometry: more than %d vertices", MaxQueryVertices)
-			}
-		}
-	}
-	return nil
-}
-
-// crossesAntimeridian reports whether the edge a→b is more than 180° of
-// longitude long: drawn straight in lon/lat (as GeoJSON and the index take
-// it) it runs the long way round the world, which is almost always a ring
-// meant to cross ±180° the short way. An edge between two positions on the
-// antimeridian itself (-180 and 180, as in a whole-world box or a
-// full-width band) runs along the full width and is meant so.
-func crossesAntimeridian(a, b orb.Point) bool {
-	return math.Abs(b[0]-a[0]) > 180 && !(math.Abs(a[0]) == 180 && math.Abs(b[0]) == 180)
 }
 
 // handleSites answers GET /query/sites: available parcels near a point for

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -49,7 +50,7 @@ func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
 // answer with exact figures is marked private, so that no shared cache
 // hands it to a public caller.
 func audience(c echo.Context) stats.Audience {
-	if !seesConfidential(actorOf(c).Role) {
+	if !registry.SeesConfidential(actorOf(c).Role) {
 		return stats.Public
 	}
 	c.Response().Header().Set("Cache-Control", "private")

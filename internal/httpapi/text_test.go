@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -54,8 +56,8 @@ func TestCheckJSONText(t *testing.T) {
 		`[{"x":"\uFFFD"}]`,
 		`{"unterminated`,
 	} {
-		if err := checkJSONText([]byte(ok), ""); err != nil {
-			t.Errorf("checkJSONText(%s): %v", ok, err)
+		if err := featurejson.CheckText([]byte(ok), ""); err != nil {
+			t.Errorf("featurejson.CheckText(%s): %v", ok, err)
 		}
 	}
 	for body, field := range map[string]string{
@@ -73,16 +75,16 @@ func TestCheckJSONText(t *testing.T) {
 		`{"properties":{"a\u0000b":1}}`:                      "properties",
 		`["\u0000"]`:                                         "[0]",
 	} {
-		err := checkJSONText([]byte(body), "")
+		err := featurejson.CheckText([]byte(body), "")
 		if zonegis.ErrorCode(err) != zonegis.EINVALID {
-			t.Errorf("checkJSONText(%s): %v, want EINVALID", body, err)
+			t.Errorf("featurejson.CheckText(%s): %v, want EINVALID", body, err)
 			continue
 		}
 		if got := err.(*zonegis.Error).Details["field"]; got != field {
-			t.Errorf("checkJSONText(%s) names %q, want %q (%v)", body, got, field, err)
+			t.Errorf("featurejson.CheckText(%s) names %q, want %q (%v)", body, got, field, err)
 		}
 	}
-	err := checkJSONText([]byte(`{"properties":{"name":"\u0000"}}`), "features[3]")
+	err := featurejson.CheckText([]byte(`{"properties":{"name":"\u0000"}}`), "features[3]")
 	if err == nil || !strings.HasPrefix(zonegis.ErrorMessage(err), "features[3].properties.name: ") {
 		t.Errorf("with a prefix: %v", err)
 	}
@@ -103,7 +105,7 @@ func TestPositions(t *testing.T) {
 		{`{"type":"MultiPolygon","coordinates":[[` + ring(`[106.71,10.71]`) + `],[` + ring(`[106.71,10.71]`) + `,` + ring(`[ 106.8 ]`) + `]]}`, "polygon 1 ring 1 position 2 is 1 number"},
 		{`{"type":"Polygon","coordinates":[[[], [], [], []]]}`, "polygon 0 ring 0 position 0 is empty"},
 	} {
-		_, err := decodeGeometry([]byte(c.geom))
+		_, err := featurejson.DecodeGeometry([]byte(c.geom))
 		switch {
 		case c.want == "" && err != nil:
 			t.Errorf("%s: %v", c.geom, err)
@@ -128,7 +130,7 @@ func TestExactNames(t *testing.T) {
 		{`{"type":"Feature","geometry":{"type":"Polygon","Coordinates":[]}}`, `no property "Coordinates"`},
 		{`{"type":"Feature","geometry":{"TYPE":"Polygon","coordinates":[]}}`, `no property "TYPE"`},
 	} {
-		_, err := parseNew(zonegis.CollectionZones, []byte(c.body))
+		_, err := registry.ParseFeature(zonegis.CollectionZones, []byte(c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want %q", c.body, err, c.want)
 		}
@@ -138,11 +140,11 @@ func TestExactNames(t *testing.T) {
 			LotCode string `json:"lot_code"`
 		} `json:"lots"`
 	}
-	err := strictDecode([]byte(`{"lots":[{"lot_code":"A"},{"LOT_CODE":"B"}]}`), &lots, "body")
+	err := featurejson.DecodeStrict([]byte(`{"lots":[{"lot_code":"A"},{"LOT_CODE":"B"}]}`), &lots, "body")
 	if err == nil || !strings.Contains(err.Error(), `body.lots[1]: no property "LOT_CODE"`) {
 		t.Errorf("nested: %v", err)
 	}
-	if err := strictDecode([]byte(`{"lots":[{"lot_code":"A"}]}`), &lots, "body"); err != nil {
+	if err := featurejson.DecodeStrict([]byte(`{"lots":[{"lot_code":"A"}]}`), &lots, "body"); err != nil {
 		t.Errorf("exact names: %v", err)
 	}
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -26,7 +28,7 @@ func readBody(c echo.Context) ([]byte, error) { return readBodyLimit(c, MaxBodyB
 
 // readBodyLimit reads a JSON request body of at most limit bytes (after
 // gzip): ETOOLARGE beyond, EINVALID when empty or when its text is not
-// what the database can store (see checkJSONText), 415 when it is not
+// what the database can store (see featurejson.CheckText), 415 when it is not
 // JSON (see checkJSONContentType).
 func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
 	r, err := bodyReader(c, limit)
@@ -40,7 +42,7 @@ func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, invalid("body: empty")
 	}
-	if err := checkJSONText(b, ""); err != nil {
+	if err := featurejson.CheckText(b, ""); err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -92,7 +94,7 @@ func decodeBody(c echo.Context, v any) error {
 	if err != nil {
 		return err
 	}
-	return strictDecode(body, v, "body")
+	return featurejson.DecodeStrict(body, v, "body")
 }
 
 // ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
@@ -204,20 +206,6 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	}
 }
 
-// checkParcelStatus refuses a write that would set a parcel's status: it
-// follows from the parcel's leases and reservation (current is what they
-// make it now, read under the row lock). A body may repeat it, as a client
-// that read the feature sends it back; a new parcel can only be available.
-func checkParcelStatus(given *string, isNew bool, current string) error {
-	if given == nil || strings.TrimSpace(*given) == current {
-		return nil
-	}
-	if isNew {
-		return invalid("status: a new parcel is available (it has no lease and no reservation); create it, then reserve or lease it (POST /parcels/{id}/reserve, /parcels/{id}/leases)")
-	}
-	return invalid("status: a parcel's status follows from its leases and reservation; it is %s, not %s (use reserve, release, lease and end-lease)", current, strings.TrimSpace(*given))
-}
-
 // requiredProps may not be cleared with null in a PATCH.
 var requiredProps = map[string][]string{
 	zonegis.CollectionZones:      {"code", "name_vi", "name_en", "kind", "province", "status", "model", "sectors", "source"},
@@ -255,7 +243,7 @@ func checkBodyID(raw json.RawMessage, id int64) error {
 func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body []byte, patch bool, status int) error {
 	ctx := c.Request().Context()
 	actor := actorOf(c)
-	doc, geom, err := decodeFeature(body, patch)
+	doc, geom, err := featurejson.DecodeFeature(body, patch)
 	if err != nil {
 		return err
 	}
@@ -281,8 +269,8 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 	var seq int64
 	switch coll {
 	case zonegis.CollectionZones:
-		var p zoneProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.ZoneProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return err
 		}
 		edit := func(z *zonegis.Zone) error {
@@ -302,7 +290,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			if geom != nil {
 				z.Boundary = geom
 			}
-			return applyZone(z, p)
+			return featurejson.ApplyZone(z, p)
 		}
 		z := &zonegis.Zone{}
 		if id == 0 {
@@ -315,15 +303,15 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		}
 		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return z.ID, versionTag(z.Version), encode.Zone(nil, z) })
 	case zonegis.CollectionParcels:
-		var p parcelProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.ParcelProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return err
 		}
 		edit := func(pc *zonegis.Parcel) error {
 			// pc.Status is the status the leases make now (a new parcel's:
 			// available); an edit may repeat it but never sets it.
 			current := pc.Status
-			if err := checkParcelStatus(p.Status, id == 0, current); err != nil {
+			if err := registry.CheckParcelStatus(p.Status, id == 0, current); err != nil {
 				return err
 			}
 			if !patch {
@@ -332,7 +320,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			if geom != nil {
 				pc.Boundary = geom
 			}
-			if err := applyParcel(pc, p); err != nil {
+			if err := featurejson.ApplyParcel(pc, p); err != nil {
 				return err
 			}
 			pc.Status = current
@@ -349,8 +337,8 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 		}
 		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return pc.ID, parcelTag(pc), encode.Parcel(nil, pc) })
 	case zonegis.CollectionGreenAreas:
-		var p greenProps
-		if err := strictDecode(props, &p, "properties"); err != nil {
+		var p featurejson.GreenProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
 			return err
 		}
 		edit := func(g *zonegis.GreenArea) error {
@@ -360,7 +348,7 @@ func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body [
 			if geom != nil {
 				g.Boundary = geom
 			}
-			return applyGreen(g, p)
+			return featurejson.ApplyGreen(g, p)
 		}
 		g := &zonegis.GreenArea{}
 		if id == 0 {

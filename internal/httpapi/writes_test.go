@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
@@ -390,9 +391,9 @@ func TestWriteValidationReasons(t *testing.T) {
 	a := e.createParcel(t, "A", 106.700, 10.750, 106.703, 10.753)
 	b := e.createParcel(t, "B", 106.704, 10.750, 106.706, 10.753)
 	bowtie := map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{{106.705, 10.755}, {106.707, 10.757}, {106.707, 10.755}, {106.705, 10.757}, {106.705, 10.755}}}}
-	many := make([][2]float64, 0, httpapi.MaxFeatureVertices+2)
-	for i := range httpapi.MaxFeatureVertices + 1 {
-		ang := 2 * math.Pi * float64(i) / float64(httpapi.MaxFeatureVertices+1)
+	many := make([][2]float64, 0, featurejson.MaxFeatureVertices+2)
+	for i := range featurejson.MaxFeatureVertices + 1 {
+		ang := 2 * math.Pi * float64(i) / float64(featurejson.MaxFeatureVertices+1)
 		many = append(many, [2]float64{106.705 + 0.001*math.Cos(ang), 10.755 + 0.001*math.Sin(ang)})
 	}
 	many = append(many, many[0])
@@ -450,7 +451,7 @@ func TestWriteValidationReasons(t *testing.T) {
 		{name: "ring not closed", body: e.parcelDoc("OPEN", map[string]any{"type": "Polygon", "coordinates": [][][2]float64{{{106.701, 10.755}, {106.702, 10.755}, {106.702, 10.756}, {106.701, 10.756}}}}),
 			status: 400, code: zonegis.EINVALID, parts: []string{"ring 0 is not closed"}},
 		{name: "too many vertices", body: e.parcelDoc("MANY", map[string]any{"type": "Polygon", "coordinates": [][][2]float64{many}}),
-			status: 400, code: zonegis.EINVALID, parts: []string{fmt.Sprintf("%d vertices, more than the %d allowed", len(many), httpapi.MaxFeatureVertices)}},
+			status: 400, code: zonegis.EINVALID, parts: []string{fmt.Sprintf("%d vertices, more than the %d allowed", len(many), featurejson.MaxFeatureVertices)}},
 		{name: "body too large", body: huge, status: 413, code: zonegis.ETOOLARGE,
 			parts: []string{fmt.Sprintf("larger than %d bytes", httpapi.MaxBodyBytes)}},
 		{name: "not JSON", body: `{"type": "Feature",`, status: 400, code: zonegis.EINVALID, parts: []string{"body:"}},

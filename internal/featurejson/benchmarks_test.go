@@ -1,4 +1,4 @@
-package httpapi
+package featurejson
 
 import (
 	"testing"
@@ -17,8 +17,8 @@ func BenchmarkDecodeBodyPolygon(b *testing.B) {
 		body []byte
 		read func([]byte) error
 	}{
-		{"one-pass", body, func(b []byte) error { _, err := readPolygon(b); return err }},
-		{"one-pass-feature", feature, func(b []byte) error { _, err := readPolygon(b); return err }},
+		{"one-pass", body, func(b []byte) error { _, err := ReadPolygon(b); return err }},
+		{"one-pass-feature", feature, func(b []byte) error { _, err := ReadPolygon(b); return err }},
 		{"encoding-json", body, func(b []byte) error { _, err := oldReadPolygon(b); return err }},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -1,8 +1,9 @@
-package httpapi
+package featurejson
 
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // coordinates straight into orb types, a position at a time. A 3 MB
 // polygon of 100,000 positions decodes in a few milliseconds, where
 // encoding/json took five passes and over 100 ms; its cost is linear in
-// the body, which MaxBodyBytes bounds.
+// the body, which the caller bounds (httpapi.MaxBodyBytes).
 //
 // Where encoding/json was loose, this is strict: null or anything other
 // than a number inside the coordinates is refused, naming where it is
@@ -830,11 +831,11 @@ func (s *jsonScanner) geometryValue(what string, want []string) (g orb.Geometry,
 	return g, bad, nil
 }
 
-// decodeGeoJSON reads a GeoJSON geometry of one of the types want
+// DecodeGeoJSON reads a GeoJSON geometry of one of the types want
 // (Polygon, MultiPolygon, LineString), named what in errors: member names
 // exactly as GeoJSON spells them (other members are ignored), and every
 // position of 2 numbers (lon, lat) or 3 (a height, ignored).
-func decodeGeoJSON(raw []byte, what string, want ...string) (orb.Geometry, error) {
+func DecodeGeoJSON(raw []byte, what string, want ...string) (orb.Geometry, error) {
 	s := jsonScanner{b: raw}
 	s.ws()
 	g, bad, err := s.geometryValue(what, want)
@@ -909,4 +910,64 @@ func decodeBodyPolygon(body []byte) (orb.MultiPolygon, error) {
 		return orb.MultiPolygon{p}, nil
 	}
 	return g.(orb.MultiPolygon), nil
+}
+
+// ReadPolygon reads a GeoJSON Polygon or MultiPolygon (bare, or as a
+// Feature's geometry) and checks it: rings closed with at least 4
+// positions, coordinates finite and within lon/lat range, at most
+// MaxPolygonVertices vertices.
+func ReadPolygon(body []byte) (orb.MultiPolygon, error) {
+	mp, err := decodeBodyPolygon(body)
+	if err != nil {
+		return nil, err
+	}
+	return mp, CheckPolygon(mp)
+}
+
+// CheckPolygon checks structure and coordinates of a (multi)polygon.
+func CheckPolygon(mp orb.MultiPolygon) error {
+	if len(mp) == 0 {
+		return invalid("geometry: the polygon is empty")
+	}
+	n := 0
+	for i, poly := range mp {
+		if len(poly) == 0 {
+			return invalid("geometry: polygon %d has no rings", i)
+		}
+		for j, ring := range poly {
+			if len(ring) < 4 {
+				return invalid("geometry: polygon %d ring %d has %d positions; a ring needs at least 4", i, j, len(ring))
+			}
+			if ring[0] != ring[len(ring)-1] {
+				return invalid("geometry: polygon %d ring %d is not closed (first and last positions differ)", i, j)
+			}
+			for k, p := range ring {
+				if math.IsNaN(p[0]) || math.IsNaN(p[1]) || math.IsInf(p[0], 0) || math.IsInf(p[1], 0) {
+					return invalid("geometry: polygon %d ring %d position %d is not a finite number", i, j, k)
+				}
+				if p[0] < -180 || p[0] > 180 || p[1] < -90 || p[1] > 90 {
+					return invalid("geometry: polygon %d ring %d position %d [%v, %v] is outside lon [-180, 180] / lat [-90, 90]", i, j, k, p[0], p[1])
+				}
+				if k > 0 && crossesAntimeridian(ring[k-1], p) {
+					return invalid("geometry: polygon %d ring %d crosses the antimeridian between positions %d and %d ([%v, %v] to [%v, %v], %v° of longitude apart); "+
+						"as RFC 7946 section 3.1.9 asks, split it at ±180° into a MultiPolygon whose parts each stay on one side", i, j, k-1, k, ring[k-1][0], ring[k-1][1], p[0], p[1], math.Abs(p[0]-ring[k-1][0]))
+				}
+			}
+			n += len(ring)
+			if n > MaxPolygonVertices {
+				return zonegis.Errorf(zonegis.ETOOLARGE, "geometry: more than %d vertices", MaxPolygonVertices)
+			}
+		}
+	}
+	return nil
+}
+
+// crossesAntimeridian reports whether the edge a→b is more than 180° of
+// longitude long: drawn straight in lon/lat (as GeoJSON and the index take
+// it) it runs the long way round the world, which is almost always a ring
+// meant to cross ±180° the short way. An edge between two positions on the
+// antimeridian itself (-180 and 180, as in a whole-world box or a
+// full-width band) runs along the full width and is meant so.
+func crossesAntimeridian(a, b orb.Point) bool {
+	return math.Abs(b[0]-a[0]) > 180 && !(math.Abs(a[0]) == 180 && math.Abs(b[0]) == 180)
 }

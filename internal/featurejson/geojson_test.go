@@ -1,4 +1,4 @@
-package httpapi
+package featurejson
 
 import (
 	"encoding/json"
@@ -195,12 +195,12 @@ func FuzzGeoJSONDecoder(f *testing.F) {
 func compareDecoders(t *testing.T, b []byte) {
 	t.Helper()
 	om, oe := oldReadPolygon(b)
-	nm, ne := readPolygon(b)
-	compareDecoded(t, "readPolygon", b, om, nm, oe, ne)
+	nm, ne := ReadPolygon(b)
+	compareDecoded(t, "ReadPolygon", b, om, nm, oe, ne)
 	for _, want := range [][]string{{"Polygon", "MultiPolygon"}, {"LineString"}} {
 		og, oe := oldDecodeGeoJSON(b, "geometry", want...)
-		ng, ne := decodeGeoJSON(b, "geometry", want...)
-		compareDecoded(t, "decodeGeoJSON "+strings.Join(want, "|"), b, og, ng, oe, ne)
+		ng, ne := DecodeGeoJSON(b, "geometry", want...)
+		compareDecoded(t, "DecodeGeoJSON "+strings.Join(want, "|"), b, og, ng, oe, ne)
 	}
 }
 
@@ -358,7 +358,7 @@ func TestCoordinatesStrict(t *testing.T) {
 		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1,null],[0,0]]]}`, "polygon 0 ring 0 position 2 holds null"},
 		{`{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[null,1],[0,0]]]]}`, "polygon 1 ring 0 position 2 holds null"},
 	} {
-		_, err := readPolygon([]byte(c.body))
+		_, err := ReadPolygon([]byte(c.body))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: %v, want an error with %q", c.body, err, c.want)
 		}
@@ -371,7 +371,7 @@ func TestCoordinatesStrict(t *testing.T) {
 func TestDecodeOnePass(t *testing.T) {
 	body := []byte(geojsontest.Comb(106.5, 10.5, 106.7, 10.7, 24999, 45))
 	allocs := testing.AllocsPerRun(3, func() {
-		if _, err := readPolygon(body); err != nil {
+		if _, err := ReadPolygon(body); err != nil {
 			t.Fatal(err)
 		}
 	})

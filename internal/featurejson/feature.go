@@ -1,4 +1,4 @@
-package httpapi
+package featurejson
 
 import (
 	"bytes"
@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -20,9 +19,13 @@ import (
 // MaxFeatureVertices bounds the vertices of one written feature.
 const MaxFeatureVertices = 50000
 
-// featureDoc is a GeoJSON Feature as posted. Properties stay raw so that
+// MaxPolygonVertices bounds the vertices of any polygon CheckPolygon
+// accepts (a posted query polygon may have this many).
+const MaxPolygonVertices = 100000
+
+// Feature is a GeoJSON Feature as posted. Properties stay raw so that
 // each collection decodes them strictly (unknown fields are errors).
-type featureDoc struct {
+type Feature struct {
 	Type       string          `json:"type"`
 	ID         json.RawMessage `json:"id,omitempty"`
 	BBox       json.RawMessage `json:"bbox,omitempty"`
@@ -31,9 +34,9 @@ type featureDoc struct {
 	Links      json.RawMessage `json:"links,omitempty"`
 }
 
-// strictDecode decodes data into v, rejecting unknown fields and trailing
+// DecodeStrict decodes data into v, rejecting unknown fields and trailing
 // data, with messages that name the field.
-func strictDecode(data []byte, v any, what string) error {
+func DecodeStrict(data []byte, v any, what string) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
@@ -163,10 +166,10 @@ func jsonKind(goType string) string {
 	return "a " + goType
 }
 
-// decodeFeature reads a Feature; geometry is required unless optionalGeom.
-func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon, error) {
-	var f featureDoc
-	if err := strictDecode(data, &f, "body"); err != nil {
+// DecodeFeature reads a Feature; geometry is required unless optionalGeom.
+func DecodeFeature(data []byte, optionalGeom bool) (Feature, orb.MultiPolygon, error) {
+	var f Feature
+	if err := DecodeStrict(data, &f, "body"); err != nil {
 		return f, nil, err
 	}
 	if f.Type != "Feature" {
@@ -178,27 +181,27 @@ func decodeFeature(data []byte, optionalGeom bool) (featureDoc, orb.MultiPolygon
 		}
 		return f, nil, invalid("geometry: a Polygon or MultiPolygon is required")
 	}
-	mp, err := decodeGeometry(f.Geometry)
+	mp, err := DecodeGeometry(f.Geometry)
 	return f, mp, err
 }
 
-// decodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
+// DecodeGeometry reads a GeoJSON Polygon or MultiPolygon and checks its
 // structure, coordinates and size.
-func decodeGeometry(raw []byte) (orb.MultiPolygon, error) {
+func DecodeGeometry(raw []byte) (orb.MultiPolygon, error) {
 	mp, err := decodePolygonal(raw, "geometry")
 	if err != nil {
 		return nil, err
 	}
-	if n := vertexCount(mp); n > MaxFeatureVertices {
+	if n := VertexCount(mp); n > MaxFeatureVertices {
 		return nil, invalid("geometry: %d vertices, more than the %d allowed for one feature", n, MaxFeatureVertices)
 	}
-	return mp, checkPolygon(mp)
+	return mp, CheckPolygon(mp)
 }
 
 // decodePolygonal reads a GeoJSON Polygon or MultiPolygon as a
 // MultiPolygon; what names it in errors.
 func decodePolygonal(raw []byte, what string) (orb.MultiPolygon, error) {
-	g, err := decodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
+	g, err := DecodeGeoJSON(raw, what, "Polygon", "MultiPolygon")
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +223,7 @@ func typeName(t string) string {
 	return t
 }
 
-// positionName names a position by its indices, as checkPolygon does.
+// positionName names a position by its indices, as CheckPolygon does.
 func positionName(idx []int, depth int) string {
 	switch depth {
 	case 2:
@@ -241,7 +244,7 @@ func numbers(n int) string {
 	return fmt.Sprintf("%d numbers", n)
 }
 
-func vertexCount(mp orb.MultiPolygon) int {
+func VertexCount(mp orb.MultiPolygon) int {
 	n := 0
 	for _, p := range mp {
 		for _, r := range p {
@@ -251,10 +254,10 @@ func vertexCount(mp orb.MultiPolygon) int {
 	return n
 }
 
-// date is a YYYY-MM-DD JSON string.
-type date struct{ time.Time }
+// Date is a YYYY-MM-DD JSON string.
+type Date struct{ time.Time }
 
-func (d *date) UnmarshalJSON(b []byte) error {
+func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
 		return fmt.Errorf("want a date string YYYY-MM-DD")
@@ -276,7 +279,7 @@ type readOnly struct {
 	UpdatedAt *json.RawMessage `json:"updated_at,omitempty"`
 }
 
-type zoneProps struct {
+type ZoneProps struct {
 	Code        *string   `json:"code"`
 	NameVI      *string   `json:"name_vi"`
 	NameEN      *string   `json:"name_en"`
@@ -286,7 +289,7 @@ type zoneProps struct {
 	Province    *string   `json:"province"`
 	Status      *string   `json:"status"`
 	Model       *string   `json:"model"`
-	Established *date     `json:"established"`
+	Established *Date     `json:"established"`
 	Enterprises *int32    `json:"enterprises"`
 	Workers     *int32    `json:"workers"`
 	Sectors     *[]string `json:"sectors"`
@@ -294,7 +297,7 @@ type zoneProps struct {
 	readOnly
 }
 
-type parcelProps struct {
+type ParcelProps struct {
 	ZoneID    *int64  `json:"zone_id"`
 	LotCode   *string `json:"lot_code"`
 	LandUse   *string `json:"land_use"`
@@ -303,7 +306,7 @@ type parcelProps struct {
 	readOnly
 }
 
-type greenProps struct {
+type GreenProps struct {
 	ZoneID    *int64  `json:"zone_id"`
 	Kind      *string `json:"kind"`
 	Name      *string `json:"name"`
@@ -318,33 +321,9 @@ func str(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
-// problems collects every validation problem of one feature.
-type problems []string
-
-func (p *problems) add(format string, args ...any) { *p = append(*p, fmt.Sprintf(format, args...)) }
-
-func (p *problems) required(name string, v string) {
-	if v == "" {
-		p.add("%s is required", name)
-	}
-}
-
-func (p *problems) enum(name, v string, allowed []string) {
-	if v != "" && !slices.Contains(allowed, v) {
-		p.add("%s %q is not one of %s", name, v, strings.Join(allowed, ", "))
-	}
-}
-
-func (p problems) err() error {
-	if len(p) == 0 {
-		return nil
-	}
-	return &zonegis.Error{Code: zonegis.EINVALID, Message: strings.Join(p, "; "), Details: map[string]any{"problems": []string(p)}}
-}
-
-// applyZone merges props into z (nil fields keep z's values) and validates
-// the result.
-func applyZone(z *zonegis.Zone, props zoneProps) error {
+// ApplyZone merges props into z (nil fields keep z's values) and validates
+// the result (zonegis.Zone.Validate).
+func ApplyZone(z *zonegis.Zone, props ZoneProps) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
 			*dst = strings.TrimSpace(*v)
@@ -375,54 +354,11 @@ func applyZone(z *zonegis.Zone, props zoneProps) error {
 	if props.Sectors != nil {
 		z.Sectors = *props.Sectors
 	}
-	z.Code = strings.ToUpper(z.Code)
-	if z.Status == "" {
-		z.Status = zonegis.ZoneOperating
-	}
-	if z.Model == "" {
-		z.Model = zonegis.ModelConventional
-	}
-	if z.Source == "" {
-		z.Source = "manual"
-	}
-	var p problems
-	p.required("code", z.Code)
-	p.required("name_vi", z.NameVI)
-	p.required("name_en", z.NameEN)
-	p.required("kind", z.Kind)
-	p.required("province", z.Province)
-	p.enum("kind", z.Kind, zonegis.ZoneKinds)
-	p.enum("status", z.Status, zonegis.ZoneStatuses)
-	p.enum("model", z.Model, zonegis.ZoneModels)
-	if z.Code != "" && !validCode(z.Code) {
-		p.add("code %q must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit", z.Code)
-	}
-	if z.Enterprises != nil && *z.Enterprises < 0 {
-		p.add("enterprises must not be negative")
-	}
-	if z.Workers != nil && *z.Workers < 0 {
-		p.add("workers must not be negative")
-	}
-	if z.ParentID != nil && z.ID != 0 && *z.ParentID == z.ID {
-		p.add("parent_id cannot be the zone itself")
-	}
-	return p.err()
+	return z.Validate()
 }
 
-func validCode(s string) bool {
-	if len(s) < 2 || len(s) > 63 || s[0] == '-' {
-		return false
-	}
-	for _, r := range s {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// applyParcel merges props into p and validates the result.
-func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
+// ApplyParcel merges props into p and validates the result.
+func ApplyParcel(pc *zonegis.Parcel, props ParcelProps) error {
 	if props.ZoneID != nil {
 		pc.ZoneID = *props.ZoneID
 	}
@@ -438,25 +374,11 @@ func applyParcel(pc *zonegis.Parcel, props parcelProps) error {
 	if props.Synthetic != nil {
 		pc.Synthetic = *props.Synthetic
 	}
-	if pc.Status == "" {
-		pc.Status = zonegis.ParcelAvailable
-	}
-	var p problems
-	if pc.ZoneID <= 0 {
-		p.add("zone_id is required")
-	}
-	p.required("lot_code", pc.LotCode)
-	p.required("land_use", pc.LandUse)
-	p.enum("land_use", pc.LandUse, zonegis.LandUses)
-	p.enum("status", pc.Status, zonegis.ParcelStatuses)
-	if len(pc.LotCode) > 64 {
-		p.add("lot_code is longer than 64 characters")
-	}
-	return p.err()
+	return pc.Validate()
 }
 
-// applyGreen merges props into g and validates the result.
-func applyGreen(g *zonegis.GreenArea, props greenProps) error {
+// ApplyGreen merges props into g and validates the result.
+func ApplyGreen(g *zonegis.GreenArea, props GreenProps) error {
 	if props.ZoneID != nil {
 		g.ZoneID = *props.ZoneID
 	}
@@ -469,11 +391,10 @@ func applyGreen(g *zonegis.GreenArea, props greenProps) error {
 	if props.Synthetic != nil {
 		g.Synthetic = *props.Synthetic
 	}
-	var p problems
-	if g.ZoneID <= 0 {
-		p.add("zone_id is required")
-	}
-	p.required("kind", g.Kind)
-	p.enum("kind", g.Kind, zonegis.GreenKinds)
-	return p.err()
+	return g.Validate()
+}
+
+// invalid is shorthand for an EINVALID error.
+func invalid(format string, args ...any) error {
+	return zonegis.Errorf(zonegis.EINVALID, format, args...)
 }

@@ -1,4 +1,4 @@
-package httpapi
+package featurejson
 
 import (
 	"encoding/json"
@@ -14,7 +14,7 @@ import (
 // as the oracle that FuzzGeoJSONDecoder and TestGeoJSONDecoderCorpus
 // compare the one-pass decoder with.
 
-// oldReadPolygon was readPolygon.
+// oldReadPolygon was ReadPolygon.
 func oldReadPolygon(body []byte) (orb.MultiPolygon, error) {
 	type probe struct {
 		Type     string          `json:"type"`
@@ -38,7 +38,7 @@ func oldReadPolygon(body []byte) (orb.MultiPolygon, error) {
 	if err != nil {
 		return nil, err
 	}
-	return mp, checkPolygon(mp)
+	return mp, CheckPolygon(mp)
 }
 
 // oldDecodePolygonal was decodePolygonal.
@@ -60,7 +60,7 @@ type oldGeometryDoc struct {
 	Coordinates json.RawMessage `json:"coordinates"`
 }
 
-// oldDecodeGeoJSON was decodeGeoJSON: it read a GeoJSON geometry of one of the types want
+// oldDecodeGeoJSON was DecodeGeoJSON: it read a GeoJSON geometry of one of the types want
 // (Polygon, MultiPolygon, LineString): member names exactly as GeoJSON
 // spells them, and every position of 2 numbers (lon, lat) or 3 (a height,
 // ignored). encoding/json alone would read [] as [0, 0] and [106] as

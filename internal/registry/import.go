@@ -1,0 +1,326 @@
+package registry
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// MaxImportFeatureBytes bounds one feature of an import, with the blanks
+// before it: what the decoder holds at a time. It is the bound of one
+// written feature's body over HTTP (httpapi.MaxBodyBytes), 8 MiB.
+const MaxImportFeatureBytes = 8 << 20
+
+// MaxImportProblems bounds the problems an import report lists.
+const MaxImportProblems = 1000
+
+// ParseImport reads a GeoJSON FeatureCollection for collection from r one
+// feature at a time, checking each: good calls good with the feature's
+// position and its raw JSON, a bad one becomes a problem. Only the
+// feature being read is held in memory. It stops at MaxImportProblems
+// problems. Members other than type and features (name, crs) are skipped.
+func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) error) (n int, probs []postgis.ImportProblem, err error) {
+	win := &window{r: r, limit: MaxImportFeatureBytes}
+	dec := json.NewDecoder(win)
+	if err := wantDelim(dec, '{', "body is not valid JSON: want a GeoJSON FeatureCollection object"); err != nil {
+		return 0, nil, err
+	}
+	typ, features := "", false
+	for {
+		win.reset()
+		if !dec.More() {
+			break
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, nil, importReadError(err, "body")
+		}
+		key, _ := tok.(string)
+		switch key {
+		case "type":
+			if err := dec.Decode(&typ); err != nil {
+				return 0, nil, importReadError(err, "type")
+			}
+			if typ != "FeatureCollection" {
+				return 0, nil, invalid("body: want a GeoJSON FeatureCollection, got type %q", typ)
+			}
+		case "features":
+			if features {
+				return 0, nil, invalid("body: features given twice")
+			}
+			features = true
+			if err := wantDelim(dec, '[', "features: want an array of Features"); err != nil {
+				return 0, nil, err
+			}
+			for {
+				win.reset()
+				if !dec.More() {
+					break
+				}
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return 0, nil, importReadError(err, fmt.Sprintf("features[%d]", n))
+				}
+				if _, err := ParseFeature(collection, raw); err != nil {
+					probs = append(probs, postgis.ImportProblem{Index: n, Code: zonegis.ErrorCode(err), Reason: zonegis.ErrorMessage(err)})
+					if len(probs) >= MaxImportProblems {
+						return n + 1, probs, nil
+					}
+				} else if err := good(n, raw); err != nil {
+					return 0, nil, err
+				}
+				n++
+			}
+			if _, err := dec.Token(); err != nil { // ]
+				return 0, nil, importReadError(err, "features")
+			}
+		default:
+			if strings.EqualFold(key, "type") || strings.EqualFold(key, "features") {
+				return 0, nil, invalid("body: no member %q (names are case-sensitive: did you mean %q?)", key, strings.ToLower(key))
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return 0, nil, importReadError(err, key)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // }
+		return 0, nil, importReadError(err, "body")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return 0, nil, importReadError(err, "body")
+		}
+		return 0, nil, invalid("body: unexpected data after the FeatureCollection")
+	}
+	switch {
+	case typ == "":
+		return 0, nil, invalid("body: want a GeoJSON FeatureCollection, got no type")
+	case n == 0:
+		return 0, nil, invalid("body: the FeatureCollection has no features")
+	}
+	return n, probs, nil
+}
+
+// wantDelim reads the next token and wants it to be d.
+func wantDelim(dec *json.Decoder, d json.Delim, msg string) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return importReadError(err, "body")
+	}
+	if tok != d {
+		return invalid("%s, got %s", msg, jsonTokenKind(tok))
+	}
+	return nil
+}
+
+func jsonTokenKind(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		if v == '[' {
+			return "an array"
+		}
+		return "an object"
+	case string:
+		return "a string"
+	case float64, json.Number:
+		return "a number"
+	case bool:
+		return "true or false"
+	}
+	return "null"
+}
+
+// importReadError turns an error reading an import into its answer: too
+// large, the body's own error (bad gzip), or invalid JSON where.
+func importReadError(err error, where string) error {
+	var mbe *http.MaxBytesError
+	var de *zonegis.Error
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &mbe):
+		return zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", mbe.Limit)
+	case errors.Is(err, errWindow):
+		return zonegis.Errorf(zonegis.ETOOLARGE, "%s: more than %d bytes without the end of a feature; a feature of an import may have at most %d bytes", where, MaxImportFeatureBytes, MaxImportFeatureBytes)
+	case errors.As(err, &de):
+		return err
+	case errors.As(err, &se):
+		return invalid("%s: body is not valid JSON: %v", where, err)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return invalid("%s: body is not valid JSON: it ends too soon", where)
+	}
+	return invalid("%s: body is not valid JSON: %v", where, err)
+}
+
+// errWindow is window's error past its limit.
+var errWindow = errors.New("import: feature window exceeded")
+
+// window is a reader that fails once more than limit bytes were read since
+// its last reset: it bounds what a json.Decoder buffers for one value
+// (the decoder also buffers the blanks before a value whole).
+type window struct {
+	r        io.Reader
+	n, limit int
+}
+
+func (w *window) reset() { w.n = 0 }
+
+func (w *window) Read(p []byte) (int, error) {
+	if w.n >= w.limit {
+		return 0, errWindow
+	}
+	if len(p) > w.limit-w.n {
+		p = p[:w.limit-w.n]
+	}
+	n, err := w.r.Read(p)
+	w.n += n
+	return n, err
+}
+
+// ParseFeature decodes one GeoJSON Feature into a new record of
+// collection (a *zonegis.Zone, *zonegis.Parcel or *zonegis.GreenArea),
+// with its defaults, validated, as a create does. Errors: EINVALID naming
+// the field; ENOTFOUND for an unknown collection.
+func ParseFeature(collection string, raw []byte) (any, error) {
+	if err := featurejson.CheckText(raw, ""); err != nil {
+		return nil, err
+	}
+	doc, geom, err := featurejson.DecodeFeature(raw, false)
+	if err != nil {
+		return nil, err
+	}
+	props := doc.Properties
+	if len(props) == 0 || string(props) == "null" {
+		props = []byte("{}")
+	}
+	switch collection {
+	case zonegis.CollectionZones:
+		var p featurejson.ZoneProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
+			return nil, err
+		}
+		z := &zonegis.Zone{Boundary: geom}
+		return z, featurejson.ApplyZone(z, p)
+	case zonegis.CollectionParcels:
+		var p featurejson.ParcelProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
+			return nil, err
+		}
+		if err := CheckParcelStatus(p.Status, true, ""); err != nil {
+			return nil, err
+		}
+		pc := &zonegis.Parcel{Boundary: geom}
+		return pc, featurejson.ApplyParcel(pc, p)
+	case zonegis.CollectionGreenAreas:
+		var p featurejson.GreenProps
+		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
+			return nil, err
+		}
+		g := &zonegis.GreenArea{Boundary: geom}
+		return g, featurejson.ApplyGreen(g, p)
+	}
+	return nil, ErrNoSuchCollection
+}
+
+// ImportFile runs a whole import into collection from r, a GeoJSON
+// FeatureCollection, as actor: parse and check every feature,
+// then write all or nothing. It holds one feature at a time in memory: the
+// good features go to a temporary file as they are checked and are read
+// back from it one by one inside the transaction. The error is EINVALID
+// with every problem listed in Details["problems"]
+// ([]postgis.ImportProblem). It returns the change-log seq and the count.
+func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r io.Reader) (int64, int, error) {
+	spool, err := os.CreateTemp("", "zonegis-import-*.json")
+	if err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	os.Remove(spool.Name()) // gone with the file handle
+	defer spool.Close()
+	w := bufio.NewWriterSize(spool, 64<<10)
+	var positions []int
+	_, probs, err := ParseImport(collection, r, func(i int, raw []byte) error {
+		positions = append(positions, i)
+		_, err := w.Write(raw)
+		return err
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(probs) >= MaxImportProblems {
+		// The rest of the body is not read: the import is refused anyway.
+		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID,
+			Message: fmt.Sprintf("import refused: at least %d features have problems (the first %d are listed); nothing was written", len(probs), len(probs)),
+			Details: map[string]any{"problems": probs}}
+	}
+	if err := w.Flush(); err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return 0, 0, fmt.Errorf("import: %w", err)
+	}
+	items := func(yield func(any, error) bool) {
+		dec := json.NewDecoder(bufio.NewReaderSize(spool, 64<<10))
+		for range positions {
+			var raw json.RawMessage
+			if err := dec.Decode(&raw); err != nil {
+				yield(nil, fmt.Errorf("import: reading back checked features: %w", err))
+				return
+			}
+			it, err := ParseFeature(collection, raw)
+			if err != nil {
+				err = fmt.Errorf("import: a checked feature no longer parses: %w", err)
+			}
+			if !yield(it, err) {
+				return
+			}
+		}
+	}
+	var seq int64
+	if len(positions) > 0 {
+		if len(probs) > 0 {
+			// Some features are refused already: the rest are only
+			// checked, so their problems are reported and nothing is written.
+			err = db.CheckImportSeq(ctx, collection, items)
+		} else {
+			seq, err = db.ImportSeq(ctx, actor, collection, items)
+		}
+		var ie *postgis.ImportError
+		if errors.As(err, &ie) {
+			for _, p := range ie.Problems {
+				p.Index = positions[p.Index]
+				probs = append(probs, p)
+			}
+		} else if err != nil {
+			return 0, 0, err
+		}
+	}
+	if len(probs) > 0 {
+		sort.Slice(probs, func(i, j int) bool { return probs[i].Index < probs[j].Index })
+		msg := importRefused(len(probs))
+		if len(probs) > MaxImportProblems {
+			probs = probs[:MaxImportProblems]
+			msg += fmt.Sprintf(" (the first %d are listed)", MaxImportProblems)
+		}
+		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID, Message: msg,
+			Details: map[string]any{"problems": probs}}
+	}
+	return seq, len(positions), nil
+}
+
+func importRefused(n int) string {
+	if n == 1 {
+		return "import refused: 1 feature has a problem; nothing was written"
+	}
+	return fmt.Sprintf("import refused: %d features have problems; nothing was written", n)
+}

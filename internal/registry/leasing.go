@@ -1,0 +1,85 @@
+package registry
+
+import (
+	"context"
+	"time"
+
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// LeaseStore records leases and holds. Each write returns the change-log
+// seq it was recorded at.
+type LeaseStore interface {
+	// LeaseParcel records l on its parcel, filling in its ID, Version and
+	// CreatedAt. Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (another
+	// lease of the parcel overlaps the period), EINVALID.
+	LeaseParcel(ctx context.Context, a zonegis.Actor, ifVersion int64, l *zonegis.Lease) (int64, error)
+	// EndLease ends lease id on endedOn. Errors: ENOTFOUND, ECONFLICT
+	// (already ended), EINVALID.
+	EndLease(ctx context.Context, a zonegis.Actor, id int64, endedOn time.Time) (int64, error)
+	// Lease returns lease id. Errors: ENOTFOUND.
+	Lease(ctx context.Context, id int64) (*zonegis.Lease, error)
+	// ReserveParcel holds an available parcel. Errors: ENOTFOUND,
+	// EPRECONDITION, ECONFLICT (not available).
+	ReserveParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error)
+	// ReleaseParcel lifts a parcel's hold. Errors: ENOTFOUND,
+	// EPRECONDITION, ECONFLICT (not held).
+	ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error)
+}
+
+var _ LeaseStore = (*postgis.DB)(nil)
+
+// Leasing is the leasing workflow: the only way a parcel's status changes
+// (see CheckParcelStatus). The database holds the rules between leases
+// (one in force per parcel per day); Leasing holds what a request must be
+// before it reaches the store.
+type Leasing struct {
+	Store LeaseStore
+}
+
+// Lease validates l (zonegis.Lease.Validate) and records it on its parcel,
+// whose version must be ifVersion unless that is 0. It returns the
+// change-log seq. Errors: EINVALID listing every problem of l, then the
+// store's: ENOTFOUND, EPRECONDITION, ECONFLICT.
+func (lw Leasing) Lease(ctx context.Context, a zonegis.Actor, ifVersion int64, l *zonegis.Lease) (int64, error) {
+	if err := l.Validate(); err != nil {
+		return 0, err
+	}
+	return lw.Store.LeaseParcel(ctx, a, ifVersion, l)
+}
+
+// End ends lease id early on endedOn, or on today (Vietnam's day, as the
+// database counts it) when endedOn is zero, and returns the change-log
+// seq and the lease as ended (the seq also when only reading the lease
+// back fails). Errors: ENOTFOUND, ECONFLICT (already
+// ended), EINVALID (a day before its start or after its end).
+func (lw Leasing) End(ctx context.Context, a zonegis.Actor, id int64, endedOn, today time.Time) (int64, *zonegis.Lease, error) {
+	if endedOn.IsZero() {
+		endedOn = today
+	}
+	seq, err := lw.Store.EndLease(ctx, a, id, endedOn)
+	if err != nil {
+		return 0, nil, err
+	}
+	l, err := lw.Store.Lease(ctx, id)
+	return seq, l, err
+}
+
+// Reserve holds parcel id for an investor (reserve) or lifts its hold
+// (!reserve); its version must be ifVersion unless that is 0. It returns
+// the change-log seq. Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not
+// available to reserve, not held to release).
+func (lw Leasing) Reserve(ctx context.Context, a zonegis.Actor, id, ifVersion int64, reserve bool) (int64, error) {
+	if reserve {
+		return lw.Store.ReserveParcel(ctx, a, id, ifVersion)
+	}
+	return lw.Store.ReleaseParcel(ctx, a, id, ifVersion)
+}
+
+// SeesConfidential reports whether role sees the confidential lease
+// fields (capital, contact) and exact capital in the statistics: planners
+// and admins.
+func SeesConfidential(role string) bool {
+	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
+}

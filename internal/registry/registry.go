@@ -1,0 +1,57 @@
+// Package registry holds the land registry's use cases, the rules that are
+// neither a record's own (zonegis Validate) nor the database's (the
+// triggers in migrations/): importing a FeatureCollection all or nothing,
+// the leasing rule for a parcel's status, a zone's dossier. The HTTP API
+// (internal/httpapi) and the command line (cmd/zonegis) are transports
+// over it; it knows neither.
+//
+// The stores it needs are small interfaces declared here, each satisfied
+// by *postgis.DB.
+package registry
+
+import (
+	"context"
+	"iter"
+	"strings"
+
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// ImportStore writes an import: every item or none.
+type ImportStore interface {
+	// ImportSeq inserts items (of collection, as ParseFeature makes them)
+	// in one transaction as actor and returns the change-log seq of the
+	// write. Errors: *postgis.ImportError (EINVALID) listing the items
+	// the database refuses, by their position in items; EUNAVAILABLE.
+	ImportSeq(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error]) (int64, error)
+	// CheckImportSeq checks items as ImportSeq would and writes nothing.
+	// Errors: as ImportSeq.
+	CheckImportSeq(ctx context.Context, collection string, items iter.Seq2[any, error]) error
+}
+
+var _ ImportStore = (*postgis.DB)(nil)
+
+// ErrNoSuchCollection is the error for a collection that is not one of
+// the land records'.
+var ErrNoSuchCollection = zonegis.Errorf(zonegis.ENOTFOUND, "no such collection; collections are zones, parcels and green-areas")
+
+// CheckParcelStatus refuses a write that would set a parcel's status: it
+// follows from the parcel's leases and reservation (current is what they
+// make it now, read under the row lock). A body may repeat it, as a client
+// that read the feature sends it back; a new parcel can only be available.
+// given is the status the body sends, nil when none. Errors: EINVALID.
+func CheckParcelStatus(given *string, isNew bool, current string) error {
+	if given == nil || strings.TrimSpace(*given) == current {
+		return nil
+	}
+	if isNew {
+		return invalid("status: a new parcel is available (it has no lease and no reservation); create it, then reserve or lease it (POST /parcels/{id}/reserve, /parcels/{id}/leases)")
+	}
+	return invalid("status: a parcel's status follows from its leases and reservation; it is %s, not %s (use reserve, release, lease and end-lease)", current, strings.TrimSpace(*given))
+}
+
+// invalid is shorthand for an EINVALID error.
+func invalid(format string, args ...any) error {
+	return zonegis.Errorf(zonegis.EINVALID, format, args...)
+}
