@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -128,29 +126,22 @@ func (s *Server) visible(c echo.Context, seq int64) {
 	}
 }
 
-// fetchOne reads the current record id of a collection through byID.
-// Errors: ENOTFOUND when it does not exist.
-func fetchOne[T any](ctx context.Context, coll string, id int64, byID func(context.Context, []int64) ([]*T, error)) (*T, error) {
-	cur, err := byID(ctx, []int64{id})
-	if err != nil {
-		return nil, err
-	}
-	if len(cur) == 0 {
-		return nil, notFound("no %s feature with id %d", coll, id)
-	}
-	return cur[0], nil
-}
+// features is the write use case over this server's store.
+func (s *Server) features() registry.Features { return registry.Features{Store: s.db} }
 
-// written finishes a create or replace that returned seq and err: it waits
-// until this instance's index has the write, then answers with the feature
-// (read after the write, when the store has filled in id and version).
-func (s *Server) written(c echo.Context, seq int64, err error, status int, coll string, feature func() (id int64, etag string, body []byte)) error {
+// sendFeature finishes a create, replace or patch that returned w and err:
+// it waits until this instance's index has the write, then answers with
+// the feature as written.
+func (s *Server) sendFeature(c echo.Context, status int, coll string, w registry.Written, err error) error {
 	if err != nil {
 		return err
 	}
-	s.visible(c, seq)
-	id, etag, body := feature()
-	return sendWritten(c, status, coll, id, etag, body)
+	s.visible(c, w.Seq)
+	etag := versionTag(w.Version)
+	if p, ok := w.Record.(*zonegis.Parcel); ok {
+		etag = parcelTag(p) // a parcel's tag carries its status
+	}
+	return sendWritten(c, status, coll, w.ID, etag, w.AppendGeoJSON(nil))
 }
 
 // sendWritten answers a write with the feature, its ETag and Location.
@@ -184,7 +175,8 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.upsert(c, coll, 0, 0, body, false, http.StatusCreated)
+		w, err := s.features().Create(c.Request().Context(), actorOf(c), coll, body)
+		return s.sendFeature(c, http.StatusCreated, coll, w, err)
 	}
 }
 
@@ -202,166 +194,9 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return s.upsert(c, coll, id, ifv, body, patch, http.StatusOK)
+		w, err := s.features().Update(c.Request().Context(), actorOf(c), coll, id, ifv, body, patch)
+		return s.sendFeature(c, http.StatusOK, coll, w, err)
 	}
-}
-
-// requiredProps may not be cleared with null in a PATCH.
-var requiredProps = map[string][]string{
-	zonegis.CollectionZones:      {"code", "name_vi", "name_en", "kind", "province", "status", "model", "sectors", "source"},
-	zonegis.CollectionParcels:    {"zone_id", "lot_code", "land_use", "status", "synthetic"},
-	zonegis.CollectionGreenAreas: {"zone_id", "kind", "name", "synthetic"},
-}
-
-// checkBodyID refuses a body whose "id" names another feature than the URL.
-func checkBodyID(raw json.RawMessage, id int64) error {
-	if id == 0 || len(raw) == 0 || string(raw) == "null" {
-		return nil
-	}
-	var n json.Number
-	var str string
-	got := ""
-	if err := json.Unmarshal(raw, &n); err == nil {
-		got = n.String()
-	} else if err := json.Unmarshal(raw, &str); err == nil {
-		got = str
-	} else {
-		return invalid("id: want the feature's id, a number or a string, got %s", raw)
-	}
-	if got != strconv.FormatInt(id, 10) {
-		return invalid("id: the body is feature %s but the URL names feature %d; they must agree (or leave id out)", got, id)
-	}
-	return nil
-}
-
-// upsert creates (id 0), replaces or patches a feature from a posted
-// GeoJSON Feature. A replace or patch is applied to the current record
-// inside the store's transaction, under the row lock: a patch merges the
-// given properties (null clears a nullable one) and geometry into it, a
-// replace overwrites it. Without If-Match the last writer wins; with it, a
-// stale version is refused (412).
-func (s *Server) upsert(c echo.Context, coll string, id, ifVersion int64, body []byte, patch bool, status int) error {
-	ctx := c.Request().Context()
-	actor := actorOf(c)
-	doc, geom, err := featurejson.DecodeFeature(body, patch)
-	if err != nil {
-		return err
-	}
-	if err := checkBodyID(doc.ID, id); err != nil {
-		return err
-	}
-	var nulls map[string]json.RawMessage
-	if patch && len(doc.Properties) > 0 && string(doc.Properties) != "null" {
-		if err := json.Unmarshal(doc.Properties, &nulls); err != nil {
-			return invalid("properties: want a JSON object")
-		}
-	}
-	isNull := func(k string) bool { v, ok := nulls[k]; return ok && string(v) == "null" }
-	for _, k := range requiredProps[coll] {
-		if isNull(k) {
-			return invalid("properties: %s cannot be null; it is required", k)
-		}
-	}
-	props := doc.Properties
-	if len(props) == 0 || string(props) == "null" {
-		props = []byte("{}")
-	}
-	var seq int64
-	switch coll {
-	case zonegis.CollectionZones:
-		var p featurejson.ZoneProps
-		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
-			return err
-		}
-		edit := func(z *zonegis.Zone) error {
-			if !patch {
-				*z = zonegis.Zone{}
-			}
-			for k, clear := range map[string]func(){
-				"parent_id": func() { z.ParentID = nil }, "board_id": func() { z.BoardID = "" },
-				"established": func() { z.Established = nil }, "enterprises": func() { z.Enterprises = nil },
-				"workers": func() { z.Workers = nil },
-			} {
-				if isNull(k) {
-					clear()
-				}
-			}
-			z.ID = id
-			if geom != nil {
-				z.Boundary = geom
-			}
-			return featurejson.ApplyZone(z, p)
-		}
-		z := &zonegis.Zone{}
-		if id == 0 {
-			if err := edit(z); err != nil {
-				return err
-			}
-			seq, err = s.db.CreateZone(ctx, actor, z)
-		} else {
-			z, seq, err = s.db.UpdateZone(ctx, actor, id, ifVersion, edit)
-		}
-		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return z.ID, versionTag(z.Version), encode.Zone(nil, z) })
-	case zonegis.CollectionParcels:
-		var p featurejson.ParcelProps
-		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
-			return err
-		}
-		edit := func(pc *zonegis.Parcel) error {
-			// pc.Status is the status the leases make now (a new parcel's:
-			// available); an edit may repeat it but never sets it.
-			current := pc.Status
-			if err := registry.CheckParcelStatus(p.Status, id == 0, current); err != nil {
-				return err
-			}
-			if !patch {
-				*pc = zonegis.Parcel{}
-			}
-			if geom != nil {
-				pc.Boundary = geom
-			}
-			if err := featurejson.ApplyParcel(pc, p); err != nil {
-				return err
-			}
-			pc.Status = current
-			return nil
-		}
-		pc := &zonegis.Parcel{Status: zonegis.ParcelAvailable}
-		if id == 0 {
-			if err := edit(pc); err != nil {
-				return err
-			}
-			seq, err = s.db.CreateParcel(ctx, actor, pc)
-		} else {
-			pc, seq, err = s.db.UpdateParcel(ctx, actor, id, ifVersion, edit)
-		}
-		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return pc.ID, parcelTag(pc), encode.Parcel(nil, pc) })
-	case zonegis.CollectionGreenAreas:
-		var p featurejson.GreenProps
-		if err := featurejson.DecodeStrict(props, &p, "properties"); err != nil {
-			return err
-		}
-		edit := func(g *zonegis.GreenArea) error {
-			if !patch {
-				*g = zonegis.GreenArea{}
-			}
-			if geom != nil {
-				g.Boundary = geom
-			}
-			return featurejson.ApplyGreen(g, p)
-		}
-		g := &zonegis.GreenArea{}
-		if id == 0 {
-			if err := edit(g); err != nil {
-				return err
-			}
-			seq, err = s.db.CreateGreenArea(ctx, actor, g)
-		} else {
-			g, seq, err = s.db.UpdateGreenArea(ctx, actor, id, ifVersion, edit)
-		}
-		return s.written(c, seq, err, status, coll, func() (int64, string, []byte) { return g.ID, versionTag(g.Version), encode.GreenArea(nil, g) })
-	}
-	return errNoSuchCollection
 }
 
 func (s *Server) handleDelete() echo.HandlerFunc {
@@ -374,7 +209,7 @@ func (s *Server) handleDelete() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		seq, err := s.db.Delete(c.Request().Context(), actorOf(c), coll, id, ifv)
+		seq, err := s.features().Delete(c.Request().Context(), actorOf(c), coll, id, ifv)
 		if err != nil {
 			return err
 		}
