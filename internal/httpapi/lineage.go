@@ -2,22 +2,18 @@ package httpapi
 
 import (
 	"encoding/json"
-	"math"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// MaxSplitLots bounds the lots one split may make.
-const MaxSplitLots = 100
+// lineage is the split and merge use case over this server's store.
+func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.db} }
 
 // handleSplit answers POST /parcels/{id}/split with
 // {"lots": [{"lot_code": "A1-1"}, ...], "line": <GeoJSON LineString>}: the
@@ -43,21 +39,11 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
-		line, lineErr := decodeLine(r.Line)
-		var p zonegis.Problems
-		if lineErr != nil {
-			p.Add("%s", zonegis.ErrorMessage(lineErr))
-		}
 		lots := make([]postgis.SplitLot, len(r.Lots))
 		for i, l := range r.Lots {
-			lots[i] = postgis.SplitLot{LotCode: strings.TrimSpace(l.LotCode), LandUse: strings.TrimSpace(l.LandUse)}
+			lots[i] = postgis.SplitLot{LotCode: l.LotCode, LandUse: l.LandUse}
 		}
-		checkLots(&p, lots)
-		if err := p.Err(); err != nil {
-			return err
-		}
-		ctx := c.Request().Context()
-		children, seq, err := s.db.SplitParcel(ctx, actorOf(c), id, ifv, line, lots)
+		children, seq, err := s.lineage().Split(c.Request().Context(), actorOf(c), id, ifv, r.Line, lots)
 		if err != nil {
 			return err
 		}
@@ -74,56 +60,6 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 		b = append(b, "]}"...)
 		return writeBytes(c, http.StatusCreated, mimeGeoJSON, b)
 	}
-}
-
-// checkLots checks the lots of a split: 2 to MaxSplitLots, each with a
-// distinct lot code and, if given, a known land use.
-func checkLots(p *zonegis.Problems, lots []postgis.SplitLot) {
-	if len(lots) < 2 || len(lots) > MaxSplitLots {
-		p.Add("lots: want 2 to %d lots, one per piece the line cuts, got %d", MaxSplitLots, len(lots))
-	}
-	seen := map[string]int{}
-	for i, l := range lots {
-		switch {
-		case l.LotCode == "":
-			p.Add("lots[%d].lot_code is required", i)
-		case len(l.LotCode) > 64:
-			p.Add("lots[%d].lot_code is longer than 64 characters", i)
-		}
-		if j, dup := seen[l.LotCode]; dup && l.LotCode != "" {
-			p.Add("lots[%d].lot_code %q is also lots[%d]'s; lot codes must differ", i, l.LotCode, j)
-		} else {
-			seen[l.LotCode] = i
-		}
-		p.Enum("lots["+strconv.Itoa(i)+"].land_use", l.LandUse, zonegis.LandUses)
-	}
-}
-
-// decodeLine reads the GeoJSON LineString a split cuts along.
-func decodeLine(raw json.RawMessage) (orb.LineString, error) {
-	if len(raw) == 0 || string(raw) == "null" {
-		return nil, invalid("line: a GeoJSON LineString to cut along is required")
-	}
-	g, err := featurejson.DecodeGeoJSON(raw, "line", "LineString")
-	if err != nil {
-		return nil, err
-	}
-	ls := g.(orb.LineString)
-	if len(ls) < 2 {
-		return nil, invalid("line: a LineString needs at least 2 positions, got %d", len(ls))
-	}
-	if len(ls) > featurejson.MaxFeatureVertices {
-		return nil, invalid("line: %d positions, more than the %d allowed", len(ls), featurejson.MaxFeatureVertices)
-	}
-	for k, pt := range ls {
-		if math.IsNaN(pt[0]) || math.IsNaN(pt[1]) || math.IsInf(pt[0], 0) || math.IsInf(pt[1], 0) {
-			return nil, invalid("line: position %d is not a finite number", k)
-		}
-		if pt[0] < -180 || pt[0] > 180 || pt[1] < -90 || pt[1] > 90 {
-			return nil, invalid("line: position %d [%v, %v] is outside lon [-180, 180] / lat [-90, 90]", k, pt[0], pt[1])
-		}
-	}
-	return ls, nil
 }
 
 // handleMerge answers POST /parcels/merge with {"ids": [..], "lot_code":
@@ -145,30 +81,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
-		r.LotCode, r.LandUse = strings.TrimSpace(r.LotCode), strings.TrimSpace(r.LandUse)
-		var p zonegis.Problems
-		ids := slices.Clone(r.IDs)
-		slices.Sort(ids)
-		if ids = slices.Compact(ids); len(ids) != len(r.IDs) {
-			p.Add("ids: each parcel may appear once")
-		}
-		if len(r.IDs) < 2 || len(r.IDs) > MaxSplitLots {
-			p.Add("ids: want 2 to %d parcel ids, got %d", MaxSplitLots, len(r.IDs))
-		}
-		for i, id := range r.IDs {
-			if id < 1 {
-				p.Add("ids[%d]: %d is not a parcel id", i, id)
-			}
-		}
-		p.Required("lot_code", r.LotCode)
-		if len(r.LotCode) > 64 {
-			p.Add("lot_code is longer than 64 characters")
-		}
-		p.Enum("land_use", r.LandUse, zonegis.LandUses)
-		if err := p.Err(); err != nil {
-			return err
-		}
-		child, seq, err := s.db.MergeParcels(c.Request().Context(), actorOf(c), r.IDs, r.LotCode, r.LandUse)
+		child, retired, seq, err := s.lineage().Merge(c.Request().Context(), actorOf(c), r.IDs, r.LotCode, r.LandUse)
 		if err != nil {
 			return err
 		}
@@ -176,7 +89,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 		b := encode.Parcel(nil, child)
 		// Add the retired ids as a foreign member of the Feature.
 		b = append(b[:len(b)-1], `,"retired":[`...)
-		for i, id := range ids {
+		for i, id := range retired {
 			if i > 0 {
 				b = append(b, ',')
 			}
