@@ -13,8 +13,8 @@ import (
 	"strings"
 
 	"github.com/zonegis/zonegis/internal/export"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -70,7 +70,7 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	}
 	defer stop()
 	ix := index.New()
-	if err := follow.New(db, ix, logger).Load(ctx); err != nil {
+	if err := indexsync.New(db, ix, logger).Load(ctx); err != nil {
 		return err
 	}
 	snap := ix.Snapshot()
