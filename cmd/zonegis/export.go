@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
@@ -76,7 +74,8 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	snap := ix.Snapshot()
 	var z *zonegis.Zone
 	if *zone != "" {
-		if z = findZone(snap, *zone); z == nil {
+		var ok bool
+		if z, ok = snap.ZoneByRef(*zone); !ok {
 			return fmt.Errorf("--zone: no zone with code or id %q", *zone)
 		}
 	}
@@ -142,22 +141,6 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		fmt.Fprintf(stdout, "exported %d features (%s, %s) to %s\n", w.Count(), format, crs.Name, *out)
 	}
 	return nil
-}
-
-// findZone finds a zone by code (any case) or id.
-func findZone(snap *index.Snapshot, v string) *zonegis.Zone {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		z, _ := snap.Zone(id)
-		return z
-	}
-	var found *zonegis.Zone
-	snap.AscendZones(0, func(z *zonegis.Zone) bool {
-		if strings.EqualFold(z.Code, v) {
-			found = z
-		}
-		return found == nil
-	})
-	return found
 }
 
 // createOutput opens the destination: standard output for "-", else a
