@@ -27,9 +27,9 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
@@ -46,7 +46,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 type server struct {
 	url string
 	db  *postgis.DB
-	fl  *follow.Follower
+	fl  *indexsync.Follower
 }
 
 func startServer(t *testing.T) *server {
@@ -59,7 +59,7 @@ func startServer(t *testing.T) *server {
 	}
 	logger := slog.New(slog.DiscardHandler)
 	ix := index.New()
-	fl := follow.New(db, ix, logger)
+	fl := indexsync.New(db, ix, logger)
 	fl.PollInterval = 100 * time.Millisecond
 	if err := fl.Load(ctx); err != nil {
 		t.Fatal(err)

@@ -9,12 +9,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 
 	"github.com/zonegis/zonegis/internal/export"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -70,13 +68,14 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	}
 	defer stop()
 	ix := index.New()
-	if err := follow.New(db, ix, logger).Load(ctx); err != nil {
+	if err := indexsync.New(db, ix, logger).Load(ctx); err != nil {
 		return err
 	}
 	snap := ix.Snapshot()
 	var z *zonegis.Zone
 	if *zone != "" {
-		if z = findZone(snap, *zone); z == nil {
+		var ok bool
+		if z, ok = snap.ZoneByRef(*zone); !ok {
 			return fmt.Errorf("--zone: no zone with code or id %q", *zone)
 		}
 	}
@@ -142,22 +141,6 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		fmt.Fprintf(stdout, "exported %d features (%s, %s) to %s\n", w.Count(), format, crs.Name, *out)
 	}
 	return nil
-}
-
-// findZone finds a zone by code (any case) or id.
-func findZone(snap *index.Snapshot, v string) *zonegis.Zone {
-	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		z, _ := snap.Zone(id)
-		return z
-	}
-	var found *zonegis.Zone
-	snap.AscendZones(0, func(z *zonegis.Zone) bool {
-		if strings.EqualFold(z.Code, v) {
-			found = z
-		}
-		return found == nil
-	})
-	return found
 }
 
 // createOutput opens the destination: standard output for "-", else a

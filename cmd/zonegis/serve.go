@@ -13,9 +13,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/memlimit"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -49,7 +49,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	}
 	defer stopDB()
 	ix := index.New()
-	fl := follow.New(db, ix, logger)
+	fl := indexsync.New(db, ix, logger)
 	// Keep memory near what the data needs (see internal/memlimit).
 	tuner := memlimit.New(func(string) string { return cfg.GoMemLimit }, logger)
 	tuner.Loading()

@@ -1,6 +1,7 @@
 // Package faults holds the service's fault tests and nothing else: the
-// whole service (PostGIS, the in-memory index, the change-log follower and
-// the HTTP API) is put through the failures it must survive.
+// whole service (PostGIS, the in-memory index, the change-log follower of
+// internal/indexsync and the HTTP API) is put through the failures it must
+// survive. It has no code of its own, only tests.
 //
 //   - PostGIS stopped and started again under read load: reads keep
 //     answering from the index, writes get 503 with Retry-After while it is
@@ -14,7 +15,9 @@
 //     on what the database holds.
 //   - Bounds: body sizes, vertex counts, time limits, and a database wait
 //     that is cancelled when its client goes away.
-//   - A static check that no SQL text is assembled from input.
+//
+// The checks that read the source (no SQL built from input, SQL only in
+// internal/postgis) are in internal/codecheck.
 //
 // Each test that stops PostGIS runs its own cluster; the others share the
 // package's throwaway cluster (pgtest). Without PostgreSQL and PostGIS

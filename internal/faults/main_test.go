@@ -19,9 +19,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
@@ -78,7 +78,7 @@ func prepare(t *testing.T, url string) {
 type service struct {
 	db  *postgis.DB
 	ix  *index.Index
-	fl  *follow.Follower
+	fl  *indexsync.Follower
 	url string // base URL of the API
 }
 
@@ -93,7 +93,7 @@ func startService(t *testing.T, dbURL string) *service {
 		t.Fatal(err)
 	}
 	ix := index.New()
-	fl := follow.New(db, ix, quiet)
+	fl := indexsync.New(db, ix, quiet)
 	fl.PollInterval = pollInterval
 	if err := fl.Load(ctx); err != nil {
 		cancel()

@@ -17,9 +17,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 )
 
@@ -206,7 +206,7 @@ func irregularFixture(t *testing.T) (*fixture, []placed) {
 	}
 	logger := slog.New(slog.DiscardHandler)
 	ix := index.New()
-	fl := follow.New(db, ix, logger)
+	fl := indexsync.New(db, ix, logger)
 	if err := fl.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

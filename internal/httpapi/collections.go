@@ -94,27 +94,16 @@ var greensLayer = layer[zonegis.GreenArea]{
 	etag:        func(g *zonegis.GreenArea) string { return versionTag(g.Version) },
 }
 
-// resolveZone finds a zone by id or by code.
+// resolveZone finds a zone by id or by code (index.Snapshot.ZoneByRef) or
+// says which it could not find.
 func resolveZone(s *index.Snapshot, v string) (*zonegis.Zone, error) {
+	if z, ok := s.ZoneByRef(v); ok {
+		return z, nil
+	}
 	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if z, ok := s.Zone(id); ok {
-			return z, nil
-		}
 		return nil, invalid("zone: no zone with id %d", id)
 	}
-	var found *zonegis.Zone
-	code := strings.ToUpper(v)
-	s.AscendZones(0, func(z *zonegis.Zone) bool {
-		if z.Code == code {
-			found = z
-			return false
-		}
-		return true
-	})
-	if found == nil {
-		return nil, invalid("zone: no zone with code %q", v)
-	}
-	return found, nil
+	return nil, invalid("zone: no zone with code %q", v)
 }
 
 // zoneSet returns the ids of the zones matching board and province filters,

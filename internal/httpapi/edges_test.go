@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -338,7 +338,7 @@ func TestEdgesHeavyLimit(t *testing.T) {
 	e := newWriteEnv(t)
 	logger := slog.New(slog.DiscardHandler)
 	ix := index.New()
-	if err := follow.New(e.db, ix, logger).Load(context.Background()); err != nil {
+	if err := indexsync.New(e.db, ix, logger).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: e.db, Logger: logger, HeavyRequests: 1}))

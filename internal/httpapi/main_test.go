@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/seed"
@@ -85,7 +85,7 @@ func build() (f *fixture, skip string, err error) {
 	}
 	logger := slog.New(slog.DiscardHandler)
 	ix := index.New()
-	fl := follow.New(db, ix, logger)
+	fl := indexsync.New(db, ix, logger)
 	if err := fl.Load(ctx); err != nil {
 		return nil, "", err
 	}

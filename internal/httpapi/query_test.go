@@ -7,10 +7,14 @@ import (
 	"math"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/index"
 )
 
 // atAnswer is the answer of /query/at.
@@ -536,4 +540,17 @@ func TestQueryIntersectsWhole(t *testing.T) {
 		}
 	}
 	t.Errorf("parcel %d does not intersect itself: %v", id, a.Parcels.ids())
+}
+
+// TestIntersectsRefusesCrossedPolygon: a bow-tie query polygon is a 400
+// naming where its edges cross.
+func TestIntersectsRefusesCrossedPolygon(t *testing.T) {
+	s := httpapi.New(httpapi.Options{Index: index.New()})
+	body := `{"type":"Polygon","coordinates":[[[106.70,10.75],[106.71,10.76],[106.71,10.75],[106.70,10.76],[106.70,10.75]]]}`
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/query/intersects", strings.NewReader(body)))
+	if rec.Code != http.StatusBadRequest || rec.Header().Get("Content-Type") != "application/problem+json" ||
+		!strings.Contains(rec.Body.String(), "edges cross at [106.7050000, 10.7550000]") {
+		t.Fatalf("%d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+	}
 }

@@ -21,8 +21,8 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
@@ -36,8 +36,8 @@ const MaxBodyBytes = 8 << 20
 // Options are the dependencies of the API.
 type Options struct {
 	Index    *index.Index
-	DB       *postgis.DB      // may be nil in tests of read paths
-	Follower *follow.Follower // may be nil in tests of read paths
+	DB       *postgis.DB         // may be nil in tests of read paths
+	Follower *indexsync.Follower // may be nil in tests of read paths
 	Logger   *slog.Logger
 	Version  string
 	// Tiles renders the vector tiles; nil gets an uncached service over
@@ -62,7 +62,7 @@ type Server struct {
 	echo     *echo.Echo
 	ix       *index.Index
 	db       *postgis.DB
-	follower *follow.Follower
+	follower *indexsync.Follower
 	logger   *slog.Logger
 	version  string
 	started  time.Time

@@ -17,9 +17,9 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/featurejson"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -83,7 +83,7 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
 	ix := index.New()
-	fl := follow.New(db, ix, logger)
+	fl := indexsync.New(db, ix, logger)
 	if err := fl.Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}

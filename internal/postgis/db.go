@@ -2,7 +2,7 @@
 // PostgreSQL + PostGIS through pgx v5. All SQL text of the service lives
 // in this package: sql.go, statsql.go (the statistics), seedsql.go and
 // seed.sql (the seed); every value goes in as a $n argument. Nothing
-// outside it runs SQL of its own (faults.TestSQLStaysInPostGIS).
+// outside it runs SQL of its own (codecheck.TestSQLStaysInPostGIS).
 package postgis
 
 import (
@@ -52,7 +52,7 @@ func (db *DB) Close() { db.pool.Close() }
 // Pool exposes the pool to the benchmark harness (internal/bench) and to
 // tests, which run SQL of their own. The service does not call it outside
 // this package: the follower's LISTEN is Listen, the statistics, CRS
-// transforms and seed are methods (faults.TestSQLStaysInPostGIS).
+// transforms and seed are methods (codecheck.TestSQLStaysInPostGIS).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
 // Ping checks that the database answers.

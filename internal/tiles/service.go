@@ -144,7 +144,7 @@ func (s *Service) CacheLen() (tiles int, bytes int64) { return s.cache.Len() }
 
 // OnApply invalidates the tiles that changes touch; nil changes (a full
 // reload) drop the whole cache. Its signature is that of
-// follow.Follower.OnApply. It must be called after the index has
+// indexsync.Follower.OnApply. It must be called after the index has
 // published the changes, once per batch, in order.
 //
 // For each changed feature both its bound in the snapshot OnApply last saw

@@ -1,4 +1,4 @@
-package follow_test
+package indexsync_test
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/zonegis/zonegis/internal/follow"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
@@ -76,7 +76,7 @@ func sameAsDB(t *testing.T, db *postgis.DB, ix *index.Index) {
 func TestNotifiedWriteReachesIndexWithinASecond(t *testing.T) {
 	e := setup(t)
 	ix := index.New()
-	f := follow.New(e.db, ix, quiet)
+	f := indexsync.New(e.db, ix, quiet)
 	f.PollInterval = time.Hour // only NOTIFY can wake it
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -102,7 +102,7 @@ func TestNotifiedWriteReachesIndexWithinASecond(t *testing.T) {
 	t.Logf("write visible in the index after %v", time.Since(start))
 }
 
-func waitListening(t *testing.T, f *follow.Follower) {
+func waitListening(t *testing.T, f *indexsync.Follower) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for !f.Status().Listening {
@@ -117,7 +117,7 @@ func TestCatchUpAfterBeingAway(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	ix := index.New()
-	f := follow.New(e.db, ix, quiet)
+	f := indexsync.New(e.db, ix, quiet)
 	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +166,7 @@ func TestReloadWhenTheLogWasPrunedPastUs(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	ix := index.New()
-	f := follow.New(e.db, ix, quiet)
+	f := indexsync.New(e.db, ix, quiet)
 	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +195,7 @@ func TestReloadWhenTheDatabaseIsBehindUs(t *testing.T) {
 	// An index from somewhere further along (a restored database): its
 	// position is ahead of every seq the database has.
 	ix.Load(1_000_000, nil, nil, nil)
-	f := follow.New(e.db, ix, quiet)
+	f := indexsync.New(e.db, ix, quiet)
 	if err := f.CatchUp(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -209,11 +209,11 @@ func TestTwoInstancesConverge(t *testing.T) {
 	e := setup(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var fs []*follow.Follower
+	var fs []*indexsync.Follower
 	var ixs []*index.Index
 	for range 2 {
 		ix := index.New()
-		f := follow.New(e.db, ix, quiet)
+		f := indexsync.New(e.db, ix, quiet)
 		f.PollInterval = 200 * time.Millisecond
 		if err := f.Load(ctx); err != nil {
 			t.Fatal(err)
@@ -263,7 +263,7 @@ func TestRollbackLeavesNoTrace(t *testing.T) {
 	e := setup(t)
 	ctx := context.Background()
 	ix := index.New()
-	f := follow.New(e.db, ix, quiet)
+	f := indexsync.New(e.db, ix, quiet)
 	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package follow keeps the in-memory index in step with PostGIS. It reads
+// Package indexsync keeps the in-memory index in step with PostGIS. It reads
 // the change log (table changes, seq in commit order) from the index's
 // position, fetches the changed rows and applies them as one batch. A NOTIFY
 // on channel zonegis_changes wakes it at once; a poll every PollInterval is
@@ -9,7 +9,7 @@
 //
 // Every instance runs its own follower over the shared database, so any
 // number of stateless instances converge on the same state.
-package follow
+package indexsync
 
 import (
 	"context"
