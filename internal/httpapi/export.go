@@ -34,16 +34,11 @@ var exportParams = []string{"f", "crs", "bbox", "bbox-crs"}
 
 func (s *Server) handleExport() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		snap := s.ix.Snapshot()
-		switch c.Param("collection") {
-		case zonesLayer.id:
-			return exportCollection(s, c, snap, &zonesLayer, export.Zones, export.ZoneFeature)
-		case parcelsLayer.id:
-			return exportCollection(s, c, snap, &parcelsLayer, export.Parcels, export.ParcelFeature)
-		case greensLayer.id:
-			return exportCollection(s, c, snap, &greensLayer, export.GreenAreas, export.GreenAreaFeature)
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
-		return errNoSuchCollection
+		return l.export(s, c, s.ix.Snapshot())
 	}
 }
 
@@ -57,10 +52,11 @@ func formatAndCRS(q url.Values) (export.Format, export.CRS, error) {
 	return format, crs, err
 }
 
-// exportCollection streams the features of l matching the request.
-func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l *layer[T], el *export.Layer, fill func(*export.Feature, *T)) error {
+// export streams the features of l matching the request: those a page
+// of its items would count (catalog.Collection.Scan).
+func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) error {
 	q := c.QueryParams()
-	if err := checkParams(q, append(exportParams, l.filters...)...); err != nil {
+	if err := checkParams(q, l.exportParams...); err != nil {
 		return err
 	}
 	format, crs, err := formatAndCRS(q)
@@ -76,18 +72,18 @@ func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l 
 			rest[k] = v
 		}
 	}
-	qq, err := parseQuery(snap, l, rest)
+	cq, err := l.parseQuery(snap, rest)
 	if err != nil {
 		return err
 	}
-	w, err := s.startExport(c, snap, format, crs, l.id, l.id, el)
+	w, err := s.startExport(c, snap, format, crs, l.cat.Name(), l.cat.Name(), l.wire.layer())
 	if err != nil {
 		return err
 	}
 	var f export.Feature
 	var werr error
-	exportScan(snap, l, qq, func(v *T) bool {
-		fill(&f, v)
+	l.cat.Scan(snap, &cq, func(v *T) bool {
+		l.wire.feature(&f, v)
 		werr = w.Write(&f)
 		return werr == nil
 	})
@@ -95,24 +91,6 @@ func exportCollection[T any](s *Server, c echo.Context, snap *index.Snapshot, l 
 		werr = w.Close()
 	}
 	return s.endExport(c, werr)
-}
-
-// exportScan calls fn for every feature matching qq, in ascending id
-// order, without gathering them: a bbox is tested on each feature with
-// qq.inBoxes, the rule of the items, so the scan visits the whole
-// collection, or the whole zone, in constant memory.
-func exportScan[T any](snap *index.Snapshot, l *layer[T], qq query[T], fn func(*T) bool) {
-	visit := func(v *T) bool {
-		if !qq.keep(v) || !qq.inBoxes(l.boundOf(v)) {
-			return true
-		}
-		return fn(v)
-	}
-	if qq.zoneID != 0 {
-		l.ofZone(snap, qq.zoneID, visit)
-		return
-	}
-	l.ascend(snap, 0, visit)
 }
 
 // handleDossier answers GET /zones/{id}/dossier: the zone (by id or code),

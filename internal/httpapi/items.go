@@ -3,7 +3,6 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -11,36 +10,28 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
-	"github.com/zonegis/zonegis/internal/measure"
 )
 
 func (s *Server) handleItems() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		switch c.Param("collection") {
-		case zonesLayer.id:
-			return items(c, s.ix.Snapshot(), &zonesLayer)
-		case parcelsLayer.id:
-			return items(c, s.ix.Snapshot(), &parcelsLayer)
-		case greensLayer.id:
-			return items(c, s.ix.Snapshot(), &greensLayer)
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
-		return errNoSuchCollection
+		return l.items(c, s.ix.Snapshot())
 	}
 }
 
 func (s *Server) handleItem() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		switch c.Param("collection") {
-		case zonesLayer.id:
-			return item(c, s.ix.Snapshot(), &zonesLayer)
-		case parcelsLayer.id:
-			return item(c, s.ix.Snapshot(), &parcelsLayer)
-		case greensLayer.id:
-			return item(c, s.ix.Snapshot(), &greensLayer)
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
-		return errNoSuchCollection
+		return l.item(c, s.ix.Snapshot())
 	}
 }
 
@@ -60,145 +51,34 @@ func putBuffer(b *[]byte) {
 // itemsParams are the parameters every items request may carry.
 var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
 
-// params lists the query parameters l's items accept: itemsParams and its
-// filters.
-func (l *layer[T]) params() []string {
-	l.paramsOnce.Do(func() { l.allowed = append(slices.Clone(itemsParams), l.filters...) })
-	return l.allowed
-}
-
-// query is a parsed items request: where to look and what to keep.
-type query[T any] struct {
-	bounds []orb.Bound // nil: no bbox; two when the box crosses the antimeridian
-	zoneID int64       // 0: any zone
-	keep   func(*T) bool
-}
-
-// inBoxes reports whether a geometry passes qq's bbox: it intersects one
-// of the boxes (measure.IntersectsBound, the rule the index's
-// ...IntersectingBound searches by), or there is no bbox.
-func (qq query[T]) inBoxes(mp orb.MultiPolygon) bool {
-	if qq.bounds == nil {
-		return true
-	}
-	for _, b := range qq.bounds {
-		if measure.IntersectsBound(mp, b) {
-			return true
-		}
-	}
-	return false
-}
-
-// parseQuery checks an items request's parameters against l.
-func parseQuery[T any](snap *index.Snapshot, l *layer[T], q url.Values) (query[T], error) {
-	var qq query[T]
-	if err := checkParams(q, l.params()...); err != nil {
-		return qq, err
+// parseQuery reads an items request's parameters into l's catalog.Query:
+// the parameters l takes, f, bbox-crs and the bbox here, the filters by
+// catalog.Collection.Parse.
+func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Query, error) {
+	if err := checkParams(q, l.params...); err != nil {
+		return catalog.Query{}, err
 	}
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
-		return qq, invalid("f: only json (GeoJSON) is offered here, not %q", f)
+		return catalog.Query{}, invalid("f: only json (GeoJSON) is offered here, not %q", f)
 	}
 	if crs := q.Get("bbox-crs"); crs != "" && crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" {
-		return qq, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
+		return catalog.Query{}, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
 	}
-	var err error
+	var bounds []orb.Bound // nil: no bbox; two when the box crosses the antimeridian
 	if v := q.Get("bbox"); v != "" {
-		if qq.bounds, err = parseBBox(v); err != nil {
-			return qq, err
+		var err error
+		if bounds, err = parseBBox(v); err != nil {
+			return catalog.Query{}, err
 		}
 	}
-	if qq.keep, err = l.filter(snap, q); err != nil {
-		return qq, err
-	}
-	if v := q.Get("zone"); v != "" && l.ofZone != nil {
-		z, err := resolveZone(snap, v)
-		if err != nil {
-			return qq, err
-		}
-		qq.zoneID = z.ID
-	}
-	return qq, nil
-}
-
-// hit is a feature found in a bbox, with its id beside it: sorting on ids
-// held in the slice, not behind each feature's pointer, keeps the sort in
-// cache.
-type hit[T any] struct {
-	id int64
-	v  *T
-}
-
-// scratch is the per-request working memory of an items page, pooled per
-// layer: the hits of a bbox and the page kept of them.
-type scratch[T any] struct {
-	hits []hit[T]
-	page []*T
-}
-
-func (l *layer[T]) getScratch() *scratch[T] {
-	if sc, ok := l.scratch.Get().(*scratch[T]); ok {
-		return sc
-	}
-	return &scratch[T]{hits: make([]hit[T], 0, 128), page: make([]*T, 0, 128)}
-}
-
-// putScratch returns sc to the pool, cleared (it must not keep features of
-// an old snapshot alive) and unless it grew large.
-func (l *layer[T]) putScratch(sc *scratch[T]) {
-	if cap(sc.hits) > 4096 || cap(sc.page) > 4096 {
-		return
-	}
-	clear(sc.hits[:cap(sc.hits)])
-	clear(sc.page[:cap(sc.page)])
-	sc.hits, sc.page = sc.hits[:0], sc.page[:0]
-	l.scratch.Put(sc)
-}
-
-// each calls fn for every feature matching qq, in ascending id order: with
-// a bbox, those whose geometry intersects it (see inBoxes). Bbox results
-// are gathered in sc and sorted (they are few); zone and full
-// scans come in id order already, so nothing is gathered.
-func (qq query[T]) each(snap *index.Snapshot, l *layer[T], sc *scratch[T], fn func(*T) bool) {
-	switch {
-	case qq.bounds != nil:
-		hits := sc.hits[:0]
-		for i, b := range qq.bounds {
-			l.inBound(snap, b, func(v *T) bool {
-				id := l.idOf(v)
-				if (qq.zoneID == 0 || l.zoneOf(v) == qq.zoneID) && qq.keep(v) &&
-					(i == 0 || !slices.ContainsFunc(hits, func(h hit[T]) bool { return h.id == id })) {
-					hits = append(hits, hit[T]{id, v})
-				}
-				return true
-			})
-		}
-		sc.hits = hits
-		slices.SortFunc(hits, func(a, b hit[T]) int { return cmpInt(a.id, b.id) })
-		for _, h := range hits {
-			if !fn(h.v) {
-				return
-			}
-		}
-	case qq.zoneID != 0:
-		l.ofZone(snap, qq.zoneID, func(v *T) bool { return !qq.keep(v) || fn(v) })
-	default:
-		l.ascend(snap, 0, func(v *T) bool { return !qq.keep(v) || fn(v) })
-	}
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	cq, err := l.cat.Parse(snap, q.Get)
+	cq.Bounds = bounds
+	return cq, err
 }
 
 // items answers GET /collections/{c}/items: a GeoJSON FeatureCollection
 // page with numberMatched, numberReturned and next/prev links.
-func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
+func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	q := c.QueryParams()
 	limit, err := parseLimit(q.Get("limit"))
 	if err != nil {
@@ -208,27 +88,17 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if err != nil {
 		return err
 	}
-	qq, err := parseQuery(snap, l, q)
+	cq, err := l.parseQuery(snap, q)
 	if err != nil {
 		return err
 	}
-	// Count every match; keep only the page.
-	sc := l.getScratch()
-	defer l.putScratch(sc)
-	matched := 0
-	page := sc.page[:0]
-	qq.each(snap, l, sc, func(v *T) bool {
-		if matched >= offset && len(page) < limit {
-			page = append(page, v)
-		}
-		matched++
-		return true
-	})
-	sc.page = page
+	pg := l.cat.Find(snap, &cq, offset, limit)
+	defer pg.Release()
+	page, matched := pg.Features, pg.Matched
 	// Bring the page's records into cache together (see encode.TouchParcel).
 	var sum byte
 	for _, v := range page {
-		sum += l.touch(v)
+		sum += l.wire.touch(v)
 	}
 	encode.Touched(sum)
 	buf := getBuffer()
@@ -245,10 +115,10 @@ func items[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = l.encode(b, v, nil)
+		b = l.wire.encode(b, v, nil)
 	}
 	b = append(b, `],"links":[`...)
-	self := baseURL(c) + "/collections/" + l.id + "/items"
+	self := baseURL(c) + "/collections/" + l.cat.Name() + "/items"
 	b = appendLink(b, self, q, "self", -1, limit)
 	if offset+len(page) < matched {
 		b = append(b, ',')
@@ -288,7 +158,7 @@ func appendLink(b []byte, base string, q url.Values, rel string, offset, limit i
 
 // item answers GET /collections/{c}/items/{id} with the feature, its ETag
 // (versionTag, parcelTag) and 304 when If-None-Match already has it.
-func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
+func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if err := checkFormat(c, "json", "geojson"); err != nil {
 		return err
 	}
@@ -296,19 +166,19 @@ func item[T any](c echo.Context, snap *index.Snapshot, l *layer[T]) error {
 	if err != nil {
 		return err
 	}
-	v, ok := l.get(snap, id)
+	v, ok := l.cat.Get(snap, id)
 	if !ok {
-		return notFound("no %s feature with id %d", l.id, id)
+		return notFound("no %s feature with id %d", l.cat.Name(), id)
 	}
-	etag := l.etag(v)
+	etag := l.wire.etag(v)
 	c.Response().Header().Set("ETag", etag)
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	base := baseURL(c) + "/collections/" + l.id
+	base := baseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := l.encode((*buf)[:0], v, nil)
+	b := l.wire.encode((*buf)[:0], v, nil)
 	// Splice the links in as a foreign member of the feature.
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)

@@ -182,7 +182,7 @@ func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		return item(c, s.ix.Snapshot(), &parcelsLayer)
+		return parcelsServed.item(c, s.ix.Snapshot())
 	}
 }
 

@@ -2,13 +2,13 @@ package httpapi
 
 import (
 	"github.com/labstack/echo/v4"
-	"math"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/registry"
 )
 
@@ -106,14 +106,8 @@ func (p *rawParams) check(allowed ...string) error {
 	return nil
 }
 
-// parseFloat parses a finite number.
-func parseFloat(name, s string) (float64, error) {
-	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, invalid("%s: %q is not a finite number", name, s)
-	}
-	return f, nil
-}
+// parseFloat parses a finite number (catalog.Finite).
+func parseFloat(name, s string) (float64, error) { return catalog.Finite(name, s) }
 
 // parseBBox parses "minLon,minLat,maxLon,maxLat" (or the 6-number form with
 // heights, whose heights are ignored) in CRS84. A box whose minLon > maxLon
@@ -217,41 +211,15 @@ func parseID(s string) (int64, error) {
 	return id, nil
 }
 
-// parseEnum checks that s is one of allowed ("" passes).
+// parseEnum checks that s is one of allowed ("" passes; catalog.Enum).
 func parseEnum(name, s string, allowed []string) (string, error) {
-	if s == "" || slices.Contains(allowed, s) {
-		return s, nil
-	}
-	return "", invalid("%s: %q is not one of %s", name, s, strings.Join(allowed, ", "))
+	return catalog.Enum(name, s, allowed)
 }
 
-// areaRange parses min_area_ha / max_area_ha into square metres.
+// areaRange parses min_area_ha / max_area_ha into square metres
+// (catalog.AreaRangeHa).
 func areaRange(q url.Values) (minM2, maxM2 float64, err error) {
-	minM2, maxM2 = 0, math.Inf(1)
-	if s := q.Get("min_area_ha"); s != "" {
-		v, err := parseFloat("min_area_ha", s)
-		if err != nil {
-			return 0, 0, err
-		}
-		if v < 0 {
-			return 0, 0, invalid("min_area_ha: must not be negative")
-		}
-		minM2 = v * 10000
-	}
-	if s := q.Get("max_area_ha"); s != "" {
-		v, err := parseFloat("max_area_ha", s)
-		if err != nil {
-			return 0, 0, err
-		}
-		if v < 0 {
-			return 0, 0, invalid("max_area_ha: must not be negative")
-		}
-		maxM2 = v * 10000
-	}
-	if minM2 > maxM2 {
-		return 0, 0, invalid("min_area_ha %v is greater than max_area_ha %v", minM2/10000, maxM2/10000)
-	}
-	return minM2, maxM2, nil
+	return catalog.AreaRangeHa(q.Get("min_area_ha"), q.Get("max_area_ha"))
 }
 
 var errNoSuchCollection = registry.ErrNoSuchCollection

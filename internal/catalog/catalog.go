@@ -1,0 +1,155 @@
+// Package catalog is the feature collections: what each filter means and
+// how a page of features is found, over an index.Snapshot.
+//
+// A Collection (Zones, Parcels, GreenAreas) names its filters; Parse turns
+// their text into a Query and says, field by field, what is wrong with it;
+// Find gives one page of the features a Query matches, with how many
+// matched in all; Scan visits every match without gathering them (the
+// exports). Both keep a feature when it passes the filters and, with a
+// bbox, when its geometry intersects one of the boxes
+// (measure.IntersectsBound, the rule the index's ...IntersectingBound
+// searches by). Nothing here knows HTTP: the transport reads the query
+// string, encodes the features and maps the errors (zonegis.EINVALID).
+package catalog
+
+import (
+	"sync"
+
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Collection is one feature collection over the index. Its zero value is
+// not usable; the three there are are Zones, Parcels and GreenAreas.
+type Collection[T any] struct {
+	name, title, description string
+	filters                  []string // the filter parameters, in the order Parse checks them
+	kinds, statuses          []string // the values of kind and status, nil when not a filter
+	k                        kind[T]
+	pages                    sync.Pool // of *Page[T], see Find
+}
+
+// kind is what differs between collections: how to read a feature, how
+// the index finds them, which filters a feature passes. The
+// implementations are empty structs, as the index's are.
+type kind[T any] interface {
+	id(*T) int64
+	zoneID(*T) int64 // 0 for zones
+	boundary(*T) orb.MultiPolygon
+	get(s *index.Snapshot, id int64) (*T, bool)
+	ascend(s *index.Snapshot, fn func(*T) bool)
+	ofZone(s *index.Snapshot, zoneID int64, fn func(*T) bool) // never called for zones
+	intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*T) bool)
+	// match reports whether v passes q's filters (zone and bbox aside).
+	match(q *Query, v *T) bool
+}
+
+// The feature collections.
+var (
+	Zones = &Collection[zonegis.Zone]{
+		name: zonegis.CollectionZones, title: "Industrial zones",
+		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
+		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha"},
+		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
+		k: zoneKind{},
+	}
+	Parcels = &Collection[zonegis.Parcel]{
+		name: zonegis.CollectionParcels, title: "Parcels",
+		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
+		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha"},
+		statuses:    zonegis.ParcelStatuses,
+		k:           parcelKind{},
+	}
+	GreenAreas = &Collection[zonegis.GreenArea]{
+		name: zonegis.CollectionGreenAreas, title: "Green areas",
+		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
+		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha"},
+		kinds:       zonegis.GreenKinds,
+		k:           greenKind{},
+	}
+)
+
+// Names are the collections' names, in the order they are listed.
+var Names = []string{zonegis.CollectionZones, zonegis.CollectionParcels, zonegis.CollectionGreenAreas}
+
+// Name is the collection's id ("parcels").
+func (c *Collection[T]) Name() string { return c.name }
+
+// Title is the collection's human title.
+func (c *Collection[T]) Title() string { return c.title }
+
+// Description says what the collection holds.
+func (c *Collection[T]) Description() string { return c.description }
+
+// Filters lists the filter parameters the collection takes. The slice is
+// shared: do not modify it.
+func (c *Collection[T]) Filters() []string { return c.filters }
+
+// Get returns the feature with id.
+func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) { return c.k.get(s, id) }
+
+// ID returns v's id.
+func (c *Collection[T]) ID(v *T) int64 { return c.k.id(v) }
+
+type (
+	zoneKind   struct{}
+	parcelKind struct{}
+	greenKind  struct{}
+)
+
+var (
+	_ kind[zonegis.Zone]      = zoneKind{}
+	_ kind[zonegis.Parcel]    = parcelKind{}
+	_ kind[zonegis.GreenArea] = greenKind{}
+)
+
+func (zoneKind) id(z *zonegis.Zone) int64                                { return z.ID }
+func (zoneKind) zoneID(*zonegis.Zone) int64                              { return 0 }
+func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon               { return z.Boundary }
+func (zoneKind) get(s *index.Snapshot, id int64) (*zonegis.Zone, bool)   { return s.Zone(id) }
+func (zoneKind) ascend(s *index.Snapshot, fn func(*zonegis.Zone) bool)   { s.AscendZones(0, fn) }
+func (zoneKind) ofZone(*index.Snapshot, int64, func(*zonegis.Zone) bool) {}
+func (zoneKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Zone) bool) {
+	s.ZonesIntersectingBound(b, fn)
+}
+func (zoneKind) match(q *Query, z *zonegis.Zone) bool { return q.matchZone(z) }
+
+func (parcelKind) id(p *zonegis.Parcel) int64                  { return p.ID }
+func (parcelKind) zoneID(p *zonegis.Parcel) int64              { return p.ZoneID }
+func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Boundary }
+func (parcelKind) get(s *index.Snapshot, id int64) (*zonegis.Parcel, bool) {
+	return s.Parcel(id)
+}
+func (parcelKind) ascend(s *index.Snapshot, fn func(*zonegis.Parcel) bool) { s.AscendParcels(0, fn) }
+func (parcelKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.Parcel) bool) {
+	s.ParcelsOfZone(zoneID, fn)
+}
+func (parcelKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Parcel) bool) {
+	s.ParcelsIntersectingBound(b, fn)
+}
+func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
+	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
+		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID])
+}
+
+func (greenKind) id(g *zonegis.GreenArea) int64                  { return g.ID }
+func (greenKind) zoneID(g *zonegis.GreenArea) int64              { return g.ZoneID }
+func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boundary }
+func (greenKind) get(s *index.Snapshot, id int64) (*zonegis.GreenArea, bool) {
+	return s.GreenArea(id)
+}
+func (greenKind) ascend(s *index.Snapshot, fn func(*zonegis.GreenArea) bool) {
+	s.AscendGreenAreas(0, fn)
+}
+func (greenKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.GreenArea) bool) {
+	s.GreenAreasOfZone(zoneID, fn)
+}
+func (greenKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.GreenArea) bool) {
+	s.GreenAreasIntersectingBound(b, fn)
+}
+func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
+	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&
+		(q.zones == nil || q.zones[g.ZoneID])
+}

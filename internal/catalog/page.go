@@ -1,0 +1,121 @@
+package catalog
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/zonegis/zonegis/internal/index"
+)
+
+// Page is one page of a search (Find): the features from the offset, in
+// ascending id order, and how many features matched in all. Its memory is
+// pooled: call Release when done with Features, and keep nothing of it
+// after.
+type Page[T any] struct {
+	Features []*T
+	Matched  int
+
+	q    Query    // the search's query, held here so the search's callbacks capture only the page
+	hits []hit[T] // a bbox's matches, gathered to be sorted
+	c    *Collection[T]
+}
+
+// hit is a feature found in a bbox, with its id beside it: sorting on ids
+// held in the slice, not behind each feature's pointer, keeps the sort in
+// cache.
+type hit[T any] struct {
+	id int64
+	v  *T
+}
+
+// Find searches s for the features of c that q keeps and returns those
+// from offset (>= 0), at most limit (>= 0) of them, with the count of
+// every match. A feature is kept when it is of q's zone (if any), passes
+// q's filters and, with a bbox, its geometry intersects one of the boxes:
+// the index's ...IntersectingBound finds those, so a bbox search visits
+// only the features near it. Scan keeps exactly the same features.
+func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Page[T] {
+	p := c.getPage()
+	p.q = *q
+	p.c = c
+	k := c.k
+	switch {
+	case q.Bounds != nil:
+		for i, b := range q.Bounds {
+			k.intersectingBound(s, b, func(v *T) bool {
+				id := k.id(v)
+				if (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && k.match(&p.q, v) &&
+					(i == 0 || !slices.ContainsFunc(p.hits, func(h hit[T]) bool { return h.id == id })) {
+					p.hits = append(p.hits, hit[T]{id, v})
+				}
+				return true
+			})
+		}
+		slices.SortFunc(p.hits, func(a, b hit[T]) int { return cmp.Compare(a.id, b.id) })
+		for _, h := range p.hits {
+			p.add(h.v, offset, limit)
+		}
+	case q.zoneID != 0:
+		k.ofZone(s, q.zoneID, func(v *T) bool {
+			if k.match(&p.q, v) {
+				p.add(v, offset, limit)
+			}
+			return true
+		})
+	default:
+		k.ascend(s, func(v *T) bool {
+			if k.match(&p.q, v) {
+				p.add(v, offset, limit)
+			}
+			return true
+		})
+	}
+	return p
+}
+
+// add counts a match and keeps it when it falls in the page.
+func (p *Page[T]) add(v *T, offset, limit int) {
+	if p.Matched >= offset && len(p.Features) < limit {
+		p.Features = append(p.Features, v)
+	}
+	p.Matched++
+}
+
+// Scan calls fn for every feature of c that q keeps (the features Find
+// counts), in ascending id order, until fn returns false. Nothing is
+// gathered: a bbox is tested on each feature of the collection (or of q's
+// zone), so the scan runs in constant memory however many match.
+func (c *Collection[T]) Scan(s *index.Snapshot, q *Query, fn func(*T) bool) {
+	k := c.k
+	visit := func(v *T) bool {
+		if !k.match(q, v) || !q.inBoxes(k.boundary(v)) {
+			return true
+		}
+		return fn(v)
+	}
+	if q.zoneID != 0 {
+		k.ofZone(s, q.zoneID, visit)
+		return
+	}
+	k.ascend(s, visit)
+}
+
+func (c *Collection[T]) getPage() *Page[T] {
+	if p, ok := c.pages.Get().(*Page[T]); ok {
+		return p
+	}
+	return &Page[T]{hits: make([]hit[T], 0, 128), Features: make([]*T, 0, 128)}
+}
+
+// Release returns p to its collection's pool, cleared (it must not keep
+// features of an old snapshot alive) and unless it grew large.
+func (p *Page[T]) Release() {
+	c := p.c
+	if cap(p.hits) > 4096 || cap(p.Features) > 4096 {
+		return
+	}
+	clear(p.hits[:cap(p.hits)])
+	clear(p.Features[:cap(p.Features)])
+	*p = Page[T]{Features: p.Features[:0], hits: p.hits[:0]}
+	c.pages.Put(p)
+}

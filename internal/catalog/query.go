@@ -1,0 +1,214 @@
+package catalog
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
+	"github.com/zonegis/zonegis/internal/vntext"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Query is what a search keeps, parsed from a request's filters by
+// Collection.Parse (whose Query of no filters keeps every feature).
+//
+// The filters, each "" (or absent) for any:
+//   - zone: a zone's id or code (index.Snapshot.ZoneByRef); its parcels
+//     or green areas.
+//   - board: the zone's managing board id, exactly; province: the zone's
+//     province ignoring case and diacritics ("Đồng Nai" is "dong nai").
+//     For parcels and green areas they apply to the feature's zone.
+//   - kind, status, land_use, model: one of the collection's values
+//     (zonegis.ZoneKinds, ...), exactly.
+//   - parent: a zone's id or code; the zones inside it (ParentID).
+//   - q: text found in the zone's Vietnamese name, English name or code,
+//     ignoring case and diacritics (vntext.Fold).
+//   - min_area_ha, max_area_ha: the feature's area in hectares, inclusive.
+type Query struct {
+	// Bounds is the bbox: a feature is kept when its geometry intersects
+	// one of them (two when a box crosses the antimeridian). Nil: no bbox.
+	Bounds []orb.Bound
+
+	zoneID, parentID             int64
+	board, province              string // province folded
+	kind, status, landUse, model string
+	text                         string // folded
+	minM2, maxM2                 float64
+	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
+}
+
+// Parse reads c's filters with get (the text of a parameter, "" when
+// absent) into a Query against the zones of s. Its errors are
+// zonegis.EINVALID and name the parameter.
+func (c *Collection[T]) Parse(s *index.Snapshot, get func(name string) string) (Query, error) {
+	q := Query{minM2: 0, maxM2: math.Inf(1)}
+	has := func(name string) bool { return slices.Contains(c.filters, name) }
+	var err error
+	if has("kind") {
+		if q.kind, err = Enum("kind", get("kind"), c.kinds); err != nil {
+			return q, err
+		}
+	}
+	if has("status") {
+		if q.status, err = Enum("status", get("status"), c.statuses); err != nil {
+			return q, err
+		}
+	}
+	if has("land_use") {
+		if q.landUse, err = Enum("land_use", get("land_use"), zonegis.LandUses); err != nil {
+			return q, err
+		}
+	}
+	if has("model") {
+		if q.model, err = Enum("model", get("model"), zonegis.ZoneModels); err != nil {
+			return q, err
+		}
+	}
+	if q.minM2, q.maxM2, err = AreaRangeHa(get("min_area_ha"), get("max_area_ha")); err != nil {
+		return q, err
+	}
+	if v := get("parent"); v != "" && has("parent") {
+		z, err := ResolveZone(s, v)
+		if err != nil {
+			return q, invalid("parent: %s", zonegis.ErrorMessage(err))
+		}
+		q.parentID = z.ID
+	}
+	if has("board") {
+		q.board = get("board")
+	}
+	if has("province") {
+		if v := get("province"); v != "" {
+			q.province = vntext.Fold(v)
+		}
+	}
+	if has("q") {
+		q.text = vntext.Fold(get("q"))
+	}
+	if has("zone") {
+		q.zones = zonesOf(s, q.board, q.province)
+		if v := get("zone"); v != "" {
+			z, err := ResolveZone(s, v)
+			if err != nil {
+				return q, err
+			}
+			q.zoneID = z.ID
+		}
+	}
+	return q, nil
+}
+
+// ofBoard reports whether z passes the board and province filters
+// (province folded).
+func ofBoard(z *zonegis.Zone, board, province string) bool {
+	return (board == "" || z.BoardID == board) && (province == "" || vntext.Fold(z.Province) == province)
+}
+
+// zonesOf returns the ids of the zones of board and province, or nil
+// when neither is given.
+func zonesOf(s *index.Snapshot, board, province string) map[int64]bool {
+	if board == "" && province == "" {
+		return nil
+	}
+	set := map[int64]bool{}
+	s.AscendZones(0, func(z *zonegis.Zone) bool {
+		if ofBoard(z, board, province) {
+			set[z.ID] = true
+		}
+		return true
+	})
+	return set
+}
+
+// matchZone reports whether z passes q's filters.
+func (q *Query) matchZone(z *zonegis.Zone) bool {
+	return (q.kind == "" || z.Kind == q.kind) && (q.status == "" || z.Status == q.status) &&
+		(q.model == "" || z.Model == q.model) && ofBoard(z, q.board, q.province) &&
+		(q.parentID == 0 || (z.ParentID != nil && *z.ParentID == q.parentID)) &&
+		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 &&
+		(q.text == "" || strings.Contains(vntext.Fold(z.NameVI+" "+z.NameEN+" "+z.Code), q.text))
+}
+
+// inBoxes reports whether a geometry passes q's bbox: it intersects one
+// of the boxes (measure.IntersectsBound, the rule the index's
+// ...IntersectingBound searches by), or there is no bbox.
+func (q *Query) inBoxes(mp orb.MultiPolygon) bool {
+	if q.Bounds == nil {
+		return true
+	}
+	for _, b := range q.Bounds {
+		if measure.IntersectsBound(mp, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// ResolveZone finds a zone by id or by code (index.Snapshot.ZoneByRef) or
+// says, as zonegis.EINVALID, which it could not find.
+func ResolveZone(s *index.Snapshot, v string) (*zonegis.Zone, error) {
+	if z, ok := s.ZoneByRef(v); ok {
+		return z, nil
+	}
+	if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		return nil, invalid("zone: no zone with id %d", id)
+	}
+	return nil, invalid("zone: no zone with code %q", v)
+}
+
+// Finite parses a finite number, or says (zonegis.EINVALID) that the
+// parameter name is not one.
+func Finite(name, s string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, invalid("%s: %q is not a finite number", name, s)
+	}
+	return f, nil
+}
+
+// Enum checks that s is one of allowed ("" passes).
+func Enum(name, s string, allowed []string) (string, error) {
+	if s == "" || slices.Contains(allowed, s) {
+		return s, nil
+	}
+	return "", invalid("%s: %q is not one of %s", name, s, strings.Join(allowed, ", "))
+}
+
+// AreaRangeHa parses min_area_ha and max_area_ha (hectares, "" for no
+// bound) into square metres: [0, +Inf) when neither is given.
+func AreaRangeHa(minHa, maxHa string) (minM2, maxM2 float64, err error) {
+	minM2, maxM2 = 0, math.Inf(1)
+	if minHa != "" {
+		v, err := Finite("min_area_ha", minHa)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v < 0 {
+			return 0, 0, invalid("min_area_ha: must not be negative")
+		}
+		minM2 = v * 10000
+	}
+	if maxHa != "" {
+		v, err := Finite("max_area_ha", maxHa)
+		if err != nil {
+			return 0, 0, err
+		}
+		if v < 0 {
+			return 0, 0, invalid("max_area_ha: must not be negative")
+		}
+		maxM2 = v * 10000
+	}
+	if minM2 > maxM2 {
+		return 0, 0, invalid("min_area_ha %v is greater than max_area_ha %v", minM2/10000, maxM2/10000)
+	}
+	return minM2, maxM2, nil
+}
+
+func invalid(format string, args ...any) error {
+	return zonegis.Errorf(zonegis.EINVALID, format, args...)
+}
