@@ -63,7 +63,7 @@ func newWriteEnv(t *testing.T) *writeEnv {
 		t.Fatal(err)
 	}
 	e := &writeEnv{db: db, zone: z, plannerName: "Phòng Quy hoạch (planner)", adminName: "Quản trị (admin)"}
-	var k *postgis.Key
+	var k *zonegis.Key
 	var err error
 	if e.planner, k, err = db.CreateKey(ctx, e.plannerName, zonegis.RolePlanner); err != nil {
 		t.Fatal(err)
