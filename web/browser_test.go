@@ -70,7 +70,7 @@ func startServer(t *testing.T) *server {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = fl.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done })
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
 	t.Cleanup(srv.Close)
 	return &server{url: srv.URL, db: db, fl: fl}
 }

@@ -48,7 +48,7 @@ func (s *Server) handleAudit() echo.HandlerFunc {
 			}
 			f.Limit = n
 		}
-		es, err := s.db.Audit(c.Request().Context(), f)
+		es, err := s.store.Audit(c.Request().Context(), f)
 		if err != nil {
 			return err
 		}

@@ -341,7 +341,7 @@ func TestEdgesHeavyLimit(t *testing.T) {
 	if err := indexsync.New(e.db, ix, logger).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: e.db, Logger: logger, HeavyRequests: 1}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: e.db, Logger: logger, HeavyRequests: 1}))
 	defer srv.Close()
 	f := &fixture{pool: e.pool, url: srv.URL}
 	poly := `{"type":"Polygon","coordinates":[[[106.7,10.75],[106.702,10.75],[106.702,10.752],[106.7,10.75]]]}`

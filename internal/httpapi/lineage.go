@@ -12,7 +12,7 @@ import (
 )
 
 // lineage is the split and merge use case over this server's store.
-func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.db} }
+func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.store} }
 
 // handleSplit answers POST /parcels/{id}/split with
 // {"lots": [{"lot_code": "A1-1"}, ...], "line": <GeoJSON LineString>}: the
@@ -111,7 +111,7 @@ func (s *Server) handleLineage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		parents, children, err := s.db.Lineage(c.Request().Context(), id)
+		parents, children, err := s.store.Lineage(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}

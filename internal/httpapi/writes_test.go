@@ -93,7 +93,7 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 		defer close(done)
 		_ = fl.Run(ctx)
 	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()
