@@ -61,7 +61,7 @@ func gzipped(s string) []byte {
 func TestEdgesEveryRoute(t *testing.T) {
 	e := newWriteEnv(t)
 	p := e.createParcel(t, "E1", 106.700, 10.750, 106.701, 10.751)
-	routes := httpapi.New(httpapi.Options{Index: index.New()}).Routes()
+	routes := httpapi.New(withMemStore(httpapi.Options{})).Routes()
 	feature := `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.7,10.7],[106.71,10.7],[106.71,10.71],[106.7,10.7]]]},"properties":{"name_vi":%s}}`
 	type variant struct {
 		name   string
