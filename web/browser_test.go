@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
@@ -70,7 +71,7 @@ func startServer(t *testing.T) *server {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = fl.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done })
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
 	t.Cleanup(srv.Close)
 	return &server{url: srv.URL, db: db, fl: fl}
 }
@@ -1074,7 +1075,8 @@ func TestBrowserBasemapCSP(t *testing.T) {
 	t.Cleanup(basemap.Close)
 	// localhost, not 127.0.0.1: another host as well as another port.
 	tmpl := strings.Replace(basemap.URL, "127.0.0.1", "localhost", 1) + "/osm/{z}/{x}/{y}.png"
-	api := httptest.NewServer(httpapi.New(httpapi.Options{Index: index.New(), BasemapURL: tmpl, Version: "test"}))
+	ix := index.New()
+	api := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{}), BasemapURL: tmpl, Version: "test"}))
 	t.Cleanup(api.Close)
 
 	ctx := browser(t)

@@ -17,9 +17,13 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/memlimit"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
+
+// The service's store is PostGIS; handler tests use httpapitest's fake.
+var _ httpapi.Store = (*postgis.DB)(nil)
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -65,7 +69,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	} else {
 		fl.OnApply = ts.OnApply
 	}
-	api := httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger, Version: version,
+	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
 		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests})
 
 	ln, err := net.Listen("tcp", *addr)

@@ -105,7 +105,7 @@ func startService(t *testing.T, dbURL string) *service {
 		defer close(done)
 		_ = fl.Run(ctx)
 	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: quiet, Version: "faults"}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: quiet, Version: "faults"}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

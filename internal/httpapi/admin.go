@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // handleAudit answers GET /audit (admins): recorded writes, newest first,
@@ -31,7 +31,7 @@ func (s *Server) handleAudit() echo.HandlerFunc {
 		if err := checkParams(q, "collection", "item_id", "before", "limit"); err != nil {
 			return err
 		}
-		f := postgis.AuditFilter{Collection: q.Get("collection"), Limit: 100}
+		f := zonegis.AuditFilter{Collection: q.Get("collection"), Limit: 100}
 		for name, dst := range map[string]*int64{"item_id": &f.ItemID, "before": &f.BeforeID} {
 			if v := q.Get(name); v != "" {
 				n, err := strconv.ParseInt(v, 10, 64)
@@ -48,7 +48,7 @@ func (s *Server) handleAudit() echo.HandlerFunc {
 			}
 			f.Limit = n
 		}
-		es, err := s.db.Audit(c.Request().Context(), f)
+		es, err := s.store.Audit(c.Request().Context(), f)
 		if err != nil {
 			return err
 		}

@@ -84,10 +84,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		actor := zonegis.Actor{Role: zonegis.RolePublic, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
 		if key := presentedKey(c.Request()); key != "" {
-			if s.db == nil {
-				return zonegis.Errorf(zonegis.EUNAVAILABLE, "keys cannot be checked: no database")
-			}
-			k, err := s.db.Authenticate(c.Request().Context(), key)
+			k, err := s.store.Authenticate(c.Request().Context(), key)
 			if err != nil {
 				return err
 			}

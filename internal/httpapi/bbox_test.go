@@ -210,7 +210,7 @@ func irregularFixture(t *testing.T) (*fixture, []placed) {
 	if err := fl.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
 	t.Cleanup(srv.Close)
 	return &fixture{pool: pool, url: srv.URL}, all
 }

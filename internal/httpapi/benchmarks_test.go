@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"fmt"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -43,7 +44,7 @@ func benchServer(b *testing.B) (http.Handler, orb.Bound) {
 	}
 	ix := index.New()
 	ix.Load(1, []*zonegis.Zone{zone}, ps, nil)
-	return httpapi.New(httpapi.Options{Index: ix}), zone.Boundary.Bound()
+	return httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{})}), zone.Boundary.Bound()
 }
 
 func benchGet(b *testing.B, h http.Handler, url func(*rand.Rand) string) {

@@ -18,7 +18,7 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		bs, err := s.db.Boards(c.Request().Context())
+		bs, err := s.store.Boards(c.Request().Context())
 		if err != nil {
 			return err
 		}

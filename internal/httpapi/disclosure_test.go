@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/httpapi"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -319,7 +318,7 @@ func seededWriteEnv(t *testing.T) *writeEnv {
 // publicGETRoutes are the router's GET routes, from the router itself.
 func publicGETRoutes() []string {
 	var out []string
-	for _, r := range httpapi.New(httpapi.Options{Index: index.New()}).Routes() {
+	for _, r := range httpapi.New(withMemStore(httpapi.Options{})).Routes() {
 		if r.Method == http.MethodGet {
 			out = append(out, r.Path)
 		}

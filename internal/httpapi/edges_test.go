@@ -61,7 +61,7 @@ func gzipped(s string) []byte {
 func TestEdgesEveryRoute(t *testing.T) {
 	e := newWriteEnv(t)
 	p := e.createParcel(t, "E1", 106.700, 10.750, 106.701, 10.751)
-	routes := httpapi.New(httpapi.Options{Index: index.New()}).Routes()
+	routes := httpapi.New(withMemStore(httpapi.Options{})).Routes()
 	feature := `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.7,10.7],[106.71,10.7],[106.71,10.71],[106.7,10.7]]]},"properties":{"name_vi":%s}}`
 	type variant struct {
 		name   string
@@ -341,7 +341,7 @@ func TestEdgesHeavyLimit(t *testing.T) {
 	if err := indexsync.New(e.db, ix, logger).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: e.db, Logger: logger, HeavyRequests: 1}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: e.db, Logger: logger, HeavyRequests: 1}))
 	defer srv.Close()
 	f := &fixture{pool: e.pool, url: srv.URL}
 	poly := `{"type":"Polygon","coordinates":[[[106.7,10.75],[106.702,10.75],[106.702,10.752],[106.7,10.75]]]}`

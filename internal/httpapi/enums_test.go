@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/export"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -16,7 +15,7 @@ import (
 // formats of package export, the formats are those the OpenAPI document
 // offers for f on the exports, and a query parameter is refused.
 func TestEnums(t *testing.T) {
-	srv := New(Options{Index: index.New()})
+	srv := New(withMemStore(Options{}))
 	w := do(srv, http.MethodGet, "/enums")
 	if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		t.Fatalf("GET /enums: %d %s %s", w.Code, w.Header().Get("Content-Type"), w.Body)

@@ -131,10 +131,7 @@ func (s *Server) startExport(c echo.Context, snap *index.Snapshot, format export
 	ctx := c.Request().Context()
 	opts := export.Options{Format: format, CRS: crs, Layers: layers, Name: name}
 	if !crs.IsCRS84() {
-		if s.db == nil {
-			return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "output in %s needs the database to transform coordinates", crs.Name)
-		}
-		tr := s.db
+		tr := s.store
 		// A transform of nothing is a round trip that proves the
 		// database answers before the 200 goes out.
 		if _, err := tr.Transform(ctx, crs.EPSG, nil); err != nil {

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bytes"
 	"fmt"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -90,7 +91,8 @@ func TestExportConstantMemory(t *testing.T) {
 		t.Skip("streams 200,000 parcels several times")
 	}
 	const n = 200_000
-	api := httpapi.New(httpapi.Options{Index: syntheticIndex(n)})
+	ix := syntheticIndex(n)
+	api := httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{})})
 	for _, c := range []struct {
 		f    string
 		gzip bool

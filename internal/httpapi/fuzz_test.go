@@ -3,6 +3,7 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"log/slog"
 	"math"
 	"net/http"
@@ -65,7 +66,7 @@ func fuzzServer() *Server {
 		}
 		ix := index.New()
 		ix.Load(42, zones, parcels, greens)
-		fuzzFixture.srv = New(Options{Index: ix})
+		fuzzFixture.srv = New(Options{Index: ix, Store: httpapitest.New(ix, time.Time{})})
 	})
 	return fuzzFixture.srv
 }

@@ -26,15 +26,13 @@ func (s *Server) handleHealth() echo.HandlerFunc {
 		if s.follower != nil {
 			out["sync"] = s.follower.Status()
 		}
-		if s.db != nil {
-			ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
-			defer cancel()
-			if err := s.db.Ping(ctx); err != nil {
-				out["database"] = "unavailable"
-				out["status"] = "degraded"
-			} else {
-				out["database"] = "ok"
-			}
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := s.store.Ping(ctx); err != nil {
+			out["database"] = "unavailable"
+			out["status"] = "degraded"
+		} else {
+			out["database"] = "ok"
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, out)
 	}

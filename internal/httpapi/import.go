@@ -27,7 +27,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		seq, n, err := registry.ImportFile(c.Request().Context(), s.db, actorOf(c), coll, body)
+		seq, n, err := registry.ImportFile(c.Request().Context(), s.store, actorOf(c), coll, body)
 		if err != nil {
 			return err
 		}

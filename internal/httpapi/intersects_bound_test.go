@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -33,7 +34,7 @@ func gridAPI(t *testing.T) http.Handler {
 	}
 	ix := index.New()
 	ix.Load(1, []*zonegis.Zone{zone}, ps, nil)
-	return httpapi.New(httpapi.Options{Index: ix})
+	return httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{})})
 }
 
 func postIntersects(ctx context.Context, h http.Handler, body string) *httptest.ResponseRecorder {

@@ -62,7 +62,7 @@ func inherited(v leaseJSON, id int64) leaseJSON {
 }
 
 // leasing is the leasing workflow over the server's database.
-func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.db} }
+func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.store} }
 
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
 // a parcel, oldest first, including the leases of the parcels it was split
@@ -79,7 +79,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if _, ok := s.ix.Snapshot().Parcel(id); !ok {
 			return notFound("no parcel with id %d", id)
 		}
-		ls, err := s.db.LeaseHistory(c.Request().Context(), id)
+		ls, err := s.store.LeaseHistory(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
@@ -203,7 +203,7 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				return invalid("date: want YYYY-MM-DD, got %q", v)
 			}
 		}
-		l, err := s.db.ParcelAsOf(c.Request().Context(), id, on)
+		l, err := s.store.ParcelAsOf(c.Request().Context(), id, on)
 		if err != nil {
 			return err
 		}

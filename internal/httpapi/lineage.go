@@ -7,13 +7,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // lineage is the split and merge use case over this server's store.
-func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.db} }
+func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.store} }
 
 // handleSplit answers POST /parcels/{id}/split with
 // {"lots": [{"lot_code": "A1-1"}, ...], "line": <GeoJSON LineString>}: the
@@ -39,9 +38,9 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 		if err := decodeBody(c, &r); err != nil {
 			return err
 		}
-		lots := make([]postgis.SplitLot, len(r.Lots))
+		lots := make([]zonegis.SplitLot, len(r.Lots))
 		for i, l := range r.Lots {
-			lots[i] = postgis.SplitLot{LotCode: l.LotCode, LandUse: l.LandUse}
+			lots[i] = zonegis.SplitLot{LotCode: l.LotCode, LandUse: l.LandUse}
 		}
 		children, seq, err := s.lineage().Split(c.Request().Context(), actorOf(c), id, ifv, r.Line, lots)
 		if err != nil {
@@ -112,7 +111,7 @@ func (s *Server) handleLineage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		parents, children, err := s.db.Lineage(c.Request().Context(), id)
+		parents, children, err := s.store.Lineage(c.Request().Context(), id)
 		if err != nil {
 			return err
 		}
@@ -121,10 +120,10 @@ func (s *Server) handleLineage() echo.HandlerFunc {
 			return notFound("no parcel with id %d", id)
 		}
 		if parents == nil {
-			parents = []postgis.Link{}
+			parents = []zonegis.Link{}
 		}
 		if children == nil {
-			children = []postgis.Link{}
+			children = []zonegis.Link{}
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"parcel_id": id, "current": live, "parents": parents, "children": children})

@@ -89,7 +89,7 @@ func build() (f *fixture, skip string, err error) {
 	if err := fl.Load(ctx); err != nil {
 		return nil, "", err
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
 	return &fixture{pool: db.Pool(), url: srv.URL}, "", nil
 }
 

@@ -15,7 +15,6 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/api"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 	"gopkg.in/yaml.v3"
 )
@@ -108,7 +107,7 @@ func routeKey(method, path string, param *regexp.Regexp) string {
 
 func TestOpenAPIRoutesDocumented(t *testing.T) {
 	doc := loadOpenAPI(t)
-	s := New(Options{Index: index.New()})
+	s := New(withMemStore(Options{}))
 
 	registered := map[string]string{} // key -> echo path (and method)
 	for _, r := range s.Routes() {
@@ -190,7 +189,7 @@ func checkPathParams(t *testing.T, doc *openAPIDoc, name string, op operation) {
 // query parameters the document gives for it, so neither drifts.
 func TestOpenAPIQueryParams(t *testing.T) {
 	doc := loadOpenAPI(t)
-	s := New(Options{Index: index.New()})
+	s := New(withMemStore(Options{}))
 	// Operations that take any query string, with the reason.
 	lenient := map[string]string{
 		"GET /healthz": "probes may add cache-busting parameters",
@@ -389,7 +388,7 @@ func resolves(root map[string]any, ref string) bool {
 var openAPIVersion = regexp.MustCompile(`^3\.0\.\d+$`)
 
 func TestOpenAPIServed(t *testing.T) {
-	s := New(Options{Index: index.New()})
+	s := New(withMemStore(Options{}))
 	get := func(target string) (*http.Response, []byte) {
 		rec := httptest.NewRecorder()
 		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))

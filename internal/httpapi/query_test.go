@@ -14,7 +14,6 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/httpapi"
-	"github.com/zonegis/zonegis/internal/index"
 )
 
 // atAnswer is the answer of /query/at.
@@ -545,7 +544,7 @@ func TestQueryIntersectsWhole(t *testing.T) {
 // TestIntersectsRefusesCrossedPolygon: a bow-tie query polygon is a 400
 // naming where its edges cross.
 func TestIntersectsRefusesCrossedPolygon(t *testing.T) {
-	s := httpapi.New(httpapi.Options{Index: index.New()})
+	s := httpapi.New(withMemStore(httpapi.Options{}))
 	body := `{"type":"Polygon","coordinates":[[[106.70,10.75],[106.71,10.76],[106.71,10.75],[106.70,10.76],[106.70,10.75]]]}`
 	rec := httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/query/intersects", strings.NewReader(body)))

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -18,7 +17,7 @@ import (
 // would "fix" that by making the default open), and every roleTable entry
 // must be a registered route (no stale or misspelled entries).
 func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
-	s := New(Options{Index: index.New()})
+	s := New(withMemStore(Options{}))
 	registered := map[string]bool{}
 	for _, r := range s.Routes() {
 		key := r.Method + " " + r.Path
@@ -61,7 +60,7 @@ func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
 // is refused (403) before its handler runs, even for an admin would-be
 // caller, and that reads not listed are public.
 func TestRoleTableFailsClosed(t *testing.T) {
-	s := New(Options{Index: index.New()})
+	s := New(withMemStore(Options{}))
 	ran := false
 	s.echo.POST("/unlisted", func(c echo.Context) error { ran = true; return c.NoContent(http.StatusNoContent) })
 	s.echo.GET("/unlisted", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })

@@ -5,8 +5,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-
-	"github.com/zonegis/zonegis/internal/index"
 )
 
 // directives splits a Content-Security-Policy into its directives.
@@ -105,7 +103,7 @@ func TestSecurityHeadersBasemap(t *testing.T) {
 		{"HTTPS://Tiles.Example.org/{z}/{x}/{y}", "https://tiles.example.org"},
 		{"/basemap/{z}/{x}/{y}.png", ""}, // same origin: 'self' covers it
 	} {
-		srv := New(Options{Index: index.New(), BasemapURL: c.url})
+		srv := New(withMemStore(Options{BasemapURL: c.url}))
 		csp := directives(t, do(srv, http.MethodGet, "/app/").Header().Get("Content-Security-Policy"))
 		wantImg, wantConnect := "'self' data: blob:", "'self'"
 		if c.origin != "" {
@@ -126,7 +124,7 @@ func TestSecurityHeadersBasemap(t *testing.T) {
 		if _, err := BasemapOrigin(bad); err == nil {
 			t.Errorf("BasemapOrigin(%q): no error", bad)
 		}
-		srv := New(Options{Index: index.New(), BasemapURL: bad})
+		srv := New(withMemStore(Options{BasemapURL: bad}))
 		csp := do(srv, http.MethodGet, "/app/").Header().Get("Content-Security-Policy")
 		d := directives(t, csp)
 		if got := strings.Join(d["img-src"], " "); got != "'self' data: blob:" || strings.Join(d["script-src"], " ") != "'self'" {

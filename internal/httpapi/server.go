@@ -23,7 +23,6 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -35,9 +34,11 @@ const MaxBodyBytes = 8 << 20
 
 // Options are the dependencies of the API.
 type Options struct {
-	Index    *index.Index
-	DB       *postgis.DB         // may be nil in tests of read paths
-	Follower *indexsync.Follower // may be nil in tests of read paths
+	Index *index.Index
+	// Store is the system of record (*postgis.DB in the service, an
+	// httpapitest.Store in handler tests); it is required.
+	Store    Store
+	Follower *indexsync.Follower // may be nil in tests: writes then do not wait for the index
 	Logger   *slog.Logger
 	Version  string
 	// Tiles renders the vector tiles; nil gets an uncached service over
@@ -61,7 +62,7 @@ type Options struct {
 type Server struct {
 	echo     *echo.Echo
 	ix       *index.Index
-	db       *postgis.DB
+	store    Store
 	follower *indexsync.Follower
 	logger   *slog.Logger
 	version  string
@@ -75,20 +76,26 @@ type Server struct {
 	tiles      *tiles.Service
 	app        fs.FS
 	basemapURL string
-	pageCSP    []string       // the web map's Content-Security-Policy (see security.go)
-	stats      *stats.Service // nil without a database
+	pageCSP    []string // the web map's Content-Security-Policy (see security.go)
+	stats      *stats.Service
 	heavy      *heavyLimit
 }
 
 // New builds the API with its routes.
+// It panics when o.Store is nil, as http.Handle does on a nil handler: a
+// server without its store is a mistake in the caller, not a state to
+// serve in.
 func New(o Options) *Server {
+	if o.Store == nil {
+		panic("httpapi: Options.Store is nil")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(o.Logger)
-	s := &Server{echo: e, ix: o.Index, db: o.DB, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
+	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
@@ -103,7 +110,7 @@ func New(o Options) *Server {
 		o.Logger.Warn("the web map's CSP leaves the base map out", "err", err)
 	}
 	s.pageCSP = []string{pageCSP(origin)}
-	s.stats = newStats(o)
+	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
 	s.heavy = newHeavyLimit(o.HeavyRequests)
 	// The middleware is built once, here: echo applies e.Use middleware
 	// per request (a closure each), so the one

@@ -20,14 +20,6 @@ import (
 // disclosed by the rule of stats.Audience to everyone else (rounded to one
 // significant digit, or withheld with a reason): see audience.
 
-// newStats makes the statistics service, nil without a database.
-func newStats(o Options) *stats.Service {
-	if o.DB == nil {
-		return nil
-	}
-	return stats.New(o.DB, stats.Options{MinGreenShare: o.MinGreenShare})
-}
-
 const mimeCSV = "text/csv; charset=utf-8"
 
 // statsFormat reads f: json (default) or csv.
@@ -57,13 +49,6 @@ func audience(c echo.Context) stats.Audience {
 	return stats.Confidential
 }
 
-func (s *Server) statsService() (*stats.Service, error) {
-	if s.stats == nil {
-		return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "statistics need the database, which this server has not got")
-	}
-	return s.stats, nil
-}
-
 // writeCSV sends a CSV body as a download named name.
 func writeCSV(c echo.Context, name string, body []byte) error {
 	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
@@ -83,11 +68,7 @@ func (s *Server) handleStatsZones() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		svc, err := s.statsService()
-		if err != nil {
-			return err
-		}
-		rep, err := svc.Zones(c.Request().Context(), audience(c))
+		rep, err := s.stats.Zones(c.Request().Context(), audience(c))
 		if err != nil {
 			return err
 		}
@@ -119,11 +100,7 @@ func (s *Server) handleStatsZone() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		svc, err := s.statsService()
-		if err != nil {
-			return err
-		}
-		rep, err := svc.Zones(c.Request().Context(), audience(c))
+		rep, err := s.stats.Zones(c.Request().Context(), audience(c))
 		if err != nil {
 			return err
 		}
@@ -154,11 +131,7 @@ func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		svc, err := s.statsService()
-		if err != nil {
-			return err
-		}
-		rep, err := svc.Groups(c.Request().Context(), by, audience(c))
+		rep, err := s.stats.Groups(c.Request().Context(), by, audience(c))
 		if err != nil {
 			return err
 		}
@@ -196,11 +169,7 @@ func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 				*dst = y
 			}
 		}
-		svc, err := s.statsService()
-		if err != nil {
-			return err
-		}
-		l, err := svc.Leasing(c.Request().Context(), lq, audience(c))
+		l, err := s.stats.Leasing(c.Request().Context(), lq, audience(c))
 		if err != nil {
 			return err
 		}

@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"encoding/json"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/mvt"
@@ -28,7 +30,7 @@ func tileServer(t *testing.T) (*Server, tiles.Tile) {
 		[]*zonegis.Zone{{ID: 1, Code: "KCX-TAN-THUAN", NameVI: "Khu chế xuất Tân Thuận", Kind: zonegis.KindExportProcessingZone, Boundary: sq(106.73, 10.75, 0.02)}},
 		[]*zonegis.Parcel{{ID: 7, ZoneID: 1, LotCode: "L0007", Status: zonegis.ParcelAvailable, LandUse: "industrial", AreaM2: 20000, Boundary: sq(106.735, 10.755, 0.001)}},
 		nil)
-	return New(Options{Index: ix, BasemapURL: "https://tiles.example/{z}/{x}/{y}.png"}), tiles.At(orb.Point{106.7355, 10.7555}, 15)
+	return New(Options{Index: ix, Store: httpapitest.New(ix, time.Time{}), BasemapURL: "https://tiles.example/{z}/{x}/{y}.png"}), tiles.At(orb.Point{106.7355, 10.7555}, 15)
 }
 
 func serveGet(t *testing.T, h http.Handler, target string, header ...string) *http.Response {

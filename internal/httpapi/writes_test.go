@@ -63,7 +63,7 @@ func newWriteEnv(t *testing.T) *writeEnv {
 		t.Fatal(err)
 	}
 	e := &writeEnv{db: db, zone: z, plannerName: "Phòng Quy hoạch (planner)", adminName: "Quản trị (admin)"}
-	var k *postgis.Key
+	var k *zonegis.Key
 	var err error
 	if e.planner, k, err = db.CreateKey(ctx, e.plannerName, zonegis.RolePlanner); err != nil {
 		t.Fatal(err)
@@ -93,7 +93,7 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 		defer close(done)
 		_ = fl.Run(ctx)
 	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, DB: db, Follower: fl, Logger: logger}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

@@ -7,21 +7,10 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
-
-// Key is an API key as stored: never the key itself, only its prefix and hash.
-type Key struct {
-	ID        int64
-	Prefix    string
-	Name      string
-	Role      string
-	CreatedAt time.Time
-	RevokedAt *time.Time
-}
 
 const keyAlphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
 
@@ -50,7 +39,7 @@ func hashKey(key string) []byte {
 // CreateKey makes a key for role (planner or admin) and returns it in clear
 // text: "zg_<8-char prefix>_<32-char secret>" (about 165 bits of secret). It
 // cannot be shown again. Errors: EINVALID (role, name).
-func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *Key, error) {
+func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *zonegis.Key, error) {
 	if role != zonegis.RolePlanner && role != zonegis.RoleAdmin {
 		return "", nil, zonegis.Errorf(zonegis.EINVALID, "role: want planner or admin, got %q", role)
 	}
@@ -59,7 +48,7 @@ func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *Key, e
 	}
 	prefix := randomString(8)
 	key := "zg_" + prefix + "_" + randomString(32)
-	k := &Key{Prefix: prefix, Name: name, Role: role}
+	k := &zonegis.Key{Prefix: prefix, Name: name, Role: role}
 	err := db.pool.QueryRow(ctx, sqlInsertKey, prefix, hashKey(key), name, role).Scan(&k.ID, &k.CreatedAt)
 	if err != nil {
 		return "", nil, mapError(err)
@@ -69,13 +58,13 @@ func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *Key, e
 
 // Authenticate returns the key that key is, comparing hashes in constant
 // time. Errors: EUNAUTHORIZED (malformed, unknown or revoked).
-func (db *DB) Authenticate(ctx context.Context, key string) (*Key, error) {
+func (db *DB) Authenticate(ctx context.Context, key string) (*zonegis.Key, error) {
 	bad := zonegis.Errorf(zonegis.EUNAUTHORIZED, "invalid API key")
 	parts := strings.Split(key, "_")
 	if len(parts) != 3 || parts[0] != "zg" || len(parts[1]) != 8 || len(parts[2]) != 32 {
 		return nil, bad
 	}
-	var k Key
+	var k zonegis.Key
 	var hash []byte
 	err := db.pool.QueryRow(ctx, sqlKeyByPrefix, parts[1]).Scan(&k.ID, &k.Prefix, &hash, &k.Name, &k.Role, &k.CreatedAt, &k.RevokedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -107,23 +96,15 @@ func (db *DB) RevokeKey(ctx context.Context, prefix string) error {
 }
 
 // Keys lists every key, newest first.
-func (db *DB) Keys(ctx context.Context) ([]*Key, error) {
-	return collect(ctx, db.pool, sqlKeys, func(r pgx.Row) (*Key, error) {
-		var k Key
+func (db *DB) Keys(ctx context.Context) ([]*zonegis.Key, error) {
+	return collect(ctx, db.pool, sqlKeys, func(r pgx.Row) (*zonegis.Key, error) {
+		var k zonegis.Key
 		return &k, r.Scan(&k.ID, &k.Prefix, &k.Name, &k.Role, &k.CreatedAt, &k.RevokedAt)
 	})
 }
 
-// AuditFilter selects audit entries; zero fields select everything.
-type AuditFilter struct {
-	Collection string
-	ItemID     int64
-	BeforeID   int64 // entries with id < BeforeID (paging backwards)
-	Limit      int
-}
-
 // Audit returns audit entries, newest first.
-func (db *DB) Audit(ctx context.Context, f AuditFilter) ([]*zonegis.AuditEntry, error) {
+func (db *DB) Audit(ctx context.Context, f zonegis.AuditFilter) ([]*zonegis.AuditEntry, error) {
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}

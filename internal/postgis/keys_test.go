@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -151,7 +150,7 @@ func TestKeyListNewestFirst(t *testing.T) {
 	}
 }
 
-func names(ks []*postgis.Key) []string {
+func names(ks []*zonegis.Key) []string {
 	var out []string
 	for _, k := range ks {
 		out = append(out, k.Name)

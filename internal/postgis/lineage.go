@@ -23,21 +23,6 @@ const (
 // split may have; a line that only shaves a sliver off is refused.
 const MinPieceM2 = 1.0
 
-// SplitLot is one parcel a split makes: its lot code and, when LandUse is
-// not empty, a land use other than the parent's.
-type SplitLot struct {
-	LotCode string
-	LandUse string
-}
-
-// Link is one edge of a parcel's lineage: the parcel on the other end, the
-// operation and when it happened.
-type Link struct {
-	ParcelID int64     `json:"parcel_id"`
-	Op       string    `json:"op"`
-	At       time.Time `json:"at"`
-}
-
 // SplitParcel cuts parcel id along line (PostGIS ST_Split) into len(lots)
 // new parcels, in one audited transaction: the parent moves to
 // parcels_retired, the pieces, ordered west to east by their westernmost
@@ -49,7 +34,7 @@ type Link struct {
 // parcel into exactly len(lots) pieces, a piece under MinPieceM2, a lot code
 // taken), ECONFLICT (the parcel is reserved or has a lease in force today or
 // later).
-func (db *DB) SplitParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line orb.LineString, lots []SplitLot) ([]*zonegis.Parcel, int64, error) {
+func (db *DB) SplitParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line orb.LineString, lots []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error) {
 	if len(line) < 2 {
 		return nil, 0, zonegis.Errorf(zonegis.EINVALID, "line: a LineString needs at least 2 positions")
 	}
@@ -360,9 +345,9 @@ func (db *DB) LeaseHistory(ctx context.Context, id int64) ([]*zonegis.Lease, err
 
 // Lineage returns the parcels that parcel id (live or retired) was made
 // from and the parcels made from it.
-func (db *DB) Lineage(ctx context.Context, id int64) (parents, children []Link, err error) {
-	scan := func(r pgx.Row) (*Link, error) {
-		var l Link
+func (db *DB) Lineage(ctx context.Context, id int64) (parents, children []zonegis.Link, err error) {
+	scan := func(r pgx.Row) (*zonegis.Link, error) {
+		var l zonegis.Link
 		return &l, r.Scan(&l.ParcelID, &l.Op, &l.At)
 	}
 	ps, err := collect(ctx, db.pool, sqlParentsOf, scan, id)

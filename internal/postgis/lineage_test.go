@@ -52,7 +52,7 @@ func TestLineageKeepsLeaseRows(t *testing.T) {
 	wantCode(t, err, zonegis.EINVALID, "does not exist or was retired")
 
 	kids, _, err := db.SplitParcel(ctx, zonegis.System, p.ID, 0, orb.LineString{{106.702, 10.749}, {106.702, 10.755}},
-		[]postgis.SplitLot{{LotCode: "A1-1"}, {LotCode: "A1-2"}})
+		[]zonegis.SplitLot{{LotCode: "A1-1"}, {LotCode: "A1-2"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +85,7 @@ func TestSplitStore(t *testing.T) {
 	// A horizontal cut: the pieces have the same westernmost x, so the
 	// southern one comes first.
 	kids, seq, err := db.SplitParcel(ctx, zonegis.System, p.ID, 0, orb.LineString{{106.699, 10.751}, {106.705, 10.751}},
-		[]postgis.SplitLot{{LotCode: "B1-S"}, {LotCode: "B1-N", LandUse: "logistics"}})
+		[]zonegis.SplitLot{{LotCode: "B1-S"}, {LotCode: "B1-N", LandUse: "logistics"}})
 	if err != nil {
 		t.Fatal(err)
 	}

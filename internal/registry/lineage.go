@@ -25,7 +25,7 @@ type LineageStore interface {
 	// and retires it. Errors: ENOTFOUND, EPRECONDITION, EINVALID (the
 	// line does not cut the parcel into exactly len(lots) pieces, a
 	// piece too small, a lot code taken), ECONFLICT (reserved or leased).
-	SplitParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line orb.LineString, lots []postgis.SplitLot) ([]*zonegis.Parcel, int64, error)
+	SplitParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line orb.LineString, lots []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error)
 	// MergeParcels makes adjacent parcels of one zone one new parcel and
 	// retires them. Errors: ENOTFOUND, EINVALID (different zones or land
 	// uses, not adjacent, lot code taken), ECONFLICT (reserved or leased).
@@ -46,15 +46,15 @@ type Lineage struct {
 // change-log seq. Errors: EINVALID listing every problem of the line and
 // the lots (2 to MaxSplitLots, each with a distinct lot code of at most
 // 64 bytes and, if given, a known land use), then the store's.
-func (l Lineage) Split(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line json.RawMessage, lots []postgis.SplitLot) ([]*zonegis.Parcel, int64, error) {
+func (l Lineage) Split(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line json.RawMessage, lots []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error) {
 	ls, lineErr := DecodeLine(line)
 	var p zonegis.Problems
 	if lineErr != nil {
 		p.Add("%s", zonegis.ErrorMessage(lineErr))
 	}
-	trimmed := make([]postgis.SplitLot, len(lots))
+	trimmed := make([]zonegis.SplitLot, len(lots))
 	for i, lot := range lots {
-		trimmed[i] = postgis.SplitLot{LotCode: strings.TrimSpace(lot.LotCode), LandUse: strings.TrimSpace(lot.LandUse)}
+		trimmed[i] = zonegis.SplitLot{LotCode: strings.TrimSpace(lot.LotCode), LandUse: strings.TrimSpace(lot.LandUse)}
 	}
 	checkLots(&p, trimmed)
 	if err := p.Err(); err != nil {
@@ -65,7 +65,7 @@ func (l Lineage) Split(ctx context.Context, a zonegis.Actor, id, ifVersion int64
 
 // checkLots checks the lots of a split: 2 to MaxSplitLots, each with a
 // distinct lot code and, if given, a known land use.
-func checkLots(p *zonegis.Problems, lots []postgis.SplitLot) {
+func checkLots(p *zonegis.Problems, lots []zonegis.SplitLot) {
 	if len(lots) < 2 || len(lots) > MaxSplitLots {
 		p.Add("lots: want 2 to %d lots, one per piece the line cuts, got %d", MaxSplitLots, len(lots))
 	}

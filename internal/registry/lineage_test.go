@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -14,13 +13,13 @@ import (
 // lineageStore records what reaches the store.
 type lineageStore struct {
 	line  orb.LineString
-	lots  []postgis.SplitLot
+	lots  []zonegis.SplitLot
 	ids   []int64
 	code  string
 	calls int
 }
 
-func (s *lineageStore) SplitParcel(_ context.Context, _ zonegis.Actor, id, _ int64, line orb.LineString, lots []postgis.SplitLot) ([]*zonegis.Parcel, int64, error) {
+func (s *lineageStore) SplitParcel(_ context.Context, _ zonegis.Actor, id, _ int64, line orb.LineString, lots []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error) {
 	s.calls++
 	s.line, s.lots = line, lots
 	return []*zonegis.Parcel{{ID: 10}, {ID: 11}}, 5, nil
@@ -37,13 +36,13 @@ func TestLineage(t *testing.T) {
 	st := &lineageStore{}
 	l := registry.Lineage{Store: st}
 	line := []byte(`{"type":"LineString","coordinates":[[106.705,10.69],[106.705,10.72]]}`)
-	children, seq, err := l.Split(ctx, zonegis.System, 3, 0, line, []postgis.SplitLot{{LotCode: " A1-1 "}, {LotCode: "A1-2", LandUse: " logistics "}})
+	children, seq, err := l.Split(ctx, zonegis.System, 3, 0, line, []zonegis.SplitLot{{LotCode: " A1-1 "}, {LotCode: "A1-2", LandUse: " logistics "}})
 	if err != nil || seq != 5 || len(children) != 2 || len(st.line) != 2 || st.lots[0].LotCode != "A1-1" || st.lots[1].LandUse != "logistics" {
 		t.Fatalf("split: %v, seq %d, line %v, lots %+v", err, seq, st.line, st.lots)
 	}
 	// Every problem of a request is listed, and none reaches the store.
 	st.calls = 0
-	_, _, err = l.Split(ctx, zonegis.System, 3, 0, nil, []postgis.SplitLot{{LotCode: "A"}, {LotCode: " A "}, {LandUse: "farm"}})
+	_, _, err = l.Split(ctx, zonegis.System, 3, 0, nil, []zonegis.SplitLot{{LotCode: "A"}, {LotCode: " A "}, {LandUse: "farm"}})
 	for _, want := range []string{
 		"line: a GeoJSON LineString to cut along is required",
 		`lots[1].lot_code "A" is also lots[0]'s; lot codes must differ`,
@@ -52,7 +51,7 @@ func TestLineage(t *testing.T) {
 	} {
 		wantInvalid(t, "split", err, want)
 	}
-	_, _, err = l.Split(ctx, zonegis.System, 3, 0, []byte(`{"type":"LineString","coordinates":[[106.7,10.7],[190,10.7]]}`), []postgis.SplitLot{{LotCode: strings.Repeat("x", 65)}})
+	_, _, err = l.Split(ctx, zonegis.System, 3, 0, []byte(`{"type":"LineString","coordinates":[[106.7,10.7],[190,10.7]]}`), []zonegis.SplitLot{{LotCode: strings.Repeat("x", 65)}})
 	wantInvalid(t, "split", err, "line: position 1 [190, 10.7] is outside lon [-180, 180] / lat [-90, 90]")
 	wantInvalid(t, "split", err, "lots: want 2 to 100 lots, one per piece the line cuts, got 1")
 	wantInvalid(t, "split", err, "lots[0].lot_code is longer than 64 characters")

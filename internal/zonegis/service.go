@@ -1,0 +1,95 @@
+package zonegis
+
+import (
+	"context"
+	"time"
+)
+
+// The service interfaces below are what the transports (httpapi, the CLI)
+// read from the system of record besides the registry's use cases.
+// *postgis.DB implements them; tests use in-memory fakes. Each method's
+// doc names the error codes it returns; any other failure (the database
+// unreachable) comes as EUNAVAILABLE or an error without a code.
+
+// Key is an API key as stored: never the key itself, only its prefix and hash.
+type Key struct {
+	ID        int64
+	Prefix    string
+	Name      string
+	Role      string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// KeyService checks the API keys callers present.
+type KeyService interface {
+	// Authenticate returns the key that key is (as "zg_<prefix>_<secret>"),
+	// comparing hashes in constant time. Errors: EUNAUTHORIZED (malformed,
+	// unknown or revoked).
+	Authenticate(ctx context.Context, key string) (*Key, error)
+}
+
+// AuditFilter selects audit entries; zero fields select everything.
+type AuditFilter struct {
+	Collection string
+	ItemID     int64
+	BeforeID   int64 // entries with id < BeforeID (paging backwards)
+	Limit      int   // at most this many; 0 or over 1000 means 100
+}
+
+// AuditLog is the record of every write.
+type AuditLog interface {
+	// Audit returns the entries f selects, newest first. An unknown
+	// collection or item selects nothing; it is not an error.
+	Audit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
+}
+
+// Boards lists the management boards.
+type Boards interface {
+	// Boards returns every board, by id.
+	Boards(ctx context.Context) ([]*Board, error)
+}
+
+// LeaseHistory answers questions about a parcel's leases over time.
+type LeaseHistory interface {
+	// LeaseHistory returns the leases of parcel id and of every parcel it
+	// was split or merged from, oldest first; a lease's ParcelID says which
+	// parcel it was on. It does not check that id exists (an unknown id
+	// has no leases).
+	LeaseHistory(ctx context.Context, id int64) ([]*Lease, error)
+	// ParcelAsOf returns the lease in force on date on live parcel id or,
+	// before the parcel was made by a split or merge, on the ancestor that
+	// held its land; nil when none was. Errors: ENOTFOUND (no live parcel
+	// with that id).
+	ParcelAsOf(ctx context.Context, id int64, date time.Time) (*Lease, error)
+}
+
+// SplitLot is one parcel a split makes: its lot code and, when LandUse is
+// not empty, a land use other than the parent's.
+type SplitLot struct {
+	LotCode string
+	LandUse string
+}
+
+// Link is one edge of a parcel's lineage: the parcel on the other end, the
+// operation (split or merge) and when it happened.
+type Link struct {
+	ParcelID int64     `json:"parcel_id"`
+	Op       string    `json:"op"`
+	At       time.Time `json:"at"`
+}
+
+// LineageReader reads the split and merge history.
+type LineageReader interface {
+	// Lineage returns the parcels that parcel id (live or retired) was
+	// made from and the parcels made from it; both empty for a parcel
+	// never split or merged, and for an unknown id (not an error).
+	Lineage(ctx context.Context, id int64) (parents, children []Link, err error)
+}
+
+// Pinger says whether the system of record answers.
+type Pinger interface {
+	// Ping returns nil when the store answers; any error means it is
+	// unavailable (health reports "degraded").
+	Ping(ctx context.Context) error
+}
