@@ -229,6 +229,9 @@ func TestConcurrentWriteRoutesKeepInvariants(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests in %v by %d clients: %v", total, duration, clients, w.counts)
+	for k, d := range w.firstDetail {
+		t.Logf("first %s: %.200s", k, d)
+	}
 	for _, bad := range w.badProblems {
 		t.Error(bad)
 	}
@@ -330,6 +333,7 @@ type chaos struct {
 	siblings    [][2]int64 // pieces of one split, adjacent, for merges
 	leases      []int64    // lease ids believed not ended
 	counts      map[string]map[int]int
+	firstDetail map[string]string // route and status: the first problem's detail, for the log
 	badProblems []string
 	lots        atomic.Int64
 }
@@ -357,6 +361,12 @@ func (w *chaos) record(route string, r rawResponse) {
 		var p problem
 		if !strings.HasPrefix(r.contentType, "application/problem+json") || json.Unmarshal(r.body, &p) != nil || strings.TrimSpace(p.Detail) == "" {
 			w.badProblems = append(w.badProblems, fmt.Sprintf("%s: %d without a problem and a reason: %.300s", route, r.status, r.body))
+		}
+		if w.firstDetail == nil {
+			w.firstDetail = map[string]string{}
+		}
+		if k := fmt.Sprintf("%s %d", route, r.status); w.firstDetail[k] == "" {
+			w.firstDetail[k] = p.Detail
 		}
 	}
 }
@@ -460,13 +470,28 @@ func (w *chaos) step(rng *rand.Rand) {
 	default:
 		w.mu.Lock()
 		pair := [2]int64{id, id + 1}
+		// Siblings whose pieces are both still live (a piece split again or
+		// merged elsewhere is gone).
+		live := map[int64]bool{}
+		for _, v := range w.live {
+			live[v] = true
+		}
+		kept := w.siblings[:0]
+		for _, sp := range w.siblings {
+			if live[sp[0]] && live[sp[1]] {
+				kept = append(kept, sp)
+			}
+		}
+		w.siblings = kept
 		if len(w.siblings) > 0 {
 			i := rng.IntN(len(w.siblings))
 			pair = w.siblings[i]
 			w.siblings = append(w.siblings[:i], w.siblings[i+1:]...)
 		}
 		w.mu.Unlock()
-		body := fmt.Sprintf(`{"ids":[%d,%d],"lot_code":"M%d"}`, pair[0], pair[1], w.lots.Add(1))
+		// The land use is named: PUTs and PATCHes change the pieces' land
+		// uses at random, and a merge of two different ones must say which.
+		body := fmt.Sprintf(`{"ids":[%d,%d],"lot_code":"M%d","land_use":%q}`, pair[0], pair[1], w.lots.Add(1), zonegis.LandUses[rng.IntN(3)])
 		r := rawSend(e, http.MethodPost, "/parcels/merge", e.planner, body, nil)
 		w.record("merge", r)
 		var f struct {
