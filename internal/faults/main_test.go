@@ -41,6 +41,14 @@ const pollInterval = 100 * time.Millisecond
 
 var quiet = slog.New(slog.DiscardHandler)
 
+// testLog writes log lines to a test's log.
+type testLog struct{ t testing.TB }
+
+func (w testLog) Write(p []byte) (int, error) {
+	w.t.Logf("server: %s", strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
 // prepare migrates and seeds the database at url.
 func prepare(t *testing.T, url string) {
 	t.Helper()
@@ -105,7 +113,10 @@ func startService(t *testing.T, dbURL string) *service {
 		defer close(done)
 		_ = fl.Run(ctx)
 	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: quiet, Version: "faults"}))
+	// The API's own errors (an internal error logs its cause) go to the
+	// test log, so a 500 says why.
+	apiLog := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: apiLog, Version: "faults"}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

@@ -3,6 +3,7 @@ package postgis
 import (
 	"context"
 	"errors"
+	"io"
 	"fmt"
 	"net"
 	"strconv"
@@ -44,9 +45,12 @@ func mapError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
+	// A connection that dies under a request (a terminated backend, a
+	// restart) ends in a network error or an EOF on its socket.
 	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "failed to connect") ||
-		strings.Contains(err.Error(), "conn closed") {
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		strings.Contains(err.Error(), "failed to connect") || strings.Contains(err.Error(), "conn closed") ||
+		strings.Contains(err.Error(), "unexpected EOF") {
 		return &zonegis.Error{Code: zonegis.EUNAVAILABLE, Message: "the database is unavailable; try again shortly"}
 	}
 	return err

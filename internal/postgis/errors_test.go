@@ -3,6 +3,7 @@ package postgis
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -82,6 +83,22 @@ func TestMapErrorSaysNothingOfPostgres(t *testing.T) {
 		pe := &pgconn.PgError{Code: code, Message: "relation " + secret + " does not exist"}
 		if err := mapError(pe); zonegis.ErrorCode(err) != zonegis.EINTERNAL || zonegis.ErrorMessage(err) != "internal error" {
 			t.Errorf("%s: %v (%s: %q); want an internal error", code, err, zonegis.ErrorCode(err), zonegis.ErrorMessage(err))
+		}
+	}
+}
+
+// TestMapErrorDeadConnection: a connection that dies under a request ends
+// in an EOF on its socket, wrapped or not; that is the database being
+// unavailable (503), not an internal error (500).
+func TestMapErrorDeadConnection(t *testing.T) {
+	for _, err := range []error{
+		io.EOF,
+		io.ErrUnexpectedEOF,
+		fmt.Errorf("read: %w", io.ErrUnexpectedEOF),
+		errors.New("failed to receive message: unexpected EOF"),
+	} {
+		if got := zonegis.ErrorCode(mapError(err)); got != zonegis.EUNAVAILABLE {
+			t.Errorf("%v: %s, want %s", err, got, zonegis.EUNAVAILABLE)
 		}
 	}
 }
