@@ -3,7 +3,6 @@ package postgis
 import (
 	"context"
 	"errors"
-	"io"
 	"fmt"
 	"net"
 	"strconv"
@@ -46,11 +45,12 @@ func mapError(err error) error {
 		return err
 	}
 	// A connection that dies under a request (a terminated backend, a
-	// restart) ends in a network error or an EOF on its socket.
+	// restart) ends in a network error, or in pgconn's "failed to receive
+	// message" (an EOF on its socket). A bare EOF is not taken for one: the
+	// JSON decoders end in it too, and those are bad input.
 	var ne net.Error
-	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		strings.Contains(err.Error(), "failed to connect") || strings.Contains(err.Error(), "conn closed") ||
-		strings.Contains(err.Error(), "unexpected EOF") {
+	if errors.As(err, &ne) || pgconn.SafeToRetry(err) || strings.Contains(err.Error(), "failed to connect") ||
+		strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to receive message") {
 		return &zonegis.Error{Code: zonegis.EUNAVAILABLE, Message: "the database is unavailable; try again shortly"}
 	}
 	return err

@@ -88,17 +88,17 @@ func TestMapErrorSaysNothingOfPostgres(t *testing.T) {
 }
 
 // TestMapErrorDeadConnection: a connection that dies under a request ends
-// in an EOF on its socket, wrapped or not; that is the database being
-// unavailable (503), not an internal error (500).
+// in pgconn's "failed to receive message" (an EOF on its socket); that is
+// the database being unavailable (503), not an internal error (500). A bare
+// EOF, as the JSON decoders return for a cut body, is not.
 func TestMapErrorDeadConnection(t *testing.T) {
-	for _, err := range []error{
-		io.EOF,
-		io.ErrUnexpectedEOF,
-		fmt.Errorf("read: %w", io.ErrUnexpectedEOF),
-		errors.New("failed to receive message: unexpected EOF"),
+	for err, want := range map[error]string{
+		errors.New("failed to receive message: unexpected EOF"):                 zonegis.EUNAVAILABLE,
+		fmt.Errorf("reserve: %w", errors.New("failed to receive message: EOF")): zonegis.EUNAVAILABLE,
+		io.ErrUnexpectedEOF: zonegis.EINTERNAL,
 	} {
-		if got := zonegis.ErrorCode(mapError(err)); got != zonegis.EUNAVAILABLE {
-			t.Errorf("%v: %s, want %s", err, got, zonegis.EUNAVAILABLE)
+		if got := zonegis.ErrorCode(mapError(err)); got != want {
+			t.Errorf("%v: %q, want %q", err, got, want)
 		}
 	}
 }
