@@ -43,6 +43,8 @@ func DecodeStrict(data []byte, v any, what string) error {
 		var te *json.UnmarshalTypeError
 		var se *json.SyntaxError
 		switch {
+		case errors.As(err, &te) && te.Type == dateType:
+			return invalid("%s: field %q must be a date YYYY-MM-DD, not %.100s", what, te.Field, te.Value)
 		case errors.As(err, &te):
 			return invalid("%s: field %q must be %s, not a JSON %s", what, te.Field, jsonKind(te.Type.String()), te.Value)
 		case errors.As(err, &se):
@@ -257,18 +259,23 @@ func VertexCount(mp orb.MultiPolygon) int {
 // Date is a YYYY-MM-DD JSON string.
 type Date struct{ time.Time }
 
+// UnmarshalJSON refuses anything but a calendar date with an
+// *json.UnmarshalTypeError, which encoding/json fills in with the field's
+// path, so that the problem names the field (DecodeStrict).
 func (d *Date) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return fmt.Errorf("want a date string YYYY-MM-DD")
+		return &json.UnmarshalTypeError{Value: "JSON " + strings.TrimSpace(string(b)), Type: dateType}
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return fmt.Errorf("%q is not a date YYYY-MM-DD", s)
+		return &json.UnmarshalTypeError{Value: strconv.Quote(s), Type: dateType}
 	}
 	d.Time = t
 	return nil
 }
+
+var dateType = reflect.TypeOf(Date{})
 
 // readOnly are properties the service computes; a client may send them back
 // (as read) and they are ignored.

@@ -228,7 +228,7 @@ func TestNoDBLeasing(t *testing.T) {
 	// Validation: every problem of the lease named.
 	a.problem(a.do("POST", leases, a.planner, "", `{"lessee":"","country":"vn"}`), http.StatusBadRequest, zonegis.EINVALID, "lessee", "start is required")
 	a.problem(a.do("POST", leases, a.planner, "", `{"lessee":"X","surprise":1}`), http.StatusBadRequest, zonegis.EINVALID, "surprise")
-	a.problem(a.do("POST", leases, a.planner, "", `{"lessee":"X","start":"2026-13-01"}`), http.StatusBadRequest, zonegis.EINVALID, "2026-13-01")
+	a.problem(a.do("POST", leases, a.planner, "", `{"lessee":"X","start":"2026-13-01"}`), http.StatusBadRequest, zonegis.EINVALID, `field "start" must be a date YYYY-MM-DD, not "2026-13-01"`)
 	a.problem(a.do("POST", leases, a.planner, `"7"`, `{"lessee":"Công ty A","country":"VN","sector":"electronics","start":"2026-01-01","end":"2046-01-01","capital_usd":5e6,"workers":100,"contact":"a@example.com"}`),
 		http.StatusPreconditionFailed, zonegis.EPRECONDITION)
 
