@@ -101,7 +101,9 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	maxSeq, err := f.db.MaxSeq(ctx)
+	// The log's end and the database's day in one round trip: each catch-up
+	// also follows the calendar (turnDay).
+	maxSeq, day, err := f.db.SeqAndToday(ctx)
 	if err != nil {
 		return err
 	}
@@ -125,7 +127,7 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 			break
 		}
 	}
-	if err := f.turnDay(ctx, cur); err != nil {
+	if err := f.turnDay(ctx, cur, day); err != nil {
 		return err
 	}
 	f.lastSync.Store(time.Now().UnixNano())
@@ -134,14 +136,10 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 
 // turnDay follows the calendar: a parcel's status changes on the day a
 // lease starts or ends without any write, so when the database's day has
-// moved on, the parcels whose status was due to change by then
+// moved on to day, the parcels whose status was due to change by then
 // (StatusUntil) are read again, with their status as of the new day, and
 // published at the same seq. Called with f.mu held.
-func (f *Follower) turnDay(ctx context.Context, seq int64) error {
-	day, err := f.db.Today(ctx)
-	if err != nil {
-		return err
-	}
+func (f *Follower) turnDay(ctx context.Context, seq int64, day time.Time) error {
 	if day.Equal(f.day) {
 		return nil
 	}
@@ -155,6 +153,7 @@ func (f *Follower) turnDay(ctx context.Context, seq int64) error {
 	b := index.Batch{Seq: seq, Today: day}
 	var changes []zonegis.Change
 	if len(due) > 0 {
+		var err error
 		if b.Parcels, b.DeletedParcels, err = fetch(ctx, due, f.db.ParcelsByID, func(p *zonegis.Parcel) int64 { return p.ID }); err != nil {
 			return err
 		}

@@ -144,16 +144,6 @@ func (db *DB) setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (in
 	return id, before, err
 }
 
-// Today is the database's calendar day (Vietnam's; see zonegis.Today), the
-// one clock that decides which leases are in force.
-func (db *DB) Today(ctx context.Context) (time.Time, error) {
-	var d time.Time
-	if err := db.pool.QueryRow(ctx, sqlToday).Scan(&d); err != nil {
-		return time.Time{}, mapError(err)
-	}
-	return d.UTC(), nil
-}
-
 // ParcelAsOf returns the lease in force on parcel id on date, or nil.
 // Errors: ENOTFOUND.
 func (db *DB) ParcelAsOf(ctx context.Context, id int64, date time.Time) (*zonegis.Lease, error) {

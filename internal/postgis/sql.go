@@ -37,8 +37,6 @@ const (
 	// The seq, the database's day and the snapshot the parallel parcel
 	// readers join.
 	sqlExportSnapshot = `SELECT coalesce(max(seq), 0), zg_today(), pg_export_snapshot() FROM changes`
-	// The database's calendar day (Vietnam's), the one clock of leasing.
-	sqlToday = `SELECT zg_today()`
 
 	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
 	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1)`
