@@ -54,10 +54,15 @@ ALTER TABLE parcels DROP COLUMN status;
 -- costs an expression, not a look-up of the leases (a million parcels load
 -- at the speed of the table).
 ALTER TABLE parcels ADD COLUMN lease_periods datemultirange NOT NULL DEFAULT '{}';
-UPDATE parcels p SET lease_periods = l.periods
-  FROM (SELECT parcel_id, range_agg(daterange(start_date, coalesce(ended_on, end_date))) AS periods
-          FROM leases GROUP BY parcel_id) l
- WHERE l.parcel_id = p.id;
+
+-- The union of parcel pid's lease periods, from its leases.
+CREATE FUNCTION zg_lease_periods(pid bigint) RETURNS datemultirange
+LANGUAGE sql STABLE AS $$
+    SELECT coalesce(range_agg(daterange(start_date, coalesce(ended_on, end_date))), '{}')
+      FROM leases WHERE parcel_id = pid
+$$;
+
+UPDATE parcels SET lease_periods = zg_lease_periods(id) WHERE id IN (SELECT parcel_id FROM leases);
 
 -- The rule, once: status on day d from the lease periods and the hold.
 CREATE FUNCTION zg_status(periods datemultirange, reserved_on date, d date) RETURNS text
@@ -111,16 +116,12 @@ BEGIN
         l := NEW;
     END IF;
     UPDATE parcels
-       SET lease_periods = coalesce((SELECT range_agg(daterange(x.start_date, coalesce(x.ended_on, x.end_date)))
-                                       FROM leases x WHERE x.parcel_id = l.parcel_id), '{}'),
+       SET lease_periods = zg_lease_periods(l.parcel_id),
            reserved_on = CASE WHEN TG_OP <> 'DELETE' AND coalesce(l.ended_on, l.end_date) > zg_today()
                               THEN NULL ELSE reserved_on END
      WHERE id = l.parcel_id;
     IF TG_OP = 'UPDATE' AND OLD.parcel_id <> NEW.parcel_id THEN
-        UPDATE parcels
-           SET lease_periods = coalesce((SELECT range_agg(daterange(x.start_date, coalesce(x.ended_on, x.end_date)))
-                                           FROM leases x WHERE x.parcel_id = OLD.parcel_id), '{}')
-         WHERE id = OLD.parcel_id;
+        UPDATE parcels SET lease_periods = zg_lease_periods(OLD.parcel_id) WHERE id = OLD.parcel_id;
     END IF;
     RETURN NULL;
 END $$;

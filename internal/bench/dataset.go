@@ -102,10 +102,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
 		   ORDER BY p.id`, nil},
 		// The trigger that keeps lease_periods is off in replica mode.
-		{`UPDATE parcels p SET lease_periods = l.periods
-		    FROM (SELECT parcel_id, range_agg(daterange(start_date, coalesce(ended_on, end_date))) AS periods
-		            FROM leases GROUP BY parcel_id) l
-		   WHERE l.parcel_id = p.id`, nil},
+		{`UPDATE parcels SET lease_periods = zg_lease_periods(id) WHERE id IN (SELECT parcel_id FROM leases)`, nil},
 		{`INSERT INTO bench_meta (key) VALUES ($1)`, []any{d.key()}},
 	}
 	for _, s := range steps {
