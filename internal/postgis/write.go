@@ -165,25 +165,34 @@ func (db *DB) CreateZone(ctx context.Context, a zonegis.Actor, z *zonegis.Zone) 
 // returns the zone as written and the change-log seq. Errors: ENOTFOUND,
 // EPRECONDITION, EINVALID (change's own, geometry, values), ECONFLICT.
 func (db *DB) UpdateZone(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.Zone) error) (*zonegis.Zone, int64, error) {
-	var z *zonegis.Zone
-	seq, err := db.write(ctx, a, "replace", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
-		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionZones, id, ifVersion, sqlZonesByID, scanZone)
+	return update(ctx, db, a, zonegis.CollectionZones, id, ifVersion, sqlZonesByID, scanZone, change,
+		func(tx pgx.Tx, z *zonegis.Zone) error {
+			args, err := zoneArgs(z)
+			if err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+		})
+}
+
+// update runs one Update*: in a write transaction it locks row id of
+// collection and reads it (byID, scan), checks ifVersion, lets change edit
+// it and writes it back with save. It returns the record as written.
+func update[T any](ctx context.Context, db *DB, a zonegis.Actor, collection string, id, ifVersion int64,
+	byID string, scan func(pgx.Row) (*T, error), change func(*T) error, save func(pgx.Tx, *T) error) (*T, int64, error) {
+	var v *T
+	seq, err := db.write(ctx, a, "replace", collection, func(tx pgx.Tx) (int64, []byte, error) {
+		before, cur, err := lockAndRead(ctx, tx, collection, id, ifVersion, byID, scan)
 		if err != nil {
 			return 0, nil, err
 		}
 		if err := change(cur); err != nil {
 			return 0, nil, err
 		}
-		args, err := zoneArgs(cur)
-		if err != nil {
-			return 0, nil, err
-		}
-		cur.ID = id
-		err = tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
-		z = cur
-		return id, before, err
+		v = cur
+		return id, before, save(tx, cur)
 	})
-	return z, seq, err
+	return v, seq, err
 }
 
 // lockAndRead locks row id of a collection, checks ifVersion, and returns
@@ -230,26 +239,20 @@ func (db *DB) CreateParcel(ctx context.Context, a zonegis.Actor, p *zonegis.Parc
 // committed lease); the status itself is never written. Errors: ENOTFOUND,
 // EPRECONDITION, EINVALID, ECONFLICT.
 func (db *DB) UpdateParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.Parcel) error) (*zonegis.Parcel, int64, error) {
-	var p *zonegis.Parcel
-	seq, err := db.write(ctx, a, "replace", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionParcels, id, ifVersion, sqlParcelsByID, scanParcel)
-		if err != nil {
-			return 0, nil, err
-		}
-		status, until := cur.Status, cur.StatusUntil
-		if err := change(cur); err != nil {
-			return 0, nil, err
-		}
-		args, err := parcelArgs(cur)
-		if err != nil {
-			return 0, nil, err
-		}
-		cur.ID, cur.Status, cur.StatusUntil = id, status, until
-		err = tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
-		p = cur
-		return id, before, err
-	})
-	return p, seq, err
+	keepStatus := func(p *zonegis.Parcel) error {
+		status, until := p.Status, p.StatusUntil
+		err := change(p)
+		p.Status, p.StatusUntil = status, until
+		return err
+	}
+	return update(ctx, db, a, zonegis.CollectionParcels, id, ifVersion, sqlParcelsByID, scanParcel, keepStatus,
+		func(tx pgx.Tx, p *zonegis.Parcel) error {
+			args, err := parcelArgs(p)
+			if err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+		})
 }
 
 func greenArgs(g *zonegis.GreenArea) ([]any, error) {
@@ -275,25 +278,14 @@ func (db *DB) CreateGreenArea(ctx context.Context, a zonegis.Actor, g *zonegis.G
 
 // UpdateGreenArea changes green area id as UpdateZone does a zone.
 func (db *DB) UpdateGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.GreenArea) error) (*zonegis.GreenArea, int64, error) {
-	var g *zonegis.GreenArea
-	seq, err := db.write(ctx, a, "replace", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
-		before, cur, err := lockAndRead(ctx, tx, zonegis.CollectionGreenAreas, id, ifVersion, sqlGreenAreasByID, scanGreenArea)
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := change(cur); err != nil {
-			return 0, nil, err
-		}
-		args, err := greenArgs(cur)
-		if err != nil {
-			return 0, nil, err
-		}
-		cur.ID = id
-		err = tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&cur.ID, &cur.AreaM2, &cur.Version, &cur.UpdatedAt)
-		g = cur
-		return id, before, err
-	})
-	return g, seq, err
+	return update(ctx, db, a, zonegis.CollectionGreenAreas, id, ifVersion, sqlGreenAreasByID, scanGreenArea, change,
+		func(tx pgx.Tx, g *zonegis.GreenArea) error {
+			args, err := greenArgs(g)
+			if err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+		})
 }
 
 // Delete deletes feature id of a collection (ifVersion 0: any version).
