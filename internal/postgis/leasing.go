@@ -11,8 +11,8 @@ import (
 )
 
 // lockParcel locks parcel id for a leasing step (after the change-log lock
-// that db.write takes first) and returns its derived status now, its
-// reservation day and the next day its status changes by the calendar.
+// that db.write takes first) and returns its derived status now and its
+// reservation day (nil: not held).
 // Errors: ENOTFOUND, EPRECONDITION (ifVersion given and stale).
 func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status string, reservedOn *time.Time, err error) {
 	var version int64
@@ -27,8 +27,7 @@ func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status str
 			Message: fmt.Sprintf("the parcel has changed since you read it (your version %d, current %d); read it again", ifVersion, version),
 			Details: map[string]any{"current_version": version}}
 	}
-	var until *time.Time
-	if err := tx.QueryRow(ctx, sqlParcelStatus, id).Scan(&status, &reservedOn, &until); err != nil {
+	if err := tx.QueryRow(ctx, sqlParcelStatus, id).Scan(&status, &reservedOn); err != nil {
 		return "", nil, err
 	}
 	return status, reservedOn, nil
@@ -104,7 +103,7 @@ func (db *DB) ReserveParcel(ctx context.Context, a zonegis.Actor, id, ifVersion 
 		if status != zonegis.ParcelAvailable {
 			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only an available parcel can be reserved", id, status)
 		}
-		return db.setHold(ctx, tx, id, sqlReserve)
+		return setHold(ctx, tx, id, sqlReserve)
 	})
 }
 
@@ -130,12 +129,12 @@ func (db *DB) ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion 
 				Message: fmt.Sprintf("parcel %d is reserved by lease %d, which starts on %s; it is not a hold that can be released", id, lease, start.Format(time.DateOnly)),
 				Details: map[string]any{"lease_id": lease, "lease_start": start.Format(time.DateOnly)}}
 		}
-		return db.setHold(ctx, tx, id, sqlRelease)
+		return setHold(ctx, tx, id, sqlRelease)
 	})
 }
 
 // setHold sets or clears the parcel's reservation with stmt.
-func (db *DB) setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (int64, []byte, error) {
+func setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (int64, []byte, error) {
 	before, err := rowJSON(ctx, tx, zonegis.CollectionParcels, id)
 	if err != nil {
 		return 0, nil, err

@@ -117,9 +117,8 @@ const (
 	// order in migrations/0005).
 	sqlWriteLock  = `SELECT pg_advisory_xact_lock(7310225)`
 	sqlLockParcel = `SELECT version FROM parcels WHERE id = $1 FOR UPDATE`
-	// A parcel's derived status now, what holds it (the reservation or a
-	// lease to come) and until when.
-	sqlParcelStatus = `SELECT p.status, p.reserved_on, p.status_until FROM parcels_now p WHERE p.id = $1`
+	// A parcel's derived status now and its hold (NULL: not held).
+	sqlParcelStatus = `SELECT p.status, p.reserved_on FROM parcels_now p WHERE p.id = $1`
 	sqlReserve      = `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`
 	sqlRelease      = `UPDATE parcels SET reserved_on = NULL WHERE id = $1`
 	// The first lease of parcel $1 that starts after today.
