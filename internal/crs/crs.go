@@ -57,6 +57,34 @@ func (c CRS) SRS() string {
 	return "EPSG:" + strconv.Itoa(c.EPSG)
 }
 
+// TOWGS84 is the VN-2000 → WGS 84 shift EPSG:6960, "VN-2000 to WGS 84
+// (2)", the seven parameters of Decision 05/2007/QĐ-BTNMT, as PROJ's
+// +towgs84 gives it: dx, dy, dz in metres, rx, ry, rz in arc-seconds
+// (position-vector signs), ds in ppm.
+const TOWGS84 = "-191.90441429,-39.30318279,-111.45032835,0.00928836,-0.01975479,0.00427372,0.252906278"
+
+// PROJ is c as a PROJ string that carries its datum shift (a bound CRS,
+// +type=crs): what PROJ's projinfo --boundcrs-to-wgs84 gives for c, and the
+// proj4text of c's row in spatial_ref_sys. Transform with it, not with
+// "EPSG:NNNN", to get the EPSG:6960 shift everywhere: given the EPSG
+// codes, PROJ (cs2cs, GDAL, PostGIS by SRID) picks EPSG:5194 "VN-2000 to
+// WGS 84 (1)" (Total's Mekong-delta parameters, "not officially adopted")
+// for points in 9.35–11.04°N 104.24–107.11°E, Hồ Chí Minh City and the
+// delta, 0.8 m from the official shift.
+func (c CRS) PROJ() string {
+	switch c.Kind {
+	case UTM:
+		return "+proj=utm +zone=" + strconv.Itoa(int(c.CentralMeridianDeg+183)/6) + " +ellps=WGS84 +towgs84=" + TOWGS84 + " +units=m +no_defs +type=crs"
+	case TM3:
+		return "+proj=tmerc +lat_0=0 +lon_0=" + strconv.FormatFloat(c.CentralMeridianDeg, 'f', -1, 64) +
+			" +k=0.9999 +x_0=500000 +y_0=0 +ellps=WGS84 +towgs84=" + TOWGS84 + " +units=m +no_defs +type=crs"
+	}
+	if c.IsCRS84() {
+		return "+proj=longlat +datum=WGS84 +no_defs +type=crs"
+	}
+	return "+proj=longlat +ellps=WGS84 +towgs84=" + TOWGS84 + " +no_defs +type=crs"
+}
+
 // CRS84 is WGS 84 with longitude first, the stored coordinates and the
 // default output.
 var CRS84 = CRS{EPSG: 4326, URI: "http://www.opengis.net/def/crs/OGC/1.3/CRS84", Name: "WGS 84 (CRS84, lon/lat)", Kind: Geographic}

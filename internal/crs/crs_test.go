@@ -102,6 +102,9 @@ func TestListEqualsPROJ(t *testing.T) {
 			t.Errorf("ByEPSG(%d) = %+v, %v", c.EPSG, b, ok)
 		}
 		if c.IsCRS84() {
+			if p := projinfo(t, "OGC:CRS84", "PROJ"); c.PROJ() != p {
+				t.Errorf("CRS84: PROJ() = %q, projinfo says %q", c.PROJ(), p)
+			}
 			if c.URI != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" || c.Kind != crs.Geographic {
 				t.Errorf("CRS84 = %+v", c)
 			}
@@ -116,7 +119,10 @@ func TestListEqualsPROJ(t *testing.T) {
 			t.Errorf("%d: name %q, PROJ says %q", c.EPSG, c.Name, m)
 		}
 		p := projinfo(t, c.SRS(), "PROJ")
-		if !strings.Contains(p, towgs84) {
+		if c.PROJ() != p {
+			t.Errorf("%d: PROJ() = %q, projinfo says %q", c.EPSG, c.PROJ(), p)
+		}
+		if !strings.Contains(p, towgs84) || !strings.Contains(p, "+towgs84="+crs.TOWGS84+" ") {
 			t.Errorf("%d: PROJ string %q lacks the EPSG:6960 shift", c.EPSG, p)
 		}
 		switch c.Kind {
