@@ -17,7 +17,7 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-const exportUsage = "usage: zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb --out FILE|- [--crs EPSG:3405|EPSG:3406] [--zone CODE|ID]"
+const exportUsage = "usage: zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb --out FILE|- [--crs EPSG:NNNN] [--zone CODE|ID]"
 
 // exportCmd writes a collection (or, with --collection dossier, a zone
 // with its parcels and green areas) to a file, as the HTTP export does:
@@ -32,7 +32,7 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	coll := fs.String("collection", "", "zones, parcels, green-areas or dossier")
 	formatName := fs.String("format", "geojson", "geojson, geojsonseq, csv or fgb")
 	out := fs.String("out", "", "output file, or - for standard output")
-	crsName := fs.String("crs", "", "output CRS: CRS84 (default), EPSG:3405 or EPSG:3406")
+	crsName := fs.String("crs", "", "output CRS: CRS84 (default), EPSG:4756, 3405, 3406, 5896–5899 or 9205–9218 (VN-2000)")
 	zone := fs.String("zone", "", "zone code or id: only its parcels or green areas; the zone of a dossier")
 	if err := fs.Parse(args); err != nil {
 		return err

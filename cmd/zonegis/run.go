@@ -28,7 +28,7 @@ Usage:
   zonegis keys list | keys revoke PREFIX
   zonegis import --collection zones|parcels|green-areas FILE.geojson   all or nothing
   zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb
-                 --out FILE|- [--crs EPSG:3405|EPSG:3406] [--zone CODE]   stream to a file
+                 --out FILE|- [--crs EPSG:NNNN] [--zone CODE]            stream to a file
 
 Configuration (environment):
   DATABASE_URL        PostgreSQL+PostGIS to use; unset: a private cluster in ZONEGIS_DATA_DIR

@@ -1,8 +1,9 @@
 // Package export writes zones, parcels and green areas for GIS analysts:
 // GeoJSON (RFC 7946 FeatureCollection), GeoJSON Text Sequences (RFC 8142),
 // CSV with the geometry as WKT, and FlatGeobuf, in WGS 84 lon/lat (CRS84)
-// or, transformed by PostGIS, in VN-2000 / UTM zone 48N or 49N (EPSG:3405,
-// EPSG:3406).
+// or, transformed by PostGIS, in any CRS of crs.List: VN-2000 lon/lat
+// (EPSG:4756), its UTM zones 48N and 49N (EPSG:3405, 3406) and its TM-3
+// zones (EPSG:5896–5899, 9205–9218).
 //
 // A Writer streams: features go out as they are given, through a 64 KiB
 // buffer that is handed to the destination (and, for HTTP, flushed to the

@@ -19,6 +19,7 @@ import (
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -39,7 +40,13 @@ func TestExportParseCRS(t *testing.T) {
 		"http://www.opengis.net/def/crs/EPSG/0/3405": 3405,
 		"EPSG:32648": 0,
 		"EPSG:":      0,
-		"3405":       0,
+		"3405":       3405,
+		"EPSG:9210":  9210,
+		"EPSG:4756":  4756,
+		"http://www.opengis.net/def/crs/EPSG/0/5899": 5899,
+		"urn:ogc:def:crs:EPSG::9218":                 9218,
+		"EPSG:9219":  0,
+		"EPSG:3857":  0,
 		"http://www.opengis.net/def/crs/EPSG/0/9999": 0,
 	} {
 		c, err := export.ParseCRS(in)
@@ -380,26 +387,20 @@ func (failingTransformer) Transform(context.Context, int, []orb.MultiPolygon) ([
 // The transformer the service exports through.
 var _ export.Transformer = (*postgis.DB)(nil)
 
-// TestExportTransformPostGIS transforms through PostGIS in batches: the
-// coordinates are those of ST_Transform, in the order written, whatever
+// TestExportTransformPostGIS transforms through PostGIS in batches, in
+// every output CRS but CRS84: the coordinates are those of ST_Transform
+// with the CRS's PROJ string (EPSG:6960), in the order written, whatever
 // the batch size; a failing transform fails the write.
 func TestExportTransformPostGIS(t *testing.T) {
 	ctx := context.Background()
-	db, err := postgis.Open(ctx, pgtest.NewDB(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Pool().Exec(ctx, `CREATE EXTENSION IF NOT EXISTS postgis`); err != nil {
-		t.Fatal(err)
-	}
+	db := postgistest.Open(t)
 	var fs []export.Feature
 	for i := range 10 {
 		x, y := 105.0+0.3*float64(i), 10.0+0.9*float64(i)
 		fs = append(fs, export.Feature{Layer: fixtureLayer, ID: int64(i + 1), Values: fixtureFeatures()[2].Values,
 			Geometry: orb.MultiPolygon{{{{x, y}, {x + 0.01, y}, {x + 0.01, y + 0.01}, {x, y + 0.01}, {x, y}}}}})
 	}
-	for _, crs := range []export.CRS{export.VN2000UTM48N, export.VN2000UTM49N} {
+	for _, crs := range export.CRSs()[1:] {
 		var buf bytes.Buffer
 		w, err := export.NewWriter(ctx, &buf, export.Options{Format: export.GeoJSONSeq, CRS: crs, Layers: []*export.Layer{fixtureLayer},
 			Transformer: db, BatchSize: 3})
@@ -425,7 +426,8 @@ func TestExportTransformPostGIS(t *testing.T) {
 			}
 			var x, y float64
 			p := fs[i].Geometry[0][0][2]
-			if err := db.Pool().QueryRow(ctx, `SELECT ST_X(g), ST_Y(g) FROM ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4326), $3::int) g`,
+			if err := db.Pool().QueryRow(ctx, `SELECT ST_X(g), ST_Y(g) FROM spatial_ref_sys s, ST_Transform(ST_SetSRID(ST_MakePoint($1, $2), 4326), s.proj4text) g
+				WHERE s.srid = $3::int`,
 				p[0], p[1], crs.EPSG).Scan(&x, &y); err != nil {
 				t.Fatal(err)
 			}

@@ -17,7 +17,7 @@ import (
 // collection, or the part the items filters select, with no limit; GET
 // /zones/{id}/dossier a zone with its parcels and green areas in one file.
 // Formats (f): geojson (default), geojsonseq, csv, fgb. Output CRS (crs,
-// OGC API - Features Part 2): CRS84 (default), EPSG:3405 or EPSG:3406, the
+// OGC API - Features Part 2): CRS84 (default) or any CRS of crs.List, the
 // coordinates then transformed by PostGIS in batches; the Content-Crs
 // header names the CRS of the body.
 //

@@ -187,7 +187,19 @@ const (
 	sqlChildrenOf = `SELECT child_id, op, at FROM parcel_lineage WHERE parent_id = $1 ORDER BY child_id`
 )
 
-// sqlTransform transforms a batch of WKB geometries from EPSG:4326 to
-// EPSG:$2, keeping their order.
-const sqlTransform = `SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(t.g, 4326), $2::int))
-  FROM unnest($1::bytea[]) WITH ORDINALITY AS t(g, i) ORDER BY t.i`
+// sqlTransform transforms a batch of WKB MultiPolygons from EPSG:4326 to
+// EPSG:$2, keeping their order, with the proj4text of $2's row (the PROJ
+// string with its +towgs84), not the EPSG code, so that the VN-2000 shift is
+// EPSG:6960 everywhere (by code PROJ picks EPSG:5194 in the Mekong delta;
+// see crs.CRS.PROJ). ST_Transform with a PROJ string builds its PROJ
+// object on every call (5 ms) where the SRID form caches it, so the batch
+// goes through as one collection: one call per batch. Collecting
+// MultiPolygons gives a GeometryCollection of them, in the aggregate's order.
+// No row when $2 has none in spatial_ref_sys.
+const sqlTransform = `WITH t AS (
+  SELECT ST_Transform(ST_Collect(ST_GeomFromWKB(u.g, 4326) ORDER BY u.i), s.proj4text) AS c
+    FROM unnest($1::bytea[]) WITH ORDINALITY AS u(g, i), spatial_ref_sys s
+   WHERE s.srid = $2::int
+   GROUP BY s.proj4text)
+SELECT ST_AsBinary(ST_SetSRID(ST_GeometryN(t.c, n), $2::int))
+  FROM t, generate_series(1, ST_NumGeometries(t.c)) AS n ORDER BY n`

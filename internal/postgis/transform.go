@@ -6,14 +6,22 @@ import (
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
+	"github.com/zonegis/zonegis/internal/crs"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// Transform returns geoms, lon/lat in EPSG:4326, in EPSG:epsg, in the same
-// order: ST_Transform (PROJ) in one round trip per call, so VN-2000 datum
-// shifts are exactly those of the database. A call with no geometries is a
-// round trip that proves the database answers. Errors: EUNAVAILABLE when
-// the database cannot be reached.
+// Transform returns geoms, lon/lat in EPSG:4326, in EPSG:epsg, one of the
+// output CRSs of crs.List, in the same order: ST_Transform (PROJ) with the
+// PROJ string of epsg's row in spatial_ref_sys (migrations/0007 adds
+// 9205–9218), in one round trip per call, so the VN-2000 datum shift is
+// EPSG:6960 (Decision 05/2007/QĐ-BTNMT) wherever the geometry lies. A call
+// with no geometries is a round trip that proves the database answers.
+// Errors: EINVALID when epsg is not in crs.List; EUNAVAILABLE when the
+// database cannot be reached.
 func (db *DB) Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error) {
+	if _, ok := crs.ByEPSG(epsg); !ok {
+		return nil, zonegis.Errorf(zonegis.EINVALID, "transform: EPSG:%d is not an output CRS", epsg)
+	}
 	in := make([][]byte, len(geoms))
 	for i, g := range geoms {
 		b, err := wkb.Marshal(g)
@@ -48,6 +56,9 @@ func (db *DB) Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("transform: %w", mapError(err))
+	}
+	if len(out) != len(geoms) {
+		return nil, fmt.Errorf("transform to EPSG:%d: %d geometries back for %d (no row in spatial_ref_sys?)", epsg, len(out), len(geoms))
 	}
 	return out, nil
 }
