@@ -311,6 +311,9 @@ func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collec
 			seq, err = db.ImportSeq(ctx, actor, collection, items)
 		}
 		var ie *postgis.ImportError
+		if err != nil {
+			prog.RolledBack()
+		}
 		if errors.As(err, &ie) {
 			for _, p := range ie.Problems {
 				p.Index = positions[p.Index]

@@ -73,6 +73,14 @@ func (p *Progress) Written(n int) {
 	}
 }
 
+// RolledBack says the import's transaction was rolled back: nothing is
+// written after all.
+func (p *Progress) RolledBack() {
+	if p != nil {
+		p.written.Store(0)
+	}
+}
+
 // SetTotal says how many features the source holds, when its format says
 // (a Shapefile's or GeoPackage's feature count); the ETA then follows from
 // it. Reading the source to its end sets it too (see SetPhase).

@@ -19,16 +19,20 @@ func TestImportFileReportsProgress(t *testing.T) {
 	for _, c := range []struct {
 		name                   string
 		body                   string
+		refuse                 map[int]bool
 		read, checked, written int64
 		phase                  registry.Phase
 	}{
-		{"good", collection(parcelFeature("A"), parcelFeature("B"), parcelFeature("C")), 3, 3, 3, registry.PhaseWriting},
-		{"one refused", collection(bad, parcelFeature("A"), parcelFeature("B")), 3, 3, 0, registry.PhaseChecking},
+		{"good", collection(parcelFeature("A"), parcelFeature("B"), parcelFeature("C")), nil, 3, 3, 3, registry.PhaseWriting},
+		{"one refused", collection(bad, parcelFeature("A"), parcelFeature("B")), nil, 3, 3, 0, registry.PhaseChecking},
+		// The store refuses one while writing: the transaction is rolled
+		// back, nothing is written.
+		{"refused by the store", collection(parcelFeature("A"), parcelFeature("B")), map[int]bool{1: true}, 2, 2, 0, registry.PhaseWriting},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := registry.NewProgress(nil)
 			ctx := registry.WithProgress(context.Background(), p)
-			_, _, _ = registry.ImportFile(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, p.CountBytes(strings.NewReader(c.body), int64(len(c.body))))
+			_, _, _ = registry.ImportFile(ctx, &refusingStore{refuse: c.refuse}, zonegis.System, zonegis.CollectionParcels, p.CountBytes(strings.NewReader(c.body), int64(len(c.body))))
 			s := p.Snapshot()
 			if s.Read != c.read || s.Checked != c.checked || s.Written != c.written || s.Phase != c.phase || s.Total != c.read {
 				t.Errorf("snapshot %+v, want read %d checked %d written %d total %d in %s", s, c.read, c.checked, c.written, c.read, c.phase)
