@@ -169,7 +169,9 @@ func TestImportJob(t *testing.T) {
 	var logs1, logs2 syncLog
 	one, two := e.on(startJobInstance(t, e.db, &logs1)), e.on(startJobInstance(t, e.db, &logs2))
 	before := e.count(t, "parcels")
+	posted := time.Now()
 	r := one.send(t, http.MethodPost, "/collections/parcels/import?async=true", e.planner, e.parcels(120, "J", 0))
+	accept := time.Since(posted)
 	want(t, r, http.StatusAccepted, "async import")
 	loc := r.header.Get("Location")
 	var accepted importJob
@@ -180,6 +182,7 @@ func TestImportJob(t *testing.T) {
 		t.Errorf("accepted job %s, want queued", accepted.Status)
 	}
 	j, seen := one.awaitJob(t, loc, e.planner)
+	t.Logf("202 after %v, done after %v; statuses seen %v", accept.Round(time.Millisecond), time.Since(posted).Round(time.Millisecond), seen)
 	if j.Status != "done" || j.Result == nil || j.Result.Imported != 120 || j.Result.Seq <= 0 || j.Result.Coll != "parcels" {
 		t.Fatalf("job %+v (seen %v)", j, seen)
 	}

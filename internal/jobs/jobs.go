@@ -24,6 +24,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/postgis"
@@ -265,9 +266,14 @@ func (r *Runner) spool(body io.Reader, limit int64) (*os.File, int64, error) {
 func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) {
 	ctx := r.ctx
 	p := registry.NewProgress(nil)
+	var started atomic.Bool // no phase while queued
 	counts := func() postgis.ImportJobCounts {
 		s := p.Snapshot()
-		return postgis.ImportJobCounts{Phase: string(s.Phase), Read: s.Read, Checked: s.Checked, Written: s.Written, Total: s.Total}
+		c := postgis.ImportJobCounts{Read: s.Read, Checked: s.Checked, Written: s.Written, Total: s.Total}
+		if started.Load() {
+			c.Phase = string(s.Phase)
+		}
+		return c
 	}
 	log := r.logger.With("job", job.ID)
 	// The heartbeat runs while the job waits and while it runs.
@@ -295,6 +301,7 @@ func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) 
 	select {
 	case r.slots <- struct{}{}:
 		if err = r.store.StartImportJob(ctx, job.ID); err == nil {
+			started.Store(true)
 			m := Meta{Actor: zonegis.Actor{KeyID: job.KeyID, KeyName: job.KeyName, Role: job.Role, RequestID: job.RequestID},
 				Collection: job.Collection, BodyBytes: job.BodyBytes, Job: job.ID}
 			seq, n, err = r.Run(ctx, m, p, body, imp)

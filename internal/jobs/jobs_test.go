@@ -261,8 +261,8 @@ func testJobsBounded(t *testing.T, db *postgis.DB) {
 		t.Errorf("a third job: %v, want EUNAVAILABLE", err)
 	}
 	time.Sleep(60 * time.Millisecond) // a few heartbeats: the queued one is still queued
-	if j, _ := r.Get(context.Background(), a, second.ID); j.Status != postgis.JobQueued {
-		t.Errorf("second job %s, want queued", j.Status)
+	if j, _ := r.Get(context.Background(), a, second.ID); j.Status != postgis.JobQueued || j.Phase != "" {
+		t.Errorf("second job %s in phase %q, want queued in none", j.Status, j.Phase)
 	}
 	close(release)
 	await(t, r, a, second.ID, func(j *postgis.ImportJob) bool { return j.Status == postgis.JobDone })
