@@ -153,19 +153,21 @@ func (p *Progress) Snapshot() ProgressSnapshot {
 }
 
 // current is the counter of the phase: read while reading, checked while
-// checking, written while writing (and after).
+// checking, written while writing; checked once finished (a refused
+// import wrote none).
 func (s ProgressSnapshot) current() int64 {
 	switch s.Phase {
 	case PhaseReading:
 		return s.Read
-	case PhaseChecking:
+	case PhaseChecking, PhaseDone, PhaseFailed:
 		return s.Checked
 	}
 	return s.Written
 }
 
 // Rate is the features a second of the current phase (read, checked or
-// written), 0 before any.
+// written), 0 before any; once finished, the features checked a second
+// over the whole import.
 func (s ProgressSnapshot) Rate() float64 {
 	sec := s.PhaseElapsed.Seconds()
 	if s.Phase == PhaseDone || s.Phase == PhaseFailed {

@@ -86,6 +86,14 @@ func TestProgressRateAndETA(t *testing.T) {
 	if eta, ok := q.Snapshot().ETA(); !ok || eta != 9*time.Second {
 		t.Errorf("ETA %v %v from a known total, want 9s", eta, ok)
 	}
+	// Finished, refused: the rate is of the features checked over the
+	// whole import (none was written).
+	p.RolledBack()
+	p.Checked(80)
+	p.SetPhase(registry.PhaseFailed)
+	if s := p.Snapshot(); s.Rate() != 20 { // 80 in 4 s
+		t.Errorf("rate of a refused import %v, want 20", s.Rate())
+	}
 	// A nil Progress does nothing and reads as zero.
 	var none *registry.Progress
 	none.Read(1)
