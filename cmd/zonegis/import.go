@@ -36,7 +36,9 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		return err
 	}
 	defer stop()
-	_, n, err := registry.ImportFile(ctx, db, zonegis.System, *coll, body)
+	ictx, counted, finish := watchImport(ctx, stderr, body) // progress on stderr
+	_, n, err := registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
+	finish(err)
 	if err != nil {
 		var de *zonegis.Error
 		if errors.As(err, &de) {

@@ -104,6 +104,9 @@ type config struct {
 	MinGreenShare float64
 	// HeavyRequests is how many heavy requests run at once (0: the API's default).
 	HeavyRequests int
+	// ImportJobs is how many import jobs run at once on this instance (0:
+	// jobs.DefaultConcurrency).
+	ImportJobs int
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -135,6 +138,13 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("ZONEGIS_HEAVY_REQUESTS: want a whole number from 1 to 1000, got %q", v)
 		}
 		c.HeavyRequests = n
+	}
+	if v := getenv("ZONEGIS_IMPORT_JOBS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return c, fmt.Errorf("ZONEGIS_IMPORT_JOBS: want a whole number from 1 to 100, got %q", v)
+		}
+		c.ImportJobs = n
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("ZONEGIS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("ZONEGIS_LOG_LEVEL: %w", err)

@@ -16,6 +16,7 @@ import (
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
+	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/memlimit"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/tiles"
@@ -69,8 +70,14 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	} else {
 		fl.OnApply = ts.OnApply
 	}
+	// Import jobs: those of instances that died are failed first.
+	jr := jobs.New(jobs.Options{Store: db, Logger: logger, Concurrency: cfg.ImportJobs})
+	if err := jr.Sweep(ctx); err != nil {
+		return fmt.Errorf("import jobs: %w", err)
+	}
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
-		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests})
+		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
+		Jobs: jr})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -119,6 +126,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		logger.Info("shutting down: draining in-flight requests", "timeout", shutdownTimeout.String())
 		sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		err = srv.Shutdown(sctx)
+		// Import jobs get what is left of the drain; those still running
+		// then are recorded failed (the server shut down).
+		if jerr := jr.Close(sctx); jerr != nil {
+			logger.Warn("import jobs cut short by the shutdown", "err", jerr)
+		}
 		cancel()
 	}
 	stopFollow()

@@ -26,13 +26,20 @@ var roleTable = map[string]string{
 	"POST /parcels/:id/split":                   zonegis.RolePlanner,
 	"POST /parcels/merge":                       zonegis.RolePlanner,
 	"GET /audit":                                zonegis.RoleAdmin,
+	"GET /jobs/:id":                             zonegis.RolePlanner, // the key that posted it, or an admin
+}
+
+// keyedRead says whether a GET path needs a key: the audit trail and
+// import jobs; every other read is public.
+func keyedRead(path string) bool {
+	return strings.HasPrefix(path, "/audit") || strings.HasPrefix(path, "/jobs/")
 }
 
 var roleRank = map[string]int{zonegis.RolePublic: 0, zonegis.RolePlanner: 1, zonegis.RoleAdmin: 2}
 
 // requiredRole is the role a route needs and whether the table covers it.
 func requiredRole(method, path string) (string, bool) {
-	if method == http.MethodGet && !strings.HasPrefix(path, "/audit") {
+	if method == http.MethodGet && !keyedRead(path) {
 		return zonegis.RolePublic, true // the common case, without building a key
 	}
 	if r, ok := roleTable[method+" "+path]; ok {
@@ -72,7 +79,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		// The common case first: a public read without a key.
 		if r := c.Request(); r.Method == http.MethodGet && len(r.Header["X-Api-Key"]) == 0 &&
-			len(r.Header["Authorization"]) == 0 && !strings.HasPrefix(c.Path(), "/audit") {
+			len(r.Header["Authorization"]) == 0 && !keyedRead(c.Path()) {
 			return next(c)
 		}
 		if !s.registered[route{c.Request().Method, c.Path()}] {

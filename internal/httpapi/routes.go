@@ -26,6 +26,7 @@ func (s *Server) routes() {
 	e.PATCH("/collections/:collection/items/:id", s.handleReplace(true))
 	e.DELETE("/collections/:collection/items/:id", s.handleDelete())
 	e.POST("/collections/:collection/import", s.heavy.wrap(s.handleImport(), nil))
+	e.GET("/jobs/:id", s.handleJob()) // an import run in the background
 
 	// Leasing.
 	e.GET("/parcels/:id/leases", s.handleParcelLeases())

@@ -23,6 +23,7 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
+	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -56,6 +57,10 @@ type Options struct {
 	// exports, intersects queries) run at once; 0 means
 	// DefaultHeavyRequests. See heavy.go.
 	HeavyRequests int
+	// Jobs runs imports, in the background for those that would take
+	// long (see import.go); nil gets a runner with jobs' defaults over
+	// Store, which nothing closes (the server's caller closes its own).
+	Jobs *jobs.Runner
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -79,6 +84,7 @@ type Server struct {
 	pageCSP    []string // the web map's Content-Security-Policy (see security.go)
 	stats      *stats.Service
 	heavy      *heavyLimit
+	jobs       *jobs.Runner
 }
 
 // New builds the API with its routes.
@@ -112,6 +118,9 @@ func New(o Options) *Server {
 	s.pageCSP = []string{pageCSP(origin)}
 	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
 	s.heavy = newHeavyLimit(o.HeavyRequests)
+	if s.jobs = o.Jobs; s.jobs == nil {
+		s.jobs = jobs.New(jobs.Options{Store: o.Store, Logger: o.Logger})
+	}
 	// The middleware is built once, here: echo applies e.Use middleware
 	// per request (a closure each), so the one
 	// middleware given to e.Use returns the prebuilt s.front, whose

@@ -31,6 +31,12 @@ const MaxImportProblems = 1000
 // feature being read is held in memory. It stops at MaxImportProblems
 // problems. Members other than type and features (name, crs) are skipped.
 func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) error) (n int, probs []postgis.ImportProblem, err error) {
+	return parseImport(collection, r, nil, good)
+}
+
+// parseImport is ParseImport counting into p: each feature read, and each
+// refused here as checked.
+func parseImport(collection string, r io.Reader, p *Progress, good func(i int, raw []byte) error) (n int, probs []postgis.ImportProblem, err error) {
 	win := &window{r: r, limit: MaxImportFeatureBytes}
 	dec := json.NewDecoder(win)
 	if err := wantDelim(dec, '{', "body is not valid JSON: want a GeoJSON FeatureCollection object"); err != nil {
@@ -72,8 +78,10 @@ func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) er
 				if err := dec.Decode(&raw); err != nil {
 					return 0, nil, importReadError(err, fmt.Sprintf("features[%d]", n))
 				}
+				p.Read(1)
 				if _, err := ParseFeature(collection, raw); err != nil {
 					probs = append(probs, postgis.ImportProblem{Index: n, Code: zonegis.ErrorCode(err), Reason: zonegis.ErrorMessage(err)})
+					p.Checked(1)
 					if len(probs) >= MaxImportProblems {
 						return n + 1, probs, nil
 					}
@@ -249,7 +257,8 @@ func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collec
 	defer spool.Close()
 	w := bufio.NewWriterSize(spool, 64<<10)
 	var positions []int
-	_, probs, err := ParseImport(collection, r, func(i int, raw []byte) error {
+	prog := ProgressFrom(ctx) // nil when no one watches
+	_, probs, err := parseImport(collection, r, prog, func(i int, raw []byte) error {
 		positions = append(positions, i)
 		_, err := w.Write(raw)
 		return err
@@ -284,18 +293,27 @@ func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collec
 			if !yield(it, err) {
 				return
 			}
+			prog.Checked(1) // the store has tried it
+			if len(probs) == 0 {
+				prog.Written(1)
+			}
 		}
 	}
 	var seq int64
 	if len(positions) > 0 {
 		if len(probs) > 0 {
+			prog.SetPhase(PhaseChecking)
 			// Some features are refused already: the rest are only
 			// checked, so their problems are reported and nothing is written.
 			err = db.CheckImportSeq(ctx, collection, items)
 		} else {
+			prog.SetPhase(PhaseWriting)
 			seq, err = db.ImportSeq(ctx, actor, collection, items)
 		}
 		var ie *postgis.ImportError
+		if err != nil {
+			prog.RolledBack()
+		}
 		if errors.As(err, &ie) {
 			for _, p := range ie.Problems {
 				p.Index = positions[p.Index]

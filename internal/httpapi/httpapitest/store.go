@@ -30,6 +30,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -702,4 +703,35 @@ func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarg
 // Transform implements export.Transformer: EUNAVAILABLE.
 func (s *Store) Transform(context.Context, int, []orb.MultiPolygon) ([]orb.MultiPolygon, error) {
 	return nil, errNeedsPostGIS("a CRS transform")
+}
+
+// CreateImportJob implements jobs.Store: EUNAVAILABLE (a job's state is
+// shared through the database).
+func (s *Store) CreateImportJob(context.Context, zonegis.Actor, string, int64) (*postgis.ImportJob, error) {
+	return nil, errNeedsPostGIS("an import job")
+}
+
+// StartImportJob implements jobs.Store: EUNAVAILABLE.
+func (s *Store) StartImportJob(context.Context, string) error {
+	return errNeedsPostGIS("an import job")
+}
+
+// BeatImportJob implements jobs.Store: EUNAVAILABLE.
+func (s *Store) BeatImportJob(context.Context, string, postgis.ImportJobCounts) error {
+	return errNeedsPostGIS("an import job")
+}
+
+// FinishImportJob implements jobs.Store: EUNAVAILABLE.
+func (s *Store) FinishImportJob(context.Context, string, string, postgis.ImportJobCounts, *int64, *int64, []byte) error {
+	return errNeedsPostGIS("an import job")
+}
+
+// ImportJob implements jobs.Store: EUNAVAILABLE.
+func (s *Store) ImportJob(context.Context, string, time.Duration, []byte) (*postgis.ImportJob, error) {
+	return nil, errNeedsPostGIS("an import job")
+}
+
+// SweepImportJobs implements jobs.Store: EUNAVAILABLE.
+func (s *Store) SweepImportJobs(context.Context, time.Duration, time.Duration, []byte) (int64, int64, error) {
+	return 0, 0, errNeedsPostGIS("import jobs")
 }
