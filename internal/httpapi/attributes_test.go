@@ -286,3 +286,29 @@ func TestAttributesFilterOracle(t *testing.T) {
 		}
 	}
 }
+
+// TestAttributesImport: an import keeps each feature's attributes, and a
+// feature with bad ones is refused with its index and the attribute named.
+func TestAttributesImport(t *testing.T) {
+	e := newWriteEnv(t)
+	good := e.parcelDoc("IM-1", polygon(zx0+0.001, zy0+0.001, zx0+0.002, zy0+0.002))
+	good["properties"].(map[string]any)["attributes"] = map[string]any{"MDSD": "SKC", "DIA_CHI": "Ấp Bình Hòa, xã Bình Chuẩn"}
+	bad := e.parcelDoc("IM-2", polygon(zx0+0.003, zy0+0.003, zx0+0.004, zy0+0.004))
+	bad["properties"].(map[string]any)["attributes"] = map[string]any{"TO_THUA": []any{12, 45}}
+	r := e.send(t, http.MethodPost, "/collections/parcels/import", e.planner, collectionOf(good, bad))
+	p := wantProblem(t, r, http.StatusBadRequest, "", "import refused: 1 feature has a problem")
+	raw, _ := json.Marshal(p.Details["problems"])
+	var probs []importProblem
+	if err := json.Unmarshal(raw, &probs); err != nil || len(probs) != 1 || probs[0].Index != 1 ||
+		!strings.Contains(probs[0].Reason, "properties.attributes.TO_THUA") {
+		t.Fatalf("problems %s (%v); want feature 1 refused naming properties.attributes.TO_THUA", raw, err)
+	}
+	r = e.send(t, http.MethodPost, "/collections/parcels/import", e.planner, collectionOf(good))
+	want(t, r, http.StatusCreated, "import")
+	var fc featureCollection
+	e.getJSON(t, "/collections/parcels/items?"+url.Values{"attributes.DIA_CHI": {"Ấp Bình Hòa, xã Bình Chuẩn"}}.Encode(), &fc)
+	if len(fc.Features) != 1 {
+		t.Fatalf("items?attributes.DIA_CHI=…: %v; want the imported parcel", fc.ids())
+	}
+	wantAttrs(t, "imported", attrsOf(t, "imported", fc.Features[0]), map[string]any{"MDSD": "SKC", "DIA_CHI": "Ấp Bình Hòa, xã Bình Chuẩn"})
+}
