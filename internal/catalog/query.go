@@ -92,7 +92,7 @@ func parseAttributes(params url.Values) ([]attrEq, error) {
 // matchAttributes reports whether a passes q's attribute filters.
 func (q *Query) matchAttributes(a zonegis.Attributes) bool {
 	for _, f := range q.attrs {
-		if v, ok := a.Text(f.key); !ok || v != f.value {
+		if !a.Has(f.key, f.value) {
 			return false
 		}
 	}
