@@ -25,9 +25,10 @@ import (
 // an enumerated property may translate the source's codes through a value
 // map (land-use codes to our land uses). Every source field the mapping
 // does not use goes into the feature's `attributes` under its own name,
-// and so does every field read through a value map (a value map is lossy:
-// SKC and SKK both become industrial, and attributes.MDSD=SKC stays
-// searchable), unless the mapping drops it by name. A value that cannot be
+// and so does every field whose text a translation changed or could not
+// convert (a value map is lossy: SKC and SKK both become industrial, and
+// attributes.MDSD=SKC stays searchable), unless the mapping drops it by
+// name. A value that cannot be
 // converted to its property's type is a CandidateProblem naming the source
 // field, never dropped in silence.
 //
@@ -40,8 +41,7 @@ type Mapping struct {
 	fields     []FieldMap
 	drop       []string
 	dropped    map[string]bool
-	used       map[string]bool // source fields a property is made from, not kept in attributes ...
-	translated map[string]bool // ... unless it translates them: kept
+	used       map[string]bool // source fields a property is made from: not kept in attributes unless translated
 }
 
 // FieldMap fills one target property. Exactly one of From, Template and
@@ -154,7 +154,7 @@ func NewMapping(collection string, fields []FieldMap, drop []string) (*Mapping, 
 	if !ok {
 		return nil, ErrNoSuchCollection
 	}
-	m := &Mapping{collection: collection, used: map[string]bool{}, translated: map[string]bool{}, dropped: map[string]bool{}}
+	m := &Mapping{collection: collection, used: map[string]bool{}, dropped: map[string]bool{}}
 	seen := map[string]bool{}
 	for _, f := range fields {
 		typ, ok := props[f.Target]
@@ -210,16 +210,6 @@ func NewMapping(collection string, fields []FieldMap, drop []string) (*Mapping, 
 		if f.Const && enumOf(collection, f.Target) != nil && !slices.Contains(enumOf(collection, f.Target), f.Value.(string)) {
 			return nil, invalid("mapping: %s: the constant %q is not one of %s", f.Target, f.Value, strings.Join(enumOf(collection, f.Target), ", "))
 		}
-		if f.Values != nil || enumOf(collection, f.Target) != nil {
-			if f.From != "" {
-				m.translated[f.From] = true
-			}
-			for _, p := range f.parts {
-				if p.field {
-					m.translated[p.text] = true
-				}
-			}
-		}
 		m.fields = append(m.fields, f)
 	}
 	for _, d := range drop {
@@ -233,11 +223,25 @@ func NewMapping(collection string, fields []FieldMap, drop []string) (*Mapping, 
 }
 
 // keptInAttributes reports whether a source field goes into attributes:
-// not dropped, and either not used by a property or read by one that
-// translates it (a value map or an enumeration, which lose the source's
-// own code).
-func (m *Mapping) keptInAttributes(name string) bool {
-	return !m.dropped[name] && (!m.used[name] || m.translated[name])
+// not dropped, and either not used by a property or among translated, the
+// fields whose text a value map or the land-use codes changed for this
+// record (SKC became industrial: the code itself would be lost).
+func (m *Mapping) keptInAttributes(name string, translated []string) bool {
+	return !m.dropped[name] && (!m.used[name] || slices.Contains(translated, name))
+}
+
+// sources lists the source fields f reads.
+func (f *FieldMap) sources() []string {
+	if f.From != "" {
+		return []string{f.From}
+	}
+	var out []string
+	for _, p := range f.parts {
+		if p.field {
+			out = append(out, p.text)
+		}
+	}
+	return out
 }
 
 // Check says, before any feature is read, whether the source's fields
@@ -286,6 +290,27 @@ func (m *Mapping) Check(fieldNames []string) error {
 		Details: map[string]any{"missing_fields": len(missing)}}
 }
 
+// Bind checks the mapping against a source's fields (Check) and returns
+// the mapping to read it with: m's own field maps, and, for each property
+// m does not fill, the source field of the same name when there is one
+// (not dropped, not used by another property): a file whose fields already
+// carry our names needs no mapping (NewMapping with no fields, bound, maps
+// them all). Errors: Check's.
+func (m *Mapping) Bind(fieldNames []string) (*Mapping, error) {
+	if err := m.Check(fieldNames); err != nil {
+		return nil, err
+	}
+	fields := slices.Clone(m.fields)
+	for _, target := range sortedKeys(mappable[m.collection]) {
+		if !slices.Contains(fieldNames, target) || m.dropped[target] || m.used[target] ||
+			slices.ContainsFunc(fields, func(f FieldMap) bool { return f.Target == target }) {
+			continue
+		}
+		fields = append(fields, FieldMap{Target: target, From: target})
+	}
+	return NewMapping(m.collection, fields, m.drop)
+}
+
 // Candidate maps one source record. The Feature is made whenever the
 // record has a geometry, also when some values could not be converted
 // (those properties are left out, and Problems says why, each naming its
@@ -304,9 +329,13 @@ func (m *Mapping) Candidate(r *source.Record) Candidate {
 		props = encode.AppendString(props, name)
 		props = append(props, ':')
 	}
+	var translated []string
 	for i := range m.fields {
 		f := &m.fields[i]
-		v, ok := m.value(f, r, problem)
+		v, changed, ok := m.value(f, r, problem)
+		if changed {
+			translated = append(translated, f.sources()...)
+		}
 		if !ok {
 			continue
 		}
@@ -316,7 +345,7 @@ func (m *Mapping) Candidate(r *source.Record) Candidate {
 	attrs := []byte{'{'}
 	nAttrs := 0
 	for _, fl := range r.Fields {
-		if !m.keptInAttributes(fl.Name) {
+		if !m.keptInAttributes(fl.Name, translated) {
 			continue
 		}
 		switch {
@@ -369,10 +398,12 @@ func (m *Mapping) Candidate(r *source.Record) Candidate {
 
 // value is f's value for record r, converted to its type, or ok false
 // after reporting why not (problem). A source null leaves the property
-// out (the record's own checks then say if it is required).
-func (m *Mapping) value(f *FieldMap, r *source.Record, problem func(field, format string, args ...any)) (any, bool) {
+// out (the record's own checks then say if it is required). changed says
+// that a translation changed the source's text, or could not translate it
+// (the source's fields are then kept in attributes).
+func (m *Mapping) value(f *FieldMap, r *source.Record, problem func(field, format string, args ...any)) (v any, changed, ok bool) {
 	if f.Const {
-		return f.Value, true
+		return f.Value, false, true
 	}
 	var (
 		raw   any
@@ -383,7 +414,7 @@ func (m *Mapping) value(f *FieldMap, r *source.Record, problem func(field, forma
 		field = f.From
 		raw, _ = r.Get(f.From)
 		if raw == nil {
-			return nil, false
+			return nil, false, false
 		}
 	default:
 		var b strings.Builder
@@ -396,11 +427,11 @@ func (m *Mapping) value(f *FieldMap, r *source.Record, problem func(field, forma
 			s, prob := text(pv)
 			if prob != "" {
 				problem(p.text, "%s (in %s, made as %s)", prob, f.Target, f.Template)
-				return nil, false
+				return nil, false, false
 			}
 			if strings.TrimSpace(s) == "" {
 				problem(p.text, "%s is made as %s, but %s is empty", f.Target, f.Template, p.text)
-				return nil, false
+				return nil, false, false
 			}
 			b.WriteString(strings.TrimSpace(s))
 		}
@@ -411,27 +442,27 @@ func (m *Mapping) value(f *FieldMap, r *source.Record, problem func(field, forma
 		s, prob := text(raw)
 		if prob != "" {
 			problem(field, "%s, for %s", prob, f.Target)
-			return nil, false
+			return nil, false, false
 		}
 		got, found := translate(s, f.Values, f.Target == "land_use", enum)
 		if !found {
 			problem(field, "%s %q is not one of %s%s", field, strings.TrimSpace(s), strings.Join(enum, ", "), valueMapHint(f))
-			return nil, false
+			return nil, true, false
 		}
-		return got, true
+		return got, got != strings.TrimSpace(s), true
 	}
 	if f.Values != nil {
 		s, _ := text(raw)
-		if got, found := translate(s, f.Values, false, nil); found {
-			raw = got
+		if got, found := translate(s, f.Values, false, nil); found && got != strings.TrimSpace(s) {
+			raw, changed = got, true
 		}
 	}
 	cv, prob := convert(raw, f.typ)
 	if prob != "" {
 		problem(field, "%s %s, for %s", field, prob, f.Target)
-		return nil, false
+		return nil, true, false
 	}
-	return cv, true
+	return cv, changed, true
 }
 
 func valueMapHint(f *FieldMap) string {

@@ -117,7 +117,7 @@ func TestMappingFile(t *testing.T) {
 	}
 	for _, c := range []struct {
 		code, want string
-	}{{"SKC", "industrial"}, {"tmd", "commercial"}, {"KHO", "warehouse"}} {
+	}{{"SKC", "industrial"}, {"tmd", "commercial"}, {"KHO", "warehouse"}, {"warehouse", "warehouse"}} {
 		cand := m.Candidate(cadastral(0, source.Field{Name: "MDSD", Value: c.code}))
 		p := props(t, cand)
 		if p["land_use"] != c.want || p["zone_id"] != 3.0 || p["lot_code"] != "12/45" {
@@ -130,7 +130,11 @@ func TestMappingFile(t *testing.T) {
 		if _, ok := attrs["ZONE"]; ok {
 			t.Errorf("a dropped field is kept: %v", attrs)
 		}
-		if attrs["MDSD"] != c.code {
+		if c.code == c.want {
+			if _, ok := attrs["MDSD"]; ok {
+				t.Errorf("MDSD %s, already ours, is kept in attributes too: %v", c.code, attrs)
+			}
+		} else if attrs["MDSD"] != c.code {
 			t.Errorf("the translated code is not kept: %v", attrs)
 		}
 	}
@@ -171,15 +175,16 @@ func TestMappingProblems(t *testing.T) {
 		fields []source.Field
 		field  string
 		says   string
+		kept   bool // the unconverted value is kept in attributes
 	}{
-		{"unknown land-use code", []source.Field{{Name: "MDSD", Value: "XYZ"}}, "MDSD", `MDSD "XYZ" is not one of industrial`},
-		{"zone not a number", []source.Field{{Name: "ZONE", Value: "bảy"}}, "ZONE", `"bảy" is not a whole number, for zone_id`},
-		{"zone a fraction", []source.Field{{Name: "ZONE", Value: 7.5}}, "ZONE", `7.5 is not a whole number`},
-		{"empty part of the key", []source.Field{{Name: "SO_THUA", Value: " "}}, "SO_THUA", `lot_code is made as {SHBANDO}/{SO_THUA}, but SO_THUA is empty`},
-		{"null part of the key", []source.Field{{Name: "SHBANDO", Value: nil}}, "SHBANDO", `but SHBANDO is empty`},
-		{"not a boolean", []source.Field{{Name: "GIA", Value: "nhiều"}}, "GIA", `"nhiều" is not true or false`},
-		{"text with NUL", []source.Field{{Name: "DIA_CHI", Value: "a\x00b"}}, "DIA_CHI", `NUL`},
-		{"bad bytes", []source.Field{{Name: "DIA_CHI", Value: "\xff"}}, "DIA_CHI", `not valid UTF-8`},
+		{"unknown land-use code", []source.Field{{Name: "MDSD", Value: "XYZ"}}, "MDSD", `MDSD "XYZ" is not one of industrial`, true},
+		{"zone not a number", []source.Field{{Name: "ZONE", Value: "bảy"}}, "ZONE", `"bảy" is not a whole number, for zone_id`, true},
+		{"zone a fraction", []source.Field{{Name: "ZONE", Value: 7.5}}, "ZONE", `7.5 is not a whole number`, true},
+		{"empty part of the key", []source.Field{{Name: "SO_THUA", Value: " "}}, "SO_THUA", `lot_code is made as {SHBANDO}/{SO_THUA}, but SO_THUA is empty`, false},
+		{"null part of the key", []source.Field{{Name: "SHBANDO", Value: nil}}, "SHBANDO", `but SHBANDO is empty`, false},
+		{"not a boolean", []source.Field{{Name: "GIA", Value: "nhiều"}}, "GIA", `"nhiều" is not true or false`, true},
+		{"text with NUL", []source.Field{{Name: "DIA_CHI", Value: "a\x00b"}}, "DIA_CHI", `NUL`, false},
+		{"bad bytes", []source.Field{{Name: "DIA_CHI", Value: "\xff"}}, "DIA_CHI", `not valid UTF-8`, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			fields := append([]source.Field{{Name: "GIA", Value: "1"}}, c.fields...)
@@ -192,7 +197,13 @@ func TestMappingProblems(t *testing.T) {
 				t.Errorf("problem %+v; want field %s saying %q", p, c.field, c.says)
 			}
 			if cand.Feature == nil {
-				t.Error("no feature: the other checks cannot see it")
+				t.Fatal("no feature: the other checks cannot see it")
+			}
+			if c.kept {
+				attrs, _ := props(t, cand)["attributes"].(map[string]any)
+				if v, ok := attrs[c.field]; !ok || v != c.fields[len(c.fields)-1].Value {
+					t.Errorf("attributes %v: the unconverted %s is lost", attrs, c.field)
+				}
 			}
 		})
 	}
@@ -273,5 +284,42 @@ func TestMappingParseErrors(t *testing.T) {
 	}
 	if _, err := registry.ParseMapSpec("leases", "lot_code=A"); zonegis.ErrorCode(err) != zonegis.ENOTFOUND {
 		t.Errorf("a mapping for leases: %v", err)
+	}
+}
+
+// TestMappingBind: fields that already carry our names map themselves,
+// besides what the mapping says; the rest go to attributes.
+func TestMappingBind(t *testing.T) {
+	none, err := registry.NewMapping(zonegis.CollectionParcels, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &source.Record{Fields: []source.Field{{Name: "lot_code", Value: "A-1"}, {Name: "land_use", Value: "warehouse"},
+		{Name: "zone_id", Value: int64(4)}, {Name: "SO_TO", Value: "9"}},
+		Geometry: orb.Polygon{{{106.7, 10.7}, {106.701, 10.7}, {106.701, 10.701}, {106.7, 10.7}}}}
+	m, err := none.Bind(fieldNames(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := props(t, m.Candidate(r))
+	want := map[string]any{"lot_code": "A-1", "land_use": "warehouse", "zone_id": 4.0, "attributes": map[string]any{"SO_TO": "9"}}
+	if !reflect.DeepEqual(p, want) {
+		t.Errorf("bound with no mapping: %v; want %v", p, want)
+	}
+	// An explicit map wins over the same name, and a field used by one
+	// does not map itself too.
+	spec, err := registry.ParseMapSpec(zonegis.CollectionParcels, "lot_code={SO_TO}-{lot_code}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err = spec.Bind(fieldNames(r)); err != nil {
+		t.Fatal(err)
+	}
+	p = props(t, m.Candidate(r))
+	if p["lot_code"] != "9-A-1" || p["zone_id"] != 4.0 || p["land_use"] != "warehouse" {
+		t.Errorf("bound spec: %v", p)
+	}
+	if _, err := spec.Bind([]string{"lot_code"}); err == nil || !strings.Contains(err.Error(), `"SO_TO"`) {
+		t.Errorf("Bind to a source without SO_TO: %v", err)
 	}
 }
