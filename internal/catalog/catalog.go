@@ -51,21 +51,21 @@ var (
 	Zones = &Collection[zonegis.Zone]{
 		name: zonegis.CollectionZones, title: "Industrial zones",
 		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
-		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha"},
+		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
 		k: zoneKind{},
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
 		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
-		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha"},
+		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
 		statuses:    zonegis.ParcelStatuses,
 		k:           parcelKind{},
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
 		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
-		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha"},
+		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.GreenKinds,
 		k:           greenKind{},
 	}
@@ -131,7 +131,7 @@ func (parcelKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zon
 }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
-		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID])
+		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes)
 }
 
 func (greenKind) id(g *zonegis.GreenArea) int64                  { return g.ID }
@@ -151,5 +151,5 @@ func (greenKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zone
 }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&
-		(q.zones == nil || q.zones[g.ZoneID])
+		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes)
 }

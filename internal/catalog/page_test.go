@@ -66,7 +66,7 @@ func TestFindAgreesWithScan(t *testing.T) {
 	for trial := range 300 {
 		var q Query
 		{
-			qq, err := Parcels.Parse(s, parseRaw(t, filters[trial%len(filters)]).Get)
+			qq, err := Parcels.Parse(s, parseRaw(t, filters[trial%len(filters)]))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -145,7 +145,7 @@ func bruteInBoxes(mp orb.MultiPolygon, bs []orb.Bound) bool {
 // that still counts them.
 func TestFindOffsetPastEnd(t *testing.T) {
 	s := fixture()
-	q, err := Parcels.Parse(s, parseRaw(t, "").Get)
+	q, err := Parcels.Parse(s, parseRaw(t, ""))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"math"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,11 @@ import (
 //   - q: text found in the zone's Vietnamese name, English name or code,
 //     ignoring case and diacritics (vntext.Fold).
 //   - min_area_ha, max_area_ha: the feature's area in hectares, inclusive.
+//   - attributes.NAME=TEXT: the feature's attribute NAME (exactly as
+//     named) has the text TEXT, compared exactly: a string's characters, a
+//     number or boolean as stored (PostgreSQL's attributes->>'NAME' = TEXT;
+//     a null or missing attribute never matches). Several AND together; at
+//     most MaxAttributeFilters.
 type Query struct {
 	// Bounds is the bbox: a feature is kept when its geometry intersects
 	// one of them (two when a box crosses the antimeridian). Nil: no bbox.
@@ -40,15 +46,73 @@ type Query struct {
 	text                         string // folded
 	minM2, maxM2                 float64
 	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
+	attrs                        []attrEq       // in name order
 }
 
-// Parse reads c's filters with get (the text of a parameter, "" when
-// absent) into a Query against the zones of s. Its errors are
-// zonegis.EINVALID and name the parameter.
-func (c *Collection[T]) Parse(s *index.Snapshot, get func(name string) string) (Query, error) {
+// The attribute filters' parameters: AttributesPrefix and the name of an
+// attribute. AttributesFilter stands for them in a collection's Filters.
+const (
+	AttributesPrefix    = "attributes."
+	AttributesFilter    = "attributes.KEY"
+	MaxAttributeFilters = 8
+)
+
+// attrEq is one attribute filter: attribute key has the text value.
+type attrEq struct{ key, value string }
+
+// IsAttributeFilter reports whether a parameter name is an attribute
+// filter's (AttributesPrefix and anything).
+func IsAttributeFilter(name string) bool { return strings.HasPrefix(name, AttributesPrefix) }
+
+// parseAttributes reads the attribute filters among params.
+func parseAttributes(params url.Values) ([]attrEq, error) {
+	var out []attrEq
+	for name, vs := range params {
+		if !IsAttributeFilter(name) {
+			continue
+		}
+		key := name[len(AttributesPrefix):]
+		switch {
+		case key == "":
+			return nil, invalid("%s: name an attribute after %q, as in attributes.MDSD=SKC", name, AttributesPrefix)
+		case len(key) > zonegis.MaxAttributeKeyBytes:
+			return nil, invalid("%.60s…: an attribute name is at most %d bytes", name, zonegis.MaxAttributeKeyBytes)
+		case len(vs) != 1:
+			return nil, invalid("%s: given %d times; give each attribute filter once", name, len(vs))
+		}
+		out = append(out, attrEq{key: key, value: vs[0]})
+	}
+	if len(out) > MaxAttributeFilters {
+		return nil, invalid("attributes: %d attribute filters, more than the %d allowed", len(out), MaxAttributeFilters)
+	}
+	slices.SortFunc(out, func(a, b attrEq) int { return strings.Compare(a.key, b.key) })
+	return out, nil
+}
+
+// matchAttributes reports whether a passes q's attribute filters.
+func (q *Query) matchAttributes(a zonegis.Attributes) bool {
+	for _, f := range q.attrs {
+		if !a.Has(f.key, f.value) {
+			return false
+		}
+	}
+	return true
+}
+
+// Parse reads c's filters from params (a request's query: each name once;
+// others than c's filters are ignored, the transport refuses them) into a
+// Query against the zones of s. Its errors are zonegis.EINVALID and name
+// the parameter.
+func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, error) {
 	q := Query{minM2: 0, maxM2: math.Inf(1)}
+	get := params.Get
 	has := func(name string) bool { return slices.Contains(c.filters, name) }
 	var err error
+	if has(AttributesFilter) {
+		if q.attrs, err = parseAttributes(params); err != nil {
+			return q, err
+		}
+	}
 	if has("kind") {
 		if q.kind, err = Enum("kind", get("kind"), c.kinds); err != nil {
 			return q, err
@@ -127,7 +191,7 @@ func zonesOf(s *index.Snapshot, board, province string) map[int64]bool {
 
 // matchZone reports whether z passes q's filters.
 func (q *Query) matchZone(z *zonegis.Zone) bool {
-	return (q.kind == "" || z.Kind == q.kind) && (q.status == "" || z.Status == q.status) &&
+	return (q.kind == "" || z.Kind == q.kind) && (q.status == "" || z.Status == q.status) && q.matchAttributes(z.Attributes) &&
 		(q.model == "" || z.Model == q.model) && ofBoard(z, q.board, q.province) &&
 		(q.parentID == 0 || (z.ParentID != nil && *z.ParentID == q.parentID)) &&
 		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 &&

@@ -58,7 +58,7 @@ func parse[T any](t *testing.T, s *index.Snapshot, c *Collection[T], raw string)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.Parse(s, v.Get)
+	return c.Parse(s, v)
 }
 
 // TestParseErrors: every filter's bad value gets an EINVALID error naming

@@ -126,6 +126,17 @@ func appendStrings(b []byte, ss []string) []byte {
 	return append(b, ']')
 }
 
+// appendAttributes appends the `,"attributes":{…}` member: always there,
+// {} when the record has none, so that every feature of a collection has
+// the same properties.
+func appendAttributes(b []byte, a zonegis.Attributes) []byte {
+	b = append(b, `,"attributes":`...)
+	if len(a) == 0 {
+		return append(b, "{}"...)
+	}
+	return append(b, a...)
+}
+
 func appendArea(b []byte, m2 float64) []byte {
 	b = append(b, `"area_m2":`...)
 	b = AppendRounded(b, m2, 2)
@@ -167,6 +178,7 @@ func ZoneProperties(b []byte, z *zonegis.Zone) []byte {
 	b = appendStrings(b, z.Sectors)
 	b = append(b, `,"source":`...)
 	b = AppendString(b, z.Source)
+	b = appendAttributes(b, z.Attributes)
 	b = append(b, ',')
 	b = appendArea(b, z.AreaM2)
 	b = append(b, `,"version":`...)
@@ -188,6 +200,7 @@ func ParcelProperties(b []byte, p *zonegis.Parcel) []byte {
 	b = AppendString(b, p.Status)
 	b = append(b, `,"synthetic":`...)
 	b = strconv.AppendBool(b, p.Synthetic)
+	b = appendAttributes(b, p.Attributes)
 	b = append(b, ',')
 	b = appendArea(b, p.AreaM2)
 	b = append(b, `,"version":`...)
@@ -207,6 +220,7 @@ func GreenAreaProperties(b []byte, g *zonegis.GreenArea) []byte {
 	b = AppendString(b, g.Name)
 	b = append(b, `,"synthetic":`...)
 	b = strconv.AppendBool(b, g.Synthetic)
+	b = appendAttributes(b, g.Attributes)
 	b = append(b, ',')
 	b = appendArea(b, g.AreaM2)
 	b = append(b, `,"version":`...)

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -452,5 +454,54 @@ func TestExportTransformPostGIS(t *testing.T) {
 	}
 	if err == nil {
 		t.Error("a failing transform: no error")
+	}
+}
+
+// TestExportAttributesGDAL: parcels' attributes, Vietnamese text, numbers,
+// booleans and nulls, come back from every format as GDAL reads it: an
+// object in GeoJSON, JSON text where the format has no objects (CSV,
+// FlatGeobuf), {} for a parcel with none.
+func TestExportAttributesGDAL(t *testing.T) {
+	requireOGR(t)
+	dir := t.TempDir()
+	attrs := `{"MDSD":"SKC","DIA_CHI":"Lô A-12, Đường số 3, \"KCX\" Tân Thuận","GIA_TRI":12500000.5,"HOP_LE":true,"GHI_CHU":null}`
+	at := time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)
+	ring := orb.Ring{{106.7, 10.7}, {106.701, 10.7}, {106.701, 10.701}, {106.7, 10.7}}
+	parcels := []*zonegis.Parcel{
+		{ID: 1, ZoneID: 3, LotCode: "12/45", LandUse: "industrial", Status: "available", Attributes: zonegis.Attributes(attrs),
+			AreaM2: 10000, Version: 1, UpdatedAt: at, Boundary: orb.MultiPolygon{{ring}}},
+		{ID: 2, ZoneID: 3, LotCode: "12/46", LandUse: "industrial", Status: "available",
+			AreaM2: 10000, Version: 1, UpdatedAt: at, Boundary: orb.MultiPolygon{{ring}}},
+	}
+	features := make([]export.Feature, len(parcels))
+	for i, p := range parcels {
+		export.ParcelFeature(&features[i], p)
+	}
+	want := []map[string]any{{}, {}}
+	if err := json.Unmarshal([]byte(attrs), &want[0]); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range export.Formats() {
+		t.Run(string(f), func(t *testing.T) {
+			path := writeFile(t, dir, "parcels."+f.Ext(), export.Options{Format: f, Layers: []*export.Layer{export.Parcels}, Name: "parcels"}, features)
+			fc := ogrGeoJSON(t, path)
+			if len(fc.Features) != len(want) {
+				t.Fatalf("%d features, want %d", len(fc.Features), len(want))
+			}
+			for i, got := range fc.Features {
+				v := got.Properties["attributes"]
+				if s, ok := v.(string); ok { // JSON text
+					var m map[string]any
+					if err := json.Unmarshal([]byte(s), &m); err != nil {
+						t.Errorf("feature %d: attributes %q is not a JSON object: %v", i, s, err)
+						continue
+					}
+					v = m
+				}
+				if !reflect.DeepEqual(v, want[i]) {
+					t.Errorf("feature %d: attributes %#v (%T); want %v", i, got.Properties["attributes"], got.Properties["attributes"], want[i])
+				}
+			}
+		})
 	}
 }

@@ -12,17 +12,17 @@ var (
 		{"code", String}, {"name_vi", String}, {"name_en", String}, {"kind", String},
 		{"parent_id", Int64}, {"board_id", String}, {"province", String}, {"status", String},
 		{"model", String}, {"established", Date}, {"enterprises", Int32}, {"workers", Int32},
-		{"sectors", JSON}, {"source", String}, {"area_m2", Float64}, {"area_ha", Float64},
+		{"sectors", JSON}, {"source", String}, {"attributes", JSON}, {"area_m2", Float64}, {"area_ha", Float64},
 		{"version", Int64}, {"updated_at", DateTime},
 	}}
 	Parcels = &Layer{Name: zonegis.CollectionParcels, Columns: []Column{
 		{"zone_id", Int64}, {"lot_code", String}, {"land_use", String}, {"status", String},
-		{"synthetic", Bool}, {"area_m2", Float64}, {"area_ha", Float64},
+		{"synthetic", Bool}, {"attributes", JSON}, {"area_m2", Float64}, {"area_ha", Float64},
 		{"version", Int64}, {"updated_at", DateTime},
 	}}
 	GreenAreas = &Layer{Name: zonegis.CollectionGreenAreas, Columns: []Column{
 		{"zone_id", Int64}, {"kind", String}, {"name", String},
-		{"synthetic", Bool}, {"area_m2", Float64}, {"area_ha", Float64},
+		{"synthetic", Bool}, {"attributes", JSON}, {"area_m2", Float64}, {"area_ha", Float64},
 		{"version", Int64}, {"updated_at", DateTime},
 	}}
 )
@@ -46,6 +46,17 @@ func optI64(v *int64) Value {
 	return Value{Int: *v}
 }
 
+// attrs is a record's attributes as a JSON column: the object as the
+// items API gives it ({} when there are none), as JSON text where the
+// format has no objects (CSV, FlatGeobuf's JSON column). A new string, so
+// batches may keep it.
+func attrs(a zonegis.Attributes) Value {
+	if len(a) == 0 {
+		return str("{}")
+	}
+	return str(string(a))
+}
+
 // ZoneFeature fills f with zone z (reusing f.Values' storage).
 func ZoneFeature(f *Feature, z *zonegis.Zone) {
 	f.Layer, f.ID, f.Geometry = Zones, z.ID, z.Boundary
@@ -60,7 +71,7 @@ func ZoneFeature(f *Feature, z *zonegis.Zone) {
 		str(z.Code), str(z.NameVI), str(z.NameEN), str(z.Kind),
 		optI64(z.ParentID), optStr(z.BoardID), str(z.Province), str(z.Status),
 		str(z.Model), est, optI32(z.Enterprises), optI32(z.Workers),
-		str(sectors), str(z.Source), f64(z.AreaM2), f64(z.AreaM2/1e4),
+		str(sectors), str(z.Source), attrs(z.Attributes), f64(z.AreaM2), f64(z.AreaM2/1e4),
 		i64(z.Version), Value{Time: z.UpdatedAt})
 }
 
@@ -69,7 +80,7 @@ func ParcelFeature(f *Feature, p *zonegis.Parcel) {
 	f.Layer, f.ID, f.Geometry = Parcels, p.ID, p.Boundary
 	f.Values = append(f.Values[:0],
 		i64(p.ZoneID), str(p.LotCode), str(p.LandUse), str(p.Status),
-		Value{Bool: p.Synthetic}, f64(p.AreaM2), f64(p.AreaM2/1e4),
+		Value{Bool: p.Synthetic}, attrs(p.Attributes), f64(p.AreaM2), f64(p.AreaM2/1e4),
 		i64(p.Version), Value{Time: p.UpdatedAt})
 }
 
@@ -78,7 +89,7 @@ func GreenAreaFeature(f *Feature, g *zonegis.GreenArea) {
 	f.Layer, f.ID, f.Geometry = GreenAreas, g.ID, g.Boundary
 	f.Values = append(f.Values[:0],
 		i64(g.ZoneID), str(g.Kind), str(g.Name),
-		Value{Bool: g.Synthetic}, f64(g.AreaM2), f64(g.AreaM2/1e4),
+		Value{Bool: g.Synthetic}, attrs(g.Attributes), f64(g.AreaM2), f64(g.AreaM2/1e4),
 		i64(g.Version), Value{Time: g.UpdatedAt})
 }
 

@@ -301,6 +301,9 @@ type ZoneProps struct {
 	Workers     *int32    `json:"workers"`
 	Sectors     *[]string `json:"sectors"`
 	Source      *string   `json:"source"`
+	// Attributes is the raw `attributes` object (DecodeAttributes), nil
+	// when the body has none.
+	Attributes json.RawMessage `json:"attributes"`
 	readOnly
 }
 
@@ -310,6 +313,8 @@ type ParcelProps struct {
 	LandUse   *string `json:"land_use"`
 	Status    *string `json:"status"`
 	Synthetic *bool   `json:"synthetic"`
+	// Attributes as ZoneProps'.
+	Attributes json.RawMessage `json:"attributes"`
 	readOnly
 }
 
@@ -318,6 +323,8 @@ type GreenProps struct {
 	Kind      *string `json:"kind"`
 	Name      *string `json:"name"`
 	Synthetic *bool   `json:"synthetic"`
+	// Attributes as ZoneProps'.
+	Attributes json.RawMessage `json:"attributes"`
 	readOnly
 }
 
@@ -328,8 +335,8 @@ func str(p *string) string {
 	return strings.TrimSpace(*p)
 }
 
-// ApplyZone merges props into z (nil fields keep z's values) and validates
-// the result (zonegis.Zone.Validate).
+// ApplyZone merges props into z (nil fields keep z's values; attributes,
+// when given, replace z's) and validates the result (zonegis.Zone.Validate).
 func ApplyZone(z *zonegis.Zone, props ZoneProps) error {
 	set := func(dst *string, v *string) {
 		if v != nil {
@@ -361,6 +368,9 @@ func ApplyZone(z *zonegis.Zone, props ZoneProps) error {
 	if props.Sectors != nil {
 		z.Sectors = *props.Sectors
 	}
+	if err := applyAttributes(&z.Attributes, props.Attributes); err != nil {
+		return err
+	}
 	return z.Validate()
 }
 
@@ -381,6 +391,9 @@ func ApplyParcel(pc *zonegis.Parcel, props ParcelProps) error {
 	if props.Synthetic != nil {
 		pc.Synthetic = *props.Synthetic
 	}
+	if err := applyAttributes(&pc.Attributes, props.Attributes); err != nil {
+		return err
+	}
 	return pc.Validate()
 }
 
@@ -398,7 +411,25 @@ func ApplyGreen(g *zonegis.GreenArea, props GreenProps) error {
 	if props.Synthetic != nil {
 		g.Synthetic = *props.Synthetic
 	}
+	if err := applyAttributes(&g.Attributes, props.Attributes); err != nil {
+		return err
+	}
 	return g.Validate()
+}
+
+// applyAttributes sets *dst from raw, a body's attributes, replacing
+// what was there (null or {} leaves none); nil raw keeps *dst. (A PATCH
+// merges instead: MergeAttributes.)
+func applyAttributes(dst *zonegis.Attributes, raw json.RawMessage) error {
+	if raw == nil {
+		return nil
+	}
+	a, err := DecodeAttributes(raw)
+	if err != nil {
+		return err
+	}
+	*dst = a
+	return nil
 }
 
 // invalid is shorthand for an EINVALID error.

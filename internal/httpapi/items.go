@@ -71,7 +71,7 @@ func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Quer
 			return catalog.Query{}, err
 		}
 	}
-	cq, err := l.cat.Parse(snap, q.Get)
+	cq, err := l.cat.Parse(snap, q)
 	cq.Bounds = bounds
 	return cq, err
 }

@@ -31,7 +31,7 @@ func checkParams(q url.Values, allowed ...string) error {
 
 // checkParam is checkParams for one parameter k given n times.
 func checkParam(k string, n int, allowed []string) error {
-	if !slices.Contains(allowed, k) {
+	if !slices.Contains(allowed, k) && !(catalog.IsAttributeFilter(k) && slices.Contains(allowed, catalog.AttributesFilter)) {
 		return invalid("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
 	}
 	if n > 1 {

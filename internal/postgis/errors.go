@@ -132,26 +132,32 @@ func mapPgError(pe *pgconn.PgError, err error) error {
 // before a write, and these answer what slips past, such as a concurrent
 // write. Names are PostgreSQL's defaults for the schema's CHECK clauses.
 var constraintMessages = map[string]string{
-	"zones_code_check":         "code must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit",
-	"zones_name_vi_check":      "name_vi is required",
-	"zones_name_en_check":      "name_en is required",
-	"zones_kind_check":         "kind is not one of " + strings.Join(zonegis.ZoneKinds, ", "),
-	"zones_status_check":       "status is not one of " + strings.Join(zonegis.ZoneStatuses, ", "),
-	"zones_model_check":        "model is not one of " + strings.Join(zonegis.ZoneModels, ", "),
-	"zones_enterprises_check":  "enterprises must not be negative",
-	"zones_workers_check":      "workers must not be negative",
-	"zones_check":              "parent_id cannot be the zone itself",
-	"parcels_lot_code_check":   "lot_code is required",
-	"parcels_land_use_check":   "land_use is not one of " + strings.Join(zonegis.LandUses, ", "),
-	"green_areas_kind_check":   "kind is not one of " + strings.Join(zonegis.GreenKinds, ", "),
-	"leases_lessee_check":      "lessee is required",
-	"leases_country_check":     "country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR",
-	"leases_capital_usd_check": "capital_usd must not be negative",
-	"leases_workers_check":     "workers must not be negative",
-	"leases_check":             "end must be after start",
-	"leases_check1":            "a lease ends after its start and not after its agreed end",
-	"leases_one_in_force":      "the parcel already has a lease in force in that period",
+	"zones_code_check":             "code must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit",
+	"zones_name_vi_check":          "name_vi is required",
+	"zones_name_en_check":          "name_en is required",
+	"zones_kind_check":             "kind is not one of " + strings.Join(zonegis.ZoneKinds, ", "),
+	"zones_status_check":           "status is not one of " + strings.Join(zonegis.ZoneStatuses, ", "),
+	"zones_model_check":            "model is not one of " + strings.Join(zonegis.ZoneModels, ", "),
+	"zones_enterprises_check":      "enterprises must not be negative",
+	"zones_workers_check":          "workers must not be negative",
+	"zones_check":                  "parent_id cannot be the zone itself",
+	"parcels_lot_code_check":       "lot_code is required",
+	"parcels_land_use_check":       "land_use is not one of " + strings.Join(zonegis.LandUses, ", "),
+	"green_areas_kind_check":       "kind is not one of " + strings.Join(zonegis.GreenKinds, ", "),
+	"leases_lessee_check":          "lessee is required",
+	"leases_country_check":         "country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR",
+	"leases_capital_usd_check":     "capital_usd must not be negative",
+	"leases_workers_check":         "workers must not be negative",
+	"leases_check":                 "end must be after start",
+	"leases_check1":                "a lease ends after its start and not after its agreed end",
+	"leases_one_in_force":          "the parcel already has a lease in force in that period",
+	"zones_attributes_check":       attributesRule,
+	"parcels_attributes_check":     attributesRule,
+	"green_areas_attributes_check": attributesRule,
 }
+
+// attributesRule is what the attributes CHECKs (migrations/0008) ask.
+const attributesRule = "attributes must be a flat JSON object (named values that are strings, numbers, booleans or null) of at most 16 KiB"
 
 // fieldOfColumn names the API field of a column, where a NOT NULL column
 // can be left empty by a write.

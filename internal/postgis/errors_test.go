@@ -34,6 +34,7 @@ func TestMapErrorSaysNothingOfPostgres(t *testing.T) {
 		"zones_board_id_fkey", "zones_check", "zones_code_check", "zones_code_key", "zones_enterprises_check", "zones_kind_check",
 		"zones_model_check", "zones_name_en_check", "zones_name_vi_check", "zones_parent_id_fkey", "zones_pkey",
 		"zones_status_check", "zones_workers_check",
+		"zones_attributes_check", "parcels_attributes_check", "green_areas_attributes_check",
 		"api_keys_prefix_key", "audit_log_key_id_fkey"}
 	details := []string{
 		"",

@@ -135,7 +135,7 @@ func importOne(ctx context.Context, tx pgx.Tx, collection string, it any) error 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+		return tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt, (*attributesDest)(&v.Attributes))
 	case *zonegis.Parcel:
 		if collection != zonegis.CollectionParcels {
 			break
@@ -144,7 +144,7 @@ func importOne(ctx context.Context, tx pgx.Tx, collection string, it any) error 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+		return tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt, (*attributesDest)(&v.Attributes))
 	case *zonegis.GreenArea:
 		if collection != zonegis.CollectionGreenAreas {
 			break
@@ -153,7 +153,7 @@ func importOne(ctx context.Context, tx pgx.Tx, collection string, it any) error 
 		if err != nil {
 			return err
 		}
-		return tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt)
+		return tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&v.ID, &v.AreaM2, &v.Version, &v.UpdatedAt, (*attributesDest)(&v.Attributes))
 	}
 	return zonegis.Errorf(zonegis.EINVALID, "item of type %T does not belong in %s", it, collection)
 }

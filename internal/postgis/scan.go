@@ -1,6 +1,8 @@
 package postgis
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -32,13 +34,15 @@ func scanZone(row pgx.Row) (*zonegis.Zone, error) {
 		geom        []byte
 		established pgtype.Date
 		ent, wrk    pgtype.Int4
+		attrs       []byte
 	)
 	err := row.Scan(&z.ID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.ParentID, &z.BoardID,
 		&z.Province, &z.Status, &z.Model, &established, &ent, &wrk, &z.Sectors, &z.Source,
-		&z.AreaM2, &geom, &z.Version, &z.UpdatedAt)
+		&z.AreaM2, &geom, &z.Version, &z.UpdatedAt, &attrs)
 	if err != nil {
 		return nil, err
 	}
+	z.Attributes = attributes(attrs)
 	if established.Valid {
 		t := established.Time.UTC()
 		z.Established = &t
@@ -63,12 +67,14 @@ func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 		p     zonegis.Parcel
 		geom  []byte
 		until pgtype.Date
+		attrs []byte
 	)
 	err := row.Scan(&p.ID, &p.ZoneID, &p.LotCode, &p.LandUse, &p.Status, &p.Synthetic, &p.AreaM2,
-		&geom, &p.Version, &p.UpdatedAt, &until)
+		&geom, &p.Version, &p.UpdatedAt, &until, &attrs)
 	if err != nil {
 		return nil, err
 	}
+	p.Attributes = attributes(attrs)
 	if until.Valid {
 		p.StatusUntil = until.Time.UTC()
 	}
@@ -81,14 +87,16 @@ func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 
 func scanGreenArea(row pgx.Row) (*zonegis.GreenArea, error) {
 	var (
-		g    zonegis.GreenArea
-		geom []byte
+		g     zonegis.GreenArea
+		geom  []byte
+		attrs []byte
 	)
 	err := row.Scan(&g.ID, &g.ZoneID, &g.Kind, &g.Name, &g.Synthetic, &g.AreaM2,
-		&geom, &g.Version, &g.UpdatedAt)
+		&geom, &g.Version, &g.UpdatedAt, &attrs)
 	if err != nil {
 		return nil, err
 	}
+	g.Attributes = attributes(attrs)
 	if g.Boundary, err = multiPolygon(geom); err != nil {
 		return nil, fmt.Errorf("green area %d: %w", g.ID, err)
 	}
@@ -134,10 +142,56 @@ func intern(s string) string {
 	return s
 }
 
+// attributes turns a jsonb attributes column as read (NULL: nil) into a
+// record's Attributes: compacted (jsonb prints a space after each ':' and
+// ','), exactly sized, nil for none or an empty object.
+func attributes(b []byte) zonegis.Attributes {
+	if len(b) == 0 {
+		return nil
+	}
+	var buf bytes.Buffer
+	buf.Grow(len(b))
+	if json.Compact(&buf, b) != nil {
+		return zonegis.Attributes(bytes.Clone(b)) // the database gave it; keep it as it is
+	}
+	if buf.Len() <= 2 { // {}
+		return nil
+	}
+	return zonegis.Attributes(bytes.Clone(buf.Bytes()))
+}
+
+// attributesArg is a record's attributes as a query argument: the JSON
+// text, or NULL when there are none.
+func attributesArg(a zonegis.Attributes) any {
+	if len(a) == 0 {
+		return nil
+	}
+	return string(a)
+}
+
 // dateArg turns an optional date into a query argument (NULL when nil).
 func dateArg(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
 	return pgtype.Date{Time: *t, Valid: true}
+}
+
+// attributesDest scans a jsonb attributes column straight into a record's
+// Attributes (as attributes does), for the RETURNING of writes.
+type attributesDest zonegis.Attributes
+
+// Scan implements sql.Scanner, which pgx honours.
+func (d *attributesDest) Scan(src any) error {
+	switch v := src.(type) {
+	case nil:
+		*d = nil
+	case []byte:
+		*d = attributesDest(attributes(v))
+	case string:
+		*d = attributesDest(attributes([]byte(v)))
+	default:
+		return fmt.Errorf("attributes: cannot scan %T", src)
+	}
+	return nil
 }

@@ -18,13 +18,13 @@ const (
 const (
 	zoneColumns = `z.id, z.code, z.name_vi, z.name_en, z.kind, z.parent_id, coalesce(z.board_id, ''),
 		z.province, z.status, z.model, z.established, z.enterprises, z.workers, z.sectors, z.source,
-		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at`
+		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at, z.attributes`
 	// Parcels are read from the view parcels_now, whose status is derived
 	// from the leases and the reservation (migrations/0005).
 	parcelColumns = `p.id, p.zone_id, p.lot_code, p.land_use, p.status, p.synthetic, p.area_m2,
-		ST_AsBinary(p.boundary), p.version, p.updated_at, p.status_until`
+		ST_AsBinary(p.boundary), p.version, p.updated_at, p.status_until, p.attributes`
 	greenColumns = `g.id, g.zone_id, g.kind, g.name, g.synthetic, g.area_m2,
-		ST_AsBinary(g.boundary), g.version, g.updated_at`
+		ST_AsBinary(g.boundary), g.version, g.updated_at, g.attributes`
 	leaseColumns = `l.id, l.parcel_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
 		l.capital_usd::float8, l.workers, l.contact, l.synthetic, l.version, l.created_at`
 )
@@ -55,15 +55,15 @@ const (
 const (
 	sqlInsertBoard = `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5)`
 	sqlInsertZone  = `INSERT INTO zones (code, name_vi, name_en, kind, parent_id, board_id, province, status, model,
-		established, enterprises, workers, sectors, source, boundary)
-		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)))
-		RETURNING id, area_m2, version, updated_at`
-	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, synthetic, boundary)
-		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
-		RETURNING id, area_m2, version, updated_at`
-	sqlInsertGreenArea = `INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary)
-		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
-		RETURNING id, area_m2, version, updated_at`
+		established, enterprises, workers, sectors, source, boundary, attributes)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)), $16)
+		RETURNING id, area_m2, version, updated_at, attributes`
+	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, synthetic, boundary, attributes)
+		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)), $6)
+		RETURNING id, area_m2, version, updated_at, attributes`
+	sqlInsertGreenArea = `INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary, attributes)
+		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)), $6)
+		RETURNING id, area_m2, version, updated_at, attributes`
 	sqlInsertLease = `INSERT INTO leases (parcel_id, lessee, country, sector, start_date, end_date, ended_on,
 		capital_usd, workers, contact, synthetic)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
@@ -74,14 +74,14 @@ const (
 const (
 	sqlUpdateZone = `UPDATE zones SET code = $1, name_vi = $2, name_en = $3, kind = $4, parent_id = $5,
 		board_id = nullif($6, ''), province = $7, status = $8, model = $9, established = $10, enterprises = $11,
-		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326))
-		WHERE id = $16 RETURNING id, area_m2, version, updated_at`
+		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326)), attributes = $16
+		WHERE id = $17 RETURNING id, area_m2, version, updated_at, attributes`
 	sqlUpdateParcel = `UPDATE parcels SET zone_id = $1, lot_code = $2, land_use = $3, synthetic = $4,
-		boundary = ST_Multi(ST_GeomFromWKB($5, 4326))
-		WHERE id = $6 RETURNING id, area_m2, version, updated_at`
+		boundary = ST_Multi(ST_GeomFromWKB($5, 4326)), attributes = $6
+		WHERE id = $7 RETURNING id, area_m2, version, updated_at, attributes`
 	sqlUpdateGreenArea = `UPDATE green_areas SET zone_id = $1, kind = $2, name = $3, synthetic = $4,
-		boundary = ST_Multi(ST_GeomFromWKB($5, 4326))
-		WHERE id = $6 RETURNING id, area_m2, version, updated_at`
+		boundary = ST_Multi(ST_GeomFromWKB($5, 4326)), attributes = $6
+		WHERE id = $7 RETURNING id, area_m2, version, updated_at, attributes`
 
 	sqlInsertAudit = `INSERT INTO audit_log (key_id, key_name, role, action, collection, item_id, before, after, request_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)`
@@ -166,13 +166,13 @@ const (
 	// The union of parcels and how many separate polygons it has.
 	sqlMergeUnion = `SELECT ST_AsBinary(ST_Multi(u)), ST_NumGeometries(u)
 		FROM (SELECT ST_Union(boundary) AS u FROM parcels WHERE id = ANY($1)) x`
-	sqlRetireParcel = `INSERT INTO parcels_retired (id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, retired_by)
-		SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, $2 FROM parcels_now WHERE id = $1`
+	sqlRetireParcel = `INSERT INTO parcels_retired (id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, retired_by, attributes)
+		SELECT id, zone_id, lot_code, land_use, status, synthetic, boundary, area_m2, version, $2, attributes FROM parcels_now WHERE id = $1`
 	// A new parcel has no lease and no reservation: it is available.
 	sqlInsertChildParcel = `INSERT INTO parcels AS p (zone_id, lot_code, land_use, synthetic, boundary)
 		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
 		RETURNING p.id, p.zone_id, p.lot_code, p.land_use, 'available', p.synthetic, p.area_m2,
-		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date`
+		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date, p.attributes`
 	sqlInsertLineage = `INSERT INTO parcel_lineage (parent_id, child_id, op) VALUES ($1, $2, $3)`
 
 	// A parcel and all its ancestors (parents of parents ...), as anc(id).

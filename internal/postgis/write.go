@@ -141,7 +141,7 @@ func zoneArgs(z *zonegis.Zone) ([]any, error) {
 		sectors = []string{}
 	}
 	return []any{z.Code, z.NameVI, z.NameEN, z.Kind, z.ParentID, z.BoardID, z.Province, z.Status, z.Model,
-		dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g}, nil
+		dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g, attributesArg(z.Attributes)}, nil
 }
 
 // CreateZone inserts z, fills in its ID, AreaM2, Version and UpdatedAt, and
@@ -153,7 +153,7 @@ func (db *DB) CreateZone(ctx context.Context, a zonegis.Actor, z *zonegis.Zone) 
 		return 0, err
 	}
 	return db.write(ctx, a, "create", zonegis.CollectionZones, func(tx pgx.Tx) (int64, []byte, error) {
-		err := tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+		err := tx.QueryRow(ctx, sqlInsertZone, args...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt, (*attributesDest)(&z.Attributes))
 		return z.ID, nil, err
 	})
 }
@@ -171,7 +171,7 @@ func (db *DB) UpdateZone(ctx context.Context, a zonegis.Actor, id, ifVersion int
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt)
+			return tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt, (*attributesDest)(&z.Attributes))
 		})
 }
 
@@ -217,7 +217,7 @@ func parcelArgs(p *zonegis.Parcel) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{p.ZoneID, p.LotCode, p.LandUse, p.Synthetic, g}, nil
+	return []any{p.ZoneID, p.LotCode, p.LandUse, p.Synthetic, g, attributesArg(p.Attributes)}, nil
 }
 
 // CreateParcel inserts p and fills in its ID, AreaM2, Version and UpdatedAt.
@@ -229,7 +229,7 @@ func (db *DB) CreateParcel(ctx context.Context, a zonegis.Actor, p *zonegis.Parc
 		return 0, err
 	}
 	return db.write(ctx, a, "create", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		err := tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+		err := tx.QueryRow(ctx, sqlInsertParcel, args...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt, (*attributesDest)(&p.Attributes))
 		return p.ID, nil, err
 	})
 }
@@ -251,7 +251,7 @@ func (db *DB) UpdateParcel(ctx context.Context, a zonegis.Actor, id, ifVersion i
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt)
+			return tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt, (*attributesDest)(&p.Attributes))
 		})
 }
 
@@ -260,7 +260,7 @@ func greenArgs(g *zonegis.GreenArea) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{g.ZoneID, g.Kind, g.Name, g.Synthetic, b}, nil
+	return []any{g.ZoneID, g.Kind, g.Name, g.Synthetic, b, attributesArg(g.Attributes)}, nil
 }
 
 // CreateGreenArea inserts g and fills in its ID, AreaM2, Version and
@@ -271,7 +271,7 @@ func (db *DB) CreateGreenArea(ctx context.Context, a zonegis.Actor, g *zonegis.G
 		return 0, err
 	}
 	return db.write(ctx, a, "create", zonegis.CollectionGreenAreas, func(tx pgx.Tx) (int64, []byte, error) {
-		err := tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+		err := tx.QueryRow(ctx, sqlInsertGreenArea, args...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt, (*attributesDest)(&g.Attributes))
 		return g.ID, nil, err
 	})
 }
@@ -284,7 +284,7 @@ func (db *DB) UpdateGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersio
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt)
+			return tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt, (*attributesDest)(&g.Attributes))
 		})
 }
 

@@ -147,6 +147,23 @@ type change struct {
 
 func (c change) isNull(k string) bool { v, ok := c.nulls[k]; return ok && string(v) == "null" }
 
+// patchAttributes merges a PATCH's attributes (*raw) into the record's
+// (*dst) as JSON Merge Patch (featurejson.MergeAttributes: a null value
+// deletes its attribute, "attributes": null deletes them all) and takes
+// them out of the body, so that the Apply that follows keeps the merge.
+// A create or replace leaves them to Apply, which replaces.
+func patchAttributes(dst *zonegis.Attributes, raw *json.RawMessage, c change) error {
+	if !c.patch || *raw == nil {
+		return nil
+	}
+	merged, err := featurejson.MergeAttributes(*dst, *raw)
+	if err != nil {
+		return err
+	}
+	*dst, *raw = merged, nil
+	return nil
+}
+
 // writer is one collection's write path (a *kind).
 type writer interface {
 	write(ctx context.Context, st FeatureStore, a zonegis.Actor, c change) (Written, error)
@@ -243,6 +260,9 @@ var zones = &kind[zonegis.Zone, featurejson.ZoneProps]{
 		if c.geom != nil {
 			z.Boundary = c.geom
 		}
+		if err := patchAttributes(&z.Attributes, &p.Attributes, c); err != nil {
+			return err
+		}
 		return featurejson.ApplyZone(z, p)
 	},
 	create: func(ctx context.Context, st FeatureStore, a zonegis.Actor, z *zonegis.Zone) (int64, error) {
@@ -272,6 +292,9 @@ var parcels = &kind[zonegis.Parcel, featurejson.ParcelProps]{
 		if c.geom != nil {
 			pc.Boundary = c.geom
 		}
+		if err := patchAttributes(&pc.Attributes, &p.Attributes, c); err != nil {
+			return err
+		}
 		if err := featurejson.ApplyParcel(pc, p); err != nil {
 			return err
 		}
@@ -298,6 +321,9 @@ var greenAreas = &kind[zonegis.GreenArea, featurejson.GreenProps]{
 		}
 		if c.geom != nil {
 			g.Boundary = c.geom
+		}
+		if err := patchAttributes(&g.Attributes, &p.Attributes, c); err != nil {
+			return err
 		}
 		return featurejson.ApplyGreen(g, p)
 	},

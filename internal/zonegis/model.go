@@ -95,7 +95,8 @@ type Zone struct {
 	Enterprises *int32     // nil when the figure is not known
 	Workers     *int32
 	Sectors     []string
-	Source      string // provenance: "osm:way/123" (© OpenStreetMap contributors), "derived", "manual"
+	Source      string     // provenance: "osm:way/123" (© OpenStreetMap contributors), "derived", "manual"
+	Attributes  Attributes // source attributes no field holds; nil when none
 	AreaM2      float64
 	Boundary    orb.MultiPolygon // EPSG:4326, lon/lat
 	Version     int64
@@ -120,7 +121,8 @@ type Parcel struct {
 	// StatusUntil is the first day after that on which Status changes by
 	// the calendar alone (a lease starts or ends); zero when none will.
 	StatusUntil time.Time
-	Synthetic   bool // generated seed data, not a real lot
+	Synthetic   bool       // generated seed data, not a real lot
+	Attributes  Attributes // source attributes no field holds; nil when none
 	AreaM2      float64
 	Boundary    orb.MultiPolygon
 	Version     int64
@@ -130,16 +132,17 @@ type Parcel struct {
 
 // GreenArea is a park, buffer strip, tree belt or water surface in a zone.
 type GreenArea struct {
-	ID        int64
-	ZoneID    int64
-	Kind      string
-	Name      string
-	Synthetic bool
-	AreaM2    float64
-	Boundary  orb.MultiPolygon
-	Version   int64
-	UpdatedAt time.Time
-	Encoded   Encoded
+	ID         int64
+	ZoneID     int64
+	Kind       string
+	Name       string
+	Synthetic  bool
+	Attributes Attributes // source attributes no field holds; nil when none
+	AreaM2     float64
+	Boundary   orb.MultiPolygon
+	Version    int64
+	UpdatedAt  time.Time
+	Encoded    Encoded
 }
 
 // Encoded caches the GeoJSON encoding of a record's Boundary (its "bbox" and

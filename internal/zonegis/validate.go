@@ -38,6 +38,14 @@ func (p Problems) Err() error {
 	return &Error{Code: EINVALID, Message: strings.Join(p, "; "), Details: map[string]any{"problems": []string(p)}}
 }
 
+// attributes records that a is larger than MaxAttributesBytes (what is
+// inside is featurejson.DecodeAttributes' to check, which builds them).
+func (p *Problems) attributes(a Attributes) {
+	if len(a) > MaxAttributesBytes {
+		p.Add("attributes are %d bytes, more than the %d allowed", len(a), MaxAttributesBytes)
+	}
+}
+
 // Validate fills in the defaults of a zone (code upper case, status
 // operating, model conventional, source manual) and checks it: the
 // required fields, the enums, the code's format, counts not negative, not
@@ -74,6 +82,7 @@ func (z *Zone) Validate() error {
 	if z.ParentID != nil && z.ID != 0 && *z.ParentID == z.ID {
 		p.Add("parent_id cannot be the zone itself")
 	}
+	p.attributes(z.Attributes)
 	return p.Err()
 }
 
@@ -111,6 +120,7 @@ func (pc *Parcel) Validate() error {
 	if len(pc.LotCode) > 64 {
 		p.Add("lot_code is longer than 64 characters")
 	}
+	p.attributes(pc.Attributes)
 	return p.Err()
 }
 
@@ -123,6 +133,7 @@ func (g *GreenArea) Validate() error {
 	}
 	p.Required("kind", g.Kind)
 	p.Enum("kind", g.Kind, GreenKinds)
+	p.attributes(g.Attributes)
 	return p.Err()
 }
 
