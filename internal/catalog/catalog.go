@@ -13,11 +13,13 @@
 package catalog
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -42,6 +44,7 @@ type kind[T any] interface {
 	ascend(s *index.Snapshot, fn func(*T) bool)
 	ofZone(s *index.Snapshot, zoneID int64, fn func(*T) bool) // never called for zones
 	intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*T) bool)
+	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
 }
@@ -73,6 +76,9 @@ var (
 
 // Names are the collections' names, in the order they are listed.
 var Names = []string{zonegis.CollectionZones, zonegis.CollectionParcels, zonegis.CollectionGreenAreas}
+
+// Known reports whether name is a collection's.
+func Known(name string) bool { return slices.Contains(Names, name) }
 
 // Name is the collection's id ("parcels").
 func (c *Collection[T]) Name() string { return c.name }
@@ -114,6 +120,9 @@ func (zoneKind) ofZone(*index.Snapshot, int64, func(*zonegis.Zone) bool) {}
 func (zoneKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Zone) bool) {
 	s.ZonesIntersectingBound(b, fn)
 }
+func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
+	return s.ZonesIntersectingPrepared(pq, fn)
+}
 func (zoneKind) match(q *Query, z *zonegis.Zone) bool { return q.matchZone(z) }
 
 func (parcelKind) id(p *zonegis.Parcel) int64                  { return p.ID }
@@ -128,6 +137,9 @@ func (parcelKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.Parce
 }
 func (parcelKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Parcel) bool) {
 	s.ParcelsIntersectingBound(b, fn)
+}
+func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
+	return s.ParcelsIntersectingPrepared(pq, fn)
 }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
@@ -148,6 +160,9 @@ func (greenKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.GreenA
 }
 func (greenKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.GreenArea) bool) {
 	s.GreenAreasIntersectingBound(b, fn)
+}
+func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
+	return s.GreenAreasIntersectingPrepared(pq, fn)
 }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/registry"
@@ -107,7 +108,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 			return err
 		}
 		snap := s.ix.Snapshot()
-		z, err := resolveZone(snap, c.Param("id"))
+		z, err := catalog.ResolveZone(snap, c.Param("id"))
 		if err != nil {
 			return notFound("no zone with id or code %q", c.Param("id"))
 		}

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"log/slog"
 	"math"
 	"net/http"
@@ -16,7 +15,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -151,7 +152,7 @@ func FuzzBBox(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		defer watchdog("bbox", s)()
-		bounds, err := parseBBox(s)
+		bounds, err := catalog.ParseBBox(s)
 		if err != nil {
 			if code := zonegis.ErrorCode(err); code != zonegis.EINVALID {
 				t.Fatalf("parseBBox(%q): error code %q, want %q: %v", s, code, zonegis.EINVALID, err)

@@ -16,10 +16,11 @@ const MaxImportBytes = 256 << 20
 // use case (registry.ImportFile) over the request body.
 func (s *Server) handleImport() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
+		coll := l.name()
 		if err := checkNoParams(c); err != nil {
 			return err
 		}

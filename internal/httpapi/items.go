@@ -67,7 +67,7 @@ func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Quer
 	var bounds []orb.Bound // nil: no bbox; two when the box crosses the antimeridian
 	if v := q.Get("bbox"); v != "" {
 		var err error
-		if bounds, err = parseBBox(v); err != nil {
+		if bounds, err = catalog.ParseBBox(v); err != nil {
 			return catalog.Query{}, err
 		}
 	}
@@ -80,11 +80,11 @@ func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Quer
 // page with numberMatched, numberReturned and next/prev links.
 func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	q := c.QueryParams()
-	limit, err := parseLimit(q.Get("limit"))
+	limit, err := catalog.Limit(q.Get("limit"))
 	if err != nil {
 		return err
 	}
-	offset, err := parseOffset(q.Get("offset"))
+	offset, err := catalog.Offset(q.Get("offset"))
 	if err != nil {
 		return err
 	}

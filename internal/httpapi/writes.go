@@ -164,10 +164,11 @@ func parcelTag(p *zonegis.Parcel) string {
 
 func (s *Server) handleCreate() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
+		coll := l.name()
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
@@ -182,10 +183,11 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 
 func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
+		coll := l.name()
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
@@ -201,10 +203,11 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 
 func (s *Server) handleDelete() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
+		coll := l.name()
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -82,4 +83,14 @@ func (lw Leasing) Reserve(ctx context.Context, a zonegis.Actor, id, ifVersion in
 // and admins.
 func SeesConfidential(role string) bool {
 	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
+}
+
+// StatsAudience is who a caller of role is to the statistics: planners
+// and admins see exact capital (stats.Confidential), everyone else capital
+// under the disclosure rule (stats.Public).
+func StatsAudience(role string) stats.Audience {
+	if SeesConfidential(role) {
+		return stats.Confidential
+	}
+	return stats.Public
 }
