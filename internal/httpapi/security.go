@@ -1,10 +1,6 @@
 package httpapi
 
-import (
-
-
-
-)
+import ()
 
 // Headers that tell browsers how to treat what the server sends.
 //
