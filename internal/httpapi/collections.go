@@ -18,6 +18,8 @@ import (
 // found) and its wire (how its features are written).
 type collection interface {
 	name() string
+	// etag is the ETag of a record of the collection (*T).
+	etag(record any) string
 	info(base string) map[string]any
 	items(c echo.Context, snap *index.Snapshot) error
 	item(c echo.Context, snap *index.Snapshot) error
@@ -115,7 +117,8 @@ func (greenWire) touch(g *zonegis.GreenArea) byte                 { return encod
 func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
 func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
 
-func (l *served[T]) name() string { return l.cat.Name() }
+func (l *served[T]) name() string          { return l.cat.Name() }
+func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string) map[string]any {
 	return collectionInfo(base, l.cat.Name(), l.cat.Title(), l.cat.Description())

@@ -19,10 +19,7 @@ func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.s
 // or merged from (marked with ancestor_parcel_id).
 func (s *Server) handleParcelLeases() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
@@ -82,10 +79,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		EndedOn *featurejson.Date `json:"ended_on"`
 	}
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}

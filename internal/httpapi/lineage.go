@@ -104,26 +104,14 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 // parcels too, so a client holding an old id can find its successors.
 func (s *Server) handleLineage() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		parents, children, err := s.store.Lineage(c.Request().Context(), id)
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
 		_, live := s.ix.Snapshot().Parcel(id)
-		if !live && len(parents) == 0 && len(children) == 0 {
-			return notFound("no parcel with id %d", id)
-		}
-		if parents == nil {
-			parents = []zonegis.Link{}
-		}
-		if children == nil {
-			children = []zonegis.Link{}
+		parents, children, err := registry.LineageOf(c.Request().Context(), s.store, id, live)
+		if err != nil {
+			return err
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"parcel_id": id, "current": live, "parents": parents, "children": children})

@@ -71,14 +71,19 @@ func bodyReadError(err error, limit int64) error {
 	return invalid("request body could not be read: %v", err)
 }
 
+// idParam reads the id of a route that takes no query parameters.
+func idParam(c echo.Context) (int64, error) {
+	if err := checkNoParams(c); err != nil {
+		return 0, err
+	}
+	return parseID(c.Param("id"))
+}
+
 // writeTarget reads what every write on an item starts with: no query
 // parameters, the item id from the path, and the version from If-Match
 // (0 when absent).
 func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
-	if err := checkNoParams(c); err != nil {
-		return 0, 0, err
-	}
-	if id, err = parseID(c.Param("id")); err != nil {
+	if id, err = idParam(c); err != nil {
 		return 0, 0, err
 	}
 	ifVersion, err = ifMatch(c)
@@ -132,16 +137,12 @@ func (s *Server) features() registry.Features { return registry.Features{Store: 
 // sendFeature finishes a create, replace or patch that returned w and err:
 // it waits until this instance's index has the write, then answers with
 // the feature as written.
-func (s *Server) sendFeature(c echo.Context, status int, coll string, w registry.Written, err error) error {
+func (s *Server) sendFeature(c echo.Context, status int, l collection, w registry.Written, err error) error {
 	if err != nil {
 		return err
 	}
 	s.visible(c, w.Seq)
-	etag := versionTag(w.Version)
-	if p, ok := w.Record.(*zonegis.Parcel); ok {
-		etag = parcelTag(p) // a parcel's tag carries its status
-	}
-	return sendWritten(c, status, coll, w.ID, etag, w.AppendGeoJSON(nil))
+	return sendWritten(c, status, l.name(), w.ID, l.etag(w.Record), w.AppendGeoJSON(nil))
 }
 
 // sendWritten answers a write with the feature, its ETag and Location.
@@ -168,7 +169,6 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		coll := l.name()
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
@@ -176,8 +176,8 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w, err := s.features().Create(c.Request().Context(), actorOf(c), coll, body)
-		return s.sendFeature(c, http.StatusCreated, coll, w, err)
+		w, err := s.features().Create(c.Request().Context(), actorOf(c), l.name(), body)
+		return s.sendFeature(c, http.StatusCreated, l, w, err)
 	}
 }
 
@@ -187,7 +187,6 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		coll := l.name()
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
@@ -196,8 +195,8 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w, err := s.features().Update(c.Request().Context(), actorOf(c), coll, id, ifv, body, patch)
-		return s.sendFeature(c, http.StatusOK, coll, w, err)
+		w, err := s.features().Update(c.Request().Context(), actorOf(c), l.name(), id, ifv, body, patch)
+		return s.sendFeature(c, http.StatusOK, l, w, err)
 	}
 }
 
@@ -207,12 +206,11 @@ func (s *Server) handleDelete() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		coll := l.name()
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
-		seq, err := s.features().Delete(c.Request().Context(), actorOf(c), coll, id, ifv)
+		seq, err := s.features().Delete(c.Request().Context(), actorOf(c), l.name(), id, ifv)
 		if err != nil {
 			return err
 		}

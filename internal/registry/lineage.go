@@ -150,3 +150,23 @@ func (l Lineage) Merge(ctx context.Context, a zonegis.Actor, ids []int64, lotCod
 	}
 	return child, retired, seq, nil
 }
+
+// LineageOf returns the parcels that parcel id was split or merged from
+// and those made from it (empty, not nil, when none), for a parcel that
+// is live or has a lineage. Errors: ENOTFOUND for a parcel neither live
+// nor in any lineage, then the store's.
+func LineageOf(ctx context.Context, st zonegis.LineageReader, id int64, live bool) (parents, children []zonegis.Link, err error) {
+	if parents, children, err = st.Lineage(ctx, id); err != nil {
+		return nil, nil, err
+	}
+	if !live && len(parents) == 0 && len(children) == 0 {
+		return nil, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
+	}
+	if parents == nil {
+		parents = []zonegis.Link{}
+	}
+	if children == nil {
+		children = []zonegis.Link{}
+	}
+	return parents, children, nil
+}
