@@ -117,7 +117,7 @@ func (greenWire) touch(g *zonegis.GreenArea) byte                 { return encod
 func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
 func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
 
-func (l *served[T]) name() string          { return l.cat.Name() }
+func (l *served[T]) name() string           { return l.cat.Name() }
 func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string) map[string]any {
