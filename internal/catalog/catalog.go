@@ -77,6 +77,22 @@ var (
 // Names are the collections' names, in the order they are listed.
 var Names = []string{zonegis.CollectionZones, zonegis.CollectionParcels, zonegis.CollectionGreenAreas}
 
+// Enums are the values of the enumerated fields, the lists of package
+// zonegis that the filters and the writes check against, by the field's
+// plural name ("zone_kinds"): what the web map builds its filters and
+// legend from (GET /enums). The map is new on each call; the lists are
+// zonegis's own.
+func Enums() map[string][]string {
+	return map[string][]string{
+		"zone_kinds":      zonegis.ZoneKinds,
+		"zone_statuses":   zonegis.ZoneStatuses,
+		"zone_models":     zonegis.ZoneModels,
+		"land_uses":       zonegis.LandUses,
+		"parcel_statuses": zonegis.ParcelStatuses,
+		"green_kinds":     zonegis.GreenKinds,
+	}
+}
+
 // Known reports whether name is a collection's.
 func Known(name string) bool { return slices.Contains(Names, name) }
 

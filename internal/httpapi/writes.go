@@ -163,6 +163,15 @@ func parcelTag(p *zonegis.Parcel) string {
 	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
 }
 
+// itemTarget is writeTarget on an item of the route's collection.
+func itemTarget(c echo.Context) (l collection, id, ifVersion int64, err error) {
+	if l, err = collectionOf(c); err != nil {
+		return nil, 0, 0, err
+	}
+	id, ifVersion, err = writeTarget(c)
+	return l, id, ifVersion, err
+}
+
 func (s *Server) handleCreate() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l, err := collectionOf(c)
@@ -183,11 +192,7 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 
 func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		l, err := collectionOf(c)
-		if err != nil {
-			return err
-		}
-		id, ifv, err := writeTarget(c)
+		l, id, ifv, err := itemTarget(c)
 		if err != nil {
 			return err
 		}
@@ -202,11 +207,7 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 
 func (s *Server) handleDelete() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		l, err := collectionOf(c)
-		if err != nil {
-			return err
-		}
-		id, ifv, err := writeTarget(c)
+		l, id, ifv, err := itemTarget(c)
 		if err != nil {
 			return err
 		}
