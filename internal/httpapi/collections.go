@@ -132,11 +132,11 @@ func collectionInfo(base, id, title, description string) map[string]any {
 		"title":       title,
 		"description": description,
 		"itemType":    "feature",
-		"crs":         []string{"http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
+		"crs":         []string{catalog.CRS84},
 		"extent": map[string]any{
 			"spatial": map[string]any{
 				"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}},
-				"crs":  "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+				"crs":  catalog.CRS84,
 			},
 		},
 		"links": []map[string]string{

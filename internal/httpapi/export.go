@@ -64,16 +64,8 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err != nil {
 		return err
 	}
-	// The items query parser checks bbox, bbox-crs, the filters and zone
-	// exactly as for items; it is given the query without the export's
-	// own f and crs (and the parameters were checked above).
-	rest := url.Values{}
-	for k, v := range q {
-		if k != "f" && k != "crs" {
-			rest[k] = v
-		}
-	}
-	cq, err := l.parseQuery(snap, rest)
+	// bbox, bbox-crs and the filters mean what they mean for items.
+	cq, err := l.cat.Parse(snap, q.Get)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -36,34 +35,16 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 
 // handleLease answers POST /parcels/{id}/leases: lease the parcel.
 func (s *Server) handleLease() echo.HandlerFunc {
-	type request struct {
-		Lessee     string            `json:"lessee"`
-		Country    string            `json:"country"`
-		Sector     string            `json:"sector"`
-		Start      *featurejson.Date `json:"start"`
-		End        *featurejson.Date `json:"end"`
-		CapitalUSD float64           `json:"capital_usd"`
-		Workers    int32             `json:"workers"`
-		Contact    string            `json:"contact"`
-	}
 	return func(c echo.Context) error {
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
+		body, err := readBody(c)
+		if err != nil {
 			return err
 		}
-		l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
-			CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
-		if r.Start != nil {
-			l.Start = r.Start.Time
-		}
-		if r.End != nil {
-			l.End = r.End.Time
-		}
-		seq, err := s.leasing().Lease(c.Request().Context(), actorOf(c), ifv, l)
+		seq, l, err := s.leasing().LeaseJSON(c.Request().Context(), actorOf(c), id, ifv, body)
 		if err != nil {
 			return err
 		}
@@ -75,32 +56,19 @@ func (s *Server) handleLease() echo.HandlerFunc {
 // handleEndLease answers POST /leases/{id}/end with {"ended_on": "YYYY-MM-DD"}
 // (default today, the database's day).
 func (s *Server) handleEndLease() echo.HandlerFunc {
-	type request struct {
-		EndedOn *featurejson.Date `json:"ended_on"`
-	}
 	return func(c echo.Context) error {
 		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		body, err := readBodyLimit(c, MaxBodyBytes)
-		var de *zonegis.Error
-		switch {
-		case err == nil:
-			if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
-				return err
-			}
-		case errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty":
-			// No body: the lease ends today.
-		default:
+		body, err := readBody(c)
+		if de := (*zonegis.Error)(nil); errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty" {
+			body, err = nil, nil // no body: the lease ends today
+		}
+		if err != nil {
 			return err
 		}
-		var on time.Time
-		if r.EndedOn != nil {
-			on = r.EndedOn.Time
-		}
-		seq, l, err := s.leasing().End(c.Request().Context(), actorOf(c), id, on, s.ix.Snapshot().Today())
+		seq, l, err := s.leasing().EndJSON(c.Request().Context(), actorOf(c), id, body, s.ix.Snapshot().Today())
 		s.visible(c, seq) // 0 when nothing was written
 		if err != nil {
 			return err

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -21,28 +20,16 @@ func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.s
 // parent's version. The answer is a FeatureCollection of the new parcels
 // with the retired parcel's id in "retired".
 func (s *Server) handleSplit() echo.HandlerFunc {
-	type lot struct {
-		LotCode string `json:"lot_code"`
-		LandUse string `json:"land_use"`
-	}
-	type request struct {
-		Lots []lot           `json:"lots"`
-		Line json.RawMessage `json:"line"`
-	}
 	return func(c echo.Context) error {
 		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
+		body, err := readBody(c)
+		if err != nil {
 			return err
 		}
-		lots := make([]zonegis.SplitLot, len(r.Lots))
-		for i, l := range r.Lots {
-			lots[i] = zonegis.SplitLot{LotCode: l.LotCode, LandUse: l.LandUse}
-		}
-		children, seq, err := s.lineage().Split(c.Request().Context(), actorOf(c), id, ifv, r.Line, lots)
+		children, seq, err := s.lineage().SplitJSON(c.Request().Context(), actorOf(c), id, ifv, body)
 		if err != nil {
 			return err
 		}
@@ -67,20 +54,15 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 // its ETag and Location, and the retired ids in the Feature's "retired"
 // member.
 func (s *Server) handleMerge() echo.HandlerFunc {
-	type request struct {
-		IDs     []int64 `json:"ids"`
-		LotCode string  `json:"lot_code"`
-		LandUse string  `json:"land_use"`
-	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
+		body, err := readBody(c)
+		if err != nil {
 			return err
 		}
-		child, retired, seq, err := s.lineage().Merge(c.Request().Context(), actorOf(c), r.IDs, r.LotCode, r.LandUse)
+		child, retired, seq, err := s.lineage().MergeJSON(c.Request().Context(), actorOf(c), body)
 		if err != nil {
 			return err
 		}

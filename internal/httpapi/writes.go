@@ -90,16 +90,6 @@ func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
 	return id, ifVersion, err
 }
 
-// decodeBody reads a JSON request body into v strictly (unknown fields are
-// errors).
-func decodeBody(c echo.Context, v any) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	return featurejson.DecodeStrict(body, v, "body")
-}
-
 // ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
 // either weak); 0 when absent or *.
 func ifMatch(c echo.Context) (int64, error) {
