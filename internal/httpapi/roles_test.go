@@ -15,7 +15,7 @@ import (
 // TestRoleTableCoversEveryWriteRoute walks every registered route: a route
 // whose method is not GET or HEAD must be in routeActions (else the middleware
 // refuses it, and a new write route would ship unusable or, worse, someone
-// would "fix" that by making the default open), and every roleTable entry
+// would "fix" that by making the default open), and every routeActions entry
 // must be a registered route (no stale or misspelled entries).
 func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
 	s := New(withMemStore(Options{}))
