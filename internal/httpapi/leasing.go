@@ -36,11 +36,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 // handleLease answers POST /parcels/{id}/leases: lease the parcel.
 func (s *Server) handleLease() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, ifv, err := writeTarget(c)
-		if err != nil {
-			return err
-		}
-		body, err := readBody(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}

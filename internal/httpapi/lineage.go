@@ -21,11 +21,7 @@ func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.s
 // with the retired parcel's id in "retired".
 func (s *Server) handleSplit() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		id, ifv, err := writeTarget(c)
-		if err != nil {
-			return err
-		}
-		body, err := readBody(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}

@@ -153,6 +153,14 @@ func parcelTag(p *zonegis.Parcel) string {
 	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
 }
 
+// writeBody is writeTarget and the JSON body (readBody).
+func writeBody(c echo.Context) (id, ifVersion int64, body []byte, err error) {
+	if id, ifVersion, err = writeTarget(c); err == nil {
+		body, err = readBody(c)
+	}
+	return id, ifVersion, body, err
+}
+
 // itemTarget is writeTarget on an item of the route's collection.
 func itemTarget(c echo.Context) (l collection, id, ifVersion int64, err error) {
 	if l, err = collectionOf(c); err != nil {
@@ -182,11 +190,11 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 
 func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		l, id, ifv, err := itemTarget(c)
+		l, err := collectionOf(c)
 		if err != nil {
 			return err
 		}
-		body, err := readBody(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}
