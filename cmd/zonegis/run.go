@@ -11,11 +11,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/stats"
+	"github.com/zonegis/zonegis/web"
 )
 
 const usage = `zonegis — land records of industrial-zone management boards
@@ -120,7 +120,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		GoMemLimit:  getenv("GOMEMLIMIT"),
 		DebugAddr:   getenv("ZONEGIS_DEBUG_ADDR"),
 	}
-	if _, err := httpapi.BasemapOrigin(c.BasemapURL); err != nil {
+	if _, err := web.BasemapOrigin(c.BasemapURL); err != nil {
 		// The web map's CSP allows the base map's origin only.
 		return c, fmt.Errorf("ZONEGIS_BASEMAP_URL: %w", err)
 	}

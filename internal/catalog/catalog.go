@@ -13,11 +13,13 @@
 package catalog
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -42,6 +44,7 @@ type kind[T any] interface {
 	ascend(s *index.Snapshot, fn func(*T) bool)
 	ofZone(s *index.Snapshot, zoneID int64, fn func(*T) bool) // never called for zones
 	intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*T) bool)
+	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
 }
@@ -73,6 +76,25 @@ var (
 
 // Names are the collections' names, in the order they are listed.
 var Names = []string{zonegis.CollectionZones, zonegis.CollectionParcels, zonegis.CollectionGreenAreas}
+
+// Enums are the values of the enumerated fields, the lists of package
+// zonegis that the filters and the writes check against, by the field's
+// plural name ("zone_kinds"): what the web map builds its filters and
+// legend from (GET /enums). The map is new on each call; the lists are
+// zonegis's own.
+func Enums() map[string][]string {
+	return map[string][]string{
+		"zone_kinds":      zonegis.ZoneKinds,
+		"zone_statuses":   zonegis.ZoneStatuses,
+		"zone_models":     zonegis.ZoneModels,
+		"land_uses":       zonegis.LandUses,
+		"parcel_statuses": zonegis.ParcelStatuses,
+		"green_kinds":     zonegis.GreenKinds,
+	}
+}
+
+// Known reports whether name is a collection's.
+func Known(name string) bool { return slices.Contains(Names, name) }
 
 // Name is the collection's id ("parcels").
 func (c *Collection[T]) Name() string { return c.name }
@@ -114,6 +136,9 @@ func (zoneKind) ofZone(*index.Snapshot, int64, func(*zonegis.Zone) bool) {}
 func (zoneKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Zone) bool) {
 	s.ZonesIntersectingBound(b, fn)
 }
+func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
+	return s.ZonesIntersectingPrepared(pq, fn)
+}
 func (zoneKind) match(q *Query, z *zonegis.Zone) bool { return q.matchZone(z) }
 
 func (parcelKind) id(p *zonegis.Parcel) int64                  { return p.ID }
@@ -128,6 +153,9 @@ func (parcelKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.Parce
 }
 func (parcelKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Parcel) bool) {
 	s.ParcelsIntersectingBound(b, fn)
+}
+func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
+	return s.ParcelsIntersectingPrepared(pq, fn)
 }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
@@ -148,6 +176,9 @@ func (greenKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.GreenA
 }
 func (greenKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.GreenArea) bool) {
 	s.GreenAreasIntersectingBound(b, fn)
+}
+func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
+	return s.GreenAreasIntersectingPrepared(pq, fn)
 }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&

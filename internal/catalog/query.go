@@ -19,6 +19,8 @@ import (
 // Collection.Parse (whose Query of no filters keeps every feature).
 //
 // The filters, each "" (or absent) for any:
+//   - bbox: a box in CRS84 (ParseBBox), the only bbox-crs there is;
+//     features whose geometry intersects it.
 //   - zone: a zone's id or code (index.Snapshot.ZoneByRef); its parcels
 //     or green areas.
 //   - board: the zone's managing board id, exactly; province: the zone's
@@ -107,9 +109,17 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	q := Query{minM2: 0, maxM2: math.Inf(1)}
 	get := params.Get
 	has := func(name string) bool { return slices.Contains(c.filters, name) }
+	if crs := get("bbox-crs"); crs != "" && crs != CRS84 {
+		return q, invalid("bbox-crs: only %s is supported", CRS84)
+	}
 	var err error
 	if has(AttributesFilter) {
 		if q.attrs, err = parseAttributes(params); err != nil {
+			return q, err
+		}
+	}
+	if v := get("bbox"); v != "" {
+		if q.Bounds, err = ParseBBox(v); err != nil {
 			return q, err
 		}
 	}
@@ -272,6 +282,10 @@ func AreaRangeHa(minHa, maxHa string) (minM2, maxM2 float64, err error) {
 	}
 	return minM2, maxM2, nil
 }
+
+// CRS84 is longitude and latitude on WGS 84, the CRS of every geometry
+// the collections hold and of bbox.
+const CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
 func invalid(format string, args ...any) error {
 	return zonegis.Errorf(zonegis.EINVALID, format, args...)

@@ -5,28 +5,30 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// roleTable says which role each non-read route needs, keyed by method and
-// route path. Reads (GET, HEAD) not listed are public; any other route not
-// listed is refused (fail closed), and a test checks that every registered
-// write route is here.
-var roleTable = map[string]string{
-	"POST /query/intersects":                    zonegis.RolePublic, // a read with a body
-	"POST /collections/:collection/items":       zonegis.RolePlanner,
-	"PUT /collections/:collection/items/:id":    zonegis.RolePlanner,
-	"PATCH /collections/:collection/items/:id":  zonegis.RolePlanner,
-	"DELETE /collections/:collection/items/:id": zonegis.RolePlanner,
-	"POST /collections/:collection/import":      zonegis.RolePlanner,
-	"POST /parcels/:id/leases":                  zonegis.RolePlanner,
-	"POST /parcels/:id/reserve":                 zonegis.RolePlanner,
-	"POST /parcels/:id/release":                 zonegis.RolePlanner,
-	"POST /leases/:id/end":                      zonegis.RolePlanner,
-	"POST /parcels/:id/split":                   zonegis.RolePlanner,
-	"POST /parcels/merge":                       zonegis.RolePlanner,
-	"GET /audit":                                zonegis.RoleAdmin,
-	"GET /jobs/:id":                             zonegis.RolePlanner, // the key that posted it, or an admin
+// routeActions names the registry.Action of each non-read route, keyed by
+// method and route path; registry.Can says which roles may do it. Reads
+// (GET, HEAD) not listed are registry.Read; any other route not listed is
+// refused (fail closed), and a test checks that every registered write
+// route is here.
+var routeActions = map[string]registry.Action{
+	"POST /query/intersects":                    registry.Read, // a read with a body
+	"POST /collections/:collection/items":       registry.WriteRecords,
+	"PUT /collections/:collection/items/:id":    registry.WriteRecords,
+	"PATCH /collections/:collection/items/:id":  registry.WriteRecords,
+	"DELETE /collections/:collection/items/:id": registry.WriteRecords,
+	"POST /collections/:collection/import":      registry.WriteRecords,
+	"POST /parcels/:id/leases":                  registry.WriteRecords,
+	"POST /parcels/:id/reserve":                 registry.WriteRecords,
+	"POST /parcels/:id/release":                 registry.WriteRecords,
+	"POST /leases/:id/end":                      registry.WriteRecords,
+	"POST /parcels/:id/split":                   registry.WriteRecords,
+	"POST /parcels/merge":                       registry.WriteRecords,
+	"GET /audit":                                registry.ReadAudit,
+	"GET /jobs/:id":                             registry.WriteRecords, // the key that posted it, or an admin
 }
 
 // keyedRead says whether a GET path needs a key: the audit trail and
@@ -35,20 +37,25 @@ func keyedRead(path string) bool {
 	return strings.HasPrefix(path, "/audit") || strings.HasPrefix(path, "/jobs/")
 }
 
-var roleRank = map[string]int{zonegis.RolePublic: 0, zonegis.RolePlanner: 1, zonegis.RoleAdmin: 2}
-
-// requiredRole is the role a route needs and whether the table covers it.
-func requiredRole(method, path string) (string, bool) {
+// routeAction is the action of a route and whether the table covers it.
+func routeAction(method, path string) (registry.Action, bool) {
 	if method == http.MethodGet && !keyedRead(path) {
-		return zonegis.RolePublic, true // the common case, without building a key
+		return registry.Read, true // the common case, without building a key
 	}
-	if r, ok := roleTable[method+" "+path]; ok {
-		return r, true
+	if a, ok := routeActions[method+" "+path]; ok {
+		return a, true
 	}
-	if method == http.MethodGet || method == http.MethodHead {
-		return zonegis.RolePublic, true
+	return registry.Read, method == http.MethodGet || method == http.MethodHead
+}
+
+// requiredRole is the least role a route needs and whether the table
+// covers it.
+func requiredRole(method, path string) (string, bool) {
+	a, ok := routeAction(method, path)
+	if !ok {
+		return "", false
 	}
-	return "", false
+	return registry.Needs(a)
 }
 
 const actorKey = "zonegis.actor"
@@ -85,7 +92,7 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 		if !s.registered[route{c.Request().Method, c.Path()}] {
 			return next(c) // no such route or method: the router answers 404 or 405
 		}
-		need, ok := requiredRole(c.Request().Method, c.Path())
+		action, ok := routeAction(c.Request().Method, c.Path())
 		if !ok {
 			return zonegis.Errorf(zonegis.EFORBIDDEN, "this route has no role assigned")
 		}
@@ -100,7 +107,8 @@ func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 			// map, and the public caller is actorOf's default.
 			c.Set(actorKey, actor)
 		}
-		if roleRank[actor.Role] < roleRank[need] {
+		if !registry.Can(actor.Role, action) {
+			need, _ := registry.Needs(action)
 			if actor.Role == zonegis.RolePublic {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="zonegis"`)
 				return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs an API key with role %s (Authorization: Bearer <key>)", need)

@@ -8,7 +8,7 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
-	"github.com/zonegis/zonegis/internal/vntext"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -17,10 +17,16 @@ import (
 // collection's catalog.Collection (what its filters mean, how a page is
 // found) and its wire (how its features are written).
 type collection interface {
+	name() string
+	// etag is the ETag of a record of the collection (*T).
+	etag(record any) string
 	info(base string) map[string]any
 	items(c echo.Context, snap *index.Snapshot) error
 	item(c echo.Context, snap *index.Snapshot) error
 	export(s *Server, c echo.Context, snap *index.Snapshot) error
+	// appendIntersecting appends the collection's member of an
+	// intersects answer (a FeatureCollection).
+	appendIntersecting(b []byte, snap *index.Snapshot, pq *measure.Prepared) ([]byte, error)
 }
 
 // wire is how the features of one collection are written: as GeoJSON
@@ -42,25 +48,30 @@ type served[T any] struct {
 	// params and exportParams are the query parameters its items and its
 	// export accept: the route's own and the collection's filters.
 	params, exportParams []string
+	// head opens its member in an intersects answer.
+	head string
 }
 
-func serve[T any](cat *catalog.Collection[T], w wire[T]) *served[T] {
-	return &served[T]{cat: cat, wire: w,
+func serve[T any](cat *catalog.Collection[T], member string, w wire[T]) *served[T] {
+	return &served[T]{cat: cat, wire: w, head: `,"` + member + `":{"type":"FeatureCollection","features":[`,
 		params:       append(slices.Clone(itemsParams), cat.Filters()...),
 		exportParams: append(slices.Clone(exportParams), cat.Filters()...)}
 }
 
 var (
-	zonesServed   = serve[zonegis.Zone](catalog.Zones, zoneWire{})
-	parcelsServed = serve[zonegis.Parcel](catalog.Parcels, parcelWire{})
-	greensServed  = serve[zonegis.GreenArea](catalog.GreenAreas, greenWire{})
-	// collections are the collections by id.
-	collections = map[string]collection{
-		zonegis.CollectionZones:      zonesServed,
-		zonegis.CollectionParcels:    parcelsServed,
-		zonegis.CollectionGreenAreas: greensServed,
-	}
+	parcelsServed = serve[zonegis.Parcel](catalog.Parcels, "parcels", parcelWire{})
+	// listed are the collections in the order they are listed
+	// (catalog.Names); collections are the same by id.
+	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire{}), parcelsServed,
+		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire{})}
+	collections = map[string]collection{}
 )
+
+func init() {
+	for _, l := range listed {
+		collections[l.name()] = l
+	}
+}
 
 // collectionOf returns the collection the route's {collection} names.
 func collectionOf(c echo.Context) (collection, error) {
@@ -106,10 +117,8 @@ func (greenWire) touch(g *zonegis.GreenArea) byte                 { return encod
 func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
 func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
 
-// resolveZone finds a zone by id or by code (catalog.ResolveZone).
-func resolveZone(s *index.Snapshot, v string) (*zonegis.Zone, error) {
-	return catalog.ResolveZone(s, v)
-}
+func (l *served[T]) name() string           { return l.cat.Name() }
+func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string) map[string]any {
 	return collectionInfo(base, l.cat.Name(), l.cat.Title(), l.cat.Description())
@@ -123,11 +132,11 @@ func collectionInfo(base, id, title, description string) map[string]any {
 		"title":       title,
 		"description": description,
 		"itemType":    "feature",
-		"crs":         []string{"http://www.opengis.net/def/crs/OGC/1.3/CRS84"},
+		"crs":         []string{catalog.CRS84},
 		"extent": map[string]any{
 			"spatial": map[string]any{
 				"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}},
-				"crs":  "http://www.opengis.net/def/crs/OGC/1.3/CRS84",
+				"crs":  catalog.CRS84,
 			},
 		},
 		"links": []map[string]string{
@@ -137,20 +146,15 @@ func collectionInfo(base, id, title, description string) map[string]any {
 	}
 }
 
-// collectionIDs are the feature collections, in the order they are listed.
-var collectionIDs = catalog.Names
-
-func knownCollection(id string) bool { return slices.Contains(collectionIDs, id) }
-
 func (s *Server) handleCollections() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
 		base := baseURL(c)
-		cols := make([]map[string]any, 0, len(collectionIDs))
-		for _, id := range collectionIDs {
-			cols = append(cols, collections[id].info(base))
+		cols := make([]map[string]any, 0, len(listed))
+		for _, l := range listed {
+			cols = append(cols, l.info(base))
 		}
 		return writeJSON(c, 200, mimeJSON, map[string]any{
 			"links": []map[string]string{
@@ -174,5 +178,15 @@ func (s *Server) handleCollection() echo.HandlerFunc {
 	}
 }
 
-// foldEqual compares names ignoring case and diacritics.
-func foldEqual(a, b string) bool { return vntext.Fold(a) == vntext.Fold(b) }
+// appendIntersecting appends the features pq intersects (at most
+// catalog.MaxIntersectHits), each with its overlap_m2.
+func (l *served[T]) appendIntersecting(b []byte, snap *index.Snapshot, pq *measure.Prepared) ([]byte, error) {
+	b = append(b, l.head...)
+	n := 0
+	err := l.cat.Intersecting(snap, pq, func(v *T, m2 float64) bool {
+		b = comma(b, &n)
+		b = l.wire.encode(b, v, overlapExtra(m2))
+		return n < catalog.MaxIntersectHits
+	})
+	return append(b, `]}`...), err
+}

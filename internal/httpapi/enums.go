@@ -4,13 +4,12 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
-
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/export"
-	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // handleEnums answers GET /enums: the values of the enumerated fields, as
-// the lists of package zonegis hold them (the lists the API validates
+// the lists of package zonegis hold them (catalog.Enums) (the lists the API validates
 // against; TestSchemaEnums holds the schema's CHECK constraints to them),
 // and the formats of GET /collections/{c}/export. The web map builds its
 // filters, legend and export links from this document rather than from
@@ -20,15 +19,8 @@ func (s *Server) handleEnums() echo.HandlerFunc {
 	for _, f := range export.Formats() {
 		formats = append(formats, string(f))
 	}
-	doc := map[string][]string{
-		"zone_kinds":      zonegis.ZoneKinds,
-		"zone_statuses":   zonegis.ZoneStatuses,
-		"zone_models":     zonegis.ZoneModels,
-		"land_uses":       zonegis.LandUses,
-		"parcel_statuses": zonegis.ParcelStatuses,
-		"green_kinds":     zonegis.GreenKinds,
-		"export_formats":  formats,
-	}
+	doc := catalog.Enums()
+	doc["export_formats"] = formats
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/registry"
@@ -63,16 +64,8 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err != nil {
 		return err
 	}
-	// The items query parser checks bbox, bbox-crs, the filters and zone
-	// exactly as for items; it is given the query without the export's
-	// own f and crs (and the parameters were checked above).
-	rest := url.Values{}
-	for k, v := range q {
-		if k != "f" && k != "crs" {
-			rest[k] = v
-		}
-	}
-	cq, err := l.parseQuery(snap, rest)
+	// bbox, bbox-crs and the filters mean what they mean for items.
+	cq, err := l.cat.Parse(snap, q)
 	if err != nil {
 		return err
 	}
@@ -107,7 +100,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 			return err
 		}
 		snap := s.ix.Snapshot()
-		z, err := resolveZone(snap, c.Param("id"))
+		z, err := catalog.ResolveZone(snap, c.Param("id"))
 		if err != nil {
 			return notFound("no zone with id or code %q", c.Param("id"))
 		}

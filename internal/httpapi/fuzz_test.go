@@ -3,7 +3,6 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"log/slog"
 	"math"
 	"net/http"
@@ -16,7 +15,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -151,24 +152,24 @@ func FuzzBBox(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		defer watchdog("bbox", s)()
-		bounds, err := parseBBox(s)
+		bounds, err := catalog.ParseBBox(s)
 		if err != nil {
 			if code := zonegis.ErrorCode(err); code != zonegis.EINVALID {
-				t.Fatalf("parseBBox(%q): error code %q, want %q: %v", s, code, zonegis.EINVALID, err)
+				t.Fatalf("catalog.ParseBBox(%q): error code %q, want %q: %v", s, code, zonegis.EINVALID, err)
 			}
 			return
 		}
 		if len(bounds) != 1 && len(bounds) != 2 {
-			t.Fatalf("parseBBox(%q): %d boxes", s, len(bounds))
+			t.Fatalf("catalog.ParseBBox(%q): %d boxes", s, len(bounds))
 		}
 		for _, b := range bounds {
 			for _, v := range []float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]} {
 				if math.IsNaN(v) || math.IsInf(v, 0) {
-					t.Fatalf("parseBBox(%q): %v is not finite", s, b)
+					t.Fatalf("catalog.ParseBBox(%q): %v is not finite", s, b)
 				}
 			}
 			if b.Min[0] > b.Max[0] || b.Min[1] > b.Max[1] || b.Min[0] < -180 || b.Max[0] > 180 || b.Min[1] < -90 || b.Max[1] > 90 {
-				t.Fatalf("parseBBox(%q): box %v out of order or range", s, b)
+				t.Fatalf("catalog.ParseBBox(%q): box %v out of order or range", s, b)
 			}
 		}
 		req := httptest.NewRequest(http.MethodGet, "/collections/parcels/items?bbox="+url.QueryEscape(s), nil)

@@ -20,10 +20,11 @@ const MaxImportBytes = 256 << 20
 // a large or async one runs as a job (202, see jobs.go).
 func (s *Server) handleImport() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
+		coll := l.name()
 		async, err := importAsync(c) // its only parameter, async (jobs.go)
 		if err != nil {
 			return err

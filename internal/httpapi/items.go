@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
@@ -52,7 +51,7 @@ func putBuffer(b *[]byte) {
 var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
-// the parameters l takes, f, bbox-crs and the bbox here, the filters by
+// the parameters l takes and f here, bbox and the filters by
 // catalog.Collection.Parse.
 func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Query, error) {
 	if err := checkParams(q, l.params...); err != nil {
@@ -61,30 +60,18 @@ func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Quer
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
 		return catalog.Query{}, invalid("f: only json (GeoJSON) is offered here, not %q", f)
 	}
-	if crs := q.Get("bbox-crs"); crs != "" && crs != "http://www.opengis.net/def/crs/OGC/1.3/CRS84" {
-		return catalog.Query{}, invalid("bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported")
-	}
-	var bounds []orb.Bound // nil: no bbox; two when the box crosses the antimeridian
-	if v := q.Get("bbox"); v != "" {
-		var err error
-		if bounds, err = parseBBox(v); err != nil {
-			return catalog.Query{}, err
-		}
-	}
-	cq, err := l.cat.Parse(snap, q)
-	cq.Bounds = bounds
-	return cq, err
+	return l.cat.Parse(snap, q)
 }
 
 // items answers GET /collections/{c}/items: a GeoJSON FeatureCollection
 // page with numberMatched, numberReturned and next/prev links.
 func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	q := c.QueryParams()
-	limit, err := parseLimit(q.Get("limit"))
+	limit, err := catalog.Limit(q.Get("limit"))
 	if err != nil {
 		return err
 	}
-	offset, err := parseOffset(q.Get("offset"))
+	offset, err := catalog.Offset(q.Get("offset"))
 	if err != nil {
 		return err
 	}

@@ -6,60 +6,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
-
-// leaseJSON is a lease as the API shows it. Capital and contact are
-// confidential: only planners and admins see them.
-type leaseJSON struct {
-	ID         int64    `json:"id"`
-	ParcelID   int64    `json:"parcel_id"`
-	Lessee     string   `json:"lessee"`
-	Country    string   `json:"country"`
-	Sector     string   `json:"sector"`
-	Start      string   `json:"start"`
-	End        string   `json:"end"`
-	EndedOn    *string  `json:"ended_on"`
-	InForce    bool     `json:"in_force"`
-	Workers    int32    `json:"workers"`
-	CapitalUSD *float64 `json:"capital_usd,omitempty"`
-	Contact    *string  `json:"contact,omitempty"`
-	Synthetic  bool     `json:"synthetic"`
-	Version    int64    `json:"version"`
-
-	// AncestorParcelID is set when the lease was on a parcel this one was
-	// split or merged from (ParcelID is that ancestor then).
-	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
-}
-
-func leaseView(l *zonegis.Lease, role string, on time.Time) leaseJSON {
-	end := l.End
-	var ended *string
-	if l.EndedOn != nil {
-		end = *l.EndedOn
-		s := l.EndedOn.Format(time.DateOnly)
-		ended = &s
-	}
-	v := leaseJSON{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
-		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
-		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
-	if registry.SeesConfidential(role) {
-		capital, contact := l.CapitalUSD, l.Contact
-		v.CapitalUSD, v.Contact = &capital, &contact
-	}
-	return v
-}
-
-// inherited marks a lease of parcel id's history that was on an ancestor.
-func inherited(v leaseJSON, id int64) leaseJSON {
-	if v.ParcelID != id {
-		anc := v.ParcelID
-		v.AncestorParcelID = &anc
-	}
-	return v
-}
 
 // leasing is the leasing workflow over the server's database.
 func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.store} }
@@ -69,24 +18,16 @@ func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.s
 // or merged from (marked with ancestor_parcel_id).
 func (s *Server) handleParcelLeases() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
 		if _, ok := s.ix.Snapshot().Parcel(id); !ok {
 			return notFound("no parcel with id %d", id)
 		}
-		ls, err := s.store.LeaseHistory(c.Request().Context(), id)
+		out, err := registry.LeaseHistory(c.Request().Context(), s.store, actorOf(c).Role, id, s.ix.Snapshot().Today())
 		if err != nil {
 			return err
-		}
-		role, now := actorOf(c).Role, s.ix.Snapshot().Today()
-		out := make([]leaseJSON, 0, len(ls))
-		for _, l := range ls {
-			out = append(out, inherited(leaseView(l, role, now), id))
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
 	}
@@ -94,79 +35,41 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 
 // handleLease answers POST /parcels/{id}/leases: lease the parcel.
 func (s *Server) handleLease() echo.HandlerFunc {
-	type request struct {
-		Lessee     string            `json:"lessee"`
-		Country    string            `json:"country"`
-		Sector     string            `json:"sector"`
-		Start      *featurejson.Date `json:"start"`
-		End        *featurejson.Date `json:"end"`
-		CapitalUSD float64           `json:"capital_usd"`
-		Workers    int32             `json:"workers"`
-		Contact    string            `json:"contact"`
-	}
 	return func(c echo.Context) error {
-		id, ifv, err := writeTarget(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
-			return err
-		}
-		l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
-			CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
-		if r.Start != nil {
-			l.Start = r.Start.Time
-		}
-		if r.End != nil {
-			l.End = r.End.Time
-		}
-		seq, err := s.leasing().Lease(c.Request().Context(), actorOf(c), ifv, l)
+		seq, l, err := s.leasing().LeaseJSON(c.Request().Context(), actorOf(c), id, ifv, body)
 		if err != nil {
 			return err
 		}
 		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, leaseView(l, actorOf(c).Role, s.ix.Snapshot().Today()))
+		return writeJSON(c, http.StatusCreated, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
 	}
 }
 
 // handleEndLease answers POST /leases/{id}/end with {"ended_on": "YYYY-MM-DD"}
 // (default today, the database's day).
 func (s *Server) handleEndLease() echo.HandlerFunc {
-	type request struct {
-		EndedOn *featurejson.Date `json:"ended_on"`
-	}
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		body, err := readBodyLimit(c, MaxBodyBytes)
-		var de *zonegis.Error
-		switch {
-		case err == nil:
-			if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
-				return err
-			}
-		case errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty":
-			// No body: the lease ends today.
-		default:
+		body, err := readBody(c)
+		if de := (*zonegis.Error)(nil); errors.As(err, &de) && de.Code == zonegis.EINVALID && de.Message == "body: empty" {
+			body, err = nil, nil // no body: the lease ends today
+		}
+		if err != nil {
 			return err
 		}
-		var on time.Time
-		if r.EndedOn != nil {
-			on = r.EndedOn.Time
-		}
-		seq, l, err := s.leasing().End(c.Request().Context(), actorOf(c), id, on, s.ix.Snapshot().Today())
+		seq, l, err := s.leasing().EndJSON(c.Request().Context(), actorOf(c), id, body, s.ix.Snapshot().Today())
 		s.visible(c, seq) // 0 when nothing was written
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, leaseView(l, actorOf(c).Role, s.ix.Snapshot().Today()))
+		return writeJSON(c, http.StatusOK, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
 	}
 }
 
@@ -203,14 +106,11 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				return invalid("date: want YYYY-MM-DD, got %q", v)
 			}
 		}
-		l, err := s.store.ParcelAsOf(c.Request().Context(), id, on)
+		l, err := registry.LeaseOn(c.Request().Context(), s.store, actorOf(c).Role, id, on)
 		if err != nil {
 			return err
 		}
-		out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": nil}
-		if l != nil {
-			out["lease"] = inherited(leaseView(l, actorOf(c).Role, on), id)
-		}
+		out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": l}
 		if p, ok := s.ix.Snapshot().Parcel(id); ok {
 			out["current_status"] = p.Status
 			// The day the current status changes by the calendar (a lease

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
 
@@ -21,28 +20,12 @@ func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.s
 // parent's version. The answer is a FeatureCollection of the new parcels
 // with the retired parcel's id in "retired".
 func (s *Server) handleSplit() echo.HandlerFunc {
-	type lot struct {
-		LotCode string `json:"lot_code"`
-		LandUse string `json:"land_use"`
-	}
-	type request struct {
-		Lots []lot           `json:"lots"`
-		Line json.RawMessage `json:"line"`
-	}
 	return func(c echo.Context) error {
-		id, ifv, err := writeTarget(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
-			return err
-		}
-		lots := make([]zonegis.SplitLot, len(r.Lots))
-		for i, l := range r.Lots {
-			lots[i] = zonegis.SplitLot{LotCode: l.LotCode, LandUse: l.LandUse}
-		}
-		children, seq, err := s.lineage().Split(c.Request().Context(), actorOf(c), id, ifv, r.Line, lots)
+		children, seq, err := s.lineage().SplitJSON(c.Request().Context(), actorOf(c), id, ifv, body)
 		if err != nil {
 			return err
 		}
@@ -67,20 +50,15 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 // its ETag and Location, and the retired ids in the Feature's "retired"
 // member.
 func (s *Server) handleMerge() echo.HandlerFunc {
-	type request struct {
-		IDs     []int64 `json:"ids"`
-		LotCode string  `json:"lot_code"`
-		LandUse string  `json:"land_use"`
-	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		var r request
-		if err := decodeBody(c, &r); err != nil {
+		body, err := readBody(c)
+		if err != nil {
 			return err
 		}
-		child, retired, seq, err := s.lineage().Merge(c.Request().Context(), actorOf(c), r.IDs, r.LotCode, r.LandUse)
+		child, retired, seq, err := s.lineage().MergeJSON(c.Request().Context(), actorOf(c), body)
 		if err != nil {
 			return err
 		}
@@ -104,26 +82,14 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 // parcels too, so a client holding an old id can find its successors.
 func (s *Server) handleLineage() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
-		id, err := parseID(c.Param("id"))
-		if err != nil {
-			return err
-		}
-		parents, children, err := s.store.Lineage(c.Request().Context(), id)
+		id, err := idParam(c)
 		if err != nil {
 			return err
 		}
 		_, live := s.ix.Snapshot().Parcel(id)
-		if !live && len(parents) == 0 && len(children) == 0 {
-			return notFound("no parcel with id %d", id)
-		}
-		if parents == nil {
-			parents = []zonegis.Link{}
-		}
-		if children == nil {
-			children = []zonegis.Link{}
+		parents, children, err := registry.LineageOf(c.Request().Context(), s.store, id, live)
+		if err != nil {
+			return err
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"parcel_id": id, "current": live, "parents": parents, "children": children})

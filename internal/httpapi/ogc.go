@@ -1,13 +1,10 @@
 package httpapi
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/api"
-	"gopkg.in/yaml.v3"
 )
 
 // conformanceClasses are the OGC API - Features Part 1 classes implemented.
@@ -47,17 +44,8 @@ func (s *Server) handleConformance() echo.HandlerFunc {
 	}
 }
 
-// openAPIJSON converts the embedded YAML document to JSON once.
-func openAPIJSON() ([]byte, error) {
-	var doc any
-	if err := yaml.Unmarshal(api.OpenAPI, &doc); err != nil {
-		return nil, fmt.Errorf("api/openapi.yaml: %w", err)
-	}
-	return json.Marshal(doc)
-}
-
 func (s *Server) handleAPI() echo.HandlerFunc {
-	doc, err := openAPIJSON()
+	doc, err := api.JSON() // converted once
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json", "yaml"); err != nil {
 			return err

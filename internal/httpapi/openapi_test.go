@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/zonegis/zonegis/api"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/zonegis"
 	"gopkg.in/yaml.v3"
 )
@@ -294,12 +295,12 @@ func TestOpenAPILimits(t *testing.T) {
 	doc := loadOpenAPI(t)
 	limit := doc.Components.Parameters["limit"]
 	if limit.Name != "limit" || limit.Schema.Minimum == nil || *limit.Schema.Minimum != 1 ||
-		limit.Schema.Maximum == nil || *limit.Schema.Maximum != MaxLimit || limit.Schema.Default != DefaultLimit {
-		t.Errorf("components.parameters.limit = %+v; want minimum 1, maximum %d, default %d", limit.Schema, MaxLimit, DefaultLimit)
+		limit.Schema.Maximum == nil || *limit.Schema.Maximum != catalog.MaxLimit || limit.Schema.Default != catalog.DefaultLimit {
+		t.Errorf("components.parameters.limit = %+v; want minimum 1, maximum %d, default %d", limit.Schema, catalog.MaxLimit, catalog.DefaultLimit)
 	}
 	collections := doc.Components.Parameters["collectionId"].Schema.Enum
-	if !slices.Equal(collections, collectionIDs) {
-		t.Errorf("collectionId enum = %v; want %v", collections, collectionIDs)
+	if !slices.Equal(collections, catalog.Names) {
+		t.Errorf("collectionId enum = %v; want %v", collections, catalog.Names)
 	}
 	// OGC API - Features Part 1 operation ids, which clients look for.
 	ogc := map[string]string{

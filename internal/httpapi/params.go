@@ -1,21 +1,14 @@
 package httpapi
 
 import (
-	"github.com/labstack/echo/v4"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 
-	"github.com/paulmach/orb"
+	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/registry"
-)
-
-// Bounds of the items endpoint.
-const (
-	DefaultLimit = 100
-	MaxLimit     = 10000
 )
 
 // checkParams rejects query parameters outside allowed (OGC API - Features
@@ -106,102 +99,6 @@ func (p *rawParams) check(allowed ...string) error {
 	return nil
 }
 
-// parseFloat parses a finite number (catalog.Finite).
-func parseFloat(name, s string) (float64, error) { return catalog.Finite(name, s) }
-
-// parseBBox parses "minLon,minLat,maxLon,maxLat" (or the 6-number form with
-// heights, whose heights are ignored) in CRS84. A box whose minLon > maxLon
-// crosses the antimeridian and comes back as two boxes.
-func parseBBox(s string) ([]orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return nil, invalid("bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got %d", len(parts))
-	}
-	v := make([]float64, len(parts))
-	for i, p := range parts {
-		f, err := parseFloat("bbox", p)
-		if err != nil {
-			return nil, err
-		}
-		v[i] = f
-	}
-	if len(v) == 6 {
-		v = []float64{v[0], v[1], v[3], v[4]}
-	}
-	minLon, minLat, maxLon, maxLat := v[0], v[1], v[2], v[3]
-	for _, lon := range []float64{minLon, maxLon} {
-		if lon < -180 || lon > 180 {
-			return nil, invalid("bbox: longitude %v outside [-180, 180]", lon)
-		}
-	}
-	for _, lat := range []float64{minLat, maxLat} {
-		if lat < -90 || lat > 90 {
-			return nil, invalid("bbox: latitude %v outside [-90, 90]", lat)
-		}
-	}
-	if minLat > maxLat {
-		return nil, invalid("bbox: minimum latitude %v is greater than maximum %v", minLat, maxLat)
-	}
-	if minLon > maxLon {
-		return []orb.Bound{
-			{Min: orb.Point{minLon, minLat}, Max: orb.Point{180, maxLat}},
-			{Min: orb.Point{-180, minLat}, Max: orb.Point{maxLon, maxLat}},
-		}, nil
-	}
-	return []orb.Bound{{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}}, nil
-}
-
-// parseLimit parses limit (1..MaxLimit, default DefaultLimit).
-func parseLimit(s string) (int, error) {
-	if s == "" {
-		return DefaultLimit, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > MaxLimit {
-		return 0, invalid("limit: want a whole number from 1 to %d, got %q", MaxLimit, s)
-	}
-	return n, nil
-}
-
-// parseOffset parses offset (>= 0, default 0).
-func parseOffset(s string) (int, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 0 {
-		return 0, invalid("offset: want a whole number >= 0, got %q", s)
-	}
-	return n, nil
-}
-
-// parseLonLat parses a point given as lon and lat parameters.
-func parseLonLat(q url.Values) (orb.Point, error) {
-	return parseLonLatText(q.Get("lon"), q.Get("lat"))
-}
-
-// parseLonLatText parses a point from the text of its lon and lat.
-func parseLonLatText(lonText, latText string) (orb.Point, error) {
-	if lonText == "" || latText == "" {
-		return orb.Point{}, invalid("lon and lat are required")
-	}
-	lon, err := parseFloat("lon", lonText)
-	if err != nil {
-		return orb.Point{}, err
-	}
-	lat, err := parseFloat("lat", latText)
-	if err != nil {
-		return orb.Point{}, err
-	}
-	if lon < -180 || lon > 180 {
-		return orb.Point{}, invalid("lon: %v outside [-180, 180]", lon)
-	}
-	if lat < -90 || lat > 90 {
-		return orb.Point{}, invalid("lat: %v outside [-90, 90]", lat)
-	}
-	return orb.Point{lon, lat}, nil
-}
-
 // parseID parses a positive integer id.
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
@@ -209,17 +106,6 @@ func parseID(s string) (int64, error) {
 		return 0, notFound("no feature with id %q", s)
 	}
 	return id, nil
-}
-
-// parseEnum checks that s is one of allowed ("" passes; catalog.Enum).
-func parseEnum(name, s string, allowed []string) (string, error) {
-	return catalog.Enum(name, s, allowed)
-}
-
-// areaRange parses min_area_ha / max_area_ha into square metres
-// (catalog.AreaRangeHa).
-func areaRange(q url.Values) (minM2, maxM2 float64, err error) {
-	return catalog.AreaRangeHa(q.Get("min_area_ha"), q.Get("max_area_ha"))
 }
 
 var errNoSuchCollection = registry.ErrNoSuchCollection

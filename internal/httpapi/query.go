@@ -3,36 +3,15 @@ package httpapi
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
-)
-
-// Bounds of the spatial queries.
-const (
-	MaxQueryVertices = featurejson.MaxPolygonVertices // vertices in a posted polygon
-	DefaultRadiusM   = 5000.0                         // site search radius when none is given, metres
-	MaxRadiusM       = 200000.                        // largest site search radius, metres
-	DefaultSites     = 50
-	MaxSites         = 1000
-	MaxIntersectHits = 10000 // features per collection in an intersects answer
-	// MaxQueryWork bounds the work of one POST /query/intersects, in
-	// measure.Budget units (about one edge compared each, tens of ns): the
-	// self-crossing check, indexing the polygon and every candidate's
-	// test. Calibrated so that a request at the bound ends within about
-	// 70 ms of work on a 2-core machine; decoding the JSON comes on top,
-	// linear in the body (about 12 ms for 3 MB; the 8 MB bench body adds ~20 ms):
-	// BenchmarkIntersectsWorst, BenchmarkDecodeBodyPolygon and the make
-	// bench row "intersects, worst input within the limits" (< 200 ms).
-	MaxQueryWork = 4_000_000
 )
 
 // handleAt answers GET /query/at?lon=&lat=: the zones, parcels and green
@@ -52,7 +31,7 @@ func (s *Server) handleAt() echo.HandlerFunc {
 			}
 			lon, lat = q.Get("lon"), q.Get("lat")
 		}
-		p, err := parseLonLatText(lon, lat)
+		p, err := catalog.LonLat(lon, lat)
 		if err != nil {
 			return err
 		}
@@ -64,6 +43,8 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		b = encode.AppendFloat(b, p[0])
 		b = append(b, ',')
 		b = encode.AppendFloat(b, p[1])
+		// Each collection written out, not through the collection
+		// interface: the busiest route allocates no closures.
 		b = append(b, `],"zones":{"type":"FeatureCollection","features":[`...)
 		n := 0
 		snap.ZonesAt(p, func(z *zonegis.Zone) bool {
@@ -116,18 +97,9 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if err := checkParams(q, "collections"); err != nil {
 			return err
 		}
-		want := map[string]bool{}
-		if v := q.Get("collections"); v != "" {
-			for _, id := range strings.Split(v, ",") {
-				if !knownCollection(id) {
-					return invalid("collections: unknown collection %q; choose from %s", id, strings.Join(collectionIDs, ", "))
-				}
-				want[id] = true
-			}
-		} else {
-			for _, id := range collectionIDs {
-				want[id] = true
-			}
+		want, err := catalog.ParseCollections(q.Get("collections"))
+		if err != nil {
+			return err
 		}
 		body, err := readBody(c)
 		if err != nil {
@@ -144,19 +116,10 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		}
 		// Everything from here on is charged to one budget and stops
 		// within microseconds of the client going away.
-		bud := measure.NewBudget(c.Request().Context(), MaxQueryWork)
-		i, p, ok, err := measure.SelfCrossing(g, bud)
+		bud := measure.NewBudget(c.Request().Context(), catalog.MaxQueryWork)
+		pq, err := catalog.PreparePolygon(g, bud)
 		if err != nil {
-			return workError(err, bud, g)
-		}
-		if ok {
-			return &zonegis.Error{Code: zonegis.EINVALID,
-				Message: fmt.Sprintf("geometry: polygon %d is not valid: its edges cross at [%.7f, %.7f] (a bow-tie or a ring through another); draw it without crossings", i, p[0], p[1]),
-				Details: map[string]any{"location": []float64{p[0], p[1]}}}
-		}
-		pq, err := measure.Prepare(g, bud)
-		if err != nil {
-			return workError(err, bud, g)
+			return cancelled(err)
 		}
 		snap := s.ix.Snapshot()
 		buf := getBuffer()
@@ -164,39 +127,14 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		b := (*buf)[:0]
 		b = append(b, `{"area_m2":`...)
 		b = encode.AppendRounded(b, measure.AreaM2(g), 2)
-		if want[zonegis.CollectionZones] {
-			b = append(b, `,"zones":{"type":"FeatureCollection","features":[`...)
-			n := 0
-			err = snap.ZonesIntersectingPrepared(pq, func(z *zonegis.Zone, m2 float64) bool {
-				b = comma(b, &n)
-				b = encode.ZoneWith(b, z, overlapExtra(m2))
-				return n < MaxIntersectHits
-			})
-			b = append(b, `]}`...)
+		for _, l := range listed {
+			if want[l.name()] && err == nil {
+				b, err = l.appendIntersecting(b, snap, pq)
+			}
 		}
-		if want[zonegis.CollectionParcels] && err == nil {
-			b = append(b, `,"parcels":{"type":"FeatureCollection","features":[`...)
-			n := 0
-			err = snap.ParcelsIntersectingPrepared(pq, func(p *zonegis.Parcel, m2 float64) bool {
-				b = comma(b, &n)
-				b = encode.ParcelWith(b, p, overlapExtra(m2))
-				return n < MaxIntersectHits
-			})
-			b = append(b, `]}`...)
-		}
-		if want[zonegis.CollectionGreenAreas] && err == nil {
-			b = append(b, `,"green_areas":{"type":"FeatureCollection","features":[`...)
-			n := 0
-			err = snap.GreenAreasIntersectingPrepared(pq, func(ga *zonegis.GreenArea, m2 float64) bool {
-				b = comma(b, &n)
-				b = encode.GreenAreaWith(b, ga, overlapExtra(m2))
-				return n < MaxIntersectHits
-			})
-			b = append(b, `]}`...)
-		}
+		*buf = b
 		if err != nil {
-			*buf = b
-			return workError(err, bud, g)
+			return cancelled(catalog.BudgetError(err, bud, g))
 		}
 		b = append(b, '}')
 		*buf = b
@@ -204,17 +142,10 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 	}
 }
 
-// workError turns a stopped intersects query into its answer: 413 with
-// the reason when the work budget ran out, 503 when the request was
-// cancelled (the client went away or the server is stopping).
-func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
-	if errors.Is(err, measure.ErrBudget) {
-		return &zonegis.Error{Code: zonegis.ETOOLARGE,
-			Message: fmt.Sprintf("geometry: answering this polygon (%d vertices) needs more than the %d units of work one request may take "+
-				"(a unit is about one edge compared; long edges side by side, dense teeth over many features, or very many features in its bounds cost most); "+
-				"send a smaller or simpler polygon, or split it into parts and query each", featurejson.VertexCount(g), bud.Limit()),
-			Details: map[string]any{"work_limit": bud.Limit()}}
-	}
+// cancelled answers a query stopped because its request was cancelled
+// (the client went away or the server is stopping) with 503; any other
+// error passes.
+func cancelled(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return echo.NewHTTPError(http.StatusServiceUnavailable, "the request was cancelled before its answer was ready")
 	}
@@ -227,41 +158,12 @@ func workError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
 func (s *Server) handleSites() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		q := c.QueryParams()
-		if err := checkParams(q, "lon", "lat", "radius_m", "min_area_ha", "max_area_ha", "land_use", "status", "limit"); err != nil {
+		if err := checkParams(q, catalog.SitesParams...); err != nil {
 			return err
 		}
-		p, err := parseLonLat(q)
+		sq, err := catalog.ParseSites(q.Get)
 		if err != nil {
 			return err
-		}
-		radius := DefaultRadiusM
-		if v := q.Get("radius_m"); v != "" {
-			if radius, err = parseFloat("radius_m", v); err != nil {
-				return err
-			}
-			if radius <= 0 || radius > MaxRadiusM {
-				return invalid("radius_m: want more than 0 and at most %v metres", MaxRadiusM)
-			}
-		}
-		minM2, maxM2, err := areaRange(q)
-		if err != nil {
-			return err
-		}
-		use, err := parseEnum("land_use", q.Get("land_use"), zonegis.LandUses)
-		if err != nil {
-			return err
-		}
-		status := zonegis.ParcelAvailable
-		if v := q.Get("status"); v != "" {
-			if status, err = parseEnum("status", v, zonegis.ParcelStatuses); err != nil {
-				return err
-			}
-		}
-		limit := DefaultSites
-		if v := q.Get("limit"); v != "" {
-			if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > MaxSites {
-				return invalid("limit: want a whole number from 1 to %d", MaxSites)
-			}
 		}
 		snap := s.ix.Snapshot()
 		buf := getBuffer()
@@ -269,9 +171,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		b := (*buf)[:0]
 		b = append(b, `{"type":"FeatureCollection","features":[`...)
 		n := 0
-		snap.NearbyParcels(p, radius, func(pc *zonegis.Parcel) bool {
-			return pc.Status == status && (use == "" || pc.LandUse == use) && pc.AreaM2 >= minM2 && pc.AreaM2 <= maxM2
-		}, func(pc *zonegis.Parcel, d float64) bool {
+		sq.Find(snap, func(pc *zonegis.Parcel, d float64) bool {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
 			b = encode.ParcelWith(b, pc, func(b []byte) []byte {
@@ -287,7 +187,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 				}
 				return b
 			})
-			return n < limit
+			return n < sq.Limit
 		})
 		b = append(b, `],"numberReturned":`...)
 		b = strconv.AppendInt(b, int64(n), 10)

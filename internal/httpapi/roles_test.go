@@ -8,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // TestRoleTableCoversEveryWriteRoute walks every registered route: a route
-// whose method is not GET or HEAD must be in roleTable (else the middleware
+// whose method is not GET or HEAD must be in routeActions (else the middleware
 // refuses it, and a new write route would ship unusable or, worse, someone
-// would "fix" that by making the default open), and every roleTable entry
+// would "fix" that by making the default open), and every routeActions entry
 // must be a registered route (no stale or misspelled entries).
 func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
 	s := New(withMemStore(Options{}))
@@ -25,33 +26,34 @@ func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead {
 			continue
 		}
-		role, ok := roleTable[key]
+		a, ok := routeActions[key]
 		if !ok {
-			t.Errorf("route %s is not in roleTable (auth.go): say which role it needs", key)
+			t.Errorf("route %s is not in routeActions (auth.go): say which action it is", key)
 			continue
 		}
-		if _, known := roleRank[role]; !known {
-			t.Errorf("route %s needs unknown role %q", key, role)
+		if _, known := registry.Needs(a); !known {
+			t.Errorf("route %s is unknown action %q", key, a)
 		}
 	}
-	for key := range roleTable {
+	for key := range routeActions {
 		if !registered[key] {
-			t.Errorf("roleTable entry %q is not a registered route (routes.go)", key)
+			t.Errorf("routeActions entry %q is not a registered route (routes.go)", key)
 		}
 	}
 	// The writes of the issue are all at least planner; the audit trail is admin.
-	for key, role := range roleTable {
+	roleOf := func(key string) string { r, _ := registry.Needs(routeActions[key]); return r }
+	for key, a := range routeActions {
 		method := strings.SplitN(key, " ", 2)[0]
-		if method != http.MethodGet && key != "POST /query/intersects" && roleRank[role] < roleRank[zonegis.RolePlanner] {
-			t.Errorf("%s is a write open to role %s", key, role)
+		if method != http.MethodGet && key != "POST /query/intersects" && registry.Can(zonegis.RolePublic, a) {
+			t.Errorf("%s is a write open to role %s", key, roleOf(key))
 		}
 	}
-	if roleTable["GET /audit"] != zonegis.RoleAdmin {
-		t.Errorf("GET /audit needs %q, want admin", roleTable["GET /audit"])
+	if roleOf("GET /audit") != zonegis.RoleAdmin {
+		t.Errorf("GET /audit needs %q, want admin", roleOf("GET /audit"))
 	}
 	for _, key := range []string{"POST /parcels/:id/split", "POST /parcels/merge"} {
-		if roleTable[key] != zonegis.RolePlanner {
-			t.Errorf("%s needs %q, want planner", key, roleTable[key])
+		if roleOf(key) != zonegis.RolePlanner {
+			t.Errorf("%s needs %q, want planner", key, roleOf(key))
 		}
 	}
 }
@@ -82,7 +84,7 @@ func TestRoleTableFailsClosed(t *testing.T) {
 	if r, ok := requiredRole(http.MethodHead, "/collections"); !ok || r != zonegis.RolePublic {
 		t.Fatalf("HEAD read: %q %v", r, ok)
 	}
-	if !slices.Contains([]string{zonegis.RolePublic, zonegis.RolePlanner, zonegis.RoleAdmin}, roleTable["POST /query/intersects"]) {
+	if r, _ := requiredRole(http.MethodPost, "/query/intersects"); !slices.Contains([]string{zonegis.RolePublic, zonegis.RolePlanner, zonegis.RoleAdmin}, r) {
 		t.Fatal("POST /query/intersects has no role")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/zonegis/zonegis/web"
 )
 
 // directives splits a Content-Security-Policy into its directives.
@@ -121,8 +123,8 @@ func TestSecurityHeadersBasemap(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"javascript:alert(1)", "https://{s}.tile.example.org/{z}/{x}/{y}.png", "ftp://x.example/{z}", "https:///{z}", "https://a.example;script-src *"} {
-		if _, err := BasemapOrigin(bad); err == nil {
-			t.Errorf("BasemapOrigin(%q): no error", bad)
+		if _, err := web.BasemapOrigin(bad); err == nil {
+			t.Errorf("web.BasemapOrigin(%q): no error", bad)
 		}
 		srv := New(withMemStore(Options{BasemapURL: bad}))
 		csp := do(srv, http.MethodGet, "/app/").Header().Get("Content-Security-Policy")

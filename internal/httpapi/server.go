@@ -111,11 +111,11 @@ func New(o Options) *Server {
 	}
 	// A base-map URL the page cannot be allowed to load from (cmd/zonegis
 	// refuses one at start) is left out of the CSP: the map draws without.
-	origin, err := BasemapOrigin(o.BasemapURL)
+	origin, err := web.BasemapOrigin(o.BasemapURL)
 	if err != nil {
 		o.Logger.Warn("the web map's CSP leaves the base map out", "err", err)
 	}
-	s.pageCSP = []string{pageCSP(origin)}
+	s.pageCSP = []string{web.PageCSP(origin)}
 	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
 	s.heavy = newHeavyLimit(o.HeavyRequests)
 	if s.jobs = o.Jobs; s.jobs == nil {

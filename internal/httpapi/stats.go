@@ -2,14 +2,12 @@ package httpapi
 
 import (
 	"bytes"
+	"io"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/stats"
-	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Statistics: GET /stats/zones, /stats/zones/{id}, /stats/boards,
@@ -17,8 +15,8 @@ import (
 // or, with f=csv, as CSV with a header row. Definitions and units are
 // those of package stats: areas in hectares, shares in percent (0-100),
 // money in US dollars. Capital is exact for planners and admins and
-// disclosed by the rule of stats.Audience to everyone else (rounded to one
-// significant digit, or withheld with a reason): see audience.
+// disclosed by the rule of stats.Audience to everyone else
+// (registry.StatsAudience): see audience.
 
 const mimeCSV = "text/csv; charset=utf-8"
 
@@ -37,34 +35,41 @@ func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
 	}
 }
 
-// audience is who the caller is to the statistics: planners and admins
-// see exact capital, everyone else capital under the disclosure rule. An
-// answer with exact figures is marked private, so that no shared cache
+// audience is who the caller is to the statistics (registry.StatsAudience).
+// An answer with exact figures is marked private, so that no shared cache
 // hands it to a public caller.
 func audience(c echo.Context) stats.Audience {
-	if !registry.SeesConfidential(actorOf(c).Role) {
-		return stats.Public
+	a := registry.StatsAudience(actorOf(c).Role)
+	if a == stats.Confidential {
+		c.Response().Header().Set("Cache-Control", "private")
 	}
-	c.Response().Header().Set("Cache-Control", "private")
-	return stats.Confidential
+	return a
 }
 
-// writeCSV sends a CSV body as a download named name.
-func writeCSV(c echo.Context, name string, body []byte) error {
+// sendStats answers with v as JSON, or, when csv, with what writeCSV
+// writes as a download named name.
+func sendStats(c echo.Context, csv bool, name string, v any, writeCSV func(io.Writer) error) error {
+	if !csv {
+		return writeJSON(c, http.StatusOK, mimeJSON, v)
+	}
+	var b bytes.Buffer
+	if err := writeCSV(&b); err != nil {
+		return err
+	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	return writeBytes(c, http.StatusOK, mimeCSV, body)
+	return writeBytes(c, http.StatusOK, mimeCSV, b.Bytes())
 }
 
 // handleStatsZones answers GET /stats/zones: every zone's figures, by zone
-// id, optionally only those of a board, a province or a kind.
+// id, optionally only those of a board, a province or a kind
+// (stats.ZoneFilter).
 func (s *Server) handleStatsZones() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		q := c.QueryParams()
-		csv, err := statsFormat(c, "board", "province", "kind")
+		csv, err := statsFormat(c, stats.ZoneFilterParams...)
 		if err != nil {
 			return err
 		}
-		kind, err := parseEnum("kind", q.Get("kind"), zonegis.ZoneKinds)
+		f, err := stats.ParseZoneFilter(c.QueryParam)
 		if err != nil {
 			return err
 		}
@@ -72,28 +77,13 @@ func (s *Server) handleStatsZones() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		board, province := q.Get("board"), q.Get("province")
-		keep := rep.Items[:0]
-		for _, z := range rep.Items {
-			if (board == "" || z.BoardID == board) && (province == "" || foldEqual(z.Province, province)) &&
-				(kind == "" || z.Kind == kind) {
-				keep = append(keep, z)
-			}
-		}
-		rep.Items = keep
-		if csv {
-			var b bytes.Buffer
-			if err := stats.WriteZonesCSV(&b, rep.Items); err != nil {
-				return err
-			}
-			return writeCSV(c, "zone-stats.csv", b.Bytes())
-		}
-		return writeJSON(c, http.StatusOK, mimeJSON, rep)
+		rep.Items = f.Keep(rep.Items)
+		return sendStats(c, csv, "zone-stats.csv", rep, func(w io.Writer) error { return stats.WriteZonesCSV(w, rep.Items) })
 	}
 }
 
 // handleStatsZone answers GET /stats/zones/{id}: one zone's figures, the
-// zone given by id or code.
+// zone given by id or code (index.Snapshot.ZoneByRef).
 func (s *Server) handleStatsZone() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		csv, err := statsFormat(c)
@@ -105,18 +95,11 @@ func (s *Server) handleStatsZone() echo.HandlerFunc {
 			return err
 		}
 		key := c.Param("id")
-		id, _ := strconv.ParseInt(key, 10, 64)
-		for _, z := range rep.Items {
-			if z.ZoneID == id || strings.EqualFold(z.Code, key) {
-				if csv {
-					var b bytes.Buffer
-					if err := stats.WriteZonesCSV(&b, []stats.ZoneStats{z}); err != nil {
-						return err
-					}
-					return writeCSV(c, "zone-stats-"+z.Code+".csv", b.Bytes())
-				}
-				return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
-					"as_of": rep.AsOf, "seq": rep.Seq, "min_green_pct": rep.MinGreenPct, "zone": z})
+		if zone, ok := s.ix.Snapshot().ZoneByRef(key); ok {
+			if z, ok := stats.Zone(rep, zone.ID); ok {
+				return sendStats(c, csv, "zone-stats-"+z.Code+".csv", map[string]any{
+					"as_of": rep.AsOf, "seq": rep.Seq, "min_green_pct": rep.MinGreenPct, "zone": z},
+					func(w io.Writer) error { return stats.WriteZonesCSV(w, []stats.ZoneStats{z}) })
 			}
 		}
 		return notFound("no zone with id or code %q", key)
@@ -135,51 +118,27 @@ func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		if csv {
-			var b bytes.Buffer
-			if err := stats.WriteGroupsCSV(&b, rep.Items); err != nil {
-				return err
-			}
-			return writeCSV(c, string(by)+"-stats.csv", b.Bytes())
-		}
-		return writeJSON(c, http.StatusOK, mimeJSON, rep)
+		return sendStats(c, csv, string(by)+"-stats.csv", rep, func(w io.Writer) error { return stats.WriteGroupsCSV(w, rep.Items) })
 	}
 }
 
 // handleStatsLeasing answers GET /stats/leasing: hectares leased and
 // capital per year or quarter of lease start, with year-on-year change and
-// percentage of plan.
+// percentage of plan (stats.LeasingQuery).
 func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		q := c.QueryParams()
-		csv, err := statsFormat(c, "by", "board", "province", "from", "to")
+		csv, err := statsFormat(c, stats.LeasingParams...)
 		if err != nil {
 			return err
 		}
-		if _, err := parseEnum("by", q.Get("by"), []string{"year", "quarter"}); err != nil {
+		lq, err := stats.ParseLeasingQuery(c.QueryParam)
+		if err != nil {
 			return err
-		}
-		lq := stats.LeasingQuery{By: q.Get("by"), Board: q.Get("board"), Province: q.Get("province")}
-		for name, dst := range map[string]*int{"from": &lq.From, "to": &lq.To} {
-			if v := q.Get(name); v != "" {
-				y, err := strconv.Atoi(v)
-				if err != nil || y < 1900 || y > 2200 {
-					return invalid("%s: want a year from 1900 to 2200, got %q", name, v)
-				}
-				*dst = y
-			}
 		}
 		l, err := s.stats.Leasing(c.Request().Context(), lq, audience(c))
 		if err != nil {
 			return err
 		}
-		if csv {
-			var b bytes.Buffer
-			if err := stats.WriteLeasingCSV(&b, l); err != nil {
-				return err
-			}
-			return writeCSV(c, "leasing-stats.csv", b.Bytes())
-		}
-		return writeJSON(c, http.StatusOK, mimeJSON, l)
+		return sendStats(c, csv, "leasing-stats.csv", l, func(w io.Writer) error { return stats.WriteLeasingCSV(w, l) })
 	}
 }

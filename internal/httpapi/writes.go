@@ -71,28 +71,23 @@ func bodyReadError(err error, limit int64) error {
 	return invalid("request body could not be read: %v", err)
 }
 
+// idParam reads the id of a route that takes no query parameters.
+func idParam(c echo.Context) (int64, error) {
+	if err := checkNoParams(c); err != nil {
+		return 0, err
+	}
+	return parseID(c.Param("id"))
+}
+
 // writeTarget reads what every write on an item starts with: no query
 // parameters, the item id from the path, and the version from If-Match
 // (0 when absent).
 func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
-	if err := checkNoParams(c); err != nil {
-		return 0, 0, err
-	}
-	if id, err = parseID(c.Param("id")); err != nil {
+	if id, err = idParam(c); err != nil {
 		return 0, 0, err
 	}
 	ifVersion, err = ifMatch(c)
 	return id, ifVersion, err
-}
-
-// decodeBody reads a JSON request body into v strictly (unknown fields are
-// errors).
-func decodeBody(c echo.Context, v any) error {
-	body, err := readBody(c)
-	if err != nil {
-		return err
-	}
-	return featurejson.DecodeStrict(body, v, "body")
 }
 
 // ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
@@ -132,16 +127,12 @@ func (s *Server) features() registry.Features { return registry.Features{Store: 
 // sendFeature finishes a create, replace or patch that returned w and err:
 // it waits until this instance's index has the write, then answers with
 // the feature as written.
-func (s *Server) sendFeature(c echo.Context, status int, coll string, w registry.Written, err error) error {
+func (s *Server) sendFeature(c echo.Context, status int, l collection, w registry.Written, err error) error {
 	if err != nil {
 		return err
 	}
 	s.visible(c, w.Seq)
-	etag := versionTag(w.Version)
-	if p, ok := w.Record.(*zonegis.Parcel); ok {
-		etag = parcelTag(p) // a parcel's tag carries its status
-	}
-	return sendWritten(c, status, coll, w.ID, etag, w.AppendGeoJSON(nil))
+	return sendWritten(c, status, l.name(), w.ID, l.etag(w.Record), w.AppendGeoJSON(nil))
 }
 
 // sendWritten answers a write with the feature, its ETag and Location.
@@ -162,11 +153,28 @@ func parcelTag(p *zonegis.Parcel) string {
 	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
 }
 
+// writeBody is writeTarget and the JSON body (readBody).
+func writeBody(c echo.Context) (id, ifVersion int64, body []byte, err error) {
+	if id, ifVersion, err = writeTarget(c); err == nil {
+		body, err = readBody(c)
+	}
+	return id, ifVersion, body, err
+}
+
+// itemTarget is writeTarget on an item of the route's collection.
+func itemTarget(c echo.Context) (l collection, id, ifVersion int64, err error) {
+	if l, err = collectionOf(c); err != nil {
+		return nil, 0, 0, err
+	}
+	id, ifVersion, err = writeTarget(c)
+	return l, id, ifVersion, err
+}
+
 func (s *Server) handleCreate() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
 		}
 		if err := checkNoParams(c); err != nil {
 			return err
@@ -175,41 +183,33 @@ func (s *Server) handleCreate() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		w, err := s.features().Create(c.Request().Context(), actorOf(c), coll, body)
-		return s.sendFeature(c, http.StatusCreated, coll, w, err)
+		w, err := s.features().Create(c.Request().Context(), actorOf(c), l.name(), body)
+		return s.sendFeature(c, http.StatusCreated, l, w, err)
 	}
 }
 
 func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
-		}
-		id, ifv, err := writeTarget(c)
+		l, err := collectionOf(c)
 		if err != nil {
 			return err
 		}
-		body, err := readBody(c)
+		id, ifv, body, err := writeBody(c)
 		if err != nil {
 			return err
 		}
-		w, err := s.features().Update(c.Request().Context(), actorOf(c), coll, id, ifv, body, patch)
-		return s.sendFeature(c, http.StatusOK, coll, w, err)
+		w, err := s.features().Update(c.Request().Context(), actorOf(c), l.name(), id, ifv, body, patch)
+		return s.sendFeature(c, http.StatusOK, l, w, err)
 	}
 }
 
 func (s *Server) handleDelete() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		coll := c.Param("collection")
-		if !knownCollection(coll) {
-			return errNoSuchCollection
-		}
-		id, ifv, err := writeTarget(c)
+		l, id, ifv, err := itemTarget(c)
 		if err != nil {
 			return err
 		}
-		seq, err := s.features().Delete(c.Request().Context(), actorOf(c), coll, id, ifv)
+		seq, err := s.features().Delete(c.Request().Context(), actorOf(c), l.name(), id, ifv)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -82,4 +84,66 @@ func (lw Leasing) Reserve(ctx context.Context, a zonegis.Actor, id, ifVersion in
 // and admins.
 func SeesConfidential(role string) bool {
 	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
+}
+
+// StatsAudience is who a caller of role is to the statistics: planners
+// and admins see exact capital (stats.Confidential), everyone else capital
+// under the disclosure rule (stats.Public).
+func StatsAudience(role string) stats.Audience {
+	if SeesConfidential(role) {
+		return stats.Confidential
+	}
+	return stats.Public
+}
+
+// leaseRequest is the body of a lease request (POST
+// /parcels/{id}/leases): the lease's fields, dates as YYYY-MM-DD.
+type leaseRequest struct {
+	Lessee     string            `json:"lessee"`
+	Country    string            `json:"country"`
+	Sector     string            `json:"sector"`
+	Start      *featurejson.Date `json:"start"`
+	End        *featurejson.Date `json:"end"`
+	CapitalUSD float64           `json:"capital_usd"`
+	Workers    int32             `json:"workers"`
+	Contact    string            `json:"contact"`
+}
+
+// LeaseJSON decodes body, a lease's fields as JSON (strictly: an unknown
+// field or a malformed date is EINVALID naming it), into a lease of
+// parcel id and records it as Lease does. It returns the change-log seq
+// and the lease as recorded.
+func (lw Leasing) LeaseJSON(ctx context.Context, a zonegis.Actor, id, ifVersion int64, body []byte) (int64, *zonegis.Lease, error) {
+	var r leaseRequest
+	if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
+		return 0, nil, err
+	}
+	l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
+		CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
+	if r.Start != nil {
+		l.Start = r.Start.Time
+	}
+	if r.End != nil {
+		l.End = r.End.Time
+	}
+	seq, err := lw.Lease(ctx, a, ifVersion, l)
+	return seq, l, err
+}
+
+// EndJSON decodes body, {"ended_on": "YYYY-MM-DD"} or nil for none
+// (strictly), and ends lease id as End does.
+func (lw Leasing) EndJSON(ctx context.Context, a zonegis.Actor, id int64, body []byte, today time.Time) (int64, *zonegis.Lease, error) {
+	var r struct {
+		EndedOn *featurejson.Date `json:"ended_on"`
+	}
+	if body != nil {
+		if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
+			return 0, nil, err
+		}
+	}
+	var on time.Time
+	if r.EndedOn != nil {
+		on = r.EndedOn.Time
+	}
+	return lw.End(ctx, a, id, on, today)
 }

@@ -150,3 +150,58 @@ func (l Lineage) Merge(ctx context.Context, a zonegis.Actor, ids []int64, lotCod
 	}
 	return child, retired, seq, nil
 }
+
+// LineageOf returns the parcels that parcel id was split or merged from
+// and those made from it (empty, not nil, when none), for a parcel that
+// is live or has a lineage. Errors: ENOTFOUND for a parcel neither live
+// nor in any lineage, then the store's.
+func LineageOf(ctx context.Context, st zonegis.LineageReader, id int64, live bool) (parents, children []zonegis.Link, err error) {
+	if parents, children, err = st.Lineage(ctx, id); err != nil {
+		return nil, nil, err
+	}
+	if !live && len(parents) == 0 && len(children) == 0 {
+		return nil, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
+	}
+	if parents == nil {
+		parents = []zonegis.Link{}
+	}
+	if children == nil {
+		children = []zonegis.Link{}
+	}
+	return parents, children, nil
+}
+
+// SplitJSON decodes body, {"lots": [{"lot_code", "land_use"}, ...],
+// "line": <GeoJSON LineString>} (strictly), and splits parcel id as
+// Split does.
+func (l Lineage) SplitJSON(ctx context.Context, a zonegis.Actor, id, ifVersion int64, body []byte) ([]*zonegis.Parcel, int64, error) {
+	var r struct {
+		Lots []struct {
+			LotCode string `json:"lot_code"`
+			LandUse string `json:"land_use"`
+		} `json:"lots"`
+		Line json.RawMessage `json:"line"`
+	}
+	if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
+		return nil, 0, err
+	}
+	lots := make([]zonegis.SplitLot, len(r.Lots))
+	for i, lot := range r.Lots {
+		lots[i] = zonegis.SplitLot{LotCode: lot.LotCode, LandUse: lot.LandUse}
+	}
+	return l.Split(ctx, a, id, ifVersion, r.Line, lots)
+}
+
+// MergeJSON decodes body, {"ids": [..], "lot_code": "...", "land_use":
+// optional} (strictly), and merges the parcels as Merge does.
+func (l Lineage) MergeJSON(ctx context.Context, a zonegis.Actor, body []byte) (*zonegis.Parcel, []int64, int64, error) {
+	var r struct {
+		IDs     []int64 `json:"ids"`
+		LotCode string  `json:"lot_code"`
+		LandUse string  `json:"land_use"`
+	}
+	if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
+		return nil, nil, 0, err
+	}
+	return l.Merge(ctx, a, r.IDs, r.LotCode, r.LandUse)
+}

@@ -199,6 +199,16 @@ type Report[T any] struct {
 	Items       []T     `json:"items"`
 }
 
+// Zone returns the figures of the zone with id in a report of zones.
+func Zone(r Report[ZoneStats], id int64) (ZoneStats, bool) {
+	for _, z := range r.Items {
+		if z.ZoneID == id {
+			return z, true
+		}
+	}
+	return ZoneStats{}, false
+}
+
 // Zones returns the figures of every zone, by zone id, with capital as
 // audience a may see it.
 func (s *Service) Zones(ctx context.Context, a Audience) (Report[ZoneStats], error) {

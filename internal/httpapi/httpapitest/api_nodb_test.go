@@ -328,5 +328,175 @@ func TestNoDBReadsAndServices(t *testing.T) {
 	}
 	// What only PostGIS can answer is a 503 problem, never a 500.
 	a.problem(a.do("GET", "/collections/parcels/export?crs=EPSG:3405", "", "", ""), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE)
-	a.problem(a.do("GET", "/stats/zones", "", "", ""), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE)
+}
+
+// TestNoDBStats runs the statistics routes over the fake's figures: the
+// zone filter and lookup, groups, leasing by quarter, CSV, and capital
+// exact for planners (marked private) but disclosed to the public.
+func TestNoDBStats(t *testing.T) {
+	a := newAPI(t)
+	a.want(a.do("POST", fmt.Sprintf("/parcels/%d/leases", a.parcel), a.planner, "",
+		`{"lessee":"Công ty A","country":"VN","sector":"electronics","start":"2026-02-01","end":"2046-01-01","capital_usd":5123456,"workers":100,"contact":"a@example.com"}`),
+		http.StatusCreated)
+	type zone struct {
+		Code       string   `json:"code"`
+		Parcels    int64    `json:"parcels"`
+		LeasedHa   float64  `json:"leased_ha"`
+		LeasableHa float64  `json:"leasable_ha"`
+		Leases     int64    `json:"leases_in_force"`
+		Capital    *float64 `json:"capital_usd"`
+		Disclosure string   `json:"capital_disclosure"`
+	}
+	var rep struct {
+		AsOf  string `json:"as_of"`
+		Items []zone `json:"items"`
+	}
+	r := a.do("GET", "/stats/zones", a.planner, "", "")
+	a.want(r, http.StatusOK)
+	if err := json.Unmarshal(r.body, &rep); err != nil || rep.AsOf != "2026-06-01" || len(rep.Items) != 1 {
+		t.Fatalf("stats/zones: %.500s (%v)", r.body, err)
+	}
+	z := rep.Items[0]
+	if z.Code != "KCN-FAKE" || z.Parcels != 1 || z.Leases != 1 || z.LeasedHa <= 0 || z.LeasedHa != z.LeasableHa ||
+		z.Capital == nil || *z.Capital != 5123456 || r.header.Get("Cache-Control") != "private" {
+		t.Errorf("planner's zone figures %+v (Cache-Control %q)", z, r.header.Get("Cache-Control"))
+	}
+	// The public: one lease's capital is not disclosed exactly.
+	r = a.do("GET", "/stats/zones", "", "", "")
+	if a.want(r, http.StatusOK); json.Unmarshal(r.body, &rep) != nil || len(rep.Items) != 1 ||
+		rep.Items[0].Capital != nil && *rep.Items[0].Capital == 5123456 || rep.Items[0].Disclosure == "" || r.header.Get("Cache-Control") == "private" {
+		t.Errorf("public zone figures %.500s", r.body)
+	}
+	// Filters: province ignoring case and diacritics, board, kind.
+	for q, n := range map[string]int{"province=thanh%20pho%20ho%20chi%20minh": 1, "board=elsewhere": 0, "kind=industrial_park": 1, "kind=economic_zone": 0} {
+		r = a.do("GET", "/stats/zones?"+q, "", "", "")
+		if a.want(r, http.StatusOK); json.Unmarshal(r.body, &rep) != nil || len(rep.Items) != n {
+			t.Errorf("stats/zones?%s: %d zones, want %d", q, len(rep.Items), n)
+		}
+	}
+	a.problem(a.do("GET", "/stats/zones?kind=castle", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "kind", "castle")
+	a.problem(a.do("GET", "/stats/zones?f=xml", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "f")
+	a.problem(a.do("GET", "/stats/zones?zone=1", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "zone")
+	// One zone by id or code (any case); an unknown one is 404.
+	for _, ref := range []string{fmt.Sprint(a.zone), "KCN-FAKE", "kcn-fake"} {
+		r = a.do("GET", "/stats/zones/"+ref, "", "", "")
+		if a.want(r, http.StatusOK); !bytes.Contains(r.body, []byte(`"code":"KCN-FAKE"`)) || !bytes.Contains(r.body, []byte(`"as_of":"2026-06-01"`)) {
+			t.Errorf("stats/zones/%s: %.300s", ref, r.body)
+		}
+	}
+	a.problem(a.do("GET", "/stats/zones/KCN-NONE", "", "", ""), http.StatusNotFound, zonegis.ENOTFOUND, `no zone with id or code "KCN-NONE"`)
+	r = a.do("GET", "/stats/zones/KCN-FAKE?f=csv", "", "", "")
+	if a.want(r, http.StatusOK); !strings.HasPrefix(r.header.Get("Content-Type"), "text/csv") ||
+		!strings.Contains(r.header.Get("Content-Disposition"), "zone-stats-KCN-FAKE.csv") || bytes.Count(r.body, []byte("\n")) != 2 {
+		t.Errorf("zone CSV %q %q: %s", r.header.Get("Content-Type"), r.header.Get("Content-Disposition"), r.body)
+	}
+	// Groups.
+	for _, g := range []string{"boards", "provinces", "kinds"} {
+		r = a.do("GET", "/stats/"+g, "", "", "")
+		if a.want(r, http.StatusOK); !bytes.Contains(r.body, []byte(`"zones":1`)) {
+			t.Errorf("stats/%s: %.400s", g, r.body)
+		}
+	}
+	r = a.do("GET", "/stats/provinces?f=csv", "", "", "")
+	if a.want(r, http.StatusOK); !strings.Contains(r.header.Get("Content-Disposition"), "province-stats.csv") || !bytes.Contains(r.body, []byte("Thành phố Hồ Chí Minh")) {
+		t.Errorf("province CSV: %s", r.body)
+	}
+	// Leasing by quarter of start.
+	var l struct {
+		Periods []struct {
+			Period string `json:"period"`
+			Leases int64  `json:"leases"`
+		} `json:"periods"`
+	}
+	r = a.do("GET", "/stats/leasing?by=quarter&from=2026&to=2026", a.planner, "", "")
+	if a.want(r, http.StatusOK); json.Unmarshal(r.body, &l) != nil || len(l.Periods) == 0 || l.Periods[0].Period != "2026-Q1" || l.Periods[0].Leases != 1 {
+		t.Errorf("stats/leasing: %.500s", r.body)
+	}
+	a.problem(a.do("GET", "/stats/leasing?by=week", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "by")
+	a.problem(a.do("GET", "/stats/leasing?from=1800", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "from: want a year from 1900 to 2200")
+	a.problem(a.do("GET", "/stats/leasing?to=soon", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "to: want a year")
+}
+
+// TestNoDBSplitAndMerge splits a parcel in two along a line, merges the
+// lots back, and checks the answers, the index, the lineage and the
+// refusals (role, If-Match, lots, leased parcels, not adjacent).
+func TestNoDBSplitAndMerge(t *testing.T) {
+	a := newAPI(t)
+	split := fmt.Sprintf("/parcels/%d/split", a.parcel)
+	body := func(lots ...string) string {
+		var ls []map[string]string
+		for _, l := range lots {
+			ls = append(ls, map[string]string{"lot_code": l})
+		}
+		b, _ := json.Marshal(map[string]any{"lots": ls,
+			"line": map[string]any{"type": "LineString", "coordinates": [][]float64{{106.7125, 10.70}, {106.7125, 10.72}}}})
+		return string(b)
+	}
+	a.problem(a.do("POST", split, "", "", body("A1-1", "A1-2")), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
+	a.problem(a.do("POST", split, a.planner, `"9"`, body("A1-1", "A1-2")), http.StatusPreconditionFailed, zonegis.EPRECONDITION)
+	a.problem(a.do("POST", split, a.planner, "", body("A1-1", "A1-2", "A1-3")), http.StatusBadRequest, zonegis.EINVALID, "into 2 pieces, but 3 lots")
+	a.problem(a.do("POST", split, a.planner, "", `{"lots":[{"lot_code":"X1"},{"lot_code":"X2"}],"line":{"type":"LineString","coordinates":[[106.0,10.0],[106.0,10.1]]}}`),
+		http.StatusBadRequest, zonegis.EINVALID, "does not cut")
+	a.problem(a.do("POST", "/parcels/424242/split", a.planner, "", body("A1-1", "A1-2")), http.StatusNotFound, zonegis.ENOTFOUND)
+
+	r := a.do("POST", split, a.planner, `"1-available"`, body("A1-1", "A1-2"))
+	a.want(r, http.StatusCreated)
+	var fc struct {
+		Type     string  `json:"type"`
+		Retired  []int64 `json:"retired"`
+		Features []struct {
+			ID         int64
+			Properties struct {
+				LotCode string  `json:"lot_code"`
+				AreaM2  float64 `json:"area_m2"`
+			}
+		}
+	}
+	if err := json.Unmarshal(r.body, &fc); err != nil || fc.Type != "FeatureCollection" || len(fc.Retired) != 1 || fc.Retired[0] != a.parcel ||
+		len(fc.Features) != 2 || fc.Features[0].Properties.LotCode != "A1-1" || fc.Features[1].Properties.LotCode != "A1-2" {
+		t.Fatalf("split answer: %.600s (%v)", r.body, err)
+	}
+	west, east := fc.Features[0], fc.Features[1]
+	if ratio := west.Properties.AreaM2 / east.Properties.AreaM2; ratio < 0.99 || ratio > 1.01 {
+		t.Errorf("the line halves the parcel; lots of %v and %v m²", west.Properties.AreaM2, east.Properties.AreaM2)
+	}
+	a.problem(a.do("GET", fmt.Sprintf("/collections/parcels/items/%d", a.parcel), "", "", ""), http.StatusNotFound, zonegis.ENOTFOUND)
+	a.want(a.do("GET", fmt.Sprintf("/collections/parcels/items/%d", west.ID), "", "", ""), http.StatusOK)
+	r = a.do("GET", fmt.Sprintf("/parcels/%d/lineage", a.parcel), "", "", "")
+	if a.want(r, http.StatusOK); !bytes.Contains(r.body, []byte(`"current":false`)) || bytes.Count(r.body, []byte(`"op":"split"`)) != 2 {
+		t.Errorf("lineage of the retired parcel: %s", r.body)
+	}
+
+	// Merge: not adjacent, leased, unknown; then the two lots.
+	far := a.do("POST", "/collections/parcels/items", a.planner, "", feature(square(106.74, 10.74, 0.002), map[string]any{
+		"zone_id": a.zone, "lot_code": "F1", "land_use": "industrial"}))
+	a.want(far, http.StatusCreated)
+	merge := func(lot string, ids ...int64) string {
+		b, _ := json.Marshal(map[string]any{"ids": ids, "lot_code": lot})
+		return string(b)
+	}
+	a.problem(a.do("POST", "/parcels/merge", a.planner, "", merge("M1", west.ID, a.id(far))), http.StatusBadRequest, zonegis.EINVALID, "not adjacent")
+	a.problem(a.do("POST", "/parcels/merge", a.planner, "", merge("M1", west.ID, 424242)), http.StatusNotFound, zonegis.ENOTFOUND)
+	a.problem(a.do("POST", "/parcels/merge", "", "", merge("M1", west.ID, east.ID)), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
+	r = a.do("POST", "/parcels/merge", a.planner, "", merge("A1", west.ID, east.ID))
+	a.want(r, http.StatusCreated)
+	var merged struct {
+		ID         int64
+		Retired    []int64 `json:"retired"`
+		Properties struct {
+			LotCode string  `json:"lot_code"`
+			AreaM2  float64 `json:"area_m2"`
+		}
+	}
+	if err := json.Unmarshal(r.body, &merged); err != nil || len(merged.Retired) != 2 || merged.Properties.LotCode != "A1" ||
+		r.header.Get("ETag") != `"1-available"` || !strings.HasSuffix(r.header.Get("Location"), fmt.Sprintf("/collections/parcels/items/%d", merged.ID)) {
+		t.Fatalf("merge answer %s %q: %.500s (%v)", r.header.Get("ETag"), r.header.Get("Location"), r.body, err)
+	}
+	if sum := west.Properties.AreaM2 + east.Properties.AreaM2; merged.Properties.AreaM2 < sum*0.999 || merged.Properties.AreaM2 > sum*1.001 {
+		t.Errorf("merged area %v m², want the lots' %v", merged.Properties.AreaM2, sum)
+	}
+	// A leased parcel can be neither split nor merged.
+	a.want(a.do("POST", fmt.Sprintf("/parcels/%d/leases", merged.ID), a.planner, "",
+		`{"lessee":"Công ty B","country":"VN","sector":"logistics","start":"2026-01-01","end":"2036-01-01","capital_usd":1,"workers":1,"contact":"b@example.com"}`), http.StatusCreated)
+	a.problem(a.do("POST", fmt.Sprintf("/parcels/%d/split", merged.ID), a.planner, "", body("B1", "B2")), http.StatusConflict, zonegis.ECONFLICT, "leased")
 }

@@ -11,10 +11,11 @@
 // records still referred to (EINVALID). What the database alone knows
 // is not imitated: geometry rules (validity, inside the zone, overlaps),
 // areas are measure.AreaM2's (geodesic, m²), leases of ancestors
-// (lineage) do not exist, a parcel's StatusUntil stays zero, and the
-// statistics, CRS transforms, splits and merges answer EUNAVAILABLE,
-// as the real store does when the database is down. Tests of those use
-// PostGIS.
+// (lineage) do not exist, a parcel's StatusUntil stays zero, splits and
+// merges are straight cuts and polygons side by side (lineage.go), the
+// statistics sum where PostGIS takes unions (stats.go), and CRS
+// transforms answer EUNAVAILABLE, as the real store does when the
+// database is down. Tests of the geometry use PostGIS.
 package httpapitest
 
 import (
@@ -59,12 +60,13 @@ type state struct {
 	greens  map[int64]*zonegis.GreenArea
 	leases  map[int64]*zonegis.Lease
 	audit   []*zonegis.AuditEntry
+	links   []link // splits and merges, in order
 }
 
 func (st state) clone() state {
 	st.boards, st.zones, st.parcels = maps.Clone(st.boards), maps.Clone(st.zones), maps.Clone(st.parcels)
 	st.held, st.greens, st.leases = maps.Clone(st.held), maps.Clone(st.greens), maps.Clone(st.leases)
-	st.audit = slices.Clone(st.audit)
+	st.audit, st.links = slices.Clone(st.audit), slices.Clone(st.links)
 	return st
 }
 
@@ -192,11 +194,6 @@ func (s *Store) ParcelAsOf(_ context.Context, id int64, date time.Time) (*zonegi
 	return nil, nil
 }
 
-// Lineage implements zonegis.LineageReader: no parcel has any.
-func (s *Store) Lineage(context.Context, int64) (parents, children []zonegis.Link, err error) {
-	return nil, nil, nil
-}
-
 func (st *state) leasesOf(parcel int64) []*zonegis.Lease {
 	var out []*zonegis.Lease
 	for _, l := range st.leases {
@@ -226,13 +223,16 @@ func inForce(l *zonegis.Lease, on time.Time) bool { return !on.Before(l.Start) &
 // status derives parcel id's status as parcels_now does: leased while a
 // lease is in force today, reserved while one is yet to start or the
 // parcel is held, available otherwise.
-func (s *Store) status(id int64) string {
+func (s *Store) status(id int64) string { return s.statusOn(id, s.today) }
+
+// statusOn is parcel id's status on day on (the hold as it is now).
+func (s *Store) statusOn(id int64, on time.Time) string {
 	st := zonegis.ParcelAvailable
 	for _, l := range s.st.leasesOf(id) {
 		switch {
-		case inForce(l, s.today):
+		case inForce(l, on):
 			return zonegis.ParcelLeased
-		case l.Start.After(s.today):
+		case l.Start.After(on):
 			st = zonegis.ParcelReserved
 		}
 	}
@@ -656,16 +656,6 @@ func errNeedsPostGIS(what string) error {
 	return zonegis.Errorf(zonegis.EUNAVAILABLE, "%s needs PostGIS, which the in-memory store has not got", what)
 }
 
-// SplitParcel implements registry.LineageStore: EUNAVAILABLE.
-func (s *Store) SplitParcel(context.Context, zonegis.Actor, int64, int64, orb.LineString, []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error) {
-	return nil, 0, errNeedsPostGIS("a split")
-}
-
-// MergeParcels implements registry.LineageStore: EUNAVAILABLE.
-func (s *Store) MergeParcels(context.Context, zonegis.Actor, []int64, string, string) (*zonegis.Parcel, int64, error) {
-	return nil, 0, errNeedsPostGIS("a merge")
-}
-
 // SeqAndToday implements stats.Store.
 func (s *Store) SeqAndToday(context.Context) (int64, time.Time, error) {
 	s.mu.Lock()
@@ -673,31 +663,11 @@ func (s *Store) SeqAndToday(context.Context) (int64, time.Time, error) {
 	return s.st.seq, s.today, nil
 }
 
-// StatsSnapshot implements stats.Store: EUNAVAILABLE.
-func (s *Store) StatsSnapshot(context.Context, time.Time) (*zonegis.StatsSnapshot, error) {
-	return nil, errNeedsPostGIS("the statistics")
-}
-
 // BoardExists implements stats.Store.
 func (s *Store) BoardExists(_ context.Context, id string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.st.boards[id] != nil, nil
-}
-
-// Provinces implements stats.Store: EUNAVAILABLE.
-func (s *Store) Provinces(context.Context) ([]string, error) {
-	return nil, errNeedsPostGIS("the statistics")
-}
-
-// Leasing implements stats.Store: EUNAVAILABLE.
-func (s *Store) Leasing(context.Context, string, string, bool) ([]zonegis.LeasingFigures, error) {
-	return nil, errNeedsPostGIS("the statistics")
-}
-
-// PlanTargets implements stats.Store: EUNAVAILABLE.
-func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarget, error) {
-	return nil, errNeedsPostGIS("the statistics")
 }
 
 // Transform implements export.Transformer: EUNAVAILABLE.

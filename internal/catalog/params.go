@@ -1,0 +1,107 @@
+package catalog
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/paulmach/orb"
+)
+
+// The parameters every search shares, read from their text: a page
+// (limit, offset), a box (bbox) and a point (lon, lat). Each error is
+// zonegis.EINVALID and names the parameter.
+
+// Bounds of a page of features.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// ParseBBox parses "minLon,minLat,maxLon,maxLat" (or the 6-number form
+// with heights, whose heights are ignored) in CRS84. A box whose minLon >
+// maxLon crosses the antimeridian and comes back as two boxes.
+func ParseBBox(s string) ([]orb.Bound, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 && len(parts) != 6 {
+		return nil, invalid("bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got %d", len(parts))
+	}
+	v := make([]float64, len(parts))
+	for i, p := range parts {
+		f, err := Finite("bbox", p)
+		if err != nil {
+			return nil, err
+		}
+		v[i] = f
+	}
+	if len(v) == 6 {
+		v = []float64{v[0], v[1], v[3], v[4]}
+	}
+	minLon, minLat, maxLon, maxLat := v[0], v[1], v[2], v[3]
+	for _, lon := range []float64{minLon, maxLon} {
+		if lon < -180 || lon > 180 {
+			return nil, invalid("bbox: longitude %v outside [-180, 180]", lon)
+		}
+	}
+	for _, lat := range []float64{minLat, maxLat} {
+		if lat < -90 || lat > 90 {
+			return nil, invalid("bbox: latitude %v outside [-90, 90]", lat)
+		}
+	}
+	if minLat > maxLat {
+		return nil, invalid("bbox: minimum latitude %v is greater than maximum %v", minLat, maxLat)
+	}
+	if minLon > maxLon {
+		return []orb.Bound{
+			{Min: orb.Point{minLon, minLat}, Max: orb.Point{180, maxLat}},
+			{Min: orb.Point{-180, minLat}, Max: orb.Point{maxLon, maxLat}},
+		}, nil
+	}
+	return []orb.Bound{{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}}, nil
+}
+
+// Limit parses limit (1..MaxLimit, DefaultLimit when "").
+func Limit(s string) (int, error) {
+	if s == "" {
+		return DefaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > MaxLimit {
+		return 0, invalid("limit: want a whole number from 1 to %d, got %q", MaxLimit, s)
+	}
+	return n, nil
+}
+
+// Offset parses offset (>= 0, 0 when "").
+func Offset(s string) (int, error) {
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return 0, invalid("offset: want a whole number >= 0, got %q", s)
+	}
+	return n, nil
+}
+
+// LonLat parses a point from the text of its lon and lat (both required,
+// degrees in CRS84).
+func LonLat(lonText, latText string) (orb.Point, error) {
+	if lonText == "" || latText == "" {
+		return orb.Point{}, invalid("lon and lat are required")
+	}
+	lon, err := Finite("lon", lonText)
+	if err != nil {
+		return orb.Point{}, err
+	}
+	lat, err := Finite("lat", latText)
+	if err != nil {
+		return orb.Point{}, err
+	}
+	if lon < -180 || lon > 180 {
+		return orb.Point{}, invalid("lon: %v outside [-180, 180]", lon)
+	}
+	if lat < -90 || lat > 90 {
+		return orb.Point{}, invalid("lat: %v outside [-90, 90]", lat)
+	}
+	return orb.Point{lon, lat}, nil
+}

@@ -1,0 +1,50 @@
+package catalog
+
+import (
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// TestParseBBoxAndCRS: Parse reads bbox into Bounds (two boxes across
+// the antimeridian), refuses a bbox-crs other than CRS84 and bad boxes
+// with the messages the HTTP API has always sent.
+func TestParseBBoxAndCRS(t *testing.T) {
+	s := fixture()
+	q, err := parse(t, s, Parcels, "bbox=106,10,107,11&bbox-crs="+CRS84)
+	if err != nil || len(q.Bounds) != 1 || q.Bounds[0] != (orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{107, 11}}) {
+		t.Fatalf("bbox: %v %v", q.Bounds, err)
+	}
+	if q, err := parse(t, s, Zones, "bbox=179,0,-179,1"); err != nil || len(q.Bounds) != 2 {
+		t.Fatalf("bbox across the antimeridian: %v %v", q.Bounds, err)
+	}
+	if q, _ := parse(t, s, Zones, ""); q.Bounds != nil {
+		t.Fatalf("no bbox: %v", q.Bounds)
+	}
+	for raw, want := range map[string]string{
+		"bbox-crs=EPSG:4326":   "bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported",
+		"bbox=1,2,3":           "bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got 3",
+		"bbox=0,50,1,40":       "bbox: minimum latitude 50 is greater than maximum 40",
+		"bbox=0,0,1,NaN":       `bbox: "NaN" is not a finite number`,
+		"bbox=-181,0,1,1":      "bbox: longitude -181 outside [-180, 180]",
+		"bbox=0,0,0,0&limit=x": "", // limit is not a filter: Parse leaves it to the page
+	} {
+		_, err := parse(t, s, GreenAreas, raw)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", raw, err)
+			}
+			continue
+		}
+		if zonegis.ErrorCode(err) != zonegis.EINVALID || zonegis.ErrorMessage(err) != want {
+			t.Errorf("%s: %v, want %q", raw, err, want)
+		}
+	}
+	if _, err := Limit("0"); zonegis.ErrorMessage(err) != `limit: want a whole number from 1 to 10000, got "0"` {
+		t.Errorf("limit 0: %v", err)
+	}
+	if n, err := Offset(""); n != 0 || err != nil {
+		t.Errorf("offset: %d %v", n, err)
+	}
+}

@@ -1,0 +1,84 @@
+package registry
+
+import (
+	"context"
+	"time"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// LeaseView is a lease as a caller sees it, the form the API answers
+// with. Capital and contact are confidential: only callers whose role
+// SeesConfidential (planners and admins) get them.
+type LeaseView struct {
+	ID         int64    `json:"id"`
+	ParcelID   int64    `json:"parcel_id"`
+	Lessee     string   `json:"lessee"`
+	Country    string   `json:"country"`
+	Sector     string   `json:"sector"`
+	Start      string   `json:"start"`
+	End        string   `json:"end"`
+	EndedOn    *string  `json:"ended_on"`
+	InForce    bool     `json:"in_force"`
+	Workers    int32    `json:"workers"`
+	CapitalUSD *float64 `json:"capital_usd,omitempty"`
+	Contact    *string  `json:"contact,omitempty"`
+	Synthetic  bool     `json:"synthetic"`
+	Version    int64    `json:"version"`
+
+	// AncestorParcelID is set when the lease was on a parcel this one was
+	// split or merged from (ParcelID is that ancestor then).
+	AncestorParcelID *int64 `json:"ancestor_parcel_id,omitempty"`
+}
+
+// ViewLease is l as a caller of role sees it on day on (in force or not).
+// of is the parcel whose history l is shown in (0 for none): a lease of
+// another parcel, an ancestor of of, names it in AncestorParcelID.
+func ViewLease(l *zonegis.Lease, role string, on time.Time, of int64) LeaseView {
+	end := l.End
+	var ended *string
+	if l.EndedOn != nil {
+		end = *l.EndedOn
+		s := l.EndedOn.Format(time.DateOnly)
+		ended = &s
+	}
+	v := LeaseView{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
+		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
+		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
+	if SeesConfidential(role) {
+		capital, contact := l.CapitalUSD, l.Contact
+		v.CapitalUSD, v.Contact = &capital, &contact
+	}
+	if of != 0 && l.ParcelID != of {
+		anc := l.ParcelID
+		v.AncestorParcelID = &anc
+	}
+	return v
+}
+
+// LeaseHistory is the lease history of parcel id, oldest first, with the
+// leases of the parcels it was split or merged from, as a caller of role
+// sees it on today. Errors: the store's.
+func LeaseHistory(ctx context.Context, st zonegis.LeaseHistory, role string, id int64, today time.Time) ([]LeaseView, error) {
+	ls, err := st.LeaseHistory(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]LeaseView, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, ViewLease(l, role, today, id))
+	}
+	return out, nil
+}
+
+// LeaseOn is the lease in force on parcel id (or the ancestor that held
+// its land) on day on, as a caller of role sees it; nil when none was.
+// Errors: ENOTFOUND (no live parcel with that id).
+func LeaseOn(ctx context.Context, st zonegis.LeaseHistory, role string, id int64, on time.Time) (*LeaseView, error) {
+	l, err := st.ParcelAsOf(ctx, id, on)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	v := ViewLease(l, role, on, id)
+	return &v, nil
+}
