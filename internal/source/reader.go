@@ -1,0 +1,437 @@
+package source
+
+/*
+#include "zg.h"
+*/
+import "C"
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Options say how to read a file.
+type Options struct {
+	// Format names the file's format (a Format's Name); empty: by the
+	// file's extension, else any format of Formats that GDAL recognises.
+	Format string
+	// Layer names the layer to read; empty: the file's only layer (a file
+	// of several layers then needs one named).
+	Layer string
+	// CRS is the source CRS as "EPSG:N": it overrides the file's own, or
+	// supplies one where the file has none.
+	CRS string
+	// DefaultCRS ("EPSG:N") is used only when the file has no CRS.
+	DefaultCRS string
+}
+
+// Counts are what a Reader has read so far.
+type Counts struct {
+	// Read is the features read.
+	Read int
+	// DroppedZM is the features whose Z or M coordinates were dropped.
+	DroppedZM int
+}
+
+// Reader reads one layer of a file, one feature at a time: it holds one
+// feature in memory. It is not safe for concurrent use.
+type Reader struct {
+	ds     C.GDALDatasetH
+	layer  C.OGRLayerH
+	src    C.OGRSpatialReferenceH
+	dst    C.OGRSpatialReferenceH
+	ct     C.OGRCoordinateTransformationH
+	fields []fieldDef
+	counts Counts
+	// cp1258: the layer's text is Windows-1258, decoded here.
+	cp1258 bool
+	// CRS is the source CRS the features are transformed from, as its
+	// authority names it ("EPSG:9210") or by its name.
+	CRS string
+	// LayerName is the layer being read.
+	LayerName string
+}
+
+type fieldDef struct {
+	name    string
+	typ     C.OGRFieldType
+	subtype C.OGRFieldSubType
+}
+
+// epsgCode is the only CRS syntax taken from outside: never a file name
+// or URL, which GDAL's OSRSetFromUserInput would read.
+var epsgCode = regexp.MustCompile(`(?i)^\s*EPSG:{1,2}([0-9]{1,6})\s*$`)
+
+// invalid is an EINVALID error naming what is at fault.
+func invalid(format string, args ...any) error {
+	return zonegis.Errorf(zonegis.EINVALID, format, args...)
+}
+
+// Open opens the file at name for reading its features in EPSG:4326.
+// Errors (EINVALID, naming "file", "layer" or "crs"): not a file of a
+// format of Formats, corrupt, no such layer, several layers and none
+// named, a CRS string that is not EPSG:N or that PROJ does not know, a
+// file without a CRS when none is given.
+func Open(name string, o Options) (*Reader, error) {
+	register()
+	f, named := Format{}, false
+	if o.Format != "" {
+		var ok bool
+		if f, ok = FormatByName(o.Format); !ok {
+			return nil, invalid("format: %q is not a format zonegis reads; formats: %s", o.Format, strings.Join(FormatNames(), ", "))
+		}
+		named = true
+	} else {
+		f, named = FormatByFileName(name)
+	}
+	drivers := allDrivers
+	if named {
+		drivers = f.Drivers
+	}
+	open := name
+	if f.Zip || !named && strings.EqualFold(filepath.Ext(name), ".zip") {
+		var err error
+		if open, err = insideZip(name, drivers); err != nil {
+			return nil, err
+		}
+	}
+	var oo []string
+	if slices.Contains(drivers, "CSV") {
+		// CSV with WKT: the geometry is the column named so, not a field.
+		oo = append(oo, "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO")
+	}
+	r := &Reader{}
+	if err := r.open(open, drivers, oo, named, f, o); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// open opens the dataset and its layer, and sets up the fields and the
+// transformation.
+func (r *Reader) open(name string, drivers, oo []string, named bool, f Format, o Options) error {
+	var err error
+	if r.ds, err = openDataset(name, drivers, oo, named, f); err != nil {
+		return err
+	}
+	i, err := r.pickLayer(o.Layer)
+	if err != nil {
+		return err
+	}
+	if enc := C.zg_shape_encoding(r.ds, r.layer); enc != nil && isCP1258(C.GoString(enc)) {
+		// GDAL 3.6 recodes Windows-1258 with iconv and drops the last
+		// character of every string (glibc's converter holds it back for
+		// a tone mark that may follow, and GDAL never flushes it). So the
+		// DBF is read as it is and decoded here.
+		C.GDALClose(r.ds)
+		if r.ds, err = openDataset(name, drivers, append(oo, "ENCODING="), named, f); err != nil {
+			return err
+		}
+		r.layer = C.GDALDatasetGetLayer(r.ds, C.int(i))
+		r.cp1258 = true
+	}
+	return r.init(o)
+}
+
+// openDataset opens name with GDAL as a vector dataset.
+func openDataset(name string, drivers, oo []string, named bool, f Format) (C.GDALDatasetH, error) {
+	cpath, cdrv, coo := cString(name), cString(strings.Join(drivers, "\n")), cString(strings.Join(oo, "\n"))
+	defer C.free(unsafe.Pointer(cpath))
+	defer C.free(unsafe.Pointer(cdrv))
+	defer C.free(unsafe.Pointer(coo))
+	var cerr *C.char
+	ds := C.zg_open(cpath, cdrv, coo, &cerr)
+	if ds == nil {
+		msg := goString(cerr)
+		what := "a file of a format zonegis reads (" + strings.Join(FormatNames(), ", ") + ")"
+		if named {
+			what = "a readable " + f.Name + " file"
+		}
+		if msg != "" {
+			msg = " (GDAL: " + msg + ")"
+		}
+		return nil, invalid("file: not %s%s", what, msg)
+	}
+	return ds, nil
+}
+
+// insideZip is the GDAL path of the dataset in the zip at name: its one
+// Shapefile or MapInfo table, or the folder holding several.
+func insideZip(name string, drivers []string) (string, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", invalid("file: %v", err)
+	}
+	vsi := "/vsizip/" + abs
+	cvsi := cString(vsi)
+	defer C.free(unsafe.Pointer(cvsi))
+	entries := C.zg_zip_entries(cvsi)
+	if entries == nil {
+		return "", invalid("file: not a readable zip archive")
+	}
+	want := map[string]bool{}
+	for _, d := range drivers {
+		switch d {
+		case "ESRI Shapefile":
+			want[".shp"] = true
+		case "MapInfo File":
+			want[".tab"], want[".mif"] = true, true
+		}
+	}
+	var found []string
+	for _, e := range lines(entries) {
+		if want[strings.ToLower(path.Ext(e))] && !strings.HasPrefix(path.Base(e), ".") && !strings.HasPrefix(e, "__MACOSX/") {
+			found = append(found, e)
+		}
+	}
+	switch {
+	case len(found) == 0:
+		return "", invalid("file: the zip holds no Shapefile (.shp) or MapInfo table (.tab, .mif)")
+	case len(found) == 1:
+		return vsi + "/" + found[0], nil
+	}
+	dir := path.Dir(found[0])
+	for _, e := range found[1:] {
+		if path.Dir(e) != dir {
+			return "", invalid("file: the zip holds datasets in several folders (%s); send one", strings.Join(found, ", "))
+		}
+	}
+	if dir == "." {
+		return vsi, nil
+	}
+	return vsi + "/" + dir, nil
+}
+
+// pickLayer sets the layer named name (the only one when name is empty)
+// and returns its position.
+func (r *Reader) pickLayer(name string) (int, error) {
+	names := lines(C.zg_layer_names(r.ds))
+	i := 0
+	switch {
+	case len(names) == 0:
+		return 0, invalid("file: it has no layer")
+	case name != "":
+		if i = slices.Index(names, name); i < 0 {
+			return 0, invalid("layer: the file has no layer %q; its layers: %s", name, strings.Join(names, ", "))
+		}
+	case len(names) > 1:
+		return 0, invalid("layer: the file has %d layers (%s); name one (--layer on the command line, layer= over HTTP)", len(names), strings.Join(names, ", "))
+	}
+	r.layer = C.GDALDatasetGetLayer(r.ds, C.int(i))
+	return i, nil
+}
+
+// init reads the layer's fields and sets up the transformation.
+func (r *Reader) init(o Options) error {
+	r.LayerName = C.GoString(C.OGR_L_GetName(r.layer))
+	defn := C.OGR_L_GetLayerDefn(r.layer)
+	for i := range int(C.OGR_FD_GetFieldCount(defn)) {
+		fd := C.OGR_FD_GetFieldDefn(defn, C.int(i))
+		name, ok := r.text(C.GoString(C.OGR_Fld_GetNameRef(fd)))
+		if !ok {
+			return invalid("file: field %d's name %q %s", i, name, r.undecodable())
+		}
+		r.fields = append(r.fields, fieldDef{name: name, typ: C.OGR_Fld_GetType(fd), subtype: C.OGR_Fld_GetSubType(fd)})
+	}
+	var err error
+	switch {
+	case o.CRS != "":
+		r.src, err = epsg(o.CRS, "crs")
+	default:
+		r.src = C.zg_srs_layer(r.layer)
+		if r.src == nil && o.DefaultCRS != "" {
+			r.src, err = epsg(o.DefaultCRS, "crs")
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if r.src == nil {
+		return invalid("crs: the file has no CRS; give the source CRS (--crs EPSG:9210 on the command line, crs=EPSG:9210 over HTTP)")
+	}
+	r.CRS = goString(C.zg_srs_name(r.src))
+	if r.dst, err = epsg("EPSG:4326", "crs"); err != nil {
+		return err
+	}
+	var cerr *C.char
+	if r.ct = C.zg_transform(r.src, r.dst, &cerr); r.ct == nil {
+		return invalid("crs: no transformation from %s to EPSG:4326 (PROJ: %s)", r.CRS, goString(cerr))
+	}
+	return nil
+}
+
+// epsg is the SRS of an "EPSG:N" string, in x/y order; field names the
+// option for errors.
+func epsg(s, field string) (C.OGRSpatialReferenceH, error) {
+	m := epsgCode.FindStringSubmatch(s)
+	if m == nil {
+		return nil, invalid("%s: %q is not a CRS: give it as EPSG:N, such as EPSG:9210 (VN-2000 / TM-3 zone 105-45)", field, s)
+	}
+	code, _ := strconv.Atoi(m[1])
+	var cerr *C.char
+	srs := C.zg_srs_epsg(C.int(code), &cerr)
+	if srs == nil {
+		return nil, invalid("%s: PROJ does not know EPSG:%d", field, code)
+	}
+	return srs, nil
+}
+
+// Counts are the features read so far and those whose Z/M was dropped.
+func (r *Reader) Counts() Counts { return r.counts }
+
+// Next returns the next feature, or io.EOF after the last. A problem of
+// one feature (text that is not UTF-8, a geometry that cannot be
+// transformed) is in its Record's Problems; an error is the file's:
+// EINVALID when it cannot be read on (corrupt).
+func (r *Reader) Next() (Record, error) {
+	var f C.zg_feature
+	switch C.zg_next(r.layer, r.ct, &f) {
+	case 0:
+		return Record{}, io.EOF
+	case -1:
+		return Record{}, invalid("file: cannot read feature %d: %s", r.counts.Read, goString(f.err))
+	}
+	defer C.OGR_F_Destroy(f.f)
+	rec := Record{Index: r.counts.Read}
+	r.counts.Read++
+	if fid := int64(C.OGR_F_GetFID(f.f)); fid != C.OGRNullFID {
+		rec.FID, rec.HasFID = fid, true
+	}
+	rec.Fields = make([]Field, len(r.fields))
+	for i, fd := range r.fields {
+		v, problem := r.value(f.f, C.int(i), fd)
+		rec.Fields[i] = Field{Name: fd.name, Value: v}
+		if problem != "" {
+			rec.Problems = append(rec.Problems, FieldProblem{Field: fd.name, Reason: problem})
+		}
+	}
+	switch {
+	case f.geomerr != nil:
+		rec.Problems = append(rec.Problems, FieldProblem{Field: "geometry", Reason: "the geometry cannot be read: " + goString(f.geomerr)})
+	case f.wkb != nil:
+		b := C.GoBytes(unsafe.Pointer(f.wkb), f.wkblen)
+		C.free(unsafe.Pointer(f.wkb))
+		g, zm, err := decodeWKB(b)
+		if err != nil {
+			rec.Problems = append(rec.Problems, FieldProblem{Field: "geometry", Reason: "the geometry cannot be read: " + err.Error()})
+			break
+		}
+		if zm {
+			r.counts.DroppedZM++
+		}
+		rec.Geometry = g
+	}
+	return rec, nil
+}
+
+// value reads field i of f as Field.Value has it; problem says what is
+// wrong with it (text that is not UTF-8, which is never passed on).
+func (r *Reader) value(f C.OGRFeatureH, i C.int, fd fieldDef) (v any, problem string) {
+	if C.OGR_F_IsFieldSetAndNotNull(f, i) == 0 {
+		return nil, ""
+	}
+	switch fd.typ {
+	case C.OFTInteger, C.OFTInteger64:
+		n := int64(C.OGR_F_GetFieldAsInteger64(f, i))
+		if fd.subtype == C.OFSTBoolean {
+			return n != 0, ""
+		}
+		return n, ""
+	case C.OFTReal:
+		return float64(C.OGR_F_GetFieldAsDouble(f, i)), ""
+	case C.OFTDate, C.OFTDateTime, C.OFTTime:
+		var t [6]C.int
+		var sec C.float
+		C.zg_field_time(f, i, &t[0], &sec)
+		return timeText(fd.typ, t, float64(sec)), ""
+	}
+	// Strings, and lists as GDAL writes them ("(2:a,b)").
+	s, ok := r.text(C.GoString(C.OGR_F_GetFieldAsString(f, i)))
+	if !ok {
+		return nil, fmt.Sprintf("text %q %s", s, r.undecodable())
+	}
+	return s, ""
+}
+
+// text is s, as GDAL gives it, in UTF-8; ok is false when it cannot be
+// (s is then shown with U+FFFD for what is wrong, for the report only).
+func (r *Reader) text(s string) (string, bool) {
+	if r.cp1258 {
+		return decodeCP1258(s)
+	}
+	if !utf8.ValidString(s) {
+		return strings.ToValidUTF8(s, "\uFFFD"), false
+	}
+	return s, true
+}
+
+// undecodable says why text could not be read, and what to do.
+func (r *Reader) undecodable() string {
+	if r.cp1258 {
+		return "is not Windows-1258 text, as the file's .cpg says it is: correct the .cpg (UTF-8 is 65001)"
+	}
+	return "is not valid UTF-8: give the file's encoding (a .cpg beside a Shapefile, such as 1258 for Windows-1258)"
+}
+
+// timeText writes a date "YYYY-MM-DD", a time "hh:mm:ss" or a date-time
+// in RFC 3339 (without an offset when the file gives no time zone).
+func timeText(typ C.OGRFieldType, t [6]C.int, sec float64) string {
+	date := fmt.Sprintf("%04d-%02d-%02d", t[0], t[1], t[2])
+	whole := int(sec)
+	clock := fmt.Sprintf("%02d:%02d:%02d", t[3], t[4], whole)
+	if ms := int((sec-float64(whole))*1000 + 0.5); ms > 0 {
+		clock += fmt.Sprintf(".%03d", ms)
+	}
+	switch typ {
+	case C.OFTDate:
+		return date
+	case C.OFTTime:
+		return clock
+	}
+	// OGR's time zone flag: 0 unknown, 1 local time, 100 UTC, 100±n
+	// quarter hours east or west of it.
+	tz := int(t[5])
+	if tz < 100 {
+		return date + "T" + clock
+	}
+	off := time.Duration(tz-100) * 15 * time.Minute
+	if off == 0 {
+		return date + "T" + clock + "Z"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	return fmt.Sprintf("%sT%s%s%02d:%02d", date, clock, sign, int(off.Hours()), int(off.Minutes())%60)
+}
+
+// Close releases the file and everything GDAL holds for it.
+func (r *Reader) Close() error {
+	if r.ct != nil {
+		C.OCTDestroyCoordinateTransformation(r.ct)
+		r.ct = nil
+	}
+	for _, s := range []*C.OGRSpatialReferenceH{&r.src, &r.dst} {
+		if *s != nil {
+			C.OSRDestroySpatialReference(*s)
+			*s = nil
+		}
+	}
+	if r.ds != nil {
+		C.GDALClose(r.ds)
+		r.ds = nil
+	}
+	return nil
+}
