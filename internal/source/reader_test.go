@@ -229,7 +229,7 @@ func TestReadFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	zoneArea := map[string]float64{}           // the fixtures' zones' areas by osm_id
+	zoneArea := map[string]float64{}             // the fixtures' zones' areas by osm_id
 	zoneProps := map[string]geojson.Properties{} // and their properties
 	for _, f := range src.Features {
 		if p := f.Properties.MustString("province_code_2025", ""); f.Properties["name"] != nil && (p == "01" || p == "31") {
