@@ -21,6 +21,10 @@ type Format struct {
 	Zip bool
 	// MediaTypes name the format in a Content-Type.
 	MediaTypes []string
+	// Sidecars: the dataset is several files (a .shp with its .shx,
+	// .dbf, .prj, .cpg; a .mif with its .mid), so one upload of it is a
+	// zip.
+	Sidecars bool
 }
 
 // Formats are every format the reader takes, GeoJSON (a FeatureCollection
@@ -29,9 +33,9 @@ var Formats = []Format{
 	{Name: "shapefile-zip", Drivers: []string{"ESRI Shapefile"}, Ext: ".zip", Zip: true, MediaTypes: []string{"application/x-shapefile+zip"}},
 	{Name: "mapinfo-zip", Drivers: []string{"MapInfo File"}, Ext: ".zip", Zip: true, MediaTypes: []string{"application/x-mapinfo+zip"}},
 	{Name: "zip", Drivers: []string{"ESRI Shapefile", "MapInfo File"}, Ext: ".zip", Zip: true, MediaTypes: []string{"application/zip", "application/x-zip-compressed"}},
-	{Name: "shapefile", Drivers: []string{"ESRI Shapefile"}, Ext: ".shp"},
-	{Name: "mapinfo", Drivers: []string{"MapInfo File"}, Ext: ".tab"},
-	{Name: "mif", Drivers: []string{"MapInfo File"}, Ext: ".mif"},
+	{Name: "shapefile", Drivers: []string{"ESRI Shapefile"}, Ext: ".shp", Sidecars: true},
+	{Name: "mapinfo", Drivers: []string{"MapInfo File"}, Ext: ".tab", Sidecars: true},
+	{Name: "mif", Drivers: []string{"MapInfo File"}, Ext: ".mif", Sidecars: true},
 	{Name: "gpkg", Drivers: []string{"GPKG"}, Ext: ".gpkg", MediaTypes: []string{"application/geopackage+sqlite3"}},
 	{Name: "fgb", Drivers: []string{"FlatGeobuf"}, Ext: ".fgb", MediaTypes: []string{"application/flatgeobuf"}},
 	{Name: "geojsonseq", Drivers: []string{"GeoJSONSeq"}, Ext: ".geojsons", MediaTypes: []string{"application/geo+json-seq", "application/json-seq"}},
