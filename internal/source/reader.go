@@ -283,7 +283,7 @@ func epsg(s, field string) (C.OGRSpatialReferenceH, error) {
 	var cerr *C.char
 	srs := C.zg_srs_epsg(C.int(code), &cerr)
 	if srs == nil {
-		return nil, invalid("%s: PROJ does not know EPSG:%d", field, code)
+		return nil, invalid("%s: PROJ does not know EPSG:%d (%s)", field, code, goString(cerr))
 	}
 	return srs, nil
 }
