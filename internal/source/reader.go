@@ -6,14 +6,17 @@ package source
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -45,15 +48,27 @@ type Counts struct {
 }
 
 // Reader reads one layer of a file, one feature at a time: it holds one
-// feature in memory. It is not safe for concurrent use.
+// feature in memory. It is not safe for concurrent use. Its calls into
+// GDAL all run on one OS thread of its own, since GDAL's error state and
+// the PROJ context its transformation was made in belong to a thread;
+// that thread reads a few features ahead.
 type Reader struct {
+	// The caller's side.
+	items     chan item
+	stop      chan struct{} // closed by Close
+	closed    chan struct{} // closed once GDAL's handles are released
+	closeOnce sync.Once
+	end       error // what ended the reading
+	counts    Counts
+
+	// The reader thread's side.
+	index  int // of the next feature
 	ds     C.GDALDatasetH
 	layer  C.OGRLayerH
 	src    C.OGRSpatialReferenceH
 	dst    C.OGRSpatialReferenceH
 	ct     C.OGRCoordinateTransformationH
 	fields []fieldDef
-	counts Counts
 	// cp1258: the layer's text is Windows-1258, decoded here.
 	cp1258 bool
 	// CRS is the source CRS the features are transformed from, as its
@@ -84,6 +99,61 @@ func invalid(format string, args ...any) error {
 // named, a CRS string that is not EPSG:N or that PROJ does not know, a
 // file without a CRS when none is given.
 func Open(name string, o Options) (*Reader, error) {
+	type opened struct {
+		r   *Reader
+		err error
+	}
+	ch := make(chan opened)
+	go func() {
+		// Unlocked at the end, not left to die with the goroutine: a
+		// thread that ends sends its children's parent-death signal
+		// (PR_SET_PDEATHSIG is per thread), and the private PostgreSQL
+		// that pgcluster starts stops on it when this thread started it.
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		r, err := open(name, o)
+		ch <- opened{r, err}
+		if err == nil {
+			r.readAhead()
+		}
+	}()
+	op := <-ch
+	return op.r, op.err
+}
+
+// readAhead reads the features, on the reader's thread, into r.items
+// until the end of the layer, an error or Close.
+func (r *Reader) readAhead() {
+	defer close(r.closed)
+	defer r.release()
+	for {
+		rec, zm, err := r.next()
+		select {
+		case r.items <- item{rec, zm, err}:
+		case <-r.stop:
+			return
+		}
+		if err != nil {
+			<-r.stop
+			return
+		}
+	}
+}
+
+// item is one feature read ahead: the record, whether Z/M was dropped
+// from it, or the error that ends the reading (io.EOF at the end).
+type item struct {
+	rec Record
+	zm  bool
+	err error
+}
+
+// readAheadFeatures is how many features a Reader reads ahead of Next:
+// its thread and the caller work at once, and at most this many records
+// are held.
+const readAheadFeatures = 16
+
+func open(name string, o Options) (*Reader, error) {
 	register()
 	f, named := Format{}, false
 	if o.Format != "" {
@@ -111,9 +181,9 @@ func Open(name string, o Options) (*Reader, error) {
 		// CSV with WKT: the geometry is the column named so, not a field.
 		oo = append(oo, "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO")
 	}
-	r := &Reader{}
+	r := &Reader{items: make(chan item, readAheadFeatures), stop: make(chan struct{}), closed: make(chan struct{})}
 	if err := r.open(open, drivers, oo, named, f, o); err != nil {
-		r.Close()
+		r.release()
 		return nil, err
 	}
 	return r, nil
@@ -296,16 +366,34 @@ func (r *Reader) Counts() Counts { return r.counts }
 // transformed) is in its Record's Problems; an error is the file's:
 // EINVALID when it cannot be read on (corrupt).
 func (r *Reader) Next() (Record, error) {
+	if r.end != nil {
+		return Record{}, r.end
+	}
+	it := <-r.items
+	if it.err != nil {
+		r.end = it.err
+		return Record{}, it.err
+	}
+	r.counts.Read++
+	if it.zm {
+		r.counts.DroppedZM++
+	}
+	return it.rec, nil
+}
+
+// next reads the next feature (on the reader's thread); zm says whether
+// Z or M was dropped from its geometry.
+func (r *Reader) next() (rec Record, zm bool, err error) {
 	var f C.zg_feature
 	switch C.zg_next(r.layer, r.ct, &f) {
 	case 0:
-		return Record{}, io.EOF
+		return Record{}, false, io.EOF
 	case -1:
-		return Record{}, invalid("file: cannot read feature %d: %s", r.counts.Read, goString(f.err))
+		return Record{}, false, invalid("file: cannot read feature %d: %s", r.index, goString(f.err))
 	}
 	defer C.OGR_F_Destroy(f.f)
-	rec := Record{Index: r.counts.Read}
-	r.counts.Read++
+	rec = Record{Index: r.index}
+	r.index++
 	if fid := int64(C.OGR_F_GetFID(f.f)); fid != C.OGRNullFID {
 		rec.FID, rec.HasFID = fid, true
 	}
@@ -323,17 +411,14 @@ func (r *Reader) Next() (Record, error) {
 	case f.wkb != nil:
 		b := C.GoBytes(unsafe.Pointer(f.wkb), f.wkblen)
 		C.free(unsafe.Pointer(f.wkb))
-		g, zm, err := decodeWKB(b)
+		g, hadZM, err := decodeWKB(b)
 		if err != nil {
 			rec.Problems = append(rec.Problems, FieldProblem{Field: "geometry", Reason: "the geometry cannot be read: " + err.Error()})
 			break
 		}
-		if zm {
-			r.counts.DroppedZM++
-		}
-		rec.Geometry = g
+		zm, rec.Geometry = hadZM, g
 	}
-	return rec, nil
+	return rec, zm, nil
 }
 
 // value reads field i of f as Field.Value has it; problem says what is
@@ -417,8 +502,22 @@ func timeText(typ C.OGRFieldType, t [6]C.int, sec float64) string {
 	return fmt.Sprintf("%sT%s%s%02d:%02d", date, clock, sign, int(off.Hours()), int(off.Minutes())%60)
 }
 
-// Close releases the file and everything GDAL holds for it.
+// errClosed is what Next returns after Close.
+var errClosed = errors.New("source: reader closed")
+
+// Close releases the file and everything GDAL holds for it; a Reader
+// that Open returned must be closed (its thread waits for it).
 func (r *Reader) Close() error {
+	r.closeOnce.Do(func() {
+		close(r.stop)
+		<-r.closed
+		r.end = errClosed
+	})
+	return nil
+}
+
+// release frees what GDAL holds for the reader.
+func (r *Reader) release() {
 	if r.ct != nil {
 		C.OCTDestroyCoordinateTransformation(r.ct)
 		r.ct = nil
@@ -433,5 +532,4 @@ func (r *Reader) Close() error {
 		C.GDALClose(r.ds)
 		r.ds = nil
 	}
-	return nil
 }
