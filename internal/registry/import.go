@@ -391,6 +391,12 @@ func CandidateFromRecord(collection string, rec source.Record) Candidate {
 		return c
 	}
 	c.Feature = slices.Concat([]byte(`{"type":"Feature","geometry":`), geom, []byte(`,"properties":`), pj, []byte(`}`))
+	if len(c.Feature) > MaxImportFeatureBytes {
+		// ParseImport would refuse the whole import at it.
+		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.ETOOLARGE, Field: "geometry",
+			Reason: fmt.Sprintf("geometry: the feature is %d bytes as GeoJSON, more than the %d a feature of an import may have; simplify or split it", len(c.Feature), MaxImportFeatureBytes)})
+		c.Feature = nil
+	}
 	return c
 }
 

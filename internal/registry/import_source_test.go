@@ -58,6 +58,15 @@ func TestCandidateFromRecord(t *testing.T) {
 	if _, err := registry.ParseFeature(zonegis.CollectionParcels, c.Feature); err != nil {
 		t.Errorf("the candidate's feature does not parse: %v", err)
 	}
+	huge := lot(5, "A-3", "industrial")
+	ring := orb.Ring{}
+	for i := range 400_000 {
+		ring = append(ring, orb.Point{106.7 + float64(i)*1e-8, 10.7 + float64(i%2)*1e-8})
+	}
+	huge.Geometry = orb.Polygon{append(ring, ring[0])}
+	if c := registry.CandidateFromRecord(zonegis.CollectionParcels, huge); c.Feature != nil || len(c.Problems) != 1 || c.Problems[0].Code != zonegis.ETOOLARGE {
+		t.Errorf("a feature larger than an import takes: %d bytes, problems %+v", len(c.Feature), c.Problems)
+	}
 	bad := lot(4, "A-2", "industrial")
 	bad.Fields[1].Value = nil
 	bad.Problems = []source.FieldProblem{{Field: "lot_code", Reason: "text is not valid UTF-8"}}

@@ -237,6 +237,10 @@ func openDataset(name string, drivers, oo []string, named bool, f Format) (C.GDA
 	return ds, nil
 }
 
+// MaxUnzippedBytes bounds what a zip may hold, uncompressed: GDAL inflates
+// it as it reads, so a small zip could otherwise make a huge feature.
+const MaxUnzippedBytes = 1 << 30
+
 // insideZip is the GDAL path of the dataset in the zip at name: its one
 // Shapefile or MapInfo table, or the folder holding several.
 func insideZip(name string, drivers []string) (string, error) {
@@ -261,7 +265,14 @@ func insideZip(name string, drivers []string) (string, error) {
 		}
 	}
 	var found []string
+	var total int64
 	for _, e := range lines(entries) {
+		ce := cString(vsi + "/" + e)
+		total += max(int64(C.zg_size(ce)), 0)
+		C.free(unsafe.Pointer(ce))
+		if total > MaxUnzippedBytes {
+			return "", zonegis.Errorf(zonegis.ETOOLARGE, "file: the zip holds more than %d bytes uncompressed", int64(MaxUnzippedBytes))
+		}
 		if want[strings.ToLower(path.Ext(e))] && !strings.HasPrefix(path.Base(e), ".") && !strings.HasPrefix(e, "__MACOSX/") {
 			found = append(found, e)
 		}

@@ -1,6 +1,8 @@
 // zg.c: the C side of package source's GDAL binding. Each helper does its
 // whole job in one call from Go, so that GDAL's error state (per OS thread)
 // is read on the thread that set it.
+#define _LARGEFILE64_SOURCE 1
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <cpl_conv.h>
@@ -166,4 +168,12 @@ const char *zg_shape_encoding(GDALDatasetH ds, OGRLayerH l) {
 	GDALDriverH d = GDALGetDatasetDriver(ds);
 	if (!d || strcmp(GDALGetDriverShortName(d), "ESRI Shapefile") != 0) return NULL;
 	return GDALGetMetadataItem((GDALMajorObjectH)l, "SOURCE_ENCODING", "SHAPEFILE");
+}
+
+// zg_size is the size in bytes of a file GDAL can stat (inside a zip:
+// its uncompressed size), or -1.
+long long zg_size(const char *path) {
+	VSIStatBufL st;
+	if (VSIStatL(path, &st) != 0) return -1;
+	return (long long)st.st_size;
 }

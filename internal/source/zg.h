@@ -26,4 +26,5 @@ void zg_field_time(OGRFeatureH f, int i, int *v, float *sec);
 char *zg_layer_names(GDALDatasetH ds);
 char *zg_zip_entries(const char *vsipath);
 const char *zg_shape_encoding(GDALDatasetH ds, OGRLayerH l);
+long long zg_size(const char *path);
 #endif
