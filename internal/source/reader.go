@@ -182,6 +182,14 @@ func open(name string, o Options) (*Reader, error) {
 		oo = append(oo, "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO")
 	}
 	r := &Reader{items: make(chan item, readAheadFeatures), stop: make(chan struct{}), closed: make(chan struct{})}
+	if slices.Contains(drivers, "DXF") && strings.EqualFold(filepath.Ext(open), ".dxf") && isCP1258(dxfCodePage(open)) {
+		// As for Shapefiles (see Reader.open): GDAL reads the text as it
+		// is, and it is decoded here. The option is read at open, on this
+		// thread only.
+		setThreadConfig("DXF_ENCODING", "UTF-8")
+		defer setThreadConfig("DXF_ENCODING", "")
+		r.cp1258 = true
+	}
 	if err := r.open(open, drivers, oo, named, f, o); err != nil {
 		r.release()
 		return nil, err
@@ -543,4 +551,17 @@ func (r *Reader) release() {
 		C.GDALClose(r.ds)
 		r.ds = nil
 	}
+}
+
+// setThreadConfig sets a GDAL configuration option for this thread ("":
+// clears it).
+func setThreadConfig(key, value string) {
+	ck := cString(key)
+	defer C.free(unsafe.Pointer(ck))
+	var cv *C.char
+	if value != "" {
+		cv = cString(value)
+		defer C.free(unsafe.Pointer(cv))
+	}
+	C.zg_thread_config(ck, cv)
 }

@@ -1,6 +1,9 @@
 package source
 
 import (
+	"bufio"
+	"io"
+	"os"
 	"strings"
 	"unicode/utf8"
 
@@ -8,10 +11,11 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// isCP1258 says whether an encoding name GDAL gives is Windows-1258.
+// isCP1258 says whether an encoding name (as GDAL or a DXF header gives
+// it) is Windows-1258.
 func isCP1258(enc string) bool {
 	switch strings.ToUpper(strings.ReplaceAll(enc, "-", "")) {
-	case "CP1258", "WINDOWS1258", "1258":
+	case "CP1258", "WINDOWS1258", "1258", "ANSI_1258":
 		return true
 	}
 	return false
@@ -38,4 +42,31 @@ func decodeCP1258(s string) (string, bool) {
 		return d, false
 	}
 	return norm.NFC.String(d), true
+}
+
+// dxfCodePage is the $DWGCODEPAGE an ASCII DXF file declares in its
+// header ("ANSI_1258"), or "": GDAL reads it but does not tell, and the
+// reader must know it to read Windows-1258 text right. Only the header,
+// in the file's first 1 MiB, is looked at.
+func dxfCodePage(name string) string {
+	f, err := os.Open(name)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+	var before [2]string // the two lines before this one
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		switch {
+		case before[0] == "$DWGCODEPAGE" && before[1] == "3":
+			return line
+		case line == "ENDSEC" || line == "ENTITIES":
+			if before[1] == "0" || before[1] == "2" {
+				return "" // past the header
+			}
+		}
+		before[0], before[1] = before[1], line
+	}
+	return ""
 }

@@ -177,3 +177,9 @@ long long zg_size(const char *path) {
 	if (VSIStatL(path, &st) != 0) return -1;
 	return (long long)st.st_size;
 }
+
+// zg_thread_config sets (value NULL: clears) a GDAL configuration option
+// for the calling thread only.
+void zg_thread_config(const char *key, const char *value) {
+	CPLSetThreadLocalConfigOption(key, value);
+}

@@ -27,4 +27,5 @@ char *zg_layer_names(GDALDatasetH ds);
 char *zg_zip_entries(const char *vsipath);
 const char *zg_shape_encoding(GDALDatasetH ds, OGRLayerH l);
 long long zg_size(const char *path);
+void zg_thread_config(const char *key, const char *value);
 #endif
