@@ -71,6 +71,8 @@ type Reader struct {
 	fields []fieldDef
 	// cp1258: the layer's text is Windows-1258, decoded here.
 	cp1258 bool
+	// mapInfoVN: a MapInfo table whose charset is WindowsVietnamese.
+	mapInfoVN bool
 	// CRS is the source CRS the features are transformed from, as its
 	// authority names it ("EPSG:9210") or by its name.
 	CRS string
@@ -182,13 +184,16 @@ func open(name string, o Options) (*Reader, error) {
 		oo = append(oo, "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO")
 	}
 	r := &Reader{items: make(chan item, readAheadFeatures), stop: make(chan struct{}), closed: make(chan struct{})}
-	if slices.Contains(drivers, "DXF") && strings.EqualFold(filepath.Ext(open), ".dxf") && isCP1258(dxfCodePage(open)) {
+	switch ext := strings.ToLower(path.Ext(open)); {
+	case ext == ".dxf" && slices.Contains(drivers, "DXF") && isCP1258(dxfCodePage(head(open))):
 		// As for Shapefiles (see Reader.open): GDAL reads the text as it
 		// is, and it is decoded here. The option is read at open, on this
 		// thread only.
 		setThreadConfig("DXF_ENCODING", "UTF-8")
 		defer setThreadConfig("DXF_ENCODING", "")
 		r.cp1258 = true
+	case (ext == ".tab" || ext == ".mif") && slices.Contains(drivers, "MapInfo File") && isCP1258(mapInfoCharset(head(open))):
+		r.mapInfoVN = true // decoded here unless GDAL does (Reader.open)
 	}
 	if err := r.open(open, drivers, oo, named, f, o); err != nil {
 		r.release()
@@ -219,6 +224,14 @@ func (r *Reader) open(name string, drivers, oo []string, named bool, f Format, o
 		}
 		r.layer = C.GDALDatasetGetLayer(r.ds, C.int(i))
 		r.cp1258 = true
+	}
+	if r.mapInfoVN {
+		// GDAL 3.6 knows no iconv encoding for MapInfo's WindowsVietnamese
+		// and passes the text on as it is; should it ever recode it, the
+		// layer says its strings are UTF-8 and it is not decoded twice.
+		cap := cString("StringsAsUTF8")
+		r.cp1258 = C.OGR_L_TestCapability(r.layer, cap) == 0
+		C.free(unsafe.Pointer(cap))
 	}
 	return r.init(o)
 }
@@ -564,4 +577,18 @@ func setThreadConfig(key, value string) {
 		defer C.free(unsafe.Pointer(cv))
 	}
 	C.zg_thread_config(ck, cv)
+}
+
+// head is the first 64 KiB of a file GDAL can read, for the headers the
+// reader looks at itself (a DXF's code page, a MapInfo table's charset).
+func head(name string) []byte {
+	cn := cString(name)
+	defer C.free(unsafe.Pointer(cn))
+	var n C.int
+	buf := C.zg_head(cn, 64<<10, &n)
+	if buf == nil {
+		return nil
+	}
+	defer C.free(unsafe.Pointer(buf))
+	return C.GoBytes(unsafe.Pointer(buf), n)
 }

@@ -2,8 +2,7 @@ package source
 
 import (
 	"bufio"
-	"io"
-	"os"
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -15,7 +14,7 @@ import (
 // it) is Windows-1258.
 func isCP1258(enc string) bool {
 	switch strings.ToUpper(strings.ReplaceAll(enc, "-", "")) {
-	case "CP1258", "WINDOWS1258", "1258", "ANSI_1258":
+	case "CP1258", "WINDOWS1258", "1258", "ANSI_1258", "WINDOWSVIETNAMESE":
 		return true
 	}
 	return false
@@ -44,17 +43,11 @@ func decodeCP1258(s string) (string, bool) {
 	return norm.NFC.String(d), true
 }
 
-// dxfCodePage is the $DWGCODEPAGE an ASCII DXF file declares in its
-// header ("ANSI_1258"), or "": GDAL reads it but does not tell, and the
-// reader must know it to read Windows-1258 text right. Only the header,
-// in the file's first 1 MiB, is looked at.
-func dxfCodePage(name string) string {
-	f, err := os.Open(name)
-	if err != nil {
-		return ""
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(io.LimitReader(f, 1<<20))
+// dxfCodePage is the $DWGCODEPAGE an ASCII DXF declares in its header
+// ("ANSI_1258"), or "": GDAL reads it but does not tell, and the reader
+// must know it to read Windows-1258 text right. head is the file's start.
+func dxfCodePage(head []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(head))
 	var before [2]string // the two lines before this one
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -67,6 +60,20 @@ func dxfCodePage(name string) string {
 			}
 		}
 		before[0], before[1] = before[1], line
+	}
+	return ""
+}
+
+// mapInfoCharset is the charset a MapInfo .tab ("!charset X") or .mif
+// (`Charset "X"`) header declares, or "". GDAL 3.6 knows no iconv
+// encoding for WindowsVietnamese and passes its text on undecoded.
+func mapInfoCharset(head []byte) string {
+	sc := bufio.NewScanner(bytes.NewReader(head))
+	for sc.Scan() {
+		f := strings.Fields(sc.Text())
+		if len(f) == 2 && (strings.EqualFold(f[0], "!charset") || strings.EqualFold(f[0], "charset")) {
+			return strings.Trim(f[1], `"`)
+		}
 	}
 	return ""
 }

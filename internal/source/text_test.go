@@ -90,7 +90,7 @@ func TestReadDXFWindows1258(t *testing.T) {
 	if err := os.WriteFile(dxf, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if cp := dxfCodePage(dxf); cp != "ANSI_1258" {
+	if cp := dxfCodePage(head(dxf)); cp != "ANSI_1258" {
 		t.Fatalf("code page %q", cp)
 	}
 	recs, _, _ := readAll(t, dxf, Options{CRS: "EPSG:9210"})
@@ -120,4 +120,55 @@ func keys(m map[string]bool) []string {
 		k = append(k, s)
 	}
 	return k
+}
+
+// TestReadMapInfoWindowsVietnamese: a MapInfo table whose header says
+// !charset WindowsVietnamese, which GDAL 3.6 cannot decode (it passes the
+// bytes on), keeps its Vietnamese text. The fixture is ogr2ogr's table of
+// the OSM zones (© OpenStreetMap contributors) with the names written in
+// Windows-1258 afterwards, each in its fixed-width place.
+func TestReadMapInfoWindowsVietnamese(t *testing.T) {
+	dir := t.TempDir()
+	tab := filepath.Join(dir, "zones.tab")
+	ogr2ogr(t, "-f", "MapInfo File", tab, zonesGeoJSON, "-dialect", "SQLite", "-sql",
+		"SELECT printf('%-90s', 'NAME-' || osm_id) AS name, osm_id, geometry FROM vietnam_industrial_parks_osm WHERE "+fixtureZones)
+	header := mustRead(t, tab)
+	if !bytes.Contains(header, []byte("!charset Neutral")) {
+		t.Fatalf("ogr2ogr's .tab has no !charset Neutral:\n%s", header)
+	}
+	os.WriteFile(tab, bytes.Replace(header, []byte("!charset Neutral"), []byte("!charset WindowsVietnamese"), 1), 0o644)
+	datPath := filepath.Join(dir, "zones.dat")
+	dat := mustRead(t, datPath)
+	src, err := geojson.UnmarshalFeatureCollection(mustRead(t, zonesGeoJSON))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{} // name by osm_id
+	for _, f := range src.Features {
+		id := f.Properties.MustString("osm_id", "")
+		name, _ := f.Properties["name"].(string)
+		if p := f.Properties.MustString("province_code_2025", ""); name == "" || p != "01" && p != "31" {
+			continue
+		}
+		place := []byte(fmt.Sprintf("%-90s", "NAME-"+id))
+		i := bytes.Index(dat, place)
+		if i < 0 {
+			t.Fatalf("no %q in the .dat", place)
+		}
+		enc := encodeCP1258(t, name)
+		copy(dat[i:i+90], append(enc, bytes.Repeat([]byte(" "), 90-len(enc))...))
+		want[id] = name
+	}
+	os.WriteFile(datPath, dat, 0o644)
+	recs, _, _ := readAll(t, tab, Options{})
+	if len(recs) != len(want) {
+		t.Fatalf("%d features, want %d", len(recs), len(want))
+	}
+	for _, rec := range recs {
+		id, _ := rec.Get("osm_id")
+		name, _ := rec.Get("name")
+		if w := want[fmt.Sprint(id)]; strings.TrimSpace(fmt.Sprint(name)) != w || len(rec.Problems) > 0 {
+			t.Errorf("feature %d (%v): name %q, want %q (problems %v)", rec.Index, id, name, w, rec.Problems)
+		}
+	}
 }

@@ -183,3 +183,14 @@ long long zg_size(const char *path) {
 void zg_thread_config(const char *key, const char *value) {
 	CPLSetThreadLocalConfigOption(key, value);
 }
+
+// zg_head reads up to max bytes from the start of a file GDAL can open
+// (inside a zip too) into a malloc'd buffer, or NULL.
+char *zg_head(const char *path, int max, int *len) {
+	VSILFILE *f = VSIFOpenL(path, "rb");
+	if (!f) return NULL;
+	char *buf = malloc(max > 0 ? max : 1);
+	*len = (int)VSIFReadL(buf, 1, max, f);
+	VSIFCloseL(f);
+	return buf;
+}

@@ -28,4 +28,5 @@ char *zg_zip_entries(const char *vsipath);
 const char *zg_shape_encoding(GDALDatasetH ds, OGRLayerH l);
 long long zg_size(const char *path);
 void zg_thread_config(const char *key, const char *value);
+char *zg_head(const char *path, int max, int *len);
 #endif
