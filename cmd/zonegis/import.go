@@ -8,53 +8,104 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// importCmd runs "zonegis import --collection C FILE": all or nothing.
+const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] FILE"
+
+// importCmd runs "zonegis import --collection C [--crs EPSG:N] [--layer L]
+// FILE": all or nothing. A GeoJSON FeatureCollection (.geojson, .json) is
+// read as JSON; any other file, or one given a CRS or layer, through GDAL
+// (package source).
 func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	coll := fs.String("collection", "", "zones, parcels or green-areas")
+	crs := fs.String("crs", "", "the source CRS, such as EPSG:9210 (VN-2000 / TM-3 105°45'): overrides the file's, or supplies it")
+	layer := fs.String("layer", "", "the layer to read, for a file of several")
+	format := fs.String("format", "", "the file's format, when its extension does not say it: "+strings.Join(source.FormatNames(), ", "))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || *coll == "" {
-		return errors.New("usage: zonegis import --collection zones|parcels|green-areas FILE.geojson")
+		return errors.New(importUsage)
 	}
-	body, err := os.Open(fs.Arg(0)) // read one feature at a time
-	if err != nil {
+	name := fs.Arg(0)
+	f, known := source.FormatByFileName(name)
+	if *format != "" {
+		if f, known = source.FormatByName(*format); !known {
+			return fmt.Errorf("--format: %q is not a format zonegis reads; formats: %s", *format, strings.Join(source.FormatNames(), ", "))
+		}
+	}
+	if _, err := os.Stat(name); err != nil {
 		return err
 	}
-	defer body.Close()
 	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	ictx, counted, finish := watchImport(ctx, stderr, body) // progress on stderr
-	_, n, err := registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
-	finish(err)
+	file, err := os.Open(name) // read one feature at a time
 	if err != nil {
-		var de *zonegis.Error
-		if errors.As(err, &de) {
-			fmt.Fprintln(stderr, de.Message)
-			if ps, ok := de.Details["problems"]; ok {
-				tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "FEATURE\tCODE\tREASON")
-				for _, p := range ps.([]postgis.ImportProblem) {
-					fmt.Fprintf(tw, "%d\t%s\t%s\n", p.Index, p.Code, p.Reason)
-				}
-				tw.Flush()
-			}
-			return errors.New("import refused")
-		}
 		return err
+	}
+	defer file.Close()
+	ictx, counted, finish := watchImport(ctx, stderr, file) // progress on stderr
+	var n int
+	if known && f.Name == "geojson" && *crs == "" && *layer == "" {
+		_, n, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
+		finish(err)
+		if err != nil {
+			return importFailed(err, stderr)
+		}
+	} else {
+		r, err := source.Open(name, source.Options{Format: *format, Layer: *layer, CRS: *crs})
+		if err != nil {
+			finish(err)
+			return importFailed(err, stderr)
+		}
+		defer r.Close()
+		_, n, err = registry.ImportSource(ictx, db, zonegis.System, *coll, r)
+		finish(err)
+		c := r.Counts()
+		fmt.Fprintf(stdout, "read %d features of layer %q from %s", c.Read, r.LayerName, r.CRS)
+		if c.DroppedZM > 0 {
+			fmt.Fprintf(stdout, "; Z/M coordinates dropped from %d", c.DroppedZM)
+		}
+		fmt.Fprintln(stdout)
+		if err != nil {
+			return importFailed(err, stderr)
+		}
 	}
 	fmt.Fprintf(stdout, "imported %d %s\n", n, *coll)
 	return nil
+}
+
+// importFailed prints a refused import's report to stderr.
+func importFailed(err error, stderr io.Writer) error {
+	var de *zonegis.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	fmt.Fprintln(stderr, de.Message)
+	if ps, ok := de.Details["problems"]; ok {
+		tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "FEATURE\tFID\tCODE\tREASON")
+		for _, p := range ps.([]postgis.ImportProblem) {
+			fid := ""
+			if v, ok := p.Details["fid"]; ok {
+				fid = fmt.Sprint(v)
+			}
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\n", p.Index, fid, p.Code, p.Reason)
+		}
+		tw.Flush()
+		return errors.New("import refused")
+	}
+	return errors.New("import refused: " + de.Message)
 }

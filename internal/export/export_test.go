@@ -47,8 +47,8 @@ func TestExportParseCRS(t *testing.T) {
 		"EPSG:4756":  4756,
 		"http://www.opengis.net/def/crs/EPSG/0/5899": 5899,
 		"urn:ogc:def:crs:EPSG::9218":                 9218,
-		"EPSG:9219":  0,
-		"EPSG:3857":  0,
+		"EPSG:9219":                                  0,
+		"EPSG:3857":                                  0,
 		"http://www.opengis.net/def/crs/EPSG/0/9999": 0,
 	} {
 		c, err := export.ParseCRS(in)

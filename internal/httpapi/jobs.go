@@ -22,11 +22,6 @@ const AsyncImportBytes = 4 << 20
 // AsyncImportBytes; async=false always waits. A body of unknown length
 // (chunked) waits unless asked.
 func importAsync(c echo.Context) (bool, error) {
-	if c.Request().URL.RawQuery != "" {
-		if err := checkParams(c.QueryParams(), "async"); err != nil {
-			return false, err
-		}
-	}
 	switch v := c.QueryParam("async"); v {
 	case "true":
 		return true, nil

@@ -7,13 +7,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"iter"
 	"net/http"
 	"os"
+	"reflect"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -341,4 +346,210 @@ func importRefused(n int) string {
 		return "import refused: 1 feature has a problem; nothing was written"
 	}
 	return fmt.Sprintf("import refused: %d features have problems; nothing was written", n)
+}
+
+// propertyNames are the properties a feature of each collection may carry
+// (featurejson's property structs, which decode them strictly), by name.
+var propertyNames = map[string]map[string]bool{
+	zonegis.CollectionZones:      jsonNames(featurejson.ZoneProps{}),
+	zonegis.CollectionParcels:    jsonNames(featurejson.ParcelProps{}),
+	zonegis.CollectionGreenAreas: jsonNames(featurejson.GreenProps{}),
+}
+
+// jsonNames are the JSON names of v's own fields (not the embedded
+// read-only ones, which the service computes).
+func jsonNames(v any) map[string]bool {
+	names := map[string]bool{}
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous {
+			continue
+		}
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+			names[name] = true
+		}
+	}
+	return names
+}
+
+// CandidateFromRecord turns a feature read by package source into a
+// Candidate for collection. For now a source field whose name is one of
+// the collection's property names becomes that property and the other
+// fields are left out (the import mapping, with its attributes object,
+// replaces this rule). Null fields are left out. Feature is set whenever
+// the record has a geometry; a field with a problem is left out of it and
+// listed in Problems, and a candidate with problems must not be written.
+func CandidateFromRecord(collection string, rec source.Record) Candidate {
+	c := Candidate{Index: rec.Index, FID: rec.FID, HasFID: rec.HasFID}
+	for _, p := range rec.Problems {
+		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: p.Field, Reason: p.Field + ": " + p.Reason})
+	}
+	if rec.Geometry == nil {
+		if !slices.ContainsFunc(rec.Problems, func(p source.FieldProblem) bool { return p.Field == "geometry" }) {
+			c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: "geometry", Reason: "geometry: the feature has none"})
+		}
+		return c
+	}
+	names := propertyNames[collection]
+	props := map[string]any{}
+	for _, f := range rec.Fields {
+		if f.Value != nil && names[f.Name] {
+			props[f.Name] = f.Value
+		}
+	}
+	geom, err := geojson.NewGeometry(rec.Geometry).MarshalJSON()
+	if err != nil {
+		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: "geometry", Reason: "geometry: " + err.Error()})
+		return c
+	}
+	pj, err := json.Marshal(props)
+	if err != nil {
+		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Reason: "properties: " + err.Error()})
+		return c
+	}
+	c.Feature = slices.Concat([]byte(`{"type":"Feature","geometry":`), geom, []byte(`,"properties":`), pj, []byte(`}`))
+	if len(c.Feature) > MaxImportFeatureBytes {
+		// ParseImport would refuse the whole import at it.
+		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.ETOOLARGE, Field: "geometry",
+			Reason: fmt.Sprintf("geometry: the feature is %d bytes as GeoJSON, more than the %d a feature of an import may have; simplify or split it", len(c.Feature), MaxImportFeatureBytes)})
+		c.Feature = nil
+	}
+	return c
+}
+
+// RecordReader yields the features of a source file (*source.Reader):
+// io.EOF after the last.
+type RecordReader interface {
+	Next() (source.Record, error)
+}
+
+// ImportSource runs a whole import into collection from the features r
+// reads (any format package source reads), as actor: each becomes a
+// Candidate (CandidateFromRecord), and the good ones go through ImportFile,
+// the GeoJSON import, as one FeatureCollection streamed through a pipe,
+// one feature at a time. A candidate with problems is reported beside the
+// problems ImportFile finds, and then nothing is written (the others are
+// only checked). Problems carry the source's index (and fid in their
+// details). Errors: as ImportFile; EINVALID naming "file" for a file that
+// cannot be read on, or has no features.
+//
+// It bridges the GDAL reader to today's import; the import of Candidates
+// with the complete report replaces it.
+func ImportSource(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r RecordReader) (int64, int, error) {
+	pr, pw := io.Pipe()
+	var (
+		positions []int // source index of each feature sent to ImportFile
+		cprobs    []postgis.ImportProblem
+		readErr   error
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w := bufio.NewWriterSize(pw, 64<<10)
+		w.WriteString(`{"type":"FeatureCollection","features":[`)
+		for len(cprobs) < MaxImportProblems {
+			rec, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr = err
+				pw.CloseWithError(err)
+				return
+			}
+			c := CandidateFromRecord(collection, rec)
+			for _, p := range c.Problems {
+				d := map[string]any{}
+				if p.Field != "" {
+					d["field"] = p.Field
+				}
+				if c.HasFID {
+					d["fid"] = c.FID
+				}
+				cprobs = append(cprobs, postgis.ImportProblem{Index: c.Index, Code: p.Code, Reason: p.Reason, Details: d})
+			}
+			if len(c.Problems) > 0 {
+				continue
+			}
+			if len(positions) > 0 {
+				w.WriteByte(',')
+			}
+			if _, err := w.Write(c.Feature); err != nil {
+				return // the import stopped reading
+			}
+			positions = append(positions, c.Index)
+		}
+		w.WriteString("]}")
+		if err := w.Flush(); err == nil {
+			pw.Close()
+		}
+	}()
+	finish := func() {
+		pr.CloseWithError(errImportStopped)
+		<-done
+	}
+	seq, n, err := ImportFile(ctx, sourceImportStore{db, func() bool { <-done; return len(cprobs) > 0 }}, actor, collection, pr)
+	finish()
+	var probs []postgis.ImportProblem
+	switch {
+	case readErr != nil:
+		return 0, 0, readErr // the file's own: it cannot be read on
+	case len(positions) == 0 && len(cprobs) == 0:
+		return 0, 0, invalid("file: the layer has no features")
+	case len(positions) == 0:
+		// Every feature has a problem: ImportFile saw an empty collection.
+	case err == nil && len(cprobs) == 0:
+		return seq, n, nil
+	case err != nil:
+		var de *zonegis.Error
+		ps, ok := []postgis.ImportProblem(nil), false
+		if errors.As(err, &de) {
+			ps, ok = de.Details["problems"].([]postgis.ImportProblem)
+		}
+		if !ok {
+			return 0, 0, err
+		}
+		for _, p := range ps {
+			p.Index = positions[p.Index]
+			probs = append(probs, p)
+		}
+	}
+	probs = append(probs, cprobs...)
+	sort.SliceStable(probs, func(i, j int) bool { return probs[i].Index < probs[j].Index })
+	msg := importRefused(countFeatures(probs))
+	if len(probs) > MaxImportProblems {
+		probs = probs[:MaxImportProblems]
+		msg += fmt.Sprintf(" (the first %d are listed)", MaxImportProblems)
+	}
+	return 0, 0, &zonegis.Error{Code: zonegis.EINVALID, Message: msg, Details: map[string]any{"problems": probs}}
+}
+
+// errImportStopped ends the feature pipe once the import stopped reading.
+var errImportStopped = errors.New("import: stopped reading")
+
+// countFeatures is the features problems are about (sorted by index).
+func countFeatures(probs []postgis.ImportProblem) int {
+	n := 0
+	for i, p := range probs {
+		if i == 0 || p.Index != probs[i-1].Index {
+			n++
+		}
+	}
+	return n
+}
+
+// sourceImportStore is the store of an ImportSource: once some candidate
+// had a problem (refuse, asked when the features are all read), the
+// import only checks the others, and writes nothing.
+type sourceImportStore struct {
+	ImportStore
+	refuse func() bool
+}
+
+func (s sourceImportStore) ImportSeq(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error]) (int64, error) {
+	if s.refuse() {
+		return 0, s.CheckImportSeq(ctx, collection, items)
+	}
+	return s.ImportStore.ImportSeq(ctx, a, collection, items)
 }

@@ -30,6 +30,21 @@ type Record struct {
 	// dropped by the reader, which counts the features that had them), or
 	// nil when the feature has none.
 	Geometry orb.Geometry
+	// Problems are what could not be taken from the feature as the file
+	// has it: text that is not valid UTF-8 after the file's encoding was
+	// applied (its Field's Value is then nil: never mojibake, never
+	// replaced), a geometry that cannot be read or transformed (Field
+	// "geometry", Geometry nil). A feature with problems is reported,
+	// not written.
+	Problems []FieldProblem
+}
+
+// FieldProblem is one thing wrong with a field of a source feature: Field
+// is the field's name as the file spells it ("geometry" for the
+// geometry), Reason says what is wrong and what to do.
+type FieldProblem struct {
+	Field  string
+	Reason string
 }
 
 // Get returns the value of the field named name (exactly as the source

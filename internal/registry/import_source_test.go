@@ -1,0 +1,129 @@
+package registry_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/source"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// records is a RecordReader over a slice, failing with err at its end
+// when err is set.
+type records struct {
+	recs []source.Record
+	err  error
+}
+
+func (r *records) Next() (source.Record, error) {
+	if len(r.recs) == 0 {
+		if r.err != nil {
+			return source.Record{}, r.err
+		}
+		return source.Record{}, io.EOF
+	}
+	rec := r.recs[0]
+	r.recs = r.recs[1:]
+	return rec, nil
+}
+
+func lot(i int, code, use string) source.Record {
+	return source.Record{Index: i, FID: int64(100 + i), HasFID: true,
+		Fields: []source.Field{{Name: "zone_id", Value: int64(1)}, {Name: "lot_code", Value: code}, {Name: "land_use", Value: use},
+			{Name: "SO_THUA", Value: int64(7)}, {Name: "synthetic", Value: nil}},
+		Geometry: orb.Polygon{{{106.7, 10.7}, {106.71, 10.7}, {106.71, 10.71}, {106.7, 10.7}}}}
+}
+
+func TestCandidateFromRecord(t *testing.T) {
+	c := registry.CandidateFromRecord(zonegis.CollectionParcels, lot(3, "A-1", "industrial"))
+	var f struct {
+		Type       string
+		Properties map[string]any
+		Geometry   struct{ Type string }
+	}
+	if err := json.Unmarshal(c.Feature, &f); err != nil {
+		t.Fatalf("%s: %v", c.Feature, err)
+	}
+	if c.Index != 3 || c.FID != 103 || !c.HasFID || len(c.Problems) != 0 || f.Type != "Feature" || f.Geometry.Type != "Polygon" ||
+		fmt.Sprint(f.Properties) != "map[land_use:industrial lot_code:A-1 zone_id:1]" {
+		t.Fatalf("candidate %+v: %s", c, c.Feature)
+	}
+	if _, err := registry.ParseFeature(zonegis.CollectionParcels, c.Feature); err != nil {
+		t.Errorf("the candidate's feature does not parse: %v", err)
+	}
+	huge := lot(5, "A-3", "industrial")
+	ring := orb.Ring{}
+	for i := range 400_000 {
+		ring = append(ring, orb.Point{106.7 + float64(i)*1e-8, 10.7 + float64(i%2)*1e-8})
+	}
+	huge.Geometry = orb.Polygon{append(ring, ring[0])}
+	if c := registry.CandidateFromRecord(zonegis.CollectionParcels, huge); c.Feature != nil || len(c.Problems) != 1 || c.Problems[0].Code != zonegis.ETOOLARGE {
+		t.Errorf("a feature larger than an import takes: %d bytes, problems %+v", len(c.Feature), c.Problems)
+	}
+	bad := lot(4, "A-2", "industrial")
+	bad.Fields[1].Value = nil
+	bad.Problems = []source.FieldProblem{{Field: "lot_code", Reason: "text is not valid UTF-8"}}
+	bad.Geometry = nil
+	c = registry.CandidateFromRecord(zonegis.CollectionParcels, bad)
+	if c.Feature != nil || len(c.Problems) != 2 || c.Problems[0].Field != "lot_code" || c.Problems[1].Field != "geometry" {
+		t.Errorf("candidate with problems: %+v", c)
+	}
+}
+
+func TestImportSource(t *testing.T) {
+	ctx := context.Background()
+	st := &refusingStore{}
+	seq, n, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
+		&records{recs: []source.Record{lot(0, "A", "industrial"), lot(1, "B", "industrial")}})
+	if err != nil || seq != 42 || n != 2 || fmt.Sprint(st.written) != "[A B]" || st.checked {
+		t.Fatalf("seq %d, n %d, err %v, written %v, checked %v", seq, n, err, st.written, st.checked)
+	}
+
+	// Feature 1 has text the reader could not decode, 2 a land use the
+	// parser refuses, 4 the store refuses (third of what it is given):
+	// every one is reported by its index in the source, and nothing is
+	// written (the store is only asked to check).
+	undecodable := lot(1, "B", "industrial")
+	undecodable.Fields[1].Value = nil
+	undecodable.Problems = []source.FieldProblem{{Field: "lot_code", Reason: `text "B\uFFFD" is not valid UTF-8`}}
+	st = &refusingStore{refuse: map[int]bool{2: true}}
+	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{
+		lot(0, "A", "industrial"), undecodable, lot(2, "C", "farm"), lot(3, "D", "industrial"), lot(4, "E", "industrial")}})
+	if zonegis.ErrorCode(err) != zonegis.EINVALID || !st.checked {
+		t.Fatalf("err %v, checked %v", err, st.checked)
+	}
+	probs := err.(*zonegis.Error).Details["problems"].([]postgis.ImportProblem)
+	var got []string
+	for _, p := range probs {
+		got = append(got, fmt.Sprintf("%d %s", p.Index, p.Code))
+	}
+	if fmt.Sprint(got) != "[1 invalid 2 invalid 4 conflict]" || probs[0].Details["fid"] != int64(101) || !strings.Contains(probs[0].Reason, "lot_code: text") {
+		t.Errorf("problems %+v", probs)
+	}
+	if !strings.Contains(zonegis.ErrorMessage(err), "3 features have problems; nothing was written") {
+		t.Errorf("message %q", zonegis.ErrorMessage(err))
+	}
+
+	// Every feature with a problem; no feature; a file that breaks.
+	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{undecodable}})
+	if de, ok := err.(*zonegis.Error); !ok || len(de.Details["problems"].([]postgis.ImportProblem)) != 1 {
+		t.Errorf("only a bad feature: %v", err)
+	}
+	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{})
+	if !strings.Contains(zonegis.ErrorMessage(err), "file: the layer has no features") {
+		t.Errorf("no features: %v", err)
+	}
+	broken := zonegis.Errorf(zonegis.EINVALID, "file: cannot read feature 1")
+	st = &refusingStore{}
+	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}, err: broken})
+	if err != broken || len(st.written) != 0 {
+		t.Errorf("a file that breaks: %v, written %v", err, st.written)
+	}
+}
