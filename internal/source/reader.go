@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 	"unsafe"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -364,6 +365,9 @@ func (r *Reader) init(o Options) error {
 		return invalid("crs: the file has no CRS; give the source CRS (--crs EPSG:9210 on the command line, crs=EPSG:9210 over HTTP)")
 	}
 	r.CRS = goString(C.zg_srs_name(r.src))
+	if err := r.officialShift(); err != nil {
+		return err
+	}
 	if r.dst, err = epsg("EPSG:4326", "crs"); err != nil {
 		return err
 	}
@@ -371,6 +375,31 @@ func (r *Reader) init(o Options) error {
 	if r.ct = C.zg_transform(r.src, r.dst, &cerr); r.ct == nil {
 		return invalid("crs: no transformation from %s to EPSG:4326 (PROJ: %s)", r.CRS, goString(cerr))
 	}
+	return nil
+}
+
+// officialShift replaces a VN-2000 source SRS by its bound CRS with the
+// EPSG:6960 shift (crs.CRS.PROJ): given the EPSG code or a .prj, PROJ picks
+// EPSG:5194 (Total's unofficial Mekong-delta parameters, 0.8 m off) for
+// points in 9.35–11.04°N 104.24–107.11°E, Hồ Chí Minh City among them.
+// Exports transform the same way (postgis.Transform), so a file imported
+// and exported in its own CRS comes back where it was.
+func (r *Reader) officialShift() error {
+	code := int(C.zg_srs_epsg_of(r.src))
+	c, ok := crs.ByEPSG(code)
+	if !ok || c.IsCRS84() {
+		return nil
+	}
+	p := C.CString(c.PROJ())
+	defer C.free(unsafe.Pointer(p))
+	var cerr *C.char
+	s := C.zg_srs_proj(p, &cerr)
+	if s == nil {
+		return invalid("crs: EPSG:%d: PROJ refuses its definition (%s)", code, goString(cerr))
+	}
+	C.OSRDestroySpatialReference(r.src)
+	r.src = s
+	r.CRS = fmt.Sprintf("EPSG:%d", code)
 	return nil
 }
 

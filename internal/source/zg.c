@@ -71,6 +71,41 @@ char *zg_srs_name(OGRSpatialReferenceH s) {
 	return strdup(name ? name : "unnamed CRS");
 }
 
+// zg_srs_epsg_of is the EPSG code of s: its own authority code, else the
+// best EPSG match PROJ finds for it (a .prj in ESRI WKT names none), or 0.
+int zg_srs_epsg_of(OGRSpatialReferenceH s) {
+	const char *auth = OSRGetAuthorityName(s, NULL), *code = OSRGetAuthorityCode(s, NULL);
+	if (auth && code && strcmp(auth, "EPSG") == 0) return atoi(code);
+	int n = 0, *conf = NULL, out = 0;
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	OGRSpatialReferenceH *m = OSRFindMatches(s, NULL, &n, &conf);
+	CPLPopErrorHandler();
+	if (m && n > 0 && conf[0] >= 70) {
+		auth = OSRGetAuthorityName(m[0], NULL);
+		code = OSRGetAuthorityCode(m[0], NULL);
+		if (auth && code && strcmp(auth, "EPSG") == 0) out = atoi(code);
+	}
+	if (m) OSRFreeSRSArray(m);
+	CPLFree(conf);
+	return out;
+}
+
+// zg_srs_proj makes an SRS from a PROJ string, in lon/lat (x/y) order.
+OGRSpatialReferenceH zg_srs_proj(const char *proj, char **err) {
+	CPLErrorReset();
+	CPLPushErrorHandler(CPLQuietErrorHandler);
+	OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
+	if (OSRImportFromProj4(s, proj) != OGRERR_NONE) {
+		*err = zg_lasterr();
+		OSRDestroySpatialReference(s);
+		s = NULL;
+	} else {
+		OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
+	}
+	CPLPopErrorHandler();
+	return s;
+}
+
 OGRCoordinateTransformationH zg_transform(OGRSpatialReferenceH src, OGRSpatialReferenceH dst, char **err) {
 	CPLErrorReset();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
