@@ -17,7 +17,7 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] FILE"
+const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] [--map SPEC | --mapping FILE] FILE"
 
 // importCmd runs "zonegis import --collection C [--crs EPSG:N] [--layer L]
 // FILE": all or nothing. A GeoJSON FeatureCollection (.geojson, .json) is
@@ -29,6 +29,8 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	coll := fs.String("collection", "", "zones, parcels or green-areas")
 	crs := fs.String("crs", "", "the source CRS, such as EPSG:9210 (VN-2000 / TM-3 105°45'): overrides the file's, or supplies it")
 	layer := fs.String("layer", "", "the layer to read, for a file of several")
+	mapSpec := fs.String("map", "", "the mapping of source fields to ours, such as lot_code={SHBANDO}/{SO_THUA},land_use=MDSD (see README, Import mappings)")
+	mapFile := fs.String("mapping", "", "a JSON mapping file (see README, Import mappings)")
 	format := fs.String("format", "", "the file's format, when its extension does not say it: "+strings.Join(source.FormatNames(), ", "))
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -46,6 +48,11 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	if _, err := os.Stat(name); err != nil {
 		return err
 	}
+	m, err := readMapping(*coll, *mapSpec, *mapFile)
+	if err != nil {
+		return err
+	}
+
 	db, stop, err := openDatabase(ctx, cfg, logger, false)
 	if err != nil {
 		return err
@@ -58,7 +65,9 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	defer file.Close()
 	ictx, counted, finish := watchImport(ctx, stderr, file) // progress on stderr
 	var n int
-	if known && f.Name == "geojson" && *crs == "" && *layer == "" {
+	// A GeoJSON FeatureCollection in our names is read as JSON; given a
+	// CRS, a layer or a mapping, through GDAL, as any other source.
+	if known && f.Name == "geojson" && *crs == "" && *layer == "" && m == nil {
 		_, n, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
 		finish(err)
 		if err != nil {
@@ -71,7 +80,7 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 			return importFailed(err, stderr)
 		}
 		defer r.Close()
-		_, n, err = registry.ImportSource(ictx, db, zonegis.System, *coll, r)
+		_, n, err = registry.ImportSource(ictx, db, zonegis.System, *coll, r, m)
 		finish(err)
 		c := r.Counts()
 		fmt.Fprintf(stdout, "read %d features of layer %q from %s", c.Read, r.LayerName, r.CRS)
@@ -85,6 +94,32 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	}
 	fmt.Fprintf(stdout, "imported %d %s\n", n, *coll)
 	return nil
+}
+
+// readMapping is the mapping --map (spec) or --mapping (file) gives, or
+// nil for none.
+func readMapping(coll, spec, file string) (*registry.Mapping, error) {
+	switch {
+	case spec != "" && file != "":
+		return nil, errors.New("--map and --mapping: give one of them")
+	case spec != "":
+		m, err := registry.ParseMapSpec(coll, spec)
+		if err != nil {
+			return nil, fmt.Errorf("--map: %s", zonegis.ErrorMessage(err))
+		}
+		return m, nil
+	case file != "":
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		m, err := registry.ParseMappingFile(coll, data)
+		if err != nil {
+			return nil, fmt.Errorf("--mapping %s: %s", file, zonegis.ErrorMessage(err))
+		}
+		return m, nil
+	}
+	return nil, nil
 }
 
 // importFailed prints a refused import's report to stderr.

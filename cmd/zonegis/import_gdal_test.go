@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,6 +88,13 @@ func TestImportShapefileVN2000(t *testing.T) {
 		if err != nil {
 			t.Fatalf("zone %s: %v", code, err)
 		}
+		var osmID string
+		if err := db.Pool().QueryRow(context.Background(), `SELECT coalesce(attributes->>'osm_id', '') FROM zones WHERE code = $1`, code).Scan(&osmID); err != nil {
+			t.Fatal(err)
+		}
+		if strings.TrimSpace(osmID) != f.Properties.MustString("osm_id", "") {
+			t.Errorf("zone %s: attributes.osm_id %q, want the source's %q (an unmapped field is kept)", code, osmID, f.Properties.MustString("osm_id", ""))
+		}
 		if name != f.Properties.MustString("name", "") || rel > 1e-4 {
 			t.Errorf("zone %s: name %q (source %q), area off by %.6f%%", code, name, f.Properties.MustString("name", ""), rel*100)
 		}
@@ -107,6 +115,40 @@ func TestImportShapefileVN2000(t *testing.T) {
 	out, errOut, err = c.run(t, "import", "--collection", "zones", "--crs", "EPSG:9210", dgn)
 	if err == nil || !strings.Contains(out, "read 46 features") || !strings.Contains(errOut, "code is required") {
 		t.Errorf("DGN with --crs: %v\n%s%s", err, out, errOut)
+	}
+}
+
+// TestImportMapped imports a GeoPackage whose fields carry a planning
+// office's names, through --map: the mapped fields fill our properties,
+// the rest are kept in attributes, and a mapping naming a field the file
+// lacks is refused before anything is read.
+func TestImportMapped(t *testing.T) {
+	c := newCLI(t)
+	if _, _, err := c.run(t, "migrate"); err != nil {
+		t.Fatal(err)
+	}
+	gpkg := filepath.Join(t.TempDir(), "kcn.gpkg")
+	if out, err := exec.Command("ogr2ogr", gpkg, "../../geodata/vn_industrial_parks_osm.geojson", "-t_srs", "EPSG:9210", "-dialect", "SQLite", "-sql",
+		`SELECT 'M-' || upper(replace(osm_id, '/', '-')) AS MA_KCN, name AS TEN, osm_id AS OSM, geometry FROM vietnam_industrial_parks_osm
+		 WHERE name IS NOT NULL AND province_code_2025 = '79'`).CombinedOutput(); err != nil {
+		t.Fatalf("ogr2ogr: %v\n%s", err, out)
+	}
+	_, errOut, err := c.run(t, "import", "--collection", "zones", "--map", "code=MA_KCN,name_vi=TEN,name_en=TEN_EN", gpkg)
+	if err == nil || !strings.Contains(errOut+err.Error(), "TEN_EN") {
+		t.Errorf("a mapping naming a missing field: %v %s", err, errOut)
+	}
+	spec := `code=MA_KCN,name_vi=TEN,name_en=TEN,kind="industrial_park",province="Thành phố Hồ Chí Minh"`
+	out, errOut, err := c.run(t, "import", "--collection", "zones", "--map", spec, gpkg)
+	if err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, errOut)
+	}
+	var n, kept int
+	if err := c.db(t).Pool().QueryRow(context.Background(),
+		`SELECT count(*), count(*) FILTER (WHERE 'M-' || upper(replace(attributes->>'OSM', '/', '-')) = code) FROM zones WHERE code LIKE 'M-%'`).Scan(&n, &kept); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 || kept != n || !strings.Contains(out, fmt.Sprintf("imported %d zones", n)) {
+		t.Errorf("%d zones imported, %d keep OSM in attributes; the CLI said %q", n, kept, out)
 	}
 }
 

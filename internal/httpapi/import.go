@@ -23,8 +23,12 @@ import (
 // temporary file, which GDAL reads, and removed after.
 const MaxImportBytes = 256 << 20
 
-// maxFormFieldBytes bounds a multipart field other than the file.
-const maxFormFieldBytes = 1 << 10
+// maxFormFieldBytes bounds a multipart field other than the file and the
+// mapping; maxMappingBytes the mapping (map or mapping).
+const (
+	maxFormFieldBytes = 1 << 10
+	maxMappingBytes   = 64 << 10
+)
 
 // handleImport answers POST /collections/{collection}/import: the import
 // use case over the request body, a GeoJSON FeatureCollection
@@ -41,19 +45,19 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		}
 		coll := l.name()
 		q := c.QueryParams()
-		if err := checkParams(q, "async", "format", "crs", "layer"); err != nil {
+		if err := checkParams(q, "async", "format", "crs", "layer", "map"); err != nil {
 			return err
 		}
 		async, err := importAsync(c)
 		if err != nil {
 			return err
 		}
-		up := upload{format: q.Get("format"), crs: q.Get("crs"), layer: q.Get("layer")}
+		up := upload{format: q.Get("format"), crs: q.Get("crs"), layer: q.Get("layer"), mapSpec: q.Get("map")}
 		req := c.Request()
 		a := actorOf(c)
 		meta := jobs.Meta{Actor: a, Collection: coll, BodyBytes: req.ContentLength}
 		mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
-		if mt != "multipart/form-data" && up.format == "" && up.crs == "" && up.layer == "" && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
+		if mt != "multipart/form-data" && up.format == "" && up.crs == "" && up.layer == "" && up.mapSpec == "" && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
 			body, err := bodyReader(c, MaxImportBytes)
 			if err != nil {
 				return err
@@ -138,7 +142,11 @@ func (s *Server) submitImport(c echo.Context, a zonegis.Actor, coll string, body
 // importPath imports the spooled file at path, of format f; what GDAL
 // read (format, layer, CRS, counts) goes into answer.
 func (s *Server) importPath(ctx context.Context, a zonegis.Actor, coll string, f source.Format, up upload, path string, answer map[string]any) (int64, int, error) {
-	if f.Name == "geojson" && up.crs == "" && up.layer == "" {
+	m, err := up.parseMapping(coll)
+	if err != nil {
+		return 0, 0, err
+	}
+	if f.Name == "geojson" && up.crs == "" && up.layer == "" && m == nil {
 		file, err := os.Open(path)
 		if err != nil {
 			return 0, 0, err
@@ -151,7 +159,7 @@ func (s *Server) importPath(ctx context.Context, a zonegis.Actor, coll string, f
 		return 0, 0, err
 	}
 	defer r.Close()
-	seq, n, err := registry.ImportSource(ctx, s.store, a, coll, r)
+	seq, n, err := registry.ImportSource(ctx, s.store, a, coll, r, m)
 	counts := r.Counts()
 	answer["format"], answer["layer"], answer["crs"], answer["read"], answer["dropped_zm"] = f.Name, r.LayerName, r.CRS, counts.Read, counts.DroppedZM
 	return seq, n, err
@@ -173,6 +181,10 @@ func copyToFile(path string, r io.Reader) error {
 // upload is a file sent to an import and what the request says of it.
 type upload struct {
 	format, crs, layer string
+	// mapSpec (map=, or a part "map") and mapping (a part "mapping", JSON)
+	// say how the source's fields become ours (registry.Mapping).
+	mapSpec string
+	mapping []byte
 	// mediaType and fileName are the body's or the file part's.
 	mediaType, fileName string
 	path                string // the spooled file
@@ -228,27 +240,60 @@ func (u *upload) spoolMultipart(req *http.Request, body io.ReadCloser, dir strin
 			if err := u.spool(part, dir); err != nil {
 				return err
 			}
-		case "crs", "layer", "format":
-			b, err := io.ReadAll(io.LimitReader(part, maxFormFieldBytes+1))
+		case "mapping":
+			if u.mapping != nil {
+				return invalid("mapping: given twice")
+			}
+			if u.mapping, err = readPart(part, name, maxMappingBytes); err != nil {
+				return err
+			}
+		case "crs", "layer", "format", "map":
+			limit := maxFormFieldBytes
+			if name == "map" {
+				limit = maxMappingBytes
+			}
+			b, err := readPart(part, name, limit)
 			if err != nil {
-				return bodyReadError(err, MaxImportBytes)
+				return err
 			}
-			if len(b) > maxFormFieldBytes {
-				return invalid("%s: longer than %d bytes", name, maxFormFieldBytes)
-			}
-			dst := map[string]*string{"crs": &u.crs, "layer": &u.layer, "format": &u.format}[name]
+			dst := map[string]*string{"crs": &u.crs, "layer": &u.layer, "format": &u.format, "map": &u.mapSpec}[name]
 			if *dst != "" {
 				return invalid("%s: given twice (in the query and the form, or twice in the form)", name)
 			}
 			*dst = strings.TrimSpace(string(b))
 		default:
-			return invalid("multipart part %q is not one an import takes: file, crs, layer, format", name)
+			return invalid("multipart part %q is not one an import takes: file, crs, layer, format, map, mapping", name)
 		}
 	}
 	if u.path == "" {
 		return invalid("file: the multipart body has no part named file")
 	}
 	return nil
+}
+
+// readPart reads a small multipart part, at most limit bytes.
+func readPart(part io.Reader, name string, limit int) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(part, int64(limit)+1))
+	if err != nil {
+		return nil, bodyReadError(err, MaxImportBytes)
+	}
+	if len(b) > limit {
+		return nil, invalid("%s: longer than %d bytes", name, limit)
+	}
+	return b, nil
+}
+
+// parseMapping is the upload's mapping for coll, or nil for none.
+func (u *upload) parseMapping(coll string) (*registry.Mapping, error) {
+	switch {
+	case u.mapSpec != "" && u.mapping != nil:
+		return nil, invalid("map and mapping: give one of them")
+	case u.mapSpec != "":
+		return registry.ParseMapSpec(coll, u.mapSpec)
+	case u.mapping != nil:
+		return registry.ParseMappingFile(coll, u.mapping)
+	}
+	return nil, nil
 }
 
 // resolve is the upload's format: named by format=, else by the media

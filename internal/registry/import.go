@@ -10,12 +10,10 @@ import (
 	"iter"
 	"net/http"
 	"os"
-	"reflect"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/source"
@@ -348,67 +346,29 @@ func importRefused(n int) string {
 	return fmt.Sprintf("import refused: %d features have problems; nothing was written", n)
 }
 
-// propertyNames are the properties a feature of each collection may carry
-// (featurejson's property structs, which decode them strictly), by name.
-var propertyNames = map[string]map[string]bool{
-	zonegis.CollectionZones:      jsonNames(featurejson.ZoneProps{}),
-	zonegis.CollectionParcels:    jsonNames(featurejson.ParcelProps{}),
-	zonegis.CollectionGreenAreas: jsonNames(featurejson.GreenProps{}),
-}
-
-// jsonNames are the JSON names of v's own fields (not the embedded
-// read-only ones, which the service computes).
-func jsonNames(v any) map[string]bool {
-	names := map[string]bool{}
-	t := reflect.TypeOf(v)
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if f.Anonymous {
-			continue
-		}
-		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
-			names[name] = true
-		}
-	}
-	return names
-}
-
-// CandidateFromRecord turns a feature read by package source into a
-// Candidate for collection. For now a source field whose name is one of
-// the collection's property names becomes that property and the other
-// fields are left out (the import mapping, with its attributes object,
-// replaces this rule). Null fields are left out. Feature is set whenever
-// the record has a geometry; a field with a problem is left out of it and
-// listed in Problems, and a candidate with problems must not be written.
-func CandidateFromRecord(collection string, rec source.Record) Candidate {
-	c := Candidate{Index: rec.Index, FID: rec.FID, HasFID: rec.HasFID}
+// CandidateFromRecord maps one source record with m (a bound Mapping,
+// see ImportSource): the reader's problems (text it could not decode)
+// first, each naming its field, then the mapping's; a record without a
+// geometry, or one larger as GeoJSON than an import's feature may be, has
+// no Feature.
+func CandidateFromRecord(m *Mapping, rec source.Record) Candidate {
+	var read []CandidateProblem
 	for _, p := range rec.Problems {
-		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: p.Field, Reason: p.Field + ": " + p.Reason})
+		read = append(read, CandidateProblem{Code: zonegis.EINVALID, Field: p.Field, Reason: p.Field + ": " + p.Reason})
 	}
 	if rec.Geometry == nil {
 		if !slices.ContainsFunc(rec.Problems, func(p source.FieldProblem) bool { return p.Field == "geometry" }) {
-			c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: "geometry", Reason: "geometry: the feature has none"})
+			read = append(read, CandidateProblem{Code: zonegis.EINVALID, Field: "geometry", Reason: "geometry: the feature has none"})
 		}
-		return c
+		return Candidate{Index: rec.Index, FID: rec.FID, HasFID: rec.HasFID, Problems: read}
 	}
-	names := propertyNames[collection]
-	props := map[string]any{}
-	for _, f := range rec.Fields {
-		if f.Value != nil && names[f.Name] {
-			props[f.Name] = f.Value
+	c := m.Candidate(&rec)
+	for i := range c.Problems {
+		if p := &c.Problems[i]; p.Field != "" && !strings.HasPrefix(p.Reason, p.Field+":") {
+			p.Reason = p.Field + ": " + p.Reason
 		}
 	}
-	geom, err := geojson.NewGeometry(rec.Geometry).MarshalJSON()
-	if err != nil {
-		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Field: "geometry", Reason: "geometry: " + err.Error()})
-		return c
-	}
-	pj, err := json.Marshal(props)
-	if err != nil {
-		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.EINVALID, Reason: "properties: " + err.Error()})
-		return c
-	}
-	c.Feature = slices.Concat([]byte(`{"type":"Feature","geometry":`), geom, []byte(`,"properties":`), pj, []byte(`}`))
+	c.Problems = append(read, c.Problems...)
 	if len(c.Feature) > MaxImportFeatureBytes {
 		// ParseImport would refuse the whole import at it.
 		c.Problems = append(c.Problems, CandidateProblem{Code: zonegis.ETOOLARGE, Field: "geometry",
@@ -422,11 +382,15 @@ func CandidateFromRecord(collection string, rec source.Record) Candidate {
 // io.EOF after the last.
 type RecordReader interface {
 	Next() (source.Record, error)
+	// FieldNames are the source's fields, in its order, as it names them.
+	FieldNames() []string
 }
 
 // ImportSource runs a whole import into collection from the features r
 // reads (any format package source reads), as actor: each becomes a
-// Candidate (CandidateFromRecord), and the good ones go through ImportFile,
+// Candidate through m bound to the source's fields (Mapping.Bind; nil:
+// the fields named as ours map themselves, the rest go to attributes),
+// and the good ones go through ImportFile,
 // the GeoJSON import, as one FeatureCollection streamed through a pipe,
 // one feature at a time. A candidate with problems is reported beside the
 // problems ImportFile finds, and then nothing is written (the others are
@@ -436,7 +400,20 @@ type RecordReader interface {
 //
 // It bridges the GDAL reader to today's import; the import of Candidates
 // with the complete report replaces it.
-func ImportSource(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r RecordReader) (int64, int, error) {
+func ImportSource(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r RecordReader, m *Mapping) (int64, int, error) {
+	if m == nil {
+		var err error
+		if m, err = NewMapping(collection, nil, nil); err != nil {
+			return 0, 0, err
+		}
+	}
+	if m.Collection() != collection {
+		return 0, 0, invalid("mapping: it is for %s, not %s", m.Collection(), collection)
+	}
+	m, err := m.Bind(r.FieldNames())
+	if err != nil {
+		return 0, 0, err
+	}
 	pr, pw := io.Pipe()
 	var (
 		positions []int // source index of each feature sent to ImportFile
@@ -458,7 +435,7 @@ func ImportSource(ctx context.Context, db ImportStore, actor zonegis.Actor, coll
 				pw.CloseWithError(err)
 				return
 			}
-			c := CandidateFromRecord(collection, rec)
+			c := CandidateFromRecord(m, rec)
 			for _, p := range c.Problems {
 				d := map[string]any{}
 				if p.Field != "" {

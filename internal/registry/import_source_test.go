@@ -34,6 +34,22 @@ func (r *records) Next() (source.Record, error) {
 	return rec, nil
 }
 
+func (r *records) FieldNames() []string {
+	return []string{"zone_id", "lot_code", "land_use", "SO_THUA", "synthetic"}
+}
+
+// bound is the mapping ImportSource reads lot's records with by default.
+func bound(t *testing.T) *registry.Mapping {
+	m, err := registry.NewMapping(zonegis.CollectionParcels, nil, nil)
+	if err == nil {
+		m, err = m.Bind((&records{}).FieldNames())
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 func lot(i int, code, use string) source.Record {
 	return source.Record{Index: i, FID: int64(100 + i), HasFID: true,
 		Fields: []source.Field{{Name: "zone_id", Value: int64(1)}, {Name: "lot_code", Value: code}, {Name: "land_use", Value: use},
@@ -42,7 +58,7 @@ func lot(i int, code, use string) source.Record {
 }
 
 func TestCandidateFromRecord(t *testing.T) {
-	c := registry.CandidateFromRecord(zonegis.CollectionParcels, lot(3, "A-1", "industrial"))
+	c := registry.CandidateFromRecord(bound(t), lot(3, "A-1", "industrial"))
 	var f struct {
 		Type       string
 		Properties map[string]any
@@ -52,7 +68,7 @@ func TestCandidateFromRecord(t *testing.T) {
 		t.Fatalf("%s: %v", c.Feature, err)
 	}
 	if c.Index != 3 || c.FID != 103 || !c.HasFID || len(c.Problems) != 0 || f.Type != "Feature" || f.Geometry.Type != "Polygon" ||
-		fmt.Sprint(f.Properties) != "map[land_use:industrial lot_code:A-1 zone_id:1]" {
+		fmt.Sprint(f.Properties) != "map[attributes:map[SO_THUA:7] land_use:industrial lot_code:A-1 zone_id:1]" {
 		t.Fatalf("candidate %+v: %s", c, c.Feature)
 	}
 	if _, err := registry.ParseFeature(zonegis.CollectionParcels, c.Feature); err != nil {
@@ -64,14 +80,14 @@ func TestCandidateFromRecord(t *testing.T) {
 		ring = append(ring, orb.Point{106.7 + float64(i)*1e-8, 10.7 + float64(i%2)*1e-8})
 	}
 	huge.Geometry = orb.Polygon{append(ring, ring[0])}
-	if c := registry.CandidateFromRecord(zonegis.CollectionParcels, huge); c.Feature != nil || len(c.Problems) != 1 || c.Problems[0].Code != zonegis.ETOOLARGE {
+	if c := registry.CandidateFromRecord(bound(t), huge); c.Feature != nil || len(c.Problems) != 1 || c.Problems[0].Code != zonegis.ETOOLARGE {
 		t.Errorf("a feature larger than an import takes: %d bytes, problems %+v", len(c.Feature), c.Problems)
 	}
 	bad := lot(4, "A-2", "industrial")
 	bad.Fields[1].Value = nil
 	bad.Problems = []source.FieldProblem{{Field: "lot_code", Reason: "text is not valid UTF-8"}}
 	bad.Geometry = nil
-	c = registry.CandidateFromRecord(zonegis.CollectionParcels, bad)
+	c = registry.CandidateFromRecord(bound(t), bad)
 	if c.Feature != nil || len(c.Problems) != 2 || c.Problems[0].Field != "lot_code" || c.Problems[1].Field != "geometry" {
 		t.Errorf("candidate with problems: %+v", c)
 	}
@@ -81,7 +97,7 @@ func TestImportSource(t *testing.T) {
 	ctx := context.Background()
 	st := &refusingStore{}
 	seq, n, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
-		&records{recs: []source.Record{lot(0, "A", "industrial"), lot(1, "B", "industrial")}})
+		&records{recs: []source.Record{lot(0, "A", "industrial"), lot(1, "B", "industrial")}}, nil)
 	if err != nil || seq != 42 || n != 2 || fmt.Sprint(st.written) != "[A B]" || st.checked {
 		t.Fatalf("seq %d, n %d, err %v, written %v, checked %v", seq, n, err, st.written, st.checked)
 	}
@@ -95,7 +111,7 @@ func TestImportSource(t *testing.T) {
 	undecodable.Problems = []source.FieldProblem{{Field: "lot_code", Reason: `text "B\uFFFD" is not valid UTF-8`}}
 	st = &refusingStore{refuse: map[int]bool{2: true}}
 	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{
-		lot(0, "A", "industrial"), undecodable, lot(2, "C", "farm"), lot(3, "D", "industrial"), lot(4, "E", "industrial")}})
+		lot(0, "A", "industrial"), undecodable, lot(2, "C", "farm"), lot(3, "D", "industrial"), lot(4, "E", "industrial")}}, nil)
 	if zonegis.ErrorCode(err) != zonegis.EINVALID || !st.checked {
 		t.Fatalf("err %v, checked %v", err, st.checked)
 	}
@@ -112,18 +128,45 @@ func TestImportSource(t *testing.T) {
 	}
 
 	// Every feature with a problem; no feature; a file that breaks.
-	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{undecodable}})
+	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{undecodable}}, nil)
 	if de, ok := err.(*zonegis.Error); !ok || len(de.Details["problems"].([]postgis.ImportProblem)) != 1 {
 		t.Errorf("only a bad feature: %v", err)
 	}
-	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{})
+	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{}, nil)
 	if !strings.Contains(zonegis.ErrorMessage(err), "file: the layer has no features") {
 		t.Errorf("no features: %v", err)
 	}
 	broken := zonegis.Errorf(zonegis.EINVALID, "file: cannot read feature 1")
 	st = &refusingStore{}
-	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}, err: broken})
+	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}, err: broken}, nil)
 	if err != broken || len(st.written) != 0 {
 		t.Errorf("a file that breaks: %v, written %v", err, st.written)
+	}
+}
+
+// TestImportSourceMapping reads the records through a mapping: the lot code
+// from the cadastral field SO_THUA composed with a prefix, the other
+// fields kept in attributes; a mapping naming a field the source lacks is
+// refused before any feature is read.
+func TestImportSourceMapping(t *testing.T) {
+	ctx := context.Background()
+	m, err := registry.ParseMapSpec(zonegis.CollectionParcels, "lot_code=T-{SO_THUA}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := &refusingStore{}
+	_, n, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
+		&records{recs: []source.Record{lot(0, "A", "industrial")}}, m)
+	if err != nil || n != 1 || fmt.Sprint(st.written) != "[T-7]" {
+		t.Fatalf("n %d, err %v, written %v", n, err, st.written)
+	}
+	m, err = registry.ParseMapSpec(zonegis.CollectionParcels, "lot_code=SO_TO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st = &refusingStore{}
+	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}}, m)
+	if !strings.Contains(zonegis.ErrorMessage(err), "SO_TO") || len(st.written) != 0 {
+		t.Errorf("a mapping naming a missing field: %v, written %v", err, st.written)
 	}
 }

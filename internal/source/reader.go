@@ -419,6 +419,16 @@ func epsg(s, field string) (C.OGRSpatialReferenceH, error) {
 	return srs, nil
 }
 
+// FieldNames are the layer's fields, in its order, as the file names them
+// (decoded as its text is).
+func (r *Reader) FieldNames() []string {
+	names := make([]string, len(r.fields))
+	for i, f := range r.fields {
+		names[i] = f.name
+	}
+	return names
+}
+
 // Counts are the features read so far and those whose Z/M was dropped.
 func (r *Reader) Counts() Counts { return r.counts }
 

@@ -27,7 +27,7 @@ func TestReadVN2000OfficialShift(t *testing.T) {
 	for _, p := range lonlat {
 		fmt.Fprintf(&in, "%.9f %.9f\n", p[0], p[1])
 	}
-	cmd := exec.Command("cs2cs", append(append([]string{"-f", "%.6f", "+proj=longlat", "+datum=WGS84", "+type=crs", "+to"}, strings.Fields(c.PROJ())...))...)
+	cmd := exec.Command("cs2cs", append([]string{"-f", "%.6f", "+proj=longlat", "+datum=WGS84", "+type=crs", "+to"}, strings.Fields(c.PROJ())...)...)
 	cmd.Stdin = strings.NewReader(in.String())
 	out, err := cmd.Output()
 	if err != nil {
