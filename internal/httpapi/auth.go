@@ -25,6 +25,9 @@ var roleTable = map[string]string{
 	"POST /leases/:id/end":                      zonegis.RolePlanner,
 	"POST /parcels/:id/split":                   zonegis.RolePlanner,
 	"POST /parcels/merge":                       zonegis.RolePlanner,
+	"POST /boards":                              zonegis.RoleAdmin,
+	"PATCH /boards/:id":                         zonegis.RoleAdmin,
+	"DELETE /boards/:id":                        zonegis.RoleAdmin,
 	"GET /audit":                                zonegis.RoleAdmin,
 }
 

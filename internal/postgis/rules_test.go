@@ -24,7 +24,7 @@ func rect(x0, y0, x1, y1 float64) orb.MultiPolygon {
 func fixture(t *testing.T, db *postgis.DB) *zonegis.Zone {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.CreateBoard(ctx, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
+	if err := db.CreateBoard(ctx, zonegis.System, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
 		t.Fatal(err)
 	}
 	z := &zonegis.Zone{Code: "KCX-TEST", NameVI: "Khu chế xuất Thử", NameEN: "Test EPZ", Kind: zonegis.KindExportProcessingZone,

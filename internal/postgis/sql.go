@@ -42,7 +42,7 @@ const (
 	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1)`
 	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
 
-	sqlBoards = `SELECT id, name_vi, name_en, province, website FROM boards ORDER BY id`
+	sqlBoards = `SELECT ` + boardColumns + ` FROM boards ORDER BY id`
 
 	// The change log.
 	sqlMaxSeq        = `SELECT coalesce(max(seq), 0) FROM changes`
@@ -191,3 +191,15 @@ const (
 // EPSG:$2, keeping their order.
 const sqlTransform = `SELECT ST_AsBinary(ST_Transform(ST_GeomFromWKB(t.g, 4326), $2::int))
   FROM unnest($1::bytea[]) WITH ORDINALITY AS t(g, i) ORDER BY t.i`
+
+// Boards (migrations/0001, 0011).
+const (
+	boardColumns    = `id, name_vi, name_en, province, website, version, updated_at`
+	sqlBoardByID    = `SELECT ` + boardColumns + ` FROM boards WHERE id = $1`
+	sqlLockBoard    = `SELECT ` + boardColumns + ` FROM boards WHERE id = $1 FOR UPDATE`
+	sqlCreateBoard  = `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5) RETURNING version, updated_at`
+	sqlUpdateBoard  = `UPDATE boards SET name_vi = $2, name_en = $3, province = $4, website = $5, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version, updated_at`
+	sqlDeleteBoard  = `DELETE FROM boards WHERE id = $1`
+	sqlBoardZones   = `SELECT count(*) FROM zones WHERE board_id = $1`
+	sqlBoardRowJSON = `SELECT to_jsonb(t) FROM boards t WHERE id = $1`
+)
