@@ -78,12 +78,17 @@ var listeningLine = regexp.MustCompile(`listening on (http://\S+)`)
 // test ends, and a shutdown error fails the test.
 func startServer(t *testing.T, seed string) *testServer {
 	t.Helper()
-	env := map[string]string{
+	return startServerEnv(t, map[string]string{
 		"DATABASE_URL":      pgtest.NewDB(t),
 		"ZONEGIS_SEED":      seed,
 		"ZONEGIS_DATA_DIR":  t.TempDir(), // unused with DATABASE_URL; never ./var
 		"ZONEGIS_LOG_LEVEL": "info",
-	}
+	})
+}
+
+// startServerEnv is startServer with the environment given whole.
+func startServerEnv(t *testing.T, env map[string]string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{cancel: cancel, done: make(chan error, 1), logs: &syncBuffer{}}
 	pr, pw := io.Pipe()

@@ -262,10 +262,13 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 	return nil
 }
 
-// openDatabase connects to DATABASE_URL or, when it is unset, starts the
-// private cluster in cfg.DataDir (creating the database "zonegis" on first
-// start), then migrates it and, when doSeed, seeds an empty one. The
-// returned function closes the pool and stops the cluster.
+// openDatabase connects to DATABASE_URL or, when it is unset, to the
+// private cluster in cfg.DataDir: the one already running there (a
+// `zonegis serve`, or any other command, using the same directory), or one
+// it starts (creating the database "zonegis" on first start). Then it
+// migrates and, when doSeed, seeds an empty database. The returned
+// function closes the pool and ends this command's use of the cluster,
+// which stops it only if no other zonegis command still uses it.
 func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed bool) (*postgis.DB, func(), error) {
 	url := cfg.DatabaseURL
 	stop := func() {}
@@ -274,15 +277,15 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed b
 		if err != nil {
 			return nil, nil, err
 		}
-		logger.Info("DATABASE_URL is not set: starting a private PostgreSQL+PostGIS cluster", "data_dir", dataDir)
-		cl, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, BinDir: cfg.PGBinDir, Logger: logger})
+		logger.Debug("DATABASE_URL is not set: using the private PostgreSQL+PostGIS cluster", "data_dir", dataDir)
+		cl, err := pgcluster.Open(ctx, pgcluster.Options{DataDir: dataDir, BinDir: cfg.PGBinDir, Logger: logger})
 		if err != nil {
 			return nil, nil, err
 		}
 		stop = func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if err := cl.Stop(sctx); err != nil {
+			if err := cl.Close(sctx); err != nil {
 				logger.Error("stop private cluster", "err", err)
 			}
 		}
