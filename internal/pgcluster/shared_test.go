@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -140,5 +143,52 @@ func TestOpenSharedForeign(t *testing.T) {
 	var one int
 	if err := query(t, c.ConnString("zonegis"), "SELECT 1", &one); err != nil {
 		t.Fatalf("the foreign server was stopped: %v", err)
+	}
+}
+
+// TestOpenSharedAfterCrash: a command that started the server and died
+// without Close (kill -9) leaves it running (detached, so that the commands
+// still using it are not cut off) and its locks freed by the kernel; the
+// next command uses that server and, being the last, stops it.
+func TestOpenSharedAfterCrash(t *testing.T) {
+	if dir := os.Getenv("ZONEGIS_TEST_CRASH_DIR"); dir != "" {
+		// The crashing command: open, say so, die without Close.
+		s, err := Open(context.Background(), Options{DataDir: dir, BinDir: os.Getenv(EnvBinDir), NoSync: true})
+		if err != nil {
+			os.Stderr.WriteString(err.Error())
+			os.Exit(2)
+		}
+		os.Stdout.WriteString(strconv.Itoa(s.PID()))
+		os.Exit(0)
+	}
+	t.Parallel()
+	dataDir := filepath.Join(enterableTempDir(t), "pg")
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestOpenSharedAfterCrash$")
+	cmd.Env = append(os.Environ(), "ZONEGIS_TEST_CRASH_DIR="+dataDir)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("crashing command: %v %s", err, out)
+	}
+	pid, err := strconv.Atoi(string(out))
+	if err != nil {
+		t.Fatalf("crashing command printed %q", out)
+	}
+	t.Cleanup(func() {
+		if !gone(pid) {
+			syscall.Kill(pid, syscall.SIGQUIT)
+		}
+	})
+	if gone(pid) {
+		t.Fatal("the server died with the command that started it")
+	}
+	s := openShared(t, dataDir)
+	if s.Started() || s.PID() != pid {
+		t.Fatalf("after the crash: started %v pid %d, want attached to %d", s.Started(), s.PID(), pid)
+	}
+	if err := s.Close(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if !gone(pid) {
+		t.Fatalf("the last command left the server zonegis started (pid %d) running", pid)
 	}
 }
