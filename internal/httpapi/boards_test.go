@@ -157,3 +157,29 @@ func TestZoneNeedsBoard(t *testing.T) {
 		t.Fatalf("board_id = %q after refused writes, want hepza", board)
 	}
 }
+
+// TestBoardRenameReachesStats: the statistics name each board (cached by
+// the change-log position), so renaming one shows in /stats/boards at once.
+func TestBoardRenameReachesStats(t *testing.T) {
+	e := newWriteEnv(t)
+	name := func() string {
+		var s struct {
+			Items []struct{ Key, Name string } `json:"items"`
+		}
+		e.getJSON(t, "/stats/boards", &s)
+		for _, g := range s.Items {
+			if g.Key == "hepza" {
+				return g.Name
+			}
+		}
+		t.Fatalf("/stats/boards has no hepza: %+v", s)
+		return ""
+	}
+	if got := name(); got != "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM" {
+		t.Fatalf("before: %q", got)
+	}
+	want(t, e.send(t, http.MethodPatch, "/boards/hepza", e.admin, `{"name_vi":"Ban Quản lý HEPZA"}`), http.StatusOK, "rename")
+	if got := name(); got != "Ban Quản lý HEPZA" {
+		t.Fatalf("/stats/boards after the rename names hepza %q", got)
+	}
+}

@@ -104,9 +104,10 @@ func lockBoard(ctx context.Context, tx pgx.Tx, id string, ifVersion int64) (*zon
 }
 
 // writeBoard runs fn in a write transaction (the change-log lock first, as
-// every writer takes it) and records the audit entry of board id: its row
-// before and after, under collection "boards" (audit_log.item_id is a
-// number, so a board's id is in its images only).
+// every writer takes it), appends the write to the change log and records
+// the audit entry of board id: its row before and after, under collection
+// "boards" (audit_log.item_id is a number, so a board's id is in its
+// images only).
 func (db *DB) writeBoard(ctx context.Context, a zonegis.Actor, action, id string, fn func(tx pgx.Tx) error) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -133,6 +134,10 @@ func (db *DB) writeBoard(ctx context.Context, a zonegis.Actor, action, id string
 	}
 	after, err := image()
 	if err != nil {
+		return mapError(err)
+	}
+	op := map[string]string{"create": "insert", "replace": "update", "delete": "delete"}[action]
+	if _, err := tx.Exec(ctx, sqlLogBoardChange, op); err != nil {
 		return mapError(err)
 	}
 	var keyID any

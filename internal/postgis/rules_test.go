@@ -237,7 +237,8 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 		}
 		got = append(got, c.Collection+":"+c.Op)
 	}
-	want := "zones:insert parcels:insert parcels:update parcels:delete"
+	// The fixture's board is in the log too (item 0: its id is text).
+	want := "boards:insert zones:insert parcels:insert parcels:update parcels:delete"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("changes %v, want %s", got, want)
 	}
@@ -246,11 +247,11 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 		t.Fatalf("max seq %d %v", max, err)
 	}
 	// A pruned log moves the horizon.
-	if err := db.PruneChanges(ctx, changes[1].Seq); err != nil {
+	if err := db.PruneChanges(ctx, changes[2].Seq); err != nil {
 		t.Fatal(err)
 	}
 	h, err := db.ChangeHorizon(ctx)
-	if err != nil || h != changes[1].Seq {
+	if err != nil || h != changes[2].Seq {
 		t.Fatalf("horizon %d %v", h, err)
 	}
 	rest, _ := db.ChangesSince(ctx, 0, 100)
@@ -271,13 +272,15 @@ func TestNotifyOnWrite(t *testing.T) {
 	if _, err := conn.Exec(ctx, "LISTEN zonegis_changes"); err != nil {
 		t.Fatal(err)
 	}
-	fixture(t, db)
-	n, err := conn.Conn().WaitForNotification(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.Channel != "zonegis_changes" || n.Payload != "zones" {
-		t.Fatalf("notification %+v", n)
+	fixture(t, db) // a board, then a zone: one notification each, in order
+	for _, want := range []string{"boards", "zones"} {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Channel != "zonegis_changes" || n.Payload != want {
+			t.Fatalf("notification %+v, want payload %q", n, want)
+		}
 	}
 }
 

@@ -202,4 +202,9 @@ const (
 	sqlDeleteBoard  = `DELETE FROM boards WHERE id = $1`
 	sqlBoardZones   = `SELECT count(*) FROM zones WHERE board_id = $1`
 	sqlBoardRowJSON = `SELECT to_jsonb(t) FROM boards t WHERE id = $1`
+	// A board's write in the change log (item 0: board ids are text), so
+	// that what is keyed by the log's position (the statistics, which name
+	// the boards) sees it; the followers have no board rows to fetch.
+	sqlLogBoardChange = `WITH c AS (INSERT INTO changes (collection, item_id, op) VALUES ('boards', 0, $1) RETURNING seq)
+		SELECT pg_notify('zonegis_changes', 'boards') FROM c`
 )
