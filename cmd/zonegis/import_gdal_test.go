@@ -24,6 +24,9 @@ func TestImportShapefileVN2000(t *testing.T) {
 	if _, _, err := c.run(t, "migrate"); err != nil {
 		t.Fatal(err)
 	}
+	if _, errOut, err := c.run(t, "boards", "create", "--id", "bql-test", "--name-vi", "Ban Quản lý", "--name-en", "Board", "--province", "Thành phố Hà Nội"); err != nil {
+		t.Fatalf("boards create: %v %s", err, errOut)
+	}
 	dir := t.TempDir()
 	const src = "../../geodata/vn_industrial_parks_osm.geojson"
 	const where = "name IS NOT NULL AND province_code_2025 IN ('01', '31')"
@@ -37,7 +40,7 @@ func TestImportShapefileVN2000(t *testing.T) {
 	// string's last character (see internal/source).
 	gdal(filepath.Join(dir, "kcn.shp"), src, "-t_srs", "EPSG:9210", "-lco", "ENCODING=CP1258", "-dialect", "SQLite", "-sql",
 		`SELECT 'OSM-' || upper(replace(osm_id, '/', '-')) || ' ' AS "code ", name || ' ' AS "name_vi ", coalesce(name_en, name) || ' ' AS "name_en ",
-		'industrial_park ' AS "kind ", CASE province_code_2025 WHEN '01' THEN 'Thành phố Hà Nội ' ELSE 'Thành phố Hải Phòng ' END AS "province ",
+		'industrial_park ' AS "kind ", 'bql-test ' AS "board_id ", CASE province_code_2025 WHEN '01' THEN 'Thành phố Hà Nội ' ELSE 'Thành phố Hải Phòng ' END AS "province ",
 		osm_id || ' ' AS "osm_id ", geometry FROM vietnam_industrial_parks_osm WHERE `+where)
 	zipped := filepath.Join(dir, "kcn.zip")
 	zf, err := os.Create(zipped)
@@ -127,6 +130,9 @@ func TestImportMapped(t *testing.T) {
 	if _, _, err := c.run(t, "migrate"); err != nil {
 		t.Fatal(err)
 	}
+	if _, errOut, err := c.run(t, "boards", "create", "--id", "hepza", "--name-vi", "Ban Quản lý các KCX và CN TP.HCM", "--name-en", "HEPZA", "--province", "Thành phố Hồ Chí Minh"); err != nil {
+		t.Fatalf("boards create: %v %s", err, errOut)
+	}
 	gpkg := filepath.Join(t.TempDir(), "kcn.gpkg")
 	if out, err := exec.Command("ogr2ogr", gpkg, "../../geodata/vn_industrial_parks_osm.geojson", "-t_srs", "EPSG:9210", "-dialect", "SQLite", "-sql",
 		`SELECT 'M-' || upper(replace(osm_id, '/', '-')) AS MA_KCN, name AS TEN, osm_id AS OSM, geometry FROM vietnam_industrial_parks_osm
@@ -137,7 +143,7 @@ func TestImportMapped(t *testing.T) {
 	if err == nil || !strings.Contains(errOut+err.Error(), "TEN_EN") {
 		t.Errorf("a mapping naming a missing field: %v %s", err, errOut)
 	}
-	spec := `code=MA_KCN,name_vi=TEN,name_en=TEN,kind="industrial_park",province="Thành phố Hồ Chí Minh"`
+	spec := `code=MA_KCN,name_vi=TEN,name_en=TEN,kind="industrial_park",board_id="hepza",province="Thành phố Hồ Chí Minh"`
 	out, errOut, err := c.run(t, "import", "--collection", "zones", "--map", spec, gpkg)
 	if err != nil {
 		t.Fatalf("import: %v\n%s%s", err, out, errOut)

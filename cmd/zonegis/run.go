@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -26,9 +25,15 @@ Usage:
   zonegis seed      migrate, then load the seed data into an empty database
   zonegis keys create --role planner|admin --name NAME   make an API key (printed once)
   zonegis keys list | keys revoke PREFIX
-  zonegis import --collection zones|parcels|green-areas FILE.geojson   all or nothing
+  zonegis boards list | create --id ID ... | edit ID ... | delete ID   management boards
+  zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--map SPEC] FILE   all or nothing (any format GDAL reads)
   zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb
                  --out FILE|- [--crs EPSG:NNNN] [--zone CODE]            stream to a file
+  zonegis help COMMAND, zonegis COMMAND --help   a command's usage (touches no database)
+
+Every command works while "zonegis serve" runs on the same ZONEGIS_DATA_DIR: it
+uses the private cluster already running there, and starts one only when none
+runs (stopped again by the last zonegis command using it).
 
 Configuration (environment):
   DATABASE_URL        PostgreSQL+PostGIS to use; unset: a private cluster in ZONEGIS_DATA_DIR
@@ -47,26 +52,102 @@ Configuration (environment):
                       else the newest /usr/lib/postgresql/*/bin)
 `
 
-// run is the whole program, testable: arguments, environment and output are
-// passed in; it returns when ctx is cancelled or the command ends.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := loadConfig(getenv)
-	if err != nil {
-		return err
+// commandUsage is each command's help, printed by "zonegis help CMD" and
+// "zonegis CMD --help" before anything else runs.
+var commandUsage = map[string]string{
+	"serve": `Usage: zonegis serve [--addr ADDR]
+
+Migrates the database, seeds an empty one (ZONEGIS_SEED), loads the index and
+serves the API on ADDR (default ZONEGIS_ADDR, :8080) until SIGINT or SIGTERM.
+With DATABASE_URL unset it uses the private cluster in ZONEGIS_DATA_DIR/pgdata,
+starting it if no zonegis command has.
+`,
+	"migrate": `Usage: zonegis migrate
+
+Applies the embedded migrations that the database lacks, under an advisory
+lock (safe beside a running server), and exits.
+`,
+	"seed": `Usage: zonegis seed
+
+Migrates, then loads the seed data (ZONEGIS_SEED: all, none, or zone codes
+that get synthetic parcels) when the database has no zones yet.
+`,
+	"keys": `Usage:
+  zonegis keys create --role planner|admin [--name NAME]   prints the key once, on stdout
+  zonegis keys list
+  zonegis keys revoke PREFIX
+
+API keys: the database keeps only their SHA-256. A key made here works at once
+on every running server over the same database.
+`,
+	"boards": boardsUsage,
+	"import": `Usage: zonegis import --collection zones|parcels|green-areas FILE.geojson
+
+Imports a GeoJSON FeatureCollection all or nothing; every bad feature is
+listed with its index and reason. Zones need a board_id (zonegis boards).
+`,
+	"export": "Usage: " + strings.TrimPrefix(exportUsage, "usage: ") + `
+
+Streams a collection (or a zone's dossier) to FILE, or stdout with --out -.
+`,
+}
+
+// wantsHelp reports whether args ask for help (-h, -help or --help before
+// a "--").
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
 	}
-	logger := newLogger(stderr, cfg.LogLevel)
+	return false
+}
+
+// run is the whole program, testable: arguments, environment and output are
+// passed in; it returns when ctx is cancelled or the command ends. Help is
+// answered before the configuration is read or any file touched.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "help", "-h", "-help", "--help":
+		if len(args) == 0 {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		u, ok := commandUsage[args[0]]
+		if !ok {
+			fmt.Fprint(stderr, usage)
+			return fmt.Errorf("no command %q", args[0])
+		}
+		fmt.Fprint(stdout, u)
+		return nil
+	}
+	u, known := commandUsage[cmd]
+	if !known {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	if wantsHelp(args) {
+		fmt.Fprint(stdout, u)
+		return nil
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg.LogLevel)
+	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, logger, args, stdout)
 	case "migrate", "seed":
-		fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-		fs.SetOutput(stderr)
-		if err := fs.Parse(args); err != nil {
-			return err
+		if len(args) > 0 {
+			return fmt.Errorf("%s takes no arguments\n%s", cmd, u)
 		}
 		_, stopDB, err := openDatabase(ctx, cfg, logger, cmd == "seed")
 		if err != nil {
@@ -76,15 +157,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "keys":
 		return keysCmd(ctx, cfg, logger, args, stdout, stderr)
+	case "boards":
+		return boardsCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "import":
 		return importCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "export":
 		return exportCmd(ctx, cfg, logger, args, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
 	}
-	fmt.Fprint(stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
 }
 
@@ -193,10 +272,13 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 	return nil
 }
 
-// openDatabase connects to DATABASE_URL or, when it is unset, starts the
-// private cluster in cfg.DataDir (creating the database "zonegis" on first
-// start), then migrates it and, when doSeed, seeds an empty one. The
-// returned function closes the pool and stops the cluster.
+// openDatabase connects to DATABASE_URL or, when it is unset, to the
+// private cluster in cfg.DataDir: the one already running there (a
+// `zonegis serve`, or any other command, using the same directory), or one
+// it starts (creating the database "zonegis" on first start). Then it
+// migrates and, when doSeed, seeds an empty database. The returned
+// function closes the pool and ends this command's use of the cluster,
+// which stops it only if no other zonegis command still uses it.
 func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed bool) (*postgis.DB, func(), error) {
 	url := cfg.DatabaseURL
 	stop := func() {}
@@ -205,15 +287,15 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed b
 		if err != nil {
 			return nil, nil, err
 		}
-		logger.Info("DATABASE_URL is not set: starting a private PostgreSQL+PostGIS cluster", "data_dir", dataDir)
-		cl, err := pgcluster.Start(ctx, pgcluster.Options{DataDir: dataDir, BinDir: cfg.PGBinDir, Logger: logger})
+		logger.Debug("DATABASE_URL is not set: using the private PostgreSQL+PostGIS cluster", "data_dir", dataDir)
+		cl, err := pgcluster.Open(ctx, pgcluster.Options{DataDir: dataDir, BinDir: cfg.PGBinDir, Logger: logger})
 		if err != nil {
 			return nil, nil, err
 		}
 		stop = func() {
 			sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			if err := cl.Stop(sctx); err != nil {
+			if err := cl.Close(sctx); err != nil {
 				logger.Error("stop private cluster", "err", err)
 			}
 		}

@@ -119,7 +119,7 @@ func TestApplyAttributes(t *testing.T) {
 	if err := featurejson.DecodeStrict([]byte(`{"attributes":null}`), &z, "properties"); err != nil {
 		t.Fatal(err)
 	}
-	zone := &zonegis.Zone{Code: "AB", NameVI: "a", NameEN: "a", Kind: zonegis.KindIndustrialPark, Province: "x", Attributes: zonegis.Attributes(`{"a":1}`)}
+	zone := &zonegis.Zone{Code: "AB", NameVI: "a", NameEN: "a", Kind: zonegis.KindIndustrialPark, BoardID: "b1", Province: "x", Attributes: zonegis.Attributes(`{"a":1}`)}
 	if err := featurejson.ApplyZone(zone, z); err != nil || zone.Attributes != nil {
 		t.Errorf("ApplyZone with attributes null: %s, %v; want none", zone.Attributes, err)
 	}

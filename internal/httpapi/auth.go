@@ -27,6 +27,9 @@ var routeActions = map[string]registry.Action{
 	"POST /leases/:id/end":                      registry.WriteRecords,
 	"POST /parcels/:id/split":                   registry.WriteRecords,
 	"POST /parcels/merge":                       registry.WriteRecords,
+	"POST /boards":                              registry.ManageBoards,
+	"PATCH /boards/:id":                         registry.ManageBoards,
+	"DELETE /boards/:id":                        registry.ManageBoards,
 	"GET /audit":                                registry.ReadAudit,
 	"GET /jobs/:id":                             registry.WriteRecords, // the key that posted it, or an admin
 }

@@ -1,19 +1,32 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
+// boardJSON is a management board as the API writes it.
+type boardJSON struct {
+	ID        string    `json:"id"`
+	NameVI    string    `json:"name_vi"`
+	NameEN    string    `json:"name_en"`
+	Province  string    `json:"province"`
+	Website   string    `json:"website,omitempty"`
+	Version   int64     `json:"version"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func boardOut(b *zonegis.Board) boardJSON {
+	return boardJSON{b.ID, b.NameVI, b.NameEN, b.Province, b.Website, b.Version, b.UpdatedAt}
+}
+
+// handleBoards answers GET /boards: every board, by id.
 func (s *Server) handleBoards() echo.HandlerFunc {
-	type board struct {
-		ID       string `json:"id"`
-		NameVI   string `json:"name_vi"`
-		NameEN   string `json:"name_en"`
-		Province string `json:"province"`
-		Website  string `json:"website,omitempty"`
-	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
@@ -22,10 +35,139 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out := make([]board, 0, len(bs))
+		out := make([]boardJSON, 0, len(bs))
 		for _, b := range bs {
-			out = append(out, board{b.ID, b.NameVI, b.NameEN, b.Province, b.Website})
+			out = append(out, boardOut(b))
 		}
 		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
 	}
+}
+
+// handleBoard answers GET /boards/{id} with the board and its ETag (its
+// version), 304 when If-None-Match has it.
+func (s *Server) handleBoard() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkNoParams(c); err != nil {
+			return err
+		}
+		b, err := s.store.Board(c.Request().Context(), c.Param("id"))
+		if err != nil {
+			return err
+		}
+		etag := versionTag(b.Version)
+		c.Response().Header().Set("ETag", etag)
+		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+		return writeJSON(c, http.StatusOK, mimeJSON, boardOut(b))
+	}
+}
+
+// handleCreateBoard answers POST /boards (admins): the new board, 201 with
+// its ETag and Location.
+func (s *Server) handleCreateBoard() echo.HandlerFunc {
+	type body struct {
+		ID       string `json:"id"`
+		NameVI   string `json:"name_vi"`
+		NameEN   string `json:"name_en"`
+		Province string `json:"province"`
+		Website  string `json:"website"`
+	}
+	return func(c echo.Context) error {
+		if err := checkNoParams(c); err != nil {
+			return err
+		}
+		raw, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		var in body
+		if err := featurejson.DecodeStrict(raw, &in, "body"); err != nil {
+			return err
+		}
+		b := &zonegis.Board{ID: in.ID, NameVI: in.NameVI, NameEN: in.NameEN, Province: in.Province, Website: in.Website}
+		if err := s.store.CreateBoard(c.Request().Context(), actorOf(c), b); err != nil {
+			return err
+		}
+		return sendBoard(c, http.StatusCreated, b)
+	}
+}
+
+// handleUpdateBoard answers PATCH /boards/{id} (admins): the body's fields
+// replace the board's (website null clears it; the id cannot change),
+// checked against If-Match when given.
+func (s *Server) handleUpdateBoard() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkNoParams(c); err != nil {
+			return err
+		}
+		id := c.Param("id")
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		raw, err := readBody(c)
+		if err != nil {
+			return err
+		}
+		var in struct {
+			ID       *string `json:"id"`
+			NameVI   *string `json:"name_vi"`
+			NameEN   *string `json:"name_en"`
+			Province *string `json:"province"`
+			Website  *string `json:"website"`
+		}
+		if err := featurejson.DecodeStrict(raw, &in, "body"); err != nil {
+			return err
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(raw, &fields); err != nil {
+			return invalid("body: want a JSON object of the fields to change")
+		}
+		for _, k := range []string{"id", "name_vi", "name_en", "province"} {
+			if string(fields[k]) == "null" {
+				return invalid("%s cannot be null; it is required", k)
+			}
+		}
+		if in.ID != nil && *in.ID != id {
+			return invalid("id: the body names board %q but the URL board %q; a board's id cannot change (or leave id out)", *in.ID, id)
+		}
+		if string(fields["website"]) == "null" {
+			empty := ""
+			in.Website = &empty
+		}
+		b, err := s.store.UpdateBoard(c.Request().Context(), actorOf(c), id, ifv, func(b *zonegis.Board) error {
+			b.Apply(zonegis.BoardPatch{NameVI: in.NameVI, NameEN: in.NameEN, Province: in.Province, Website: in.Website})
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return sendBoard(c, http.StatusOK, b)
+	}
+}
+
+// handleDeleteBoard answers DELETE /boards/{id} (admins): 204, or 409 when
+// zones still name the board.
+func (s *Server) handleDeleteBoard() echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkNoParams(c); err != nil {
+			return err
+		}
+		ifv, err := ifMatch(c)
+		if err != nil {
+			return err
+		}
+		if err := s.store.DeleteBoard(c.Request().Context(), actorOf(c), c.Param("id"), ifv); err != nil {
+			return err
+		}
+		return c.NoContent(http.StatusNoContent)
+	}
+}
+
+func sendBoard(c echo.Context, status int, b *zonegis.Board) error {
+	h := c.Response().Header()
+	h.Set("ETag", versionTag(b.Version))
+	h.Set("Location", baseURL(c)+"/boards/"+b.ID)
+	return writeJSON(c, status, mimeJSON, boardOut(b))
 }

@@ -68,6 +68,8 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 	switch path {
 	case "/healthz", "/", "/conformance", "/api", "/collections", "/boards", "/enums", "/app", "/app/", "/app/config.json":
 		return []string{path}
+	case "/boards/:id":
+		return []string{"/boards/hepza"}
 	case "/collections/:collection":
 		for _, c := range colls {
 			out = append(out, "/collections/"+c)

@@ -36,11 +36,14 @@ var (
 		"POST /leases/:id/end":                     true,
 		"POST /parcels/:id/split":                  true,
 		"POST /parcels/merge":                      true,
+		"POST /boards":                             true,
+		"PATCH /boards/:id":                        true,
 	}
 	bodylessWrites = map[string]bool{
 		"DELETE /collections/:collection/items/:id": true,
 		"POST /parcels/:id/reserve":                 true,
 		"POST /parcels/:id/release":                 true,
+		"DELETE /boards/:id":                        true,
 	}
 )
 
@@ -163,7 +166,7 @@ func TestEdgesTextIsNotStored(t *testing.T) {
 	p := e.createParcel(t, "T1", 106.700, 10.750, 106.701, 10.751)
 	zone := func(name string) string {
 		return `{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[106.72,10.75],[106.73,10.75],[106.73,10.76],[106.72,10.75]]]},` +
-			`"properties":{"code":"KCN-TXT","name_vi":` + name + `,"name_en":"Text IP","kind":"industrial_park","province":"Hà Nội"}}`
+			`"properties":{"code":"KCN-TXT","name_vi":` + name + `,"name_en":"Text IP","kind":"industrial_park","board_id":"hepza","province":"Hà Nội"}}`
 	}
 	zones := e.count(t, "zones")
 	for _, name := range []string{`"a\u0000b"`, `"a\ud800b"`, `"a\udfffb"`, "\"a\x00b\""} {

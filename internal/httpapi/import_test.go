@@ -143,7 +143,7 @@ func TestImportWritesAll(t *testing.T) {
 	want(t, r, http.StatusCreated, "import green areas")
 	r = e.send(t, http.MethodPost, "/collections/zones/import", e.planner, collectionOf(
 		feat(polygon(106.80, 10.80, 106.81, 10.81), map[string]any{"code": "KCN-IMP", "name_vi": "Khu công nghiệp Nhập", "name_en": "Import IP",
-			"kind": "industrial_park", "province": "Đồng Nai"}),
+			"kind": "industrial_park", "province": "Đồng Nai", "board_id": "hepza"}),
 	))
 	want(t, r, http.StatusCreated, "import zones")
 	var zones featureCollection

@@ -77,7 +77,7 @@ func TestProblemsNameNoSchema(t *testing.T) {
 	e.leaseParcel(t, leased.ID, leaseBody("Công ty TNHH Thử", today, 10))
 	zone := func(code string, extra map[string]any) map[string]any {
 		p := map[string]any{"code": code, "name_vi": "Khu công nghiệp Thử", "name_en": "Test IP", "kind": "industrial_park",
-			"province": "Thành phố Hồ Chí Minh"}
+			"province": "Thành phố Hồ Chí Minh", "board_id": "hepza"}
 		for k, v := range extra {
 			p[k] = v
 		}

@@ -61,6 +61,10 @@ func (s *Server) routes() {
 
 	// Reference data and administration.
 	e.GET("/boards", s.handleBoards())
+	e.GET("/boards/:id", s.handleBoard())
+	e.POST("/boards", s.handleCreateBoard())
+	e.PATCH("/boards/:id", s.handleUpdateBoard())
+	e.DELETE("/boards/:id", s.handleDeleteBoard())
 	e.GET("/enums", s.handleEnums())
 	e.GET("/audit", s.handleAudit())
 }

@@ -17,7 +17,7 @@ import (
 type Store interface {
 	zonegis.KeyService
 	zonegis.AuditLog
-	zonegis.Boards
+	zonegis.BoardService
 	zonegis.LeaseHistory
 	zonegis.LineageReader
 	zonegis.Pinger

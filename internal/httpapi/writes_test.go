@@ -52,7 +52,7 @@ func newWriteEnv(t *testing.T) *writeEnv {
 	t.Helper()
 	ctx := context.Background()
 	db := postgistest.Open(t)
-	if err := db.CreateBoard(ctx, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM",
+	if err := db.CreateBoard(ctx, zonegis.System, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý các Khu chế xuất và công nghiệp TP.HCM",
 		NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
 		t.Fatal(err)
 	}
@@ -253,9 +253,9 @@ func TestWriteItemLifecycle(t *testing.T) {
 		{
 			collection: "zones",
 			create: feat(polygon(106.72, 10.75, 106.73, 10.76), map[string]any{"code": "KCN-NEW", "name_vi": "Khu công nghiệp Mới",
-				"name_en": "New IP", "kind": "industrial_park", "province": "Thành phố Hồ Chí Minh", "enterprises": 12}),
+				"name_en": "New IP", "kind": "industrial_park", "province": "Thành phố Hồ Chí Minh", "board_id": "hepza", "enterprises": 12}),
 			replace: feat(polygon(106.72, 10.75, 106.735, 10.76), map[string]any{"code": "KCN-NEW", "name_vi": "Khu công nghiệp Mới 2",
-				"name_en": "New IP 2", "kind": "industrial_park", "province": "Thành phố Hồ Chí Minh"}),
+				"name_en": "New IP 2", "kind": "industrial_park", "province": "Thành phố Hồ Chí Minh", "board_id": "hepza"}),
 			patch:   map[string]any{"type": "Feature", "properties": map[string]any{"name_en": "New IP 3"}},
 			prop:    "name_en",
 			created: "New IP", replaced: "New IP 2", patched: "New IP 3",
@@ -362,22 +362,21 @@ func TestWritePatchNullClears(t *testing.T) {
 	want(t, r, http.StatusCreated, "create zone")
 	id := decodeFeature(t, r).ID
 	item := fmt.Sprintf("/collections/zones/items/%d", id)
-	r = e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"enterprises": null, "established": null, "board_id": null}}`)
+	r = e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"enterprises": null, "established": null}}`)
 	want(t, r, http.StatusOK, "PATCH nulls")
 	props := decodeFeature(t, e.get(t, "zones", id)).Properties
-	for _, k := range []string{"enterprises", "established", "board_id"} {
+	for _, k := range []string{"enterprises", "established"} {
 		if v, ok := props[k]; !ok || v != nil {
 			t.Errorf("%s = %v (present %v), want null", k, v, ok)
 		}
 	}
-	if props["workers"] != float64(12000) || props["parent_id"] != float64(e.zone.ID) || props["name_en"] != "Null IP" {
+	if props["workers"] != float64(12000) || props["parent_id"] != float64(e.zone.ID) || props["name_en"] != "Null IP" || props["board_id"] != "hepza" {
 		t.Errorf("properties left out of the PATCH changed: %v", props)
 	}
 	var enterprises *int32
-	var board *string
-	e.scalar(t, `SELECT enterprises, board_id FROM zones WHERE id = $1`, []any{id}, &enterprises, &board)
-	if enterprises != nil || board != nil {
-		t.Errorf("database still has enterprises %v board %v", enterprises, board)
+	e.scalar(t, `SELECT enterprises FROM zones WHERE id = $1`, []any{id}, &enterprises)
+	if enterprises != nil {
+		t.Errorf("database still has enterprises %v", enterprises)
 	}
 	// A required property cannot be cleared.
 	wantProblem(t, e.send(t, http.MethodPatch, item, e.planner, `{"type": "Feature", "properties": {"workers": null, "name_en": ""}}`),

@@ -2,9 +2,11 @@
 // PostgreSQL binaries installed on the machine (Debian's postgresql-NN
 // packages), as a child process of this one: no Docker, no system service.
 //
-// `zonegis serve` uses it when no database URL is given (a persistent data
-// directory, started with the server and stopped on exit); tests use it
-// through the pgtest subpackage (one throwaway cluster per test binary).
+// zonegis's commands use it when no database URL is given, through Open: a
+// persistent data directory that any number of commands (`zonegis serve`,
+// keys, import ...) use at once, started by the first and stopped by the
+// last (see shared.go). Tests use Start through the pgtest subpackage (one
+// throwaway cluster per test binary, a child that dies with the test).
 //
 // The server listens on a unix socket only (listen_addresses is empty) and
 // trusts every local connection, so it is for development and tests, not
@@ -29,6 +31,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 const (
@@ -115,6 +118,13 @@ type Cluster struct {
 // is removed instead); otherwise an error that ends with the last lines of
 // the server log.
 func Start(ctx context.Context, opts Options) (*Cluster, error) {
+	return start(ctx, opts, false)
+}
+
+// start is Start; a detached server (Open's) is in a session of its own and
+// outlives this process, so that another zonegis command still using it
+// can stop it last.
+func start(ctx context.Context, opts Options, detached bool) (*Cluster, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("pgcluster: Options.DataDir is required")
 	}
@@ -172,7 +182,7 @@ func Start(ctx context.Context, opts Options) (*Cluster, error) {
 		c.cleanup()
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
-	if err := c.startServer(binDir, opts.NoSync, acct); err != nil {
+	if err := c.startServer(binDir, opts.NoSync, acct, detached); err != nil {
 		c.cleanup()
 		return nil, fmt.Errorf("pgcluster: %w", err)
 	}
@@ -275,7 +285,7 @@ func (c *Cluster) makeSocketDir(acct account) error {
 }
 
 // startServer opens the log file and starts the postmaster.
-func (c *Cluster) startServer(binDir string, noSync bool, acct account) error {
+func (c *Cluster) startServer(binDir string, noSync bool, acct account, detached bool) error {
 	c.logPath = filepath.Join(c.dataDir, LogFileName)
 	f, err := os.OpenFile(c.logPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o640)
 	if err != nil {
@@ -292,6 +302,9 @@ func (c *Cluster) startServer(binDir string, noSync bool, acct account) error {
 	c.cmd.Dir = c.dataDir
 	c.cmd.Env = childEnv()
 	c.cmd.SysProcAttr = acct.sysProcAttr()
+	if detached {
+		c.cmd.SysProcAttr.Setpgid, c.cmd.SysProcAttr.Setsid, c.cmd.SysProcAttr.Pdeathsig = false, true, 0
+	}
 	if err := c.cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", c.cmd.Path, err)
 	}
@@ -371,9 +384,11 @@ func childEnv() []string {
 
 // ConnString returns a pgx (libpq key=value) connection string for
 // database db as the superuser, over the cluster's unix socket.
-func (c *Cluster) ConnString(db string) string {
+func (c *Cluster) ConnString(db string) string { return connString(c.sockDir, c.port, db) }
+
+func connString(sockDir string, port int, db string) string {
 	return fmt.Sprintf("host=%s port=%d user=%s dbname=%s sslmode=disable",
-		quoteDSN(c.sockDir), c.port, quoteDSN(Superuser), quoteDSN(db))
+		quoteDSN(sockDir), port, quoteDSN(Superuser), quoteDSN(db))
 }
 
 // quoteDSN quotes a libpq key=value value when it needs it.
@@ -403,7 +418,14 @@ func (c *Cluster) CreateDatabase(ctx context.Context, name string) error {
 // EnsureDatabase creates the database name unless it exists, and reports
 // whether it created it; for a persistent cluster that is started again.
 func (c *Cluster) EnsureDatabase(ctx context.Context, name string) (created bool, err error) {
-	conn, err := pgx.Connect(ctx, c.ConnString("postgres"))
+	return ensureDatabase(ctx, c.ConnString("postgres"), name)
+}
+
+// ensureDatabase creates database name through the maintenance database at
+// connString unless it exists. Two commands racing to create it both
+// succeed: the loser finds it made.
+func ensureDatabase(ctx context.Context, connString, name string) (created bool, err error) {
+	conn, err := pgx.Connect(ctx, connString)
 	if err != nil {
 		return false, fmt.Errorf("pgcluster: connect: %w", err)
 	}
@@ -416,6 +438,10 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) (created bool
 		return false, nil
 	}
 	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && (pe.Code == "42P04" || pe.Code == "23505") { // made meanwhile by another command
+			return false, nil
+		}
 		return false, fmt.Errorf("pgcluster: create database %q: %w", name, err)
 	}
 	return true, nil

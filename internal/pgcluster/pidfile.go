@@ -12,7 +12,8 @@ import (
 
 // ErrAlreadyRunning is matched (with errors.Is) by the error Start returns
 // when a live postgres server already holds the data directory. Start does
-// not attach to such a server: it would not control its lifetime.
+// not attach to such a server: it would not control its lifetime (Open
+// does, and shares it).
 var ErrAlreadyRunning = errors.New("a PostgreSQL server is already running on this data directory")
 
 // pidFileName is the lock file a running postmaster keeps in its data

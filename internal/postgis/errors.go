@@ -193,6 +193,11 @@ func uniqueMessage(pe *pgconn.PgError) string {
 			return fmt.Sprintf("lot_code %q already exists in the zone; lot codes are unique within a zone", lot)
 		}
 		return "lot_code already exists in the zone; lot codes are unique within a zone"
+	case "boards_pkey":
+		if v != "" {
+			return fmt.Sprintf("id %q already exists: another board has it (PATCH /boards/%s edits it)", v, v)
+		}
+		return "id already exists: another board has it"
 	case "zones_code_key":
 		if v != "" {
 			return fmt.Sprintf("code %q already exists: another zone has it", v)
@@ -217,6 +222,9 @@ func foreignKeyMessage(pe *pgconn.PgError) string {
 	case "zones_board_id_fkey":
 		if missing {
 			return "board_id: no management board has this id (GET /boards lists them)"
+		}
+		if referenced {
+			return "the board still keeps zones; give them another board_id first"
 		}
 	case "zones_parent_id_fkey":
 		if missing {

@@ -138,10 +138,7 @@ func (db *DB) GreenAreasByID(ctx context.Context, ids []int64) ([]*zonegis.Green
 
 // Boards lists the management boards by id.
 func (db *DB) Boards(ctx context.Context) ([]*zonegis.Board, error) {
-	return collect(ctx, db.pool, sqlBoards, func(r pgx.Row) (*zonegis.Board, error) {
-		var b zonegis.Board
-		return &b, r.Scan(&b.ID, &b.NameVI, &b.NameEN, &b.Province, &b.Website)
-	})
+	return collect(ctx, db.pool, sqlBoards, scanBoard)
 }
 
 // MaxSeq returns the highest committed change-log seq (0 when empty).

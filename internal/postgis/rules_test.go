@@ -24,7 +24,7 @@ func rect(x0, y0, x1, y1 float64) orb.MultiPolygon {
 func fixture(t *testing.T, db *postgis.DB) *zonegis.Zone {
 	t.Helper()
 	ctx := context.Background()
-	if err := db.CreateBoard(ctx, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
+	if err := db.CreateBoard(ctx, zonegis.System, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
 		t.Fatal(err)
 	}
 	z := &zonegis.Zone{Code: "KCX-TEST", NameVI: "Khu chế xuất Thử", NameEN: "Test EPZ", Kind: zonegis.KindExportProcessingZone,
@@ -237,7 +237,8 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 		}
 		got = append(got, c.Collection+":"+c.Op)
 	}
-	want := "zones:insert parcels:insert parcels:update parcels:delete"
+	// The fixture's board is in the log too (item 0: its id is text).
+	want := "boards:insert zones:insert parcels:insert parcels:update parcels:delete"
 	if strings.Join(got, " ") != want {
 		t.Fatalf("changes %v, want %s", got, want)
 	}
@@ -246,11 +247,11 @@ func TestChangeLogRecordsEveryWriteInCommitOrder(t *testing.T) {
 		t.Fatalf("max seq %d %v", max, err)
 	}
 	// A pruned log moves the horizon.
-	if err := db.PruneChanges(ctx, changes[1].Seq); err != nil {
+	if err := db.PruneChanges(ctx, changes[2].Seq); err != nil {
 		t.Fatal(err)
 	}
 	h, err := db.ChangeHorizon(ctx)
-	if err != nil || h != changes[1].Seq {
+	if err != nil || h != changes[2].Seq {
 		t.Fatalf("horizon %d %v", h, err)
 	}
 	rest, _ := db.ChangesSince(ctx, 0, 100)
@@ -271,13 +272,15 @@ func TestNotifyOnWrite(t *testing.T) {
 	if _, err := conn.Exec(ctx, "LISTEN zonegis_changes"); err != nil {
 		t.Fatal(err)
 	}
-	fixture(t, db)
-	n, err := conn.Conn().WaitForNotification(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n.Channel != "zonegis_changes" || n.Payload != "zones" {
-		t.Fatalf("notification %+v", n)
+	fixture(t, db) // a board, then a zone: one notification each, in order
+	for _, want := range []string{"boards", "zones"} {
+		n, err := conn.Conn().WaitForNotification(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Channel != "zonegis_changes" || n.Payload != want {
+			t.Fatalf("notification %+v, want payload %q", n, want)
+		}
 	}
 }
 

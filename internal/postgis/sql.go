@@ -42,7 +42,7 @@ const (
 	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1)`
 	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
 
-	sqlBoards = `SELECT id, name_vi, name_en, province, website FROM boards ORDER BY id`
+	sqlBoards = `SELECT ` + boardColumns + ` FROM boards ORDER BY id`
 
 	// The change log.
 	sqlMaxSeq        = `SELECT coalesce(max(seq), 0) FROM changes`
@@ -203,3 +203,20 @@ const sqlTransform = `WITH t AS (
    GROUP BY s.proj4text)
 SELECT ST_AsBinary(ST_SetSRID(ST_GeometryN(t.c, n), $2::int))
   FROM t, generate_series(1, ST_NumGeometries(t.c)) AS n ORDER BY n`
+
+// Boards (migrations/0001, 0011).
+const (
+	boardColumns    = `id, name_vi, name_en, province, website, version, updated_at`
+	sqlBoardByID    = `SELECT ` + boardColumns + ` FROM boards WHERE id = $1`
+	sqlLockBoard    = `SELECT ` + boardColumns + ` FROM boards WHERE id = $1 FOR UPDATE`
+	sqlCreateBoard  = `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5) RETURNING version, updated_at`
+	sqlUpdateBoard  = `UPDATE boards SET name_vi = $2, name_en = $3, province = $4, website = $5, version = version + 1, updated_at = now() WHERE id = $1 RETURNING version, updated_at`
+	sqlDeleteBoard  = `DELETE FROM boards WHERE id = $1`
+	sqlBoardZones   = `SELECT count(*) FROM zones WHERE board_id = $1`
+	sqlBoardRowJSON = `SELECT to_jsonb(t) FROM boards t WHERE id = $1`
+	// A board's write in the change log (item 0: board ids are text), so
+	// that what is keyed by the log's position (the statistics, which name
+	// the boards) sees it; the followers have no board rows to fetch.
+	sqlLogBoardChange = `WITH c AS (INSERT INTO changes (collection, item_id, op) VALUES ('boards', 0, $1) RETURNING seq)
+		SELECT pg_notify('zonegis_changes', 'boards') FROM c`
+)

@@ -125,12 +125,6 @@ func lockCurrent(ctx context.Context, tx pgx.Tx, collection string, id, ifVersio
 	return rowJSON(ctx, tx, collection, id)
 }
 
-// CreateBoard inserts a management board.
-func (db *DB) CreateBoard(ctx context.Context, b *zonegis.Board) error {
-	_, err := db.pool.Exec(ctx, sqlInsertBoard, b.ID, b.NameVI, b.NameEN, b.Province, b.Website)
-	return mapError(err)
-}
-
 func zoneArgs(z *zonegis.Zone) ([]any, error) {
 	g, err := wkbOf(z.Boundary)
 	if err != nil {

@@ -243,10 +243,9 @@ func (k *kind[T, P]) write(ctx context.Context, st FeatureStore, a zonegis.Actor
 }
 
 var zones = &kind[zonegis.Zone, featurejson.ZoneProps]{
-	required: []string{"code", "name_vi", "name_en", "kind", "province", "status", "model", "sectors", "source"},
+	required: []string{"code", "name_vi", "name_en", "kind", "board_id", "province", "status", "model", "sectors", "source"},
 	nullable: map[string]func(*zonegis.Zone){
 		"parent_id":   func(z *zonegis.Zone) { z.ParentID = nil },
-		"board_id":    func(z *zonegis.Zone) { z.BoardID = "" },
 		"established": func(z *zonegis.Zone) { z.Established = nil },
 		"enterprises": func(z *zonegis.Zone) { z.Enterprises = nil },
 		"workers":     func(z *zonegis.Zone) { z.Workers = nil },

@@ -146,13 +146,16 @@ func TestFeaturesCreateAndPatch(t *testing.T) {
 		z.BoardID != "hepza" || z.Established == nil || len(z.Boundary) != 1 || w.Version != 2 {
 		t.Fatalf("patched: %+v", z)
 	}
-	w, err = f.Update(ctx, zonegis.System, zonegis.CollectionZones, 1, 0, feature("null", `{"board_id":null,"established":null,"enterprises":null}`), true)
-	if z = w.Record.(*zonegis.Zone); err != nil || z.BoardID != "" || z.Established != nil || z.Enterprises != nil {
+	w, err = f.Update(ctx, zonegis.System, zonegis.CollectionZones, 1, 0, feature("null", `{"established":null,"enterprises":null}`), true)
+	if z = w.Record.(*zonegis.Zone); err != nil || z.BoardID != "hepza" || z.Established != nil || z.Enterprises != nil {
 		t.Fatalf("nulls: %v, %+v", err, z)
 	}
+	// Every zone is kept by a board: board_id cannot be nulled.
+	_, err = f.Update(ctx, zonegis.System, zonegis.CollectionZones, 1, 0, feature("null", `{"board_id":null}`), true)
+	wantInvalid(t, "board_id null", err, "board_id cannot be null")
 
 	// A replace (PUT) overwrites: what it does not name is gone.
-	w, err = f.Update(ctx, zonegis.System, zonegis.CollectionZones, 1, 0, feature(polygon, `{"code":"KCX-1","name_vi":"A","name_en":"B","kind":"industrial_park","province":"HCM"}`), false)
+	w, err = f.Update(ctx, zonegis.System, zonegis.CollectionZones, 1, 0, feature(polygon, `{"code":"KCX-1","name_vi":"A","name_en":"B","kind":"industrial_park","board_id":"hepza","province":"HCM"}`), false)
 	if z = w.Record.(*zonegis.Zone); err != nil || z.Workers != nil || z.ID != 1 || z.NameVI != "A" {
 		t.Fatalf("replace: %v, %+v", err, z)
 	}

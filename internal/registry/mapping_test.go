@@ -140,7 +140,7 @@ func TestMappingFile(t *testing.T) {
 	}
 	z, err := registry.ParseMappingFile(zonegis.CollectionZones, []byte(`{"fields": {
 		"code": "MA_KCN", "name_vi": "TEN", "name_en": "TEN_EN", "kind": {"value": "industrial_park"},
-		"province": {"value": "Đồng Nai"}, "established": "NGAY_TL", "workers": "SO_LD", "sectors": "NGANH"}}`))
+		"province": {"value": "Đồng Nai"}, "board_id": {"value": "bql-dong-nai"}, "established": "NGAY_TL", "workers": "SO_LD", "sectors": "NGANH"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}

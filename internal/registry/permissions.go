@@ -24,10 +24,14 @@ const (
 	WriteRecords Action = "write records"
 	// ReadAudit is reading the audit trail (who wrote what): admins.
 	ReadAudit Action = "read audit"
+	// ManageBoards is creating, editing and deleting management boards:
+	// admins.
+	ManageBoards Action = "manage boards"
 )
 
 // needs is the least role of each action.
-var needs = map[Action]string{Read: zonegis.RolePublic, WriteRecords: zonegis.RolePlanner, ReadAudit: zonegis.RoleAdmin}
+var needs = map[Action]string{Read: zonegis.RolePublic, WriteRecords: zonegis.RolePlanner, ReadAudit: zonegis.RoleAdmin,
+	ManageBoards: zonegis.RoleAdmin}
 
 // roleRank orders the roles; a role not here ranks nowhere.
 var roleRank = map[string]int{zonegis.RolePublic: 0, zonegis.RolePlanner: 1, zonegis.RoleAdmin: 2}

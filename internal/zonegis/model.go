@@ -75,7 +75,28 @@ type Board struct {
 	NameVI   string
 	NameEN   string
 	Province string // province (2025, 34-unit) the board works in
-	Website  string
+	Website  string // "" or an http(s) URL
+	// Version counts the board's writes (1 when created); its ETag.
+	Version   int64
+	UpdatedAt time.Time
+}
+
+// BoardPatch is an edit of a board: nil fields keep the board's values
+// (the id never changes).
+type BoardPatch struct {
+	NameVI, NameEN, Province, Website *string
+}
+
+// Apply merges p into b; Validate checks the result.
+func (b *Board) Apply(p BoardPatch) {
+	for _, f := range []struct {
+		dst *string
+		v   *string
+	}{{&b.NameVI, p.NameVI}, {&b.NameEN, p.NameEN}, {&b.Province, p.Province}, {&b.Website, p.Website}} {
+		if f.v != nil {
+			*f.dst = *f.v
+		}
+	}
 }
 
 // Zone is an industrial park, export processing zone, high-tech park or
@@ -87,7 +108,7 @@ type Zone struct {
 	NameEN      string
 	Kind        string
 	ParentID    *int64 // the economic zone this zone lies in, if any
-	BoardID     string // "" when no board is recorded
+	BoardID     string // the management board; required of every write (Validate), "" only in older rows
 	Province    string
 	Status      string
 	Model       string

@@ -44,10 +44,29 @@ type AuditLog interface {
 	Audit(ctx context.Context, f AuditFilter) ([]*AuditEntry, error)
 }
 
-// Boards lists the management boards.
+// Boards reads the management boards.
 type Boards interface {
 	// Boards returns every board, by id.
 	Boards(ctx context.Context) ([]*Board, error)
+	// Board returns board id. Errors: ENOTFOUND.
+	Board(ctx context.Context, id string) (*Board, error)
+}
+
+// BoardService keeps the management boards (an admin's job). Each write
+// is audited under collection "boards".
+type BoardService interface {
+	Boards
+	// CreateBoard inserts b (validated first: b.Validate) and fills in its
+	// Version and UpdatedAt. Errors: EINVALID, ECONFLICT (the id is taken).
+	CreateBoard(ctx context.Context, a Actor, b *Board) error
+	// UpdateBoard locks board id, checks ifVersion (0: any), lets change
+	// edit it, validates and writes it, and returns it as written. Errors:
+	// ENOTFOUND, EPRECONDITION, EINVALID (change's own or Validate's).
+	UpdateBoard(ctx context.Context, a Actor, id string, ifVersion int64, change func(*Board) error) (*Board, error)
+	// DeleteBoard deletes board id, which no zone may name. Errors:
+	// ENOTFOUND, EPRECONDITION, ECONFLICT (zones name it; the message
+	// says how many).
+	DeleteBoard(ctx context.Context, a Actor, id string, ifVersion int64) error
 }
 
 // LeaseHistory answers questions about a parcel's leases over time.

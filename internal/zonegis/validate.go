@@ -2,8 +2,10 @@ package zonegis
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Problems collects every validation problem of one record, so that a
@@ -48,7 +50,7 @@ func (p *Problems) attributes(a Attributes) {
 
 // Validate fills in the defaults of a zone (code upper case, status
 // operating, model conventional, source manual) and checks it: the
-// required fields, the enums, the code's format, counts not negative, not
+// required fields (a board among them: every zone is kept by one), the enums, the code's format, counts not negative, not
 // its own parent. It returns EINVALID listing every problem.
 func (z *Zone) Validate() error {
 	z.Code = strings.ToUpper(z.Code)
@@ -66,6 +68,9 @@ func (z *Zone) Validate() error {
 	p.Required("name_vi", z.NameVI)
 	p.Required("name_en", z.NameEN)
 	p.Required("kind", z.Kind)
+	if z.BoardID == "" {
+		p.Add("board_id is required: the id of the zone's management board (GET /boards lists them)")
+	}
 	p.Required("province", z.Province)
 	p.Enum("kind", z.Kind, ZoneKinds)
 	p.Enum("status", z.Status, ZoneStatuses)
@@ -167,4 +172,49 @@ func (l *Lease) Validate() error {
 		p.Add("workers must not be negative")
 	}
 	return p.Err()
+}
+
+// Validate normalizes a board (id lower case, text trimmed) and checks it:
+// an id of 2 to 63 characters of a-z, 0-9 and - (the slug in URLs, such as
+// hepza), Vietnamese and English names, a province, and a website that is
+// empty or an http(s) URL. It returns EINVALID listing every problem.
+func (b *Board) Validate() error {
+	b.ID = strings.ToLower(strings.TrimSpace(b.ID))
+	b.NameVI = strings.TrimSpace(b.NameVI)
+	b.NameEN = strings.TrimSpace(b.NameEN)
+	b.Province = strings.TrimSpace(b.Province)
+	b.Website = strings.TrimSpace(b.Website)
+	var p Problems
+	p.Required("id", b.ID)
+	if b.ID != "" && !ValidBoardID(b.ID) {
+		p.Add("id %q must be 2 to 63 characters of a-z, 0-9 and -, starting with a letter or digit", b.ID)
+	}
+	p.Required("name_vi", b.NameVI)
+	p.Required("name_en", b.NameEN)
+	p.Required("province", b.Province)
+	for _, f := range []struct{ name, v string }{{"name_vi", b.NameVI}, {"name_en", b.NameEN}, {"province", b.Province}} {
+		if utf8.RuneCountInString(f.v) > 200 {
+			p.Add("%s is longer than 200 characters", f.name)
+		}
+	}
+	if w := b.Website; w != "" {
+		if u, err := url.Parse(w); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(w) > 500 {
+			p.Add("website %q must be an http or https URL (at most 500 characters), or empty", w)
+		}
+	}
+	return p.Err()
+}
+
+// ValidBoardID reports whether s is a board id: 2 to 63 characters of
+// a-z, 0-9 and -, not starting with - (the schema's CHECK).
+func ValidBoardID(s string) bool {
+	if len(s) < 2 || len(s) > 63 || s[0] == '-' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
 }

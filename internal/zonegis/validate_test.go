@@ -2,6 +2,7 @@ package zonegis_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ func problemsOf(t *testing.T, err error) []string {
 }
 
 func TestZoneValidate(t *testing.T) {
-	z := &zonegis.Zone{Code: "vsip-1", NameVI: "VSIP", NameEN: "VSIP", Kind: zonegis.KindIndustrialPark, Province: "Bình Dương"}
+	z := &zonegis.Zone{Code: "vsip-1", NameVI: "VSIP", NameEN: "VSIP", Kind: zonegis.KindIndustrialPark, BoardID: "bql-binh-duong", Province: "Bình Dương"}
 	if err := z.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +30,8 @@ func TestZoneValidate(t *testing.T) {
 	id := int64(4)
 	bad := &zonegis.Zone{ID: 4, Code: "-X", Kind: "mall", Workers: &neg, ParentID: &id}
 	got := problemsOf(t, bad.Validate())
-	want := []string{"name_vi is required", "name_en is required", "province is required",
+	want := []string{"name_vi is required", "name_en is required",
+		"board_id is required: the id of the zone's management board (GET /boards lists them)", "province is required",
 		`kind "mall" is not one of industrial_park, export_processing_zone, high_tech_park, economic_zone`,
 		`code "-X" must be 2 to 63 characters of A-Z, 0-9 and -, starting with a letter or digit`,
 		"workers must not be negative", "parent_id cannot be the zone itself"}
@@ -68,5 +70,30 @@ func TestLeaseValidate(t *testing.T) {
 	got = problemsOf(t, (&zonegis.Lease{Lessee: "A", Country: "VN"}).Validate())
 	if !reflect.DeepEqual(got, []string{"start is required (YYYY-MM-DD)", "end is required (YYYY-MM-DD)"}) {
 		t.Errorf("dates missing: %q", got)
+	}
+}
+
+// A board is checked whole: id, names, province, website; normalized first.
+func TestBoardValidate(t *testing.T) {
+	b := &zonegis.Board{ID: " BQL-Dong-Nai ", NameVI: " Ban Quản lý ", NameEN: "DIZA", Province: "Đồng Nai", Website: "https://diza.vn"}
+	if err := b.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if b.ID != "bql-dong-nai" || b.NameVI != "Ban Quản lý" {
+		t.Errorf("normalized: %+v", b)
+	}
+	bad := &zonegis.Board{ID: "x", NameEN: strings.Repeat("é", 201), Website: "javascript:alert(1)"}
+	got := problemsOf(t, bad.Validate())
+	want := []string{`id "x" must be 2 to 63 characters of a-z, 0-9 and -, starting with a letter or digit`,
+		"name_vi is required", "province is required", "name_en is longer than 200 characters",
+		`website "javascript:alert(1)" must be an http or https URL (at most 500 characters), or empty`}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("problems\n got %q\nwant %q", got, want)
+	}
+	// A patch keeps what it does not name.
+	name := "Ban mới"
+	b.Apply(zonegis.BoardPatch{NameVI: &name})
+	if b.NameVI != name || b.NameEN != "DIZA" || b.Website != "https://diza.vn" {
+		t.Errorf("applied: %+v", b)
 	}
 }

@@ -45,7 +45,7 @@ func newAPI(t *testing.T) *api {
 	st.AddBoard(zonegis.Board{ID: "hepza", NameVI: "Ban quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"})
 	r := a.do("POST", "/collections/zones/items", a.planner, "", feature(square(106.70, 10.70, 0.05), map[string]any{
 		"code": "KCN-FAKE", "name_vi": "Khu công nghiệp Thử", "name_en": "Test IP", "kind": "industrial_park",
-		"province": "Thành phố Hồ Chí Minh"}))
+		"province": "Thành phố Hồ Chí Minh", "board_id": "hepza"}))
 	a.want(r, http.StatusCreated)
 	a.zone = a.id(r)
 	r = a.do("POST", "/collections/parcels/items", a.planner, "", feature(square(106.71, 10.71, 0.005), map[string]any{

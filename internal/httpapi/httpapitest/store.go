@@ -158,6 +158,89 @@ func (s *Store) Boards(context.Context) ([]*zonegis.Board, error) {
 	return slices.SortedFunc(maps.Values(s.st.boards), func(a, b *zonegis.Board) int { return cmpString(a.ID, b.ID) }), nil
 }
 
+// Board implements zonegis.Boards.
+func (s *Store) Board(_ context.Context, id string) (*zonegis.Board, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.st.boards[id]
+	if b == nil {
+		return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no management board with id %q", id)
+	}
+	c := *b
+	return &c, nil
+}
+
+// CreateBoard implements zonegis.BoardService.
+func (s *Store) CreateBoard(_ context.Context, a zonegis.Actor, b *zonegis.Board) error {
+	if err := b.Validate(); err != nil {
+		return err
+	}
+	_, err := s.write(a, "create", zonegis.CollectionBoards, func(st *state, _ *index.Batch) (int64, error) {
+		if st.boards[b.ID] != nil {
+			return 0, zonegis.Errorf(zonegis.ECONFLICT, "id %q already exists: another board has it", b.ID)
+		}
+		b.Version, b.UpdatedAt = 1, s.today
+		c := *b
+		st.boards[b.ID] = &c
+		return 0, nil
+	})
+	return err
+}
+
+// UpdateBoard implements zonegis.BoardService.
+func (s *Store) UpdateBoard(_ context.Context, a zonegis.Actor, id string, ifVersion int64, change func(*zonegis.Board) error) (*zonegis.Board, error) {
+	var out *zonegis.Board
+	_, err := s.write(a, "replace", zonegis.CollectionBoards, func(st *state, _ *index.Batch) (int64, error) {
+		cur := st.boards[id]
+		if cur == nil {
+			return 0, zonegis.Errorf(zonegis.ENOTFOUND, "no management board with id %q", id)
+		}
+		if err := checkVersion(ifVersion, cur.Version); err != nil {
+			return 0, err
+		}
+		b := *cur
+		if err := change(&b); err != nil {
+			return 0, err
+		}
+		b.ID = id
+		if err := b.Validate(); err != nil {
+			return 0, err
+		}
+		b.Version++
+		st.boards[id] = &b
+		c := b
+		out = &c
+		return 0, nil
+	})
+	return out, err
+}
+
+// DeleteBoard implements zonegis.BoardService.
+func (s *Store) DeleteBoard(_ context.Context, a zonegis.Actor, id string, ifVersion int64) error {
+	_, err := s.write(a, "delete", zonegis.CollectionBoards, func(st *state, _ *index.Batch) (int64, error) {
+		cur := st.boards[id]
+		if cur == nil {
+			return 0, zonegis.Errorf(zonegis.ENOTFOUND, "no management board with id %q", id)
+		}
+		if err := checkVersion(ifVersion, cur.Version); err != nil {
+			return 0, err
+		}
+		n := 0
+		for _, z := range st.zones {
+			if z.BoardID == id {
+				n++
+			}
+		}
+		if n > 0 {
+			return 0, &zonegis.Error{Code: zonegis.ECONFLICT, Message: fmt.Sprintf("board %q keeps %d zone(s)", id, n),
+				Details: map[string]any{"zones": n}}
+		}
+		delete(st.boards, id)
+		return 0, nil
+	})
+	return err
+}
+
 func cmpString(a, b string) int {
 	switch {
 	case a < b:
