@@ -305,7 +305,7 @@ func (c *Cluster) startServer(binDir string, noSync bool, acct account, detached
 	if detached {
 		c.cmd.SysProcAttr.Setpgid, c.cmd.SysProcAttr.Setsid, c.cmd.SysProcAttr.Pdeathsig = false, true, 0
 	}
-	if err := c.cmd.Start(); err != nil {
+	if err := startChild(c.cmd); err != nil {
 		return fmt.Errorf("start %s: %w", c.cmd.Path, err)
 	}
 	go func() {
