@@ -11,13 +11,14 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] [--map SPEC | --mapping FILE] FILE"
+const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] [--province P] [--map SPEC | --mapping FILE] FILE"
 
 // importCmd runs "zonegis import --collection C [--crs EPSG:N] [--layer L]
 // FILE": all or nothing. A GeoJSON FeatureCollection (.geojson, .json) is
@@ -27,7 +28,8 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	coll := fs.String("collection", "", "zones, parcels or green-areas")
-	crs := fs.String("crs", "", "the source CRS, such as EPSG:9210 (VN-2000 / TM-3 105°45'): overrides the file's, or supplies it")
+	crsName := fs.String("crs", "", "the source CRS, such as EPSG:9210 (VN-2000 / TM-3 105°45'): overrides the file's, or supplies it")
+	province := fs.String("province", "", "for a file without a CRS: the province it comes from (code or name), whose VN-2000 TM-3 zone is assumed")
 	layer := fs.String("layer", "", "the layer to read, for a file of several")
 	mapSpec := fs.String("map", "", "the mapping of source fields to ours, such as lot_code={SHBANDO}/{SO_THUA},land_use=MDSD (see README, Import mappings)")
 	mapFile := fs.String("mapping", "", "a JSON mapping file (see README, Import mappings)")
@@ -45,8 +47,15 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 			return fmt.Errorf("--format: %q is not a format zonegis reads; formats: %s", *format, strings.Join(source.FormatNames(), ", "))
 		}
 	}
-	if _, err := os.Stat(name); err != nil {
+	_, err := os.Stat(name)
+	if err != nil {
 		return err
+	}
+	var defaultCRS string
+	if *province != "" {
+		if defaultCRS, err = crs.DefaultSource(*province); err != nil {
+			return fmt.Errorf("--province: %s", zonegis.ErrorMessage(err))
+		}
 	}
 	m, err := readMapping(*coll, *mapSpec, *mapFile)
 	if err != nil {
@@ -67,14 +76,14 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	var n int
 	// A GeoJSON FeatureCollection in our names is read as JSON; given a
 	// CRS, a layer or a mapping, through GDAL, as any other source.
-	if known && f.Name == "geojson" && *crs == "" && *layer == "" && m == nil {
+	if known && f.Name == "geojson" && *crsName == "" && *layer == "" && m == nil {
 		_, n, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
 		finish(err)
 		if err != nil {
 			return importFailed(err, stderr)
 		}
 	} else {
-		r, err := source.Open(name, source.Options{Format: *format, Layer: *layer, CRS: *crs})
+		r, err := source.Open(name, source.Options{Format: *format, Layer: *layer, CRS: *crsName, DefaultCRS: defaultCRS})
 		if err != nil {
 			finish(err)
 			return importFailed(err, stderr)

@@ -119,6 +119,14 @@ func TestImportShapefileVN2000(t *testing.T) {
 	if err == nil || !strings.Contains(out, "read 46 features") || !strings.Contains(errOut, "code is required") {
 		t.Errorf("DGN with --crs: %v\n%s%s", err, out, errOut)
 	}
+	// Without --crs, the province's TM-3 zone: Hải Phòng's is 105°45', EPSG:9210.
+	out, errOut, err = c.run(t, "import", "--collection", "zones", "--province", "Hải Phòng", dgn)
+	if err == nil || !strings.Contains(out, "read 46 features") || !strings.Contains(out, "EPSG:9210") || !strings.Contains(errOut, "code is required") {
+		t.Errorf("DGN with --province: %v\n%s%s", err, out, errOut)
+	}
+	if _, errOut, err = c.run(t, "import", "--collection", "zones", "--province", "Hà Tây", dgn); err == nil || !strings.Contains(err.Error()+errOut, "--province") {
+		t.Errorf("a former province: %v %s", err, errOut)
+	}
 }
 
 // TestImportMapped imports a GeoPackage whose fields carry a planning

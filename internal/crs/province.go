@@ -192,3 +192,14 @@ func nameKey(s string) string {
 	}
 	return strings.Join(words, " ")
 }
+
+// DefaultSource is the source CRS an import assumes for a file from
+// province (a code or a name, as ForProvince takes it) that names none:
+// the province's TM-3 zone, as "EPSG:N". Errors: ForProvince's.
+func DefaultSource(province string) (string, error) {
+	p, err := ForProvince(province)
+	if err != nil {
+		return "", err
+	}
+	return p.CRS.SRS(), nil
+}

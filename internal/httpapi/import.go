@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
@@ -45,14 +46,14 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		}
 		coll := l.name()
 		q := c.QueryParams()
-		if err := checkParams(q, "async", "format", "crs", "layer", "map"); err != nil {
+		if err := checkParams(q, "async", "format", "crs", "layer", "map", "province"); err != nil {
 			return err
 		}
 		async, err := importAsync(c)
 		if err != nil {
 			return err
 		}
-		up := upload{format: q.Get("format"), crs: q.Get("crs"), layer: q.Get("layer"), mapSpec: q.Get("map")}
+		up := upload{format: q.Get("format"), crs: q.Get("crs"), layer: q.Get("layer"), mapSpec: q.Get("map"), province: q.Get("province")}
 		req := c.Request()
 		a := actorOf(c)
 		meta := jobs.Meta{Actor: a, Collection: coll, BodyBytes: req.ContentLength}
@@ -154,7 +155,13 @@ func (s *Server) importPath(ctx context.Context, a zonegis.Actor, coll string, f
 		defer file.Close()
 		return registry.ImportFile(ctx, s.store, a, coll, file)
 	}
-	r, err := source.Open(path, source.Options{Format: f.Name, Layer: up.layer, CRS: up.crs})
+	var defaultCRS string
+	if up.province != "" {
+		if defaultCRS, err = crs.DefaultSource(up.province); err != nil {
+			return 0, 0, invalid("province: %s", zonegis.ErrorMessage(err))
+		}
+	}
+	r, err := source.Open(path, source.Options{Format: f.Name, Layer: up.layer, CRS: up.crs, DefaultCRS: defaultCRS})
 	if err != nil {
 		return 0, 0, err
 	}
@@ -181,6 +188,9 @@ func copyToFile(path string, r io.Reader) error {
 // upload is a file sent to an import and what the request says of it.
 type upload struct {
 	format, crs, layer string
+	// province names where a file without a CRS comes from: its TM-3 zone
+	// is assumed (crs.DefaultSource).
+	province string
 	// mapSpec (map=, or a part "map") and mapping (a part "mapping", JSON)
 	// say how the source's fields become ours (registry.Mapping).
 	mapSpec string
@@ -247,7 +257,7 @@ func (u *upload) spoolMultipart(req *http.Request, body io.ReadCloser, dir strin
 			if u.mapping, err = readPart(part, name, maxMappingBytes); err != nil {
 				return err
 			}
-		case "crs", "layer", "format", "map":
+		case "crs", "layer", "format", "map", "province":
 			limit := maxFormFieldBytes
 			if name == "map" {
 				limit = maxMappingBytes
@@ -256,13 +266,13 @@ func (u *upload) spoolMultipart(req *http.Request, body io.ReadCloser, dir strin
 			if err != nil {
 				return err
 			}
-			dst := map[string]*string{"crs": &u.crs, "layer": &u.layer, "format": &u.format, "map": &u.mapSpec}[name]
+			dst := map[string]*string{"crs": &u.crs, "layer": &u.layer, "format": &u.format, "map": &u.mapSpec, "province": &u.province}[name]
 			if *dst != "" {
 				return invalid("%s: given twice (in the query and the form, or twice in the form)", name)
 			}
 			*dst = strings.TrimSpace(string(b))
 		default:
-			return invalid("multipart part %q is not one an import takes: file, crs, layer, format, map, mapping", name)
+			return invalid("multipart part %q is not one an import takes: file, crs, layer, format, map, mapping, province", name)
 		}
 	}
 	if u.path == "" {
