@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 )
 
 // The web map (package web) is served at /app/: index.html, its
@@ -29,7 +30,7 @@ func (s *Server) handleAppRedirect() echo.HandlerFunc {
 
 // handleAppIndex serves the page. It names the current asset bundle, so
 // it is revalidated every time. The page's browser headers (CSP, no
-// framing, referrer policy) are explained in security.go.
+// framing, referrer policy) are httpx.PageHeaders.
 func (s *Server) handleAppIndex() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -41,9 +42,7 @@ func (s *Server) handleAppIndex() echo.HandlerFunc {
 		}
 		h := c.Response().Header()
 		h.Set("Cache-Control", "no-cache")
-		h[headerCSP] = s.pageCSP[:1:1]
-		h[headerFrameOptions] = frameDeny[:1:1]
-		h[headerReferrerPolicy] = referrerPolicy[:1:1]
+		httpx.PageHeaders(h, s.pageCSP)
 		return c.HTMLBlob(http.StatusOK, b)
 	}
 }
@@ -79,10 +78,10 @@ func (s *Server) handleAppConfig() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"basemap_url": s.basemapURL,
 			"version":     s.version,
-			"tiles":       baseURL(c) + "/tiles/all.json",
+			"tiles":       httpx.BaseURL(c) + "/tiles/all.json",
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 )
 
 func (s *Server) handleBoards() echo.HandlerFunc {
@@ -26,6 +27,6 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		for _, b := range bs {
 			out = append(out, board{b.ID, b.NameVI, b.NameEN, b.Province, b.Website})
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
 	}
 }

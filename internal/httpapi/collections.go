@@ -7,6 +7,7 @@ import (
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -151,12 +152,12 @@ func (s *Server) handleCollections() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := baseURL(c)
+		base := httpx.BaseURL(c)
 		cols := make([]map[string]any, 0, len(listed))
 		for _, l := range listed {
 			cols = append(cols, l.info(base))
 		}
-		return writeJSON(c, 200, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, 200, mimeJSON, map[string]any{
 			"links": []map[string]string{
 				{"href": base + "/collections", "rel": "self", "type": mimeJSON, "title": "Collections"},
 			},
@@ -174,7 +175,7 @@ func (s *Server) handleCollection() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, 200, mimeJSON, l.info(baseURL(c)))
+		return httpx.WriteJSON(c, 200, mimeJSON, l.info(httpx.BaseURL(c)))
 	}
 }
 

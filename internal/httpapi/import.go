@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/registry"
 )
@@ -29,7 +30,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		body, err := bodyReader(c, MaxImportBytes)
+		body, err := httpx.JSONBody(c, MaxImportBytes)
 		if err != nil {
 			return err
 		}
@@ -49,6 +50,6 @@ func (s *Server) handleImport() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
+		return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
 	}
 }

@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 )
 
@@ -105,7 +105,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 		b = l.wire.encode(b, v, nil)
 	}
 	b = append(b, `],"links":[`...)
-	self := baseURL(c) + "/collections/" + l.cat.Name() + "/items"
+	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"
 	b = appendLink(b, self, q, "self", -1, limit)
 	if offset+len(page) < matched {
 		b = append(b, ',')
@@ -118,7 +118,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	b = append(b, `]}`...)
 	*buf = b
 	c.Response().Header().Set("X-Index-Seq", strconv.FormatInt(snap.Seq(), 10))
-	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 
 // appendLink appends a link object; offset < 0 keeps the query as it is.
@@ -136,7 +136,7 @@ func appendLink(b []byte, base string, q url.Values, rel string, offset, limit i
 		href += "?" + v.Encode()
 	}
 	b = append(b, `{"href":`...)
-	b = appendJSONString(b, href)
+	b = encode.AppendString(b, href)
 	b = append(b, `,"rel":"`...)
 	b = append(b, rel...)
 	b = append(b, `","type":"application/geo+json"}`...)
@@ -159,32 +159,20 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	}
 	etag := l.wire.etag(v)
 	c.Response().Header().Set("ETag", etag)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	base := baseURL(c) + "/collections/" + l.cat.Name()
+	base := httpx.BaseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := l.wire.encode((*buf)[:0], v, nil)
 	// Splice the links in as a foreign member of the feature.
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)
-	b = appendJSONString(b, base+"/items/"+strconv.FormatInt(id, 10))
+	b = encode.AppendString(b, base+"/items/"+strconv.FormatInt(id, 10))
 	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
-	b = appendJSONString(b, base)
+	b = encode.AppendString(b, base)
 	b = append(b, `,"rel":"collection","type":"application/json"}]}`...)
 	*buf = b
-	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
-}
-
-// etagMatches reports whether an If-None-Match header (a list of tags, weak
-// or strong, or *) matches etag.
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
+	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

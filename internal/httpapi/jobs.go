@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -129,7 +130,7 @@ func writeJob(c echo.Context, status int, j *postgis.ImportJob) error {
 	} else {
 		c.Response().Header().Set(echo.HeaderCacheControl, "private")
 	}
-	return writeJSON(c, status, mimeJSON, v)
+	return httpx.WriteJSON(c, status, mimeJSON, v)
 }
 
 // handleJob answers GET /jobs/{id}: an import job's status and progress

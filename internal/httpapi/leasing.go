@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -29,7 +30,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
 	}
 }
 
@@ -45,7 +46,7 @@ func (s *Server) handleLease() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+		return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
 	}
 }
 
@@ -69,7 +70,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
 	}
 }
 
@@ -120,6 +121,6 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				out["current_status_until"] = p.StatusUntil.Format(time.DateOnly)
 			}
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, out)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, out)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -40,7 +41,7 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 			b = encode.Parcel(b, ch)
 		}
 		b = append(b, "]}"...)
-		return writeBytes(c, http.StatusCreated, mimeGeoJSON, b)
+		return httpx.WriteBytes(c, http.StatusCreated, mimeGeoJSON, b)
 	}
 }
 
@@ -91,7 +92,7 @@ func (s *Server) handleLineage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"parcel_id": id, "current": live, "parents": parents, "children": children})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/stats"
 )
@@ -50,14 +51,14 @@ func audience(c echo.Context) stats.Audience {
 // writes as a download named name.
 func sendStats(c echo.Context, csv bool, name string, v any, writeCSV func(io.Writer) error) error {
 	if !csv {
-		return writeJSON(c, http.StatusOK, mimeJSON, v)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, v)
 	}
 	var b bytes.Buffer
 	if err := writeCSV(&b); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	return writeBytes(c, http.StatusOK, mimeCSV, b.Bytes())
+	return httpx.WriteBytes(c, http.StatusOK, mimeCSV, b.Bytes())
 }
 
 // handleStatsZones answers GET /stats/zones: every zone's figures, by zone
