@@ -1,11 +1,9 @@
 package httpapi
 
 import (
+	"github.com/zonegis/zonegis/web"
 	"io/fs"
-	"mime"
 	"net/http"
-	"path"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
@@ -55,16 +53,9 @@ func (s *Server) handleAppAsset() echo.HandlerFunc {
 			return err
 		}
 		name := c.Param("file")
-		if name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		b, ct, ok := web.Asset(s.app, name)
+		if !ok {
 			return notFound("no asset %q", name)
-		}
-		b, err := fs.ReadFile(s.app, "assets/"+name)
-		if err != nil {
-			return notFound("no asset %q", name)
-		}
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
 		}
 		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		return c.Blob(http.StatusOK, ct, b)

@@ -27,3 +27,16 @@ func AcceptsGzip(r *http.Request) bool {
 	}
 	return false
 }
+
+// PrefersAsync reports whether the request says Prefer: respond-async
+// (RFC 7240): the client takes a 202 and polls rather than waits.
+func PrefersAsync(r *http.Request) bool {
+	for _, h := range r.Header.Values("Prefer") {
+		for _, pref := range strings.Split(h, ",") {
+			if name, _, _ := strings.Cut(strings.TrimSpace(pref), ";"); strings.EqualFold(strings.TrimSpace(name), "respond-async") {
+				return true
+			}
+		}
+	}
+	return false
+}
