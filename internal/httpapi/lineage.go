@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
@@ -31,16 +30,7 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := []byte(`{"type":"FeatureCollection","retired":[`)
-		b = strconv.AppendInt(b, id, 10)
-		b = append(b, `],"features":[`...)
-		for i, ch := range children {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = encode.Parcel(b, ch)
-		}
-		b = append(b, "]}"...)
+		b := encode.Split(nil, id, children)
 		return httpx.WriteBytes(c, http.StatusCreated, mimeGeoJSON, b)
 	}
 }
@@ -64,16 +54,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := encode.Parcel(nil, child)
-		// Add the retired ids as a foreign member of the Feature.
-		b = append(b[:len(b)-1], `,"retired":[`...)
-		for i, id := range retired {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, id, 10)
-		}
-		b = append(b, "]}"...)
+		b := encode.Merged(nil, child, retired)
 		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, parcelTag(child), b)
 	}
 }

@@ -179,19 +179,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		sq.Find(snap, func(pc *zonegis.Parcel, d float64) bool {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
-			b = encode.ParcelWith(b, pc, func(b []byte) []byte {
-				b = append(b, `,"distance_m":`...)
-				b = encode.AppendRounded(b, d, 1)
-				if z != nil {
-					b = append(b, `,"zone_code":`...)
-					b = encode.AppendString(b, z.Code)
-					b = append(b, `,"zone_name_vi":`...)
-					b = encode.AppendString(b, z.NameVI)
-					b = append(b, `,"zone_name_en":`...)
-					b = encode.AppendString(b, z.NameEN)
-				}
-				return b
-			})
+			b = encode.Site(b, pc, d, z)
 			return n < sq.Limit
 		})
 		b = append(b, `],"numberReturned":`...)
