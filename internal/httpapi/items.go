@@ -115,7 +115,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 }
 
 // item answers GET /collections/{c}/items/{id} with the feature, its ETag
-// (versionTag, parcelTag) and 304 when If-None-Match already has it.
+// (encode.VersionTag, encode.ParcelTag) and 304 when If-None-Match already has it.
 func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if err := checkFormat(c, "json", "geojson"); err != nil {
 		return err

@@ -55,7 +55,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 		}
 		s.visible(c, seq)
 		b := encode.Merged(nil, child, retired)
-		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, parcelTag(child), b)
+		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, encode.ParcelTag(child), b)
 	}
 }
 

@@ -2,17 +2,15 @@ package httpapi
 
 import (
 	"context"
+	"github.com/zonegis/zonegis/internal/encode"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
-	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // WriteVisibleTimeout bounds how long a write waits for the index to apply
@@ -52,20 +50,10 @@ func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
 	return id, ifVersion, err
 }
 
-// ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
-// either weak); 0 when absent or *.
+// ifMatch parses If-Match (encode.TagVersion); 0 when absent or *.
 func ifMatch(c echo.Context) (int64, error) {
-	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
-	}
-	h = strings.TrimPrefix(h, "W/")
-	h = strings.Trim(h, `"`)
-	if i := strings.IndexByte(h, '-'); i > 0 && slices.Contains(zonegis.ParcelStatuses, h[i+1:]) {
-		h = h[:i] // a parcel's tag: the version is what a write is checked against
-	}
-	v, err := strconv.ParseInt(h, 10, 64)
-	if err != nil || v < 1 {
+	v, ok := encode.TagVersion(c.Request().Header.Get("If-Match"))
+	if !ok {
 		return 0, invalid("If-Match: want the ETag you read, like \"3\", got %q", c.Request().Header.Get("If-Match"))
 	}
 	return v, nil
@@ -103,16 +91,6 @@ func sendWritten(c echo.Context, status int, collection string, id int64, etag s
 	h.Set("ETag", etag)
 	h.Set("Location", httpx.BaseURL(c)+"/collections/"+collection+"/items/"+strconv.FormatInt(id, 10))
 	return httpx.WriteBytes(c, status, mimeGeoJSON, b)
-}
-
-// versionTag is the ETag of a zone or green area: its version.
-func versionTag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// parcelTag is the ETag of a parcel: its version and its status, which
-// changes by the calendar alone (a lease starting or ending) without a new
-// version. If-Match compares only the version (see ifMatch).
-func parcelTag(p *zonegis.Parcel) string {
-	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
 }
 
 // writeBody is writeTarget and the JSON body (readBody).
