@@ -143,7 +143,7 @@ func do(srv *Server, method, path string) *httptest.ResponseRecorder {
 
 // Over a real connection every uncompressed body goes out with its
 // length, not chunked: small ones get it from net/http, larger ones from
-// writeBytes. (Compressed ones are chunked: their length is not known
+// httpx.WriteBytes. (Compressed ones are chunked: their length is not known
 // until they are written.)
 func TestBodiesCarryTheirLength(t *testing.T) {
 	ts := httptest.NewServer(fuzzServer())
