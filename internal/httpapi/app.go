@@ -1,12 +1,12 @@
 package httpapi
 
 import (
-	"github.com/zonegis/zonegis/web"
 	"io/fs"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/web"
 )
 
 // The web map (package web) is served at /app/: index.html, its
