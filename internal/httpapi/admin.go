@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 )
 
@@ -23,6 +24,6 @@ func (s *Server) handleAudit() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"entries": registry.ViewAudit(es)})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"entries": registry.ViewAudit(es)})
 	}
 }

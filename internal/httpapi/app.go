@@ -2,12 +2,11 @@ package httpapi
 
 import (
 	"io/fs"
-	"mime"
 	"net/http"
-	"path"
-	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/web"
 )
 
 // The web map (package web) is served at /app/: index.html, its
@@ -29,7 +28,7 @@ func (s *Server) handleAppRedirect() echo.HandlerFunc {
 
 // handleAppIndex serves the page. It names the current asset bundle, so
 // it is revalidated every time. The page's browser headers (CSP, no
-// framing, referrer policy) are explained in security.go.
+// framing, referrer policy) are httpx.PageHeaders.
 func (s *Server) handleAppIndex() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -41,9 +40,7 @@ func (s *Server) handleAppIndex() echo.HandlerFunc {
 		}
 		h := c.Response().Header()
 		h.Set("Cache-Control", "no-cache")
-		h[headerCSP] = s.pageCSP[:1:1]
-		h[headerFrameOptions] = frameDeny[:1:1]
-		h[headerReferrerPolicy] = referrerPolicy[:1:1]
+		httpx.PageHeaders(h, s.pageCSP)
 		return c.HTMLBlob(http.StatusOK, b)
 	}
 }
@@ -56,16 +53,9 @@ func (s *Server) handleAppAsset() echo.HandlerFunc {
 			return err
 		}
 		name := c.Param("file")
-		if name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		b, ct, ok := web.Asset(s.app, name)
+		if !ok {
 			return notFound("no asset %q", name)
-		}
-		b, err := fs.ReadFile(s.app, "assets/"+name)
-		if err != nil {
-			return notFound("no asset %q", name)
-		}
-		ct := mime.TypeByExtension(path.Ext(name))
-		if ct == "" {
-			ct = "application/octet-stream"
 		}
 		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		return c.Blob(http.StatusOK, ct, b)
@@ -79,10 +69,10 @@ func (s *Server) handleAppConfig() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"basemap_url": s.basemapURL,
 			"version":     s.version,
-			"tiles":       baseURL(c) + "/tiles/all.json",
+			"tiles":       httpx.BaseURL(c) + "/tiles/all.json",
 		})
 	}
 }

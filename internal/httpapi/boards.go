@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -39,7 +41,7 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		for _, b := range bs {
 			out = append(out, boardOut(b))
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
 	}
 }
 
@@ -54,12 +56,12 @@ func (s *Server) handleBoard() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		etag := versionTag(b.Version)
+		etag := encode.VersionTag(b.Version)
 		c.Response().Header().Set("ETag", etag)
-		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, boardOut(b))
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, boardOut(b))
 	}
 }
 
@@ -167,7 +169,7 @@ func (s *Server) handleDeleteBoard() echo.HandlerFunc {
 
 func sendBoard(c echo.Context, status int, b *zonegis.Board) error {
 	h := c.Response().Header()
-	h.Set("ETag", versionTag(b.Version))
-	h.Set("Location", baseURL(c)+"/boards/"+b.ID)
-	return writeJSON(c, status, mimeJSON, boardOut(b))
+	h.Set("ETag", encode.VersionTag(b.Version))
+	h.Set("Location", httpx.BaseURL(c)+"/boards/"+b.ID)
+	return httpx.WriteJSON(c, status, mimeJSON, boardOut(b))
 }

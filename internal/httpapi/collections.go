@@ -7,6 +7,7 @@ import (
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -96,7 +97,7 @@ var (
 func (zoneWire) encode(b []byte, z *zonegis.Zone, x encode.Extra) []byte {
 	return encode.ZoneWith(b, z, x)
 }
-func (zoneWire) etag(z *zonegis.Zone) string                { return versionTag(z.Version) }
+func (zoneWire) etag(z *zonegis.Zone) string                { return encode.VersionTag(z.Version) }
 func (zoneWire) touch(z *zonegis.Zone) byte                 { return encode.TouchZone(z) }
 func (zoneWire) feature(f *export.Feature, z *zonegis.Zone) { export.ZoneFeature(f, z) }
 func (zoneWire) layer() *export.Layer                       { return export.Zones }
@@ -104,7 +105,7 @@ func (zoneWire) layer() *export.Layer                       { return export.Zone
 func (parcelWire) encode(b []byte, p *zonegis.Parcel, x encode.Extra) []byte {
 	return encode.ParcelWith(b, p, x)
 }
-func (parcelWire) etag(p *zonegis.Parcel) string                { return parcelTag(p) }
+func (parcelWire) etag(p *zonegis.Parcel) string                { return encode.ParcelTag(p) }
 func (parcelWire) touch(p *zonegis.Parcel) byte                 { return encode.TouchParcel(p) }
 func (parcelWire) feature(f *export.Feature, p *zonegis.Parcel) { export.ParcelFeature(f, p) }
 func (parcelWire) layer() *export.Layer                         { return export.Parcels }
@@ -112,7 +113,7 @@ func (parcelWire) layer() *export.Layer                         { return export.
 func (greenWire) encode(b []byte, g *zonegis.GreenArea, x encode.Extra) []byte {
 	return encode.GreenAreaWith(b, g, x)
 }
-func (greenWire) etag(g *zonegis.GreenArea) string                { return versionTag(g.Version) }
+func (greenWire) etag(g *zonegis.GreenArea) string                { return encode.VersionTag(g.Version) }
 func (greenWire) touch(g *zonegis.GreenArea) byte                 { return encode.TouchGreenArea(g) }
 func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
 func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
@@ -151,12 +152,12 @@ func (s *Server) handleCollections() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := baseURL(c)
+		base := httpx.BaseURL(c)
 		cols := make([]map[string]any, 0, len(listed))
 		for _, l := range listed {
 			cols = append(cols, l.info(base))
 		}
-		return writeJSON(c, 200, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, 200, mimeJSON, map[string]any{
 			"links": []map[string]string{
 				{"href": base + "/collections", "rel": "self", "type": mimeJSON, "title": "Collections"},
 			},
@@ -174,7 +175,7 @@ func (s *Server) handleCollection() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, 200, mimeJSON, l.info(baseURL(c)))
+		return httpx.WriteJSON(c, 200, mimeJSON, l.info(httpx.BaseURL(c)))
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/httpx"
 )
 
 // handleEnums answers GET /enums: the values of the enumerated fields, as
@@ -25,6 +26,6 @@ func (s *Server) handleEnums() echo.HandlerFunc {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, doc)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, doc)
 	}
 }

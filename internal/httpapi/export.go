@@ -1,17 +1,15 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/export"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/registry"
-	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Exports for GIS analysts: GET /collections/{c}/export streams a whole
@@ -43,15 +41,9 @@ func (s *Server) handleExport() echo.HandlerFunc {
 	}
 }
 
-// formatAndCRS reads an export's f and crs parameters.
-func formatAndCRS(q url.Values) (export.Format, export.CRS, error) {
-	format, err := export.ParseFormat(q.Get("f"))
-	if err != nil {
-		return "", export.CRS{}, err
-	}
-	crs, err := export.ParseCRS(q.Get("crs"))
-	return format, crs, err
-}
+// projected says whether an export or dossier request is heavy: it asks
+// for a CRS that PostGIS transforms to.
+func projected(c echo.Context) bool { return export.Projected(c.QueryParam("crs")) }
 
 // export streams the features of l matching the request: those a page
 // of its items would count (catalog.Collection.Scan).
@@ -60,7 +52,7 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err := checkParams(q, l.exportParams...); err != nil {
 		return err
 	}
-	format, crs, err := formatAndCRS(q)
+	format, crs, err := export.ParseRequest(q.Get("f"), q.Get("crs"))
 	if err != nil {
 		return err
 	}
@@ -95,7 +87,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 		if err := checkParams(q, "f", "crs"); err != nil {
 			return err
 		}
-		format, crs, err := formatAndCRS(q)
+		format, crs, err := export.ParseRequest(q.Get("f"), q.Get("crs"))
 		if err != nil {
 			return err
 		}
@@ -122,30 +114,12 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 // extension); name is the collection name inside the file.
 func (s *Server) startExport(c echo.Context, snap *index.Snapshot, format export.Format, crs export.CRS, file, name string, layers ...*export.Layer) (*export.Writer, error) {
 	ctx := c.Request().Context()
-	opts := export.Options{Format: format, CRS: crs, Layers: layers, Name: name}
-	if !crs.IsCRS84() {
-		tr := s.store
-		// A transform of nothing is a round trip that proves the
-		// database answers before the 200 goes out.
-		if _, err := tr.Transform(ctx, crs.EPSG, nil); err != nil {
-			s.logger.Warn("export: transform preflight", "err", err)
-			return nil, zonegis.Errorf(zonegis.EUNAVAILABLE, "the database is unavailable to transform coordinates; try again shortly")
-		}
-		opts.Transformer = tr
+	tr, err := export.Preflight(ctx, s.store, crs)
+	if err != nil {
+		s.logger.Warn("export: transform preflight", "err", err)
+		return nil, export.ErrTransformUnavailable
 	}
-	rc := http.NewResponseController(c.Response().Writer)
-	opts.Flush = func() error {
-		if c.Response().Size == 0 {
-			// Nothing written yet (an empty GeoJSON text sequence): echo's
-			// gzip writer, flushed before any body, sends a gzip header
-			// and then drops the stream's end, a truncated download.
-			return nil
-		}
-		if err := rc.Flush(); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			return err
-		}
-		return nil
-	}
+	opts := export.Options{Format: format, CRS: crs, Layers: layers, Name: name, Transformer: tr, Flush: httpx.Flusher(c)}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, format.MediaType())
 	h.Set("Content-Crs", "<"+crs.URI+">")

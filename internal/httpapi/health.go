@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 )
 
 // handleHealth answers GET /healthz: 200 while the index can answer reads,
@@ -34,6 +35,6 @@ func (s *Server) handleHealth() echo.HandlerFunc {
 		} else {
 			out["database"] = "ok"
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, out)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, out)
 	}
 }

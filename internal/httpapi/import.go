@@ -12,6 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/crs"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
@@ -59,7 +60,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		meta := jobs.Meta{Actor: a, Collection: coll, BodyBytes: req.ContentLength}
 		mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 		if mt != "multipart/form-data" && up.format == "" && up.crs == "" && up.layer == "" && up.mapSpec == "" && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
-			body, err := bodyReader(c, MaxImportBytes)
+			body, err := httpx.JSONBody(c, MaxImportBytes)
 			if err != nil {
 				return err
 			}
@@ -74,7 +75,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 				return err
 			}
 			s.visible(c, seq)
-			return writeJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
+			return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
 		}
 		dir, err := os.MkdirTemp("", "zonegis-upload-*")
 		if err != nil {
@@ -126,7 +127,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		}
 		s.visible(c, seq)
 		answer["imported"] = n
-		return writeJSON(c, http.StatusCreated, mimeJSON, answer)
+		return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, answer)
 	}
 }
 
@@ -218,7 +219,7 @@ func (u *upload) spool(r io.Reader, dir string) error {
 		if errors.As(err, &pe) {
 			return err // the disk's, not the client's
 		}
-		return bodyReadError(err, MaxImportBytes)
+		return httpx.BodyReadError(err, MaxImportBytes)
 	}
 	return f.Close()
 }
@@ -237,7 +238,7 @@ func (u *upload) spoolMultipart(req *http.Request, body io.ReadCloser, dir strin
 			break
 		}
 		if err != nil {
-			return bodyReadError(err, MaxImportBytes)
+			return httpx.BodyReadError(err, MaxImportBytes)
 		}
 		name := part.FormName()
 		switch name {
@@ -285,7 +286,7 @@ func (u *upload) spoolMultipart(req *http.Request, body io.ReadCloser, dir strin
 func readPart(part io.Reader, name string, limit int) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(part, int64(limit)+1))
 	if err != nil {
-		return nil, bodyReadError(err, MaxImportBytes)
+		return nil, httpx.BodyReadError(err, MaxImportBytes)
 	}
 	if len(b) > limit {
 		return nil, invalid("%s: longer than %d bytes", name, limit)
@@ -323,21 +324,21 @@ func (u *upload) resolve() (source.Format, error) {
 	if f, ok := source.FormatByFileName(u.fileName); ok && u.fileName != "" {
 		return f, sidecars(f)
 	}
-	what := "Content-Type " + quoteHeader(u.mediaType)
+	what := "Content-Type " + httpx.QuoteHeader(u.mediaType)
 	if u.mediaType == "" {
 		what = "a body without a Content-Type"
 	}
 	if u.fileName != "" {
-		what += " (file " + quoteHeader(u.fileName) + ")"
+		what += " (file " + httpx.QuoteHeader(u.fileName) + ")"
 	}
-	return source.Format{}, errUnsupportedMedia(what + " is not a format zonegis reads; name it with format= (" + strings.Join(uploadFormats(), ", ") + ")")
+	return source.Format{}, httpx.UnsupportedMedia(what + " is not a format zonegis reads; name it with format= (" + strings.Join(uploadFormats(), ", ") + ")")
 }
 
 // sidecars refuses a format whose dataset is several files: one upload
 // of it is a zip.
 func sidecars(f source.Format) error {
 	if f.Sidecars {
-		return errUnsupportedMedia("format " + f.Name + " is several files (such as .shp, .shx, .dbf, .prj, .cpg): send them in one zip, with format=shapefile-zip or mapinfo-zip")
+		return httpx.UnsupportedMedia("format " + f.Name + " is several files (such as .shp, .shx, .dbf, .prj, .cpg): send them in one zip, with format=shapefile-zip or mapinfo-zip")
 	}
 	return nil
 }

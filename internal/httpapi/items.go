@@ -4,13 +4,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 )
 
@@ -90,61 +90,32 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	encode.Touched(sum)
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := (*buf)[:0]
-	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
-	b = strconv.AppendInt(b, int64(matched), 10)
-	b = append(b, `,"numberReturned":`...)
-	b = strconv.AppendInt(b, int64(len(page)), 10)
-	b = append(b, `,"timeStamp":"`...)
-	b = time.Now().UTC().AppendFormat(b, time.RFC3339)
-	b = append(b, `","features":[`...)
+	b := encode.PageHead((*buf)[:0], matched, len(page), time.Now())
 	for i, v := range page {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = l.wire.encode(b, v, nil)
 	}
-	b = append(b, `],"links":[`...)
-	self := baseURL(c) + "/collections/" + l.cat.Name() + "/items"
-	b = appendLink(b, self, q, "self", -1, limit)
+	b = encode.PageLinksHead(b)
+	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"
+	b = encode.PageLink(b, self, q, "self", -1, limit)
 	if offset+len(page) < matched {
 		b = append(b, ',')
-		b = appendLink(b, self, q, "next", offset+limit, limit)
+		b = encode.PageLink(b, self, q, "next", offset+limit, limit)
 	}
 	if offset > 0 {
 		b = append(b, ',')
-		b = appendLink(b, self, q, "prev", max(offset-limit, 0), limit)
+		b = encode.PageLink(b, self, q, "prev", max(offset-limit, 0), limit)
 	}
 	b = append(b, `]}`...)
 	*buf = b
 	c.Response().Header().Set("X-Index-Seq", strconv.FormatInt(snap.Seq(), 10))
-	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
-}
-
-// appendLink appends a link object; offset < 0 keeps the query as it is.
-func appendLink(b []byte, base string, q url.Values, rel string, offset, limit int) []byte {
-	v := url.Values{}
-	for k, vs := range q {
-		v[k] = vs
-	}
-	if offset >= 0 {
-		v.Set("offset", strconv.Itoa(offset))
-		v.Set("limit", strconv.Itoa(limit))
-	}
-	href := base
-	if len(v) > 0 {
-		href += "?" + v.Encode()
-	}
-	b = append(b, `{"href":`...)
-	b = appendJSONString(b, href)
-	b = append(b, `,"rel":"`...)
-	b = append(b, rel...)
-	b = append(b, `","type":"application/geo+json"}`...)
-	return b
+	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 
 // item answers GET /collections/{c}/items/{id} with the feature, its ETag
-// (versionTag, parcelTag) and 304 when If-None-Match already has it.
+// (encode.VersionTag, encode.ParcelTag) and 304 when If-None-Match already has it.
 func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if err := checkFormat(c, "json", "geojson"); err != nil {
 		return err
@@ -159,32 +130,13 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	}
 	etag := l.wire.etag(v)
 	c.Response().Header().Set("ETag", etag)
-	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	base := baseURL(c) + "/collections/" + l.cat.Name()
+	base := httpx.BaseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := l.wire.encode((*buf)[:0], v, nil)
-	// Splice the links in as a foreign member of the feature.
-	b = b[:len(b)-1]
-	b = append(b, `,"links":[{"href":`...)
-	b = appendJSONString(b, base+"/items/"+strconv.FormatInt(id, 10))
-	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
-	b = appendJSONString(b, base)
-	b = append(b, `,"rel":"collection","type":"application/json"}]}`...)
+	b := encode.ItemLinks(l.wire.encode((*buf)[:0], v, nil), base, id)
 	*buf = b
-	return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
-}
-
-// etagMatches reports whether an If-None-Match header (a list of tags, weak
-// or strong, or *) matches etag.
-func etagMatches(header, etag string) bool {
-	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
-			return true
-		}
-	}
-	return false
+	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

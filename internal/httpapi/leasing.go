@@ -6,12 +6,24 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // leasing is the leasing workflow over the server's database.
 func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.store} }
+
+// sendLease finishes a lease or its end that returned seq, l and err: it
+// waits until this instance's index has the write (seq 0 when nothing was
+// written), then answers err or the lease as the caller's role sees it.
+func (s *Server) sendLease(c echo.Context, status int, seq int64, l *zonegis.Lease, err error) error {
+	s.visible(c, seq)
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, status, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+}
 
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
 // a parcel, oldest first, including the leases of the parcels it was split
@@ -29,7 +41,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"parcel_id": id, "leases": out})
 	}
 }
 
@@ -42,10 +54,9 @@ func (s *Server) handleLease() echo.HandlerFunc {
 		}
 		seq, l, err := s.leasing().LeaseJSON(c.Request().Context(), actorOf(c), id, ifv, body)
 		if err != nil {
-			return err
+			return err // without waiting: a failed lease wrote nothing
 		}
-		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+		return s.sendLease(c, http.StatusCreated, seq, l, nil)
 	}
 }
 
@@ -65,11 +76,7 @@ func (s *Server) handleEndLease() echo.HandlerFunc {
 			return err
 		}
 		seq, l, err := s.leasing().EndJSON(c.Request().Context(), actorOf(c), id, body, s.ix.Snapshot().Today())
-		s.visible(c, seq) // 0 when nothing was written
-		if err != nil {
-			return err
-		}
-		return writeJSON(c, http.StatusOK, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+		return s.sendLease(c, http.StatusOK, seq, l, err)
 	}
 }
 
@@ -120,6 +127,6 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				out["current_status_until"] = p.StatusUntil.Format(time.DateOnly)
 			}
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, out)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, out)
 	}
 }

@@ -2,10 +2,10 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -30,17 +30,8 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := []byte(`{"type":"FeatureCollection","retired":[`)
-		b = strconv.AppendInt(b, id, 10)
-		b = append(b, `],"features":[`...)
-		for i, ch := range children {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = encode.Parcel(b, ch)
-		}
-		b = append(b, "]}"...)
-		return writeBytes(c, http.StatusCreated, mimeGeoJSON, b)
+		b := encode.Split(nil, id, children)
+		return httpx.WriteBytes(c, http.StatusCreated, mimeGeoJSON, b)
 	}
 }
 
@@ -63,17 +54,8 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := encode.Parcel(nil, child)
-		// Add the retired ids as a foreign member of the Feature.
-		b = append(b[:len(b)-1], `,"retired":[`...)
-		for i, id := range retired {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendInt(b, id, 10)
-		}
-		b = append(b, "]}"...)
-		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, parcelTag(child), b)
+		b := encode.Merged(nil, child, retired)
+		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, encode.ParcelTag(child), b)
 	}
 }
 
@@ -91,7 +73,7 @@ func (s *Server) handleLineage() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"parcel_id": id, "current": live, "parents": parents, "children": children})
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -142,7 +143,7 @@ func do(srv *Server, method, path string) *httptest.ResponseRecorder {
 
 // Over a real connection every uncompressed body goes out with its
 // length, not chunked: small ones get it from net/http, larger ones from
-// writeBytes. (Compressed ones are chunked: their length is not known
+// httpx.WriteBytes. (Compressed ones are chunked: their length is not known
 // until they are written.)
 func TestBodiesCarryTheirLength(t *testing.T) {
 	ts := httptest.NewServer(fuzzServer())
@@ -162,8 +163,8 @@ func TestBodiesCarryTheirLength(t *testing.T) {
 		if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) > 0 {
 			t.Errorf("%s: Content-Length %d for %d bytes, transfer encoding %v", path, resp.ContentLength, len(body), resp.TransferEncoding)
 		}
-		if path == "/collections/parcels/items?limit=40" && len(body) < smallBody {
-			t.Errorf("%s: %d bytes; the test wants a body over %d", path, len(body), smallBody)
+		if path == "/collections/parcels/items?limit=40" && len(body) < httpx.SmallBody {
+			t.Errorf("%s: %d bytes; the test wants a body over %d", path, len(body), httpx.SmallBody)
 		}
 		head, err := http.Head(ts.URL + path)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/api"
+	"github.com/zonegis/zonegis/internal/httpx"
 )
 
 // conformanceClasses are the OGC API - Features Part 1 classes implemented.
@@ -19,8 +20,8 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := baseURL(c)
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{
+		base := httpx.BaseURL(c)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
 			"title":       "zonegis",
 			"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
 			"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
@@ -40,7 +41,7 @@ func (s *Server) handleConformance() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, map[string]any{"conformsTo": conformanceClasses})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"conformsTo": conformanceClasses})
 	}
 }
 

@@ -42,63 +42,6 @@ func checkNoParams(c echo.Context) error {
 	return checkParams(c.QueryParams())
 }
 
-// rawParams is a query string split without allocating: at most
-// len(kv) parameters, none escaped. The point lookup, the busiest route,
-// reads its parameters this way; anything else goes to url.ParseQuery.
-type rawParams struct {
-	n  int
-	kv [8][2]string
-}
-
-// splitRawQuery splits raw as url.ParseQuery would. ok is false when raw
-// has escapes ('%', '+'), a ';' (which url.ParseQuery refuses) or more
-// parameters than rawParams holds: the caller then uses url.ParseQuery.
-func splitRawQuery(raw string) (p rawParams, ok bool) {
-	if strings.ContainsAny(raw, "%+;") {
-		return p, false
-	}
-	for raw != "" {
-		var part string
-		part, raw, _ = strings.Cut(raw, "&")
-		if part == "" {
-			continue
-		}
-		if p.n == len(p.kv) {
-			return p, false
-		}
-		k, v, _ := strings.Cut(part, "=")
-		p.kv[p.n] = [2]string{k, v}
-		p.n++
-	}
-	return p, true
-}
-
-// get returns the first value of k, or "".
-func (p *rawParams) get(k string) string {
-	for _, kv := range p.kv[:p.n] {
-		if kv[0] == k {
-			return kv[1]
-		}
-	}
-	return ""
-}
-
-// check is checkParams for a split query, with the same errors.
-func (p *rawParams) check(allowed ...string) error {
-	for i, kv := range p.kv[:p.n] {
-		n := 1
-		for _, other := range p.kv[i+1 : p.n] {
-			if other[0] == kv[0] {
-				n++
-			}
-		}
-		if err := checkParam(kv[0], n, allowed); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
 // parseID parses a positive integer id.
 func parseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)

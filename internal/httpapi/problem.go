@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -105,7 +106,7 @@ func errorHandler(logger *slog.Logger) echo.HTTPErrorHandler {
 		if c.Request().Method == http.MethodHead {
 			return
 		}
-		if err := jsonEncode(c.Response(), p); err != nil {
+		if err := httpx.JSONEncode(c.Response(), p); err != nil {
 			logger.Debug("write problem", "err", err)
 		}
 	}

@@ -10,20 +10,25 @@ import (
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
+
+// atParams are the point lookup's parameters, one slice: a variadic list
+// given to httpx.RawQuery.Check would be allocated per request.
+var atParams = []string{"lon", "lat"}
 
 // handleAt answers GET /query/at?lon=&lat=: the zones, parcels and green
 // areas under a point.
 func (s *Server) handleAt() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var lon, lat string
-		if rp, ok := splitRawQuery(c.Request().URL.RawQuery); ok {
-			if err := rp.check("lon", "lat"); err != nil {
+		if rp, ok := httpx.SplitQuery(c.Request().URL.RawQuery); ok {
+			if err := rp.Check(checkParam, atParams...); err != nil {
 				return err
 			}
-			lon, lat = rp.get("lon"), rp.get("lat")
+			lon, lat = rp.Get("lon"), rp.Get("lat")
 		} else {
 			q := c.QueryParams()
 			if err := checkParams(q, "lon", "lat"); err != nil {
@@ -68,7 +73,7 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		})
 		b = append(b, `]}}`...)
 		*buf = b
-		return writeBytes(c, http.StatusOK, mimeJSON, b)
+		return httpx.WriteBytes(c, http.StatusOK, mimeJSON, b)
 	}
 }
 
@@ -105,7 +110,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		release, err := s.heavy.acquire()
+		release, err := s.heavy.Acquire()
 		if err != nil {
 			return err
 		}
@@ -138,7 +143,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 		}
 		b = append(b, '}')
 		*buf = b
-		return writeBytes(c, http.StatusOK, mimeJSON, b)
+		return httpx.WriteBytes(c, http.StatusOK, mimeJSON, b)
 	}
 }
 
@@ -174,25 +179,13 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		sq.Find(snap, func(pc *zonegis.Parcel, d float64) bool {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
-			b = encode.ParcelWith(b, pc, func(b []byte) []byte {
-				b = append(b, `,"distance_m":`...)
-				b = encode.AppendRounded(b, d, 1)
-				if z != nil {
-					b = append(b, `,"zone_code":`...)
-					b = encode.AppendString(b, z.Code)
-					b = append(b, `,"zone_name_vi":`...)
-					b = encode.AppendString(b, z.NameVI)
-					b = append(b, `,"zone_name_en":`...)
-					b = encode.AppendString(b, z.NameEN)
-				}
-				return b
-			})
+			b = encode.Site(b, pc, d, z)
 			return n < sq.Limit
 		})
 		b = append(b, `],"numberReturned":`...)
 		b = strconv.AppendInt(b, int64(n), 10)
 		b = append(b, '}')
 		*buf = b
-		return writeBytes(c, http.StatusOK, mimeGeoJSON, b)
+		return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 	}
 }

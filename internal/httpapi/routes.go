@@ -1,7 +1,7 @@
 package httpapi
 
 // routes registers every route of the API; this is the one list. Heavy
-// routes run under s.heavy (see heavy.go).
+// routes run under s.heavy (httpx.Limit, Options.HeavyRequests).
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealth())
@@ -25,7 +25,7 @@ func (s *Server) routes() {
 	e.PUT("/collections/:collection/items/:id", s.handleReplace(false))
 	e.PATCH("/collections/:collection/items/:id", s.handleReplace(true))
 	e.DELETE("/collections/:collection/items/:id", s.handleDelete())
-	e.POST("/collections/:collection/import", s.heavy.wrap(s.handleImport(), nil))
+	e.POST("/collections/:collection/import", s.heavy.Wrap(s.handleImport(), nil))
 	e.GET("/jobs/:id", s.handleJob()) // an import run in the background
 
 	// Leasing.
@@ -56,8 +56,8 @@ func (s *Server) routes() {
 	e.GET("/stats/provinces", s.handleStatsGroups("province"))
 	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
 	e.GET("/stats/leasing", s.handleStatsLeasing())
-	e.GET("/collections/:collection/export", s.heavy.wrap(s.handleExport(), projected))
-	e.GET("/zones/:id/dossier", s.heavy.wrap(s.handleDossier(), projected))
+	e.GET("/collections/:collection/export", s.heavy.Wrap(s.handleExport(), projected))
+	e.GET("/zones/:id/dossier", s.heavy.Wrap(s.handleDossier(), projected))
 
 	// Reference data and administration.
 	e.GET("/boards", s.handleBoards())

@@ -5,33 +5,30 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
-	"github.com/zonegis/zonegis/internal/zonegis"
 	"github.com/zonegis/zonegis/web"
 )
 
 // MaxBodyBytes bounds request bodies (posted geometries).
 const MaxBodyBytes = 8 << 20
+
+// DefaultHeavyRequests is how many heavy requests run at once when
+// Options.HeavyRequests is 0.
+const DefaultHeavyRequests = 3
 
 // Options are the dependencies of the API.
 type Options struct {
@@ -53,9 +50,10 @@ type Options struct {
 	// MinGreenShare is the minimum green share of a zone's area, as a
 	// fraction, for the statistics' compliance figures; 0 means 0.10.
 	MinGreenShare float64
-	// HeavyRequests is how many heavy requests (imports, projected
-	// exports, intersects queries) run at once; 0 means
-	// DefaultHeavyRequests. See heavy.go.
+	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
+	// imports (up to MaxImportBytes), exports and dossiers in a projected
+	// CRS (PostGIS transforms every geometry) and intersects queries (up
+	// to catalog.MaxQueryVertices vertices); 0 means DefaultHeavyRequests.
 	HeavyRequests int
 	// Jobs runs imports, in the background for those that would take
 	// long (see import.go); nil gets a runner with jobs' defaults over
@@ -81,9 +79,9 @@ type Server struct {
 	tiles      *tiles.Service
 	app        fs.FS
 	basemapURL string
-	pageCSP    []string // the web map's Content-Security-Policy (see security.go)
+	pageCSP    []string // the web map's Content-Security-Policy (httpx.PageHeaders)
 	stats      *stats.Service
-	heavy      *heavyLimit
+	heavy      *httpx.Limit
 	jobs       *jobs.Runner
 }
 
@@ -117,7 +115,10 @@ func New(o Options) *Server {
 	}
 	s.pageCSP = []string{web.PageCSP(origin)}
 	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
-	s.heavy = newHeavyLimit(o.HeavyRequests)
+	if o.HeavyRequests <= 0 {
+		o.HeavyRequests = DefaultHeavyRequests
+	}
+	s.heavy = httpx.NewLimit(o.HeavyRequests, "heavy requests (imports, projected exports, intersects queries)")
 	if s.jobs = o.Jobs; s.jobs == nil {
 		s.jobs = jobs.New(jobs.Options{Store: o.Store, Logger: o.Logger})
 	}
@@ -126,7 +127,7 @@ func New(o Options) *Server {
 	// middleware given to e.Use returns the prebuilt s.front, whose
 	// innermost handler is the route's own (c.Handler(), what echo passes
 	// as next). HEAD is turned into GET in ServeHTTP, before routing.
-	s.nextID = newRequestIDs()
+	s.nextID = httpx.NewRequestIDs()
 	s.slow = middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
 		// Tiles come compressed from their cache (handleTile).
 		Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
@@ -169,90 +170,14 @@ func routeHandler(c echo.Context) error { return c.Handler()(c) }
 // check them against the OpenAPI document and the role table.
 func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
-func jsonEncode(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// writeJSON sends v as JSON with the given content type.
-func writeJSON(c echo.Context, status int, contentType string, v any) error {
-	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	c.Response().WriteHeader(status)
-	return jsonEncode(c.Response(), v)
-}
-
-// writeBytes sends a prepared body.
-// The length is sent, so the body goes out in one piece rather than in
-// chunks (the gzip middleware drops it when it compresses).
-func writeBytes(c echo.Context, status int, contentType string, b []byte) error {
-	res := c.Response()
-	h := res.Header()
-	h[echo.HeaderContentType] = headerValue(contentType)
-	if len(b) >= smallBody {
-		h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
-	}
-	res.WriteHeader(status)
-	_, err := res.Write(b)
-	return err
-}
-
-// smallBody: net/http buffers a body this small and sends its length
-// itself (it chunks only bodies larger than its 2048-byte buffer that come
-// without a length), so writeBytes sets Content-Length only from here on.
-const smallBody = 2048
-
-// sharedValues are header values of the common content types, one slice
-// each for every response: http.Header.Set would allocate one per call.
-// They are only ever assigned whole (Header.Add appends to a full slice,
-// which copies), never changed in place.
-var sharedValues = map[string][]string{}
-
-func init() {
-	for _, v := range []string{mimeJSON, mimeGeoJSON, mimeOpenAPI, "application/vnd.mapbox-vector-tile", "text/csv; charset=utf-8", "no-cache", "gzip"} {
-		sharedValues[v] = []string{v}
-	}
-}
-
-// headerValue returns the header value slice for v, shared when v is common.
-func headerValue(v string) []string {
-	if s, ok := sharedValues[v]; ok {
-		return s[:1:1]
-	}
-	return []string{v}
-}
-
-// baseURL is the scheme and host the client used, so links work behind a
-// proxy that sets X-Forwarded-Proto.
-func baseURL(c echo.Context) string {
-	return c.Scheme() + "://" + c.Request().Host
-}
-
 const (
-	mimeJSON    = "application/json"
-	mimeGeoJSON = "application/geo+json"
-	mimeOpenAPI = "application/vnd.oai.openapi+json;version=3.0"
+	mimeJSON    = httpx.MIMEJSON
+	mimeGeoJSON = httpx.MIMEGeoJSON
+	mimeOpenAPI = httpx.MIMEOpenAPI
 )
 
-func appendJSONString(b []byte, s string) []byte { return encode.AppendString(b, s) }
-
-// newRequestIDs returns a generator of request ids: a random prefix per
-// process and a counter, unique across instances and much cheaper than 32
-// random characters per request.
-func newRequestIDs() func() string {
-	var prefix [6]byte
-	_, _ = rand.Read(prefix[:]) // crypto/rand never fails on Linux
-	p := hex.EncodeToString(prefix[:]) + "-"
-	var n atomic.Uint64
-	return func() string {
-		var buf [40]byte
-		b := append(buf[:0], p...)
-		return string(strconv.AppendUint(b, n.Add(1), 10))
-	}
-}
-
 // Shared header values, assigned whole and never changed in place (see
-// sharedValues).
+// httpx.HeaderValue).
 var (
 	varyBoth   = []string{echo.HeaderAcceptEncoding, echo.HeaderOrigin}
 	varyOrigin = []string{echo.HeaderOrigin}
@@ -260,41 +185,27 @@ var (
 
 // front is the middleware around every route. Every request gets a
 // request id (X-Request-Id: the caller's, when it is a sane one) and
-// X-Content-Type-Options: nosniff (security.go), and panics are turned
-// into 500s. The query string of a route is checked (checkQuery) and a
-// compressed body inflated as it is read (decompress). Requests from
-// browsers of other origins (Origin) or that accept gzip go through echo's
-// CORS and Gzip middleware (s.slow); the rest, API clients
-// and scripts, skip straight to authorisation (s.fast) with the same Vary
-// headers those would have set.
+// X-Content-Type-Options: nosniff, and panics are turned into 500s. The
+// query string of a route is checked (httpx.CheckQuery) and a compressed
+// body inflated as it is read (httpx.Decompress). Requests from browsers
+// of other origins (Origin) or that accept gzip go through echo's CORS and
+// Gzip middleware (s.slow); the rest, API clients and scripts, skip
+// straight to authorisation (s.fast) with the same Vary headers those
+// would have set.
 func (s *Server) front(c echo.Context) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			if r == http.ErrAbortHandler {
-				panic(r)
-			}
-			s.logger.Error("panic", "path", c.Request().URL.Path, "panic", r, "stack", string(debug.Stack()))
-			err = zonegis.Errorf(zonegis.EINTERNAL, "panic: %v", r)
-		}
-	}()
+	defer httpx.Recover(c, s.logger, &err)
 	req := c.Request()
 	h := c.Response().Header()
-	id := ""
-	if v := req.Header[echo.HeaderXRequestID]; len(v) == 1 && saneRequestID(v[0]) {
-		id = v[0]
-	} else {
-		id = s.nextID()
-	}
-	h[echo.HeaderXRequestID] = []string{id}
-	h[headerNosniff] = nosniff[:1:1]
+	httpx.SetRequestID(c, s.nextID)
+	httpx.Nosniff(h)
 	if req.URL.RawQuery != "" {
 		// Unknown routes and methods are left to the router's 404 and 405.
-		if err := checkQuery(req.URL.RawQuery); err != nil && s.registered[route{req.Method, c.Path()}] {
+		if err := httpx.CheckQuery(req.URL.RawQuery); err != nil && s.registered[route{req.Method, c.Path()}] {
 			return err
 		}
 	}
 	if len(req.Header[echo.HeaderContentEncoding]) > 0 {
-		release, err := decompress(c)
+		release, err := httpx.Decompress(c)
 		if err != nil {
 			return err
 		}
@@ -313,18 +224,3 @@ func (s *Server) front(c echo.Context) (err error) {
 }
 
 func isTilePath(p string) bool { return strings.HasPrefix(p, "/tiles/") }
-
-// saneRequestID accepts a caller's request id of up to 128 letters,
-// digits and ._:- (it goes into logs and the audit trail).
-func saneRequestID(v string) bool {
-	if v == "" || len(v) > 128 {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == ':' || c == '-') {
-			return false
-		}
-	}
-	return true
-}

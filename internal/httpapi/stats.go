@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/stats"
 )
@@ -17,8 +18,6 @@ import (
 // money in US dollars. Capital is exact for planners and admins and
 // disclosed by the rule of stats.Audience to everyone else
 // (registry.StatsAudience): see audience.
-
-const mimeCSV = "text/csv; charset=utf-8"
 
 // statsFormat reads f: json (default) or csv.
 func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
@@ -46,99 +45,91 @@ func audience(c echo.Context) stats.Audience {
 	return a
 }
 
-// sendStats answers with v as JSON, or, when csv, with what writeCSV
-// writes as a download named name.
-func sendStats(c echo.Context, csv bool, name string, v any, writeCSV func(io.Writer) error) error {
-	if !csv {
-		return writeJSON(c, http.StatusOK, mimeJSON, v)
+// statsAnswer is what a statistics route answers: v as JSON, or with
+// f=csv what csv writes, as a download named name.
+type statsAnswer struct {
+	v    any
+	name string
+	csv  func(io.Writer) error
+}
+
+// statsRoute is a statistics route: f (json or csv) and params checked,
+// then answer's answer sent as JSON or CSV.
+func statsRoute(params []string, answer func(c echo.Context) (statsAnswer, error)) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		csv, err := statsFormat(c, params...)
+		if err != nil {
+			return err
+		}
+		a, err := answer(c)
+		if err != nil {
+			return err
+		}
+		if !csv {
+			return httpx.WriteJSON(c, http.StatusOK, mimeJSON, a.v)
+		}
+		var b bytes.Buffer
+		if err := a.csv(&b); err != nil {
+			return err
+		}
+		c.Response().Header().Set("Content-Disposition", `inline; filename="`+a.name+`"`)
+		return httpx.WriteBytes(c, http.StatusOK, httpx.MIMECSV, b.Bytes())
 	}
-	var b bytes.Buffer
-	if err := writeCSV(&b); err != nil {
-		return err
-	}
-	c.Response().Header().Set("Content-Disposition", `inline; filename="`+name+`"`)
-	return writeBytes(c, http.StatusOK, mimeCSV, b.Bytes())
 }
 
 // handleStatsZones answers GET /stats/zones: every zone's figures, by zone
 // id, optionally only those of a board, a province or a kind
 // (stats.ZoneFilter).
 func (s *Server) handleStatsZones() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		csv, err := statsFormat(c, stats.ZoneFilterParams...)
-		if err != nil {
-			return err
-		}
+	return statsRoute(stats.ZoneFilterParams, func(c echo.Context) (statsAnswer, error) {
 		f, err := stats.ParseZoneFilter(c.QueryParam)
 		if err != nil {
-			return err
+			return statsAnswer{}, err
 		}
 		rep, err := s.stats.Zones(c.Request().Context(), audience(c))
-		if err != nil {
-			return err
-		}
 		rep.Items = f.Keep(rep.Items)
-		return sendStats(c, csv, "zone-stats.csv", rep, func(w io.Writer) error { return stats.WriteZonesCSV(w, rep.Items) })
-	}
+		return statsAnswer{rep, "zone-stats.csv", func(w io.Writer) error { return stats.WriteZonesCSV(w, rep.Items) }}, err
+	})
 }
 
 // handleStatsZone answers GET /stats/zones/{id}: one zone's figures, the
 // zone given by id or code (index.Snapshot.ZoneByRef).
 func (s *Server) handleStatsZone() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		csv, err := statsFormat(c)
-		if err != nil {
-			return err
-		}
+	return statsRoute(nil, func(c echo.Context) (statsAnswer, error) {
 		rep, err := s.stats.Zones(c.Request().Context(), audience(c))
 		if err != nil {
-			return err
+			return statsAnswer{}, err
 		}
 		key := c.Param("id")
 		if zone, ok := s.ix.Snapshot().ZoneByRef(key); ok {
 			if z, ok := stats.Zone(rep, zone.ID); ok {
-				return sendStats(c, csv, "zone-stats-"+z.Code+".csv", map[string]any{
-					"as_of": rep.AsOf, "seq": rep.Seq, "min_green_pct": rep.MinGreenPct, "zone": z},
-					func(w io.Writer) error { return stats.WriteZonesCSV(w, []stats.ZoneStats{z}) })
+				return statsAnswer{map[string]any{"as_of": rep.AsOf, "seq": rep.Seq, "min_green_pct": rep.MinGreenPct, "zone": z},
+					"zone-stats-" + z.Code + ".csv", func(w io.Writer) error { return stats.WriteZonesCSV(w, []stats.ZoneStats{z}) }}, nil
 			}
 		}
-		return notFound("no zone with id or code %q", key)
-	}
+		return statsAnswer{}, notFound("no zone with id or code %q", key)
+	})
 }
 
 // handleStatsGroups answers GET /stats/boards, /stats/provinces and
 // /stats/kinds.
 func (s *Server) handleStatsGroups(by stats.By) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		csv, err := statsFormat(c)
-		if err != nil {
-			return err
-		}
+	return statsRoute(nil, func(c echo.Context) (statsAnswer, error) {
 		rep, err := s.stats.Groups(c.Request().Context(), by, audience(c))
-		if err != nil {
-			return err
-		}
-		return sendStats(c, csv, string(by)+"-stats.csv", rep, func(w io.Writer) error { return stats.WriteGroupsCSV(w, rep.Items) })
-	}
+		return statsAnswer{rep, string(by) + "-stats.csv", func(w io.Writer) error { return stats.WriteGroupsCSV(w, rep.Items) }}, err
+	})
 }
 
 // handleStatsLeasing answers GET /stats/leasing: hectares leased and
 // capital per year or quarter of lease start, with year-on-year change and
 // percentage of plan (stats.LeasingQuery).
 func (s *Server) handleStatsLeasing() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		csv, err := statsFormat(c, stats.LeasingParams...)
-		if err != nil {
-			return err
-		}
+	return statsRoute(stats.LeasingParams, func(c echo.Context) (statsAnswer, error) {
 		lq, err := stats.ParseLeasingQuery(c.QueryParam)
 		if err != nil {
-			return err
+			return statsAnswer{}, err
 		}
 		l, err := s.stats.Leasing(c.Request().Context(), lq, audience(c))
-		if err != nil {
-			return err
-		}
-		return sendStats(c, csv, "leasing-stats.csv", l, func(w io.Writer) error { return stats.WriteLeasingCSV(w, l) })
-	}
+		return statsAnswer{l, "leasing-stats.csv", func(w io.Writer) error { return stats.WriteLeasingCSV(w, l) }}, err
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/tiles"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) handleTile() echo.HandlerFunc {
 		}
 		// Tiles are compressed once, in the cache, not per request: the gzip
 		// middleware skips /tiles/ (see server.go).
-		gz := acceptsGzip(c.Request())
+		gz := httpx.AcceptsGzip(c.Request())
 		tile := s.tiles.Tile
 		if gz {
 			tile = s.tiles.TileGzip
@@ -49,26 +50,15 @@ func (s *Server) handleTile() echo.HandlerFunc {
 		h["Etag"] = []string{etag}
 		// Tiles change when land records do: caches must revalidate, which
 		// costs a 304 when nothing changed.
-		h["Cache-Control"] = headerValue("no-cache")
-		if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		h["Cache-Control"] = httpx.HeaderValue("no-cache")
+		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 		if gz {
-			h["Content-Encoding"] = headerValue("gzip")
+			h["Content-Encoding"] = httpx.HeaderValue("gzip")
 		}
-		return writeBytes(c, http.StatusOK, tiles.ContentType, body)
+		return httpx.WriteBytes(c, http.StatusOK, tiles.ContentType, body)
 	}
-}
-
-// acceptsGzip reports whether the request's Accept-Encoding allows gzip.
-func acceptsGzip(r *http.Request) bool {
-	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
-		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-		if strings.EqualFold(strings.TrimSpace(name), "gzip") || strings.TrimSpace(name) == "*" {
-			return !strings.Contains(strings.ReplaceAll(params, " ", ""), "q=0") || strings.Contains(params, "q=0.")
-		}
-	}
-	return false
 }
 
 // handleTileJSON answers GET /tiles/{layer}.json (".json" optional): the
@@ -80,10 +70,10 @@ func (s *Server) handleTileJSON() echo.HandlerFunc {
 			return err
 		}
 		layer := strings.TrimSuffix(c.Param("layer"), ".json")
-		tj, err := s.tiles.TileJSON(baseURL(c), layer, s.version)
+		tj, err := s.tiles.TileJSON(httpx.BaseURL(c), layer, s.version)
 		if err != nil {
 			return err
 		}
-		return writeJSON(c, http.StatusOK, mimeJSON, tj)
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, tj)
 	}
 }

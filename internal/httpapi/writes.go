@@ -1,74 +1,34 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"io"
 	"net/http"
-	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
-	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // WriteVisibleTimeout bounds how long a write waits for the index to apply
 // it, so that the next read on this instance sees it.
 const WriteVisibleTimeout = 2 * time.Second
 
-// readBody reads a JSON request body of at most MaxBodyBytes.
-func readBody(c echo.Context) ([]byte, error) { return readBodyLimit(c, MaxBodyBytes) }
-
-// readBodyLimit reads a JSON request body of at most limit bytes (after
-// gzip): ETOOLARGE beyond, EINVALID when empty or when its text is not
-// what the database can store (see featurejson.CheckText), 415 when it is not
-// JSON (see checkJSONContentType).
-func readBodyLimit(c echo.Context, limit int64) ([]byte, error) {
-	r, err := bodyReader(c, limit)
+// readBody reads a JSON request body of at most MaxBodyBytes
+// (httpx.ReadJSONBody) whose text is what the database can store
+// (featurejson.CheckText).
+func readBody(c echo.Context) ([]byte, error) {
+	b, err := httpx.ReadJSONBody(c, MaxBodyBytes)
 	if err != nil {
 		return nil, err
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		return nil, bodyReadError(err, limit)
-	}
-	if len(bytes.TrimSpace(b)) == 0 {
-		return nil, invalid("body: empty")
 	}
 	if err := featurejson.CheckText(b, ""); err != nil {
 		return nil, err
 	}
 	return b, nil
-}
-
-// bodyReader checks that the request body is JSON and returns it, bounded
-// to limit bytes.
-func bodyReader(c echo.Context, limit int64) (io.Reader, error) {
-	req := c.Request()
-	if req.ContentLength != 0 { // an empty body has no type to check
-		if err := checkJSONContentType(req); err != nil {
-			return nil, err
-		}
-	}
-	return http.MaxBytesReader(c.Response(), req.Body, limit), nil
-}
-
-// bodyReadError is the answer to an error reading a body.
-func bodyReadError(err error, limit int64) error {
-	var mbe *http.MaxBytesError
-	var de *zonegis.Error
-	switch {
-	case errors.As(err, &mbe):
-		return zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", limit)
-	case errors.As(err, &de):
-		return err // a gzip body that is not gzip (see gzipBody)
-	}
-	return invalid("request body could not be read: %v", err)
 }
 
 // idParam reads the id of a route that takes no query parameters.
@@ -90,20 +50,10 @@ func writeTarget(c echo.Context) (id, ifVersion int64, err error) {
 	return id, ifVersion, err
 }
 
-// ifMatch parses If-Match ("<version>", a parcel's "<version>-<status>", or
-// either weak); 0 when absent or *.
+// ifMatch parses If-Match (encode.TagVersion); 0 when absent or *.
 func ifMatch(c echo.Context) (int64, error) {
-	h := strings.TrimSpace(c.Request().Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return 0, nil
-	}
-	h = strings.TrimPrefix(h, "W/")
-	h = strings.Trim(h, `"`)
-	if i := strings.IndexByte(h, '-'); i > 0 && slices.Contains(zonegis.ParcelStatuses, h[i+1:]) {
-		h = h[:i] // a parcel's tag: the version is what a write is checked against
-	}
-	v, err := strconv.ParseInt(h, 10, 64)
-	if err != nil || v < 1 {
+	v, ok := encode.TagVersion(c.Request().Header.Get("If-Match"))
+	if !ok {
 		return 0, invalid("If-Match: want the ETag you read, like \"3\", got %q", c.Request().Header.Get("If-Match"))
 	}
 	return v, nil
@@ -139,18 +89,8 @@ func (s *Server) sendFeature(c echo.Context, status int, l collection, w registr
 func sendWritten(c echo.Context, status int, collection string, id int64, etag string, b []byte) error {
 	h := c.Response().Header()
 	h.Set("ETag", etag)
-	h.Set("Location", baseURL(c)+"/collections/"+collection+"/items/"+strconv.FormatInt(id, 10))
-	return writeBytes(c, status, mimeGeoJSON, b)
-}
-
-// versionTag is the ETag of a zone or green area: its version.
-func versionTag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
-
-// parcelTag is the ETag of a parcel: its version and its status, which
-// changes by the calendar alone (a lease starting or ending) without a new
-// version. If-Match compares only the version (see ifMatch).
-func parcelTag(p *zonegis.Parcel) string {
-	return `"` + strconv.FormatInt(p.Version, 10) + "-" + p.Status + `"`
+	h.Set("Location", httpx.BaseURL(c)+"/collections/"+collection+"/items/"+strconv.FormatInt(id, 10))
+	return httpx.WriteBytes(c, status, mimeGeoJSON, b)
 }
 
 // writeBody is writeTarget and the JSON body (readBody).

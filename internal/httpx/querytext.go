@@ -1,4 +1,4 @@
-package httpapi
+package httpx
 
 import (
 	"net/url"
@@ -9,19 +9,19 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// The text the API accepts, in query strings and in JSON bodies, is what
-// PostgreSQL can store and what a client can read back the same: valid
-// UTF-8 without NUL. Go's decoders are lenient where the database is not
-// (url.ParseQuery drops what it cannot parse, encoding/json turns invalid
-// UTF-8 and lone surrogates into U+FFFD), so the raw bytes are checked
-// before either sees them, and the error names the parameter or field.
+// The text an API accepts in query strings is what a database can store
+// and a client can read back the same: valid UTF-8 without NUL or control
+// characters. url.ParseQuery is lenient where the database is not (it
+// drops what it cannot parse), so the raw bytes are checked before it sees
+// them, and the error names the parameter.
 
-// checkQuery checks a raw query string: every pair separated by '&' (a
+// CheckQuery checks a raw query string: every pair separated by '&' (a
 // ';' is refused: url.ParseQuery would drop the whole pair), every escape
 // well formed (url.ParseQuery drops the pair otherwise), and every name and
 // value valid UTF-8 without control characters. A query of plain printable
 // ASCII without escapes, the common case, is one pass over its bytes.
-func checkQuery(raw string) error {
+// Errors: EINVALID, with the parameter's name in Details["parameter"].
+func CheckQuery(raw string) error {
 	plain := true
 	for i := 0; i < len(raw); i++ {
 		if c := raw[i]; c <= ' ' || c >= 0x7f || c == '%' || c == ';' {

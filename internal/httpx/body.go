@@ -1,6 +1,7 @@
-package httpapi
+package httpx
 
 import (
+	"bytes"
 	"compress/flate"
 	"compress/gzip"
 	"errors"
@@ -11,34 +12,36 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Request bodies: how they may be encoded and what type they must be.
 //
 // A body may come gzip-compressed (Content-Encoding: gzip); it is inflated
-// as it is read, so the size bounds (MaxBodyBytes, MaxImportBytes) hold for
-// the inflated bytes and a small compressed body cannot blow up in memory.
+// as it is read (Decompress), so the size bounds a route sets hold for the
+// inflated bytes and a small compressed body cannot blow up in memory.
 // Gzip that is cut short or corrupt is the client's mistake, a 400; any
 // other Content-Encoding (deflate, br, ...) is a 415.
 //
 // Routes that take JSON take application/json or application/geo+json
 // (and PATCH application/merge-patch+json), in UTF-8; another type is a
-// 415. A body without a Content-Type is read as JSON, so that a plain
-// `curl --data-binary @f.geojson -H ...` without one still works.
+// 415 (CheckJSONContentType). A body without a Content-Type is read as
+// JSON, so that a plain `curl --data-binary @f.geojson -H ...` without one
+// still works.
 
-// errUnsupportedMedia is a 415 with a detail.
-func errUnsupportedMedia(detail string) error {
+// UnsupportedMedia is a 415 with a detail.
+func UnsupportedMedia(detail string) error {
 	return echo.NewHTTPError(http.StatusUnsupportedMediaType, detail)
 }
 
 // gzipReaders pools gzip readers (each holds a 32 KiB window).
 var gzipReaders sync.Pool
 
-// decompress replaces the body of a request marked with Content-Encoding
+// Decompress replaces the body of a request marked with Content-Encoding
 // by the inflated one. It reads the gzip header at once, so a body that is
 // not gzip, or too short to be, is refused on every route. release returns
 // the reader to the pool once the request is answered.
-func decompress(c echo.Context) (release func(), err error) {
+func Decompress(c echo.Context) (release func(), err error) {
 	req := c.Request()
 	var codings []string
 	for _, v := range req.Header.Values(echo.HeaderContentEncoding) {
@@ -53,7 +56,7 @@ func decompress(c echo.Context) (release func(), err error) {
 		return func() {}, nil
 	case len(codings) > 1 || codings[0] != "gzip" && codings[0] != "x-gzip":
 		c.Response().Header().Set("Accept-Encoding", "gzip")
-		return nil, errUnsupportedMedia("Content-Encoding " + strings.Join(codings, ", ") +
+		return nil, UnsupportedMedia("Content-Encoding " + strings.Join(codings, ", ") +
 			" is not supported; send the body as it is, or compressed once with gzip (Content-Encoding: gzip)")
 	}
 	zr, _ := gzipReaders.Get().(*gzip.Reader)
@@ -100,34 +103,34 @@ func gzipError(err error) error {
 	return err
 }
 
-// checkJSONContentType refuses a body whose Content-Type is not JSON.
-func checkJSONContentType(req *http.Request) error {
+// CheckJSONContentType refuses a body whose Content-Type is not JSON.
+func CheckJSONContentType(req *http.Request) error {
 	ct := req.Header.Get(echo.HeaderContentType)
 	if ct == "" {
 		return nil
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return errUnsupportedMedia("Content-Type " + quoteHeader(ct) + " is not a media type; send application/json or application/geo+json")
+		return UnsupportedMedia("Content-Type " + QuoteHeader(ct) + " is not a media type; send application/json or application/geo+json")
 	}
 	switch mt {
-	case mimeJSON, mimeGeoJSON:
+	case MIMEJSON, MIMEGeoJSON:
 	case "application/merge-patch+json":
 		if req.Method != http.MethodPatch {
-			return errUnsupportedMedia("Content-Type application/merge-patch+json is for PATCH; send application/json or application/geo+json")
+			return UnsupportedMedia("Content-Type application/merge-patch+json is for PATCH; send application/json or application/geo+json")
 		}
 	default:
-		return errUnsupportedMedia("Content-Type " + quoteHeader(mt) + " is not accepted here; send JSON as application/json or application/geo+json" +
+		return UnsupportedMedia("Content-Type " + QuoteHeader(mt) + " is not accepted here; send JSON as application/json or application/geo+json" +
 			" (with curl: -H 'Content-Type: application/json')")
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return errUnsupportedMedia("charset " + quoteHeader(cs) + " is not accepted; send the JSON in UTF-8")
+		return UnsupportedMedia("charset " + QuoteHeader(cs) + " is not accepted; send the JSON in UTF-8")
 	}
 	return nil
 }
 
-// quoteHeader quotes a header value for a message, shortened.
-func quoteHeader(v string) string {
+// QuoteHeader quotes a header value for a message, shortened.
+func QuoteHeader(v string) string {
 	if len(v) > 100 {
 		v = v[:100]
 	}
@@ -137,4 +140,49 @@ func quoteHeader(v string) string {
 		}
 		return r
 	}, v) + `"`
+}
+
+// JSONBody checks that the request body is JSON (CheckJSONContentType)
+// and returns it, bounded to limit bytes: reading past them fails with
+// *http.MaxBytesError (BodyReadError says ETOOLARGE).
+func JSONBody(c echo.Context, limit int64) (io.Reader, error) {
+	req := c.Request()
+	if req.ContentLength != 0 { // an empty body has no type to check
+		if err := CheckJSONContentType(req); err != nil {
+			return nil, err
+		}
+	}
+	return http.MaxBytesReader(c.Response(), req.Body, limit), nil
+}
+
+// ReadJSONBody reads a JSON request body of at most limit bytes (after
+// gzip): ETOOLARGE beyond, EINVALID "body: empty" when it holds only
+// white space, 415 when it is not JSON.
+func ReadJSONBody(c echo.Context, limit int64) ([]byte, error) {
+	r, err := JSONBody(c, limit)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		return nil, BodyReadError(err, limit)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, invalid("body: empty")
+	}
+	return b, nil
+}
+
+// BodyReadError is the answer to an error reading a body bounded to limit
+// bytes.
+func BodyReadError(err error, limit int64) error {
+	var mbe *http.MaxBytesError
+	var de *zonegis.Error
+	switch {
+	case errors.As(err, &mbe):
+		return zonegis.Errorf(zonegis.ETOOLARGE, "request body is larger than %d bytes", limit)
+	case errors.As(err, &de):
+		return err // a gzip body that is not gzip (see gzipBody)
+	}
+	return invalid("request body could not be read: %v", err)
 }

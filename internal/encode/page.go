@@ -1,0 +1,112 @@
+package encode
+
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// Answers of the API built from features: a page of items with its
+// links, an item with its links, a site found near a point, and the
+// parcels a split or a merge made.
+
+// PageHead appends the start of a page of items: a FeatureCollection with
+// numberMatched, numberReturned and timeStamp (now, RFC 3339 in UTC), open
+// at its features; the caller appends them, then PageLinksHead.
+func PageHead(b []byte, matched, returned int, now time.Time) []byte {
+	b = append(b, `{"type":"FeatureCollection","numberMatched":`...)
+	b = strconv.AppendInt(b, int64(matched), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(returned), 10)
+	b = append(b, `,"timeStamp":"`...)
+	b = now.UTC().AppendFormat(b, time.RFC3339)
+	return append(b, `","features":[`...)
+}
+
+// PageLinksHead closes a page's features and opens its links; the caller
+// appends them with PageLink, then closes the page with "]}".
+func PageLinksHead(b []byte) []byte { return append(b, `],"links":[`...) }
+
+// PageLink appends a link object of rel to base with the query q;
+// offset < 0 keeps the query as it is, else offset and limit are set.
+func PageLink(b []byte, base string, q url.Values, rel string, offset, limit int) []byte {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	if offset >= 0 {
+		v.Set("offset", strconv.Itoa(offset))
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	href := base
+	if len(v) > 0 {
+		href += "?" + v.Encode()
+	}
+	b = append(b, `{"href":`...)
+	b = AppendString(b, href)
+	b = append(b, `,"rel":"`...)
+	b = append(b, rel...)
+	return append(b, `","type":"application/geo+json"}`...)
+}
+
+// ItemLinks splices the links of an item into the Feature that ends b, as
+// a foreign member: self (base/items/id, GeoJSON) and its collection
+// (base, JSON).
+func ItemLinks(b []byte, base string, id int64) []byte {
+	b = b[:len(b)-1]
+	b = append(b, `,"links":[{"href":`...)
+	b = AppendString(b, base+"/items/"+strconv.FormatInt(id, 10))
+	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
+	b = AppendString(b, base)
+	return append(b, `,"rel":"collection","type":"application/json"}]}`...)
+}
+
+// Site appends a parcel a site search found distanceM metres away (rounded
+// to 0.1 m, distance_m) with, when z is not nil, its zone's code and
+// names (zone_code, zone_name_vi, zone_name_en).
+func Site(b []byte, p *zonegis.Parcel, distanceM float64, z *zonegis.Zone) []byte {
+	return ParcelWith(b, p, func(b []byte) []byte {
+		b = append(b, `,"distance_m":`...)
+		b = AppendRounded(b, distanceM, 1)
+		if z != nil {
+			b = append(b, `,"zone_code":`...)
+			b = AppendString(b, z.Code)
+			b = append(b, `,"zone_name_vi":`...)
+			b = AppendString(b, z.NameVI)
+			b = append(b, `,"zone_name_en":`...)
+			b = AppendString(b, z.NameEN)
+		}
+		return b
+	})
+}
+
+// Split appends the answer to a split: a FeatureCollection of the new
+// parcels with the id of the parcel they replace in "retired".
+func Split(b []byte, retired int64, children []*zonegis.Parcel) []byte {
+	b = append(b, `{"type":"FeatureCollection","retired":[`...)
+	b = strconv.AppendInt(b, retired, 10)
+	b = append(b, `],"features":[`...)
+	for i, ch := range children {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = Parcel(b, ch)
+	}
+	return append(b, "]}"...)
+}
+
+// Merged appends the answer to a merge: the new parcel, with the ids of
+// those it replaces in a foreign member "retired".
+func Merged(b []byte, child *zonegis.Parcel, retired []int64) []byte {
+	b = Parcel(b, child)
+	b = append(b[:len(b)-1], `,"retired":[`...)
+	for i, id := range retired {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return append(b, "]}"...)
+}

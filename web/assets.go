@@ -1,0 +1,26 @@
+package web
+
+import (
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+)
+
+// Asset returns the bundle file name of app (Dist, or a test's tree),
+// from its assets/ folder, with its content type by extension
+// (application/octet-stream when unknown). ok is false for a name that is
+// not a file there: empty, a path (with / or \), a dot file, or missing.
+func Asset(app fs.FS, name string) (b []byte, contentType string, ok bool) {
+	if name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		return nil, "", false
+	}
+	b, err := fs.ReadFile(app, "assets/"+name)
+	if err != nil {
+		return nil, "", false
+	}
+	if contentType = mime.TypeByExtension(path.Ext(name)); contentType == "" {
+		contentType = "application/octet-stream"
+	}
+	return b, contentType, true
+}
