@@ -11,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/catalog"
-	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/index"
 )
 
@@ -94,13 +93,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	}
 	pg := l.cat.Find(snap, &cq, offset, limit)
 	defer pg.Release()
-	page, matched := pg.Features, pg.Matched
-	// Bring the page's records into cache together (see encode.TouchParcel).
-	var sum byte
-	for _, v := range page {
-		sum += l.wire.touch(v)
-	}
-	encode.Touched(sum)
+	page, matched := pg.Entries, pg.Matched
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := (*buf)[:0]
@@ -166,11 +159,11 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	v, ok := l.cat.Get(snap, id)
+	e, ok := l.cat.Entry(snap, id)
 	if !ok {
 		return notFound("no %s feature with id %d", l.cat.Name(), id)
 	}
-	etag := l.wire.etag(v)
+	etag := l.wire.etag(e.Record())
 	c.Response().Header().Set("ETag", etag)
 	if etagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
@@ -178,7 +171,7 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	base := baseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := l.wire.encode((*buf)[:0], v, nil)
+	b := l.wire.encode((*buf)[:0], e, nil)
 	// Splice the links in as a foreign member of the feature.
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)

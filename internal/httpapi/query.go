@@ -68,21 +68,21 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		n := 0
 		snap.ZonesAt(p, func(z *zonegis.Zone) bool {
 			b = comma(b, &n)
-			b = encode.Zone(b, z)
+			b = zoneFeature(b, snap, z, nil)
 			return true
 		})
 		b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
 		n = 0
 		snap.ParcelsAt(p, func(pc *zonegis.Parcel) bool {
 			b = comma(b, &n)
-			b = encode.Parcel(b, pc)
+			b = parcelFeature(b, snap, pc, nil)
 			return true
 		})
 		b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
 		n = 0
 		snap.GreenAreasAt(p, func(g *zonegis.GreenArea) bool {
 			b = comma(b, &n)
-			b = encode.GreenArea(b, g)
+			b = greenAreaFeature(b, snap, g, nil)
 			return true
 		})
 		b = append(b, `]}}`...)
@@ -169,7 +169,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			n := 0
 			err = snap.ZonesIntersectingPrepared(pq, func(z *zonegis.Zone, m2 float64) bool {
 				b = comma(b, &n)
-				b = encode.ZoneWith(b, z, overlapExtra(m2))
+				b = zoneFeature(b, snap, z, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
@@ -179,7 +179,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			n := 0
 			err = snap.ParcelsIntersectingPrepared(pq, func(p *zonegis.Parcel, m2 float64) bool {
 				b = comma(b, &n)
-				b = encode.ParcelWith(b, p, overlapExtra(m2))
+				b = parcelFeature(b, snap, p, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
@@ -189,7 +189,7 @@ func (s *Server) handleIntersects() echo.HandlerFunc {
 			n := 0
 			err = snap.GreenAreasIntersectingPrepared(pq, func(ga *zonegis.GreenArea, m2 float64) bool {
 				b = comma(b, &n)
-				b = encode.GreenAreaWith(b, ga, overlapExtra(m2))
+				b = greenAreaFeature(b, snap, ga, overlapExtra(m2))
 				return n < MaxIntersectHits
 			})
 			b = append(b, `]}`...)
@@ -274,7 +274,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		}, func(pc *zonegis.Parcel, d float64) bool {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
-			b = encode.ParcelWith(b, pc, func(b []byte) []byte {
+			b = parcelFeature(b, snap, pc, func(b []byte) []byte {
 				b = append(b, `,"distance_m":`...)
 				b = encode.AppendRounded(b, d, 1)
 				if z != nil {

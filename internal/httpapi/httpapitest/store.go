@@ -348,7 +348,6 @@ func (s *Store) UpdateZone(_ context.Context, a zonegis.Actor, id, ifVersion int
 			return 0, err
 		}
 		z := *cur
-		z.Encoded, z.EncodedProperties = nil, nil
 		if err := change(&z); err != nil {
 			return 0, err
 		}
@@ -390,7 +389,6 @@ func (s *Store) UpdateParcel(_ context.Context, a zonegis.Actor, id, ifVersion i
 			return 0, err
 		}
 		p := *cur
-		p.Encoded = nil
 		if err := change(&p); err != nil {
 			return 0, err
 		}
@@ -431,7 +429,6 @@ func (s *Store) UpdateGreenArea(_ context.Context, a zonegis.Actor, id, ifVersio
 			return 0, err
 		}
 		g := *cur
-		g.Encoded = nil
 		if err := change(&g); err != nil {
 			return 0, err
 		}
