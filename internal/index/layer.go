@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/btree"
@@ -348,7 +347,9 @@ const touchPadD = 1e-8
 // b get the exact test (measure.IntersectsBoundOf), in batches: their
 // geometries are first touched level by level (record, polygons, rings,
 // first vertex), so that the cache misses of a batch overlap instead of
-// queuing one behind the other, as they would test by test.
+// queuing one behind the other, as they would test by test. Every level
+// read is used (a first vertex inside b decides the test), so no store to
+// a shared variable is needed to keep the loads from being dropped.
 func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 	l.intersectingBoundEntries(b, func(e *Entry[T]) bool { return fn(&e.rec) })
 }
@@ -366,7 +367,6 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 		more   = true
 	)
 	flush := func() {
-		var sum float64
 		var mps [batchLen]orb.MultiPolygon
 		for i, v := range batch[:n] {
 			mps[i] = f.boundary(&v.rec)
@@ -383,14 +383,14 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 				rings[i] = poly[0]
 			}
 		}
-		for _, r := range rings[:n] {
-			if len(r) > 0 {
-				sum += r[0][0]
-			}
+		// The last level, the first vertex, is put to use: one in the box
+		// decides the test (the box is closed) without the exact test.
+		var in [batchLen]bool
+		for i, r := range rings[:n] {
+			in[i] = len(r) > 0 && b.Contains(r[0])
 		}
-		touched.Store(math.Float64bits(sum))
 		for i := range n {
-			if more && measure.IntersectsBoundOf(mps[i], bounds[i], b) {
+			if more && (in[i] || measure.IntersectsBoundOf(mps[i], bounds[i], b)) {
 				more = fn(batch[i])
 			}
 		}
@@ -414,10 +414,6 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 		flush()
 	}
 }
-
-// touched keeps the sums of intersectingBound's touch passes, so that the
-// compiler cannot drop their loads.
-var touched atomic.Uint64
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
