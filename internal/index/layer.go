@@ -305,7 +305,7 @@ func (l *layer[T, F]) entry(id int64) (*Entry[T], bool) {
 }
 
 func (l *layer[T, F]) ascend(fromID int64, fn func(*T) bool) {
-	l.ascendEntries(fromID, func(e *Entry[T]) bool { return fn(&e.rec) })
+	l.ascendEntries(fromID, func(e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
 func (l *layer[T, F]) ascendEntries(fromID int64, fn func(*Entry[T]) bool) {
@@ -316,7 +316,7 @@ func (l *layer[T, F]) ascendEntries(fromID int64, fn func(*Entry[T]) bool) {
 }
 
 func (l *layer[T, F]) ofZone(zoneID int64, fn func(*T) bool) {
-	l.ofZoneEntries(zoneID, func(e *Entry[T]) bool { return fn(&e.rec) })
+	l.ofZoneEntries(zoneID, func(e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
 func (l *layer[T, F]) ofZoneEntries(zoneID int64, fn func(*Entry[T]) bool) {
@@ -332,7 +332,7 @@ func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
 	if l.tree == nil || !validBound(b) {
 		return
 	}
-	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool { return fn(&e.rec) })
+	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
 // touchPadD widens the R-tree windows of the exact queries, in degrees.
@@ -351,7 +351,7 @@ const touchPadD = 1e-8
 // read is used (a first vertex inside b decides the test), so no store to
 // a shared variable is needed to keep the loads from being dropped.
 func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
-	l.intersectingBoundEntries(b, func(e *Entry[T]) bool { return fn(&e.rec) })
+	l.intersectingBoundEntries(b, func(e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
 func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) bool) {
@@ -422,7 +422,7 @@ func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	var f F
 	w := orb.Bound{Min: p, Max: p}.Pad(touchPadD)
 	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, e *Entry[T]) bool {
-		return !measure.Contains(f.boundary(&e.rec), p) || fn(&e.rec)
+		return !measure.Contains(f.boundary(&e.rec), p) || fn(recOf(e))
 	})
 }
 
