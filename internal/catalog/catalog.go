@@ -40,10 +40,9 @@ type kind[T any] interface {
 	id(*T) int64
 	zoneID(*T) int64 // 0 for zones
 	boundary(*T) orb.MultiPolygon
-	get(s *index.Snapshot, id int64) (*T, bool)
-	ascend(s *index.Snapshot, fn func(*T) bool)
-	ofZone(s *index.Snapshot, zoneID int64, fn func(*T) bool) // never called for zones
-	intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*T) bool)
+	// entries are the collection in s, each record with the GeoJSON the
+	// index cached for it.
+	entries(s *index.Snapshot) index.Entries[T]
 	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
@@ -110,7 +109,18 @@ func (c *Collection[T]) Description() string { return c.description }
 func (c *Collection[T]) Filters() []string { return c.filters }
 
 // Get returns the feature with id.
-func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) { return c.k.get(s, id) }
+func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) {
+	if e, ok := c.k.entries(s).Get(id); ok {
+		return e.Record(), true
+	}
+	return nil, false
+}
+
+// Entry returns the feature with id as the index holds it, with its cached
+// GeoJSON.
+func (c *Collection[T]) Entry(s *index.Snapshot, id int64) (*index.Entry[T], bool) {
+	return c.k.entries(s).Get(id)
+}
 
 // ID returns v's id.
 func (c *Collection[T]) ID(v *T) int64 { return c.k.id(v) }
@@ -127,15 +137,10 @@ var (
 	_ kind[zonegis.GreenArea] = greenKind{}
 )
 
-func (zoneKind) id(z *zonegis.Zone) int64                                { return z.ID }
-func (zoneKind) zoneID(*zonegis.Zone) int64                              { return 0 }
-func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon               { return z.Boundary }
-func (zoneKind) get(s *index.Snapshot, id int64) (*zonegis.Zone, bool)   { return s.Zone(id) }
-func (zoneKind) ascend(s *index.Snapshot, fn func(*zonegis.Zone) bool)   { s.AscendZones(0, fn) }
-func (zoneKind) ofZone(*index.Snapshot, int64, func(*zonegis.Zone) bool) {}
-func (zoneKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Zone) bool) {
-	s.ZonesIntersectingBound(b, fn)
-}
+func (zoneKind) id(z *zonegis.Zone) int64                              { return z.ID }
+func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
+func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
+func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
@@ -144,15 +149,8 @@ func (zoneKind) match(q *Query, z *zonegis.Zone) bool { return q.matchZone(z) }
 func (parcelKind) id(p *zonegis.Parcel) int64                  { return p.ID }
 func (parcelKind) zoneID(p *zonegis.Parcel) int64              { return p.ZoneID }
 func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Boundary }
-func (parcelKind) get(s *index.Snapshot, id int64) (*zonegis.Parcel, bool) {
-	return s.Parcel(id)
-}
-func (parcelKind) ascend(s *index.Snapshot, fn func(*zonegis.Parcel) bool) { s.AscendParcels(0, fn) }
-func (parcelKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.Parcel) bool) {
-	s.ParcelsOfZone(zoneID, fn)
-}
-func (parcelKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.Parcel) bool) {
-	s.ParcelsIntersectingBound(b, fn)
+func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
+	return s.ParcelEntries()
 }
 func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
 	return s.ParcelsIntersectingPrepared(pq, fn)
@@ -165,17 +163,8 @@ func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 func (greenKind) id(g *zonegis.GreenArea) int64                  { return g.ID }
 func (greenKind) zoneID(g *zonegis.GreenArea) int64              { return g.ZoneID }
 func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boundary }
-func (greenKind) get(s *index.Snapshot, id int64) (*zonegis.GreenArea, bool) {
-	return s.GreenArea(id)
-}
-func (greenKind) ascend(s *index.Snapshot, fn func(*zonegis.GreenArea) bool) {
-	s.AscendGreenAreas(0, fn)
-}
-func (greenKind) ofZone(s *index.Snapshot, zoneID int64, fn func(*zonegis.GreenArea) bool) {
-	s.GreenAreasOfZone(zoneID, fn)
-}
-func (greenKind) intersectingBound(s *index.Snapshot, b orb.Bound, fn func(*zonegis.GreenArea) bool) {
-	s.GreenAreasIntersectingBound(b, fn)
+func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
+	return s.GreenAreaEntries()
 }
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
 	return s.GreenAreasIntersectingPrepared(pq, fn)

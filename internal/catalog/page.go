@@ -13,7 +13,10 @@ import (
 // after.
 type Page[T any] struct {
 	Features []*T
-	Matched  int
+	// Entries are the same features as the index holds them, with their
+	// cached GeoJSON (Entries[i].Record() is Features[i]), for encoding.
+	Entries []*index.Entry[T]
+	Matched int
 
 	q    Query    // the search's query, held here so the search's callbacks capture only the page
 	hits []hit[T] // a bbox's matches, gathered to be sorted
@@ -25,7 +28,7 @@ type Page[T any] struct {
 // cache.
 type hit[T any] struct {
 	id int64
-	v  *T
+	e  *index.Entry[T]
 }
 
 // Find searches s for the features of c that q keeps and returns those
@@ -39,33 +42,35 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 	p.q = *q
 	p.c = c
 	k := c.k
+	es := k.entries(s)
 	switch {
 	case q.Bounds != nil:
 		for i, b := range q.Bounds {
-			k.intersectingBound(s, b, func(v *T) bool {
+			es.IntersectingBound(b, func(e *index.Entry[T]) bool {
+				v := e.Record()
 				id := k.id(v)
 				if (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && k.match(&p.q, v) &&
 					(i == 0 || !slices.ContainsFunc(p.hits, func(h hit[T]) bool { return h.id == id })) {
-					p.hits = append(p.hits, hit[T]{id, v})
+					p.hits = append(p.hits, hit[T]{id, e})
 				}
 				return true
 			})
 		}
 		slices.SortFunc(p.hits, func(a, b hit[T]) int { return cmp.Compare(a.id, b.id) })
 		for _, h := range p.hits {
-			p.add(h.v, offset, limit)
+			p.add(h.e, offset, limit)
 		}
 	case q.zoneID != 0:
-		k.ofZone(s, q.zoneID, func(v *T) bool {
-			if k.match(&p.q, v) {
-				p.add(v, offset, limit)
+		es.OfZone(q.zoneID, func(e *index.Entry[T]) bool {
+			if k.match(&p.q, e.Record()) {
+				p.add(e, offset, limit)
 			}
 			return true
 		})
 	default:
-		k.ascend(s, func(v *T) bool {
-			if k.match(&p.q, v) {
-				p.add(v, offset, limit)
+		es.Ascend(0, func(e *index.Entry[T]) bool {
+			if k.match(&p.q, e.Record()) {
+				p.add(e, offset, limit)
 			}
 			return true
 		})
@@ -74,9 +79,10 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 }
 
 // add counts a match and keeps it when it falls in the page.
-func (p *Page[T]) add(v *T, offset, limit int) {
+func (p *Page[T]) add(e *index.Entry[T], offset, limit int) {
 	if p.Matched >= offset && len(p.Features) < limit {
-		p.Features = append(p.Features, v)
+		p.Features = append(p.Features, e.Record())
+		p.Entries = append(p.Entries, e)
 	}
 	p.Matched++
 }
@@ -87,35 +93,37 @@ func (p *Page[T]) add(v *T, offset, limit int) {
 // zone), so the scan runs in constant memory however many match.
 func (c *Collection[T]) Scan(s *index.Snapshot, q *Query, fn func(*T) bool) {
 	k := c.k
-	visit := func(v *T) bool {
+	visit := func(e *index.Entry[T]) bool {
+		v := e.Record()
 		if !k.match(q, v) || !q.inBoxes(k.boundary(v)) {
 			return true
 		}
 		return fn(v)
 	}
 	if q.zoneID != 0 {
-		k.ofZone(s, q.zoneID, visit)
+		k.entries(s).OfZone(q.zoneID, visit)
 		return
 	}
-	k.ascend(s, visit)
+	k.entries(s).Ascend(0, visit)
 }
 
 func (c *Collection[T]) getPage() *Page[T] {
 	if p, ok := c.pages.Get().(*Page[T]); ok {
 		return p
 	}
-	return &Page[T]{hits: make([]hit[T], 0, 128), Features: make([]*T, 0, 128)}
+	return &Page[T]{hits: make([]hit[T], 0, 128), Features: make([]*T, 0, 128), Entries: make([]*index.Entry[T], 0, 128)}
 }
 
 // Release returns p to its collection's pool, cleared (it must not keep
 // features of an old snapshot alive) and unless it grew large.
 func (p *Page[T]) Release() {
 	c := p.c
-	if cap(p.hits) > 4096 || cap(p.Features) > 4096 {
+	if cap(p.hits) > 4096 || cap(p.Features) > 4096 || cap(p.Entries) > 4096 {
 		return
 	}
 	clear(p.hits[:cap(p.hits)])
 	clear(p.Features[:cap(p.Features)])
-	*p = Page[T]{Features: p.Features[:0], hits: p.hits[:0]}
+	clear(p.Entries[:cap(p.Entries)])
+	*p = Page[T]{Features: p.Features[:0], Entries: p.Entries[:0], hits: p.hits[:0]}
 	c.pages.Put(p)
 }

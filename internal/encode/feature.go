@@ -2,7 +2,6 @@ package encode
 
 import (
 	"strconv"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/zonegis/zonegis/internal/measure"
@@ -57,7 +56,7 @@ func appendBBox(b []byte, mp orb.MultiPolygon) []byte {
 }
 
 // GeometryMembers returns the `,"bbox":[…],"geometry":{…}` members of a
-// Feature for mp, to cache in a record's Encoded field.
+// Feature for mp, for the index to cache (index.Entry).
 func GeometryMembers(mp orb.MultiPolygon) []byte {
 	b := AppendGeometryMembers(make([]byte, 0, GeometryMembersSize(mp)), mp)
 	return b[:len(b):len(b)]
@@ -84,8 +83,8 @@ func vertexBytes(mp orb.MultiPolygon) int {
 	return n * 26
 }
 
-// appendGeometry appends the bbox and geometry members, from the cache when
-// the record has one.
+// appendGeometry appends the bbox and geometry members, copied from cached
+// when it is not empty.
 func appendGeometry(b []byte, cached []byte, mp orb.MultiPolygon) []byte {
 	if len(cached) > 0 {
 		return append(b, cached...)
@@ -256,68 +255,51 @@ func withExtra(b []byte, extra Extra) []byte {
 
 // ZoneWith appends a zone Feature with extra properties.
 func ZoneWith(b []byte, z *zonegis.Zone, extra Extra) []byte {
+	return ZoneCached(b, z, nil, nil, extra)
+}
+
+// ParcelWith appends a parcel Feature with extra properties.
+func ParcelWith(b []byte, p *zonegis.Parcel, extra Extra) []byte {
+	return ParcelCached(b, p, nil, extra)
+}
+
+// GreenAreaWith appends a green-area Feature with extra properties.
+func GreenAreaWith(b []byte, g *zonegis.GreenArea, extra Extra) []byte {
+	return GreenAreaCached(b, g, nil, extra)
+}
+
+// ZoneCached is ZoneWith reusing an earlier encoding of z: geom, its
+// GeometryMembers, and props, its ZoneProperties (the index keeps both,
+// see index.Entry). An empty geom or props is encoded afresh. The bytes
+// written are ZoneWith's when geom and props are z's.
+func ZoneCached(b []byte, z *zonegis.Zone, geom, props []byte, extra Extra) []byte {
 	b = appendHead(b, z.ID)
-	b = appendGeometry(b, z.Encoded, z.Boundary)
+	b = appendGeometry(b, geom, z.Boundary)
 	b = append(b, `,"properties":`...)
-	if len(z.EncodedProperties) > 0 {
-		b = withExtra(append(b, z.EncodedProperties...), extra)
+	if len(props) > 0 {
+		b = withExtra(append(b, props...), extra)
 	} else {
 		b = withExtra(ZoneProperties(b, z), extra)
 	}
 	return append(b, '}')
 }
 
-// ParcelWith appends a parcel Feature with extra properties.
-func ParcelWith(b []byte, p *zonegis.Parcel, extra Extra) []byte {
+// ParcelCached is ParcelWith reusing geom, p's GeometryMembers (empty:
+// encoded afresh).
+func ParcelCached(b []byte, p *zonegis.Parcel, geom []byte, extra Extra) []byte {
 	b = appendHead(b, p.ID)
-	b = appendGeometry(b, p.Encoded, p.Boundary)
+	b = appendGeometry(b, geom, p.Boundary)
 	b = append(b, `,"properties":`...)
 	b = withExtra(ParcelProperties(b, p), extra)
 	return append(b, '}')
 }
 
-// GreenAreaWith appends a green-area Feature with extra properties.
-func GreenAreaWith(b []byte, g *zonegis.GreenArea, extra Extra) []byte {
+// GreenAreaCached is GreenAreaWith reusing geom, g's GeometryMembers
+// (empty: encoded afresh).
+func GreenAreaCached(b []byte, g *zonegis.GreenArea, geom []byte, extra Extra) []byte {
 	b = appendHead(b, g.ID)
-	b = appendGeometry(b, g.Encoded, g.Boundary)
+	b = appendGeometry(b, geom, g.Boundary)
 	b = append(b, `,"properties":`...)
 	b = withExtra(GreenAreaProperties(b, g), extra)
 	return append(b, '}')
 }
-
-// Touch functions read one byte of every cache line that encoding a record
-// will read from its cached geometry, and its lot code or name. A page
-// handler touches all its records first: their cache misses then overlap
-// (the CPU has many loads in flight) instead of queueing one record at a
-// time behind each copy. On a page of 64 parcels out of a million this
-// makes the page about 15% faster. The sum returned is only there so
-// that the loads are not optimised away; give it to Touched.
-func touchBytes(b []byte) (s byte) {
-	for i := 0; i < len(b); i += 64 {
-		s += b[i]
-	}
-	return s
-}
-
-func touchString(v string) byte {
-	if len(v) == 0 {
-		return 0
-	}
-	return v[0]
-}
-
-// TouchZone touches what ZoneWith reads of z beyond its first cache line.
-func TouchZone(z *zonegis.Zone) byte { return touchBytes(z.Encoded) + touchString(z.NameVI) }
-
-// TouchParcel touches what ParcelWith reads of p beyond its first cache line.
-func TouchParcel(p *zonegis.Parcel) byte { return touchBytes(p.Encoded) + touchString(p.LotCode) }
-
-// TouchGreenArea touches what GreenAreaWith reads of g beyond its first
-// cache line.
-func TouchGreenArea(g *zonegis.GreenArea) byte { return touchBytes(g.Encoded) + touchString(g.Name) }
-
-// touched receives the sums of the Touch functions.
-var touched atomic.Uint32
-
-// Touched keeps a touch sum, so that the compiler cannot drop the loads.
-func Touched(sum byte) { touched.Store(uint32(sum)) }

@@ -63,11 +63,11 @@ func ItemLinks(b []byte, base string, id int64) []byte {
 	return append(b, `,"rel":"collection","type":"application/json"}]}`...)
 }
 
-// Site appends a parcel a site search found distanceM metres away (rounded
-// to 0.1 m, distance_m) with, when z is not nil, its zone's code and
-// names (zone_code, zone_name_vi, zone_name_en).
-func Site(b []byte, p *zonegis.Parcel, distanceM float64, z *zonegis.Zone) []byte {
-	return ParcelWith(b, p, func(b []byte) []byte {
+// Site is the extra properties of a parcel a site search found distanceM
+// metres away (rounded to 0.1 m, distance_m) with, when z is not nil, its
+// zone's code and names (zone_code, zone_name_vi, zone_name_en).
+func Site(distanceM float64, z *zonegis.Zone) Extra {
+	return func(b []byte) []byte {
 		b = append(b, `,"distance_m":`...)
 		b = AppendRounded(b, distanceM, 1)
 		if z != nil {
@@ -79,7 +79,7 @@ func Site(b []byte, p *zonegis.Parcel, distanceM float64, z *zonegis.Zone) []byt
 			b = AppendString(b, z.NameEN)
 		}
 		return b
-	})
+	}
 }
 
 // Split appends the answer to a split: a FeatureCollection of the new

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"flag"
 	"fmt"
 	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"math"
@@ -12,22 +13,27 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
-	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/geojsontest"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// benchServer is the API over an index of a 200 × 200 grid of 13-vertex
-// parcels (0.001° cells) in one zone, no database.
+var benchGrid = flag.Int("httpapi.grid", 200, "side of the benchmark grid of parcels (200: 40,000 parcels)")
+
+// benchServer is the API over an index of a -httpapi.grid × -httpapi.grid
+// grid of 13-vertex parcels (0.001° cells; 200 × 200 by default) in one
+// zone, no database; -httpapi.grid=1000 makes it a million parcels, an
+// index far larger than the CPU's caches.
 func benchServer(b *testing.B) (http.Handler, orb.Bound) {
 	b.Helper()
-	const n, cell = 200, 0.001
+	const cell = 0.001
+	n := *benchGrid
+	fn := float64(n)
 	x0, y0 := 106.5, 10.5
 	zone := &zonegis.Zone{ID: 1, Code: "KCN-BENCH", NameVI: "Khu công nghiệp thử", NameEN: "Bench", Kind: "industrial_park",
 		Province: "Thành phố Hồ Chí Minh", Status: "operating", Model: "conventional", Sectors: []string{},
-		Boundary: orb.MultiPolygon{{{{x0, y0}, {x0 + n*cell, y0}, {x0 + n*cell, y0 + n*cell}, {x0, y0 + n*cell}, {x0, y0}}}}, Version: 1}
+		Boundary: orb.MultiPolygon{{{{x0, y0}, {x0 + fn*cell, y0}, {x0 + fn*cell, y0 + fn*cell}, {x0, y0 + fn*cell}, {x0, y0}}}}, Version: 1}
 	ps := make([]*zonegis.Parcel, 0, n*n)
 	for i := range n * n {
 		cx, cy := x0+float64(i%n)*cell+cell/2, y0+float64(i/n)*cell+cell/2
@@ -39,7 +45,6 @@ func benchServer(b *testing.B) (http.Handler, orb.Bound) {
 		ring[12] = ring[0]
 		p := &zonegis.Parcel{ID: int64(i + 1), ZoneID: 1, LotCode: fmt.Sprintf("L%05d", i), LandUse: "industrial",
 			Status: "available", AreaM2: 10000, Boundary: orb.MultiPolygon{{ring}}, Version: 1, UpdatedAt: time.Unix(1.7e9, 0)}
-		p.Encoded = encode.GeometryMembers(p.Boundary) // as the follower does
 		ps = append(ps, p)
 	}
 	ix := index.New()

@@ -31,13 +31,13 @@ type collection interface {
 }
 
 // wire is how the features of one collection are written: as GeoJSON
-// (encode), their ETag, the cache warm-up before a page is encoded (see
-// encode.TouchParcel), and as export features. The implementations are
-// empty structs.
+// (encode, from the GeoJSON the index cached for the record), their ETag,
+// and as export features. The implementations are empty structs.
 type wire[T any] interface {
-	encode(b []byte, v *T, extra encode.Extra) []byte
+	encode(b []byte, e *index.Entry[T], extra encode.Extra) []byte
+	// record encodes a record a search of s handed out (its entry's bytes).
+	record(b []byte, s *index.Snapshot, v *T, extra encode.Extra) []byte
 	etag(*T) string
-	touch(*T) byte
 	feature(f *export.Feature, v *T)
 	layer() *export.Layer
 }
@@ -94,27 +94,33 @@ var (
 	_ wire[zonegis.GreenArea] = greenWire{}
 )
 
-func (zoneWire) encode(b []byte, z *zonegis.Zone, x encode.Extra) []byte {
-	return encode.ZoneWith(b, z, x)
+func (zoneWire) encode(b []byte, e *index.Entry[zonegis.Zone], x encode.Extra) []byte {
+	return encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), x)
 }
-func (zoneWire) etag(z *zonegis.Zone) string                { return encode.VersionTag(z.Version) }
-func (zoneWire) touch(z *zonegis.Zone) byte                 { return encode.TouchZone(z) }
+func (zoneWire) etag(z *zonegis.Zone) string { return encode.VersionTag(z.Version) }
+func (zoneWire) record(b []byte, s *index.Snapshot, z *zonegis.Zone, x encode.Extra) []byte {
+	return zoneFeature(b, s, z, x)
+}
 func (zoneWire) feature(f *export.Feature, z *zonegis.Zone) { export.ZoneFeature(f, z) }
 func (zoneWire) layer() *export.Layer                       { return export.Zones }
 
-func (parcelWire) encode(b []byte, p *zonegis.Parcel, x encode.Extra) []byte {
-	return encode.ParcelWith(b, p, x)
+func (parcelWire) encode(b []byte, e *index.Entry[zonegis.Parcel], x encode.Extra) []byte {
+	return encode.ParcelCached(b, e.Record(), e.Geometry(), x)
 }
-func (parcelWire) etag(p *zonegis.Parcel) string                { return encode.ParcelTag(p) }
-func (parcelWire) touch(p *zonegis.Parcel) byte                 { return encode.TouchParcel(p) }
+func (parcelWire) etag(p *zonegis.Parcel) string { return encode.ParcelTag(p) }
+func (parcelWire) record(b []byte, s *index.Snapshot, p *zonegis.Parcel, x encode.Extra) []byte {
+	return parcelFeature(b, s, p, x)
+}
 func (parcelWire) feature(f *export.Feature, p *zonegis.Parcel) { export.ParcelFeature(f, p) }
 func (parcelWire) layer() *export.Layer                         { return export.Parcels }
 
-func (greenWire) encode(b []byte, g *zonegis.GreenArea, x encode.Extra) []byte {
-	return encode.GreenAreaWith(b, g, x)
+func (greenWire) encode(b []byte, e *index.Entry[zonegis.GreenArea], x encode.Extra) []byte {
+	return encode.GreenAreaCached(b, e.Record(), e.Geometry(), x)
 }
-func (greenWire) etag(g *zonegis.GreenArea) string                { return encode.VersionTag(g.Version) }
-func (greenWire) touch(g *zonegis.GreenArea) byte                 { return encode.TouchGreenArea(g) }
+func (greenWire) etag(g *zonegis.GreenArea) string { return encode.VersionTag(g.Version) }
+func (greenWire) record(b []byte, s *index.Snapshot, g *zonegis.GreenArea, x encode.Extra) []byte {
+	return greenAreaFeature(b, s, g, x)
+}
 func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
 func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
 
@@ -186,8 +192,35 @@ func (l *served[T]) appendIntersecting(b []byte, snap *index.Snapshot, pq *measu
 	n := 0
 	err := l.cat.Intersecting(snap, pq, func(v *T, m2 float64) bool {
 		b = comma(b, &n)
-		b = l.wire.encode(b, v, overlapExtra(m2))
+		b = l.wire.record(b, snap, v, overlapExtra(m2))
 		return n < catalog.MaxIntersectHits
 	})
 	return append(b, `]}`...), err
+}
+
+// The queries' features (/query/...) come from the snapshot's searches by
+// record; their cached GeoJSON is found by id, a lookup that is cheap beside
+// the geometry tests those searches make (a page's records come with their
+// entries, catalog.Page.Entries). A record not found as it was handed out
+// cannot happen; it would be encoded afresh, to the same bytes.
+
+func zoneFeature(b []byte, s *index.Snapshot, z *zonegis.Zone, x encode.Extra) []byte {
+	if e, ok := s.ZoneEntries().Get(z.ID); ok && e.Record() == z {
+		return encode.ZoneCached(b, z, e.Geometry(), e.Properties(), x)
+	}
+	return encode.ZoneWith(b, z, x)
+}
+
+func parcelFeature(b []byte, s *index.Snapshot, p *zonegis.Parcel, x encode.Extra) []byte {
+	if e, ok := s.ParcelEntries().Get(p.ID); ok && e.Record() == p {
+		return encode.ParcelCached(b, p, e.Geometry(), x)
+	}
+	return encode.ParcelWith(b, p, x)
+}
+
+func greenAreaFeature(b []byte, s *index.Snapshot, g *zonegis.GreenArea, x encode.Extra) []byte {
+	if e, ok := s.GreenAreaEntries().Get(g.ID); ok && e.Record() == g {
+		return encode.GreenAreaCached(b, g, e.Geometry(), x)
+	}
+	return encode.GreenAreaWith(b, g, x)
 }

@@ -81,13 +81,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	}
 	pg := l.cat.Find(snap, &cq, offset, limit)
 	defer pg.Release()
-	page, matched := pg.Features, pg.Matched
-	// Bring the page's records into cache together (see encode.TouchParcel).
-	var sum byte
-	for _, v := range page {
-		sum += l.wire.touch(v)
-	}
-	encode.Touched(sum)
+	page, matched := pg.Entries, pg.Matched
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := encode.PageHead((*buf)[:0], matched, len(page), time.Now())
@@ -124,11 +118,11 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if err != nil {
 		return err
 	}
-	v, ok := l.cat.Get(snap, id)
+	e, ok := l.cat.Entry(snap, id)
 	if !ok {
 		return notFound("no %s feature with id %d", l.cat.Name(), id)
 	}
-	etag := l.wire.etag(v)
+	etag := l.wire.etag(e.Record())
 	c.Response().Header().Set("ETag", etag)
 	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
@@ -136,7 +130,7 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	base := httpx.BaseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := encode.ItemLinks(l.wire.encode((*buf)[:0], v, nil), base, id)
+	b := encode.ItemLinks(l.wire.encode((*buf)[:0], e, nil), base, id)
 	*buf = b
 	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

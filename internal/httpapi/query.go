@@ -54,21 +54,21 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		n := 0
 		snap.ZonesAt(p, func(z *zonegis.Zone) bool {
 			b = comma(b, &n)
-			b = encode.Zone(b, z)
+			b = zoneFeature(b, snap, z, nil)
 			return true
 		})
 		b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
 		n = 0
 		snap.ParcelsAt(p, func(pc *zonegis.Parcel) bool {
 			b = comma(b, &n)
-			b = encode.Parcel(b, pc)
+			b = parcelFeature(b, snap, pc, nil)
 			return true
 		})
 		b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
 		n = 0
 		snap.GreenAreasAt(p, func(g *zonegis.GreenArea) bool {
 			b = comma(b, &n)
-			b = encode.GreenArea(b, g)
+			b = greenAreaFeature(b, snap, g, nil)
 			return true
 		})
 		b = append(b, `]}}`...)
@@ -179,7 +179,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		sq.Find(snap, func(pc *zonegis.Parcel, d float64) bool {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
-			b = encode.Site(b, pc, d, z)
+			b = parcelFeature(b, snap, pc, encode.Site(d, z))
 			return n < sq.Limit
 		})
 		b = append(b, `],"numberReturned":`...)

@@ -59,7 +59,9 @@ func benchWindows(d *benchData, n int) []orb.Bound {
 }
 
 // BenchmarkLoad bulk-loads the data set into a new index. heap-MB is the
-// live heap with the index and the parcels, index-MB the index's share.
+// live heap with the index and the parcels, index-MB the trees' share: the
+// index's entries (each parcel copied, with its cached GeoJSON) replace the
+// parcels given, in the data set's slice too, so they are in both heaps.
 func BenchmarkLoad(b *testing.B) {
 	d := benchOnce()
 	d.ix = nil // measure this benchmark's index only

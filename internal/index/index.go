@@ -12,9 +12,11 @@
 // Coordinates are lon/lat (EPSG:4326) degrees; distances are metres and
 // areas square metres, as computed by package measure.
 //
-// The index stores the pointers it is given. Once passed to Load or Apply a
-// Zone, Parcel or GreenArea must not be modified: to change one, pass a new
-// value with the same ID.
+// The index keeps its own copy of each record it is given, in an Entry with
+// the record's GeoJSON encoded once (the cache the encoders reuse): a record
+// handed out by a snapshot must not be modified; to change one, pass a new
+// value with the same ID. The geometry's points may be shared with the value
+// given, so that must not be modified either.
 package index
 
 import (
@@ -61,7 +63,10 @@ type Batch struct {
 
 // Load replaces the whole content of the index with the given features and
 // publishes it as the snapshot at seq. Duplicate IDs: the last one wins; nil
-// pointers are skipped. The slices are not retained.
+// pointers are skipped. Each record is copied into the index (see Entry)
+// and the slice's element replaced by the copy, chunk by chunk, so that on
+// a bulk load the records given become garbage as it goes; the slices are
+// not retained.
 //
 // Features are bulk-loaded: sorted by ID into the B-trees and inserted into
 // the R-trees in Hilbert order of their bound centres.
@@ -90,13 +95,13 @@ func (ix *Index) Apply(b Batch) {
 	if !b.Today.IsZero() {
 		w.today = b.Today
 	}
-	for _, z := range b.Zones {
+	for _, z := range makeEntries[zonegis.Zone, zoneFeature](b.Zones, false) {
 		w.zones.upsert(z)
 	}
-	for _, p := range b.Parcels {
+	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.Parcels, false) {
 		w.parcels.upsert(p)
 	}
-	for _, g := range b.GreenAreas {
+	for _, g := range makeEntries[zonegis.GreenArea, greenFeature](b.GreenAreas, false) {
 		w.greens.upsert(g)
 	}
 	for _, id := range b.DeletedZones {

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/btree"
@@ -23,6 +22,14 @@ type feature[T any] interface {
 	// zoned reports whether the kind belongs to a zone; zoneID says which.
 	zoned() bool
 	zoneID(*T) int64
+	// What an Entry caches (see entry.go): encode appends the record's
+	// cached bytes to b and says where its geometry members end;
+	// encodedSize estimates their length.
+	encode(b []byte, v *T) (out []byte, geomEnd int)
+	encodedSize(*T) int
+	setBoundary(*T, orb.MultiPolygon)
+	// intern makes equal strings of records share one copy through strs.
+	intern(v *T, strs map[string]string)
 }
 
 type (
@@ -50,7 +57,7 @@ func (greenFeature) zoneID(g *zonegis.GreenArea) int64              { return g.Z
 // sorts before every feature of its zone.
 type zoneRef[T any] struct {
 	zone int64
-	v    *T
+	v    *Entry[T]
 }
 
 func lessZoneRef[T any, F feature[T]](a, b zoneRef[T]) bool {
@@ -61,28 +68,28 @@ func lessZoneRef[T any, F feature[T]](a, b zoneRef[T]) bool {
 		return a.v == nil && b.v != nil
 	}
 	var f F
-	return f.id(a.v) < f.id(b.v)
+	return f.id(&a.v.rec) < f.id(&b.v.rec)
 }
 
 // layer indexes one kind of feature three ways: by ID, by bound, by zone.
 // All three trees are copy-on-write; a layer value with Copy()s of them is
 // an independent, immutable view.
 //
-// Per feature the layer stores three pointers to it and its bound (in the
-// R-tree) and nothing else: about 130 bytes per parcel with the trees'
-// node fill. The bound is not kept beside the ID: to delete a feature from
+// Per feature the layer stores three pointers to its Entry and its bound
+// (in the R-tree) and nothing else: about 130 bytes per parcel with the
+// trees' node fill, beside the Entry itself. The bound is not kept beside the ID: to delete a feature from
 // the R-tree, the bound is recomputed from its geometry, which must not
 // have changed (see the package doc).
 type layer[T any, F feature[T]] struct {
-	byID   *btree.Map[int64, *T]
-	tree   *rtree.RTreeG[*T]         // located features, by bound
+	byID   *btree.Map[int64, *Entry[T]]
+	tree   *rtree.RTreeG[*Entry[T]]  // located features, by bound
 	byZone *btree.BTreeG[zoneRef[T]] // nil when F has no zone
 }
 
 func newLayer[T any, F feature[T]]() layer[T, F] {
 	l := layer[T, F]{
-		byID: new(btree.Map[int64, *T]),
-		tree: new(rtree.RTreeG[*T]),
+		byID: new(btree.Map[int64, *Entry[T]]),
+		tree: new(rtree.RTreeG[*Entry[T]]),
 	}
 	var f F
 	if f.zoned() {
@@ -109,15 +116,16 @@ func validBound(b orb.Bound) bool {
 		b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
 }
 
-// buildLayer bulk-loads items: the B-trees from sorted input, the R-tree
-// in Hilbert order of the bound centres (good locality, fast inserts).
-// Sorting moves small keys, not the items.
+// buildLayer bulk-loads items, copied into entries (makeEntries, which
+// replaces each item by the index's copy): the B-trees from sorted input,
+// the R-tree in Hilbert order of the bound centres (good locality, fast
+// inserts). Sorting moves small keys, not the items.
 func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 	var f F
 	l := newLayer[T, F]()
 
 	type item struct {
-		v       *T
+		v       *Entry[T]
 		b       orb.Bound
 		located bool
 	}
@@ -127,11 +135,11 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 		i  int // in its
 	}
 	keys := make([]idKey, 0, len(items))
-	for _, v := range items {
-		if v != nil {
-			keys = append(keys, idKey{f.id(v), len(its)})
-			b, ok := measure.Bound(f.boundary(v))
-			its = append(its, item{v, b, ok})
+	for _, e := range makeEntries[T, F](items, true) {
+		if e != nil {
+			keys = append(keys, idKey{f.id(&e.rec), len(its)})
+			b, ok := measure.Bound(f.boundary(&e.rec))
+			its = append(its, item{e, b, ok})
 		}
 	}
 	// Of duplicate IDs the last given wins: sort by (ID, position), keep
@@ -158,7 +166,7 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 		}
 		zkeys := make([]zoneKey, len(keys))
 		for j, k := range keys {
-			zkeys[j] = zoneKey{f.zoneID(its[k.i].v), k.id, k.i}
+			zkeys[j] = zoneKey{f.zoneID(&its[k.i].v.rec), k.id, k.i}
 		}
 		slices.SortFunc(zkeys, func(a, b zoneKey) int { return cmp.Or(cmp.Compare(a.zone, b.zone), cmp.Compare(a.id, b.id)) })
 		for _, k := range zkeys {
@@ -223,20 +231,21 @@ func hilbert(ext orb.Bound, p orb.Point) uint64 {
 	return d
 }
 
-// upsert inserts v or replaces the feature with the same ID.
-func (l *layer[T, F]) upsert(v *T) {
-	if v == nil {
+// upsert inserts e or replaces the feature with the same ID.
+func (l *layer[T, F]) upsert(e *Entry[T]) {
+	if e == nil {
 		return
 	}
 	var f F
-	if old, ok := l.byID.Set(f.id(v), v); ok {
+	v := &e.rec
+	if old, ok := l.byID.Set(f.id(v), e); ok {
 		l.unlink(old)
 	}
 	if b, ok := measure.Bound(f.boundary(v)); ok {
-		l.tree.Insert(b.Min, b.Max, v)
+		l.tree.Insert(b.Min, b.Max, e)
 	}
 	if l.byZone != nil {
-		l.byZone.Set(zoneRef[T]{zone: f.zoneID(v), v: v})
+		l.byZone.Set(zoneRef[T]{zone: f.zoneID(v), v: e})
 	}
 }
 
@@ -248,16 +257,16 @@ func (l *layer[T, F]) delete(id int64) {
 }
 
 // unlink removes old, just dropped from byID, from the other two trees.
-func (l *layer[T, F]) unlink(old *T) {
+func (l *layer[T, F]) unlink(old *Entry[T]) {
 	var f F
-	if b, ok := measure.Bound(f.boundary(old)); ok {
+	if b, ok := measure.Bound(f.boundary(&old.rec)); ok {
 		n := l.tree.Len()
 		l.tree.Delete(b.Min, b.Max, old)
 		if l.tree.Len() == n {
 			// Its geometry was modified after it was given to the index,
 			// so the bound differs from the one it was inserted with. Find
 			// it the slow way rather than leave a stale feature behind.
-			l.tree.Scan(func(lo, hi [2]float64, v *T) bool {
+			l.tree.Scan(func(lo, hi [2]float64, v *Entry[T]) bool {
 				if v == old {
 					b = orb.Bound{Min: lo, Max: hi}
 					return false
@@ -268,7 +277,7 @@ func (l *layer[T, F]) unlink(old *T) {
 		}
 	}
 	if l.byZone != nil {
-		l.byZone.Delete(zoneRef[T]{zone: f.zoneID(old), v: old})
+		l.byZone.Delete(zoneRef[T]{zone: f.zoneID(&old.rec), v: old})
 	}
 }
 
@@ -282,6 +291,13 @@ func (l *layer[T, F]) len() int {
 }
 
 func (l *layer[T, F]) get(id int64) (*T, bool) {
+	if e, ok := l.entry(id); ok {
+		return &e.rec, true
+	}
+	return nil, false
+}
+
+func (l *layer[T, F]) entry(id int64) (*Entry[T], bool) {
 	if l.byID == nil {
 		return nil, false
 	}
@@ -289,13 +305,21 @@ func (l *layer[T, F]) get(id int64) (*T, bool) {
 }
 
 func (l *layer[T, F]) ascend(fromID int64, fn func(*T) bool) {
+	l.ascendEntries(fromID, func(e *Entry[T]) bool { return fn(recOf(e)) })
+}
+
+func (l *layer[T, F]) ascendEntries(fromID int64, fn func(*Entry[T]) bool) {
 	if l.byID == nil {
 		return
 	}
-	l.byID.Ascend(fromID, func(_ int64, v *T) bool { return fn(v) })
+	l.byID.Ascend(fromID, func(_ int64, e *Entry[T]) bool { return fn(e) })
 }
 
 func (l *layer[T, F]) ofZone(zoneID int64, fn func(*T) bool) {
+	l.ofZoneEntries(zoneID, func(e *Entry[T]) bool { return fn(recOf(e)) })
+}
+
+func (l *layer[T, F]) ofZoneEntries(zoneID int64, fn func(*Entry[T]) bool) {
 	if l.byZone == nil {
 		return
 	}
@@ -308,7 +332,7 @@ func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
 	if l.tree == nil || !validBound(b) {
 		return
 	}
-	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, v *T) bool { return fn(v) })
+	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
 // touchPadD widens the R-tree windows of the exact queries, in degrees.
@@ -323,24 +347,29 @@ const touchPadD = 1e-8
 // b get the exact test (measure.IntersectsBoundOf), in batches: their
 // geometries are first touched level by level (record, polygons, rings,
 // first vertex), so that the cache misses of a batch overlap instead of
-// queuing one behind the other, as they would test by test.
+// queuing one behind the other, as they would test by test. Every level
+// read is used (a first vertex inside b decides the test), so no store to
+// a shared variable is needed to keep the loads from being dropped.
 func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
+	l.intersectingBoundEntries(b, func(e *Entry[T]) bool { return fn(recOf(e)) })
+}
+
+func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) bool) {
 	if l.tree == nil || !validBound(b) {
 		return
 	}
 	var f F
 	const batchLen = 32
 	var (
-		batch  [batchLen]*T
+		batch  [batchLen]*Entry[T]
 		bounds [batchLen]orb.Bound
 		n      int
 		more   = true
 	)
 	flush := func() {
-		var sum float64
 		var mps [batchLen]orb.MultiPolygon
 		for i, v := range batch[:n] {
-			mps[i] = f.boundary(v)
+			mps[i] = f.boundary(&v.rec)
 		}
 		var polys [batchLen]orb.Polygon
 		for i, mp := range mps[:n] {
@@ -354,14 +383,14 @@ func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 				rings[i] = poly[0]
 			}
 		}
-		for _, r := range rings[:n] {
-			if len(r) > 0 {
-				sum += r[0][0]
-			}
+		// The last level, the first vertex, is put to use: one in the box
+		// decides the test (the box is closed) without the exact test.
+		var in [batchLen]bool
+		for i, r := range rings[:n] {
+			in[i] = len(r) > 0 && b.Contains(r[0])
 		}
-		touched.Store(math.Float64bits(sum))
 		for i := range n {
-			if more && measure.IntersectsBoundOf(mps[i], bounds[i], b) {
+			if more && (in[i] || measure.IntersectsBoundOf(mps[i], bounds[i], b)) {
 				more = fn(batch[i])
 			}
 		}
@@ -369,7 +398,7 @@ func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 		n = 0
 	}
 	w := b.Pad(touchPadD)
-	l.tree.Search(w.Min, w.Max, func(lo, hi [2]float64, v *T) bool {
+	l.tree.Search(w.Min, w.Max, func(lo, hi [2]float64, v *Entry[T]) bool {
 		e := orb.Bound{Min: lo, Max: hi}
 		if measure.BoundWithin(e, b) {
 			more = fn(v)
@@ -386,18 +415,14 @@ func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 	}
 }
 
-// touched keeps the sums of intersectingBound's touch passes, so that the
-// compiler cannot drop their loads.
-var touched atomic.Uint64
-
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
 		return
 	}
 	var f F
 	w := orb.Bound{Min: p, Max: p}.Pad(touchPadD)
-	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, v *T) bool {
-		return !measure.Contains(f.boundary(v), p) || fn(v)
+	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, e *Entry[T]) bool {
+		return !measure.Contains(f.boundary(&e.rec), p) || fn(recOf(e))
 	})
 }
 
@@ -409,10 +434,11 @@ func (l *layer[T, F]) intersecting(q *measure.Prepared, fn func(*T, float64) boo
 	var f F
 	var err error
 	b = b.Pad(touchPadD)
-	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, v *T) bool {
+	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool {
 		if err = q.Budget().Spend(1); err != nil {
 			return false
 		}
+		v := &e.rec
 		mp := f.boundary(v)
 		var ok bool
 		if ok, err = q.Intersects(mp); err != nil || !ok {

@@ -64,8 +64,8 @@ func (l *layer[T, F]) nearby(p orb.Point, radiusM float64, filter func(*T) bool,
 	}
 	stopped := false
 	l.tree.Nearby(
-		func(lo, hi [2]float64, _ *T, _ bool) float64 { return minDistM(p, lo, hi) },
-		func(_, _ [2]float64, v *T, lowerM float64) bool {
+		func(lo, hi [2]float64, _ *Entry[T], _ bool) float64 { return minDistM(p, lo, hi) },
+		func(_, _ [2]float64, e *Entry[T], lowerM float64) bool {
 			if lowerM > radiusM {
 				return false // all the rest is out of range
 			}
@@ -75,6 +75,7 @@ func (l *layer[T, F]) nearby(p orb.Point, radiusM float64, filter func(*T) bool,
 				stopped = true
 				return false
 			}
+			v := &e.rec
 			if filter != nil && !filter(v) {
 				return true
 			}

@@ -77,7 +77,6 @@ func (f *Follower) reload(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load index: %w", err)
 	}
-	prepare(s.Zones, s.Parcels, s.GreenAreas)
 	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
 	f.ix.Apply(index.Batch{Seq: s.Seq, Today: s.Today})
 	f.day = s.Today
@@ -157,7 +156,6 @@ func (f *Follower) turnDay(ctx context.Context, seq int64, day time.Time) error 
 		if b.Parcels, b.DeletedParcels, err = fetch(ctx, due, f.db.ParcelsByID, func(p *zonegis.Parcel) int64 { return p.ID }); err != nil {
 			return err
 		}
-		prepare(nil, b.Parcels, nil)
 		for id := range due {
 			changes = append(changes, zonegis.Change{Seq: seq, Collection: zonegis.CollectionParcels, ItemID: id, Op: "update"})
 		}
@@ -199,7 +197,6 @@ func (f *Follower) apply(ctx context.Context, changes []zonegis.Change) error {
 			return err
 		}
 	}
-	prepare(b.Zones, b.Parcels, b.GreenAreas)
 	f.ix.Apply(b)
 	f.release(b.Seq)
 	if f.OnApply != nil {

@@ -75,7 +75,7 @@ const LoadingGCPercent = 20
 
 // Loading lowers GOGC to LoadingGCPercent until Settle. Loading reads a
 // million parcels from the database and then copies them into their
-// compact form (see package indexsync); with GOGC=100 the garbage of the
+// compact form (see package index, Entry); with GOGC=100 the garbage of the
 // first would let the heap reach about twice the index before a
 // collection, and the process's peak memory would be set by its start-up.
 // Collecting more often while loading costs a few hundred milliseconds.

@@ -122,10 +122,6 @@ type Zone struct {
 	Boundary    orb.MultiPolygon // EPSG:4326, lon/lat
 	Version     int64
 	UpdatedAt   time.Time
-	Encoded     Encoded
-	// EncodedProperties caches the zone's GeoJSON properties object, as
-	// Encoded does its geometry: zones are few and their properties many.
-	EncodedProperties []byte
 }
 
 // Parcel is a lot inside a zone, the unit that is leased.
@@ -148,7 +144,6 @@ type Parcel struct {
 	Boundary    orb.MultiPolygon
 	Version     int64
 	UpdatedAt   time.Time
-	Encoded     Encoded
 }
 
 // GreenArea is a park, buffer strip, tree belt or water surface in a zone.
@@ -163,15 +158,7 @@ type GreenArea struct {
 	Boundary   orb.MultiPolygon
 	Version    int64
 	UpdatedAt  time.Time
-	Encoded    Encoded
 }
-
-// Encoded caches the GeoJSON encoding of a record's Boundary (its "bbox" and
-// "geometry" members). Records are immutable once built, so whoever builds
-// one for the read path may fill it once (the follower does, when it loads
-// records for the index); encoders use it instead of formatting every
-// coordinate on every response. Nil means "encode on the fly".
-type Encoded []byte
 
 // Lease is a land lease on a parcel. A lease runs from Start to End (dates,
 // End exclusive); EndedOn, when set, records an early termination. At most one

@@ -432,7 +432,6 @@ func (s *Store) UpdateZone(_ context.Context, a zonegis.Actor, id, ifVersion int
 			return 0, err
 		}
 		z := *cur
-		z.Encoded, z.EncodedProperties = nil, nil
 		if err := change(&z); err != nil {
 			return 0, err
 		}
@@ -474,7 +473,6 @@ func (s *Store) UpdateParcel(_ context.Context, a zonegis.Actor, id, ifVersion i
 			return 0, err
 		}
 		p := *cur
-		p.Encoded = nil
 		if err := change(&p); err != nil {
 			return 0, err
 		}
@@ -515,7 +513,6 @@ func (s *Store) UpdateGreenArea(_ context.Context, a zonegis.Actor, id, ifVersio
 			return 0, err
 		}
 		g := *cur
-		g.Encoded = nil
 		if err := change(&g); err != nil {
 			return 0, err
 		}
