@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
@@ -47,88 +46,53 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 			return fmt.Errorf("--format: %q is not a format zonegis reads; formats: %s", *format, strings.Join(source.FormatNames(), ", "))
 		}
 	}
-	_, err := os.Stat(name)
-	if err != nil {
-		return err
+	o := registry.FileOptions{Format: f, Layer: *layer, CRS: *crsName, Province: *province}
+	if !known {
+		o.Format.Name = "" // GDAL finds it
 	}
-	var defaultCRS string
-	if *province != "" {
-		if defaultCRS, err = crs.DefaultSource(*province); err != nil {
-			return fmt.Errorf("--province: %s", zonegis.ErrorMessage(err))
+	var mapping []byte
+	if *mapFile != "" {
+		var err error
+		if mapping, err = os.ReadFile(*mapFile); err != nil {
+			return err
 		}
 	}
-	m, err := readMapping(*coll, *mapSpec, *mapFile)
+	m, err := registry.ParseMapping(*coll, *mapSpec, mapping)
 	if err != nil {
-		return err
+		return errors.New("--" + zonegis.ErrorMessage(err))
 	}
-
-	db, stop, err := openDatabase(ctx, cfg, logger, false)
-	if err != nil {
-		return err
-	}
-	defer stop()
+	o.Mapping = m
 	file, err := os.Open(name) // read one feature at a time
 	if err != nil {
 		return err
 	}
 	defer file.Close()
+	db, stop, err := openDatabase(ctx, cfg, logger, false)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	ictx, counted, finish := watchImport(ctx, stderr, file) // progress on stderr
 	var n int
-	// A GeoJSON FeatureCollection in our names is read as JSON; given a
-	// CRS, a layer or a mapping, through GDAL, as any other source.
-	if known && f.Name == "geojson" && *crsName == "" && *layer == "" && m == nil {
+	var read *registry.FileRead
+	if o.ViaJSON() {
 		_, n, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
-		finish(err)
-		if err != nil {
-			return importFailed(err, stderr)
-		}
 	} else {
-		r, err := source.Open(name, source.Options{Format: *format, Layer: *layer, CRS: *crsName, DefaultCRS: defaultCRS})
-		if err != nil {
-			finish(err)
-			return importFailed(err, stderr)
-		}
-		defer r.Close()
-		_, n, err = registry.ImportSource(ictx, db, zonegis.System, *coll, r, m)
-		finish(err)
-		c := r.Counts()
-		fmt.Fprintf(stdout, "read %d features of layer %q from %s", c.Read, r.LayerName, r.CRS)
-		if c.DroppedZM > 0 {
-			fmt.Fprintf(stdout, "; Z/M coordinates dropped from %d", c.DroppedZM)
+		_, n, read, err = registry.ImportPath(ictx, db, zonegis.System, *coll, name, o)
+	}
+	finish(err)
+	if read != nil {
+		fmt.Fprintf(stdout, "read %d features of layer %q from %s", read.Read, read.Layer, read.CRS)
+		if read.DroppedZM > 0 {
+			fmt.Fprintf(stdout, "; Z/M coordinates dropped from %d", read.DroppedZM)
 		}
 		fmt.Fprintln(stdout)
-		if err != nil {
-			return importFailed(err, stderr)
-		}
+	}
+	if err != nil {
+		return importFailed(err, stderr)
 	}
 	fmt.Fprintf(stdout, "imported %d %s\n", n, *coll)
 	return nil
-}
-
-// readMapping is the mapping --map (spec) or --mapping (file) gives, or
-// nil for none.
-func readMapping(coll, spec, file string) (*registry.Mapping, error) {
-	switch {
-	case spec != "" && file != "":
-		return nil, errors.New("--map and --mapping: give one of them")
-	case spec != "":
-		m, err := registry.ParseMapSpec(coll, spec)
-		if err != nil {
-			return nil, fmt.Errorf("--map: %s", zonegis.ErrorMessage(err))
-		}
-		return m, nil
-	case file != "":
-		data, err := os.ReadFile(file)
-		if err != nil {
-			return nil, err
-		}
-		m, err := registry.ParseMappingFile(coll, data)
-		if err != nil {
-			return nil, fmt.Errorf("--mapping %s: %s", file, zonegis.ErrorMessage(err))
-		}
-		return m, nil
-	}
-	return nil, nil
 }
 
 // importFailed prints a refused import's report to stderr.

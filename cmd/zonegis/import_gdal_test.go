@@ -124,7 +124,7 @@ func TestImportShapefileVN2000(t *testing.T) {
 	if err == nil || !strings.Contains(out, "read 46 features") || !strings.Contains(out, "EPSG:9210") || !strings.Contains(errOut, "code is required") {
 		t.Errorf("DGN with --province: %v\n%s%s", err, out, errOut)
 	}
-	if _, errOut, err = c.run(t, "import", "--collection", "zones", "--province", "Hà Tây", dgn); err == nil || !strings.Contains(err.Error()+errOut, "--province") {
+	if _, errOut, err = c.run(t, "import", "--collection", "zones", "--province", "Hà Tây", dgn); err == nil || !strings.Contains(err.Error()+errOut, "province: ") {
 		t.Errorf("a former province: %v %s", err, errOut)
 	}
 }

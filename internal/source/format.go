@@ -4,6 +4,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Format is a file format the reader takes: the name zonegis gives it
@@ -111,4 +113,65 @@ func FormatByFileName(name string) (Format, bool) {
 		}
 	}
 	return Format{}, false
+}
+
+// Unsupported is the error of Resolve for a media type or file name that
+// names no format an upload may have (HTTP 415).
+type Unsupported struct{ Detail string }
+
+func (e *Unsupported) Error() string { return e.Detail }
+
+// Resolve is the format of an uploaded file: named (a format's name), else
+// by its media type, else by its file name. A format of several files
+// (Sidecars) can only come as a zip. Errors: EINVALID naming format for an
+// unknown name; *Unsupported for a media type or file that names none.
+func Resolve(name, mediaType, fileName string) (Format, error) {
+	f, ok := FormatByName(name)
+	switch {
+	case name != "" && !ok:
+		return f, zonegis.Errorf(zonegis.EINVALID, "format: %q is not a format zonegis reads; formats: %s", name, strings.Join(UploadFormats(), ", "))
+	case name == "":
+		if f, ok = FormatByMediaType(mediaType); !ok && fileName != "" {
+			f, ok = FormatByFileName(fileName)
+		}
+	}
+	if !ok {
+		what := "Content-Type " + quoted(mediaType)
+		if mediaType == "" {
+			what = "a body without a Content-Type"
+		}
+		if fileName != "" {
+			what += " (file " + quoted(fileName) + ")"
+		}
+		return f, &Unsupported{what + " is not a format zonegis reads; name it with format= (" + strings.Join(UploadFormats(), ", ") + ")"}
+	}
+	if f.Sidecars {
+		return f, &Unsupported{"format " + f.Name + " is several files (such as .shp, .shx, .dbf, .prj, .cpg): send them in one zip, with format=shapefile-zip or mapinfo-zip"}
+	}
+	return f, nil
+}
+
+// UploadFormats are the formats an upload may name: those of one file.
+func UploadFormats() []string {
+	var names []string
+	for _, f := range Formats {
+		if !f.Sidecars {
+			names = append(names, f.Name)
+		}
+	}
+	return names
+}
+
+// quoted is a client's header value quoted for a message: at most 100
+// bytes, control characters and quotes as '?'.
+func quoted(v string) string {
+	if len(v) > 100 {
+		v = v[:100]
+	}
+	return `"` + strings.Map(func(r rune) rune {
+		if r < ' ' || r == '"' || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, v) + `"`
 }

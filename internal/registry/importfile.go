@@ -1,0 +1,93 @@
+package registry
+
+import (
+	"context"
+	"os"
+
+	"github.com/zonegis/zonegis/internal/crs"
+	"github.com/zonegis/zonegis/internal/source"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// FileOptions say how an import reads a file: its format, and, for files
+// GDAL reads, the layer, the source CRS (CRS, else the file's own, else
+// the TM-3 zone of Province) and the mapping of its fields to ours.
+type FileOptions struct {
+	Format   source.Format
+	Layer    string
+	CRS      string // "EPSG:N"; overrides the file's
+	Province string // for a file without a CRS: its province's TM-3 zone (crs.DefaultSource)
+	Mapping  *Mapping
+}
+
+// FileRead is what reading a file through GDAL found.
+type FileRead struct {
+	Format, Layer, CRS string
+	source.Counts
+}
+
+// viaJSON says whether the file is read as a GeoJSON FeatureCollection in
+// our names (ParseImport) rather than through GDAL: GeoJSON given no CRS,
+// layer or mapping.
+func (o FileOptions) viaJSON() bool {
+	return o.Format.Name == "geojson" && o.CRS == "" && o.Layer == "" && o.Mapping == nil
+}
+
+// ViaJSON is viaJSON for the transports, which read such a file as a
+// stream (ImportFile) instead of a path.
+func (o FileOptions) ViaJSON() bool { return o.viaJSON() }
+
+// ImportPath imports the file at path into collection as actor: a GeoJSON
+// FeatureCollection in our names through ImportFile, any other file (or one
+// given a CRS, layer or mapping) through GDAL (ImportSource). read says
+// what GDAL read (nil for the JSON path). Errors: as ImportFile and
+// ImportSource; EINVALID naming province for one crs.DefaultSource does
+// not know, and source.Open's.
+func ImportPath(ctx context.Context, db ImportStore, actor zonegis.Actor, collection, path string, o FileOptions) (seq int64, n int, read *FileRead, err error) {
+	if o.viaJSON() {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		defer f.Close()
+		seq, n, err = ImportFile(ctx, db, actor, collection, f)
+		return seq, n, nil, err
+	}
+	var defaultCRS string
+	if o.Province != "" {
+		if defaultCRS, err = crs.DefaultSource(o.Province); err != nil {
+			return 0, 0, nil, invalid("province: %s", zonegis.ErrorMessage(err))
+		}
+	}
+	r, err := source.Open(path, source.Options{Format: o.Format.Name, Layer: o.Layer, CRS: o.CRS, DefaultCRS: defaultCRS})
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	defer r.Close()
+	seq, n, err = ImportSource(ctx, db, actor, collection, r, o.Mapping)
+	return seq, n, &FileRead{Format: o.Format.Name, Layer: r.LayerName, CRS: r.CRS, Counts: r.Counts()}, err
+}
+
+// ParseMapping is the mapping a transport was given for collection: spec
+// in the --map syntax (ParseMapSpec) or file, a JSON mapping file
+// (ParseMappingFile), or nil for neither. Errors: EINVALID naming map or
+// mapping.
+func ParseMapping(collection, spec string, file []byte) (*Mapping, error) {
+	switch {
+	case spec != "" && file != nil:
+		return nil, invalid("map and mapping: give one of them")
+	case spec != "":
+		m, err := ParseMapSpec(collection, spec)
+		if err != nil {
+			return nil, invalid("map: %s", zonegis.ErrorMessage(err))
+		}
+		return m, nil
+	case file != nil:
+		m, err := ParseMappingFile(collection, file)
+		if err != nil {
+			return nil, invalid("mapping: %s", zonegis.ErrorMessage(err))
+		}
+		return m, nil
+	}
+	return nil, nil
+}
