@@ -1,14 +1,13 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -68,13 +67,6 @@ func (s *Server) handleBoard() echo.HandlerFunc {
 // handleCreateBoard answers POST /boards (admins): the new board, 201 with
 // its ETag and Location.
 func (s *Server) handleCreateBoard() echo.HandlerFunc {
-	type body struct {
-		ID       string `json:"id"`
-		NameVI   string `json:"name_vi"`
-		NameEN   string `json:"name_en"`
-		Province string `json:"province"`
-		Website  string `json:"website"`
-	}
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
@@ -83,11 +75,10 @@ func (s *Server) handleCreateBoard() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var in body
-		if err := featurejson.DecodeStrict(raw, &in, "body"); err != nil {
+		b, err := registry.BoardJSON(raw)
+		if err != nil {
 			return err
 		}
-		b := &zonegis.Board{ID: in.ID, NameVI: in.NameVI, NameEN: in.NameEN, Province: in.Province, Website: in.Website}
 		if err := s.store.CreateBoard(c.Request().Context(), actorOf(c), b); err != nil {
 			return err
 		}
@@ -96,8 +87,8 @@ func (s *Server) handleCreateBoard() echo.HandlerFunc {
 }
 
 // handleUpdateBoard answers PATCH /boards/{id} (admins): the body's fields
-// replace the board's (website null clears it; the id cannot change),
-// checked against If-Match when given.
+// replace the board's (registry.BoardPatchJSON), checked against If-Match
+// when given.
 func (s *Server) handleUpdateBoard() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
@@ -112,34 +103,12 @@ func (s *Server) handleUpdateBoard() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		var in struct {
-			ID       *string `json:"id"`
-			NameVI   *string `json:"name_vi"`
-			NameEN   *string `json:"name_en"`
-			Province *string `json:"province"`
-			Website  *string `json:"website"`
-		}
-		if err := featurejson.DecodeStrict(raw, &in, "body"); err != nil {
+		p, err := registry.BoardPatchJSON(id, raw)
+		if err != nil {
 			return err
 		}
-		var fields map[string]json.RawMessage
-		if err := json.Unmarshal(raw, &fields); err != nil {
-			return invalid("body: want a JSON object of the fields to change")
-		}
-		for _, k := range []string{"id", "name_vi", "name_en", "province"} {
-			if string(fields[k]) == "null" {
-				return invalid("%s cannot be null; it is required", k)
-			}
-		}
-		if in.ID != nil && *in.ID != id {
-			return invalid("id: the body names board %q but the URL board %q; a board's id cannot change (or leave id out)", *in.ID, id)
-		}
-		if string(fields["website"]) == "null" {
-			empty := ""
-			in.Website = &empty
-		}
 		b, err := s.store.UpdateBoard(c.Request().Context(), actorOf(c), id, ifv, func(b *zonegis.Board) error {
-			b.Apply(zonegis.BoardPatch{NameVI: in.NameVI, NameEN: in.NameEN, Province: in.Province, Website: in.Website})
+			b.Apply(p)
 			return nil
 		})
 		if err != nil {
