@@ -4,13 +4,10 @@ import (
 	"context"
 	"errors"
 	"flag"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"text/tabwriter"
 
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -20,7 +17,12 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	coll := fs.String("collection", "", "zones, parcels or green-areas")
+	io := importFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts, err := io.options(fs)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || *coll == "" {
@@ -36,23 +38,9 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		return err
 	}
 	defer stop()
-	_, n, err := registry.ImportFile(ctx, db, zonegis.System, *coll, body)
+	rep, err := registry.ImportFile(ctx, db, zonegis.System, *coll, body, opts)
 	if err != nil {
-		var de *zonegis.Error
-		if errors.As(err, &de) {
-			fmt.Fprintln(stderr, de.Message)
-			if ps, ok := de.Details["problems"]; ok {
-				tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', 0)
-				fmt.Fprintln(tw, "FEATURE\tCODE\tREASON")
-				for _, p := range ps.([]postgis.ImportProblem) {
-					fmt.Fprintf(tw, "%d\t%s\t%s\n", p.Index, p.Code, p.Reason)
-				}
-				tw.Flush()
-			}
-			return errors.New("import refused")
-		}
 		return err
 	}
-	fmt.Fprintf(stdout, "imported %d %s\n", n, *coll)
-	return nil
+	return io.finish(rep, stdout, stderr)
 }

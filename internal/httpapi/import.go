@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/registry"
@@ -20,18 +19,19 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if !knownCollection(coll) {
 			return errNoSuchCollection
 		}
-		if err := checkNoParams(c); err != nil {
+		opts, format, err := importParams(c)
+		if err != nil {
 			return err
 		}
 		body, err := bodyReader(c, MaxImportBytes)
 		if err != nil {
 			return err
 		}
-		seq, n, err := registry.ImportFile(c.Request().Context(), s.store, actorOf(c), coll, body)
+		rep, err := registry.ImportFile(c.Request().Context(), s.store, actorOf(c), coll, body, opts)
 		if err != nil {
 			return err
 		}
-		s.visible(c, seq)
-		return writeJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
+		s.visible(c, rep.Seq)
+		return writeImportReport(c, rep, format)
 	}
 }

@@ -1,19 +1,14 @@
 package registry
 
 import (
-	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
-	"sort"
 	"strings"
 
 	"github.com/zonegis/zonegis/internal/featurejson"
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -30,11 +25,38 @@ const MaxImportProblems = 1000
 // position and its raw JSON, a bad one becomes a problem. Only the
 // feature being read is held in memory. It stops at MaxImportProblems
 // problems. Members other than type and features (name, crs) are skipped.
-func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) error) (n int, probs []postgis.ImportProblem, err error) {
+func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) error) (n int, probs []zonegis.ImportProblem, err error) {
+	errFull := errors.New("full")
+	n, err = ReadFeatureCollection(r, func(i int, raw []byte) error {
+		if _, err := ParseFeature(collection, raw); err != nil {
+			probs = append(probs, zonegis.ImportProblem{Index: i, Code: zonegis.ErrorCode(err), Problem: zonegis.ProblemRead, Reason: zonegis.ErrorMessage(err)})
+			if len(probs) >= MaxImportProblems {
+				return errFull
+			}
+			return nil
+		}
+		return good(i, raw)
+	})
+	if errors.Is(err, errFull) {
+		return probs[len(probs)-1].Index + 1, probs, nil
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	return n, probs, nil
+}
+
+// ReadFeatureCollection reads a GeoJSON FeatureCollection from r one
+// feature at a time and calls feature with each one's 0-based position
+// and raw JSON (the decoder's own copy: feature may keep it); only the
+// feature being read is held in memory. An error from feature ends the
+// reading and is returned. Members other than type and features (name,
+// crs) are skipped. It returns the number of features.
+func ReadFeatureCollection(r io.Reader, feature func(i int, raw []byte) error) (n int, err error) {
 	win := &window{r: r, limit: MaxImportFeatureBytes}
 	dec := json.NewDecoder(win)
 	if err := wantDelim(dec, '{', "body is not valid JSON: want a GeoJSON FeatureCollection object"); err != nil {
-		return 0, nil, err
+		return 0, err
 	}
 	typ, features := "", false
 	for {
@@ -44,24 +66,24 @@ func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) er
 		}
 		tok, err := dec.Token()
 		if err != nil {
-			return 0, nil, importReadError(err, "body")
+			return 0, importReadError(err, "body")
 		}
 		key, _ := tok.(string)
 		switch key {
 		case "type":
 			if err := dec.Decode(&typ); err != nil {
-				return 0, nil, importReadError(err, "type")
+				return 0, importReadError(err, "type")
 			}
 			if typ != "FeatureCollection" {
-				return 0, nil, invalid("body: want a GeoJSON FeatureCollection, got type %q", typ)
+				return 0, invalid("body: want a GeoJSON FeatureCollection, got type %q", typ)
 			}
 		case "features":
 			if features {
-				return 0, nil, invalid("body: features given twice")
+				return 0, invalid("body: features given twice")
 			}
 			features = true
 			if err := wantDelim(dec, '[', "features: want an array of Features"); err != nil {
-				return 0, nil, err
+				return 0, err
 			}
 			for {
 				win.reset()
@@ -70,47 +92,42 @@ func ParseImport(collection string, r io.Reader, good func(i int, raw []byte) er
 				}
 				var raw json.RawMessage
 				if err := dec.Decode(&raw); err != nil {
-					return 0, nil, importReadError(err, fmt.Sprintf("features[%d]", n))
+					return 0, importReadError(err, fmt.Sprintf("features[%d]", n))
 				}
-				if _, err := ParseFeature(collection, raw); err != nil {
-					probs = append(probs, postgis.ImportProblem{Index: n, Code: zonegis.ErrorCode(err), Reason: zonegis.ErrorMessage(err)})
-					if len(probs) >= MaxImportProblems {
-						return n + 1, probs, nil
-					}
-				} else if err := good(n, raw); err != nil {
-					return 0, nil, err
+				if err := feature(n, raw); err != nil {
+					return n, err
 				}
 				n++
 			}
 			if _, err := dec.Token(); err != nil { // ]
-				return 0, nil, importReadError(err, "features")
+				return 0, importReadError(err, "features")
 			}
 		default:
 			if strings.EqualFold(key, "type") || strings.EqualFold(key, "features") {
-				return 0, nil, invalid("body: no member %q (names are case-sensitive: did you mean %q?)", key, strings.ToLower(key))
+				return 0, invalid("body: no member %q (names are case-sensitive: did you mean %q?)", key, strings.ToLower(key))
 			}
 			var skip json.RawMessage
 			if err := dec.Decode(&skip); err != nil {
-				return 0, nil, importReadError(err, key)
+				return 0, importReadError(err, key)
 			}
 		}
 	}
 	if _, err := dec.Token(); err != nil { // }
-		return 0, nil, importReadError(err, "body")
+		return 0, importReadError(err, "body")
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		if err != nil {
-			return 0, nil, importReadError(err, "body")
+			return 0, importReadError(err, "body")
 		}
-		return 0, nil, invalid("body: unexpected data after the FeatureCollection")
+		return 0, invalid("body: unexpected data after the FeatureCollection")
 	}
 	switch {
 	case typ == "":
-		return 0, nil, invalid("body: want a GeoJSON FeatureCollection, got no type")
+		return 0, invalid("body: want a GeoJSON FeatureCollection, got no type")
 	case n == 0:
-		return 0, nil, invalid("body: the FeatureCollection has no features")
+		return 0, invalid("body: the FeatureCollection has no features")
 	}
-	return n, probs, nil
+	return n, nil
 }
 
 // wantDelim reads the next token and wants it to be d.
@@ -233,94 +250,3 @@ func ParseFeature(collection string, raw []byte) (any, error) {
 	return nil, ErrNoSuchCollection
 }
 
-// ImportFile runs a whole import into collection from r, a GeoJSON
-// FeatureCollection, as actor: parse and check every feature,
-// then write all or nothing. It holds one feature at a time in memory: the
-// good features go to a temporary file as they are checked and are read
-// back from it one by one inside the transaction. The error is EINVALID
-// with every problem listed in Details["problems"]
-// ([]postgis.ImportProblem). It returns the change-log seq and the count.
-func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r io.Reader) (int64, int, error) {
-	spool, err := os.CreateTemp("", "zonegis-import-*.json")
-	if err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
-	}
-	os.Remove(spool.Name()) // gone with the file handle
-	defer spool.Close()
-	w := bufio.NewWriterSize(spool, 64<<10)
-	var positions []int
-	_, probs, err := ParseImport(collection, r, func(i int, raw []byte) error {
-		positions = append(positions, i)
-		_, err := w.Write(raw)
-		return err
-	})
-	if err != nil {
-		return 0, 0, err
-	}
-	if len(probs) >= MaxImportProblems {
-		// The rest of the body is not read: the import is refused anyway.
-		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID,
-			Message: fmt.Sprintf("import refused: at least %d features have problems (the first %d are listed); nothing was written", len(probs), len(probs)),
-			Details: map[string]any{"problems": probs}}
-	}
-	if err := w.Flush(); err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
-	}
-	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return 0, 0, fmt.Errorf("import: %w", err)
-	}
-	items := func(yield func(any, error) bool) {
-		dec := json.NewDecoder(bufio.NewReaderSize(spool, 64<<10))
-		for range positions {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				yield(nil, fmt.Errorf("import: reading back checked features: %w", err))
-				return
-			}
-			it, err := ParseFeature(collection, raw)
-			if err != nil {
-				err = fmt.Errorf("import: a checked feature no longer parses: %w", err)
-			}
-			if !yield(it, err) {
-				return
-			}
-		}
-	}
-	var seq int64
-	if len(positions) > 0 {
-		if len(probs) > 0 {
-			// Some features are refused already: the rest are only
-			// checked, so their problems are reported and nothing is written.
-			err = db.CheckImportSeq(ctx, collection, items)
-		} else {
-			seq, err = db.ImportSeq(ctx, actor, collection, items)
-		}
-		var ie *postgis.ImportError
-		if errors.As(err, &ie) {
-			for _, p := range ie.Problems {
-				p.Index = positions[p.Index]
-				probs = append(probs, p)
-			}
-		} else if err != nil {
-			return 0, 0, err
-		}
-	}
-	if len(probs) > 0 {
-		sort.Slice(probs, func(i, j int) bool { return probs[i].Index < probs[j].Index })
-		msg := importRefused(len(probs))
-		if len(probs) > MaxImportProblems {
-			probs = probs[:MaxImportProblems]
-			msg += fmt.Sprintf(" (the first %d are listed)", MaxImportProblems)
-		}
-		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID, Message: msg,
-			Details: map[string]any{"problems": probs}}
-	}
-	return seq, len(positions), nil
-}
-
-func importRefused(n int) string {
-	if n == 1 {
-		return "import refused: 1 feature has a problem; nothing was written"
-	}
-	return fmt.Sprintf("import refused: %d features have problems; nothing was written", n)
-}
