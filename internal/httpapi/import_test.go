@@ -12,10 +12,14 @@ import (
 
 // importProblem is one refused feature of an import report.
 type importProblem struct {
-	Index   int            `json:"index"`
-	Code    string         `json:"code"`
-	Reason  string         `json:"reason"`
-	Details map[string]any `json:"details"`
+	Index        int         `json:"index"`
+	LotCode      string      `json:"lot_code"`
+	Code         string      `json:"code"`
+	Reason       string      `json:"reason"`
+	Location     *[2]float64 `json:"location"`
+	OtherIndex   *int        `json:"other_index"`
+	OtherLotCode string      `json:"other_lot_code"`
+	OtherID      *int64      `json:"other_id"`
 }
 
 func collectionOf(features ...any) map[string]any {
@@ -55,8 +59,8 @@ func TestImportAllOrNothing(t *testing.T) {
 		1: {"boundary is not valid", "Self-intersection"},
 		2: {"parcel I2 lies outside zone KCX-W"},
 		3: {`unknown field "owner"`},
-		5: {"parcel I5 overlaps parcel(s)"},
-		6: {"parcel I6 overlaps parcel(s)", fmt.Sprint(existing.ID)},
+		5: {"parcel I5 overlaps parcel I4 (feature 4 of this file)"},
+		6: {"parcel I6 overlaps existing parcel OLD", fmt.Sprintf("id %d", existing.ID)},
 		7: {"already exists", "I0"},
 		8: {`field "zone_id" must be a number`},
 	}
@@ -75,16 +79,27 @@ func TestImportAllOrNothing(t *testing.T) {
 	if fmt.Sprint(got) != "[1 2 3 5 6 7 8]" {
 		t.Fatalf("refused features %v, want [1 2 3 5 6 7 8]; report %s", got, raw)
 	}
-	// The invalid geometry's location and the overlap's ids come along.
+	// The invalid geometry's location (lon/lat) and the other feature of
+	// an overlap or duplicate come along: its index in the file, or the
+	// existing parcel's id and lot code (issue 12: never an id of the
+	// rolled-back transaction).
 	for _, pr := range probs {
 		switch pr.Index {
 		case 1:
-			if loc, _ := pr.Details["location"].(string); !strings.HasPrefix(loc, "POINT(") {
-				t.Errorf("feature 1: location %v", pr.Details)
+			if pr.Location == nil || pr.Location[0] < 106.70 || pr.Location[0] > 106.71 || pr.Location[1] < 10.75 || pr.Location[1] > 10.76 {
+				t.Errorf("feature 1: location %v", pr.Location)
+			}
+		case 5:
+			if pr.OtherIndex == nil || *pr.OtherIndex != 4 || pr.OtherLotCode != "I4" || pr.Location == nil {
+				t.Errorf("feature 5: other %v %q, location %v; want feature 4, I4", pr.OtherIndex, pr.OtherLotCode, pr.Location)
 			}
 		case 6:
-			if fmt.Sprint(pr.Details["conflicting_ids"]) != fmt.Sprintf("[%d]", existing.ID) {
-				t.Errorf("feature 6: conflicting ids %v, want [%d]", pr.Details["conflicting_ids"], existing.ID)
+			if pr.OtherID == nil || *pr.OtherID != existing.ID || pr.OtherLotCode != "OLD" || pr.OtherIndex != nil {
+				t.Errorf("feature 6: other id %v %q, want %d OLD", pr.OtherID, pr.OtherLotCode, existing.ID)
+			}
+		case 7:
+			if pr.OtherIndex == nil || *pr.OtherIndex != 0 || pr.OtherLotCode != "I0" {
+				t.Errorf("feature 7: other %v %q, want the first holder, feature 0", pr.OtherIndex, pr.OtherLotCode)
 			}
 		}
 	}

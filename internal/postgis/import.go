@@ -250,7 +250,7 @@ func runChecks(ctx context.Context, tx pgx.Tx, collection string, tol float64, s
 			{sqlCheckInside, []any{what}},
 			{sqlCheckOverlapFile, []any{tol}},
 			{sqlCheckOverlapExisting, []any{tol}},
-			{sqlCheckDuplicateFile, []any{"lot_code %L already exists in this file: feature %s has it first; lot codes are unique within a zone", false}},
+			{sqlCheckDuplicateFile, []any{`lot_code "%s" already exists in this file: feature %s has it first; lot codes are unique within a zone`, false}},
 			{sqlCheckDuplicateParcel, nil},
 		}...)
 	case zonegis.CollectionGreenAreas:
@@ -263,7 +263,7 @@ func runChecks(ctx context.Context, tx pgx.Tx, collection string, tol float64, s
 			sql  string
 			args []any
 		}{
-			{sqlCheckDuplicateFile, []any{"code %L already exists in this file: feature %s has it first; zone codes are unique", true}},
+			{sqlCheckDuplicateFile, []any{`code "%s" already exists in this file: feature %s has it first; zone codes are unique`, true}},
 			{sqlCheckDuplicateZone, nil},
 			{sqlCheckZoneRefs, nil},
 		}...)

@@ -129,12 +129,12 @@ const (
 		 WHERE d.idx <> d.first`
 	sqlCheckDuplicateParcel = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot)
 		SELECT s.idx, 'duplicate', 'ECONFLICT',
-		       format('lot_code %L already exists in the zone: parcel %s has it; lot codes are unique within a zone', s.key, p.id),
+		       format('lot_code "%s" already exists in the zone: parcel %s has it; lot codes are unique within a zone', s.key, p.id),
 		       CASE WHEN s.usable THEN ST_PointOnSurface(s.chk) END, p.id, p.lot_code
 		  FROM zg_import_stage s JOIN parcels p ON p.zone_id = s.zone_id AND p.lot_code = s.key`
 	sqlCheckDuplicateZone = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot)
 		SELECT s.idx, 'duplicate', 'ECONFLICT',
-		       format('code %L already exists: zone %s has it; zone codes are unique', s.key, z.id),
+		       format('code "%s" already exists: zone %s has it; zone codes are unique', s.key, z.id),
 		       CASE WHEN s.usable THEN ST_PointOnSurface(s.chk) END, z.id, z.code
 		  FROM zg_import_stage s JOIN zones z ON z.code = s.key`
 	// A zone's board and parent (foreign keys).
