@@ -93,8 +93,17 @@ func (db *DB) ImportChecked(ctx context.Context, a zonegis.Actor, collection str
 			}
 			if len(r.Problems) > 0 {
 				preBad[r.Index] = true
-				if len(pre) <= zonegis.MaxImportProblems {
-					pre = append(pre, r.Problems...)
+				for _, p := range r.Problems {
+					if len(pre) > zonegis.MaxImportProblems {
+						break
+					}
+					if p.FID == nil {
+						p.FID = r.FID
+					}
+					if p.LotCode == "" {
+						p.LotCode = r.Key
+					}
+					pre = append(pre, p)
 				}
 			}
 			return vals, nil

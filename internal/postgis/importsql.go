@@ -60,13 +60,13 @@ const (
 
 	// A zone_id no zone has (the foreign key).
 	sqlCheckZoneExists = `INSERT INTO zg_import_problems (idx, problem, code, reason)
-		SELECT s.idx, 'zone', 'EINVALID', format('zone_id %s: no zone has this id; check the zone_id (GET /collections/zones/items lists the zones)', s.zone_id)
+		SELECT s.idx, 'zone', 'invalid', format('zone_id %s: no zone has this id; check the zone_id (GET /collections/zones/items lists the zones)', s.zone_id)
 		  FROM zg_import_stage s
 		 WHERE s.zone_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zones z WHERE z.id = s.zone_id)`
 
 	// Within its zone, by the guard's own zg_inside, on the valid geometry.
 	sqlCheckInside = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, area_m2)
-		SELECT s.idx, 'outside', 'EINVALID',
+		SELECT s.idx, 'outside', 'invalid',
 		       format('%s lies outside zone %s (%s m² outside): move its boundary inside the zone, or check its zone_id', $1 || CASE WHEN s.key <> '' THEN ' ' || s.key ELSE '' END, z.code,
 		              round(ST_Area(ST_Difference(s.chk, z.boundary)::geography)::numeric, 1)),
 		       ST_PointOnSurface(ST_Difference(s.chk, z.boundary)),
@@ -79,7 +79,7 @@ const (
 	// pieces; the later feature of a pair is the one reported, as the
 	// guard refuses the second written.
 	sqlCheckOverlapFile = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_idx, other_lot, area_m2)
-		SELECT o.b, 'overlap', 'ECONFLICT',
+		SELECT o.b, 'overlap', 'conflict',
 		       format('parcel %s overlaps parcel %s (feature %s of this file) by %s m²; parcels may share at most %s m²: correct one of the two boundaries',
 		              o.bkey, o.akey, o.a, round(o.area::numeric, 1), $1::double precision),
 		       o.loc, o.a, o.akey, o.area
@@ -96,7 +96,7 @@ const (
 	// Overlaps with the parcels already there: small ones whole, large
 	// ones by their pieces (parcel_pieces, migrations/0009).
 	sqlCheckOverlapExisting = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot, area_m2)
-		SELECT o.idx, 'overlap', 'ECONFLICT',
+		SELECT o.idx, 'overlap', 'conflict',
 		       format('parcel %s overlaps existing parcel %s (id %s) by %s m²; parcels may share at most %s m²: correct the boundary',
 		              o.key, p.lot_code, p.id, round(o.area::numeric, 1), $1::double precision),
 		       o.loc, p.id, p.lot_code, o.area
@@ -122,28 +122,28 @@ const (
 	// A lot code held twice in the file (the first holder named) or by a
 	// parcel of the zone already.
 	sqlCheckDuplicateFile = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_idx, other_lot)
-		SELECT d.idx, 'duplicate', 'ECONFLICT',
+		SELECT d.idx, 'duplicate', 'conflict',
 		       format($1, d.key, d.first), CASE WHEN d.usable THEN ST_PointOnSurface(d.chk) END, d.first, d.key
 		  FROM (SELECT s.idx, s.key, s.chk, s.usable, min(s.idx) OVER (PARTITION BY s.zone_id, s.key) AS first
 		          FROM zg_import_stage s WHERE s.key <> '' AND ($2 OR s.zone_id IS NOT NULL)) d
 		 WHERE d.idx <> d.first`
 	sqlCheckDuplicateParcel = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot)
-		SELECT s.idx, 'duplicate', 'ECONFLICT',
+		SELECT s.idx, 'duplicate', 'conflict',
 		       format('lot_code "%s" already exists in the zone: parcel %s has it; lot codes are unique within a zone', s.key, p.id),
 		       CASE WHEN s.usable THEN ST_PointOnSurface(s.chk) END, p.id, p.lot_code
 		  FROM zg_import_stage s JOIN parcels p ON p.zone_id = s.zone_id AND p.lot_code = s.key`
 	sqlCheckDuplicateZone = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot)
-		SELECT s.idx, 'duplicate', 'ECONFLICT',
+		SELECT s.idx, 'duplicate', 'conflict',
 		       format('code "%s" already exists: zone %s has it; zone codes are unique', s.key, z.id),
 		       CASE WHEN s.usable THEN ST_PointOnSurface(s.chk) END, z.id, z.code
 		  FROM zg_import_stage s JOIN zones z ON z.code = s.key`
 	// A zone's board and parent (foreign keys).
 	sqlCheckZoneRefs = `INSERT INTO zg_import_problems (idx, problem, code, reason)
-		SELECT s.idx, 'reference', 'EINVALID', 'board_id: no management board has this id (GET /boards lists them)'
+		SELECT s.idx, 'reference', 'invalid', 'board_id: no management board has this id (GET /boards lists them)'
 		  FROM zg_import_stage s
 		 WHERE nullif(s.board_id, '') IS NOT NULL AND NOT EXISTS (SELECT 1 FROM boards b WHERE b.id = s.board_id)
 		UNION ALL
-		SELECT s.idx, 'reference', 'EINVALID', 'parent_id: no zone has this id'
+		SELECT s.idx, 'reference', 'invalid', 'parent_id: no zone has this id'
 		  FROM zg_import_stage s
 		 WHERE s.parent_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zones z WHERE z.id = s.parent_id)`
 
