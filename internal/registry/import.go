@@ -249,4 +249,3 @@ func ParseFeature(collection string, raw []byte) (any, error) {
 	}
 	return nil, ErrNoSuchCollection
 }
-
