@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/bench"
@@ -41,8 +42,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.ImportSynthetic, "import-synthetic", 100000, "synthetic parcels of the second import row")
 	out := fs.String("out", "BENCHMARKS.md", "report file")
 	micro := fs.String("micro", "", "file with go test -bench output to include")
+	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile (go tool pprof) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	o.Dataset = d
 	o.Logger = slog.New(slog.NewTextHandler(stderr, nil))

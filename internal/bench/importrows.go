@@ -22,17 +22,18 @@ const (
 )
 
 // importResults measures imports into a fresh zone: 13,000 parcels shaped
-// like a cadastral sheet (irregular quadrilaterals on a 114 × 114 grid)
-// beside four roads of 18,000 vertices already recorded, then 100,000
+// like a cadastral sheet (irregular hexagons on a grid, a few overlapping
+// a neighbour) beside four roads of 18,000 vertices already recorded, then 100,000
 // synthetic square parcels. Each row's time is the whole ImportChecked
 // (COPY, checks, write); the features are generated as they are read, so
 // the RSS growth is the import's own.
 func importResults(ctx context.Context, db *postgis.DB, realParcels, synthetic int) ([]Result, error) {
 	// The zones of an earlier run go first (the bench database is kept).
-	for _, q := range []string{sqlDropImportParcels, sqlDropImportZones} {
-		if _, err := db.Pool().Exec(ctx, q); err != nil {
-			return nil, err
-		}
+	if _, err := db.Pool().Exec(ctx, sqlDropImportParcels); err != nil {
+		return nil, err
+	}
+	if _, err := db.Pool().Exec(ctx, sqlDropImportZones); err != nil {
+		return nil, err
 	}
 	var out []Result
 	for k, c := range []struct {
@@ -46,33 +47,55 @@ func importResults(ctx context.Context, db *postgis.DB, realParcels, synthetic i
 		{fmt.Sprintf("import %d real-shaped parcels beside 4 roads of 18,000 vertices", realParcels), realParcels, 4, importRealTargetS, 105.0, true},
 		{fmt.Sprintf("import %d synthetic parcels", synthetic), synthetic, 0, importSyntheticTargetS, 104.0, false},
 	} {
-		side := int(math.Ceil(math.Sqrt(float64(c.n))))
+		// Parcels on a grid of cols × rows cells, the rows of roads left
+		// empty for them.
+		cols := int(math.Ceil(math.Sqrt(float64(c.n))))
+		nrows := (c.n+cols-1)/cols + c.roads
 		cell := 0.0002 // about 22 m
-		ext := cell * float64(side+2)
+		w, h := cell*float64(cols+2), cell*float64(nrows+2)
 		z := &zonegis.Zone{Code: fmt.Sprintf("BENCH-IMPORT-%d", k), NameVI: "Khu nhập thử", NameEN: "Import bench", Kind: zonegis.KindIndustrialPark,
 			Province: "Đồng Nai", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "synthetic",
-			Boundary: orb.MultiPolygon{{{{c.lon0, 10}, {c.lon0 + ext, 10}, {c.lon0 + ext, 10 + ext}, {c.lon0, 10 + ext}, {c.lon0, 10}}}}}
+			Boundary: orb.MultiPolygon{{{{c.lon0, 10}, {c.lon0 + w, 10}, {c.lon0 + w, 10 + h}, {c.lon0, 10 + h}, {c.lon0, 10}}}}}
 		if _, err := db.CreateZone(ctx, zonegis.System, z); err != nil {
 			return nil, err
 		}
+		roadRow := map[int]bool{}
 		for r := 0; r < c.roads; r++ {
-			// A road along a row of the grid, between two rows of parcels.
-			lat := 10 + cell*float64(1+(r+1)*side/(c.roads+1))
+			// A road filling a row of the grid between two rows of parcels
+			// (its edges wind within the gaps: it touches them, overlaps
+			// none).
+			row := (r + 1) * nrows / (c.roads + 1)
+			roadRow[row] = true
+			y := 10 + cell*float64(row+1)
 			p := &zonegis.Parcel{ZoneID: z.ID, LotCode: fmt.Sprintf("ROAD-%d", r), LandUse: "utilities", Synthetic: true,
-				Boundary: benchRoad(18000, c.lon0+cell/2, c.lon0+ext-cell/2, lat+cell*0.95, cell*0.04)}
+				Boundary: benchRoad(18000, c.lon0+cell/2, c.lon0+w-cell/2, y-cell*0.05, cell, cell*0.01)}
 			if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
 				return nil, fmt.Errorf("road %d: %w", r, err)
 			}
 		}
 		rows := func(yield func(postgis.ImportRow, error) bool) {
+			cellNo := 0
 			for i := 0; i < c.n; i++ {
-				col, row := i%side, i/side
+				for roadRow[cellNo/cols] {
+					cellNo += cols
+				}
+				col, row := cellNo%cols, cellNo/cols
+				cellNo++
 				x, y := c.lon0+cell*float64(col+1), 10+cell*float64(row+1)
 				b := orb.Ring{{x, y}, {x + cell*0.9, y}, {x + cell*0.9, y + cell*0.9}, {x, y + cell*0.9}, {x, y}}
-				if c.shaped { // irregular: corners moved by up to 8% of the cell, and two more vertices
-					j := func(s int) float64 { return cell * 0.08 * math.Sin(float64(i*7+s)) }
-					b = orb.Ring{{x + j(1), y + j(2)}, {x + cell*0.45, y + j(3)}, {x + cell*0.9 + j(4), y + j(5)},
-						{x + cell*0.9 + j(6), y + cell*0.9 + j(7)}, {x + cell*0.45, y + cell*0.9 + j(8)}, {x + j(9), y + cell*0.9 + j(10)}, {x + j(1), y + j(2)}}
+				if c.shaped {
+					// Irregular, as surveyed: corners moved by up to 4% of the
+					// cell (the gap between parcels is 10%, so neighbours do not
+					// overlap), two more vertices; every 400th parcel reaches a
+					// quarter of a cell into its right neighbour (an overlap of
+					// about 60 m², as real files have a few).
+					j := func(s int) float64 { return cell * 0.04 * math.Sin(float64(i*7+s)) }
+					right := cell * 0.9
+					if i%400 == 399 && col < cols-1 {
+						right += cell * 0.25
+					}
+					b = orb.Ring{{x + j(1), y + j(2)}, {x + cell*0.45, y + j(3)}, {x + right + j(4), y + j(5)},
+						{x + right + j(6), y + cell*0.9 + j(7)}, {x + cell*0.45, y + cell*0.9 + j(8)}, {x + j(9), y + cell*0.9 + j(10)}, {x + j(1), y + j(2)}}
 				}
 				r := postgis.ImportRow{Index: i, Item: &zonegis.Parcel{ZoneID: z.ID, LotCode: fmt.Sprintf("T%d-%06d", k, i), LandUse: "industrial", Synthetic: true,
 					Boundary: orb.MultiPolygon{{b}}}}
@@ -106,18 +129,18 @@ const (
 	sqlDropImportZones   = `DELETE FROM zones WHERE code LIKE 'BENCH-IMPORT-%'`
 )
 
-// benchRoad is a winding strip of about n vertices from lon0 to lon1
-// near lat, width w (degrees).
-func benchRoad(n int, lon0, lon1, lat, w float64) orb.MultiPolygon {
+// benchRoad is a strip of about n vertices from lon0 to lon1, from lat
+// to lat+width, whose edges wind by up to ±wind (degrees).
+func benchRoad(n int, lon0, lon1, lat, width, wind float64) orb.MultiPolygon {
 	half := n / 2
 	ring := make(orb.Ring, 0, n+1)
 	for i := 0; i < half; i++ {
 		x := lon0 + (lon1-lon0)*float64(i)/float64(half-1)
-		ring = append(ring, orb.Point{x, lat + w*0.3*math.Sin(float64(i)/15)})
+		ring = append(ring, orb.Point{x, lat + wind*math.Sin(float64(i)/15)})
 	}
 	for i := half - 1; i >= 0; i-- {
 		x := lon0 + (lon1-lon0)*float64(i)/float64(half-1)
-		ring = append(ring, orb.Point{x, lat + w + w*0.3*math.Sin(float64(i)/15)})
+		ring = append(ring, orb.Point{x, lat + width + wind*math.Sin(float64(i)/15)})
 	}
 	ring = append(ring, ring[0])
 	return orb.MultiPolygon{{ring}}

@@ -48,8 +48,8 @@ type ImportStats struct {
 // there, lot codes and zone codes held twice, boards and parents), and
 // then, unless o.DryRun or (all or nothing) some feature has a problem,
 // the features without problems are written in the same transaction, in
-// the source's order, under the change-log lock; the triggers check each
-// again. It returns the report (Seq set when something was written).
+// the source's order, under the change-log lock; the triggers check them
+// again (parcels and green areas as one set: migrations/0010). It returns the report (Seq set when something was written).
 // Errors: what reading rows returned; EUNAVAILABLE; an error of the write
 // itself (which the checks are built to make impossible).
 func (db *DB) ImportChecked(ctx context.Context, a zonegis.Actor, collection string, rows iter.Seq2[ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *ImportStats, error) {
@@ -67,6 +67,9 @@ func (db *DB) ImportChecked(ctx context.Context, a zonegis.Actor, collection str
 			if _, err := tx.Exec(ctx, sqlWriteLock); err != nil {
 				return err
 			}
+		}
+		if _, err := tx.Exec(ctx, sqlImportNoJIT); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, sqlImportRaw); err != nil {
 			return err
@@ -162,9 +165,20 @@ func (db *DB) ImportChecked(ctx context.Context, a zonegis.Actor, collection str
 		if _, err := tx.Exec(ctx, sqlImportSkip); err != nil {
 			return err
 		}
+		bulk := collection != zonegis.CollectionZones
+		if bulk {
+			if _, err := tx.Exec(ctx, sqlImportBulkOn); err != nil {
+				return err
+			}
+		}
 		tag, err := tx.Exec(ctx, write)
 		if err != nil {
 			return err
+		}
+		if bulk {
+			if _, err := tx.Exec(ctx, sqlImportBulkOff); err != nil {
+				return err
+			}
 		}
 		rep.Imported = int(tag.RowsAffected())
 		if _, err := tx.Exec(ctx, sqlInsertAudit, nullID(a.KeyID), a.KeyName, a.Role, "import", collection, nil,
@@ -240,45 +254,41 @@ var whatOf = map[string]string{"parcels": "parcel", "green-areas": "green area",
 
 func runChecks(ctx context.Context, tx pgx.Tx, collection string, tol float64, st *ImportStats) error {
 	what := whatOf[collection]
-	steps := []struct {
-		sql  string
-		args []any
-	}{
-		{sqlImportPieces, nil},
-		{sqlImportPiecesIndex, nil},
-		{sqlImportAnalyze, nil},
-		{sqlCheckGeometry, []any{what}},
+	// Each step's SQL is a constant at its call (codecheck.TestNoSQLFromInput).
+	steps := []func() error{
+		func() error { return execStep(ctx, tx, sqlImportPieces) },
+		func() error { return execStep(ctx, tx, sqlImportPiecesIndex) },
+		func() error { return execStep(ctx, tx, sqlImportAnalyze) },
+		func() error { return execStep(ctx, tx, sqlCheckGeometry, what) },
 	}
 	switch collection {
 	case zonegis.CollectionParcels:
-		steps = append(steps, []struct {
-			sql  string
-			args []any
-		}{
-			{sqlCheckZoneExists, nil},
-			{sqlCheckInside, []any{what}},
-			{sqlCheckOverlapFile, []any{tol}},
-			{sqlCheckOverlapExisting, []any{tol}},
-			{sqlCheckDuplicateFile, []any{`lot_code "%s" already exists in this file: feature %s has it first; lot codes are unique within a zone`, false}},
-			{sqlCheckDuplicateParcel, nil},
-		}...)
+		steps = append(steps,
+			func() error { return execStep(ctx, tx, sqlCheckZoneExists) },
+			func() error { return execStep(ctx, tx, sqlCheckInside, what) },
+			func() error { return execStep(ctx, tx, sqlCheckOverlapFile, tol) },
+			func() error { return execStep(ctx, tx, sqlCheckOverlapExisting, tol) },
+			func() error {
+				return execStep(ctx, tx, sqlCheckDuplicateFile, `lot_code "%s" already exists in this file: feature %s has it first; lot codes are unique within a zone`, false)
+			},
+			func() error { return execStep(ctx, tx, sqlCheckDuplicateParcel) },
+		)
 	case zonegis.CollectionGreenAreas:
-		steps = append(steps, []struct {
-			sql  string
-			args []any
-		}{{sqlCheckZoneExists, nil}, {sqlCheckInside, []any{what}}}...)
+		steps = append(steps,
+			func() error { return execStep(ctx, tx, sqlCheckZoneExists) },
+			func() error { return execStep(ctx, tx, sqlCheckInside, what) },
+		)
 	case zonegis.CollectionZones:
-		steps = append(steps, []struct {
-			sql  string
-			args []any
-		}{
-			{sqlCheckDuplicateFile, []any{`code "%s" already exists in this file: feature %s has it first; zone codes are unique`, true}},
-			{sqlCheckDuplicateZone, nil},
-			{sqlCheckZoneRefs, nil},
-		}...)
+		steps = append(steps,
+			func() error {
+				return execStep(ctx, tx, sqlCheckDuplicateFile, `code "%s" already exists in this file: feature %s has it first; zone codes are unique`, true)
+			},
+			func() error { return execStep(ctx, tx, sqlCheckDuplicateZone) },
+			func() error { return execStep(ctx, tx, sqlCheckZoneRefs) },
+		)
 	}
-	for _, s := range steps {
-		if _, err := tx.Exec(ctx, s.sql, s.args...); err != nil {
+	for _, step := range steps {
+		if err := step(); err != nil {
 			return err
 		}
 	}
@@ -286,6 +296,12 @@ func runChecks(ctx context.Context, tx pgx.Tx, collection string, tol float64, s
 		return err
 	}
 	return tx.QueryRow(ctx, sqlCountPiecePairs).Scan(&st.ExistingPiecePairs)
+}
+
+// execStep runs one statement of the checks.
+func execStep(ctx context.Context, tx pgx.Tx, sql string, args ...any) error {
+	_, err := tx.Exec(ctx, sql, args...)
+	return err
 }
 
 // problemHints add what to do to the guard's own sentences.

@@ -27,14 +27,17 @@ const (
 		SELECT r.*, g.geom, g.fixed AS chk,
 		       CASE WHEN $1 AND g.invalid AND NOT ST_IsEmpty(g.fixed) THEN ST_Multi(g.fixed) ELSE g.geom END AS wgeom,
 		       g.invalid AND $1 AND NOT ST_IsEmpty(g.fixed) AS repaired,
+		       NOT g.invalid AS valid,
 		       g.fixed IS NOT NULL AND NOT ST_IsEmpty(g.fixed)
 		         AND ST_XMin(g.fixed) >= -180 AND ST_XMax(g.fixed) <= 180 AND ST_YMin(g.fixed) >= -90 AND ST_YMax(g.fixed) <= 90
 		         AND ST_XMax(g.fixed) - ST_XMin(g.fixed) < 180 AS usable
 		  FROM zg_import_raw r,
-		       LATERAL (SELECT x.geom, NOT ST_IsValid(x.geom) AS invalid,
-		                       CASE WHEN ST_IsValid(x.geom) THEN x.geom
-		                            ELSE ST_CollectionExtract(ST_MakeValid(x.geom), 3) END AS fixed
-		                  FROM (SELECT ST_GeomFromWKB(r.wkb, 4326) AS geom) x) g`
+		       LATERAL (SELECT v.geom, v.invalid,
+		                       CASE WHEN NOT v.invalid THEN v.geom
+		                            ELSE ST_CollectionExtract(ST_MakeValid(v.geom), 3) END AS fixed
+		                  FROM (SELECT x.geom, NOT ST_IsValid(x.geom) AS invalid
+		                          FROM (SELECT ST_GeomFromWKB(r.wkb, 4326) AS geom) x OFFSET 0) v
+		                OFFSET 0) g`
 	sqlImportStageIndex = `CREATE INDEX ON zg_import_stage (idx)`
 
 	sqlImportPieces = `CREATE TEMP TABLE zg_import_pieces ON COMMIT DROP AS
@@ -49,14 +52,18 @@ const (
 		loc geometry, other_idx integer, other_lot text, other_id bigint, area_m2 double precision) ON COMMIT DROP`
 
 	// The guard's geometry check, zg_check_geometry itself (through
-	// zg_geometry_problem), on what would be written.
+	// zg_geometry_problem), on what would be written; a feature that the
+	// cheap test clears (valid as staged, and zg_geometry_shape_ok,
+	// migrations/0010) passes it by construction and is not
+	// run through it (a subtransaction a row).
 	sqlCheckGeometry = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc)
 		SELECT s.idx, 'geometry', g.code, g.message,
 		       CASE WHEN g.detail LIKE 'POINT%' THEN ST_GeomFromText(g.detail, 4326)
 		            WHEN s.usable THEN ST_PointOnSurface(s.chk) END
 		  FROM zg_import_stage s,
 		       LATERAL zg_geometry_problem(s.wgeom, $1 || CASE WHEN s.key <> '' THEN ' ' || s.key ELSE '' END) g
-		 WHERE s.wkb IS NOT NULL`
+		 WHERE s.wkb IS NOT NULL
+		   AND NOT (s.valid AND NOT s.repaired AND zg_geometry_shape_ok(s.wgeom))`
 
 	// A zone_id no zone has (the foreign key).
 	sqlCheckZoneExists = `INSERT INTO zg_import_problems (idx, problem, code, reason)
@@ -94,7 +101,9 @@ const (
 		 WHERE o.area >= $1`
 
 	// Overlaps with the parcels already there: small ones whole, large
-	// ones by their pieces (parcel_pieces, migrations/0009).
+	// ones by their pieces (parcel_pieces, migrations/0009), found by the
+	// GiST indexes (zone_id + 0: with stale statistics the planner would
+	// take the (zone_id, lot_code) index and read the whole zone a piece).
 	sqlCheckOverlapExisting = `INSERT INTO zg_import_problems (idx, problem, code, reason, loc, other_id, other_lot, area_m2)
 		SELECT o.idx, 'overlap', 'conflict',
 		       format('parcel %s overlaps existing parcel %s (id %s) by %s m²; parcels may share at most %s m²: correct the boundary',
@@ -107,7 +116,7 @@ const (
 		                 WHERE NOT EXISTS (SELECT 1 FROM parcel_pieces q WHERE q.parcel_id = p.id)
 		                UNION ALL
 		                SELECT q.parcel_id, q.zone_id, q.piece FROM parcel_pieces q) e
-		            ON e.zone_id = s.zone_id AND e.g && s.g
+		            ON e.zone_id + 0 = s.zone_id AND e.g && s.g
 		          CROSS JOIN LATERAL (SELECT ST_CollectionExtract(ST_Intersection(e.g, s.g), 3) AS ix) x
 		         WHERE ST_Intersects(e.g, s.g)
 		         GROUP BY s.idx, e.id) o
@@ -116,8 +125,11 @@ const (
 
 	// How many existing pieces the overlap check compared: what a test
 	// reads to know the big parcels were checked piece by piece.
-	sqlCountPieces     = `SELECT count(*) FROM zg_import_pieces`
-	sqlCountPiecePairs = `SELECT count(*) FROM zg_import_pieces s JOIN parcel_pieces q ON q.zone_id = s.zone_id AND q.piece && s.g`
+	sqlCountPieces = `SELECT count(*) FROM zg_import_pieces`
+	// (By the GiST index, a probe a piece: as a join the planner merges
+	// on zone_id and compares every pair's bounds.)
+	sqlCountPiecePairs = `SELECT coalesce(sum(x.n), 0)::bigint FROM zg_import_pieces s
+		CROSS JOIN LATERAL (SELECT count(*) AS n FROM parcel_pieces q WHERE q.piece && s.g AND q.zone_id = s.zone_id) x`
 
 	// A lot code held twice in the file (the first holder named) or by a
 	// parcel of the zone already.
@@ -160,7 +172,15 @@ const (
 		  FROM zg_import_stage WHERE repaired ORDER BY idx LIMIT $1`
 
 	sqlImportTolerance = `SELECT set_config('zonegis.overlap_tolerance_m2', $1::text, true)`
-	sqlImportSkip      = `CREATE TEMP TABLE zg_import_skip ON COMMIT DROP AS
+	// The write of parcels and green areas is guarded by the statement
+	// trigger over the new rows as a set (migrations/0010), for this
+	// transaction's INSERTs; bulk off again once written.
+	sqlImportBulkOn  = `SELECT set_config('zonegis.bulk_insert', 'on', true)`
+	sqlImportBulkOff = `SELECT set_config('zonegis.bulk_insert', 'off', true)`
+	// JIT compiles the check queries (their costs are high) for longer than
+	// they run.
+	sqlImportNoJIT = `SET LOCAL jit = off`
+	sqlImportSkip  = `CREATE TEMP TABLE zg_import_skip ON COMMIT DROP AS
 		SELECT DISTINCT idx FROM zg_import_problems UNION SELECT idx FROM zg_import_stage WHERE NOT writable`
 )
 
