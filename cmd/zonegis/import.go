@@ -11,7 +11,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -32,8 +31,13 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	layer := fs.String("layer", "", "the layer to read, for a file of several")
 	mapSpec := fs.String("map", "", "the mapping of source fields to ours, such as lot_code={SHBANDO}/{SO_THUA},land_use=MDSD (see README, Import mappings)")
 	mapFile := fs.String("mapping", "", "a JSON mapping file (see README, Import mappings)")
+	iopts := importFlags(fs)
 	format := fs.String("format", "", "the file's format, when its extension does not say it: "+strings.Join(source.FormatNames(), ", "))
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	opts, err := iopts.options(fs)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || *coll == "" {
@@ -73,12 +77,12 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	}
 	defer stop()
 	ictx, counted, finish := watchImport(ctx, stderr, file) // progress on stderr
-	var n int
+	var rep *zonegis.ImportReport
 	var read *registry.FileRead
 	if o.ViaJSON() {
-		_, n, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted)
+		rep, err = registry.ImportFile(ictx, db, zonegis.System, *coll, counted, opts)
 	} else {
-		_, n, read, err = registry.ImportPath(ictx, db, zonegis.System, *coll, name, o)
+		rep, read, err = registry.ImportPath(ictx, db, zonegis.System, *coll, name, o, opts)
 	}
 	finish(err)
 	if read != nil {
@@ -91,7 +95,9 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	if err != nil {
 		return importFailed(err, stderr)
 	}
-	fmt.Fprintf(stdout, "imported %d %s\n", n, *coll)
+	if err := iopts.finish(rep, stdout, stderr); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -105,7 +111,7 @@ func importFailed(err error, stderr io.Writer) error {
 	if ps, ok := de.Details["problems"]; ok {
 		tw := tabwriter.NewWriter(stderr, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "FEATURE\tFID\tCODE\tREASON")
-		for _, p := range ps.([]postgis.ImportProblem) {
+		for _, p := range ps.([]zonegis.ImportProblem) {
 			fid := ""
 			if v, ok := p.Details["fid"]; ok {
 				fid = fmt.Sprint(v)

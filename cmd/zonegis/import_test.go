@@ -56,7 +56,7 @@ func TestImportCLI(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "import refused") {
 		t.Fatalf("bad import: %v; stdout %q", err, out)
 	}
-	for _, want := range []string{"3 features have problems; nothing was written", "FEATURE", "outside zone KCX-CLI", `unknown field "owner"`, "overlaps parcel(s)"} {
+	for _, want := range []string{"3 features have problems; nothing was written", "FEATURE", "outside zone KCX-CLI", `unknown field "owner"`, "overlaps parcel P0 (feature 0 of this file)"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("report does not contain %q:\n%s", want, errOut)
 		}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/bench"
@@ -36,11 +37,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&o.Load.Rounds, "rounds", o.Load.Rounds, "alternating rounds of ours and the baseline for rows with a target (median taken)")
 	fs.StringVar(&o.WorkDir, "workdir", "var/bench", "cluster and scratch directory (the dataset is kept for the next run)")
 	fs.StringVar(&o.Binary, "binary", "bin/zonegis", "zonegis binary to measure")
-	fs.StringVar(&o.Only, "only", "", "run only one group of rows: intersects (the worst POST /query/intersects bodies)")
+	fs.StringVar(&o.Only, "only", "", "run only one group of rows: intersects (the worst POST /query/intersects bodies) or import (the import rows)")
+	fs.IntVar(&o.ImportParcels, "import-parcels", 13000, "real-shaped parcels of the import row (beside 4 roads of 18,000 vertices)")
+	fs.IntVar(&o.ImportSynthetic, "import-synthetic", 100000, "synthetic parcels of the second import row")
 	out := fs.String("out", "BENCHMARKS.md", "report file")
 	micro := fs.String("micro", "", "file with go test -bench output to include")
+	cpuProfile := fs.String("cpuprofile", "", "write this process's CPU profile (go tool pprof) to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	o.Dataset = d
 	o.Logger = slog.New(slog.NewTextHandler(stderr, nil))

@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -30,8 +31,12 @@ type Options struct {
 	Binary  string // the zonegis binary to measure
 	Logger  *slog.Logger
 	// Only, when set, limits the run to one group of rows: "intersects"
-	// (the worst POST /query/intersects bodies).
+	// (the worst POST /query/intersects bodies) or "import" (the import
+	// rows, on their own zones: no server, no generated dataset).
 	Only string
+	// ImportParcels and ImportSynthetic size the import rows (default
+	// 13,000 and 100,000).
+	ImportParcels, ImportSynthetic int
 }
 
 // Result is one measured row: ours against a baseline, with the target.
@@ -101,8 +106,8 @@ type Report struct {
 func Run(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Started: time.Now().UTC(), Dataset: o.Dataset, Load: o.Load, Machine: machine()}
 	log := o.Logger
-	if o.Only != "" && o.Only != "intersects" {
-		return nil, fmt.Errorf("only: unknown group %q (want intersects)", o.Only)
+	if o.Only != "" && o.Only != "intersects" && o.Only != "import" {
+		return nil, fmt.Errorf("only: unknown group %q (want intersects or import)", o.Only)
 	}
 	if err := os.MkdirAll(o.WorkDir, 0o755); err != nil {
 		return nil, err
@@ -127,6 +132,15 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
 		return nil, err
+	}
+	importRows := func() error {
+		log.Info("measuring", "name", "imports")
+		rs, err := importResults(ctx, db, cmp.Or(o.ImportParcels, 13000), cmp.Or(o.ImportSynthetic, 100000))
+		r.Results = append(r.Results, rs...)
+		return err
+	}
+	if o.Only == "import" {
+		return r, importRows()
 	}
 	log.Info("dataset", "parcels", o.Dataset.Parcels(), "zones", o.Dataset.Zones)
 	if r.GenerateTook, err = Generate(ctx, db.Pool(), o.Dataset); err != nil {
@@ -285,6 +299,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			res.Pass = res.Ours >= res.Baseline*res.Target
 		}
 	}
+	if err := importRows(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
@@ -426,6 +443,8 @@ func get(url string) ([]byte, error) {
 }
 
 // rss reads a memory figure (VmRSS, VmHWM) of a process, in bytes.
+func selfPID() int { return os.Getpid() }
+
 func rss(pid int, field string) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {

@@ -43,7 +43,11 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		}
 		coll := l.name()
 		q := c.QueryParams()
-		if err := checkParams(q, "async", "format", "crs", "layer", "map", "province"); err != nil {
+		if err := checkParams(q, append([]string{"async", "format", "crs", "layer", "map", "province"}, importParamNames...)...); err != nil {
+			return err
+		}
+		opts, report, err := importParams(c)
+		if err != nil {
 			return err
 		}
 		async, err := importAsync(c)
@@ -54,23 +58,23 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		a := actorOf(c)
 		meta := jobs.Meta{Actor: a, Collection: coll, BodyBytes: req.ContentLength}
 		mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
-		if mt != "multipart/form-data" && (len(q) == 0 || len(q) == 1 && q.Has("async")) && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
+		viaGDAL := q.Has("format") || q.Has("crs") || q.Has("layer") || q.Has("map") || q.Has("province")
+		var rep *zonegis.ImportReport
+		if mt != "multipart/form-data" && !viaGDAL && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
 			body, err := httpx.JSONBody(c, MaxImportBytes)
 			if err != nil {
 				return err
 			}
-			imp := func(ctx context.Context, body io.Reader) (int64, int, error) {
-				return registry.ImportFile(ctx, s.store, a, coll, body)
-			}
+			imp := reported(&rep, func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error) {
+				return registry.ImportFile(ctx, s.store, a, coll, body, opts)
+			})
 			if async { // 202 with the job, which runs in the background
 				return s.submitImport(c, a, coll, body, imp)
 			}
-			seq, n, err := s.jobs.Run(req.Context(), meta, nil, body, imp)
-			if err != nil {
+			return s.answerImport(c, report, &rep, func() error {
+				_, _, err := s.jobs.Run(req.Context(), meta, nil, body, imp)
 				return err
-			}
-			s.visible(c, seq)
-			return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, map[string]any{"imported": n, "collection": coll})
+			})
 		}
 		dir, err := os.MkdirTemp("", "zonegis-upload-*")
 		if err != nil {
@@ -113,23 +117,31 @@ func (s *Server) handleImport() echo.HandlerFunc {
 			return err
 		}
 		if async { // the job keeps its own copy of the file, named as this one
-			return s.submitFile(c, a, coll, named, o)
+			return s.submitFile(c, a, coll, named, o, opts)
 		}
-		var read *registry.FileRead
-		seq, n, err := s.jobs.Run(req.Context(), meta, nil, nil, func(ctx context.Context, _ io.Reader) (seq int64, n int, err error) {
-			seq, n, read, err = registry.ImportPath(ctx, s.store, a, coll, named, o)
-			return seq, n, err
-		})
-		if err != nil {
+		return s.answerImport(c, report, &rep, func() error {
+			_, _, err := s.jobs.Run(req.Context(), meta, nil, nil, reported(&rep, func(ctx context.Context, _ io.Reader) (*zonegis.ImportReport, error) {
+				r, read, err := registry.ImportPath(ctx, s.store, a, coll, named, o, opts)
+				if r != nil && read != nil {
+					r.SourceRead = &zonegis.SourceRead{Format: read.Format, Layer: read.Layer, CRS: read.CRS, Read: read.Read, DroppedZM: read.DroppedZM}
+				}
+				return r, err
+			}))
 			return err
-		}
-		s.visible(c, seq)
-		answer := map[string]any{"imported": n, "collection": coll}
-		if read != nil {
-			answer["format"], answer["layer"], answer["crs"], answer["read"], answer["dropped_zm"] = read.Format, read.Layer, read.CRS, read.Read, read.DroppedZM
-		}
-		return httpx.WriteJSON(c, http.StatusCreated, mimeJSON, answer)
+		})
 	}
+}
+
+// answerImport runs an import (run) and answers its report in format: the
+// report when there is one (a refusal too, as the report formats say), else
+// run's error.
+func (s *Server) answerImport(c echo.Context, format string, rep **zonegis.ImportReport, run func() error) error {
+	err := run()
+	if *rep == nil {
+		return err
+	}
+	s.visible(c, (*rep).Seq)
+	return writeImportReport(c, *rep, format)
 }
 
 // submitImport answers 202 with the job that imports body in the
@@ -145,16 +157,17 @@ func (s *Server) submitImport(c echo.Context, a zonegis.Actor, coll string, body
 // submitFile answers 202 with the job that imports the spooled file at
 // path: the job spools its own copy, which it names as path is named (GDAL
 // goes by the extension).
-func (s *Server) submitFile(c echo.Context, a zonegis.Actor, coll, path string, o registry.FileOptions) error {
+func (s *Server) submitFile(c echo.Context, a zonegis.Actor, coll, path string, o registry.FileOptions, opts zonegis.ImportOptions) error {
 	file, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer file.Close()
-	return s.submitImport(c, a, coll, file, func(ctx context.Context, body io.Reader) (int64, int, error) {
+	var rep *zonegis.ImportReport
+	return s.submitImport(c, a, coll, file, reported(&rep, func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error) {
 		d, err := os.MkdirTemp("", "zonegis-job-*")
 		if err != nil {
-			return 0, 0, err
+			return nil, err
 		}
 		defer os.RemoveAll(d)
 		copyPath := filepath.Join(d, filepath.Base(path))
@@ -166,9 +179,9 @@ func (s *Server) submitFile(c echo.Context, a zonegis.Actor, coll, path string, 
 			}
 		}
 		if err != nil {
-			return 0, 0, err
+			return nil, err
 		}
-		seq, n, _, err := registry.ImportPath(ctx, s.store, a, coll, copyPath, o)
-		return seq, n, err
-	})
+		r, _, err := registry.ImportPath(ctx, s.store, a, coll, copyPath, o, opts)
+		return r, err
+	}))
 }

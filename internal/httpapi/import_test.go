@@ -1,21 +1,31 @@
 package httpapi_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // importProblem is one refused feature of an import report.
 type importProblem struct {
-	Index   int            `json:"index"`
-	Code    string         `json:"code"`
-	Reason  string         `json:"reason"`
-	Details map[string]any `json:"details"`
+	Index        int         `json:"index"`
+	LotCode      string      `json:"lot_code"`
+	Code         string      `json:"code"`
+	Reason       string      `json:"reason"`
+	Location     *[2]float64 `json:"location"`
+	OtherIndex   *int        `json:"other_index"`
+	OtherLotCode string      `json:"other_lot_code"`
+	OtherID      *int64      `json:"other_id"`
 }
 
 func collectionOf(features ...any) map[string]any {
@@ -55,8 +65,8 @@ func TestImportAllOrNothing(t *testing.T) {
 		1: {"boundary is not valid", "Self-intersection"},
 		2: {"parcel I2 lies outside zone KCX-W"},
 		3: {`unknown field "owner"`},
-		5: {"parcel I5 overlaps parcel(s)"},
-		6: {"parcel I6 overlaps parcel(s)", fmt.Sprint(existing.ID)},
+		5: {"parcel I5 overlaps parcel I4 (feature 4 of this file)"},
+		6: {"parcel I6 overlaps existing parcel OLD", fmt.Sprintf("id %d", existing.ID)},
 		7: {"already exists", "I0"},
 		8: {`field "zone_id" must be a number`},
 	}
@@ -75,16 +85,27 @@ func TestImportAllOrNothing(t *testing.T) {
 	if fmt.Sprint(got) != "[1 2 3 5 6 7 8]" {
 		t.Fatalf("refused features %v, want [1 2 3 5 6 7 8]; report %s", got, raw)
 	}
-	// The invalid geometry's location and the overlap's ids come along.
+	// The invalid geometry's location (lon/lat) and the other feature of
+	// an overlap or duplicate come along: its index in the file, or the
+	// existing parcel's id and lot code (issue 12: never an id of the
+	// rolled-back transaction).
 	for _, pr := range probs {
 		switch pr.Index {
 		case 1:
-			if loc, _ := pr.Details["location"].(string); !strings.HasPrefix(loc, "POINT(") {
-				t.Errorf("feature 1: location %v", pr.Details)
+			if pr.Location == nil || pr.Location[0] < 106.70 || pr.Location[0] > 106.71 || pr.Location[1] < 10.75 || pr.Location[1] > 10.76 {
+				t.Errorf("feature 1: location %v", pr.Location)
+			}
+		case 5:
+			if pr.OtherIndex == nil || *pr.OtherIndex != 4 || pr.OtherLotCode != "I4" || pr.Location == nil {
+				t.Errorf("feature 5: other %v %q, location %v; want feature 4, I4", pr.OtherIndex, pr.OtherLotCode, pr.Location)
 			}
 		case 6:
-			if fmt.Sprint(pr.Details["conflicting_ids"]) != fmt.Sprintf("[%d]", existing.ID) {
-				t.Errorf("feature 6: conflicting ids %v, want [%d]", pr.Details["conflicting_ids"], existing.ID)
+			if pr.OtherID == nil || *pr.OtherID != existing.ID || pr.OtherLotCode != "OLD" || pr.OtherIndex != nil {
+				t.Errorf("feature 6: other id %v %q, want %d OLD", pr.OtherID, pr.OtherLotCode, existing.ID)
+			}
+		case 7:
+			if pr.OtherIndex == nil || *pr.OtherIndex != 0 || pr.OtherLotCode != "I0" {
+				t.Errorf("feature 7: other %v %q, want the first holder, feature 0", pr.OtherIndex, pr.OtherLotCode)
 			}
 		}
 	}
@@ -189,5 +210,102 @@ func TestImportRefusedForParseProblemsOnly(t *testing.T) {
 	}
 	if n := e.count(t, "parcels"); n != before {
 		t.Fatalf("%d parcels after a refused import, want %d: the good feature was written", n, before)
+	}
+}
+
+// TestImportBadOptions sends imports with option values that mean
+// nothing: each is 400 with a detail naming the parameter and what it
+// takes, before the body is read, and nothing is written.
+func TestImportBadOptions(t *testing.T) {
+	e := newWriteEnv(t)
+	fc := collectionOf(e.parcelDoc("OPT-1", polygon(106.700, 10.750, 106.701, 10.751)))
+	before := e.count(t, "parcels")
+	for _, c := range []struct {
+		query string
+		parts []string
+	}{
+		{"dry_run=maybe", []string{"dry_run", "true or false", `"maybe"`}},
+		{"repair=fix", []string{"repair", "make_valid", `"fix"`}},
+		{"overlap_tolerance_m2=-1", []string{"overlap_tolerance_m2", "from 0 to 10000", `"-1"`}},
+		{"overlap_tolerance_m2=abc", []string{"overlap_tolerance_m2", `"abc"`}},
+		{"overlap_tolerance_m2=NaN", []string{"overlap_tolerance_m2", `"NaN"`}},
+		{"overlap_tolerance_m2=1e9", []string{"overlap_tolerance_m2", `"1e9"`}},
+		{"on_conflict=ignore", []string{"on_conflict", "fail", "skip", `"ignore"`}},
+		{"report=xml", []string{"report", "json, csv, geojson", `"xml"`}},
+		{"dryrun=true", []string{`unknown query parameter "dryrun"`, "dry_run"}},
+		{"dry_run=true&dry_run=false", []string{`"dry_run" given 2 times`}},
+	} {
+		t.Run(c.query, func(t *testing.T) {
+			r := e.send(t, http.MethodPost, "/collections/parcels/import?"+c.query, e.planner, fc)
+			wantProblem(t, r, http.StatusBadRequest, zonegis.EINVALID, c.parts...)
+		})
+	}
+	if n := e.count(t, "parcels"); n != before {
+		t.Fatalf("%d parcels after refused options, want %d", n, before)
+	}
+}
+
+// TestImportReportFormats asks a dry run of a file with problems for its
+// report as CSV (report=csv) and as GeoJSON (Accept:
+// application/geo+json): encoding/csv reads the CSV, one row a problem,
+// and GDAL's ogrinfo opens the GeoJSON as a point layer with a feature a
+// located problem; nothing is written.
+func TestImportReportFormats(t *testing.T) {
+	pgtest.Tool(t, "ogrinfo", "gdal-bin")
+	e := newWriteEnv(t)
+	unknown := e.parcelDoc("F3", polygon(106.700, 10.757, 106.701, 10.758))
+	unknown["properties"].(map[string]any)["owner"] = "Bà Tư, \"chủ\""
+	fc := collectionOf(
+		e.parcelDoc("F0", polygon(106.702, 10.750, 106.704, 10.752)),
+		e.parcelDoc("F1", polygon(106.703, 10.751, 106.705, 10.753)), // overlaps F0
+		e.parcelDoc("F0", polygon(106.700, 10.752, 106.701, 10.753)), // lot code of 0 again
+		unknown, // no location
+	)
+	before := e.count(t, "parcels")
+
+	r := e.send(t, http.MethodPost, "/collections/parcels/import?dry_run=true&report=csv", e.planner, fc)
+	want(t, r, http.StatusOK, "csv report")
+	if ct := r.contentType(); !strings.HasPrefix(ct, "text/csv") {
+		t.Fatalf("content type %q, want text/csv", ct)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(r.body)).ReadAll()
+	if err != nil {
+		t.Fatalf("encoding/csv: %v\n%s", err, r.body)
+	}
+	if len(recs) != 4 || recs[0][0] != "index" || recs[0][5] != "reason" {
+		t.Fatalf("CSV report %q, want a header and 3 problems", recs)
+	}
+	for i, wantIdx := range []string{"1", "2", "3"} {
+		if recs[i+1][0] != wantIdx {
+			t.Errorf("row %d: index %q, want %s", i+1, recs[i+1][0], wantIdx)
+		}
+	}
+	if recs[1][3] != "overlap" || recs[1][8] != "0" || recs[1][9] != "F0" || recs[1][6] == "" {
+		t.Errorf("overlap row %q: want problem overlap, other_index 0, other_lot_code F0, a location", recs[1])
+	}
+	if !strings.Contains(recs[3][5], `"owner"`) {
+		t.Errorf("unknown-field row %q: reason should name the field", recs[3])
+	}
+
+	r = e.send(t, http.MethodPost, "/collections/parcels/import?dry_run=true", e.planner, fc, "Accept", "application/geo+json")
+	want(t, r, http.StatusOK, "geojson report")
+	if ct := r.contentType(); !strings.HasPrefix(ct, "application/geo+json") {
+		t.Fatalf("content type %q, want application/geo+json", ct)
+	}
+	path := filepath.Join(t.TempDir(), "problems.geojson")
+	if err := os.WriteFile(path, r.body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	info, err := exec.Command("ogrinfo", "-ro", "-al", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, info)
+	}
+	for _, part := range []string{"Geometry: Point", "Feature Count: 2", "lot_code (String) = F1", "problem (String) = duplicate", "other_index (Integer) = 0"} {
+		if !strings.Contains(string(info), part) {
+			t.Errorf("ogrinfo says no %q:\n%s", part, info)
+		}
+	}
+	if n := e.count(t, "parcels"); n != before {
+		t.Fatalf("%d parcels after dry runs, want %d", n, before)
 	}
 }

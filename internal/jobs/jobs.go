@@ -188,7 +188,7 @@ func (r *Runner) Run(ctx context.Context, m Meta, p *registry.Progress, body io.
 // problemCount is how many problems a refusal lists.
 func problemCount(de *zonegis.Error) int {
 	switch ps := de.Details["problems"].(type) {
-	case []postgis.ImportProblem:
+	case []zonegis.ImportProblem:
 		return len(ps)
 	case []any:
 		return len(ps)
@@ -361,7 +361,7 @@ func report(code, detail string, details map[string]any) []byte {
 			return b
 		}
 		rep.Truncated = true
-		ps, ok := rep.Details["problems"].([]postgis.ImportProblem)
+		ps, ok := rep.Details["problems"].([]zonegis.ImportProblem)
 		switch {
 		case err == nil && ok && len(ps) > 1:
 			cut := make(map[string]any, len(rep.Details))

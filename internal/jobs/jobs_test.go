@@ -172,7 +172,7 @@ func testJobFailedCarriesProblems(t *testing.T, db *postgis.DB) {
 	var logs logBuffer
 	r := newRunner(t, db, &logs, 2)
 	a := planner(t, db, "planner")
-	probs := []postgis.ImportProblem{{Index: 3, Code: zonegis.EINVALID, Reason: "boundary is not valid"}, {Index: 9, Code: zonegis.ECONFLICT, Reason: "overlaps"}}
+	probs := []zonegis.ImportProblem{{Index: 3, Code: zonegis.EINVALID, Reason: "boundary is not valid"}, {Index: 9, Code: zonegis.ECONFLICT, Reason: "overlaps"}}
 	refuse := func(ctx context.Context, body io.Reader) (int64, int, error) {
 		registry.ProgressFrom(ctx).Read(10)
 		return 0, 0, &zonegis.Error{Code: zonegis.EINVALID, Message: "import refused: 2 features have problems; nothing was written",
@@ -187,7 +187,7 @@ func testJobFailedCarriesProblems(t *testing.T, db *postgis.DB) {
 		Code    string `json:"code"`
 		Detail  string `json:"detail"`
 		Details struct {
-			Problems []postgis.ImportProblem `json:"problems"`
+			Problems []zonegis.ImportProblem `json:"problems"`
 		} `json:"details"`
 	}
 	if err := json.Unmarshal(failed.Report, &rep); err != nil {

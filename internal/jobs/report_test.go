@@ -5,16 +5,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // TestReportBounded: a refusal listing more problems than a job keeps is
 // stored within MaxReportBytes, its list cut from the end and marked.
 func TestReportBounded(t *testing.T) {
-	probs := make([]postgis.ImportProblem, 1000)
+	probs := make([]zonegis.ImportProblem, 1000)
 	for i := range probs {
-		probs[i] = postgis.ImportProblem{Index: i, Code: zonegis.EINVALID, Reason: strings.Repeat("lý do ", 400)}
+		probs[i] = zonegis.ImportProblem{Index: i, Code: zonegis.EINVALID, Reason: strings.Repeat("lý do ", 400)}
 	}
 	b := report(zonegis.EINVALID, "import refused", map[string]any{"problems": probs})
 	if len(b) > MaxReportBytes {
@@ -23,7 +22,7 @@ func TestReportBounded(t *testing.T) {
 	var r struct {
 		Truncated bool `json:"truncated"`
 		Details   struct {
-			Problems []postgis.ImportProblem `json:"problems"`
+			Problems []zonegis.ImportProblem `json:"problems"`
 		} `json:"details"`
 	}
 	if err := json.Unmarshal(b, &r); err != nil {

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
-	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -96,51 +95,44 @@ func TestCandidateFromRecord(t *testing.T) {
 func TestImportSource(t *testing.T) {
 	ctx := context.Background()
 	st := &refusingStore{}
-	seq, n, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
-		&records{recs: []source.Record{lot(0, "A", "industrial"), lot(1, "B", "industrial")}}, nil)
-	if err != nil || seq != 42 || n != 2 || fmt.Sprint(st.written) != "[A B]" || st.checked {
-		t.Fatalf("seq %d, n %d, err %v, written %v, checked %v", seq, n, err, st.written, st.checked)
+	rep, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
+		&records{recs: []source.Record{lot(0, "A", "industrial"), lot(1, "B", "industrial")}}, nil, zonegis.ImportOptions{})
+	if err != nil || rep.Features != 2 || rep.Refused || fmt.Sprint(st.seen) != "[A B]" {
+		t.Fatalf("report %+v, err %v, seen %v", rep, err, st.seen)
 	}
 
 	// Feature 1 has text the reader could not decode, 2 a land use the
-	// parser refuses, 4 the store refuses (third of what it is given):
-	// every one is reported by its index in the source, and nothing is
-	// written (the store is only asked to check).
+	// mapping refuses, 4 the store refuses: every one is reported by its
+	// index in the source, with its fid, and the import is refused.
 	undecodable := lot(1, "B", "industrial")
 	undecodable.Fields[1].Value = nil
 	undecodable.Problems = []source.FieldProblem{{Field: "lot_code", Reason: `text "B\uFFFD" is not valid UTF-8`}}
-	st = &refusingStore{refuse: map[int]bool{2: true}}
-	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{
-		lot(0, "A", "industrial"), undecodable, lot(2, "C", "farm"), lot(3, "D", "industrial"), lot(4, "E", "industrial")}}, nil)
-	if zonegis.ErrorCode(err) != zonegis.EINVALID || !st.checked {
-		t.Fatalf("err %v, checked %v", err, st.checked)
+	st = &refusingStore{refuse: map[int]bool{4: true}}
+	rep, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{
+		lot(0, "A", "industrial"), undecodable, lot(2, "C", "farm"), lot(3, "D", "industrial"), lot(4, "E", "industrial")}}, nil, zonegis.ImportOptions{})
+	if err != nil || !rep.Refused {
+		t.Fatalf("report %+v, err %v", rep, err)
 	}
-	probs := err.(*zonegis.Error).Details["problems"].([]postgis.ImportProblem)
-	var got []string
-	for _, p := range probs {
-		got = append(got, fmt.Sprintf("%d %s", p.Index, p.Code))
+	var got []string // each feature's codes once (a feature may have several problems)
+	for _, p := range rep.Problems {
+		if g := fmt.Sprintf("%d %s", p.Index, p.Code); len(got) == 0 || got[len(got)-1] != g {
+			got = append(got, g)
+		}
 	}
-	if fmt.Sprint(got) != "[1 invalid 2 invalid 4 conflict]" || probs[0].Details["fid"] != int64(101) || !strings.Contains(probs[0].Reason, "lot_code: text") {
-		t.Errorf("problems %+v", probs)
-	}
-	if !strings.Contains(zonegis.ErrorMessage(err), "3 features have problems; nothing was written") {
-		t.Errorf("message %q", zonegis.ErrorMessage(err))
+	if fmt.Sprint(got) != "[1 invalid 2 invalid 4 conflict]" || rep.Problems[0].FID == nil || *rep.Problems[0].FID != 101 ||
+		!strings.Contains(rep.Problems[0].Reason, "lot_code: text") || strings.Contains(rep.Problems[0].Reason, "lot_code: lot_code") {
+		t.Errorf("problems %+v", rep.Problems)
 	}
 
-	// Every feature with a problem; no feature; a file that breaks.
-	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{undecodable}}, nil)
-	if de, ok := err.(*zonegis.Error); !ok || len(de.Details["problems"].([]postgis.ImportProblem)) != 1 {
-		t.Errorf("only a bad feature: %v", err)
-	}
-	_, _, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{}, nil)
+	// No feature; a file that breaks.
+	_, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{}, nil, zonegis.ImportOptions{})
 	if !strings.Contains(zonegis.ErrorMessage(err), "file: the layer has no features") {
 		t.Errorf("no features: %v", err)
 	}
 	broken := zonegis.Errorf(zonegis.EINVALID, "file: cannot read feature 1")
-	st = &refusingStore{}
-	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}, err: broken}, nil)
-	if err != broken || len(st.written) != 0 {
-		t.Errorf("a file that breaks: %v, written %v", err, st.written)
+	_, err = registry.ImportSource(ctx, &refusingStore{}, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}, err: broken}, nil, zonegis.ImportOptions{})
+	if err != broken {
+		t.Errorf("a file that breaks: %v", err)
 	}
 }
 
@@ -155,18 +147,18 @@ func TestImportSourceMapping(t *testing.T) {
 		t.Fatal(err)
 	}
 	st := &refusingStore{}
-	_, n, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
-		&records{recs: []source.Record{lot(0, "A", "industrial")}}, m)
-	if err != nil || n != 1 || fmt.Sprint(st.written) != "[T-7]" {
-		t.Fatalf("n %d, err %v, written %v", n, err, st.written)
+	rep, err := registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels,
+		&records{recs: []source.Record{lot(0, "A", "industrial")}}, m, zonegis.ImportOptions{})
+	if err != nil || rep.Refused || fmt.Sprint(st.seen) != "[T-7]" {
+		t.Fatalf("report %+v, err %v, seen %v", rep, err, st.seen)
 	}
 	m, err = registry.ParseMapSpec(zonegis.CollectionParcels, "lot_code=SO_TO")
 	if err != nil {
 		t.Fatal(err)
 	}
 	st = &refusingStore{}
-	_, _, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}}, m)
-	if !strings.Contains(zonegis.ErrorMessage(err), "SO_TO") || len(st.written) != 0 {
-		t.Errorf("a mapping naming a missing field: %v, written %v", err, st.written)
+	_, err = registry.ImportSource(ctx, st, zonegis.System, zonegis.CollectionParcels, &records{recs: []source.Record{lot(0, "A", "industrial")}}, m, zonegis.ImportOptions{})
+	if !strings.Contains(zonegis.ErrorMessage(err), "SO_TO") || len(st.seen) != 0 {
+		t.Errorf("a mapping naming a missing field: %v, seen %v", err, st.seen)
 	}
 }

@@ -37,35 +37,35 @@ func (o FileOptions) viaJSON() bool {
 // stream (ImportFile) instead of a path.
 func (o FileOptions) ViaJSON() bool { return o.viaJSON() }
 
-// ImportPath imports the file at path into collection as actor: a GeoJSON
-// FeatureCollection in our names through ImportFile, any other file (or one
-// given a CRS, layer or mapping) through GDAL (ImportSource). read says
-// what GDAL read (nil for the JSON path). Errors: as ImportFile and
-// ImportSource; EINVALID naming province for one crs.DefaultSource does
-// not know, and source.Open's.
-func ImportPath(ctx context.Context, db ImportStore, actor zonegis.Actor, collection, path string, o FileOptions) (seq int64, n int, read *FileRead, err error) {
+// ImportPath imports the file at path into collection as actor, with the
+// import options io: a GeoJSON FeatureCollection in our names through
+// ImportFile, any other file (or one given a CRS, layer or mapping)
+// through GDAL (ImportSource). read says what GDAL read (nil for the JSON
+// path). Errors: as ImportFile and ImportSource; EINVALID naming province
+// for one crs.DefaultSource does not know, and source.Open's.
+func ImportPath(ctx context.Context, db ImportStore, actor zonegis.Actor, collection, path string, o FileOptions, io zonegis.ImportOptions) (rep *zonegis.ImportReport, read *FileRead, err error) {
 	if o.viaJSON() {
 		f, err := os.Open(path)
 		if err != nil {
-			return 0, 0, nil, err
+			return nil, nil, err
 		}
 		defer f.Close()
-		seq, n, err = ImportFile(ctx, db, actor, collection, f)
-		return seq, n, nil, err
+		rep, err = ImportFile(ctx, db, actor, collection, f, io)
+		return rep, nil, err
 	}
 	var defaultCRS string
 	if o.Province != "" {
 		if defaultCRS, err = crs.DefaultSource(o.Province); err != nil {
-			return 0, 0, nil, invalid("province: %s", zonegis.ErrorMessage(err))
+			return nil, nil, invalid("province: %s", zonegis.ErrorMessage(err))
 		}
 	}
 	r, err := source.Open(path, source.Options{Format: o.Format.Name, Layer: o.Layer, CRS: o.CRS, DefaultCRS: defaultCRS})
 	if err != nil {
-		return 0, 0, nil, err
+		return nil, nil, err
 	}
 	defer r.Close()
-	seq, n, err = ImportSource(ctx, db, actor, collection, r, o.Mapping)
-	return seq, n, &FileRead{Format: o.Format.Name, Layer: r.LayerName, CRS: r.CRS, Counts: r.Counts()}, err
+	rep, err = ImportSource(ctx, db, actor, collection, r, o.Mapping, io)
+	return rep, &FileRead{Format: o.Format.Name, Layer: r.LayerName, CRS: r.CRS, Counts: r.Counts()}, err
 }
 
 // ParseMapping is the mapping a transport was given for collection: spec

@@ -25,14 +25,13 @@ func TestImportFileReportsProgress(t *testing.T) {
 	}{
 		{"good", collection(parcelFeature("A"), parcelFeature("B"), parcelFeature("C")), nil, 3, 3, 3, registry.PhaseWriting},
 		{"one refused", collection(bad, parcelFeature("A"), parcelFeature("B")), nil, 3, 3, 0, registry.PhaseChecking},
-		// The store refuses one while writing: the transaction is rolled
-		// back, nothing is written.
-		{"refused by the store", collection(parcelFeature("A"), parcelFeature("B")), map[int]bool{1: true}, 2, 2, 0, registry.PhaseWriting},
+		// The store's checks refuse one: nothing is written.
+		{"refused by the store", collection(parcelFeature("A"), parcelFeature("B")), map[int]bool{1: true}, 2, 2, 0, registry.PhaseChecking},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			p := registry.NewProgress(nil)
 			ctx := registry.WithProgress(context.Background(), p)
-			_, _, _ = registry.ImportFile(ctx, &refusingStore{refuse: c.refuse}, zonegis.System, zonegis.CollectionParcels, p.CountBytes(strings.NewReader(c.body), int64(len(c.body))))
+			_, _ = registry.ImportFile(ctx, &refusingStore{refuse: c.refuse}, zonegis.System, zonegis.CollectionParcels, p.CountBytes(strings.NewReader(c.body), int64(len(c.body))), zonegis.ImportOptions{})
 			s := p.Snapshot()
 			if s.Read != c.read || s.Checked != c.checked || s.Written != c.written || s.Phase != c.phase || s.Total != c.read {
 				t.Errorf("snapshot %+v, want read %d checked %d written %d total %d in %s", s, c.read, c.checked, c.written, c.read, c.phase)

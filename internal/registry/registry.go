@@ -18,16 +18,15 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// ImportStore writes an import: every item or none.
+// ImportStore checks and writes an import.
 type ImportStore interface {
-	// ImportSeq inserts items (of collection, as ParseFeature makes them)
-	// in one transaction as actor and returns the change-log seq of the
-	// write. Errors: *postgis.ImportError (EINVALID) listing the items
-	// the database refuses, by their position in items; EUNAVAILABLE.
-	ImportSeq(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error]) (int64, error)
-	// CheckImportSeq checks items as ImportSeq would and writes nothing.
-	// Errors: as ImportSeq.
-	CheckImportSeq(ctx context.Context, collection string, items iter.Seq2[any, error]) error
+	// ImportChecked stages rows (the features of collection, as
+	// importRow reads them), checks them all in one pass against each
+	// other and the records there, and, unless o.DryRun or (all or
+	// nothing) some feature has a problem, writes the features without
+	// problems in one transaction as actor. Errors: what rows returned;
+	// EUNAVAILABLE.
+	ImportChecked(ctx context.Context, a zonegis.Actor, collection string, rows iter.Seq2[postgis.ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *postgis.ImportStats, error)
 }
 
 var _ ImportStore = (*postgis.DB)(nil)

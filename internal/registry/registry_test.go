@@ -72,63 +72,66 @@ func TestParseFeature(t *testing.T) {
 	}
 }
 
-// refusingStore refuses the items at the given positions of what it is
-// given, as the database refuses an overlap, and records what it saw.
+// refusingStore refuses the rows at the given positions, as the database
+// refuses an overlap, and records what it saw.
 type refusingStore struct {
-	refuse  map[int]bool
-	written []string
-	checked bool
+	refuse map[int]bool
+	seen   []string
+	opts   zonegis.ImportOptions
 }
 
-func (s *refusingStore) CheckImportSeq(ctx context.Context, coll string, items iter.Seq2[any, error]) error {
-	s.checked = true
-	_, err := s.ImportSeq(ctx, zonegis.System, coll, items)
-	return err
-}
-
-func (s *refusingStore) ImportSeq(_ context.Context, _ zonegis.Actor, _ string, items iter.Seq2[any, error]) (int64, error) {
-	var ie postgis.ImportError
-	i := 0
-	for it, err := range items {
+func (s *refusingStore) ImportChecked(_ context.Context, _ zonegis.Actor, coll string, rows iter.Seq2[postgis.ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *postgis.ImportStats, error) {
+	s.opts = o
+	rep := &zonegis.ImportReport{Collection: coll}
+	for r, err := range rows {
 		if err != nil {
-			return 0, err
+			return nil, nil, err
 		}
-		if s.refuse[i] {
-			ie.Problems = append(ie.Problems, postgis.ImportProblem{Index: i, Code: zonegis.ECONFLICT, Reason: "overlaps"})
+		rep.Features++
+		rep.Problems = append(rep.Problems, r.Problems...)
+		if s.refuse[r.Index] {
+			rep.Problems = append(rep.Problems, zonegis.ImportProblem{Index: r.Index, Code: zonegis.ECONFLICT, Reason: "overlaps"})
 		}
-		s.written = append(s.written, it.(*zonegis.Parcel).LotCode)
-		i++
+		if len(r.Problems) > 0 || s.refuse[r.Index] {
+			rep.Skipped++
+		}
+		if p, ok := r.Item.(*zonegis.Parcel); ok {
+			s.seen = append(s.seen, p.LotCode)
+		} else {
+			s.seen = append(s.seen, "?"+r.Key)
+		}
 	}
-	if len(ie.Problems) > 0 {
-		return 0, &ie
+	rep.Refused = rep.Skipped > 0
+	if !rep.Refused && !o.DryRun {
+		rep.Imported = rep.Features
 	}
-	return 42, nil
+	return rep, &postgis.ImportStats{}, nil
 }
 
 var _ registry.ImportStore = (*refusingStore)(nil)
 
+// TestImportFile: every feature reaches the store, those that do not
+// parse too (with what could be read of them, for the checks between
+// features), their problems at their position in the file.
 func TestImportFile(t *testing.T) {
 	ctx := context.Background()
 	st := &refusingStore{}
-	seq, n, err := registry.ImportFile(ctx, st, zonegis.System, zonegis.CollectionParcels, strings.NewReader(collection(parcelFeature("A"), parcelFeature("B"))))
-	if err != nil || seq != 42 || n != 2 || fmt.Sprint(st.written) != "[A B]" || st.checked {
-		t.Fatalf("seq %d, n %d, err %v, written %v, checked %v", seq, n, err, st.written, st.checked)
+	rep, err := registry.ImportFile(ctx, st, zonegis.System, zonegis.CollectionParcels, strings.NewReader(collection(parcelFeature("A"), parcelFeature("B"))), zonegis.ImportOptions{})
+	if err != nil || rep.Features != 2 || fmt.Sprint(st.seen) != "[A B]" || st.opts.OnConflict != zonegis.OnConflictFail {
+		t.Fatalf("report %+v, err %v, seen %v, opts %+v", rep, err, st.seen, st.opts)
 	}
-	// A feature refused by the parser and one by the store: the store's
-	// problem is reported at the feature's position in the file, and the
-	// store is only asked to check.
 	bad := strings.Replace(parcelFeature("X"), `"industrial"`, `"farm"`, 1)
-	st = &refusingStore{refuse: map[int]bool{1: true}}
-	_, _, err = registry.ImportFile(ctx, st, zonegis.System, zonegis.CollectionParcels, strings.NewReader(collection(bad, parcelFeature("A"), parcelFeature("B"))))
-	if zonegis.ErrorCode(err) != zonegis.EINVALID || !st.checked {
-		t.Fatalf("err %v, checked %v", err, st.checked)
+	st = &refusingStore{refuse: map[int]bool{2: true}}
+	rep, err = registry.ImportFile(ctx, st, zonegis.System, zonegis.CollectionParcels, strings.NewReader(collection(bad, parcelFeature("A"), parcelFeature("B"))), zonegis.ImportOptions{})
+	if err != nil || fmt.Sprint(st.seen) != "[?X A B]" {
+		t.Fatalf("err %v, seen %v", err, st.seen)
 	}
-	probs := err.(*zonegis.Error).Details["problems"].([]postgis.ImportProblem)
-	if len(probs) != 2 || probs[0].Index != 0 || probs[1].Index != 2 || probs[1].Code != zonegis.ECONFLICT {
+	probs := rep.Problems
+	if len(probs) != 2 || probs[0].Index != 0 || probs[0].Problem != zonegis.ProblemRead || probs[0].LotCode != "X" || probs[1].Index != 2 || probs[1].Code != zonegis.ECONFLICT {
 		t.Errorf("problems %+v", probs)
 	}
-	if !strings.Contains(zonegis.ErrorMessage(err), "2 features have problems; nothing was written") {
-		t.Errorf("message %q", zonegis.ErrorMessage(err))
+	if msg := zonegis.ErrorMessage(registry.RefusalError(rep)); !strings.Contains(msg, "2 features have problems; nothing was written") {
+		t.Errorf("message %q", msg)
 	}
 }
 

@@ -679,56 +679,72 @@ func (s *Store) ReleaseParcel(_ context.Context, a zonegis.Actor, id, ifVersion 
 	})
 }
 
-// ImportSeq implements registry.ImportStore: every item or none.
-func (s *Store) ImportSeq(ctx context.Context, a zonegis.Actor, collection string, items iter.Seq2[any, error]) (int64, error) {
-	return s.write(a, "import", collection, func(st *state, b *index.Batch) (int64, error) {
-		n := int64(0)
-		for it, err := range items {
+// errImportRefused rolls back an in-memory import that writes nothing.
+var errImportRefused = fmt.Errorf("import writes nothing")
+
+// ImportChecked implements registry.ImportStore: each row is checked as a
+// create is, in order (no pair checks between rows beyond what the state
+// sees once a row is in), and the rows without problems are written
+// unless o says not to.
+func (s *Store) ImportChecked(ctx context.Context, a zonegis.Actor, collection string, rows iter.Seq2[postgis.ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *postgis.ImportStats, error) {
+	rep := &zonegis.ImportReport{Collection: collection, DryRun: o.DryRun, Problems: []zonegis.ImportProblem{}}
+	seq, err := s.write(a, "import", collection, func(st *state, b *index.Batch) (int64, error) {
+		for r, err := range rows {
 			if err != nil {
 				return 0, err
 			}
-			n++
-			switch r := it.(type) {
+			rep.Features++
+			if len(r.Problems) > 0 || r.Item == nil {
+				rep.Problems = append(rep.Problems, r.Problems...)
+				rep.Skipped++
+				continue
+			}
+			var cerr error
+			switch it := r.Item.(type) {
 			case *zonegis.Zone:
-				if err := st.checkZone(r); err != nil {
-					return 0, err
+				if cerr = st.checkZone(it); cerr == nil {
+					c := *it
+					c.ID, c.Version, c.AreaM2, c.UpdatedAt = st.newID(), 1, area(c.Boundary), s.today
+					st.zones[c.ID] = &c
+					b.Zones = append(b.Zones, &c)
 				}
-				c := *r
-				c.ID, c.Version, c.AreaM2, c.UpdatedAt = st.newID(), 1, area(c.Boundary), s.today
-				st.zones[c.ID] = &c
-				b.Zones = append(b.Zones, &c)
 			case *zonegis.Parcel:
-				if err := st.checkParcel(r); err != nil {
-					return 0, err
+				if cerr = st.checkParcel(it); cerr == nil {
+					c := *it
+					c.ID, c.Version, c.AreaM2, c.UpdatedAt, c.Status = st.newID(), 1, area(c.Boundary), s.today, zonegis.ParcelAvailable
+					st.parcels[c.ID] = &c
+					b.Parcels = append(b.Parcels, &c)
 				}
-				c := *r
-				c.ID, c.Version, c.AreaM2, c.UpdatedAt, c.Status = st.newID(), 1, area(c.Boundary), s.today, zonegis.ParcelAvailable
-				st.parcels[c.ID] = &c
-				b.Parcels = append(b.Parcels, &c)
 			case *zonegis.GreenArea:
-				if err := st.checkGreen(r); err != nil {
-					return 0, err
+				if cerr = st.checkGreen(it); cerr == nil {
+					c := *it
+					c.ID, c.Version, c.AreaM2, c.UpdatedAt = st.newID(), 1, area(c.Boundary), s.today
+					st.greens[c.ID] = &c
+					b.GreenAreas = append(b.GreenAreas, &c)
 				}
-				c := *r
-				c.ID, c.Version, c.AreaM2, c.UpdatedAt = st.newID(), 1, area(c.Boundary), s.today
-				st.greens[c.ID] = &c
-				b.GreenAreas = append(b.GreenAreas, &c)
 			default:
 				return 0, zonegis.Errorf(zonegis.EINTERNAL, "import of %T", it)
 			}
+			if cerr != nil {
+				rep.Problems = append(rep.Problems, zonegis.ImportProblem{Index: r.Index, FID: r.FID, Code: zonegis.ErrorCode(cerr), Reason: zonegis.ErrorMessage(cerr)})
+				rep.Skipped++
+			}
 		}
+		if o.DryRun || rep.Skipped == rep.Features {
+			return 0, errImportRefused
+		}
+		if rep.Skipped > 0 && o.OnConflict != zonegis.OnConflictSkip {
+			rep.Refused = true
+			return 0, errImportRefused
+		}
+		rep.Imported = rep.Features - rep.Skipped
 		return 0, nil
 	})
-}
-
-// CheckImportSeq implements registry.ImportStore.
-func (s *Store) CheckImportSeq(ctx context.Context, collection string, items iter.Seq2[any, error]) error {
-	for _, err := range items {
-		if err != nil {
-			return err
-		}
+	if err != nil && err != errImportRefused {
+		return nil, nil, err
 	}
-	return nil
+	rep.Seq = seq
+	return rep, &postgis.ImportStats{}, nil
 }
 
 // errNeedsPostGIS answers what only the database can.

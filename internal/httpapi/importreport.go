@@ -1,0 +1,94 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// importParamNames are the query parameters of an import.
+var importParamNames = []string{"dry_run", "repair", "overlap_tolerance_m2", "on_conflict", "report"}
+
+// importParams reads an import's options and the report format it asks
+// for (report=, else Accept: text/csv or application/geo+json, else
+// JSON). Errors: EINVALID naming the parameter.
+func importParams(c echo.Context) (zonegis.ImportOptions, string, error) {
+	q := c.QueryParams()
+	opts, err := zonegis.ParseImportOptions(func(name string) (string, bool) {
+		v, ok := q[name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	})
+	if err != nil {
+		return opts, "", err
+	}
+	format := registry.ReportJSON
+	if v, ok := q["report"]; ok && len(v) > 0 {
+		format = v[0]
+		if _, ok := registry.ReportMediaTypes[format]; !ok {
+			return opts, "", invalid("report: want one of %s, got %q", strings.Join(registry.ReportFormats, ", "), format)
+		}
+	} else {
+		for _, part := range strings.Split(c.Request().Header.Get(echo.HeaderAccept), ",") {
+			mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+			if mt == "text/csv" {
+				format = registry.ReportCSV
+				break
+			}
+			if mt == "application/geo+json" {
+				format = registry.ReportGeoJSON
+				break
+			}
+		}
+	}
+	return opts, format, nil
+}
+
+// writeImportReport answers an import with its report: 201 when features
+// were written, 200 for a dry run (or nothing to write), 400 when refused
+// (as JSON: a problem whose details list the problems).
+func writeImportReport(c echo.Context, rep *zonegis.ImportReport, format string) error {
+	status := http.StatusOK
+	switch {
+	case rep.Refused:
+		if format == registry.ReportJSON {
+			return registry.RefusalError(rep)
+		}
+		status = http.StatusBadRequest
+	case rep.Imported > 0:
+		status = http.StatusCreated
+	}
+	var buf bytes.Buffer
+	if err := registry.WriteImportReport(&buf, rep, format); err != nil {
+		return err
+	}
+	return httpx.WriteBytes(c, status, registry.ReportMediaTypes[format], buf.Bytes())
+}
+
+// reported is an import that answers a report as the import jobs run it:
+// the report kept in *keep, a refusal as the error the import is answered
+// with.
+func reported(keep **zonegis.ImportReport, imp func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error)) jobs.ImportFunc {
+	return func(ctx context.Context, body io.Reader) (int64, int, error) {
+		rep, err := imp(ctx, body)
+		if err != nil {
+			return 0, 0, err
+		}
+		*keep = rep
+		if rep.Refused {
+			return 0, 0, registry.RefusalError(rep)
+		}
+		return rep.Seq, rep.Imported, nil
+	}
+}
