@@ -84,7 +84,11 @@ func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	} else {
 		rep, read, err = registry.ImportPath(ictx, db, zonegis.System, *coll, name, o, opts)
 	}
-	finish(err)
+	if err == nil {
+		finish(registry.RefusalError(rep)) // a refused import's line says failed
+	} else {
+		finish(err)
+	}
 	if read != nil {
 		fmt.Fprintf(stdout, "read %d features of layer %q from %s", read.Read, read.Layer, read.CRS)
 		if read.DroppedZM > 0 {
