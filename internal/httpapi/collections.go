@@ -32,14 +32,14 @@ type collection interface {
 
 // wire is how the features of one collection are written: as GeoJSON
 // (encode, from the GeoJSON the index cached for the record), their ETag,
-// and as export features. The implementations are empty structs.
-type wire[T any] interface {
-	encode(b []byte, e *index.Entry[T], extra encode.Extra) []byte
+// and as export features; one value per collection, below.
+type wire[T any] struct {
+	encode func(b []byte, e *index.Entry[T], extra encode.Extra) []byte
 	// record encodes a record a search of s handed out (its entry's bytes).
-	record(b []byte, s *index.Snapshot, v *T, extra encode.Extra) []byte
-	etag(*T) string
-	feature(f *export.Feature, v *T)
-	layer() *export.Layer
+	record  func(b []byte, s *index.Snapshot, v *T, extra encode.Extra) []byte
+	etag    func(*T) string
+	feature func(f *export.Feature, v *T)
+	layer   *export.Layer
 }
 
 // served is a collection over a catalog.Collection and its wire.
@@ -60,11 +60,11 @@ func serve[T any](cat *catalog.Collection[T], member string, w wire[T]) *served[
 }
 
 var (
-	parcelsServed = serve[zonegis.Parcel](catalog.Parcels, "parcels", parcelWire{})
+	parcelsServed = serve[zonegis.Parcel](catalog.Parcels, "parcels", parcelWire)
 	// listed are the collections in the order they are listed
 	// (catalog.Names); collections are the same by id.
-	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire{}), parcelsServed,
-		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire{})}
+	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire), parcelsServed,
+		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire)}
 	collections = map[string]collection{}
 )
 
@@ -82,47 +82,23 @@ func collectionOf(c echo.Context) (collection, error) {
 	return nil, errNoSuchCollection
 }
 
-type (
-	zoneWire   struct{}
-	parcelWire struct{}
-	greenWire  struct{}
-)
-
 var (
-	_ wire[zonegis.Zone]      = zoneWire{}
-	_ wire[zonegis.Parcel]    = parcelWire{}
-	_ wire[zonegis.GreenArea] = greenWire{}
+	zoneWire = wire[zonegis.Zone]{record: zoneFeature, feature: export.ZoneFeature, layer: export.Zones,
+		encode: func(b []byte, e *index.Entry[zonegis.Zone], x encode.Extra) []byte {
+			return encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), x)
+		},
+		etag: func(z *zonegis.Zone) string { return encode.VersionTag(z.Version) }}
+	parcelWire = wire[zonegis.Parcel]{record: parcelFeature, feature: export.ParcelFeature, layer: export.Parcels,
+		encode: func(b []byte, e *index.Entry[zonegis.Parcel], x encode.Extra) []byte {
+			return encode.ParcelCached(b, e.Record(), e.Geometry(), x)
+		},
+		etag: encode.ParcelTag}
+	greenWire = wire[zonegis.GreenArea]{record: greenAreaFeature, feature: export.GreenAreaFeature, layer: export.GreenAreas,
+		encode: func(b []byte, e *index.Entry[zonegis.GreenArea], x encode.Extra) []byte {
+			return encode.GreenAreaCached(b, e.Record(), e.Geometry(), x)
+		},
+		etag: func(g *zonegis.GreenArea) string { return encode.VersionTag(g.Version) }}
 )
-
-func (zoneWire) encode(b []byte, e *index.Entry[zonegis.Zone], x encode.Extra) []byte {
-	return encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), x)
-}
-func (zoneWire) etag(z *zonegis.Zone) string { return encode.VersionTag(z.Version) }
-func (zoneWire) record(b []byte, s *index.Snapshot, z *zonegis.Zone, x encode.Extra) []byte {
-	return zoneFeature(b, s, z, x)
-}
-func (zoneWire) feature(f *export.Feature, z *zonegis.Zone) { export.ZoneFeature(f, z) }
-func (zoneWire) layer() *export.Layer                       { return export.Zones }
-
-func (parcelWire) encode(b []byte, e *index.Entry[zonegis.Parcel], x encode.Extra) []byte {
-	return encode.ParcelCached(b, e.Record(), e.Geometry(), x)
-}
-func (parcelWire) etag(p *zonegis.Parcel) string { return encode.ParcelTag(p) }
-func (parcelWire) record(b []byte, s *index.Snapshot, p *zonegis.Parcel, x encode.Extra) []byte {
-	return parcelFeature(b, s, p, x)
-}
-func (parcelWire) feature(f *export.Feature, p *zonegis.Parcel) { export.ParcelFeature(f, p) }
-func (parcelWire) layer() *export.Layer                         { return export.Parcels }
-
-func (greenWire) encode(b []byte, e *index.Entry[zonegis.GreenArea], x encode.Extra) []byte {
-	return encode.GreenAreaCached(b, e.Record(), e.Geometry(), x)
-}
-func (greenWire) etag(g *zonegis.GreenArea) string { return encode.VersionTag(g.Version) }
-func (greenWire) record(b []byte, s *index.Snapshot, g *zonegis.GreenArea, x encode.Extra) []byte {
-	return greenAreaFeature(b, s, g, x)
-}
-func (greenWire) feature(f *export.Feature, g *zonegis.GreenArea) { export.GreenAreaFeature(f, g) }
-func (greenWire) layer() *export.Layer                            { return export.GreenAreas }
 
 func (l *served[T]) name() string           { return l.cat.Name() }
 func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }

@@ -61,7 +61,7 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err != nil {
 		return err
 	}
-	w, err := s.startExport(c, snap, format, crs, l.cat.Name(), l.cat.Name(), l.wire.layer())
+	w, err := s.startExport(c, snap, format, crs, l.cat.Name(), l.cat.Name(), l.wire.layer)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,9 @@ import (
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -265,6 +267,6 @@ func checkClientError(t *testing.T, what string, err error) {
 	}
 	e := echo.New()
 	rec := httptest.NewRecorder()
-	errorHandler(slog.New(slog.DiscardHandler))(err, e.NewContext(httptest.NewRequest(http.MethodPost, "/", nil), rec))
+	httpx.ErrorHandler(slog.New(slog.DiscardHandler), postgis.MapError)(err, e.NewContext(httptest.NewRequest(http.MethodPost, "/", nil), rec))
 	checkProblemBody(t, what, rec)
 }

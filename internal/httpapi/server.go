@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/web"
@@ -72,9 +72,8 @@ type Server struct {
 	started  time.Time
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
-	// fast and slow are what front hands a request on to (see New).
-	fast, slow echo.HandlerFunc
-	nextID     func() string
+	// front is the middleware around every route (httpx.NewFront).
+	front echo.HandlerFunc
 
 	tiles      *tiles.Service
 	app        fs.FS
@@ -98,7 +97,7 @@ func New(o Options) *Server {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = errorHandler(o.Logger)
+	e.HTTPErrorHandler = httpx.ErrorHandler(o.Logger, postgis.MapError)
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	if s.tiles == nil {
@@ -122,22 +121,13 @@ func New(o Options) *Server {
 	if s.jobs = o.Jobs; s.jobs == nil {
 		s.jobs = jobs.New(jobs.Options{Store: o.Store, Logger: o.Logger})
 	}
-	// The middleware is built once, here: echo applies e.Use middleware
-	// per request (a closure each), so the one
-	// middleware given to e.Use returns the prebuilt s.front, whose
-	// innermost handler is the route's own (c.Handler(), what echo passes
-	// as next). HEAD is turned into GET in ServeHTTP, before routing.
-	s.nextID = httpx.NewRequestIDs()
-	s.slow = middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-		// Tiles come compressed from their cache (handleTile).
-		Skipper: func(c echo.Context) bool { return isTilePath(c.Request().URL.Path) }})(
-		middleware.CORSWithConfig(middleware.CORSConfig{
-			AllowOrigins:  []string{"*"},
-			ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"},
-		})(
-			s.authorize(routeHandler)))
-	s.fast = s.authorize(routeHandler)
-	front := echo.HandlerFunc(s.front)
+	// The front middleware (httpx.NewFront) is built once, here; HEAD is
+	// turned into GET in ServeHTTP, before routing.
+	s.front = httpx.NewFront(httpx.FrontConfig{Logger: o.Logger, Next: s.authorize(routeHandler),
+		Registered:    func(method, path string) bool { return s.registered[route{method, path}] },
+		Precompressed: isTilePath, // tiles come compressed from their cache (handleTile)
+		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"}})
+	front := s.front
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
 	s.registered = map[route]bool{}
@@ -175,52 +165,5 @@ const (
 	mimeGeoJSON = httpx.MIMEGeoJSON
 	mimeOpenAPI = httpx.MIMEOpenAPI
 )
-
-// Shared header values, assigned whole and never changed in place (see
-// httpx.HeaderValue).
-var (
-	varyBoth   = []string{echo.HeaderAcceptEncoding, echo.HeaderOrigin}
-	varyOrigin = []string{echo.HeaderOrigin}
-)
-
-// front is the middleware around every route. Every request gets a
-// request id (X-Request-Id: the caller's, when it is a sane one) and
-// X-Content-Type-Options: nosniff, and panics are turned into 500s. The
-// query string of a route is checked (httpx.CheckQuery) and a compressed
-// body inflated as it is read (httpx.Decompress). Requests from browsers
-// of other origins (Origin) or that accept gzip go through echo's CORS and
-// Gzip middleware (s.slow); the rest, API clients and scripts, skip
-// straight to authorisation (s.fast) with the same Vary headers those
-// would have set.
-func (s *Server) front(c echo.Context) (err error) {
-	defer httpx.Recover(c, s.logger, &err)
-	req := c.Request()
-	h := c.Response().Header()
-	httpx.SetRequestID(c, s.nextID)
-	httpx.Nosniff(h)
-	if req.URL.RawQuery != "" {
-		// Unknown routes and methods are left to the router's 404 and 405.
-		if err := httpx.CheckQuery(req.URL.RawQuery); err != nil && s.registered[route{req.Method, c.Path()}] {
-			return err
-		}
-	}
-	if len(req.Header[echo.HeaderContentEncoding]) > 0 {
-		release, err := httpx.Decompress(c)
-		if err != nil {
-			return err
-		}
-		defer release()
-	}
-	if len(req.Header[echo.HeaderOrigin]) > 0 || req.Method == http.MethodOptions ||
-		strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
-		return s.slow(c)
-	}
-	if isTilePath(req.URL.Path) {
-		h[echo.HeaderVary] = varyOrigin[:1:1] // the tile handler adds Accept-Encoding
-	} else {
-		h[echo.HeaderVary] = varyBoth[:2:2]
-	}
-	return s.fast(c)
-}
 
 func isTilePath(p string) bool { return strings.HasPrefix(p, "/tiles/") }

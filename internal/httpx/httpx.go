@@ -4,12 +4,13 @@
 // the limit on heavy requests, query-string text checks and a no-alloc
 // split of small query strings, conditional requests, and writing
 // prepared bodies. Each piece is an echo handler wrapper or a helper a
-// handler calls; internal/httpapi assembles them into its front
-// middleware (server.go there).
+// handler calls; NewFront assembles them into the middleware around every
+// route (internal/httpapi's server.go configures it).
 //
 // Errors are the domain's codes (*zonegis.Error: EINVALID for what the
-// client sent, ETOOLARGE, EUNAVAILABLE), which the transport maps to
-// statuses and problem documents in one table, or echo.HTTPError for a 415.
+// client sent, ETOOLARGE, EUNAVAILABLE), or echo.HTTPError for a 415, which
+// ErrorHandler maps to statuses (StatusOf, the one table) and problem
+// documents.
 package httpx
 
 import (
