@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 
@@ -39,18 +38,8 @@ func importParams(c echo.Context) (zonegis.ImportOptions, string, error) {
 		if _, ok := registry.ReportMediaTypes[format]; !ok {
 			return opts, "", invalid("report: want one of %s, got %q", strings.Join(registry.ReportFormats, ", "), format)
 		}
-	} else {
-		for _, part := range strings.Split(c.Request().Header.Get(echo.HeaderAccept), ",") {
-			mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
-			if mt == "text/csv" {
-				format = registry.ReportCSV
-				break
-			}
-			if mt == "application/geo+json" {
-				format = registry.ReportGeoJSON
-				break
-			}
-		}
+	} else if mt := httpx.Accepted(c.Request(), "text/csv", "application/geo+json"); mt != "" {
+		format = map[string]string{"text/csv": registry.ReportCSV, "application/geo+json": registry.ReportGeoJSON}[mt]
 	}
 	return opts, format, nil
 }

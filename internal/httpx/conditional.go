@@ -1,7 +1,9 @@
 package httpx
 
 import (
+	"mime"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -39,4 +41,16 @@ func PrefersAsync(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// Accepted is the first of offers (media types) that the request's Accept
+// header names, in the header's order, or "" for none.
+func Accepted(r *http.Request, offers ...string) string {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+		if slices.Contains(offers, mt) {
+			return mt
+		}
+	}
+	return ""
 }
