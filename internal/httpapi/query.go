@@ -11,6 +11,7 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -52,23 +53,23 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		// interface: the busiest route allocates no closures.
 		b = append(b, `],"zones":{"type":"FeatureCollection","features":[`...)
 		n := 0
-		snap.ZonesAt(p, func(z *zonegis.Zone) bool {
+		snap.ZoneEntriesAt(p, func(e *index.Entry[zonegis.Zone]) bool {
 			b = comma(b, &n)
-			b = zoneFeature(b, snap, z, nil)
+			b = encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), nil)
 			return true
 		})
 		b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
 		n = 0
-		snap.ParcelsAt(p, func(pc *zonegis.Parcel) bool {
+		snap.ParcelEntriesAt(p, func(e *index.Entry[zonegis.Parcel]) bool {
 			b = comma(b, &n)
-			b = parcelFeature(b, snap, pc, nil)
+			b = encode.ParcelCached(b, e.Record(), e.Geometry(), nil)
 			return true
 		})
 		b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
 		n = 0
-		snap.GreenAreasAt(p, func(g *zonegis.GreenArea) bool {
+		snap.GreenAreaEntriesAt(p, func(e *index.Entry[zonegis.GreenArea]) bool {
 			b = comma(b, &n)
-			b = greenAreaFeature(b, snap, g, nil)
+			b = encode.GreenAreaCached(b, e.Record(), e.Geometry(), nil)
 			return true
 		})
 		b = append(b, `]}}`...)

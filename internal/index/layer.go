@@ -416,13 +416,18 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 }
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
+	l.entriesAt(p, func(e *Entry[T]) bool { return fn(recOf(e)) })
+}
+
+// entriesAt is at with each record's entry, its cached GeoJSON with it.
+func (l *layer[T, F]) entriesAt(p orb.Point, fn func(*Entry[T]) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
 		return
 	}
 	var f F
 	w := orb.Bound{Min: p, Max: p}.Pad(touchPadD)
 	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, e *Entry[T]) bool {
-		return !measure.Contains(f.boundary(&e.rec), p) || fn(recOf(e))
+		return !measure.Contains(f.boundary(&e.rec), p) || fn(e)
 	})
 }
 

@@ -106,6 +106,20 @@ func (s *Snapshot) GreenAreasAt(p orb.Point, fn func(*zonegis.GreenArea) bool) {
 	s.greens.at(p, fn)
 }
 
+// ZoneEntriesAt, ParcelEntriesAt and GreenAreaEntriesAt are ZonesAt,
+// ParcelsAt and GreenAreasAt with each record's entry (its cached GeoJSON).
+func (s *Snapshot) ZoneEntriesAt(p orb.Point, fn func(*Entry[zonegis.Zone]) bool) {
+	s.zones.entriesAt(p, fn)
+}
+
+func (s *Snapshot) ParcelEntriesAt(p orb.Point, fn func(*Entry[zonegis.Parcel]) bool) {
+	s.parcels.entriesAt(p, fn)
+}
+
+func (s *Snapshot) GreenAreaEntriesAt(p orb.Point, fn func(*Entry[zonegis.GreenArea]) bool) {
+	s.greens.entriesAt(p, fn)
+}
+
 // ZonesIntersecting calls fn for each zone sharing at least one point with g
 // (measure.Intersects), with the area of their intersection in square
 // metres (0 when they only touch).
