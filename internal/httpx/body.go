@@ -111,7 +111,7 @@ func CheckJSONContentType(req *http.Request) error {
 	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
-		return UnsupportedMedia("Content-Type " + QuoteHeader(ct) + " is not a media type; send application/json or application/geo+json")
+		return UnsupportedMedia("Content-Type " + zonegis.Quoted(ct) + " is not a media type; send application/json or application/geo+json")
 	}
 	switch mt {
 	case MIMEJSON, MIMEGeoJSON:
@@ -120,26 +120,13 @@ func CheckJSONContentType(req *http.Request) error {
 			return UnsupportedMedia("Content-Type application/merge-patch+json is for PATCH; send application/json or application/geo+json")
 		}
 	default:
-		return UnsupportedMedia("Content-Type " + QuoteHeader(mt) + " is not accepted here; send JSON as application/json or application/geo+json" +
+		return UnsupportedMedia("Content-Type " + zonegis.Quoted(mt) + " is not accepted here; send JSON as application/json or application/geo+json" +
 			" (with curl: -H 'Content-Type: application/json')")
 	}
 	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return UnsupportedMedia("charset " + QuoteHeader(cs) + " is not accepted; send the JSON in UTF-8")
+		return UnsupportedMedia("charset " + zonegis.Quoted(cs) + " is not accepted; send the JSON in UTF-8")
 	}
 	return nil
-}
-
-// QuoteHeader quotes a header value for a message, shortened.
-func QuoteHeader(v string) string {
-	if len(v) > 100 {
-		v = v[:100]
-	}
-	return `"` + strings.Map(func(r rune) rune {
-		if r < ' ' || r == '"' || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, v) + `"`
 }
 
 // JSONBody checks that the request body is JSON (CheckJSONContentType)

@@ -136,12 +136,12 @@ func Resolve(name, mediaType, fileName string) (Format, error) {
 		}
 	}
 	if !ok {
-		what := "Content-Type " + quoted(mediaType)
+		what := "Content-Type " + zonegis.Quoted(mediaType)
 		if mediaType == "" {
 			what = "a body without a Content-Type"
 		}
 		if fileName != "" {
-			what += " (file " + quoted(fileName) + ")"
+			what += " (file " + zonegis.Quoted(fileName) + ")"
 		}
 		return f, &Unsupported{what + " is not a format zonegis reads; name it with format= (" + strings.Join(UploadFormats(), ", ") + ")"}
 	}
@@ -160,18 +160,4 @@ func UploadFormats() []string {
 		}
 	}
 	return names
-}
-
-// quoted is a client's header value quoted for a message: at most 100
-// bytes, control characters and quotes as '?'.
-func quoted(v string) string {
-	if len(v) > 100 {
-		v = v[:100]
-	}
-	return `"` + strings.Map(func(r rune) rune {
-		if r < ' ' || r == '"' || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, v) + `"`
 }

@@ -393,7 +393,7 @@ func (r *Reader) officialShift() error {
 	p := C.CString(c.PROJ())
 	defer C.free(unsafe.Pointer(p))
 	var cerr *C.char
-	s := C.zg_srs_proj(p, &cerr)
+	s := C.zg_srs(0, p, &cerr)
 	if s == nil {
 		return invalid("crs: EPSG:%d: PROJ refuses its definition (%s)", code, goString(cerr))
 	}
@@ -412,7 +412,7 @@ func epsg(s, field string) (C.OGRSpatialReferenceH, error) {
 	}
 	code, _ := strconv.Atoi(m[1])
 	var cerr *C.char
-	srs := C.zg_srs_epsg(C.int(code), &cerr)
+	srs := C.zg_srs(C.int(code), nil, &cerr)
 	if srs == nil {
 		return nil, invalid("%s: PROJ does not know EPSG:%d (%s)", field, code, goString(cerr))
 	}

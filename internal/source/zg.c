@@ -33,12 +33,13 @@ GDALDatasetH zg_open(const char *path, const char *drivers, const char *oo, char
 	return ds;
 }
 
-// zg_srs_epsg makes an SRS from an EPSG code, in lon/lat (x/y) order.
-OGRSpatialReferenceH zg_srs_epsg(int code, char **err) {
+// zg_srs makes an SRS, in lon/lat (x/y) order, from a PROJ string, or
+// from an EPSG code when proj is NULL.
+OGRSpatialReferenceH zg_srs(int code, const char *proj, char **err) {
 	CPLErrorReset();
 	CPLPushErrorHandler(CPLQuietErrorHandler);
 	OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
-	if (OSRImportFromEPSG(s, code) != OGRERR_NONE) {
+	if ((proj ? OSRImportFromProj4(s, proj) : OSRImportFromEPSG(s, code)) != OGRERR_NONE) {
 		*err = zg_lasterr();
 		OSRDestroySpatialReference(s);
 		s = NULL;
@@ -88,22 +89,6 @@ int zg_srs_epsg_of(OGRSpatialReferenceH s) {
 	if (m) OSRFreeSRSArray(m);
 	CPLFree(conf);
 	return out;
-}
-
-// zg_srs_proj makes an SRS from a PROJ string, in lon/lat (x/y) order.
-OGRSpatialReferenceH zg_srs_proj(const char *proj, char **err) {
-	CPLErrorReset();
-	CPLPushErrorHandler(CPLQuietErrorHandler);
-	OGRSpatialReferenceH s = OSRNewSpatialReference(NULL);
-	if (OSRImportFromProj4(s, proj) != OGRERR_NONE) {
-		*err = zg_lasterr();
-		OSRDestroySpatialReference(s);
-		s = NULL;
-	} else {
-		OSRSetAxisMappingStrategy(s, OAMS_TRADITIONAL_GIS_ORDER);
-	}
-	CPLPopErrorHandler();
-	return s;
 }
 
 OGRCoordinateTransformationH zg_transform(OGRSpatialReferenceH src, OGRSpatialReferenceH dst, char **err) {

@@ -17,11 +17,11 @@ typedef struct {
 } zg_feature;
 
 GDALDatasetH zg_open(const char *path, const char *drivers, const char *oo, char **err);
-OGRSpatialReferenceH zg_srs_epsg(int code, char **err);
+OGRSpatialReferenceH zg_srs(int code, const char *proj, char **err);
 OGRSpatialReferenceH zg_srs_layer(OGRLayerH l);
 char *zg_srs_name(OGRSpatialReferenceH s);
 int zg_srs_epsg_of(OGRSpatialReferenceH s);
-OGRSpatialReferenceH zg_srs_proj(const char *proj, char **err);
+
 OGRCoordinateTransformationH zg_transform(OGRSpatialReferenceH src, OGRSpatialReferenceH dst, char **err);
 int zg_next(OGRLayerH l, OGRCoordinateTransformationH ct, zg_feature *out);
 void zg_field_time(OGRFeatureH f, int i, int *v, float *sec);

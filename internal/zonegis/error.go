@@ -7,6 +7,7 @@ package zonegis
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. They carry no transport: the HTTP layer maps them to statuses
@@ -62,4 +63,18 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// Quoted quotes a value a client sent (a header, a file name) for an
+// error message: at most 100 bytes, control characters and quotes as '?'.
+func Quoted(v string) string {
+	if len(v) > 100 {
+		v = v[:100]
+	}
+	return `"` + strings.Map(func(r rune) rune {
+		if r < ' ' || r == '"' || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, v) + `"`
 }
