@@ -82,6 +82,16 @@ func Site(distanceM float64, z *zonegis.Zone) Extra {
 	}
 }
 
+// Overlap is the extra property of a feature an intersects query found:
+// the area it shares with the query's polygon (overlap_m2, rounded to
+// 0.01 m²).
+func Overlap(m2 float64) Extra {
+	return func(b []byte) []byte {
+		b = append(b, `,"overlap_m2":`...)
+		return AppendRounded(b, m2, 2)
+	}
+}
+
 // Split appends the answer to a split: a FeatureCollection of the new
 // parcels with the id of the parcel they replace in "retired".
 func Split(b []byte, retired int64, children []*zonegis.Parcel) []byte {
@@ -109,4 +119,33 @@ func Merged(b []byte, child *zonegis.Parcel, retired []int64) []byte {
 		b = strconv.AppendInt(b, id, 10)
 	}
 	return append(b, "]}"...)
+}
+
+// Collection is the OGC description of a feature collection, shared by
+// /collections and /collections/{id}: its id, title and description, the
+// CRS of its features (crs, a URI) and its self and items links under base.
+func Collection(base, id, title, description, crs string) map[string]any {
+	return map[string]any{
+		"id":          id,
+		"title":       title,
+		"description": description,
+		"itemType":    "feature",
+		"crs":         []string{crs},
+		"extent": map[string]any{
+			"spatial": map[string]any{"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}}, "crs": crs},
+		},
+		"links": []map[string]string{
+			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
+			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
+		},
+	}
+}
+
+// Collections is the answer of /collections: its self link under base and
+// the collections' descriptions (Collection).
+func Collections(base string, collections []map[string]any) map[string]any {
+	return map[string]any{
+		"links":       []map[string]string{{"href": base + "/collections", "rel": "self", "type": "application/json", "title": "Collections"}},
+		"collections": collections,
+	}
 }

@@ -104,29 +104,7 @@ func (l *served[T]) name() string           { return l.cat.Name() }
 func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string) map[string]any {
-	return collectionInfo(base, l.cat.Name(), l.cat.Title(), l.cat.Description())
-}
-
-// collectionInfo is the OGC collection description shared by /collections
-// and /collections/{id}.
-func collectionInfo(base, id, title, description string) map[string]any {
-	return map[string]any{
-		"id":          id,
-		"title":       title,
-		"description": description,
-		"itemType":    "feature",
-		"crs":         []string{catalog.CRS84},
-		"extent": map[string]any{
-			"spatial": map[string]any{
-				"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}},
-				"crs":  catalog.CRS84,
-			},
-		},
-		"links": []map[string]string{
-			{"href": base + "/collections/" + id, "rel": "self", "type": mimeJSON, "title": title},
-			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": mimeGeoJSON, "title": title + " (GeoJSON)"},
-		},
-	}
+	return encode.Collection(base, l.cat.Name(), l.cat.Title(), l.cat.Description(), catalog.CRS84)
 }
 
 func (s *Server) handleCollections() echo.HandlerFunc {
@@ -139,12 +117,7 @@ func (s *Server) handleCollections() echo.HandlerFunc {
 		for _, l := range listed {
 			cols = append(cols, l.info(base))
 		}
-		return httpx.WriteJSON(c, 200, mimeJSON, map[string]any{
-			"links": []map[string]string{
-				{"href": base + "/collections", "rel": "self", "type": mimeJSON, "title": "Collections"},
-			},
-			"collections": cols,
-		})
+		return httpx.WriteJSON(c, 200, mimeJSON, encode.Collections(base, cols))
 	}
 }
 
@@ -168,7 +141,7 @@ func (l *served[T]) appendIntersecting(b []byte, snap *index.Snapshot, pq *measu
 	n := 0
 	err := l.cat.Intersecting(snap, pq, func(v *T, m2 float64) bool {
 		b = comma(b, &n)
-		b = l.wire.record(b, snap, v, overlapExtra(m2))
+		b = l.wire.record(b, snap, v, encode.Overlap(m2))
 		return n < catalog.MaxIntersectHits
 	})
 	return append(b, `]}`...), err

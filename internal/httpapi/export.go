@@ -32,13 +32,7 @@ import (
 var exportParams = []string{"f", "crs", "bbox", "bbox-crs"}
 
 func (s *Server) handleExport() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		l, err := collectionOf(c)
-		if err != nil {
-			return err
-		}
-		return l.export(s, c, s.ix.Snapshot())
-	}
+	return s.onCollection(func(l collection, c echo.Context, snap *index.Snapshot) error { return l.export(s, c, snap) })
 }
 
 // projected says whether an export or dossier request is heavy: it asks

@@ -14,25 +14,20 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 )
 
-func (s *Server) handleItems() echo.HandlerFunc {
+// onCollection is a read route on the route's {collection}: do with the
+// index's current snapshot.
+func (s *Server) onCollection(do func(collection, echo.Context, *index.Snapshot) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l, err := collectionOf(c)
 		if err != nil {
 			return err
 		}
-		return l.items(c, s.ix.Snapshot())
+		return do(l, c, s.ix.Snapshot())
 	}
 }
 
-func (s *Server) handleItem() echo.HandlerFunc {
-	return func(c echo.Context) error {
-		l, err := collectionOf(c)
-		if err != nil {
-			return err
-		}
-		return l.item(c, s.ix.Snapshot())
-	}
-}
+func (s *Server) handleItems() echo.HandlerFunc { return s.onCollection(collection.items) }
+func (s *Server) handleItem() echo.HandlerFunc  { return s.onCollection(collection.item) }
 
 // Response buffers are pooled: items pages are the hot path, and reusing
 // their buffers keeps the garbage collector (which must scan the whole

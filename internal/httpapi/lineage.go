@@ -30,8 +30,7 @@ func (s *Server) handleSplit() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := encode.Split(nil, id, children)
-		return httpx.WriteBytes(c, http.StatusCreated, mimeGeoJSON, b)
+		return httpx.WriteBytes(c, http.StatusCreated, mimeGeoJSON, encode.Split(nil, id, children))
 	}
 }
 
@@ -54,8 +53,7 @@ func (s *Server) handleMerge() echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		b := encode.Merged(nil, child, retired)
-		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, encode.ParcelTag(child), b)
+		return sendWritten(c, http.StatusCreated, zonegis.CollectionParcels, child.ID, encode.ParcelTag(child), encode.Merged(nil, child, retired))
 	}
 }
 

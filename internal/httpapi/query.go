@@ -86,14 +86,6 @@ func comma(b []byte, n *int) []byte {
 	return b
 }
 
-// overlapExtra adds the overlap area to a feature's properties.
-func overlapExtra(m2 float64) encode.Extra {
-	return func(b []byte) []byte {
-		b = append(b, `,"overlap_m2":`...)
-		return encode.AppendRounded(b, m2, 2)
-	}
-}
-
 // handleIntersects answers POST /query/intersects with a GeoJSON Polygon or
 // MultiPolygon (a geometry, or a Feature holding one): every zone, parcel
 // and green area it intersects, each with its overlap area in m².

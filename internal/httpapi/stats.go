@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"slices"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
@@ -18,21 +19,6 @@ import (
 // money in US dollars. Capital is exact for planners and admins and
 // disclosed by the rule of stats.Audience to everyone else
 // (registry.StatsAudience): see audience.
-
-// statsFormat reads f: json (default) or csv.
-func statsFormat(c echo.Context, params ...string) (csv bool, err error) {
-	if err := checkParams(c.QueryParams(), append(params, "f")...); err != nil {
-		return false, err
-	}
-	switch f := c.QueryParam("f"); f {
-	case "", "json":
-		return false, nil
-	case "csv":
-		return true, nil
-	default:
-		return false, invalid("f: %q is not one of json, csv", f)
-	}
-}
 
 // audience is who the caller is to the statistics (registry.StatsAudience).
 // An answer with exact figures is marked private, so that no shared cache
@@ -53,13 +39,21 @@ type statsAnswer struct {
 	csv  func(io.Writer) error
 }
 
-// statsRoute is a statistics route: f (json or csv) and params checked,
-// then answer's answer sent as JSON or CSV.
+// statsRoute is a statistics route: f (json, the default, or csv) and
+// params checked, then answer's answer sent as JSON or CSV.
 func statsRoute(params []string, answer func(c echo.Context) (statsAnswer, error)) echo.HandlerFunc {
+	params = append(slices.Clip(params), "f")
 	return func(c echo.Context) error {
-		csv, err := statsFormat(c, params...)
-		if err != nil {
+		if err := checkParams(c.QueryParams(), params...); err != nil {
 			return err
+		}
+		csv := false
+		switch f := c.QueryParam("f"); f {
+		case "csv":
+			csv = true
+		case "", "json":
+		default:
+			return invalid("f: %q is not one of json, csv", f)
 		}
 		a, err := answer(c)
 		if err != nil {

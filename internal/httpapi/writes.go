@@ -101,15 +101,6 @@ func writeBody(c echo.Context) (id, ifVersion int64, body []byte, err error) {
 	return id, ifVersion, body, err
 }
 
-// itemTarget is writeTarget on an item of the route's collection.
-func itemTarget(c echo.Context) (l collection, id, ifVersion int64, err error) {
-	if l, err = collectionOf(c); err != nil {
-		return nil, 0, 0, err
-	}
-	id, ifVersion, err = writeTarget(c)
-	return l, id, ifVersion, err
-}
-
 func (s *Server) handleCreate() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l, err := collectionOf(c)
@@ -145,7 +136,11 @@ func (s *Server) handleReplace(patch bool) echo.HandlerFunc {
 
 func (s *Server) handleDelete() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		l, id, ifv, err := itemTarget(c)
+		l, err := collectionOf(c)
+		if err != nil {
+			return err
+		}
+		id, ifv, err := writeTarget(c)
 		if err != nil {
 			return err
 		}
