@@ -34,6 +34,11 @@ type Options struct {
 	// (the worst POST /query/intersects bodies) or "import" (the import
 	// rows, on their own zones: no server, no generated dataset).
 	Only string
+	// Versus, when set, names a second zonegis binary (an older build, say)
+	// measured against Binary on the same dataset in the same run: start-up
+	// and memory of each, then point and bbox reads in alternating rounds,
+	// the other binary as the baseline. Only those rows are measured.
+	Versus string
 	// ImportParcels and ImportSynthetic size the import rows (default
 	// 13,000 and 100,000).
 	ImportParcels, ImportSynthetic int
@@ -155,6 +160,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	r.StartupTook, r.IndexLoadTook = srv.startup, srv.indexLoad
 	r.RSSAfterLoad = rss(srv.cmd.Process.Pid, "VmRSS")
 	log.Info("server up", "startup", r.StartupTook, "index_load", r.IndexLoadTook, "rss_mb", r.RSSAfterLoad>>20)
+	if o.Versus != "" {
+		srv.stop() // one server at a time: each start-up measured alone, then both serve
+		rs, err := versusResults(ctx, o, url, log)
+		r.Results = append(r.Results, rs...)
+		return r, err
+	}
 	if o.Only == "intersects" {
 		log.Info("measuring", "name", "intersects, worst input")
 		w, err := worstResult(ctx, o.Dataset, "http://"+srv.addr, o.Load.Rounds)

@@ -105,6 +105,11 @@ func makeEntries[T any, F feature[T]](items []*T, replace bool) []*Entry[T] {
 // strings that F interns (lot codes) share one copy through strs.
 func fillEntries[T any, F feature[T]](items []*T, out []*Entry[T], replace bool, strs map[string]string) {
 	var f F
+	// Each chunk is encoded into scratch, kept from chunk to chunk, then
+	// copied into a slab of exactly its size: the size of an encoding is
+	// only known once written, and growing a slab by append while encoding
+	// copied it about twice and left up to half of it unused.
+	var scratch []byte
 	for len(items) > 0 {
 		chunk := items[:min(chunkSize, len(items))]
 		items = items[len(chunk):]
@@ -124,9 +129,10 @@ func fillEntries[T any, F feature[T]](items []*T, out []*Entry[T], replace bool,
 		}
 		entries := make([]Entry[T], len(chunk))
 		pts := make([]orb.Point, 0, points)
-		// The encodings go into one buffer, cut up once it is complete (it
-		// may grow while encoding if the estimate was short).
-		enc := make([]byte, 0, estimate)
+		if cap(scratch) < estimate {
+			scratch = make([]byte, 0, estimate+estimate/4)
+		}
+		enc := scratch[:0]
 		ends := make([][2]int, len(chunk)) // end of the geometry, end of the entry's bytes
 		for i, v := range chunk {
 			if v == nil {
@@ -136,6 +142,8 @@ func fillEntries[T any, F feature[T]](items []*T, out []*Entry[T], replace bool,
 			enc, geom = f.encode(enc, v)
 			ends[i] = [2]int{geom, len(enc)}
 		}
+		scratch = enc
+		enc = append([]byte(nil), enc...) // the slab, exactly sized
 		start := 0
 		for i, v := range chunk {
 			if v == nil {

@@ -1,0 +1,84 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+)
+
+// versusResults measures o.Binary against o.Versus on the same dataset in
+// one run: each server's start-up (alone, three starts each, alternating,
+// medians) and RSS after load, then point and bbox reads in alternating
+// rounds with the other binary as the baseline, so that the ratio says how
+// this build compares with that one on the same machine at the same time.
+func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logger) ([]Result, error) {
+	other := filepath.Base(o.Versus)
+	var loadA, loadB []float64
+	var rssA, rssB []float64
+	for range 3 {
+		for i, bin := range []string{o.Binary, o.Versus} {
+			s, err := startServer(ctx, bin, dbURL, log)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", bin, err)
+			}
+			mb := float64(rss(s.cmd.Process.Pid, "VmRSS")) / (1 << 20)
+			s.stop()
+			log.Info("versus start-up", "binary", bin, "index_load", s.indexLoad, "rss_mb", int(mb))
+			if i == 0 {
+				loadA, rssA = append(loadA, s.indexLoad.Seconds()), append(rssA, mb)
+			} else {
+				loadB, rssB = append(loadB, s.indexLoad.Seconds()), append(rssB, mb)
+			}
+		}
+	}
+	out := []Result{
+		{Name: "start-up: index loaded (median of 3)", Unit: "s", Ours: median(loadA), Baseline: median(loadB),
+			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", loadA, other, loadB)},
+		{Name: "RSS after load (median of 3)", Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
+			BaselineName: other, LowerIsBetter: true},
+	}
+	a, err := startServer(ctx, o.Binary, dbURL, log)
+	if err != nil {
+		return nil, err
+	}
+	defer a.stop()
+	b, err := startServer(ctx, o.Versus, dbURL, log)
+	if err != nil {
+		return nil, err
+	}
+	defer b.stop()
+	time.Sleep(time.Second) // both settled after their loads
+	d := o.Dataset
+	box := 8 * d.Cell
+	script := func(kind, format string) string {
+		return fmt.Sprintf(luaRandomPaths, 42, d.Zones, d.spacing(), d.side(), box, kind, format)
+	}
+	rows := []struct{ name, script string }{
+		{"point lookup /query/at", script("point", "/query/at?lon=%.6f&lat=%.6f")},
+		{"bbox items (~64 parcels)", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100")},
+	}
+	for _, row := range rows {
+		log.Info("measuring", "name", row.name, "versus", other, "rounds", o.Load.Rounds)
+		res := Result{Name: row.name + " vs " + other, Unit: "req/s", BaselineName: other}
+		var ours, theirs []float64
+		for range o.Load.Rounds {
+			x, err := runWrk(ctx, o.Load, o.WorkDir, "http://"+a.addr+"/", row.script)
+			if err != nil {
+				return nil, err
+			}
+			y, err := runWrk(ctx, o.Load, o.WorkDir, "http://"+b.addr+"/", row.script)
+			if err != nil {
+				return nil, err
+			}
+			ours, theirs = append(ours, x.RPS), append(theirs, y.RPS)
+			res.OursErrors += x.Errors
+			res.BaselineErrors += y.Errors
+			res.Ratios = append(res.Ratios, x.RPS/y.RPS)
+		}
+		res.Ours, res.Baseline = median(ours), median(theirs)
+		out = append(out, res)
+	}
+	return out, nil
+}
