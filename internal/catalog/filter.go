@@ -21,9 +21,9 @@ var FilterParams = []string{"filter", "filter-lang", "filter-crs"}
 
 // MaxFilterWork is the work a filter may do in one request, in
 // cql2.Program's units (a term evaluated, a geometry position compared, a
-// byte matched): about a second of one core. Past it the request is refused
+// byte folded or matched): a second or two of one core. Past it the request is refused
 // (ETOOLARGE) rather than answered in part.
-const MaxFilterWork = 200_000_000
+const MaxFilterWork = 20_000_000
 
 // filter is a compiled filter for one collection's features; Query holds
 // it as this interface, the collection's Find and Scan as the

@@ -214,7 +214,9 @@ func TestQueryables(t *testing.T) {
 			t.Errorf("%s: no queryables link in %+v", col.name, c.Links)
 		}
 	}
-	var zq struct{ Properties map[string]struct{ Type, Format string } }
+	var zq struct {
+		Properties map[string]struct{ Type, Format string }
+	}
 	f.getJSON(t, "/collections/zones/queryables", &zq)
 	if p := zq.Properties["established"]; p.Type != "string" || p.Format != "date" {
 		t.Errorf("zones.established: %+v", p)
