@@ -12,6 +12,7 @@ require (
 	github.com/tidwall/btree v1.8.2
 	github.com/tidwall/rtree v1.10.0
 	github.com/twpayne/go-geom v1.7.0
+	github.com/twpayne/go-geos v0.17.0
 	golang.org/x/sync v0.22.0
 	golang.org/x/text v0.41.0
 	gopkg.in/yaml.v3 v3.0.1

@@ -18,6 +18,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/cql2"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -27,8 +28,9 @@ import (
 // not usable; the three there are are Zones, Parcels and GreenAreas.
 type Collection[T any] struct {
 	name, title, description string
-	filters                  []string // the filter parameters, in the order Parse checks them
-	kinds, statuses          []string // the values of kind and status, nil when not a filter
+	filters                  []string            // the filter parameters, in the order Parse checks them
+	kinds, statuses          []string            // the values of kind and status, nil when not a filter
+	queryables               []cql2.Queryable[T] // what a CQL2 filter may name
 	k                        kind[T]
 	pages                    sync.Pool // of *Page[T], see Find
 }
@@ -55,21 +57,21 @@ var (
 		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
 		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
-		k: zoneKind{},
+		k: zoneKind{}, queryables: zoneQueryables,
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
 		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
 		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
 		statuses:    zonegis.ParcelStatuses,
-		k:           parcelKind{},
+		k:           parcelKind{}, queryables: parcelQueryables,
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
 		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
 		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.GreenKinds,
-		k:           greenKind{},
+		k:           greenKind{}, queryables: greenQueryables,
 	}
 )
 

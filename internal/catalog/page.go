@@ -43,6 +43,10 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 	p.c = c
 	k := c.k
 	es := k.entries(s)
+	if f := program[T](q); f != nil {
+		match := k.match
+		k = filtered[T]{k, func(q *Query, v *T) bool { return match(q, v) && f.Match(v) }}
+	}
 	switch {
 	case q.Bounds != nil:
 		for i, b := range q.Bounds {
@@ -93,6 +97,10 @@ func (p *Page[T]) add(e *index.Entry[T], offset, limit int) {
 // zone), so the scan runs in constant memory however many match.
 func (c *Collection[T]) Scan(s *index.Snapshot, q *Query, fn func(*T) bool) {
 	k := c.k
+	if f := program[T](q); f != nil {
+		match := k.match
+		k = filtered[T]{k, func(q *Query, v *T) bool { return match(q, v) && f.Match(v) }}
+	}
 	visit := func(e *index.Entry[T]) bool {
 		v := e.Record()
 		if !k.match(q, v) || !q.inBoxes(k.boundary(v)) {
@@ -127,3 +135,11 @@ func (p *Page[T]) Release() {
 	*p = Page[T]{Features: p.Features[:0], Entries: p.Entries[:0], hits: p.hits[:0]}
 	c.pages.Put(p)
 }
+
+// filtered is a kind whose match also asks a CQL2 filter.
+type filtered[T any] struct {
+	kind[T]
+	keep func(*Query, *T) bool
+}
+
+func (f filtered[T]) match(q *Query, v *T) bool { return f.keep(q, v) }

@@ -49,6 +49,7 @@ type Query struct {
 	minM2, maxM2                 float64
 	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
 	attrs                        []attrEq       // in name order
+	filter                       filter         // the CQL2 filter (a *cql2.Program[T]), nil for none
 }
 
 // The attribute filters' parameters: AttributesPrefix and the name of an
@@ -122,6 +123,9 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 		if q.Bounds, err = ParseBBox(v); err != nil {
 			return q, err
 		}
+	}
+	if err := parseFilter(&q, params, c.queryables); err != nil {
+		return q, err
 	}
 	if has("kind") {
 		if q.kind, err = Enum("kind", get("kind"), c.kinds); err != nil {

@@ -24,6 +24,7 @@ type collection interface {
 	info(base string) map[string]any
 	items(c echo.Context, snap *index.Snapshot) error
 	item(c echo.Context, snap *index.Snapshot) error
+	queryables(c echo.Context, snap *index.Snapshot) error // GET /collections/{c}/queryables
 	export(s *Server, c echo.Context, snap *index.Snapshot) error
 	// appendIntersecting appends the collection's member of an
 	// intersects answer (a FeatureCollection).
@@ -105,6 +106,13 @@ func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string) map[string]any {
 	return encode.Collection(base, l.cat.Name(), l.cat.Title(), l.cat.Description(), catalog.CRS84)
+}
+
+func (l *served[T]) queryables(c echo.Context, _ *index.Snapshot) error {
+	if err := checkFormat(c, "json"); err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, 200, "application/schema+json", l.cat.Queryables(httpx.BaseURL(c)))
 }
 
 func (s *Server) handleCollections() echo.HandlerFunc {

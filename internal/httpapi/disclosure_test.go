@@ -70,6 +70,8 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 		return []string{path}
 	case "/boards/:id":
 		return []string{"/boards/hepza"}
+	case "/collections/:collection/queryables":
+		return []string{"/collections/zones/queryables", "/collections/parcels/queryables", "/collections/green-areas/queryables"}
 	case "/collections/:collection":
 		for _, c := range colls {
 			out = append(out, "/collections/"+c)

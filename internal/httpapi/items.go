@@ -43,7 +43,7 @@ func putBuffer(b *[]byte) {
 }
 
 // itemsParams are the parameters every items request may carry.
-var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
+var itemsParams = append([]string{"f", "bbox", "bbox-crs", "limit", "offset"}, catalog.FilterParams...)
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
 // the parameters l takes and f here, bbox and the filters by
@@ -76,6 +76,9 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	}
 	pg := l.cat.Find(snap, &cq, offset, limit)
 	defer pg.Release()
+	if err := cq.FilterErr(); err != nil {
+		return err
+	}
 	page, matched := pg.Entries, pg.Matched
 	buf := getBuffer()
 	defer putBuffer(buf)

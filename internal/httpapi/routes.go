@@ -13,6 +13,7 @@ func (s *Server) routes() {
 	e.GET("/collections", s.handleCollections())
 	e.GET("/collections/:collection", s.handleCollection())
 	e.GET("/collections/:collection/items", s.handleItems())
+	e.GET("/collections/:collection/queryables", s.onCollection(collection.queryables))
 	e.GET("/collections/:collection/items/:id", s.handleItem())
 
 	// Spatial queries.
