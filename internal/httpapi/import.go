@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"context"
-	"io"
 	"mime"
 	"net/http"
 	"os"
@@ -11,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/source"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -41,7 +40,6 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		coll := l.name()
 		q := c.QueryParams()
 		if err := checkParams(q, append([]string{"async", "format", "crs", "layer", "map", "province"}, importParamNames...)...); err != nil {
 			return err
@@ -55,26 +53,19 @@ func (s *Server) handleImport() echo.HandlerFunc {
 			return err
 		}
 		req := c.Request()
-		a := actorOf(c)
-		meta := jobs.Meta{Actor: a, Collection: coll, BodyBytes: req.ContentLength}
+		u := jobs.Upload{Runner: s.jobs, Store: s.store, Actor: actorOf(c), Collection: l.name(), Options: opts,
+			BodyBytes: req.ContentLength, Limit: MaxImportBytes}
 		mt, _, _ := mime.ParseMediaType(req.Header.Get(echo.HeaderContentType))
 		viaGDAL := q.Has("format") || q.Has("crs") || q.Has("layer") || q.Has("map") || q.Has("province")
-		var rep *zonegis.ImportReport
 		if mt != "multipart/form-data" && !viaGDAL && (mt == "" || mt == mimeJSON || mt == mimeGeoJSON) {
 			body, err := httpx.JSONBody(c, MaxImportBytes)
 			if err != nil {
 				return err
 			}
-			imp := reported(&rep, func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error) {
-				return registry.ImportFile(ctx, s.store, a, coll, body, opts)
-			})
 			if async { // 202 with the job, which runs in the background
-				return s.submitImport(c, a, coll, body, imp)
+				return answerJob(c)(u.SubmitGeoJSON(req.Context(), body))
 			}
-			return s.answerImport(c, report, &rep, func() error {
-				_, _, err := s.jobs.Run(req.Context(), meta, nil, body, imp)
-				return err
-			})
+			return s.answerImport(c, report)(u.GeoJSON(req.Context(), body))
 		}
 		dir, err := os.MkdirTemp("", "zonegis-upload-*")
 		if err != nil {
@@ -109,79 +100,38 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if v, ok := up.Fields["mapping"]; ok {
 			mapping = []byte(v)
 		}
-		if o.Mapping, err = registry.ParseMapping(coll, spec, mapping); err != nil {
+		if o.Mapping, err = registry.ParseMapping(u.Collection, spec, mapping); err != nil {
 			return err
 		}
 		named := filepath.Join(dir, "upload"+o.Format.Ext)
 		if err := os.Rename(up.Path, named); err != nil {
 			return err
 		}
-		if async { // the job keeps its own copy of the file, named as this one
-			return s.submitFile(c, a, coll, named, o, opts)
+		if async { // the job keeps its own copy of the file
+			return answerJob(c)(u.SubmitFile(req.Context(), named, o))
 		}
-		return s.answerImport(c, report, &rep, func() error {
-			_, _, err := s.jobs.Run(req.Context(), meta, nil, nil, reported(&rep, func(ctx context.Context, _ io.Reader) (*zonegis.ImportReport, error) {
-				r, read, err := registry.ImportPath(ctx, s.store, a, coll, named, o, opts)
-				if r != nil && read != nil {
-					r.SourceRead = &zonegis.SourceRead{Format: read.Format, Layer: read.Layer, CRS: read.CRS, Read: read.Read, DroppedZM: read.DroppedZM}
-				}
-				return r, err
-			}))
+		return s.answerImport(c, report)(u.File(req.Context(), named, o))
+	}
+}
+
+// answerImport answers an import's outcome in format: the report when
+// there is one (a refusal too, as the report formats say), else the error.
+func (s *Server) answerImport(c echo.Context, format string) func(*zonegis.ImportReport, error) error {
+	return func(rep *zonegis.ImportReport, err error) error {
+		if rep == nil {
 			return err
-		})
+		}
+		s.visible(c, rep.Seq)
+		return writeImportReport(c, rep, format)
 	}
 }
 
-// answerImport runs an import (run) and answers its report in format: the
-// report when there is one (a refusal too, as the report formats say), else
-// run's error.
-func (s *Server) answerImport(c echo.Context, format string, rep **zonegis.ImportReport, run func() error) error {
-	err := run()
-	if *rep == nil {
-		return err
-	}
-	s.visible(c, (*rep).Seq)
-	return writeImportReport(c, *rep, format)
-}
-
-// submitImport answers 202 with the job that imports body in the
-// background.
-func (s *Server) submitImport(c echo.Context, a zonegis.Actor, coll string, body io.Reader, imp jobs.ImportFunc) error {
-	job, err := s.jobs.Submit(c.Request().Context(), a, coll, body, MaxImportBytes, imp)
-	if err != nil {
-		return err
-	}
-	return writeJob(c, http.StatusAccepted, job)
-}
-
-// submitFile answers 202 with the job that imports the spooled file at
-// path: the job spools its own copy, which it names as path is named (GDAL
-// goes by the extension).
-func (s *Server) submitFile(c echo.Context, a zonegis.Actor, coll, path string, o registry.FileOptions, opts zonegis.ImportOptions) error {
-	file, err := os.Open(path)
-	if err != nil {
-		return err
-	}
-	defer file.Close()
-	var rep *zonegis.ImportReport
-	return s.submitImport(c, a, coll, file, reported(&rep, func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error) {
-		d, err := os.MkdirTemp("", "zonegis-job-*")
+// answerJob answers 202 with a submitted job, or the error.
+func answerJob(c echo.Context) func(*postgis.ImportJob, error) error {
+	return func(job *postgis.ImportJob, err error) error {
 		if err != nil {
-			return nil, err
+			return err
 		}
-		defer os.RemoveAll(d)
-		copyPath := filepath.Join(d, filepath.Base(path))
-		f, err := os.Create(copyPath)
-		if err == nil {
-			_, err = io.Copy(f, body)
-			if cerr := f.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			return nil, err
-		}
-		r, _, err := registry.ImportPath(ctx, s.store, a, coll, copyPath, o, opts)
-		return r, err
-	}))
+		return writeJob(c, http.StatusAccepted, job)
+	}
 }

@@ -2,14 +2,11 @@ package httpapi
 
 import (
 	"bytes"
-	"context"
-	"io"
 	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
-	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -63,21 +60,4 @@ func writeImportReport(c echo.Context, rep *zonegis.ImportReport, format string)
 		return err
 	}
 	return httpx.WriteBytes(c, status, registry.ReportMediaTypes[format], buf.Bytes())
-}
-
-// reported is an import that answers a report as the import jobs run it:
-// the report kept in *keep, a refusal as the error the import is answered
-// with.
-func reported(keep **zonegis.ImportReport, imp func(ctx context.Context, body io.Reader) (*zonegis.ImportReport, error)) jobs.ImportFunc {
-	return func(ctx context.Context, body io.Reader) (int64, int, error) {
-		rep, err := imp(ctx, body)
-		if err != nil {
-			return 0, 0, err
-		}
-		*keep = rep
-		if rep.Refused {
-			return 0, 0, registry.RefusalError(rep)
-		}
-		return rep.Seq, rep.Imported, nil
-	}
 }
