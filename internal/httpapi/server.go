@@ -166,4 +166,6 @@ const (
 	mimeOpenAPI = httpx.MIMEOpenAPI
 )
 
-func isTilePath(p string) bool { return strings.HasPrefix(p, "/tiles/") }
+func isTilePath(p string) bool {
+	return strings.HasPrefix(p, "/tiles/") || strings.Contains(p, "/tiles/"+tiles.WebMercatorQuad+"/")
+}
