@@ -2,18 +2,22 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -254,5 +258,64 @@ func TestOGCTileReadByGDAL(t *testing.T) {
 		if math.Abs(d) > 1e-5 {
 			t.Fatalf("parcel bound %v, want %v (coordinate %d off by %g)", b, want, k, d)
 		}
+	}
+}
+
+// TestQGISRendersOGCTiles: QGIS 3.22 (headless PyQGIS) draws a vector
+// tile layer from the collection's OGC tile template: pixels where the
+// parcel is, none where the zone has no parcel, and every tile it asked
+// for came from the OGC route.
+func TestQGISRendersOGCTiles(t *testing.T) {
+	const python = "/usr/bin/python3" // Debian's, with python3-qgis
+	if out, err := exec.Command(python, "-c", "import qgis.core").CombinedOutput(); err != nil {
+		t.Fatalf("PyQGIS is needed (python3-qgis for %s): %v\n%s", python, err, out)
+	}
+	s, _ := tileServer(t)
+	var mu sync.Mutex
+	paths := map[string]int{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		paths[r.URL.Path]++
+		mu.Unlock()
+		s.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	tmpl := srv.URL + "/collections/parcels/tiles/WebMercatorQuad/{z}/{y}/{x}"
+	// The parcel is 106.735..106.736 x 10.755..10.756: one map over it, one
+	// over a part of the zone without parcels.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, python, "testdata/qgis_vectortile.py", tmpl,
+		"106.7345", "10.7545", "106.7365", "10.7565", "106.741", "10.761", "106.743", "10.763")
+	cmd.Env = append(os.Environ(), "QT_QPA_PLATFORM=offscreen", "XDG_RUNTIME_DIR="+t.TempDir())
+	out, err := cmd.CombinedOutput()
+	var drawn []int
+	for _, line := range strings.Split(string(out), "\n") {
+		if v, ok := strings.CutPrefix(line, "DRAWN "); ok {
+			n, _ := strconv.Atoi(v)
+			drawn = append(drawn, n)
+		}
+	}
+	if len(drawn) != 2 {
+		t.Fatalf("QGIS: %v\n%s", err, out)
+	}
+	if drawn[0] < 100 {
+		t.Errorf("QGIS drew %d pixels over the parcel, want it drawn\n%s", drawn[0], out)
+	}
+	if drawn[1] != 0 {
+		t.Errorf("QGIS drew %d pixels where there is no parcel", drawn[1])
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	ogc := 0
+	for p, n := range paths {
+		if strings.HasPrefix(p, "/collections/parcels/tiles/WebMercatorQuad/") {
+			ogc += n
+		} else {
+			t.Errorf("QGIS asked for %s", p)
+		}
+	}
+	if ogc == 0 {
+		t.Error("QGIS asked for no OGC tile")
 	}
 }
