@@ -32,7 +32,7 @@ func (s *Server) handleTile() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		// The gzip middleware skips tile paths (isTilePath).
+		// The gzip middleware skips tile paths (precompressed).
 		gz := httpx.AcceptsGzip(c.Request())
 		body, etag, err := s.tiles.Body(layer, t, gz)
 		if err != nil {
