@@ -36,6 +36,7 @@ type Request struct {
 	File   string
 	Name   string
 	Layers []*export.Layer
+	BOM    bool // a CSV starts with a UTF-8 byte order mark
 }
 
 // Send answers c with the export write makes (the features of a Writer,
@@ -77,7 +78,7 @@ func (d *Sender) options(c echo.Context, seq int64, r Request) (export.Options, 
 		return export.Options{}, export.ErrTransformUnavailable
 	}
 	export.SetHeaders(c.Response().Header(), r.Format, r.CRS, r.File, seq)
-	return export.Options{Format: r.Format, CRS: r.CRS, Layers: r.Layers, Name: r.Name, Transformer: tr}, nil
+	return export.Options{Format: r.Format, CRS: r.CRS, Layers: r.Layers, Name: r.Name, Transformer: tr, BOM: r.BOM}, nil
 }
 
 // stream writes the export as it is made, flushed to the client as it

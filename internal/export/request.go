@@ -20,6 +20,25 @@ func ParseRequest(f, crs string) (Format, CRS, error) {
 	return format, c, err
 }
 
+// UTF8BOM is the byte order mark a CSV starts with for Excel (bom=true).
+const UTF8BOM = "\ufeff"
+
+// ParseBOM reads the bom parameter of an answer that is CSV when csv is
+// true: "true" (start it with UTF8BOM) or "false"/"" (not). Errors:
+// EINVALID for another value, or true for an answer that is not CSV.
+func ParseBOM(v string, csv bool) (bool, error) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		if !csv {
+			return false, zonegis.Errorf(zonegis.EINVALID, "bom: a byte order mark is for CSV only (f=csv)")
+		}
+		return true, nil
+	}
+	return false, zonegis.Errorf(zonegis.EINVALID, "bom: want true or false, got %s", zonegis.Quoted(v))
+}
+
 // Projected says whether a crs parameter asks for a CRS that the
 // Transformer computes (PostGIS transforms every geometry): not "", not
 // CRS84, and valid. Such an export is a heavy request.

@@ -25,7 +25,7 @@ import (
 
 // exportParams are the parameters every export may carry, besides the
 // collection's filters.
-var exportParams = []string{"f", "crs", "bbox", "bbox-crs"}
+var exportParams = []string{"f", "crs", "bbox", "bbox-crs", "bom"}
 
 func (s *Server) handleExport() echo.HandlerFunc {
 	return s.onCollection(func(l collection, c echo.Context, snap *index.Snapshot) error { return l.export(s, c, snap) })
@@ -46,12 +46,16 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err != nil {
 		return err
 	}
+	bom, err := export.ParseBOM(q.Get("bom"), format == export.CSV)
+	if err != nil {
+		return err
+	}
 	// bbox, bbox-crs and the filters mean what they mean for items.
 	cq, err := l.cat.Parse(snap, q)
 	if err != nil {
 		return err
 	}
-	r := download.Request{Format: format, CRS: crs, File: l.cat.Name(), Name: l.cat.Name(), Layers: []*export.Layer{l.wire.layer}}
+	r := download.Request{Format: format, CRS: crs, File: l.cat.Name(), Name: l.cat.Name(), Layers: []*export.Layer{l.wire.layer}, BOM: bom}
 	return s.downloads.Send(c, snap.Seq(), r, func(w *export.Writer) (werr error) {
 		var f export.Feature
 		l.cat.Scan(snap, &cq, func(v *T) bool {
@@ -69,10 +73,14 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 func (s *Server) handleDossier() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		q := c.QueryParams()
-		if err := checkParams(q, "f", "crs"); err != nil {
+		if err := checkParams(q, "f", "crs", "bom"); err != nil {
 			return err
 		}
 		format, crs, err := export.ParseRequest(q.Get("f"), q.Get("crs"))
+		if err != nil {
+			return err
+		}
+		bom, err := export.ParseBOM(q.Get("bom"), format == export.CSV)
 		if err != nil {
 			return err
 		}
@@ -81,7 +89,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 		if err != nil {
 			return notFound("no zone with id or code %q", c.Param("id"))
 		}
-		r := download.Request{Format: format, CRS: crs, File: z.Code + "-dossier", Name: registry.DossierName(z), Layers: registry.DossierLayers}
+		r := download.Request{Format: format, CRS: crs, File: z.Code + "-dossier", Name: registry.DossierName(z), Layers: registry.DossierLayers, BOM: bom}
 		return s.downloads.Send(c, snap.Seq(), r, func(w *export.Writer) error { return registry.WriteDossier(w, snap, z) })
 	}
 }
