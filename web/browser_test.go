@@ -987,7 +987,7 @@ func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigur
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#stats-csv')||{}).href||''`, &href)); err != nil {
 		t.Fatal(err)
 	}
-	if want := fmt.Sprintf("%s/stats/zones/%d?f=csv", base, zs.ZoneID); href != want || text("#stats-csv") != words["csv"] {
+	if want := fmt.Sprintf("%s/stats/zones/%d?f=csv&bom=true", base, zs.ZoneID); href != want || text("#stats-csv") != words["csv"] {
 		t.Errorf("statistics CSV link (%s): %q to %q; want %q to %q", lang, text("#stats-csv"), href, words["csv"], want)
 		return
 	}
@@ -1015,7 +1015,9 @@ func checkExports(t *testing.T, ctx context.Context, base string, zoneID int64) 
 	for _, c := range []string{"parcels", "green-areas"} {
 		want = append(want, fmt.Sprintf("%s/collections/%s/items?zone=%d&limit=10000&f=json", base, c, zoneID))
 		for _, f := range enums.ExportFormats {
-			if f != "geojson" {
+			if f == "csv" { // with a byte order mark, for Excel
+				want = append(want, fmt.Sprintf("%s/collections/%s/export?f=%s&zone=%d&bom=true", base, c, f, zoneID))
+			} else if f != "geojson" {
 				want = append(want, fmt.Sprintf("%s/collections/%s/export?f=%s&zone=%d", base, c, f, zoneID))
 			}
 		}
@@ -1033,10 +1035,13 @@ func checkExports(t *testing.T, ctx context.Context, base string, zoneID int64) 
 		if err != nil {
 			t.Fatal(err)
 		}
-		io.Copy(io.Discard, res.Body) //nolint:errcheck // only the status matters
+		b, _ := io.ReadAll(res.Body)
 		res.Body.Close()
 		if res.StatusCode != http.StatusOK {
 			t.Errorf("GET %s: %s", href, res.Status)
+		}
+		if csv := strings.Contains(href, "f=csv"); csv != strings.HasPrefix(string(b), "\ufeff") {
+			t.Errorf("GET %s: starts %q; a CSV download starts with a UTF-8 byte order mark, nothing else does", href, b[:min(len(b), 8)])
 		}
 	}
 }

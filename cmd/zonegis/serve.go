@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
@@ -77,7 +79,7 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	}
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
 		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
-		Jobs: jr})
+		Jobs: jr, Exports: export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes)})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

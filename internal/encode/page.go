@@ -138,6 +138,7 @@ func Collection(base, id, title, description, crs string) map[string]any {
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
 			{"href": base + "/collections/" + id + "/queryables", "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "title": "What a filter may name"},
+			{"href": base + "/collections/" + id + "/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": title + " (vector tiles)"},
 		},
 	}
 }

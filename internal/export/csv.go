@@ -12,13 +12,18 @@ import (
 // geometry (its CSV driver recognises the name).
 type csvEncoder struct {
 	schema *schema
+	bom    bool // UTF8BOM before the header
 	row    []Value
 	buf    []byte
 	cell   []byte
 }
 
 func (e *csvEncoder) begin(w *bufio.Writer) error {
-	b := append(e.buf[:0], "id"...)
+	b := e.buf[:0]
+	if e.bom {
+		b = append(b, UTF8BOM...)
+	}
+	b = append(b, "id"...)
 	if e.schema.multi {
 		b = append(b, ",layer"...)
 	}

@@ -163,6 +163,10 @@ type Options struct {
 	// BatchSize is how many features go to the Transformer per round
 	// trip (default 1000).
 	BatchSize int
+	// BOM starts a CSV with a UTF-8 byte order mark (UTF8BOM), by which
+	// Excel knows the text is UTF-8 (Vietnamese names); other formats
+	// ignore it.
+	BOM bool
 }
 
 // BufferSize is the size of the Writer's output buffer, in bytes.
@@ -218,7 +222,7 @@ func NewWriter(ctx context.Context, w io.Writer, o Options) (*Writer, error) {
 	case GeoJSONSeq:
 		x.enc = &geojsonEncoder{seq: true, multi: sch.multi}
 	case CSV:
-		x.enc = &csvEncoder{schema: sch}
+		x.enc = &csvEncoder{schema: sch, bom: o.BOM}
 	case FlatGeobuf:
 		x.enc = &fgbEncoder{schema: sch, name: o.Name, crs: o.CRS}
 	default:

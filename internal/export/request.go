@@ -2,6 +2,9 @@ package export
 
 import (
 	"context"
+	"io"
+	"net/http"
+	"strconv"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -15,6 +18,25 @@ func ParseRequest(f, crs string) (Format, CRS, error) {
 	}
 	c, err := ParseCRS(crs)
 	return format, c, err
+}
+
+// UTF8BOM is the byte order mark a CSV starts with for Excel (bom=true).
+const UTF8BOM = "\ufeff"
+
+// ParseBOM reads the bom parameter of an answer that is CSV when csv is
+// true: "true" (start it with UTF8BOM) or "false"/"" (not). Errors:
+// EINVALID for another value, or true for an answer that is not CSV.
+func ParseBOM(v string, csv bool) (bool, error) {
+	switch v {
+	case "", "false":
+		return false, nil
+	case "true":
+		if !csv {
+			return false, zonegis.Errorf(zonegis.EINVALID, "bom: a byte order mark is for CSV only (f=csv)")
+		}
+		return true, nil
+	}
+	return false, zonegis.Errorf(zonegis.EINVALID, "bom: want true or false, got %s", zonegis.Quoted(v))
 }
 
 // Projected says whether a crs parameter asks for a CRS that the
@@ -44,4 +66,28 @@ func Preflight(ctx context.Context, tr Transformer, c CRS) (Transformer, error) 
 		return nil, err
 	}
 	return tr, nil
+}
+
+// SetHeaders sets the headers of an export answer: its Content-Type, the
+// CRS of its coordinates (Content-Crs, OGC API - Features Part 2), the
+// file name a browser saves it under (file, without extension) and the
+// index sequence it was read at (X-Index-Seq).
+func SetHeaders(h http.Header, format Format, crs CRS, file string, seq int64) {
+	h.Set("Content-Type", format.MediaType())
+	h.Set("Content-Crs", "<"+crs.URI+">")
+	h.Set("Content-Disposition", `attachment; filename="`+file+"."+format.Ext()+`"`)
+	h.Set("X-Index-Seq", strconv.FormatInt(seq, 10))
+}
+
+// WriteAll writes an export to dst: the features write gives a Writer of
+// o, then the end of the file. Errors: NewWriter's, write's, Close's.
+func WriteAll(ctx context.Context, dst io.Writer, o Options, write func(*Writer) error) error {
+	w, err := NewWriter(ctx, dst, o)
+	if err != nil {
+		return err
+	}
+	if err := write(w); err != nil {
+		return err
+	}
+	return w.Close()
 }

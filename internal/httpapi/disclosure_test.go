@@ -101,6 +101,20 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 			out = append(out, fmt.Sprintf("/tiles/%s/%d/%d/%d.mvt", l, w.tileZ, w.tileX, w.tileY))
 		}
 		return out
+	case "/tiles", "/tiles/WebMercatorQuad", "/tileMatrixSets", "/tileMatrixSets/WebMercatorQuad":
+		return []string{path}
+	case "/tiles/WebMercatorQuad/:tileMatrix/:tileRow/:tileCol":
+		return []string{fmt.Sprintf("/tiles/WebMercatorQuad/%d/%d/%d", w.tileZ, w.tileY, w.tileX)}
+	case "/collections/:collection/tiles", "/collections/:collection/tiles/WebMercatorQuad":
+		for _, c := range colls {
+			out = append(out, strings.Replace(path, ":collection", c, 1))
+		}
+		return out
+	case "/collections/:collection/tiles/WebMercatorQuad/:tileMatrix/:tileRow/:tileCol":
+		for _, c := range colls {
+			out = append(out, fmt.Sprintf("/collections/%s/tiles/WebMercatorQuad/%d/%d/%d", c, w.tileZ, w.tileY, w.tileX))
+		}
+		return out
 	case "/app/assets/:file":
 		for _, a := range w.assets {
 			out = append(out, "/app/assets/"+a)

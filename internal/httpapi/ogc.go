@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/api"
 	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/internal/tiles"
 )
 
 // conformanceClasses are the OGC API - Features and CQL2 classes implemented.
@@ -26,6 +27,14 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
 	"http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
 	"http://www.opengis.net/spec/cql2/1.0/conf/arithmetic",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/core",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tileset",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/tilesets-list",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/dataset-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/geodata-tilesets",
+	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
+	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
+	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 }
 
 func (s *Server) handleLanding() echo.HandlerFunc {
@@ -43,6 +52,8 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 				{"href": base + "/api", "rel": "service-desc", "type": mimeOpenAPI, "title": "The API definition (OpenAPI 3.0)"},
 				{"href": base + "/conformance", "rel": "conformance", "type": mimeJSON, "title": "Conformance classes"},
 				{"href": base + "/collections", "rel": "data", "type": mimeJSON, "title": "Feature collections"},
+				{"href": base + "/tiles", "rel": tiles.RelTilesetsVector, "type": mimeJSON, "title": "Vector tiles of every collection"},
+				{"href": base + "/tileMatrixSets", "rel": tiles.RelTilingSchemes, "type": mimeJSON, "title": "Tile matrix sets"},
 				{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
 			},
 		})

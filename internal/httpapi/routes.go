@@ -1,5 +1,7 @@
 package httpapi
 
+import "github.com/zonegis/zonegis/internal/tiles"
+
 // routes registers every route of the API; this is the one list. Heavy
 // routes run under s.heavy (httpx.Limit, Options.HeavyRequests).
 func (s *Server) routes() {
@@ -43,8 +45,19 @@ func (s *Server) routes() {
 	e.GET("/parcels/:id/lineage", s.handleLineage())
 
 	// Vector tiles from the index, and the web map that draws them.
-	e.GET("/tiles/:layer", s.handleTileJSON())
+	e.GET("/tiles/:layer", s.handleTileDoc(func(b, l string) (any, error) { return s.tiles.TileJSON(b, l, s.version) }))
 	e.GET("/tiles/:layer/:z/:x/:y", s.handleTile())
+	// OGC API - Tiles over the same tiles: the dataset's ("all") and each
+	// collection's tile set in WebMercatorQuad.
+	tilesets := func(b, l string) (any, error) { return s.tiles.Tilesets(b, l) }
+	tileset := func(b, l string) (any, error) { return s.tiles.Tileset(b, l) }
+	for _, p := range []string{"/tiles", "/collections/:collection/tiles"} {
+		e.GET(p, s.handleTileDoc(tilesets))
+		e.GET(p+"/WebMercatorQuad", s.handleTileDoc(tileset))
+		e.GET(p+"/WebMercatorQuad/:tileMatrix/:tileRow/:tileCol", s.handleTile())
+	}
+	e.GET("/tileMatrixSets", s.handleTileDoc(func(b, _ string) (any, error) { return tiles.TileMatrixSets(b), nil }))
+	e.GET("/tileMatrixSets/WebMercatorQuad", s.handleTileDoc(func(b, _ string) (any, error) { return tiles.WebMercatorQuadSet(b), nil }))
 	e.GET("/app", s.handleAppRedirect())
 	e.GET("/app/", s.handleAppIndex())
 	e.GET("/app/config.json", s.handleAppConfig())

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/download"
+	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
@@ -59,6 +61,9 @@ type Options struct {
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
 	Jobs *jobs.Runner
+	// Exports keeps the FlatGeobuf exports' files (export.Files); nil
+	// gets one in a temporary directory, bounded by its default.
+	Exports *export.Files
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -76,6 +81,7 @@ type Server struct {
 	front echo.HandlerFunc
 
 	tiles      *tiles.Service
+	downloads  *download.Sender
 	app        fs.FS
 	basemapURL string
 	pageCSP    []string // the web map's Content-Security-Policy (httpx.PageHeaders)
@@ -100,6 +106,10 @@ func New(o Options) *Server {
 	e.HTTPErrorHandler = httpx.ErrorHandler(o.Logger, postgis.MapError)
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
+	if o.Exports == nil {
+		o.Exports = export.NewFiles("", 0)
+	}
+	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
 	}
@@ -125,8 +135,8 @@ func New(o Options) *Server {
 	// turned into GET in ServeHTTP, before routing.
 	s.front = httpx.NewFront(httpx.FrontConfig{Logger: o.Logger, Next: s.authorize(routeHandler),
 		Registered:    func(method, path string) bool { return s.registered[route{method, path}] },
-		Precompressed: isTilePath, // tiles come compressed from their cache (handleTile)
-		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"}})
+		Precompressed: precompressed,
+		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs", "Content-Range"}})
 	front := s.front
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
@@ -166,4 +176,10 @@ const (
 	mimeOpenAPI = httpx.MIMEOpenAPI
 )
 
-func isTilePath(p string) bool { return strings.HasPrefix(p, "/tiles/") }
+// precompressed: tiles come compressed from their cache (handleTile), and
+// an export sent as a file (FlatGeobuf) has byte ranges that gzip breaks.
+func precompressed(r *http.Request) bool {
+	p := r.URL.Path
+	return strings.HasPrefix(p, "/tiles/") || strings.Contains(p, "/tiles/"+tiles.WebMercatorQuad+"/") ||
+		(strings.HasSuffix(p, "/export") || strings.HasSuffix(p, "/dossier")) && download.AsFile(r.URL.Query().Get("f"))
+}

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/stats"
@@ -42,7 +43,7 @@ type statsAnswer struct {
 // statsRoute is a statistics route: f (json, the default, or csv) and
 // params checked, then answer's answer sent as JSON or CSV.
 func statsRoute(params []string, answer func(c echo.Context) (statsAnswer, error)) echo.HandlerFunc {
-	params = append(slices.Clip(params), "f")
+	params = append(slices.Clip(params), "f", "bom")
 	return func(c echo.Context) error {
 		if err := checkParams(c.QueryParams(), params...); err != nil {
 			return err
@@ -55,6 +56,10 @@ func statsRoute(params []string, answer func(c echo.Context) (statsAnswer, error
 		default:
 			return invalid("f: %q is not one of json, csv", f)
 		}
+		bom, err := export.ParseBOM(c.QueryParam("bom"), csv)
+		if err != nil {
+			return err
+		}
 		a, err := answer(c)
 		if err != nil {
 			return err
@@ -63,6 +68,9 @@ func statsRoute(params []string, answer func(c echo.Context) (statsAnswer, error
 			return httpx.WriteJSON(c, http.StatusOK, mimeJSON, a.v)
 		}
 		var b bytes.Buffer
+		if bom {
+			b.WriteString(export.UTF8BOM)
+		}
 		if err := a.csv(&b); err != nil {
 			return err
 		}

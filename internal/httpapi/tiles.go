@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"errors"
-	"net/http"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -10,70 +8,72 @@ import (
 	"github.com/zonegis/zonegis/internal/tiles"
 )
 
-// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt: a Mapbox Vector
-// Tile of zones, parcels, green areas or all three, from the in-memory
-// index (through the tile cache), with a strong ETag and 304 when
-// If-None-Match has it. The ".mvt" suffix is optional. Malformed numbers
-// and z > 22 are 400; x or y outside 0..2^z-1 are 404, like an unknown
-// layer. Clients that accept gzip get the tile compressed (once, in the
-// cache).
+// handleTile answers GET /tiles/{layer}/{z}/{x}/{y}.mvt (".mvt" optional)
+// and the OGC API - Tiles tile GET
+// /collections/{c}/tiles/WebMercatorQuad/{tileMatrix}/{tileRow}/{tileCol}
+// (and /tiles/WebMercatorQuad/... for the "all" layer; z = tileMatrix, y =
+// tileRow, x = tileCol): a Mapbox Vector Tile from the index, through the
+// tile cache, with a strong ETag, 304 when If-None-Match has it, and gzip
+// (compressed once, in the cache) for clients that accept it. Bad numbers
+// are 400; tiles that do not exist, or lie outside an OGC tile set's
+// limits, 404 (tiles.ParseLayer, tiles.Service.ParseTileset).
 func (s *Server) handleTile() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		layer := c.Param("layer")
-		if !tiles.KnownLayer(layer) {
-			return notFound("no tile layer %q; layers are %s", layer, strings.Join(tiles.Layers, ", "))
+		layer, err := tileLayerOf(c)
+		var t tiles.Tile
+		if err == nil && c.Param("tileMatrix") == "" {
+			t, err = tiles.ParseLayer(layer, c.Param("z"), c.Param("x"), c.Param("y"))
+		} else if err == nil {
+			t, err = s.tiles.ParseTileset(c.Param("tileMatrix"), c.Param("tileRow"), c.Param("tileCol"))
 		}
-		t, err := tiles.Parse(c.Param("z"), c.Param("x"), c.Param("y"))
-		if err != nil {
-			var pe *tiles.ParseError
-			if errors.As(err, &pe) && pe.OutOfRange {
-				return notFound("%s", pe.Msg)
-			}
-			return invalid("%s", err.Error())
-		}
-		// Tiles are compressed once, in the cache, not per request: the gzip
-		// middleware skips /tiles/ (see server.go).
-		gz := httpx.AcceptsGzip(c.Request())
-		tile := s.tiles.Tile
-		if gz {
-			tile = s.tiles.TileGzip
-		}
-		body, etag, err := tile(layer, t)
 		if err != nil {
 			return err
 		}
-		h := c.Response().Header()
-		h.Add("Vary", "Accept-Encoding")
-		h["Etag"] = []string{etag}
-		// Tiles change when land records do: caches must revalidate, which
-		// costs a 304 when nothing changed.
-		h["Cache-Control"] = httpx.HeaderValue("no-cache")
-		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-			return c.NoContent(http.StatusNotModified)
+		// The gzip middleware skips tile paths (precompressed).
+		gz := httpx.AcceptsGzip(c.Request())
+		body, etag, err := s.tiles.Body(layer, t, gz)
+		if err != nil {
+			return err
 		}
-		if gz {
-			h["Content-Encoding"] = httpx.HeaderValue("gzip")
-		}
-		return httpx.WriteBytes(c, http.StatusOK, tiles.ContentType, body)
+		return httpx.WriteRevalidated(c, tiles.ContentType, body, etag, gz)
 	}
 }
 
-// handleTileJSON answers GET /tiles/{layer}.json (".json" optional): the
-// TileJSON 3.0.0 document of a tile set, with its URL template, bounds,
-// zoom range and attribution.
-func (s *Server) handleTileJSON() echo.HandlerFunc {
+// tileLayerOf is the tile layer a tiles route names: {layer} (".json"
+// dropped), its {collection}'s, or "all" for the dataset's OGC routes.
+func tileLayerOf(c echo.Context) (string, error) {
+	if l := c.Param("layer"); l != "" {
+		return strings.TrimSuffix(l, ".json"), nil
+	} else if c.Param("collection") == "" {
+		return tiles.LayerAll, nil
+	}
+	l, err := collectionOf(c)
+	if err != nil {
+		return "", err
+	}
+	return l.name(), nil
+}
+
+// handleTileDoc answers the JSON documents of tile sets that doc makes for
+// the route's tile layer (tileLayerOf) under the request's base URL:
+// TileJSON (GET /tiles/{layer}.json), and OGC API - Tiles tile set lists,
+// tile set metadata and tile matrix sets.
+func (s *Server) handleTileDoc(doc func(base, layer string) (any, error)) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		layer := strings.TrimSuffix(c.Param("layer"), ".json")
-		tj, err := s.tiles.TileJSON(httpx.BaseURL(c), layer, s.version)
+		layer, err := tileLayerOf(c)
 		if err != nil {
 			return err
 		}
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, tj)
+		v, err := doc(httpx.BaseURL(c), layer)
+		if err != nil {
+			return err
+		}
+		return httpx.WriteJSON(c, 200, mimeJSON, v)
 	}
 }

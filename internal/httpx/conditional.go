@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+
+	"github.com/labstack/echo/v4"
 )
 
 // ETagMatches reports whether an If-None-Match header (a list of tags,
@@ -53,4 +55,23 @@ func Accepted(r *http.Request, offers ...string) string {
 		}
 	}
 	return ""
+}
+
+// WriteRevalidated sends a prepared body that caches must revalidate
+// (Cache-Control: no-cache) under a strong etag: 304 when the request's
+// If-None-Match has it, else 200 with the body, marked Content-Encoding:
+// gzip when gzipped (the body is then already compressed). The answer
+// varies with Accept-Encoding.
+func WriteRevalidated(c echo.Context, contentType string, body []byte, etag string, gzipped bool) error {
+	h := c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = HeaderValue("no-cache")
+	if ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if gzipped {
+		h["Content-Encoding"] = HeaderValue("gzip")
+	}
+	return WriteBytes(c, http.StatusOK, contentType, body)
 }

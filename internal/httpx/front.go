@@ -16,10 +16,11 @@ type FrontConfig struct {
 	// route: only a route's query string is checked, unknown routes and
 	// methods are left to the router's 404 and 405.
 	Registered func(method, path string) bool
-	// Precompressed says whether the answers under a URL path come
-	// compressed already (tiles, from their cache): Gzip skips them, and
-	// their Vary is Origin alone (their handler adds Accept-Encoding).
-	Precompressed func(path string) bool
+	// Precompressed says whether the answer to a request comes compressed
+	// already (tiles, from their cache) or must not be (a file served with
+	// byte ranges): Gzip skips them, and their Vary is Origin alone (a
+	// handler that compresses adds Accept-Encoding).
+	Precompressed func(r *http.Request) bool
 	// ExposeHeaders are the headers CORS lets a page of another origin read.
 	ExposeHeaders []string
 	// Next is what a request is handed on to (authorisation, then the
@@ -48,7 +49,7 @@ var (
 func NewFront(cfg FrontConfig) echo.HandlerFunc {
 	nextID := NewRequestIDs()
 	slow := middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: 2048,
-		Skipper: func(c echo.Context) bool { return cfg.Precompressed(c.Request().URL.Path) }})(
+		Skipper: func(c echo.Context) bool { return cfg.Precompressed(c.Request()) }})(
 		middleware.CORSWithConfig(middleware.CORSConfig{
 			AllowOrigins:  []string{"*"},
 			ExposeHeaders: cfg.ExposeHeaders,
@@ -76,7 +77,7 @@ func NewFront(cfg FrontConfig) echo.HandlerFunc {
 			strings.Contains(req.Header.Get(echo.HeaderAcceptEncoding), "gzip") {
 			return slow(c)
 		}
-		if cfg.Precompressed(req.URL.Path) {
+		if cfg.Precompressed(req) {
 			h[echo.HeaderVary] = varyOrigin[:1:1]
 		} else {
 			h[echo.HeaderVary] = varyBoth[:2:2]

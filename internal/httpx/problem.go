@@ -37,9 +37,10 @@ var StatusOf = map[string]int{
 
 // codeOfHTTP are the problem codes of echo's own errors, by status.
 var codeOfHTTP = map[int]string{
-	http.StatusMethodNotAllowed:      "method_not_allowed",
-	http.StatusRequestEntityTooLarge: zonegis.ETOOLARGE,
-	http.StatusUnsupportedMediaType:  "unsupported_media_type",
+	http.StatusMethodNotAllowed:             "method_not_allowed",
+	http.StatusRequestEntityTooLarge:        zonegis.ETOOLARGE,
+	http.StatusUnsupportedMediaType:         "unsupported_media_type",
+	http.StatusRequestedRangeNotSatisfiable: "range_not_satisfiable",
 }
 
 // ErrorHandler writes every error as problem+json, after mapErr (the

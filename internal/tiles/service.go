@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash/crc32"
 	"sync"
+	"sync/atomic"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/paulmach/orb"
@@ -41,6 +42,8 @@ type Service struct {
 	ix    *index.Index
 	r     *renderer
 	cache *Cache
+
+	bounds atomic.Pointer[boundOf] // the data bound of the last snapshot asked (bound)
 
 	mu   sync.Mutex      // serialises OnApply
 	prev *index.Snapshot // the snapshot OnApply last saw: the "before" of the next change
@@ -104,6 +107,14 @@ func (s *Service) TileGzip(layer string, t Tile) (gz []byte, etag string, err er
 	gz = compress(body)
 	s.cache.SetGzip(layer, t, etag, gz)
 	return gz, etag, nil
+}
+
+// Body is Tile, or TileGzip when gzipped.
+func (s *Service) Body(layer string, t Tile, gzipped bool) (body []byte, etag string, err error) {
+	if gzipped {
+		return s.TileGzip(layer, t)
+	}
+	return s.Tile(layer, t)
 }
 
 var gzipWriters = sync.Pool{New: func() any {

@@ -21,6 +21,8 @@ import (
 	"strings"
 
 	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // MaxZoom is the deepest zoom level served. At z22 a tile is about 10 m
@@ -50,6 +52,14 @@ type ParseError struct {
 
 func (e *ParseError) Error() string { return e.Msg }
 
+// Unwrap is the domain error: ENOTFOUND when OutOfRange, else EINVALID.
+func (e *ParseError) Unwrap() error {
+	if e.OutOfRange {
+		return &zonegis.Error{Code: zonegis.ENOTFOUND, Message: e.Msg}
+	}
+	return &zonegis.Error{Code: zonegis.EINVALID, Message: e.Msg}
+}
+
 // Parse reads z, x and y path segments. y may carry the ".mvt" suffix
 // the URL template uses. Malformed numbers and z beyond MaxZoom are
 // *ParseError with OutOfRange false; x or y outside 0..2^z-1 have
@@ -73,6 +83,15 @@ func Parse(z, x, y string) (Tile, error) {
 		return Tile{}, &ParseError{Msg: fmt.Sprintf("tile %d/%d/%d does not exist: at zoom %d x and y go from 0 to %d", zn, xn, yn, zn, n), OutOfRange: true}
 	}
 	return Tile{Z: uint32(zn), X: uint32(xn), Y: uint32(yn)}, nil
+}
+
+// ParseLayer reads the path of a /tiles route: layer (one of Layers, else
+// ENOTFOUND) and the tile (Parse).
+func ParseLayer(layer, z, x, y string) (Tile, error) {
+	if !KnownLayer(layer) {
+		return Tile{}, zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are %s", layer, strings.Join(Layers, ", "))
+	}
+	return Parse(z, x, y)
 }
 
 func parseUint(name, s string, maxV uint64) (uint64, error) {

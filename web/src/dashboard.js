@@ -113,16 +113,17 @@ function stackedBar(byHa, totalHa) {
 
 // exportButtons links the zone's statistics as CSV, its parcels and green
 // areas as GeoJSON from the items endpoint, and as every other format the
-// server lists for /collections/{c}/export.
+// server lists for /collections/{c}/export. CSV downloads ask for a UTF-8
+// byte order mark (bom=true), by which Excel reads Vietnamese names right.
 function exportButtons(z) {
   const links = [
-    h('a', { class: 'button', id: 'stats-csv', href: base + `/stats/zones/${z.id}` + query({ f: 'csv' }), download: `zone-stats-${z.properties.code}.csv` }, t('statsCsv')),
+    h('a', { class: 'button', id: 'stats-csv', href: base + `/stats/zones/${z.id}` + query({ f: 'csv', bom: 'true' }), download: `zone-stats-${z.properties.code}.csv` }, t('statsCsv')),
   ];
   for (const [c, key] of [['parcels', 'parcels'], ['green-areas', 'greenAreas']]) {
     links.push(h('a', { class: 'button', href: base + `/collections/${c}/items` + query({ zone: z.id, limit: 10000, f: 'json' }), download: `${z.properties.code}-${c}.geojson` }, `${t(key)} · GeoJSON`));
     for (const f of enums.export_formats) {
       if (f === 'json' || f === 'geojson') continue;
-      links.push(h('a', { class: 'button', href: base + `/collections/${c}/export` + query({ f, zone: z.id }) }, `${t(key)} · ${f.toUpperCase()}`));
+      links.push(h('a', { class: 'button', href: base + `/collections/${c}/export` + query({ f, zone: z.id, bom: f === 'csv' ? 'true' : undefined }) }, `${t(key)} · ${f.toUpperCase()}`));
     }
   }
   return h('div', { class: 'exports' }, h('h3', {}, t('export')), h('div', { class: 'buttons' }, links));
