@@ -53,7 +53,7 @@ const (
 
 // sqlRecordBoard is the board of a record, by collection.
 var sqlRecordBoard = map[string]string{
-	"zones":       `SELECT board_id FROM zones WHERE id = $1`,
+	"zones": `SELECT board_id FROM zones WHERE id = $1`,
 	"parcels": `SELECT z.board_id FROM (SELECT zone_id FROM parcels WHERE id = $1 UNION ALL SELECT zone_id FROM parcels_retired WHERE id = $1) p
 		JOIN zones z ON z.id = p.zone_id LIMIT 1`,
 	"green-areas": `SELECT z.board_id FROM green_areas g JOIN zones z ON z.id = g.zone_id WHERE g.id = $1`,
