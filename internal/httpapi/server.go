@@ -64,6 +64,9 @@ type Options struct {
 	// Exports keeps the FlatGeobuf exports' files (export.Files); nil
 	// gets one in a temporary directory, bounded by its default.
 	Exports *export.Files
+	// Identifiers find the caller from credentials other than an API key
+	// (a web session's cookie), tried in order after the key's.
+	Identifiers []Identifier
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -75,6 +78,8 @@ type Server struct {
 	logger   *slog.Logger
 	version  string
 	started  time.Time
+	// identifiers find the caller: the API key's, then Options'.
+	identifiers []Identifier
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
 	// front is the middleware around every route (httpx.NewFront).
@@ -110,6 +115,7 @@ func New(o Options) *Server {
 		o.Exports = export.NewFiles("", 0)
 	}
 	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
+	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
 	}

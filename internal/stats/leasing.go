@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -89,12 +90,31 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	if err != nil {
 		return nil, fmt.Errorf("stats: leasing: %w", err)
 	}
+	// A series sums the leases of the board it names, or of every board
+	// with zones in its province (every board without either): it is
+	// exact to an audience of all of those boards.
+	exact := a.all
+	if !exact && q.Board != "" {
+		exact = a.Sees(q.Board)
+	} else if !exact && a.SeesAny() {
+		snap, err := s.current(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var boards []string
+		for _, z := range snap.zones {
+			if (q.Province == "" || z.Province == q.Province) && !slices.Contains(boards, z.BoardID) {
+				boards = append(boards, z.BoardID)
+			}
+		}
+		exact = a.Sees(boards...)
+	}
 	sums := map[periodKey]Period{}
 	var first, last periodKey
 	for _, f := range figures {
 		p := Period{Year: f.Year, Quarter: f.Quarter, Leases: f.Leases, LeasedHa: f.AreaM2 / 1e4,
 			capital: capitalSum{sumUSD: f.CapitalUSD, lessees: f.Lessees, maxUSD: f.CapitalMaxUSD}}
-		p.Capital = p.capital.disclose(a)
+		p.Capital = p.capital.discloseExact(exact)
 		k := periodKey{p.Year, p.Quarter}
 		if len(sums) == 0 {
 			first = k
@@ -134,7 +154,7 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	for k := first; !after(k, last); k = next(k, quarterly) {
 		p, ok := sums[k]
 		if !ok {
-			p = Period{Year: k.y, Quarter: k.q, Capital: capitalSum{}.disclose(a)}
+			p = Period{Year: k.y, Quarter: k.q, Capital: capitalSum{}.discloseExact(exact)}
 		}
 		p.Period = strconv.Itoa(k.y)
 		if quarterly {
@@ -142,7 +162,7 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 		}
 		prev, ok := sums[periodKey{k.y - 1, k.q}]
 		if !ok {
-			prev.Capital = capitalSum{}.disclose(a)
+			prev.Capital = capitalSum{}.discloseExact(exact)
 		}
 		p.LeasedHaYoYPct = changePct(p.LeasedHa, prev.LeasedHa)
 		if p.CapitalUSD != nil && prev.CapitalUSD != nil {
