@@ -5,6 +5,7 @@ package httpapi
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealth())
+	e.GET("/metrics", s.metrics) // Prometheus (package metrics)
 
 	// OGC API - Features Part 1.
 	e.GET("/", s.handleLanding())

@@ -17,6 +17,7 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
@@ -59,6 +60,10 @@ type Options struct {
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
 	Jobs *jobs.Runner
+	// Metrics times every request (metrics.Wrap) and, unless
+	// MetricsApart (they have an address of their own), GET /metrics serves it.
+	Metrics      *metrics.Metrics
+	MetricsApart bool
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -82,6 +87,7 @@ type Server struct {
 	stats      *stats.Service
 	heavy      *httpx.Limit
 	jobs       *jobs.Runner
+	metrics    echo.HandlerFunc // GET /metrics (metrics.Endpoint)
 }
 
 // New builds the API with its routes.
@@ -127,7 +133,8 @@ func New(o Options) *Server {
 		Registered:    func(method, path string) bool { return s.registered[route{method, path}] },
 		Precompressed: isTilePath, // tiles come compressed from their cache (handleTile)
 		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"}})
-	front := s.front
+	front := o.Metrics.Wrap(e, s.front) // times every request (not without Metrics)
+	s.metrics = o.Metrics.Endpoint(!o.MetricsApart)
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
 	s.registered = map[route]bool{}
