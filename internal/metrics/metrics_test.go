@@ -284,3 +284,25 @@ type discard struct{ h http.Header }
 func (d discard) Header() http.Header         { return d.h }
 func (d discard) Write(b []byte) (int, error) { return len(b), nil }
 func (d discard) WriteHeader(int)             {}
+
+// BenchmarkRequestTimer is what the timer adds to a request: an echo
+// server answering 204 untimed and timed.
+func BenchmarkRequestTimer(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		m    *metrics.Metrics
+	}{{"bare", nil}, {"timed", metrics.New(metrics.Options{})}} {
+		b.Run(tc.name, func(b *testing.B) {
+			e := echo.New()
+			timed(e, tc.m)
+			e.GET("/query/at", func(c echo.Context) error { return c.NoContent(http.StatusNoContent) })
+			req := httptest.NewRequest(http.MethodGet, "/query/at", nil)
+			w := discard{h: http.Header{}}
+			e.ServeHTTP(w, req)
+			b.ReportAllocs()
+			for b.Loop() {
+				e.ServeHTTP(w, req)
+			}
+		})
+	}
+}
