@@ -134,7 +134,7 @@ func New(o Options) *Server {
 		Precompressed: isTilePath, // tiles come compressed from their cache (handleTile)
 		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs"}})
 	front := o.Metrics.Wrap(e, s.front) // times every request (not without Metrics)
-	s.metrics = o.Metrics.Endpoint(!o.MetricsApart)
+	s.metrics = o.Metrics.Endpoint(!o.MetricsApart, checkNoParams)
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
 	s.registered = map[route]bool{}

@@ -235,7 +235,7 @@ func TestMetricsApart(t *testing.T) {
 	e := echo.New()
 	e.HTTPErrorHandler = httpx.ErrorHandler(slog.New(slog.DiscardHandler), func(err error) error { return err })
 	timed(e, m)
-	e.GET("/metrics", m.Endpoint(false))
+	e.GET("/metrics", m.Endpoint(false, nil))
 	rec := httptest.NewRecorder()
 	e.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
 	if rec.Code != http.StatusNotFound {

@@ -99,12 +99,19 @@ func (r *Requests) serve(c echo.Context, next echo.HandlerFunc) error {
 	return nil
 }
 
-// Endpoint is the handler of GET /metrics on the API's router: the
-// metrics when served there, else (m nil, or served on an address of their
-// own: ZONEGIS_METRICS_ADDR) a 404 problem.
-func (m *Metrics) Endpoint(served bool) echo.HandlerFunc {
+// Endpoint is the handler of GET /metrics on the API's router: check
+// vets the request first (the API's rule for query parameters; nil for
+// none), then the metrics are served when served is set, else (m nil, or
+// served on an address of their own: ZONEGIS_METRICS_ADDR) a 404 problem.
+func (m *Metrics) Endpoint(served bool, check func(echo.Context) error) echo.HandlerFunc {
+	if check == nil {
+		check = func(echo.Context) error { return nil }
+	}
 	if m == nil || !served {
-		return func(echo.Context) error {
+		return func(c echo.Context) error {
+			if err := check(c); err != nil {
+				return err
+			}
 			return zonegis.Errorf(zonegis.ENOTFOUND, "no metrics are served on this address")
 		}
 	}
@@ -112,6 +119,9 @@ func (m *Metrics) Endpoint(served bool) echo.HandlerFunc {
 	// would be compressed twice.
 	h := promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{DisableCompression: true})
 	return func(c echo.Context) error {
+		if err := check(c); err != nil {
+			return err
+		}
 		h.ServeHTTP(c.Response(), c.Request())
 		return nil
 	}
