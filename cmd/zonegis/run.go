@@ -39,6 +39,9 @@ runs (stopped again by the last zonegis command using it).
 
 Configuration (environment):
   DATABASE_URL        PostgreSQL+PostGIS to use; unset: a private cluster in ZONEGIS_DATA_DIR
+  DATABASE_WRITE_URL  the primary that takes the writes when DATABASE_URL is a read replica
+                      (a hot standby); unset: DATABASE_URL takes both
+  ZONEGIS_METRICS_ADDR serve /metrics (Prometheus) on this address instead of ZONEGIS_ADDR
   ZONEGIS_ADDR        listen address (default :8080)
   ZONEGIS_DATA_DIR    data directory of the private cluster (default ./var)
   ZONEGIS_SEED        what to seed into an empty database: all (default), none, or
@@ -180,7 +183,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 // config is read once from the environment; nothing reads it later.
 type config struct {
 	DatabaseURL string
-	Addr        string
+	// DatabaseWriteURL is the primary when DatabaseURL is a replica; ""
+	// when DatabaseURL takes the writes too.
+	DatabaseWriteURL string
+	Addr             string
+	// MetricsAddr serves /metrics apart from Addr; "" serves it on Addr.
+	MetricsAddr string
 	DataDir     string
 	Seed        string
 	PGBinDir    string
@@ -203,16 +211,21 @@ type config struct {
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		DatabaseURL:   getenv("DATABASE_URL"),
-		Addr:          or(getenv("ZONEGIS_ADDR"), ":8080"),
-		DataDir:       or(getenv("ZONEGIS_DATA_DIR"), "var"),
-		Seed:          or(getenv("ZONEGIS_SEED"), "all"),
-		AdminLogin:    getenv("ZONEGIS_ADMIN_LOGIN"),
-		AdminPassword: getenv("ZONEGIS_ADMIN_PASSWORD"),
-		PGBinDir:      getenv(pgcluster.EnvBinDir),
-		BasemapURL:    getenv("ZONEGIS_BASEMAP_URL"),
-		GoMemLimit:    getenv("GOMEMLIMIT"),
-		DebugAddr:     getenv("ZONEGIS_DEBUG_ADDR"),
+		DatabaseURL:      getenv("DATABASE_URL"),
+		DatabaseWriteURL: getenv("DATABASE_WRITE_URL"),
+		MetricsAddr:      getenv("ZONEGIS_METRICS_ADDR"),
+		Addr:             or(getenv("ZONEGIS_ADDR"), ":8080"),
+		DataDir:          or(getenv("ZONEGIS_DATA_DIR"), "var"),
+		Seed:             or(getenv("ZONEGIS_SEED"), "all"),
+		AdminLogin:       getenv("ZONEGIS_ADMIN_LOGIN"),
+		AdminPassword:    getenv("ZONEGIS_ADMIN_PASSWORD"),
+		PGBinDir:         getenv(pgcluster.EnvBinDir),
+		BasemapURL:       getenv("ZONEGIS_BASEMAP_URL"),
+		GoMemLimit:       getenv("GOMEMLIMIT"),
+		DebugAddr:        getenv("ZONEGIS_DEBUG_ADDR"),
+	}
+	if c.DatabaseWriteURL != "" && c.DatabaseURL == "" {
+		return c, fmt.Errorf("DATABASE_WRITE_URL is set but DATABASE_URL is not: set DATABASE_URL to the database to read from (a replica of DATABASE_WRITE_URL, or the same)")
 	}
 	if _, err := web.BasemapOrigin(c.BasemapURL); err != nil {
 		// The web map's CSP allows the base map's origin only.
@@ -320,7 +333,7 @@ func openDatabase(ctx context.Context, cfg config, logger *slog.Logger, doSeed b
 		}
 		url = cl.ConnString("zonegis")
 	}
-	db, err := postgis.Open(ctx, url)
+	db, err := postgis.OpenSplit(ctx, url, cfg.DatabaseWriteURL)
 	if err != nil {
 		stop()
 		return nil, nil, err

@@ -20,6 +20,7 @@ import (
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/memlimit"
+	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/tiles"
@@ -88,9 +89,11 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := jr.Sweep(ctx); err != nil {
 		return fmt.Errorf("import jobs: %w", err)
 	}
+	mx := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Jobs: jr})
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
 		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
-		Jobs: jr, Exports: export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes)})
+		Jobs: jr, Exports: export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes),
+		Metrics: mx, MetricsApart: cfg.MetricsAddr != ""})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -114,6 +117,21 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		go dsrv.Serve(dln) //nolint:errcheck // closed with the process
 		defer dsrv.Close()
 		logger.Info("debug endpoints", "addr", dln.Addr().String(), "paths", "/debug/pprof/")
+	}
+	if cfg.MetricsAddr != "" {
+		// The metrics on an address of their own (a private network, the
+		// scraper's), not on the public one.
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("ZONEGIS_METRICS_ADDR: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", mx.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: readHeaderTimeout, WriteTimeout: time.Minute}
+		go msrv.Serve(mln) //nolint:errcheck // closed with the process
+		defer msrv.Close()
+		fmt.Fprintf(stdout, "zonegis metrics on http://%s/metrics\n", mln.Addr())
+		logger.Info("metrics", "addr", mln.Addr().String(), "path", "/metrics")
 	}
 	fctx, stopFollow := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -94,15 +94,22 @@ type service struct {
 // when the test ends.
 func startService(t *testing.T, dbURL string) *service {
 	t.Helper()
+	return startServiceOn(t, dbURL, "", pollInterval)
+}
+
+// startServiceOn starts an instance reading from readURL and writing to
+// writeURL ("": readURL too), its follower polling every poll.
+func startServiceOn(t *testing.T, readURL, writeURL string, poll time.Duration) *service {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	db, err := postgis.Open(ctx, dbURL)
+	db, err := postgis.OpenSplit(ctx, readURL, writeURL)
 	if err != nil {
 		cancel()
 		t.Fatal(err)
 	}
 	ix := index.New()
 	fl := indexsync.New(db, ix, quiet)
-	fl.PollInterval = pollInterval
+	fl.PollInterval = poll
 	if err := fl.Load(ctx); err != nil {
 		cancel()
 		db.Close()

@@ -7,6 +7,7 @@ import "github.com/zonegis/zonegis/internal/tiles"
 func (s *Server) routes() {
 	e := s.echo
 	e.GET("/healthz", s.handleHealth())
+	e.GET("/metrics", s.metrics) // Prometheus (package metrics)
 
 	// OGC API - Features Part 1.
 	e.GET("/", s.handleLanding())

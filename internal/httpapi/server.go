@@ -19,6 +19,7 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
@@ -67,6 +68,10 @@ type Options struct {
 	// Identifiers find the caller from credentials other than an API key
 	// (a web session's cookie), tried in order after the key's.
 	Identifiers []Identifier
+	// Metrics times every request (metrics.Wrap) and, unless
+	// MetricsApart (they have an address of their own), GET /metrics serves it.
+	Metrics      *metrics.Metrics
+	MetricsApart bool
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -93,6 +98,7 @@ type Server struct {
 	stats      *stats.Service
 	heavy      *httpx.Limit
 	jobs       *jobs.Runner
+	metrics    echo.HandlerFunc // GET /metrics (metrics.Endpoint)
 }
 
 // New builds the API with its routes.
@@ -143,7 +149,8 @@ func New(o Options) *Server {
 		Registered:    func(method, path string) bool { return s.registered[route{method, path}] },
 		Precompressed: precompressed,
 		ExposeHeaders: []string{"ETag", "Location", "Link", "Content-Crs", "Content-Range"}})
-	front := s.front
+	front := o.Metrics.Wrap(e, s.front) // times every request (not without Metrics)
+	s.metrics = o.Metrics.Endpoint(!o.MetricsApart, checkNoParams)
 	e.Use(func(echo.HandlerFunc) echo.HandlerFunc { return front })
 	s.routes()
 	s.registered = map[route]bool{}

@@ -20,6 +20,7 @@ import (
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
+	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -93,7 +94,9 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 		defer close(done)
 		_ = fl.Run(ctx)
 	}()
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
+	// With its metrics, as `zonegis serve` (the disclosure walk reads them).
+	mx := metrics.New(metrics.Options{Follower: fl, Pools: db})
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Metrics: mx}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

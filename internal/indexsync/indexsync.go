@@ -7,6 +7,13 @@
 // pruning horizon, or ahead of the database (a restored or different
 // database), it reloads everything.
 //
+// Over a read replica (postgis.DB.Split) it reads the log and the rows
+// from the replica and LISTENs on the primary, where notifications are
+// sent; a notification or a writer waiting for its seq (WaitFor) makes it
+// poll the replica at short, growing intervals until the replica has
+// replayed that far, so a write through this instance is visible here as
+// soon as the replica has it (a few milliseconds behind the primary).
+//
 // Every instance runs its own follower over the shared database, so any
 // number of stateless instances converge on the same state.
 package indexsync
@@ -44,11 +51,20 @@ type Follower struct {
 	// with the changes applied (nil after a full reload).
 	OnApply func(changes []zonegis.Change)
 
-	mu        sync.Mutex // serialises catch-ups
-	day       time.Time  // the database's day the index's parcel statuses are as of; under mu
-	listening atomic.Bool
-	lastSync  atomic.Int64 // unix nanoseconds of the last successful catch-up
-	reloads   atomic.Int64
+	mu         sync.Mutex // serialises catch-ups
+	day        time.Time  // the database's day the index's parcel statuses are as of; under mu
+	listening  atomic.Bool
+	listened   atomic.Bool  // a listener has been connected before
+	reconnects atomic.Int64 // listener connections made after the first
+	lastSync   atomic.Int64 // unix nanoseconds of the last successful catch-up
+	reloads    atomic.Int64
+	// want is the highest seq known to be committed on the primary that the
+	// index may not have yet (a waiter's, or the primary's log end after a
+	// notification over a replica); while the index is behind it the
+	// follower polls at short intervals (catchUpRetry) instead of
+	// PollInterval. kick wakes the wait between polls at once.
+	want atomic.Int64
+	kick chan struct{}
 
 	waitMu  sync.Mutex
 	waiters []waiter
@@ -61,7 +77,7 @@ type waiter struct {
 
 // New returns a follower of db's change log into ix.
 func New(db *postgis.DB, ix *index.Index, logger *slog.Logger) *Follower {
-	return &Follower{db: db, ix: ix, logger: logger, PollInterval: time.Second}
+	return &Follower{db: db, ix: ix, logger: logger, PollInterval: time.Second, kick: make(chan struct{}, 1)}
 }
 
 // Load reads everything from the database into the index.
@@ -270,6 +286,9 @@ func (f *Follower) listen(ctx context.Context) error {
 	}
 	defer l.Close(context.WithoutCancel(ctx)) //nolint:errcheck // the connection only has to go
 	f.listening.Store(true)
+	if f.listened.Swap(true) {
+		f.reconnects.Add(1)
+	}
 	// Anything committed before LISTEN took effect is read now.
 	if err := f.CatchUp(ctx); err != nil {
 		return err
@@ -278,18 +297,57 @@ func (f *Follower) listen(ctx context.Context) error {
 	if poll <= 0 {
 		poll = time.Second
 	}
+	retry := catchUpRetry
 	for {
-		wctx, cancel := context.WithTimeout(ctx, poll)
+		wait := poll
+		if f.ix.Snapshot().Seq() < f.want.Load() {
+			// Behind a seq the primary has: poll again soon, less soon
+			// each time, so that a replica that stopped replaying costs
+			// no more than a poll a PollInterval.
+			wait, retry = min(retry, poll), min(retry*2, poll)
+		} else {
+			retry = catchUpRetry
+		}
+		wctx, cancel := context.WithTimeout(ctx, wait)
+		go func() { // a waiter's kick ends the wait at once
+			select {
+			case <-f.kick:
+				cancel()
+			case <-wctx.Done():
+			}
+		}()
 		err := l.WaitForNotification(wctx)
+		notified := err == nil
 		cancel()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		if err != nil && !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, context.Canceled) {
 			return err
+		}
+		if notified && f.db.Split() {
+			// The notification comes from the primary; the replica may not
+			// have replayed the write yet: aim at the primary's log end.
+			if seq, err := f.db.MaxSeq(ctx); err == nil {
+				f.wantAtLeast(seq)
+			}
 		}
 		if err := f.CatchUp(ctx); err != nil {
 			return err
+		}
+	}
+}
+
+// catchUpRetry is the first of the short intervals between polls while the
+// index is behind a seq the primary has (see Follower.want).
+const catchUpRetry = 2 * time.Millisecond
+
+// wantAtLeast raises f.want to seq.
+func (f *Follower) wantAtLeast(seq int64) {
+	for {
+		cur := f.want.Load()
+		if cur >= seq || f.want.CompareAndSwap(cur, seq) {
+			return
 		}
 	}
 }
@@ -304,6 +362,16 @@ func (f *Follower) WaitFor(ctx context.Context, seq int64) error {
 	f.waitMu.Lock()
 	f.waiters = append(f.waiters, waiter{seq: seq, ch: ch})
 	f.waitMu.Unlock()
+	// Over a replica the primary's notification may come before the
+	// replica has the write: poll it now, and again soon until it has.
+	// (Over one database the notification's catch-up sees the write.)
+	f.wantAtLeast(seq)
+	if f.db.Split() {
+		select {
+		case f.kick <- struct{}{}:
+		default:
+		}
+	}
 	// The batch may have landed between the check and the registration.
 	if f.ix.Snapshot().Seq() >= seq {
 		f.release(f.ix.Snapshot().Seq())
@@ -330,20 +398,28 @@ func (f *Follower) release(seq int64) {
 	f.waiters = kept
 }
 
-// Status describes the follower for health checks.
+// Status describes the follower for health checks and metrics.
 type Status struct {
 	Seq       int64     `json:"seq"`
 	Listening bool      `json:"listening"`
 	LastSync  time.Time `json:"last_sync"`
 	Reloads   int64     `json:"reloads"`
+	// Reconnects counts the listener connections made after the first
+	// (each follows a lost connection).
+	Reconnects int64 `json:"reconnects"`
 }
 
 // Status returns the follower's current state.
 func (f *Follower) Status() Status {
 	return Status{
-		Seq:       f.ix.Snapshot().Seq(),
-		Listening: f.listening.Load(),
-		LastSync:  time.Unix(0, f.lastSync.Load()).UTC(),
-		Reloads:   f.reloads.Load(),
+		Seq:        f.ix.Snapshot().Seq(),
+		Listening:  f.listening.Load(),
+		LastSync:   time.Unix(0, f.lastSync.Load()).UTC(),
+		Reloads:    f.reloads.Load(),
+		Reconnects: f.reconnects.Load(),
 	}
 }
+
+// LogEnd returns the highest seq committed on the primary, for the
+// index's lag in changes (the metrics).
+func (f *Follower) LogEnd(ctx context.Context) (int64, error) { return f.db.MaxSeq(ctx) }

@@ -90,6 +90,21 @@ type Runner struct {
 	ctx               context.Context
 	cancel            context.CancelFunc
 	wg                sync.WaitGroup
+	// What Tally reads: jobs waiting for a slot and holding one, and those
+	// finished, by outcome.
+	queued, running, done, failed atomic.Int64
+}
+
+// Tally is a runner's jobs, for the metrics: those queued and running
+// on this instance now, and those it finished since it started.
+type Tally struct {
+	Queued, Running int
+	Done, Failed    int64
+}
+
+// Tally returns the runner's jobs now.
+func (r *Runner) Tally() Tally {
+	return Tally{Queued: int(r.queued.Load()), Running: int(r.running.Load()), Done: r.done.Load(), Failed: r.failed.Load()}
 }
 
 // New makes a runner. It starts nothing: Sweep at start, Submit and Run per
@@ -298,8 +313,11 @@ func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) 
 	var seq int64
 	var n int
 	var err error
+	r.queued.Add(1)
 	select {
 	case r.slots <- struct{}{}:
+		r.queued.Add(-1)
+		r.running.Add(1)
 		if err = r.store.StartImportJob(ctx, job.ID); err == nil {
 			started.Store(true)
 			m := Meta{Actor: zonegis.Actor{KeyID: job.KeyID, KeyName: job.KeyName, Role: job.Role, RequestID: job.RequestID,
@@ -307,8 +325,10 @@ func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) 
 				Collection: job.Collection, BodyBytes: job.BodyBytes, Job: job.ID}
 			seq, n, err = r.Run(ctx, m, p, body, imp)
 		}
+		r.running.Add(-1)
 		<-r.slots
 	case <-ctx.Done():
+		r.queued.Add(-1)
 		err = ctx.Err()
 	}
 	close(beatDone)
@@ -317,9 +337,11 @@ func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) 
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	if err == nil {
+		r.done.Add(1)
 		s, imported := seq, int64(n)
 		err = r.store.FinishImportJob(fctx, job.ID, postgis.JobDone, counts(), &s, &imported, nil)
 	} else {
+		r.failed.Add(1)
 		p.SetPhase(registry.PhaseFailed)
 		err = r.store.FinishImportJob(fctx, job.ID, postgis.JobFailed, counts(), nil, nil, r.failure(err))
 	}

@@ -145,8 +145,14 @@ func testJobRunsInBackground(t *testing.T, db *postgis.DB) {
 	if running.Checked != 4 || running.Started == nil || running.Finished != nil || running.Phase != "reading" {
 		t.Errorf("running %+v", running)
 	}
+	if got := r.Tally(); got != (jobs.Tally{Running: 1}) {
+		t.Errorf("Tally while running = %+v, want one running", got)
+	}
 	close(release)
 	done := await(t, r, a, j.ID, func(j *postgis.ImportJob) bool { return j.Status == postgis.JobDone })
+	if got := r.Tally(); got != (jobs.Tally{Done: 1}) {
+		t.Errorf("Tally when done = %+v, want one done", got)
+	}
 	if *done.Seq != 77 || *done.Imported != 5 || done.Written != 5 || done.Total != 5 || done.Finished == nil || done.Report != nil {
 		t.Errorf("done %+v", done)
 	}
@@ -183,6 +189,9 @@ func testJobFailedCarriesProblems(t *testing.T, db *postgis.DB) {
 		t.Fatal(err)
 	}
 	failed := await(t, r, a, j.ID, func(j *postgis.ImportJob) bool { return j.Status == postgis.JobFailed })
+	if got := r.Tally(); got != (jobs.Tally{Failed: 1}) {
+		t.Errorf("Tally when failed = %+v, want one failed", got)
+	}
 	var rep struct {
 		Code    string `json:"code"`
 		Detail  string `json:"detail"`

@@ -92,6 +92,7 @@ type Options struct {
 // safe for concurrent use.
 type Cluster struct {
 	dataDir    string
+	binDir     string
 	sockDir    string
 	ownSockDir bool // sockDir is a temporary directory Stop removes
 	port       int
@@ -177,7 +178,7 @@ func start(ctx context.Context, opts Options, detached bool) (*Cluster, error) {
 		logger.Warn("removed stale postmaster.pid of a server that is gone", "data_dir", dataDir)
 	}
 
-	c := &Cluster{dataDir: dataDir, port: port, logger: logger, exited: make(chan struct{})}
+	c := &Cluster{dataDir: dataDir, binDir: binDir, port: port, logger: logger, exited: make(chan struct{})}
 	if err := c.makeSocketDir(acct); err != nil {
 		c.cleanup()
 		return nil, fmt.Errorf("pgcluster: %w", err)
@@ -398,6 +399,10 @@ func quoteDSN(v string) string {
 	}
 	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(v) + "'"
 }
+
+// SocketDir returns the directory of the server's unix socket: the host of
+// its connection strings.
+func (c *Cluster) SocketDir() string { return c.sockDir }
 
 // DataDir returns the absolute path of the cluster's data directory.
 func (c *Cluster) DataDir() string { return c.dataDir }

@@ -7,20 +7,63 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// DB is a connection pool to the registry database.
+// DB is the registry database: a pool to the primary, which takes every
+// write, and a pool for the reads that may lag behind it by the replication
+// delay (a hot standby's), which is the same pool when there is no replica.
+//
+// Which reads go to the replica: the index's load and the change-log
+// follower (indexsync), and the request reads whose freshness the index
+// already vouches for (statistics, lease histories, lineage, the audit
+// trail, CRS transforms). A write on this instance waits until its
+// follower has read the write's change-log seq from the replica
+// (httpapi's read-your-write wait), so once a write is answered the
+// replica this instance reads has it too. Everything else goes to the
+// primary: every write (their RETURNING and read-backs), migrations and
+// the seed, API keys (a revoked key stops working at once), boards (their
+// writes do not wait for the index), import jobs (read back at once by
+// their poster, failed when stale) and LISTEN (a standby cannot LISTEN:
+// notifications are sent on the primary only).
 type DB struct {
-	pool *pgxpool.Pool
+	pool *pgxpool.Pool // the primary
+	read *pgxpool.Pool // reads that may lag; == pool without a replica
 }
 
-// Open connects to the database at url (a libpq URL or key=value DSN) and
-// checks that it answers.
-func Open(ctx context.Context, url string) (*DB, error) {
+// Open connects to the database at url (a libpq URL or key=value DSN),
+// for reads and writes, and checks that it answers.
+func Open(ctx context.Context, url string) (*DB, error) { return OpenSplit(ctx, url, "") }
+
+// OpenSplit connects reads to readURL (a hot standby, say) and writes to
+// writeURL (the primary), and checks that both answer. An empty writeURL,
+// or one equal to readURL, means one pool for both, as Open.
+func OpenSplit(ctx context.Context, readURL, writeURL string) (*DB, error) {
+	if writeURL == "" || writeURL == readURL {
+		p, err := openPool(ctx, readURL, "zonegis")
+		if err != nil {
+			return nil, err
+		}
+		return &DB{pool: p, read: p}, nil
+	}
+	w, err := openPool(ctx, writeURL, "zonegis")
+	if err != nil {
+		return nil, fmt.Errorf("write database (DATABASE_WRITE_URL): %w", err)
+	}
+	r, err := openPool(ctx, readURL, "zonegis-read")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("read database (DATABASE_URL): %w", err)
+	}
+	return &DB{pool: w, read: r}, nil
+}
+
+// openPool opens a pool to url with the service's settings and pings it.
+func openPool(ctx context.Context, url, application string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
@@ -28,7 +71,7 @@ func Open(ctx context.Context, url string) (*DB, error) {
 	if cfg.ConnConfig.RuntimeParams == nil {
 		cfg.ConnConfig.RuntimeParams = map[string]string{}
 	}
-	cfg.ConnConfig.RuntimeParams["application_name"] = "zonegis"
+	cfg.ConnConfig.RuntimeParams["application_name"] = application
 	// A statement that runs away is cancelled by the server after this long,
 	// even if the client has gone away.
 	cfg.ConnConfig.RuntimeParams["statement_timeout"] = "300000"
@@ -43,17 +86,42 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("ping database: %w", err)
 	}
-	return &DB{pool: pool}, nil
+	return pool, nil
 }
 
 // Close closes every connection.
-func (db *DB) Close() { db.pool.Close() }
+func (db *DB) Close() {
+	db.pool.Close()
+	if db.read != db.pool {
+		db.read.Close()
+	}
+}
 
-// Pool exposes the pool to the benchmark harness (internal/bench) and to
-// tests, which run SQL of their own. The service does not call it outside
-// this package: the follower's LISTEN is Listen, the statistics, CRS
-// transforms and seed are methods (codecheck.TestSQLStaysInPostGIS).
+// Pool exposes the primary's pool to the benchmark harness (internal/bench)
+// and to tests, which run SQL of their own. The service does not call it
+// outside this package: the follower's LISTEN is Listen, the statistics,
+// CRS transforms and seed are methods (codecheck.TestSQLStaysInPostGIS).
 func (db *DB) Pool() *pgxpool.Pool { return db.pool }
 
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.pool.Ping(ctx) }
+// Split reports whether reads go to a database of their own (a replica).
+func (db *DB) Split() bool { return db.read != db.pool }
+
+// PoolStats calls fn with the statistics of each pool: "write" (the
+// primary's) and, when reads have a pool of their own, "read"; without a
+// replica the one pool is "write". For the metrics (internal/metrics).
+func (db *DB) PoolStats(fn func(pool string, s *pgxpool.Stat)) {
+	fn("write", db.pool.Stat())
+	if db.read != db.pool {
+		fn("read", db.read.Stat())
+	}
+}
+
+// Ping checks that the database answers: the primary and, when reads have
+// a pool of their own, the replica.
+func (db *DB) Ping(ctx context.Context) error {
+	err := db.pool.Ping(ctx)
+	if db.read != db.pool {
+		err = errors.Join(err, db.read.Ping(ctx))
+	}
+	return err
+}

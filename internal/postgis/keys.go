@@ -167,7 +167,7 @@ func (db *DB) Audit(ctx context.Context, f zonegis.AuditFilter) ([]*zonegis.Audi
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
-	return collect(ctx, db.pool, sqlAudit, func(r pgx.Row) (*zonegis.AuditEntry, error) {
+	return collect(ctx, db.read, sqlAudit, func(r pgx.Row) (*zonegis.AuditEntry, error) {
 		var e zonegis.AuditEntry
 		return &e, r.Scan(&e.ID, &e.At, &e.KeyID, &e.KeyName, &e.Role, &e.Action, &e.Collection, &e.ItemID, &e.Before, &e.After,
 			&e.RequestID, &e.UserID, &e.UserLogin, &e.BoardID)

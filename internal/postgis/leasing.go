@@ -147,13 +147,13 @@ func setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (int64, []by
 // Errors: ENOTFOUND.
 func (db *DB) ParcelAsOf(ctx context.Context, id int64, date time.Time) (*zonegis.Lease, error) {
 	var exists bool
-	if err := db.pool.QueryRow(ctx, sqlParcelExists, id).Scan(&exists); err != nil {
+	if err := db.read.QueryRow(ctx, sqlParcelExists, id).Scan(&exists); err != nil {
 		return nil, mapError(err)
 	}
 	if !exists {
 		return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
 	}
-	l, err := scanLease(db.pool.QueryRow(ctx, sqlLeaseInForce, id, dateArg(&date)))
+	l, err := scanLease(db.read.QueryRow(ctx, sqlLeaseInForce, id, dateArg(&date)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

@@ -340,7 +340,7 @@ func insertChild(ctx context.Context, tx pgx.Tx, zoneID int64, lotCode, landUse 
 // split or merged from, oldest first; a lease's ParcelID says which parcel
 // it was on. It does not check that id exists.
 func (db *DB) LeaseHistory(ctx context.Context, id int64) ([]*zonegis.Lease, error) {
-	return collect(ctx, db.pool, sqlLeaseHistory, scanLease, id)
+	return collect(ctx, db.read, sqlLeaseHistory, scanLease, id)
 }
 
 // Lineage returns the parcels that parcel id (live or retired) was made
@@ -350,11 +350,11 @@ func (db *DB) Lineage(ctx context.Context, id int64) (parents, children []zonegi
 		var l zonegis.Link
 		return &l, r.Scan(&l.ParcelID, &l.Op, &l.At)
 	}
-	ps, err := collect(ctx, db.pool, sqlParentsOf, scan, id)
+	ps, err := collect(ctx, db.read, sqlParentsOf, scan, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	cs, err := collect(ctx, db.pool, sqlChildrenOf, scan, id)
+	cs, err := collect(ctx, db.read, sqlChildrenOf, scan, id)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -29,7 +29,7 @@ const LoadWorkers = 4
 // first transaction's exported snapshot, so the result is still one
 // consistent state.
 func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := db.read.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -52,7 +52,7 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 			to = hi
 		}
 		g.Go(func() error {
-			wtx, err := db.pool.BeginTx(gctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+			wtx, err := db.read.BeginTx(gctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 			if err != nil {
 				return mapError(err)
 			}
@@ -123,17 +123,17 @@ func collect[T any](ctx context.Context, q querier, query string, scan func(pgx.
 
 // ZonesByID returns the zones with the given ids that exist, in no order.
 func (db *DB) ZonesByID(ctx context.Context, ids []int64) ([]*zonegis.Zone, error) {
-	return collect(ctx, db.pool, sqlZonesByID, scanZone, ids)
+	return collect(ctx, db.read, sqlZonesByID, scanZone, ids)
 }
 
 // ParcelsByID returns the parcels with the given ids that exist, in no order.
 func (db *DB) ParcelsByID(ctx context.Context, ids []int64) ([]*zonegis.Parcel, error) {
-	return collect(ctx, db.pool, sqlParcelsByID, scanParcel, ids)
+	return collect(ctx, db.read, sqlParcelsByID, scanParcel, ids)
 }
 
 // GreenAreasByID returns the green areas with the given ids that exist, in no order.
 func (db *DB) GreenAreasByID(ctx context.Context, ids []int64) ([]*zonegis.GreenArea, error) {
-	return collect(ctx, db.pool, sqlGreenAreasByID, scanGreenArea, ids)
+	return collect(ctx, db.read, sqlGreenAreasByID, scanGreenArea, ids)
 }
 
 // Boards lists the management boards by id.
@@ -151,13 +151,13 @@ func (db *DB) MaxSeq(ctx context.Context) (int64, error) {
 // ChangeHorizon returns the seq up to which changes may have been pruned.
 func (db *DB) ChangeHorizon(ctx context.Context) (int64, error) {
 	var seq int64
-	err := db.pool.QueryRow(ctx, sqlChangeHorizon).Scan(&seq)
+	err := db.read.QueryRow(ctx, sqlChangeHorizon).Scan(&seq)
 	return seq, mapError(err)
 }
 
 // ChangesSince returns up to limit changes with seq > after, in seq order.
 func (db *DB) ChangesSince(ctx context.Context, after int64, limit int) ([]zonegis.Change, error) {
-	rows, err := db.pool.Query(ctx, sqlChangesSince, after, limit)
+	rows, err := db.read.Query(ctx, sqlChangesSince, after, limit)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -18,7 +18,7 @@ import (
 func (db *DB) SeqAndToday(ctx context.Context) (int64, time.Time, error) {
 	var seq int64
 	var day time.Time
-	if err := db.pool.QueryRow(ctx, sqlSeqToday).Scan(&seq, &day); err != nil {
+	if err := db.read.QueryRow(ctx, sqlSeqToday).Scan(&seq, &day); err != nil {
 		return 0, time.Time{}, mapError(err)
 	}
 	return seq, day.UTC(), nil
@@ -28,7 +28,7 @@ func (db *DB) SeqAndToday(ctx context.Context) (int64, time.Time, error) {
 // on asOf, in one read-only repeatable-read transaction, so the zones and
 // the group areas agree.
 func (db *DB) StatsSnapshot(ctx context.Context, asOf time.Time) (*zonegis.StatsSnapshot, error) {
-	tx, err := db.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	tx, err := db.read.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -140,7 +140,7 @@ func (db *DB) BoardExists(ctx context.Context, id string) (bool, error) {
 // Provinces lists the provinces the zones lie in, as they spell them, in
 // order.
 func (db *DB) Provinces(ctx context.Context) ([]string, error) {
-	rows, err := db.pool.Query(ctx, sqlProvinces)
+	rows, err := db.read.Query(ctx, sqlProvinces)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -161,7 +161,7 @@ func (db *DB) Provinces(ctx context.Context) ([]string, error) {
 // of board (a board id, "" for all) and province ("" for all, else exactly
 // as the zones spell it). Periods without leases are absent.
 func (db *DB) Leasing(ctx context.Context, board, province string, quarterly bool) ([]zonegis.LeasingFigures, error) {
-	rows, err := db.pool.Query(ctx, sqlLeasing, board, province, quarterly)
+	rows, err := db.read.Query(ctx, sqlLeasing, board, province, quarterly)
 	if err != nil {
 		return nil, mapError(err)
 	}
@@ -180,7 +180,7 @@ func (db *DB) Leasing(ctx context.Context, board, province string, quarterly boo
 // PlanTargets returns the targets of one plan scope ("all" with id "",
 // "board" with a board id, "province" with a province), by year.
 func (db *DB) PlanTargets(ctx context.Context, scope, id string) ([]zonegis.PlanTarget, error) {
-	rows, err := db.pool.Query(ctx, sqlPlanTargets, scope, id)
+	rows, err := db.read.Query(ctx, sqlPlanTargets, scope, id)
 	if err != nil {
 		return nil, mapError(err)
 	}

@@ -30,7 +30,7 @@ func (db *DB) Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon)
 		}
 		in[i] = b
 	}
-	rows, err := db.pool.Query(ctx, sqlTransform, in, epsg)
+	rows, err := db.read.Query(ctx, sqlTransform, in, epsg)
 	if err != nil {
 		return nil, fmt.Errorf("transform: %w", mapError(err))
 	}

@@ -37,6 +37,26 @@ type Cache struct {
 	// logFloor: a Put from a generation before it is refused (its
 	// invalidations fell out of the log).
 	logFloor uint64
+	// What the metrics read (CacheStats), under mu.
+	hits, misses, evictions int64
+}
+
+// CacheStats are a cache's counts since it was made, for the metrics.
+type CacheStats struct {
+	Tiles int   // tiles cached now
+	Bytes int64 // what they are counted at: bodies, gzip bodies, entryOverhead each
+	// Hits and Misses count the lookups that found a tile or not (one per
+	// Service.Tile or TileGzip: a GetGzip that finds no gzip body counts
+	// nothing, the Get after it counts); Evictions the tiles dropped to
+	// make room (not those a change or a reload invalidated).
+	Hits, Misses, Evictions int64
+}
+
+// Stats returns the cache's counts.
+func (c *Cache) Stats() CacheStats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return CacheStats{Tiles: len(c.items), Bytes: c.bytes, Hits: c.hits, Misses: c.misses, Evictions: c.evictions}
 }
 
 type key struct {
@@ -73,8 +93,10 @@ func (c *Cache) Get(layer string, t Tile) (body []byte, etag string, ok bool) {
 	defer c.mu.Unlock()
 	el, ok := c.items[key{layer, t}]
 	if !ok {
+		c.misses++
 		return nil, "", false
 	}
+	c.hits++
 	c.lru.MoveToFront(el)
 	e := el.Value.(*entry)
 	return e.body, e.etag, true
@@ -87,8 +109,9 @@ func (c *Cache) GetGzip(layer string, t Tile) (gz []byte, etag string, ok bool) 
 	defer c.mu.Unlock()
 	el, ok := c.items[key{layer, t}]
 	if !ok || el.Value.(*entry).gz == nil {
-		return nil, "", false
+		return nil, "", false // Get, which follows, counts the hit or miss
 	}
+	c.hits++
 	c.lru.MoveToFront(el)
 	e := el.Value.(*entry)
 	return e.gz, e.etag, true
@@ -111,6 +134,7 @@ func (c *Cache) SetGzip(layer string, t Tile, etag string, gz []byte) {
 	c.bytes += int64(len(gz))
 	for c.bytes > c.maxBytes {
 		c.remove(c.lru.Back())
+		c.evictions++
 	}
 }
 
@@ -158,6 +182,7 @@ func (c *Cache) Put(layer string, t Tile, gen uint64, body []byte, etag string) 
 	c.bytes += cost(body)
 	for c.bytes > c.maxBytes {
 		c.remove(c.lru.Back())
+		c.evictions++
 	}
 	return true
 }

@@ -239,3 +239,26 @@ func mvtDecode(body []byte) (int, error) {
 	ls, err := mvt.Unmarshal(body)
 	return len(ls), err
 }
+
+// TestCacheStats counts one hit or miss per lookup, evictions only when
+// the cache makes room (not invalidations), and the bytes it holds.
+func TestCacheStats(t *testing.T) {
+	c := NewCache(2*(30+entryOverhead) + 10)
+	body := make([]byte, 30)
+	for i := range 3 { // the third evicts the first
+		c.Put(LayerParcels, Tile{Z: 5, X: uint32(i)}, c.Gen(), body, fmt.Sprint(i))
+	}
+	c.Get(LayerParcels, Tile{Z: 5, X: 0})     // evicted: a miss
+	c.Get(LayerParcels, Tile{Z: 5, X: 2})     // a hit
+	c.GetGzip(LayerParcels, Tile{Z: 5, X: 2}) // no gzip body: counts nothing (Get does)
+	c.SetGzip(LayerParcels, Tile{Z: 5, X: 2}, "2", []byte("gz"))
+	c.GetGzip(LayerParcels, Tile{Z: 5, X: 2}) // a hit
+	want := CacheStats{Tiles: 2, Bytes: 2*(30+entryOverhead) + 2, Hits: 2, Misses: 1, Evictions: 1}
+	if got := c.Stats(); got != want {
+		t.Errorf("Stats = %+v, want %+v", got, want)
+	}
+	c.InvalidateAll()
+	if got := c.Stats(); got.Tiles != 0 || got.Bytes != 0 || got.Evictions != 1 {
+		t.Errorf("after InvalidateAll: %+v, want no tiles and still 1 eviction", got)
+	}
+}

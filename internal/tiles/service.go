@@ -150,6 +150,10 @@ func ETag(body []byte) string {
 	return string(tag[:])
 }
 
+// CacheStats returns the tile cache's counts (hits, misses, evictions,
+// what it holds), for the metrics.
+func (s *Service) CacheStats() CacheStats { return s.cache.Stats() }
+
 // CacheLen returns the number of cached tiles and their bytes.
 func (s *Service) CacheLen() (tiles int, bytes int64) { return s.cache.Len() }
 
