@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb"
@@ -41,10 +42,27 @@ func TestParseBBoxAndCRS(t *testing.T) {
 			t.Errorf("%s: %v, want %q", raw, err, want)
 		}
 	}
-	if _, err := Limit("0"); zonegis.ErrorMessage(err) != `limit: want a whole number from 1 to 10000, got "0"` {
+	if _, err := Limit("0"); zonegis.ErrorMessage(err) != `limit: want a whole number from 1 (at most 10000 are returned), got "0"` {
 		t.Errorf("limit 0: %v", err)
 	}
 	if n, err := Offset(""); n != 0 || err != nil {
 		t.Errorf("offset: %d %v", n, err)
+	}
+}
+
+// TestLimitCappedAtMaximum: a limit above MaxLimit is the maximum, not an
+// error (OGC API - Features /req/core/fc-limit-response-1; GDAL's
+// PAGE_SIZE=20000); below 1 or not a number is still refused, naming limit.
+func TestLimitCappedAtMaximum(t *testing.T) {
+	for in, want := range map[string]int{"": DefaultLimit, "1": 1, "10000": MaxLimit, "10001": MaxLimit, "20000": MaxLimit,
+		"99999999999999999999999": MaxLimit} {
+		if n, err := Limit(in); err != nil || n != want {
+			t.Errorf("Limit(%q) = %d, %v; want %d", in, n, err, want)
+		}
+	}
+	for _, in := range []string{"0", "-5", "x", "1.5", "-99999999999999999999999"} {
+		if _, err := Limit(in); zonegis.ErrorCode(err) != zonegis.EINVALID || !strings.HasPrefix(zonegis.ErrorMessage(err), "limit: ") {
+			t.Errorf("Limit(%q): %v, want EINVALID naming limit", in, err)
+		}
 	}
 }
