@@ -43,6 +43,10 @@ type kind[T any] interface {
 	// entries are the collection in s, each record with the GeoJSON the
 	// index cached for it.
 	entries(s *index.Snapshot) index.Entries[T]
+	// retired are the features of the collection that are history (the
+	// parcels splits and merges retired), which only a datetime finds; nil
+	// for a collection without.
+	retired(s *index.Snapshot) index.Entries[T]
 	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
@@ -141,6 +145,7 @@ func (zoneKind) id(z *zonegis.Zone) int64                              { return 
 func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
 func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
 func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
+func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone]   { return nil }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
@@ -152,12 +157,16 @@ func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Bounda
 func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.ParcelEntries()
 }
+func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
+	return s.RetiredParcelEntries()
+}
 func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
 	return s.ParcelsIntersectingPrepared(pq, fn)
 }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
-		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes)
+		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes) &&
+		q.parcelTime(p)
 }
 
 func (greenKind) id(g *zonegis.GreenArea) int64                  { return g.ID }
@@ -166,10 +175,12 @@ func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boun
 func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
 	return s.GreenAreaEntries()
 }
+func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { return nil }
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
 	return s.GreenAreasIntersectingPrepared(pq, fn)
 }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&
-		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes)
+		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes) &&
+		q.when.Contains(g.UpdatedAt)
 }

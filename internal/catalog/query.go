@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
@@ -37,6 +38,8 @@ import (
 //     number or boolean as stored (PostgreSQL's attributes->>'NAME' = TEXT;
 //     a null or missing attribute never matches). Several AND together; at
 //     most MaxAttributeFilters.
+//   - datetime: an instant or an interval (ParseDatetime); each
+//     collection's features have their own time (see TimeMeaning).
 type Query struct {
 	// Bounds is the bbox: a feature is kept when its geometry intersects
 	// one of them (two when a box crosses the antimeridian). Nil: no bbox.
@@ -49,6 +52,7 @@ type Query struct {
 	minM2, maxM2                 float64
 	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
 	attrs                        []attrEq       // in name order
+	when                         Interval       // datetime; the zero Interval: any time
 }
 
 // The attribute filters' parameters: AttributesPrefix and the name of an
@@ -113,6 +117,9 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 		return q, invalid("bbox-crs: only %s is supported", CRS84)
 	}
 	var err error
+	if q.when, err = ParseDatetime(get("datetime")); err != nil {
+		return q, err
+	}
 	if has(AttributesFilter) {
 		if q.attrs, err = parseAttributes(params); err != nil {
 			return q, err
@@ -204,8 +211,33 @@ func (q *Query) matchZone(z *zonegis.Zone) bool {
 	return (q.kind == "" || z.Kind == q.kind) && (q.status == "" || z.Status == q.status) && q.matchAttributes(z.Attributes) &&
 		(q.model == "" || z.Model == q.model) && ofBoard(z, q.board, q.province) &&
 		(q.parentID == 0 || (z.ParentID != nil && *z.ParentID == q.parentID)) &&
-		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 &&
+		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 && q.zoneTime(z) &&
 		(q.text == "" || strings.Contains(vntext.Fold(z.NameVI+" "+z.NameEN+" "+z.Code), q.text))
+}
+
+// zoneTime reports whether z passes q's datetime: its established day
+// or its last update (UpdatedAt) falls in the interval.
+func (q *Query) zoneTime(z *zonegis.Zone) bool {
+	if !q.when.set {
+		return true
+	}
+	return (z.Established != nil && q.when.Overlaps(*z.Established, z.Established.AddDate(0, 0, 1))) || q.when.Contains(z.UpdatedAt)
+}
+
+// parcelTime reports whether p passes q's datetime: its valid time, from
+// ValidFrom (or always) to RetiredAt (or still), meets the interval.
+func (q *Query) parcelTime(p *zonegis.Parcel) bool {
+	if !q.when.set {
+		return true
+	}
+	var from, to time.Time
+	if p.ValidFrom != nil {
+		from = *p.ValidFrom
+	}
+	if p.RetiredAt != nil {
+		to = *p.RetiredAt
+	}
+	return q.when.Overlaps(from, to)
 }
 
 // inBoxes reports whether a geometry passes q's bbox: it intersects one

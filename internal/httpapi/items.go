@@ -43,7 +43,7 @@ func putBuffer(b *[]byte) {
 }
 
 // itemsParams are the parameters every items request may carry.
-var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
+var itemsParams = []string{"f", "bbox", "bbox-crs", "datetime", "limit", "offset"}
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
 // the parameters l takes and f here, bbox and the filters by

@@ -25,6 +25,10 @@ type Snapshot struct {
 	zones   layer[zonegis.Zone, zoneFeature]
 	parcels layer[zonegis.Parcel, parcelFeature]
 	greens  layer[zonegis.GreenArea, greenFeature]
+	// retired are the parcels splits and merges retired, history that
+	// never changes (parcels_retired): found only by RetiredParcelEntries,
+	// never by the live parcels' searches.
+	retired layer[zonegis.Parcel, parcelFeature]
 }
 
 // Seq returns the change-log sequence number the snapshot reflects.
@@ -44,6 +48,27 @@ func (s *Snapshot) Today() time.Time {
 func (s *Snapshot) Counts() (zones, parcels, greens int) {
 	return s.zones.len(), s.parcels.len(), s.greens.len()
 }
+
+// Extents returns the bounds (lon/lat) of the located zones, parcels and
+// green areas: the R-trees' roots, so O(1), and current with every
+// snapshot. ok is false for a collection with no located feature.
+func (s *Snapshot) Extents() (zones, parcels, greens orb.Bound, ok [3]bool) {
+	zones, ok[0] = extent(s.zones.tree.Len(), s.zones.tree.Bounds)
+	parcels, ok[1] = extent(s.parcels.tree.Len(), s.parcels.tree.Bounds)
+	greens, ok[2] = extent(s.greens.tree.Len(), s.greens.tree.Bounds)
+	return zones, parcels, greens, ok
+}
+
+func extent(n int, bounds func() (min, max [2]float64)) (orb.Bound, bool) {
+	if n == 0 {
+		return orb.Bound{}, false
+	}
+	lo, hi := bounds()
+	return orb.Bound{Min: lo, Max: hi}, true
+}
+
+// RetiredParcels returns the number of retired parcels the snapshot keeps.
+func (s *Snapshot) RetiredParcels() int { return s.retired.len() }
 
 // Zone returns the zone with id.
 func (s *Snapshot) Zone(id int64) (*zonegis.Zone, bool) { return s.zones.get(id) }
