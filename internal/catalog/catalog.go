@@ -56,24 +56,27 @@ type kind[T any] interface {
 var (
 	Zones = &Collection[zonegis.Zone]{
 		name: zonegis.CollectionZones, title: "Industrial zones",
-		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
-		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
-		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
+		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL). " +
+			"datetime selects zones by their established day or their last update.",
+		filters: []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
+		kinds:   zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
 		k: zoneKind{},
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
-		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
-		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
-		statuses:    zonegis.ParcelStatuses,
-		k:           parcelKind{},
+		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic. " +
+			"datetime selects parcels by valid time: a parcel retired by a split or merge answers for the instants it existed.",
+		filters:  []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
+		statuses: zonegis.ParcelStatuses,
+		k:        parcelKind{},
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
-		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
-		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
-		kinds:       zonegis.GreenKinds,
-		k:           greenKind{},
+		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic. " +
+			"datetime selects green areas by their last update.",
+		filters: []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
+		kinds:   zonegis.GreenKinds,
+		k:       greenKind{},
 	}
 )
 
