@@ -47,6 +47,8 @@ type kind[T any] interface {
 	// parcels splits and merges retired), which only a datetime finds; nil
 	// for a collection without.
 	retired(s *index.Snapshot) index.Entries[T]
+	// extent is the collection's in s (index.Snapshot.Extents).
+	extent(s *index.Snapshot) index.Extent
 	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
@@ -115,6 +117,11 @@ func (c *Collection[T]) Description() string { return c.description }
 // shared: do not modify it.
 func (c *Collection[T]) Filters() []string { return c.filters }
 
+// Extent is what the collection spans in s: the bound of its features and
+// the interval of their time as datetime means it (index.Snapshot.Extents,
+// computed once per snapshot, so current with every index sync).
+func (c *Collection[T]) Extent(s *index.Snapshot) index.Extent { return c.k.extent(s) }
+
 // Get returns the feature with id.
 func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) {
 	if e, ok := c.k.entries(s).Get(id); ok {
@@ -148,6 +155,7 @@ func (zoneKind) id(z *zonegis.Zone) int64                              { return 
 func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
 func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
 func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
+func (zoneKind) extent(s *index.Snapshot) index.Extent                 { z, _, _ := s.Extents(); return z }
 func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone]   { return nil }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
@@ -160,6 +168,7 @@ func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Bounda
 func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.ParcelEntries()
 }
+func (parcelKind) extent(s *index.Snapshot) index.Extent { _, p, _ := s.Extents(); return p }
 func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.RetiredParcelEntries()
 }
@@ -178,6 +187,7 @@ func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boun
 func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
 	return s.GreenAreaEntries()
 }
+func (greenKind) extent(s *index.Snapshot) index.Extent                    { _, _, g := s.Extents(); return g }
 func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { return nil }
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
 	return s.GreenAreasIntersectingPrepared(pq, fn)

@@ -29,6 +29,8 @@ type Snapshot struct {
 	// never changes (parcels_retired): found only by RetiredParcelEntries,
 	// never by the live parcels' searches.
 	retired layer[zonegis.Parcel, parcelFeature]
+
+	ext extents // computed on first use (Extents)
 }
 
 // Seq returns the change-log sequence number the snapshot reflects.
@@ -47,24 +49,6 @@ func (s *Snapshot) Today() time.Time {
 // Counts returns the number of zones, parcels and green areas.
 func (s *Snapshot) Counts() (zones, parcels, greens int) {
 	return s.zones.len(), s.parcels.len(), s.greens.len()
-}
-
-// Extents returns the bounds (lon/lat) of the located zones, parcels and
-// green areas: the R-trees' roots, so O(1), and current with every
-// snapshot. ok is false for a collection with no located feature.
-func (s *Snapshot) Extents() (zones, parcels, greens orb.Bound, ok [3]bool) {
-	zones, ok[0] = extent(s.zones.tree.Len(), s.zones.tree.Bounds)
-	parcels, ok[1] = extent(s.parcels.tree.Len(), s.parcels.tree.Bounds)
-	greens, ok[2] = extent(s.greens.tree.Len(), s.greens.tree.Bounds)
-	return zones, parcels, greens, ok
-}
-
-func extent(n int, bounds func() (min, max [2]float64)) (orb.Bound, bool) {
-	if n == 0 {
-		return orb.Bound{}, false
-	}
-	lo, hi := bounds()
-	return orb.Bound{Min: lo, Max: hi}, true
 }
 
 // RetiredParcels returns the number of retired parcels the snapshot keeps.
