@@ -40,6 +40,8 @@ type kind[T any] interface {
 	id(*T) int64
 	zoneID(*T) int64 // 0 for zones
 	boundary(*T) orb.MultiPolygon
+	// withBoundary is a copy of v with the boundary mp.
+	withBoundary(v *T, mp orb.MultiPolygon) *T
 	// entries are the collection in s, each record with the GeoJSON the
 	// index cached for it.
 	entries(s *index.Snapshot) index.Entries[T]
@@ -155,8 +157,13 @@ func (zoneKind) id(z *zonegis.Zone) int64                              { return 
 func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
 func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
 func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
-func (zoneKind) extent(s *index.Snapshot) index.Extent                 { z, _, _ := s.Extents(); return z }
-func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone]   { return nil }
+func (zoneKind) withBoundary(z *zonegis.Zone, mp orb.MultiPolygon) *zonegis.Zone {
+	c := *z
+	c.Boundary = mp
+	return &c
+}
+func (zoneKind) extent(s *index.Snapshot) index.Extent               { z, _, _ := s.Extents(); return z }
+func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone] { return nil }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
@@ -167,6 +174,11 @@ func (parcelKind) zoneID(p *zonegis.Parcel) int64              { return p.ZoneID
 func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Boundary }
 func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.ParcelEntries()
+}
+func (parcelKind) withBoundary(p *zonegis.Parcel, mp orb.MultiPolygon) *zonegis.Parcel {
+	c := *p
+	c.Boundary = mp
+	return &c
 }
 func (parcelKind) extent(s *index.Snapshot) index.Extent { _, p, _ := s.Extents(); return p }
 func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
@@ -186,6 +198,11 @@ func (greenKind) zoneID(g *zonegis.GreenArea) int64              { return g.Zone
 func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boundary }
 func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
 	return s.GreenAreaEntries()
+}
+func (greenKind) withBoundary(g *zonegis.GreenArea, mp orb.MultiPolygon) *zonegis.GreenArea {
+	c := *g
+	c.Boundary = mp
+	return &c
 }
 func (greenKind) extent(s *index.Snapshot) index.Extent                    { _, _, g := s.Extents(); return g }
 func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { return nil }

@@ -24,7 +24,6 @@ func TestParseBBoxAndCRS(t *testing.T) {
 		t.Fatalf("no bbox: %v", q.Bounds)
 	}
 	for raw, want := range map[string]string{
-		"bbox-crs=EPSG:4326":   "bbox-crs: only http://www.opengis.net/def/crs/OGC/1.3/CRS84 is supported",
 		"bbox=1,2,3":           "bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got 3",
 		"bbox=0,50,1,40":       "bbox: minimum latitude 50 is greater than maximum 40",
 		"bbox=0,0,1,NaN":       `bbox: "NaN" is not a finite number`,
@@ -63,6 +62,27 @@ func TestLimitCappedAtMaximum(t *testing.T) {
 	for _, in := range []string{"0", "-5", "x", "1.5", "-99999999999999999999999"} {
 		if _, err := Limit(in); zonegis.ErrorCode(err) != zonegis.EINVALID || !strings.HasPrefix(zonegis.ErrorMessage(err), "limit: ") {
 			t.Errorf("Limit(%q): %v, want EINVALID naming limit", in, err)
+		}
+	}
+}
+
+// TestParseBBoxCRS: bbox-crs EPSG:4326 takes the box latitude first (its
+// EPSG axis order), CRS84 longitude first, to the same Bounds; a crs the
+// answers are offered in but a box is not, or an unknown one, is EINVALID
+// naming bbox-crs.
+func TestParseBBoxCRS(t *testing.T) {
+	s := fixture()
+	want := orb.Bound{Min: orb.Point{106, 10}, Max: orb.Point{107, 11}}
+	for _, raw := range []string{"bbox=106,10,107,11", "bbox=106,10,107,11&bbox-crs=CRS84", "bbox=10,106,11,107&bbox-crs=EPSG:4326",
+		"bbox=10,106,11,107&bbox-crs=http://www.opengis.net/def/crs/EPSG/0/4326", "bbox=10,106,0,11,107,5&bbox-crs=urn:ogc:def:crs:EPSG::4326"} {
+		q, err := parse(t, s, Parcels, raw)
+		if err != nil || len(q.Bounds) != 1 || q.Bounds[0] != want {
+			t.Errorf("%s: %v %v, want %v", raw, q.Bounds, err, want)
+		}
+	}
+	for _, raw := range []string{"bbox-crs=EPSG:32648", "bbox-crs=EPSG:9210", "bbox-crs=EPSG:3857", "bbox-crs=x"} {
+		if _, err := parse(t, s, Zones, "bbox=1,2,3,4&"+raw); zonegis.ErrorCode(err) != zonegis.EINVALID || !strings.HasPrefix(zonegis.ErrorMessage(err), "bbox-crs: ") {
+			t.Errorf("%s: %v, want EINVALID naming bbox-crs", raw, err)
 		}
 	}
 }

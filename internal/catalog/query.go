@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/vntext"
@@ -20,8 +21,9 @@ import (
 // Collection.Parse (whose Query of no filters keeps every feature).
 //
 // The filters, each "" (or absent) for any:
-//   - bbox: a box in CRS84 (ParseBBox), the only bbox-crs there is;
-//     features whose geometry intersects it.
+//   - bbox: a box in CRS84 (ParseBBox), or latitude first with
+//     bbox-crs EPSG:4326 (minLat,minLon,maxLat,maxLon); features whose
+//     geometry intersects it.
 //   - zone: a zone's id or code (index.Snapshot.ZoneByRef); its parcels
 //     or green areas.
 //   - board: the zone's managing board id, exactly; province: the zone's
@@ -113,10 +115,13 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	q := Query{minM2: 0, maxM2: math.Inf(1)}
 	get := params.Get
 	has := func(name string) bool { return slices.Contains(c.filters, name) }
-	if crs := get("bbox-crs"); crs != "" && crs != CRS84 {
-		return q, invalid("bbox-crs: only %s is supported", CRS84)
+	boxCRS, err := crs.ParseFeatures("bbox-crs", get("bbox-crs"))
+	if err != nil {
+		return q, err
 	}
-	var err error
+	if !boxCRS.IsCRS84() {
+		return q, invalid("bbox-crs: %s is a crs of the answers; a bbox is taken in %s or, latitude first, %s", boxCRS.URI, CRS84, crs.EPSG4326)
+	}
 	if q.when, err = ParseDatetime(get("datetime")); err != nil {
 		return q, err
 	}
@@ -126,6 +131,9 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 		}
 	}
 	if v := get("bbox"); v != "" {
+		if boxCRS.LatFirst {
+			v = latFirstBBox(v)
+		}
 		if q.Bounds, err = ParseBBox(v); err != nil {
 			return q, err
 		}
@@ -182,6 +190,20 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 		}
 	}
 	return q, nil
+}
+
+// latFirstBBox rewrites a bbox given latitude first (EPSG:4326's axis
+// order) longitude first, the 4 or 6 numbers' text as given; any other
+// count is left for ParseBBox to refuse.
+func latFirstBBox(v string) string {
+	p := strings.Split(v, ",")
+	switch len(p) {
+	case 4:
+		p[0], p[1], p[2], p[3] = p[1], p[0], p[3], p[2]
+	case 6:
+		p[0], p[1], p[3], p[4] = p[1], p[0], p[4], p[3]
+	}
+	return strings.Join(p, ",")
 }
 
 // ofBoard reports whether z passes the board and province filters

@@ -7,6 +7,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -137,11 +138,12 @@ const Gregorian = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
 
 // Collection is the OGC description of a feature collection, shared by
 // /collections and /collections/{id}: its id, title and description, the
-// CRS of its features (crs, a URI), its extent (spatial.bbox left out when
+// CRS its features are stored in (storage, a URI: storageCrs) and the list
+// they are offered in (crs.Features: crs, OGC API - Features Part 2), its extent (spatial.bbox left out when
 // nothing is located; temporal.interval with null for an open end, as
 // OGC API - Features Part 1's extent schema says) and its self and items
 // links under base.
-func Collection(base, id, title, description, crs string, ext Extent) map[string]any {
+func Collection(base, id, title, description, storage string, ext Extent) map[string]any {
 	end := func(t time.Time) any {
 		if t.IsZero() {
 			return nil
@@ -153,20 +155,31 @@ func Collection(base, id, title, description, crs string, ext Extent) map[string
 	}
 	if ext.Located {
 		b := ext.Bound
-		extent["spatial"] = map[string]any{"bbox": [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, "crs": crs}
+		extent["spatial"] = map[string]any{"bbox": [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, "crs": storage}
 	}
 	return map[string]any{
 		"id":          id,
 		"title":       title,
 		"description": description,
 		"itemType":    "feature",
-		"crs":         []string{crs},
+		"crs":         offered(),
+		"storageCrs":  storage,
 		"extent":      extent,
 		"links": []map[string]string{
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
 		},
 	}
+}
+
+// offered are the URIs of crs.Features, the CRSs the items are offered in.
+func offered() []string {
+	fs := crs.Features()
+	out := make([]string, len(fs))
+	for i, c := range fs {
+		out[i] = c.URI
+	}
+	return out
 }
 
 // Collections is the answer of /collections: its self link under base and

@@ -3,6 +3,7 @@ package export
 import (
 	"context"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -17,14 +18,16 @@ func ParseRequest(f, crs string) (Format, CRS, error) {
 	return format, c, err
 }
 
-// Projected says whether a crs parameter asks for a CRS that the
-// Transformer computes (PostGIS transforms every geometry): not "", not
-// CRS84, and valid. Such an export is a heavy request.
-func Projected(crs string) bool {
-	if crs == "" {
+// Projected says whether a crs parameter, of an export or of items
+// (crs.ParseFeatures, which takes every CRS ParseCRS takes, and 3857),
+// asks for a CRS that the Transformer computes (PostGIS transforms every
+// geometry): not "", not CRS84 or EPSG:4326, and valid. Such a request is
+// heavy.
+func Projected(s string) bool {
+	if s == "" {
 		return false
 	}
-	c, err := ParseCRS(crs)
+	c, err := crs.ParseFeatures("crs", s)
 	return err == nil && !c.IsCRS84()
 }
 

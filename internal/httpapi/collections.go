@@ -22,8 +22,8 @@ type collection interface {
 	// etag is the ETag of a record of the collection (*T).
 	etag(record any) string
 	info(base string, snap *index.Snapshot) map[string]any
-	items(c echo.Context, snap *index.Snapshot) error
-	item(c echo.Context, snap *index.Snapshot) error
+	items(s *Server, c echo.Context, snap *index.Snapshot) error
+	item(s *Server, c echo.Context, snap *index.Snapshot) error
 	export(s *Server, c echo.Context, snap *index.Snapshot) error
 	// appendIntersecting appends the collection's member of an
 	// intersects answer (a FeatureCollection).

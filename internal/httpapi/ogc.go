@@ -8,11 +8,12 @@ import (
 	"github.com/zonegis/zonegis/internal/httpx"
 )
 
-// conformanceClasses are the OGC API - Features Part 1 classes implemented.
+// conformanceClasses are the OGC API - Features classes implemented.
 var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 }
 
 func (s *Server) handleLanding() echo.HandlerFunc {
