@@ -109,11 +109,11 @@ func (l *served[T]) items(s *Server, c echo.Context, snap *index.Snapshot) error
 
 // inCRS writes vs' entries in the request's crs (catalog.Collection.Projected) and sets Content-Crs.
 func (l *served[T]) inCRS(s *Server, c echo.Context, snap *index.Snapshot, vs []*T) (func([]byte, *index.Entry[T], int) []byte, error) {
-	uri, projected, err := l.cat.Projected(c.Request().Context(), s.store, c.QueryParam("crs"), vs)
+	contentCRS, projected, err := l.cat.Projected(c.Request().Context(), s.store, c.QueryParam("crs"), vs)
 	if err != nil {
 		return nil, err
 	}
-	c.Response().Header().Set("Content-Crs", "<"+uri+">")
+	c.Response().Header().Set("Content-Crs", contentCRS)
 	return func(b []byte, e *index.Entry[T], i int) []byte {
 		if projected == nil {
 			return l.wire.encode(b, e, nil)
