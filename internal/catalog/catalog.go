@@ -42,9 +42,17 @@ type kind[T any] interface {
 	id(*T) int64
 	zoneID(*T) int64 // 0 for zones
 	boundary(*T) orb.MultiPolygon
+	// withBoundary is a copy of v with the boundary mp.
+	withBoundary(v *T, mp orb.MultiPolygon) *T
 	// entries are the collection in s, each record with the GeoJSON the
 	// index cached for it.
 	entries(s *index.Snapshot) index.Entries[T]
+	// retired are the features of the collection that are history (the
+	// parcels splits and merges retired), which only a datetime finds; nil
+	// for a collection without.
+	retired(s *index.Snapshot) index.Entries[T]
+	// extent is the collection's in s (index.Snapshot.Extents).
+	extent(s *index.Snapshot) index.Extent
 	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
@@ -54,24 +62,27 @@ type kind[T any] interface {
 var (
 	Zones = &Collection[zonegis.Zone]{
 		name: zonegis.CollectionZones, title: "Industrial zones",
-		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
-		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
-		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
+		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL). " +
+			"datetime selects zones by their established day or their last update.",
+		filters: []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
+		kinds:   zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
 		k: zoneKind{}, queryables: zoneQueryables,
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
-		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
-		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
-		statuses:    zonegis.ParcelStatuses,
-		k:           parcelKind{}, queryables: parcelQueryables,
+		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic. " +
+			"datetime selects parcels by valid time: a parcel retired by a split or merge answers for the instants it existed.",
+		filters:  []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
+		statuses: zonegis.ParcelStatuses,
+		k:        parcelKind{}, queryables: parcelQueryables,
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
-		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
-		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
-		kinds:       zonegis.GreenKinds,
-		k:           greenKind{}, queryables: greenQueryables,
+		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic. " +
+			"datetime selects green areas by their last update.",
+		filters: []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
+		kinds:   zonegis.GreenKinds,
+		k:       greenKind{}, queryables: greenQueryables,
 	}
 )
 
@@ -110,6 +121,11 @@ func (c *Collection[T]) Description() string { return c.description }
 // shared: do not modify it.
 func (c *Collection[T]) Filters() []string { return c.filters }
 
+// Extent is what the collection spans in s: the bound of its features and
+// the interval of their time as datetime means it (index.Snapshot.Extents,
+// computed once per snapshot, so current with every index sync).
+func (c *Collection[T]) Extent(s *index.Snapshot) index.Extent { return c.k.extent(s) }
+
 // Get returns the feature with id.
 func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) {
 	if e, ok := c.k.entries(s).Get(id); ok {
@@ -143,6 +159,13 @@ func (zoneKind) id(z *zonegis.Zone) int64                              { return 
 func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
 func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
 func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
+func (zoneKind) withBoundary(z *zonegis.Zone, mp orb.MultiPolygon) *zonegis.Zone {
+	c := *z
+	c.Boundary = mp
+	return &c
+}
+func (zoneKind) extent(s *index.Snapshot) index.Extent               { z, _, _ := s.Extents(); return z }
+func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone] { return nil }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
@@ -154,12 +177,22 @@ func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Bounda
 func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.ParcelEntries()
 }
+func (parcelKind) withBoundary(p *zonegis.Parcel, mp orb.MultiPolygon) *zonegis.Parcel {
+	c := *p
+	c.Boundary = mp
+	return &c
+}
+func (parcelKind) extent(s *index.Snapshot) index.Extent { _, p, _ := s.Extents(); return p }
+func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
+	return s.RetiredParcelEntries()
+}
 func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
 	return s.ParcelsIntersectingPrepared(pq, fn)
 }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
-		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes)
+		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes) &&
+		q.parcelTime(p)
 }
 
 func (greenKind) id(g *zonegis.GreenArea) int64                  { return g.ID }
@@ -168,10 +201,18 @@ func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boun
 func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
 	return s.GreenAreaEntries()
 }
+func (greenKind) withBoundary(g *zonegis.GreenArea, mp orb.MultiPolygon) *zonegis.GreenArea {
+	c := *g
+	c.Boundary = mp
+	return &c
+}
+func (greenKind) extent(s *index.Snapshot) index.Extent                    { _, _, g := s.Extents(); return g }
+func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { return nil }
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
 	return s.GreenAreasIntersectingPrepared(pq, fn)
 }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&
-		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes)
+		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes) &&
+		q.when.Contains(g.UpdatedAt)
 }

@@ -47,6 +47,12 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 		match := k.match
 		k = filtered[T]{k, func(q *Query, v *T) bool { return match(q, v) && f.Match(v) }}
 	}
+	if q.when.set {
+		if old := k.retired(s); old != nil {
+			c.findWithHistory(p, k, es, old, offset, limit)
+			return p
+		}
+	}
 	switch {
 	case q.Bounds != nil:
 		for i, b := range q.Bounds {
@@ -80,6 +86,75 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 		})
 	}
 	return p
+}
+
+// findWithHistory is Find over the live features es and the retired ones
+// old (which only a datetime search reaches; their ids are never live
+// ones): the retired matches are gathered and sorted, and merged in id
+// order with the live ones as those are visited, so the page and the
+// count are of both.
+func (c *Collection[T]) findWithHistory(p *Page[T], k kind[T], es, old index.Entries[T], offset, limit int) {
+	keep := func(e *index.Entry[T]) bool {
+		v := e.Record()
+		return (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && k.match(&p.q, v)
+	}
+	gather := func(src index.Entries[T]) {
+		switch {
+		case p.q.Bounds != nil:
+			for i, b := range p.q.Bounds {
+				src.IntersectingBound(b, func(e *index.Entry[T]) bool {
+					id := k.id(e.Record())
+					if keep(e) && (i == 0 || !slices.ContainsFunc(p.hits, func(h hit[T]) bool { return h.id == id })) {
+						p.hits = append(p.hits, hit[T]{id, e})
+					}
+					return true
+				})
+			}
+		case p.q.zoneID != 0:
+			src.OfZone(p.q.zoneID, func(e *index.Entry[T]) bool {
+				if keep(e) {
+					p.hits = append(p.hits, hit[T]{k.id(e.Record()), e})
+				}
+				return true
+			})
+		default:
+			src.Ascend(0, func(e *index.Entry[T]) bool {
+				if keep(e) {
+					p.hits = append(p.hits, hit[T]{k.id(e.Record()), e})
+				}
+				return true
+			})
+		}
+	}
+	if p.q.Bounds != nil { // both gathered, as a bbox search gathers
+		gather(es)
+		gather(old)
+		slices.SortFunc(p.hits, func(a, b hit[T]) int { return cmp.Compare(a.id, b.id) })
+		for _, h := range p.hits {
+			p.add(h.e, offset, limit)
+		}
+		return
+	}
+	gather(old) // in id order already
+	j := 0
+	visit := func(e *index.Entry[T]) bool {
+		if !keep(e) {
+			return true
+		}
+		for id := k.id(e.Record()); j < len(p.hits) && p.hits[j].id < id; j++ {
+			p.add(p.hits[j].e, offset, limit)
+		}
+		p.add(e, offset, limit)
+		return true
+	}
+	if p.q.zoneID != 0 {
+		es.OfZone(p.q.zoneID, visit)
+	} else {
+		es.Ascend(0, visit)
+	}
+	for ; j < len(p.hits); j++ {
+		p.add(p.hits[j].e, offset, limit)
+	}
 }
 
 // add counts a match and keeps it when it falls in the page.

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -59,16 +60,23 @@ func ParseBBox(s string) ([]orb.Bound, error) {
 	return []orb.Bound{{Min: orb.Point{minLon, minLat}, Max: orb.Point{maxLon, maxLat}}}, nil
 }
 
-// Limit parses limit (1..MaxLimit, DefaultLimit when "").
+// Limit parses limit: a whole number from 1, DefaultLimit when "". One
+// above MaxLimit is capped at MaxLimit, not refused (OGC API - Features
+// Part 1, /req/core/fc-limit-response-1: clients such as GDAL ask for
+// larger pages and expect the server's maximum); the page's
+// numberReturned and its next link tell the client.
 func Limit(s string) (int, error) {
 	if s == "" {
 		return DefaultLimit, nil
 	}
 	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > MaxLimit {
-		return 0, invalid("limit: want a whole number from 1 to %d, got %q", MaxLimit, s)
+	if err != nil && errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(s, "-") {
+		return MaxLimit, nil // a whole number too large for an int is above the maximum too
 	}
-	return n, nil
+	if err != nil || n < 1 {
+		return 0, invalid("limit: want a whole number from 1 (at most %d are returned), got %q", MaxLimit, s)
+	}
+	return min(n, MaxLimit), nil
 }
 
 // Offset parses offset (>= 0, 0 when "").

@@ -6,9 +6,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/vntext"
@@ -19,8 +21,9 @@ import (
 // Collection.Parse (whose Query of no filters keeps every feature).
 //
 // The filters, each "" (or absent) for any:
-//   - bbox: a box in CRS84 (ParseBBox), the only bbox-crs there is;
-//     features whose geometry intersects it.
+//   - bbox: a box in CRS84 (ParseBBox), or latitude first with
+//     bbox-crs EPSG:4326 (minLat,minLon,maxLat,maxLon); features whose
+//     geometry intersects it.
 //   - zone: a zone's id or code (index.Snapshot.ZoneByRef); its parcels
 //     or green areas.
 //   - board: the zone's managing board id, exactly; province: the zone's
@@ -37,6 +40,8 @@ import (
 //     number or boolean as stored (PostgreSQL's attributes->>'NAME' = TEXT;
 //     a null or missing attribute never matches). Several AND together; at
 //     most MaxAttributeFilters.
+//   - datetime: an instant or an interval (ParseDatetime); each
+//     collection's features have their own time (see TimeMeaning).
 type Query struct {
 	// Bounds is the bbox: a feature is kept when its geometry intersects
 	// one of them (two when a box crosses the antimeridian). Nil: no bbox.
@@ -50,6 +55,7 @@ type Query struct {
 	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
 	attrs                        []attrEq       // in name order
 	filter                       filter         // the CQL2 filter (a *cql2.Program[T]), nil for none
+	when                         Interval       // datetime; the zero Interval: any time
 }
 
 // The attribute filters' parameters: AttributesPrefix and the name of an
@@ -110,16 +116,25 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	q := Query{minM2: 0, maxM2: math.Inf(1)}
 	get := params.Get
 	has := func(name string) bool { return slices.Contains(c.filters, name) }
-	if crs := get("bbox-crs"); crs != "" && crs != CRS84 {
-		return q, invalid("bbox-crs: only %s is supported", CRS84)
+	boxCRS, err := crs.ParseFeatures("bbox-crs", get("bbox-crs"))
+	if err != nil {
+		return q, err
 	}
-	var err error
+	if !boxCRS.IsCRS84() {
+		return q, invalid("bbox-crs: %s is a crs of the answers; a bbox is taken in %s or, latitude first, %s", boxCRS.URI, CRS84, crs.EPSG4326)
+	}
+	if q.when, err = ParseDatetime(get("datetime")); err != nil {
+		return q, err
+	}
 	if has(AttributesFilter) {
 		if q.attrs, err = parseAttributes(params); err != nil {
 			return q, err
 		}
 	}
 	if v := get("bbox"); v != "" {
+		if boxCRS.LatFirst {
+			v = latFirstBBox(v)
+		}
 		if q.Bounds, err = ParseBBox(v); err != nil {
 			return q, err
 		}
@@ -181,6 +196,20 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	return q, nil
 }
 
+// latFirstBBox rewrites a bbox given latitude first (EPSG:4326's axis
+// order) longitude first, the 4 or 6 numbers' text as given; any other
+// count is left for ParseBBox to refuse.
+func latFirstBBox(v string) string {
+	p := strings.Split(v, ",")
+	switch len(p) {
+	case 4:
+		p[0], p[1], p[2], p[3] = p[1], p[0], p[3], p[2]
+	case 6:
+		p[0], p[1], p[3], p[4] = p[1], p[0], p[4], p[3]
+	}
+	return strings.Join(p, ",")
+}
+
 // ofBoard reports whether z passes the board and province filters
 // (province folded).
 func ofBoard(z *zonegis.Zone, board, province string) bool {
@@ -208,8 +237,33 @@ func (q *Query) matchZone(z *zonegis.Zone) bool {
 	return (q.kind == "" || z.Kind == q.kind) && (q.status == "" || z.Status == q.status) && q.matchAttributes(z.Attributes) &&
 		(q.model == "" || z.Model == q.model) && ofBoard(z, q.board, q.province) &&
 		(q.parentID == 0 || (z.ParentID != nil && *z.ParentID == q.parentID)) &&
-		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 &&
+		z.AreaM2 >= q.minM2 && z.AreaM2 <= q.maxM2 && q.zoneTime(z) &&
 		(q.text == "" || strings.Contains(vntext.Fold(z.NameVI+" "+z.NameEN+" "+z.Code), q.text))
+}
+
+// zoneTime reports whether z passes q's datetime: its established day
+// or its last update (UpdatedAt) falls in the interval.
+func (q *Query) zoneTime(z *zonegis.Zone) bool {
+	if !q.when.set {
+		return true
+	}
+	return (z.Established != nil && q.when.Overlaps(*z.Established, z.Established.AddDate(0, 0, 1))) || q.when.Contains(z.UpdatedAt)
+}
+
+// parcelTime reports whether p passes q's datetime: its valid time, from
+// ValidFrom (or always) to RetiredAt (or still), meets the interval.
+func (q *Query) parcelTime(p *zonegis.Parcel) bool {
+	if !q.when.set {
+		return true
+	}
+	var from, to time.Time
+	if p.ValidFrom != nil {
+		from = *p.ValidFrom
+	}
+	if p.RetiredAt != nil {
+		to = *p.RetiredAt
+	}
+	return q.when.Overlaps(from, to)
 }
 
 // inBoxes reports whether a geometry passes q's bbox: it intersects one

@@ -82,6 +82,9 @@ func (c CRS) PROJ() string {
 	if c.IsCRS84() {
 		return "+proj=longlat +datum=WGS84 +no_defs +type=crs"
 	}
+	if c.Kind == Mercator {
+		return "+proj=merc +a=6378137 +b=6378137 +lat_ts=0 +lon_0=0 +x_0=0 +y_0=0 +k=1 +units=m +nadgrids=@null +wktext +no_defs +type=crs"
+	}
 	return "+proj=longlat +ellps=WGS84 +towgs84=" + TOWGS84 + " +no_defs +type=crs"
 }
 

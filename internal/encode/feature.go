@@ -206,6 +206,16 @@ func ParcelProperties(b []byte, p *zonegis.Parcel) []byte {
 	b = strconv.AppendInt(b, p.Version, 10)
 	b = append(b, `,"updated_at":`...)
 	b = AppendTime(b, p.UpdatedAt)
+	// Its valid time, when the lineage knows an end of it: valid_from
+	// (made by a split or merge), retired_at (history, found by datetime).
+	if p.ValidFrom != nil {
+		b = append(b, `,"valid_from":`...)
+		b = AppendTime(b, *p.ValidFrom)
+	}
+	if p.RetiredAt != nil {
+		b = append(b, `,"retired_at":`...)
+		b = AppendTime(b, *p.RetiredAt)
+	}
 	return append(b, '}')
 }
 

@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -121,19 +124,47 @@ func Merged(b []byte, child *zonegis.Parcel, retired []int64) []byte {
 	return append(b, "]}"...)
 }
 
+// Extent is what a collection spans (as index.Extent, which converts to
+// it): the bound of its located features (lon/lat, CRS84) and the interval
+// of its features' time, a zero Start or End being open.
+type Extent struct {
+	Bound      orb.Bound
+	Located    bool
+	Start, End time.Time
+}
+
+// Gregorian is the temporal reference system of an extent's interval.
+const Gregorian = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
 // Collection is the OGC description of a feature collection, shared by
 // /collections and /collections/{id}: its id, title and description, the
-// CRS of its features (crs, a URI) and its self and items links under base.
-func Collection(base, id, title, description, crs string) map[string]any {
+// CRS its features are stored in (storage, a URI: storageCrs) and the list
+// they are offered in (crs.Features: crs, OGC API - Features Part 2), its extent (spatial.bbox left out when
+// nothing is located; temporal.interval with null for an open end, as
+// OGC API - Features Part 1's extent schema says) and its self and items
+// links under base.
+func Collection(base, id, title, description, storage string, ext Extent) map[string]any {
+	end := func(t time.Time) any {
+		if t.IsZero() {
+			return nil
+		}
+		return t.UTC().Format(time.RFC3339Nano)
+	}
+	extent := map[string]any{
+		"temporal": map[string]any{"interval": [][]any{{end(ext.Start), end(ext.End)}}, "trs": Gregorian},
+	}
+	if ext.Located {
+		b := ext.Bound
+		extent["spatial"] = map[string]any{"bbox": [][]float64{{b.Min[0], b.Min[1], b.Max[0], b.Max[1]}}, "crs": storage}
+	}
 	return map[string]any{
 		"id":          id,
 		"title":       title,
 		"description": description,
 		"itemType":    "feature",
-		"crs":         []string{crs},
-		"extent": map[string]any{
-			"spatial": map[string]any{"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}}, "crs": crs},
-		},
+		"crs":         offered(),
+		"storageCrs":  storage,
+		"extent":      extent,
 		"links": []map[string]string{
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
@@ -141,6 +172,16 @@ func Collection(base, id, title, description, crs string) map[string]any {
 			{"href": base + "/collections/" + id + "/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": title + " (vector tiles)"},
 		},
 	}
+}
+
+// offered are the URIs of crs.Features, the CRSs the items are offered in.
+func offered() []string {
+	fs := crs.Features()
+	out := make([]string, len(fs))
+	for i, c := range fs {
+		out[i] = c.URI
+	}
+	return out
 }
 
 // Collections is the answer of /collections: its self link under base and

@@ -45,3 +45,37 @@ type Transformer interface {
 	// Transform returns geoms in EPSG:epsg, in the same order.
 	Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error)
 }
+
+// Project returns geoms (lon/lat, EPSG:4326) in c, the CRS items are
+// served in (crs.ParseFeatures), in the same order: as they are for CRS84;
+// by tr (PostGIS' ST_Transform, the exports' transform) for any other CRS;
+// then with each point's axes swapped when c is latitude first (EPSG:4326,
+// EPSG:4756). geoms is not modified. Errors: tr's.
+func Project(ctx context.Context, tr Transformer, c crs.Served, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error) {
+	out := geoms
+	if !c.IsCRS84() {
+		var err error
+		if out, err = tr.Transform(ctx, c.EPSG, geoms); err != nil {
+			return nil, err
+		}
+	}
+	if !c.LatFirst {
+		return out, nil
+	}
+	swapped := make([]orb.MultiPolygon, len(out))
+	for i, mp := range out {
+		m := make(orb.MultiPolygon, len(mp))
+		for j, poly := range mp {
+			m[j] = make(orb.Polygon, len(poly))
+			for k, ring := range poly {
+				r := make(orb.Ring, len(ring))
+				for n, p := range ring {
+					r[n] = orb.Point{p[1], p[0]}
+				}
+				m[j][k] = r
+			}
+		}
+		swapped[i] = m
+	}
+	return swapped, nil
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -39,14 +40,16 @@ func ParseBOM(v string, csv bool) (bool, error) {
 	return false, zonegis.Errorf(zonegis.EINVALID, "bom: want true or false, got %s", zonegis.Quoted(v))
 }
 
-// Projected says whether a crs parameter asks for a CRS that the
-// Transformer computes (PostGIS transforms every geometry): not "", not
-// CRS84, and valid. Such an export is a heavy request.
-func Projected(crs string) bool {
-	if crs == "" {
+// Projected says whether a crs parameter, of an export or of items
+// (crs.ParseFeatures, which takes every CRS ParseCRS takes, and 3857),
+// asks for a CRS that the Transformer computes (PostGIS transforms every
+// geometry): not "", not CRS84 or EPSG:4326, and valid. Such a request is
+// heavy.
+func Projected(s string) bool {
+	if s == "" {
 		return false
 	}
-	c, err := ParseCRS(crs)
+	c, err := crs.ParseFeatures("crs", s)
 	return err == nil && !c.IsCRS84()
 }
 

@@ -316,6 +316,9 @@ type ParcelProps struct {
 	// Attributes as ZoneProps'.
 	Attributes json.RawMessage `json:"attributes"`
 	readOnly
+	// The valid time the lineage gives (read-only, ignored as readOnly's).
+	ValidFrom *json.RawMessage `json:"valid_from,omitempty"`
+	RetiredAt *json.RawMessage `json:"retired_at,omitempty"`
 }
 
 type GreenProps struct {

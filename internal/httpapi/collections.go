@@ -21,10 +21,10 @@ type collection interface {
 	name() string
 	// etag is the ETag of a record of the collection (*T).
 	etag(record any) string
-	info(base string) map[string]any
-	items(c echo.Context, snap *index.Snapshot) error
-	item(c echo.Context, snap *index.Snapshot) error
-	queryables(c echo.Context, snap *index.Snapshot) error // GET /collections/{c}/queryables
+	info(base string, snap *index.Snapshot) map[string]any
+	items(s *Server, c echo.Context, snap *index.Snapshot) error
+	item(s *Server, c echo.Context, snap *index.Snapshot) error
+	queryables(s *Server, c echo.Context, snap *index.Snapshot) error // GET /collections/{c}/queryables
 	export(s *Server, c echo.Context, snap *index.Snapshot) error
 	// appendIntersecting appends the collection's member of an
 	// intersects answer (a FeatureCollection).
@@ -104,11 +104,11 @@ var (
 func (l *served[T]) name() string           { return l.cat.Name() }
 func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
-func (l *served[T]) info(base string) map[string]any {
-	return encode.Collection(base, l.cat.Name(), l.cat.Title(), l.cat.Description(), catalog.CRS84)
+func (l *served[T]) info(base string, snap *index.Snapshot) map[string]any {
+	return encode.Collection(base, l.cat.Name(), l.cat.Title(), l.cat.Description(), catalog.CRS84, encode.Extent(l.cat.Extent(snap)))
 }
 
-func (l *served[T]) queryables(c echo.Context, _ *index.Snapshot) error {
+func (l *served[T]) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
 	if err := checkFormat(c, "json"); err != nil {
 		return err
 	}
@@ -120,10 +120,10 @@ func (s *Server) handleCollections() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := httpx.BaseURL(c)
+		base, snap := httpx.BaseURL(c), s.ix.Snapshot()
 		cols := make([]map[string]any, 0, len(listed))
 		for _, l := range listed {
-			cols = append(cols, l.info(base))
+			cols = append(cols, l.info(base, snap))
 		}
 		return httpx.WriteJSON(c, 200, mimeJSON, encode.Collections(base, cols))
 	}
@@ -138,7 +138,7 @@ func (s *Server) handleCollection() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		return httpx.WriteJSON(c, 200, mimeJSON, l.info(httpx.BaseURL(c)))
+		return httpx.WriteJSON(c, 200, mimeJSON, l.info(httpx.BaseURL(c), s.ix.Snapshot()))
 	}
 }
 

@@ -27,9 +27,7 @@ import (
 // collection's filters.
 var exportParams = []string{"f", "crs", "bbox", "bbox-crs", "bom"}
 
-func (s *Server) handleExport() echo.HandlerFunc {
-	return s.onCollection(func(l collection, c echo.Context, snap *index.Snapshot) error { return l.export(s, c, snap) })
-}
+func (s *Server) handleExport() echo.HandlerFunc { return s.onCollection(collection.export) }
 
 // projected says whether an export or dossier request is heavy: it asks
 // for a CRS that PostGIS transforms to.

@@ -16,13 +16,13 @@ import (
 
 // onCollection is a read route on the route's {collection}: do with the
 // index's current snapshot.
-func (s *Server) onCollection(do func(collection, echo.Context, *index.Snapshot) error) echo.HandlerFunc {
+func (s *Server) onCollection(do func(collection, *Server, echo.Context, *index.Snapshot) error) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		l, err := collectionOf(c)
 		if err != nil {
 			return err
 		}
-		return do(l, c, s.ix.Snapshot())
+		return do(l, s, c, s.ix.Snapshot())
 	}
 }
 
@@ -43,7 +43,7 @@ func putBuffer(b *[]byte) {
 }
 
 // itemsParams are the parameters every items request may carry.
-var itemsParams = append([]string{"f", "bbox", "bbox-crs", "limit", "offset"}, catalog.FilterParams...)
+var itemsParams = append([]string{"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset"}, catalog.FilterParams...)
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
 // the parameters l takes and f here, bbox and the filters by
@@ -60,7 +60,7 @@ func (l *served[T]) parseQuery(snap *index.Snapshot, q url.Values) (catalog.Quer
 
 // items answers GET /collections/{c}/items: a GeoJSON FeatureCollection
 // page with numberMatched, numberReturned and next/prev links.
-func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
+func (l *served[T]) items(s *Server, c echo.Context, snap *index.Snapshot) error {
 	q := c.QueryParams()
 	limit, err := catalog.Limit(q.Get("limit"))
 	if err != nil {
@@ -80,6 +80,10 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 		return err
 	}
 	page, matched := pg.Entries, pg.Matched
+	encoded, err := l.inCRS(s, c, snap, pg.Features)
+	if err != nil {
+		return err
+	}
 	buf := getBuffer()
 	defer putBuffer(buf)
 	b := encode.PageHead((*buf)[:0], matched, len(page), time.Now())
@@ -87,7 +91,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = l.wire.encode(b, v, nil)
+		b = encoded(b, v, i)
 	}
 	b = encode.PageLinksHead(b)
 	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"
@@ -106,11 +110,29 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 
+// inCRS writes vs' entries in the request's crs (catalog.Collection.Projected) and sets Content-Crs.
+func (l *served[T]) inCRS(s *Server, c echo.Context, snap *index.Snapshot, vs []*T) (func([]byte, *index.Entry[T], int) []byte, error) {
+	contentCRS, projected, err := l.cat.Projected(c.Request().Context(), s.store, c.QueryParam("crs"), vs)
+	if err != nil {
+		return nil, err
+	}
+	c.Response().Header().Set("Content-Crs", contentCRS)
+	return func(b []byte, e *index.Entry[T], i int) []byte {
+		if projected == nil {
+			return l.wire.encode(b, e, nil)
+		}
+		return l.wire.record(b, snap, projected[i], nil)
+	}, nil
+}
+
 // item answers GET /collections/{c}/items/{id} with the feature, its ETag
 // (encode.VersionTag, encode.ParcelTag) and 304 when If-None-Match already has it.
-func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
-	if err := checkFormat(c, "json", "geojson"); err != nil {
+func (l *served[T]) item(s *Server, c echo.Context, snap *index.Snapshot) error {
+	if err := checkParams(c.QueryParams(), "f", "crs"); err != nil {
 		return err
+	}
+	if f := c.QueryParam("f"); f != "" && f != "json" && f != "geojson" {
+		return invalid("f: %q is not offered here; use json or geojson", f)
 	}
 	id, err := parseID(c.Param("id"))
 	if err != nil {
@@ -125,10 +147,14 @@ func (l *served[T]) item(c echo.Context, snap *index.Snapshot) error {
 	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
+	encoded, err := l.inCRS(s, c, snap, []*T{e.Record()})
+	if err != nil {
+		return err
+	}
 	base := httpx.BaseURL(c) + "/collections/" + l.cat.Name()
 	buf := getBuffer()
 	defer putBuffer(buf)
-	b := encode.ItemLinks(l.wire.encode((*buf)[:0], e, nil), base, id)
+	b := encode.ItemLinks(encoded((*buf)[:0], e, 0), base, id)
 	*buf = b
 	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

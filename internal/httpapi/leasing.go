@@ -94,7 +94,7 @@ func (s *Server) handleReserve(reserve bool) echo.HandlerFunc {
 			return err
 		}
 		s.visible(c, seq)
-		return parcelsServed.item(c, s.ix.Snapshot())
+		return parcelsServed.item(s, c, s.ix.Snapshot())
 	}
 }
 

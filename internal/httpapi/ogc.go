@@ -10,6 +10,7 @@ import (
 )
 
 // conformanceClasses are the OGC API - Features and CQL2 classes implemented.
+// conformanceClasses are the OGC API - Features classes implemented.
 var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
@@ -35,6 +36,7 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-tiles-1/1.0/conf/mvt",
 	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
+	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
 }
 
 func (s *Server) handleLanding() echo.HandlerFunc {

@@ -15,7 +15,7 @@ func (s *Server) routes() {
 	e.GET("/api", s.handleAPI())
 	e.GET("/collections", s.handleCollections())
 	e.GET("/collections/:collection", s.handleCollection())
-	e.GET("/collections/:collection/items", s.handleItems())
+	e.GET("/collections/:collection/items", s.heavy.Wrap(s.handleItems(), projected))
 	e.GET("/collections/:collection/queryables", s.onCollection(collection.queryables))
 	e.GET("/collections/:collection/items/:id", s.handleItem())
 

@@ -232,6 +232,13 @@ func (s *Snapshot) ParcelEntries() Entries[zonegis.Parcel] {
 	return entries[zonegis.Parcel, parcelFeature]{&s.parcels}
 }
 
+// RetiredParcelEntries returns the retired parcels (Batch.RetiredParcels)
+// as entries: each with its RetiredAt set, by the same rules as the live
+// parcels' ParcelEntries.
+func (s *Snapshot) RetiredParcelEntries() Entries[zonegis.Parcel] {
+	return entries[zonegis.Parcel, parcelFeature]{&s.retired}
+}
+
 // GreenAreaEntries returns the green areas as entries.
 func (s *Snapshot) GreenAreaEntries() Entries[zonegis.GreenArea] {
 	return entries[zonegis.GreenArea, greenFeature]{&s.greens}

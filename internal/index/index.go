@@ -59,6 +59,12 @@ type Batch struct {
 	DeletedZones      []int64
 	DeletedParcels    []int64
 	DeletedGreenAreas []int64
+
+	// RetiredParcels are parcels splits and merges retired (each with its
+	// RetiredAt), kept as history apart from the live parcels
+	// (Snapshot.RetiredParcelEntries); a retired parcel never changes, so
+	// one given again replaces the same record. Load keeps those it had.
+	RetiredParcels []*zonegis.Parcel
 }
 
 // Load replaces the whole content of the index with the given features and
@@ -73,8 +79,13 @@ type Batch struct {
 func (ix *Index) Load(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis.GreenArea) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
+	retired := newLayer[zonegis.Parcel, parcelFeature]()
+	if ix.work != nil {
+		retired = ix.work.retired
+	}
 	ix.work = &Snapshot{
 		seq:     seq,
+		retired: retired,
 		zones:   buildLayer[zonegis.Zone, zoneFeature](zones),
 		parcels: buildLayer[zonegis.Parcel, parcelFeature](parcels),
 		greens:  buildLayer[zonegis.GreenArea, greenFeature](greens),
@@ -104,6 +115,9 @@ func (ix *Index) Apply(b Batch) {
 	for _, g := range makeEntries[zonegis.GreenArea, greenFeature](b.GreenAreas, false) {
 		w.greens.upsert(g)
 	}
+	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.RetiredParcels, false) {
+		w.retired.upsert(p)
+	}
 	for _, id := range b.DeletedZones {
 		w.zones.delete(id)
 	}
@@ -127,6 +141,7 @@ func (ix *Index) publish() {
 		zones:   w.zones.copy(),
 		parcels: w.parcels.copy(),
 		greens:  w.greens.copy(),
+		retired: w.retired.copy(),
 	})
 }
 
@@ -146,5 +161,6 @@ func emptySnapshot() *Snapshot {
 		zones:   newLayer[zonegis.Zone, zoneFeature](),
 		parcels: newLayer[zonegis.Parcel, parcelFeature](),
 		greens:  newLayer[zonegis.GreenArea, greenFeature](),
+		retired: newLayer[zonegis.Parcel, parcelFeature](),
 	}
 }

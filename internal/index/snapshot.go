@@ -25,6 +25,12 @@ type Snapshot struct {
 	zones   layer[zonegis.Zone, zoneFeature]
 	parcels layer[zonegis.Parcel, parcelFeature]
 	greens  layer[zonegis.GreenArea, greenFeature]
+	// retired are the parcels splits and merges retired, history that
+	// never changes (parcels_retired): found only by RetiredParcelEntries,
+	// never by the live parcels' searches.
+	retired layer[zonegis.Parcel, parcelFeature]
+
+	ext extents // computed on first use (Extents)
 }
 
 // Seq returns the change-log sequence number the snapshot reflects.
@@ -44,6 +50,9 @@ func (s *Snapshot) Today() time.Time {
 func (s *Snapshot) Counts() (zones, parcels, greens int) {
 	return s.zones.len(), s.parcels.len(), s.greens.len()
 }
+
+// RetiredParcels returns the number of retired parcels the snapshot keeps.
+func (s *Snapshot) RetiredParcels() int { return s.retired.len() }
 
 // Zone returns the zone with id.
 func (s *Snapshot) Zone(id int64) (*zonegis.Zone, bool) { return s.zones.get(id) }

@@ -94,7 +94,7 @@ func (f *Follower) reload(ctx context.Context) error {
 		return fmt.Errorf("load index: %w", err)
 	}
 	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
-	f.ix.Apply(index.Batch{Seq: s.Seq, Today: s.Today})
+	f.ix.Apply(index.Batch{Seq: s.Seq, Today: s.Today, RetiredParcels: s.Retired})
 	f.day = s.Today
 	f.reloads.Add(1)
 	f.lastSync.Store(time.Now().UnixNano())
@@ -206,6 +206,13 @@ func (f *Follower) apply(ctx context.Context, changes []zonegis.Change) error {
 	if set := ids[zonegis.CollectionParcels]; set != nil {
 		if b.Parcels, b.DeletedParcels, err = fetch(ctx, set, f.db.ParcelsByID, func(p *zonegis.Parcel) int64 { return p.ID }); err != nil {
 			return err
+		}
+		// A parcel gone may have been retired by a split or merge: its
+		// history joins the index's retired parcels (datetime reads).
+		if len(b.DeletedParcels) > 0 {
+			if b.RetiredParcels, err = f.db.RetiredParcelsByID(ctx, b.DeletedParcels); err != nil {
+				return err
+			}
 		}
 	}
 	if set := ids[zonegis.CollectionGreenAreas]; set != nil {

@@ -18,6 +18,8 @@ type Snapshot struct {
 	Zones      []*zonegis.Zone
 	Parcels    []*zonegis.Parcel
 	GreenAreas []*zonegis.GreenArea
+	// Retired are the parcels splits and merges retired (RetiredParcels).
+	Retired []*zonegis.Parcel
 }
 
 // LoadWorkers is how many connections read parcels in parallel in LoadAll.
@@ -69,6 +71,9 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 	}
 	if s.GreenAreas, err = collect(ctx, tx, sqlAllGreenAreas, scanGreenArea); err != nil {
 		return nil, fmt.Errorf("load green areas: %w", err)
+	}
+	if s.Retired, err = collect(ctx, tx, sqlAllRetired, scanParcel); err != nil {
+		return nil, fmt.Errorf("load retired parcels: %w", err)
 	}
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("load parcels: %w", err)
@@ -124,6 +129,12 @@ func collect[T any](ctx context.Context, q querier, query string, scan func(pgx.
 // ZonesByID returns the zones with the given ids that exist, in no order.
 func (db *DB) ZonesByID(ctx context.Context, ids []int64) ([]*zonegis.Zone, error) {
 	return collect(ctx, db.read, sqlZonesByID, scanZone, ids)
+}
+
+// RetiredParcelsByID returns the retired parcels with the given ids, in
+// no order; ids of parcels not retired are left out.
+func (db *DB) RetiredParcelsByID(ctx context.Context, ids []int64) ([]*zonegis.Parcel, error) {
+	return collect(ctx, db.pool, sqlRetiredByID, scanParcel, ids)
 }
 
 // ParcelsByID returns the parcels with the given ids that exist, in no order.

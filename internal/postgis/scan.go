@@ -70,7 +70,7 @@ func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 		attrs []byte
 	)
 	err := row.Scan(&p.ID, &p.ZoneID, &p.LotCode, &p.LandUse, &p.Status, &p.Synthetic, &p.AreaM2,
-		&geom, &p.Version, &p.UpdatedAt, &until, &attrs)
+		&geom, &p.Version, &p.UpdatedAt, &until, &attrs, &p.ValidFrom, &p.RetiredAt)
 	if err != nil {
 		return nil, err
 	}

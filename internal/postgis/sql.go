@@ -21,8 +21,19 @@ const (
 		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at, z.attributes`
 	// Parcels are read from the view parcels_now, whose status is derived
 	// from the leases and the reservation (migrations/0005).
+	// Their valid time comes from the lineage (migrations/0003): since the
+	// split or merge that made them (parcelFrom's pl.at; NULL: always),
+	// until one retired them (NULL for a live parcel).
 	parcelColumns = `p.id, p.zone_id, p.lot_code, p.land_use, p.status, p.synthetic, p.area_m2,
-		ST_AsBinary(p.boundary), p.version, p.updated_at, p.status_until, p.attributes`
+		ST_AsBinary(p.boundary), p.version, p.updated_at, p.status_until, p.attributes, pl.at, NULL::timestamptz`
+	// parcelFrom joins a parcel to when its lineage made it: one hash join
+	// over the (small) lineage on a bulk load, not a probe per parcel.
+	parcelFrom = ` FROM parcels_now p LEFT JOIN (SELECT child_id, min(at) AS at FROM parcel_lineage GROUP BY child_id) pl ON pl.child_id = p.id`
+	// retiredColumns are parcelColumns for parcels_retired: the record as
+	// it was retired, its status then, updated_at its retirement.
+	retiredColumns = `r.id, r.zone_id, r.lot_code, r.land_use, r.status, r.synthetic, r.area_m2,
+		ST_AsBinary(r.boundary), r.version, r.retired_at, NULL::date, r.attributes,
+		(SELECT min(l.at) FROM parcel_lineage l WHERE l.child_id = r.id), r.retired_at`
 	greenColumns = `g.id, g.zone_id, g.kind, g.name, g.synthetic, g.area_m2,
 		ST_AsBinary(g.boundary), g.version, g.updated_at, g.attributes`
 	leaseColumns = `l.id, l.parcel_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
@@ -31,7 +42,8 @@ const (
 
 const (
 	sqlAllZones      = `SELECT ` + zoneColumns + ` FROM zones z ORDER BY z.id`
-	sqlAllParcels    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
+	sqlAllParcels    = `SELECT ` + parcelColumns + parcelFrom + ` WHERE p.id > $1 AND p.id <= $2 ORDER BY p.id`
+	sqlAllRetired    = `SELECT ` + retiredColumns + ` FROM parcels_retired r ORDER BY r.id`
 	sqlAllGreenAreas = `SELECT ` + greenColumns + ` FROM green_areas g ORDER BY g.id`
 	sqlParcelIDRange = `SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM parcels`
 	// The seq, the database's day and the snapshot the parallel parcel
@@ -39,7 +51,8 @@ const (
 	sqlExportSnapshot = `SELECT coalesce(max(seq), 0), zg_today(), pg_export_snapshot() FROM changes`
 
 	sqlZonesByID      = `SELECT ` + zoneColumns + ` FROM zones z WHERE z.id = ANY($1)`
-	sqlParcelsByID    = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1)`
+	sqlParcelsByID    = `SELECT ` + parcelColumns + parcelFrom + ` WHERE p.id = ANY($1)`
+	sqlRetiredByID    = `SELECT ` + retiredColumns + ` FROM parcels_retired r WHERE r.id = ANY($1)`
 	sqlGreenAreasByID = `SELECT ` + greenColumns + ` FROM green_areas g WHERE g.id = ANY($1)`
 
 	sqlBoards = `SELECT ` + boardColumns + ` FROM boards ORDER BY id`
@@ -142,7 +155,7 @@ const (
 	// The parcels to retire, locked in id order (so that two merges over
 	// the same parcels cannot deadlock).
 	sqlLockParcelIDs = `SELECT id FROM parcels WHERE id = ANY($1) ORDER BY id FOR UPDATE`
-	sqlLockParcels   = `SELECT ` + parcelColumns + ` FROM parcels_now p WHERE p.id = ANY($1) ORDER BY p.id`
+	sqlLockParcels   = `SELECT ` + parcelColumns + parcelFrom + ` WHERE p.id = ANY($1) ORDER BY p.id`
 	// Leases of the given parcels in force on $2 or later.
 	sqlLeasesFrom = `SELECT l.parcel_id, l.id, coalesce(l.ended_on, l.end_date) FROM leases l
 		WHERE l.parcel_id = ANY($1) AND coalesce(l.ended_on, l.end_date) > zg_today() ORDER BY l.parcel_id, l.id`
@@ -162,7 +175,7 @@ const (
 	sqlInsertChildParcel = `INSERT INTO parcels AS p (zone_id, lot_code, land_use, synthetic, boundary)
 		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)))
 		RETURNING p.id, p.zone_id, p.lot_code, p.land_use, 'available', p.synthetic, p.area_m2,
-		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date, p.attributes`
+		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date, p.attributes, NULL::timestamptz, NULL::timestamptz`
 	sqlInsertLineage = `INSERT INTO parcel_lineage (parent_id, child_id, op) VALUES ($1, $2, $3)`
 
 	// A parcel and all its ancestors (parents of parents ...), as anc(id).

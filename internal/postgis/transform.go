@@ -11,15 +11,15 @@ import (
 )
 
 // Transform returns geoms, lon/lat in EPSG:4326, in EPSG:epsg, one of the
-// output CRSs of crs.List, in the same order: ST_Transform (PROJ) with the
+// output CRSs of crs.List or crs.WebMercator, in the same order: ST_Transform (PROJ) with the
 // PROJ string of epsg's row in spatial_ref_sys (migrations/0007 adds
 // 9205–9218), in one round trip per call, so the VN-2000 datum shift is
 // EPSG:6960 (Decision 05/2007/QĐ-BTNMT) wherever the geometry lies. A call
 // with no geometries is a round trip that proves the database answers.
-// Errors: EINVALID when epsg is not in crs.List; EUNAVAILABLE when the
+// Errors: EINVALID when epsg is neither; EUNAVAILABLE when the
 // database cannot be reached.
 func (db *DB) Transform(ctx context.Context, epsg int, geoms []orb.MultiPolygon) ([]orb.MultiPolygon, error) {
-	if _, ok := crs.ByEPSG(epsg); !ok {
+	if _, ok := crs.ByEPSG(epsg); !ok && epsg != crs.WebMercator.EPSG {
 		return nil, zonegis.Errorf(zonegis.EINVALID, "transform: EPSG:%d is not an output CRS", epsg)
 	}
 	in := make([][]byte, len(geoms))

@@ -198,8 +198,21 @@ func TestTransformEqualsCS2CS(t *testing.T) {
 	if !shifted[9210] || !shifted[3405] || !shifted[4756] {
 		t.Errorf("by code, cs2cs used EPSG:5194 in the Mekong box for %v; want 9210, 3405 and 4756 among them", shifted)
 	}
-	if _, err := db.Transform(ctx, 3857, []orb.MultiPolygon{hcmcParcel()}); zonegis.ErrorCode(err) != zonegis.EINVALID {
-		t.Errorf("Transform to EPSG:3857: %v, want EINVALID (not an output CRS)", err)
+	if _, err := db.Transform(ctx, 32648, []orb.MultiPolygon{hcmcParcel()}); zonegis.ErrorCode(err) != zonegis.EINVALID {
+		t.Errorf("Transform to EPSG:32648: %v, want EINVALID (not an output CRS)", err)
+	}
+	// EPSG:3857 is offered for the items (crs.WebMercator): PostGIS
+	// transforms to it as cs2cs does.
+	out, err := db.Transform(ctx, 3857, []orb.MultiPolygon{hcmcParcel()})
+	if err != nil {
+		t.Fatalf("Transform to EPSG:3857: %v", err)
+	}
+	in := hcmcParcel()[0][0]
+	want := cs2cs(t, "EPSG:3857", []orb.Point(in))
+	for i, p := range out[0][0][0] {
+		if math.Abs(p[0]-want[i][0]) > 0.001 || math.Abs(p[1]-want[i][1]) > 0.001 {
+			t.Fatalf("EPSG:3857 point %d: %v, cs2cs says %v", i, p, want[i])
+		}
 	}
 }
 

@@ -144,6 +144,11 @@ type Parcel struct {
 	Boundary    orb.MultiPolygon
 	Version     int64
 	UpdatedAt   time.Time
+	// ValidFrom and RetiredAt are the parcel's valid time, from the
+	// lineage: ValidFrom when the split or merge that made it happened (nil
+	// for a parcel no split or merge made: it has always been), RetiredAt
+	// when a split or merge retired it (parcels_retired; nil while live).
+	ValidFrom, RetiredAt *time.Time
 }
 
 // GreenArea is a park, buffer strip, tree belt or water surface in a zone.
