@@ -134,10 +134,10 @@ func Collection(base, id, title, description, crs string) map[string]any {
 		"extent": map[string]any{
 			"spatial": map[string]any{"bbox": [][]float64{{102.14, 8.43, 117.0, 23.4}}, "crs": crs},
 		},
-		"links": []map[string]string{
+		"links": append([]map[string]string{
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
-		},
+		}, SchemaLinks(base, id)...),
 	}
 }
 

@@ -5,7 +5,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/api"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/httpx"
+	"github.com/zonegis/zonegis/internal/index"
 )
 
 // conformanceClasses are the OGC API - Features Part 1 classes implemented.
@@ -13,6 +15,23 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
+}
+
+// handleSchema answers /collections/{c}/schema (encode.Schema, OGC API -
+// Features Part 5) and /collections/{c}/schemas/feature (encode.FeatureSchema).
+func (s *Server) handleSchema(schema func(base, collection, title string) map[string]any) echo.HandlerFunc {
+	return s.onCollection(func(l collection, c echo.Context, _ *index.Snapshot) error {
+		if err := checkFormat(c, "json"); err != nil {
+			return err
+		}
+		return httpx.WriteJSON(c, http.StatusOK, encode.MIMESchema, schema(httpx.BaseURL(c), l.name(), l.title()))
+	})
 }
 
 func (s *Server) handleLanding() echo.HandlerFunc {

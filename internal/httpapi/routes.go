@@ -1,5 +1,7 @@
 package httpapi
 
+import "github.com/zonegis/zonegis/internal/encode"
+
 // routes registers every route of the API; this is the one list. Heavy
 // routes run under s.heavy (httpx.Limit, Options.HeavyRequests).
 func (s *Server) routes() {
@@ -14,6 +16,8 @@ func (s *Server) routes() {
 	e.GET("/collections/:collection", s.handleCollection())
 	e.GET("/collections/:collection/items", s.handleItems())
 	e.GET("/collections/:collection/items/:id", s.handleItem())
+	e.GET("/collections/:collection/schema", s.handleSchema(encode.Schema))
+	e.GET("/collections/:collection/schemas/feature", s.handleSchema(encode.FeatureSchema))
 
 	// Spatial queries.
 	e.GET("/query/at", s.handleAt())

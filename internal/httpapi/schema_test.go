@@ -1,0 +1,159 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// schemaServer serves an index of zones whose optional figures are all
+// null, as GDAL and QGIS find them on a first page of real data, with a
+// parcel and a green area.
+func schemaServer(t *testing.T) string {
+	t.Helper()
+	ix := index.New()
+	square := func(x float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x, 10}, {x + 0.01, 10}, {x + 0.01, 10.01}, {x, 10.01}, {x, 10}}}}
+	}
+	when := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
+	var zones []*zonegis.Zone
+	for i := range 12 {
+		zones = append(zones, &zonegis.Zone{ID: int64(i + 1), Code: fmt.Sprintf("KCN-%02d", i), NameVI: "Khu công nghiệp", NameEN: "Park",
+			Kind: zonegis.ZoneKinds[0], BoardID: "hepza", Province: "Hồ Chí Minh", Status: zonegis.ZoneStatuses[0], Model: zonegis.ZoneModels[0],
+			Source: "manual", AreaM2: 1e6, Boundary: square(106 + float64(i)*0.02), Version: 1, UpdatedAt: when})
+	}
+	parcels := []*zonegis.Parcel{{ID: 1, ZoneID: 1, LotCode: "A-01", LandUse: zonegis.LandUses[0], Status: "available",
+		AreaM2: 5000, Boundary: square(106.001), Version: 1, UpdatedAt: when}}
+	greens := []*zonegis.GreenArea{{ID: 1, ZoneID: 1, Kind: zonegis.GreenKinds[0], Name: "Park", AreaM2: 100, Boundary: square(106.005), Version: 1, UpdatedAt: when}}
+	ix.Load(1, zones, parcels, greens)
+	srv := httptest.NewServer(httpapi.New(withMemStore(httpapi.Options{Index: ix})))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+var ogrField = regexp.MustCompile(`(?m)^(\w+): (\w+(?:\(\w+\))?) `)
+
+// TestFieldTypesGDAL: GDAL 3.6's OAPIF driver reads the types of zones'
+// numbers and dates from the schema the collection links to, not from a
+// first page where all of them are null (it guessed String for them).
+func TestFieldTypesGDAL(t *testing.T) {
+	ogrinfo := pgtest.Tool(t, "ogrinfo", "gdal-bin")
+	base := schemaServer(t)
+	want := map[string]map[string]string{
+		"zones": {"code": "String", "parent_id": "Integer", "established": "Date", "enterprises": "Integer", "workers": "Integer",
+			"sectors": "StringList", "area_m2": "Real", "area_ha": "Real", "version": "Integer", "updated_at": "DateTime"},
+		"parcels":     {"zone_id": "Integer", "lot_code": "String", "synthetic": "Integer(Boolean)", "area_m2": "Real", "updated_at": "DateTime"},
+		"green-areas": {"zone_id": "Integer", "name": "String", "area_m2": "Real"},
+	}
+	for c, fields := range want {
+		out, err := exec.Command(ogrinfo, "-ro", "-so", "OAPIF:"+base, c).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ogrinfo %s: %v\n%s", c, err, out)
+		}
+		got := map[string]string{}
+		for _, m := range ogrField.FindAllStringSubmatch(string(out), -1) {
+			got[m[1]] = m[2]
+		}
+		for name, typ := range fields {
+			if got[name] != typ {
+				t.Errorf("ogrinfo %s: %s is %q, want %s\n%s", c, name, got[name], typ, out)
+			}
+		}
+	}
+}
+
+func getDoc(t *testing.T, url string) (http.Header, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", url, resp.StatusCode, b)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.Header, v
+}
+
+// TestSchemas: each collection links to its Part 5 schema and to its
+// GeoJSON Feature schema; both list exactly the properties its features
+// carry, the Part 5 one with the roles of id, geometry and instant.
+func TestSchemas(t *testing.T) {
+	base := schemaServer(t)
+	for _, c := range []string{"zones", "parcels", "green-areas"} {
+		_, col := getDoc(t, base+"/collections/"+c)
+		rels := map[string]string{}
+		for _, l := range col["links"].([]any) {
+			l := l.(map[string]any)
+			if l["type"] == encode.MIMESchema {
+				rels[l["rel"].(string)] = l["href"].(string)
+			}
+		}
+		if rels["describedBy"] != base+"/collections/"+c+"/schemas/feature" || rels[encode.RelSchema] != base+"/collections/"+c+"/schema" {
+			t.Errorf("%s: schema links %v", c, rels)
+		}
+		_, page := getDoc(t, base+"/collections/"+c+"/items?limit=1")
+		props := page["features"].([]any)[0].(map[string]any)["properties"].(map[string]any)
+		featureKeys := slices.Sorted(maps.Keys(props))
+
+		h, s := getDoc(t, base+"/collections/"+c+"/schema")
+		if ct := h.Get("Content-Type"); ct != encode.MIMESchema {
+			t.Errorf("%s/schema: Content-Type %q", c, ct)
+		}
+		if s["$schema"] != "https://json-schema.org/draft/2020-12/schema" || s["type"] != "object" {
+			t.Errorf("%s/schema: $schema %v, type %v", c, s["$schema"], s["type"])
+		}
+		sp := s["properties"].(map[string]any)
+		roles := map[string]string{}
+		for name, p := range sp {
+			if r, ok := p.(map[string]any)["x-ogc-role"].(string); ok && r != "reference" {
+				roles[r] = name
+			}
+		}
+		if want := map[string]string{"id": "id", "primary-geometry": "geometry", "primary-instant": "updated_at"}; !maps.Equal(roles, want) {
+			t.Errorf("%s/schema: roles %v, want %v", c, roles, want)
+		}
+		delete(sp, "id")
+		delete(sp, "geometry")
+		if got := slices.Sorted(maps.Keys(sp)); !slices.Equal(got, featureKeys) {
+			t.Errorf("%s/schema lists %v; features carry %v", c, got, featureKeys)
+		}
+
+		_, fs := getDoc(t, base+"/collections/"+c+"/schemas/feature")
+		fp := fs["properties"].(map[string]any)["properties"].(map[string]any)["properties"].(map[string]any)
+		if got := slices.Sorted(maps.Keys(fp)); !slices.Equal(got, featureKeys) {
+			t.Errorf("%s/schemas/feature lists %v; features carry %v", c, got, featureKeys)
+		}
+	}
+	if c := (&http.Client{}); true {
+		resp, err := c.Get(base + "/collections/nope/schema")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/problem+json") {
+			t.Errorf("unknown collection's schema: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+}
