@@ -65,14 +65,18 @@ func (s *Server) handleConformance() echo.HandlerFunc {
 }
 
 func (s *Server) handleAPI() echo.HandlerFunc {
-	doc, err := api.JSON() // converted once
+	features := map[string]map[string]any{} // each collection's own paths' schemas
+	for _, l := range listed {
+		features[l.name()] = encode.FeatureSchema("", l.name(), l.title())
+	}
+	doc, yml, err := api.Served(features) // converted once
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json", "yaml"); err != nil {
 			return err
 		}
 		switch c.QueryParam("f") {
 		case "yaml":
-			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", api.OpenAPI)
+			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", yml)
 		case "", "json":
 		default:
 			return invalid("f: want json or yaml")

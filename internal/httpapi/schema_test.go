@@ -157,3 +157,82 @@ func TestSchemas(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPICollectionPaths: /api lists each collection's own items and
+// item paths, as QGIS's OAPIF provider reads them (query parameters with
+// style form, explode false and a schema type, taken only from a literal
+// /collections/<name>/items path), with exactly the parameters the server
+// takes for that collection and the collection's feature schema.
+func TestOpenAPICollectionPaths(t *testing.T) {
+	base := schemaServer(t)
+	_, doc := getDoc(t, base+"/api")
+	paths := doc["paths"].(map[string]any)
+	params := doc["components"].(map[string]any)["parameters"].(map[string]any)
+	resolve := func(p any) map[string]any {
+		pm := p.(map[string]any)
+		if ref, ok := pm["$ref"].(string); ok {
+			return params[strings.TrimPrefix(ref, "#/components/parameters/")].(map[string]any)
+		}
+		return pm
+	}
+	for _, c := range []string{"zones", "parcels", "green-areas"} {
+		items, ok := paths["/collections/"+c+"/items"].(map[string]any)
+		if !ok {
+			t.Fatalf("/api has no /collections/%s/items", c)
+		}
+		if _, ok := paths["/collections/"+c+"/items/{featureId}"].(map[string]any)["get"]; !ok {
+			t.Errorf("/api has no GET /collections/%s/items/{featureId}", c)
+		}
+		get := items["get"].(map[string]any)
+		var documented, simple []string
+		for _, p := range get["parameters"].([]any) {
+			pm := resolve(p)
+			if pm["in"] != "query" {
+				t.Errorf("%s: parameter %v in %v", c, pm["name"], pm["in"])
+				continue
+			}
+			documented = append(documented, pm["name"].(string))
+			if _, typed := pm["schema"].(map[string]any)["type"].(string); pm["style"] == "form" && pm["explode"] == false && typed {
+				simple = append(simple, pm["name"].(string))
+			}
+		}
+		// The server's own list, from its answer to an unknown parameter.
+		resp, err := http.Get(base + "/collections/" + c + "/items?zz=1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Detail string }
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		_, list, _ := strings.Cut(p.Detail, "; allowed: ")
+		allowed := strings.Split(list, ", ")
+		for _, name := range allowed {
+			if name != catalogAttributes && !slices.Contains(documented, name) {
+				t.Errorf("/collections/%s/items takes %s; /api does not list it there", c, name)
+			}
+		}
+		for _, name := range documented {
+			if !slices.Contains(allowed, name) {
+				t.Errorf("/api lists %s on /collections/%s/items; the server refuses it", name, c)
+			}
+		}
+		for _, name := range []string{"status", "zone", "kind", "province"} {
+			if slices.Contains(allowed, name) && !slices.Contains(simple, name) {
+				t.Errorf("/collections/%s/items: %s is not a parameter QGIS takes as a filter (style form, explode false, typed)", c, name)
+			}
+		}
+		schema := get["responses"].(map[string]any)["200"].(map[string]any)["content"].(map[string]any)["application/geo+json"].(map[string]any)["schema"].(map[string]any)
+		ref := schema["allOf"].([]any)[1].(map[string]any)["properties"].(map[string]any)["features"].(map[string]any)["items"].(map[string]any)["$ref"].(string)
+		feature := doc["components"].(map[string]any)["schemas"].(map[string]any)[strings.TrimPrefix(ref, "#/components/schemas/")].(map[string]any)
+		fp := feature["properties"].(map[string]any)["properties"].(map[string]any)["properties"].(map[string]any)
+		var want []string
+		for _, f := range encode.Fields(c) {
+			want = append(want, f.Name)
+		}
+		if got := slices.Sorted(maps.Keys(fp)); !slices.Equal(got, slices.Sorted(slices.Values(want))) || len(want) == 0 {
+			t.Errorf("/collections/%s/items: the features' schema lists %v; want %v", c, got, want)
+		}
+	}
+}
+
+const catalogAttributes = "attributes.KEY"
