@@ -70,9 +70,9 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 		return []string{path}
 	case "/boards/:id":
 		return []string{"/boards/hepza"}
-	case "/collections/:collection":
+	case "/collections/:collection", "/collections/:collection/schema", "/collections/:collection/schemas/feature":
 		for _, c := range colls {
-			out = append(out, "/collections/"+c)
+			out = append(out, strings.Replace(path, ":collection", c, 1))
 		}
 		return out
 	case "/collections/:collection/items":

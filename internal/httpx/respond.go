@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -17,11 +18,14 @@ func JSONEncode(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// WriteJSON sends v as JSON with the given content type.
+// WriteJSON sends v as JSON with the given content type, encoded first so
+// that the body goes out with its length (WriteBytes) at any size.
 func WriteJSON(c echo.Context, status int, contentType string, v any) error {
-	c.Response().Header().Set(echo.HeaderContentType, contentType)
-	c.Response().WriteHeader(status)
-	return JSONEncode(c.Response(), v)
+	var b bytes.Buffer
+	if err := JSONEncode(&b, v); err != nil {
+		return err
+	}
+	return WriteBytes(c, status, contentType, b.Bytes())
 }
 
 // WriteBytes sends a prepared body.
