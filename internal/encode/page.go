@@ -136,6 +136,7 @@ func Collection(base, id, title, description, crs string) map[string]any {
 		},
 		"links": append([]map[string]string{
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
+			{"href": base + "/collections/" + id + "?f=html", "rel": "alternate", "type": "text/html", "title": title + " (HTML)"},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
 		}, SchemaLinks(base, id)...),
 	}
@@ -145,7 +146,26 @@ func Collection(base, id, title, description, crs string) map[string]any {
 // the collections' descriptions (Collection).
 func Collections(base string, collections []map[string]any) map[string]any {
 	return map[string]any{
-		"links":       []map[string]string{{"href": base + "/collections", "rel": "self", "type": "application/json", "title": "Collections"}},
+		"links": []map[string]string{{"href": base + "/collections", "rel": "self", "type": "application/json", "title": "Collections"},
+			{"href": base + "/collections?f=html", "rel": "alternate", "type": "text/html", "title": "Collections (HTML)"}},
 		"collections": collections,
+	}
+}
+
+// Landing is the OGC API landing page under base: the service's title,
+// description, attribution and links.
+func Landing(base string) map[string]any {
+	return map[string]any{
+		"title":       "zonegis",
+		"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
+		"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
+		"links": []map[string]string{
+			{"href": base + "/", "rel": "self", "type": "application/json", "title": "This document"},
+			{"href": base + "/?f=html", "rel": "alternate", "type": "text/html", "title": "This document as HTML"},
+			{"href": base + "/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition (OpenAPI 3.0)"},
+			{"href": base + "/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"},
+			{"href": base + "/collections", "rel": "data", "type": "application/json", "title": "Feature collections"},
+			{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
+		},
 	}
 }

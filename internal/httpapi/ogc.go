@@ -14,6 +14,7 @@ import (
 var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
@@ -39,19 +40,7 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := httpx.BaseURL(c)
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
-			"title":       "zonegis",
-			"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
-			"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
-			"links": []map[string]string{
-				{"href": base + "/", "rel": "self", "type": mimeJSON, "title": "This document"},
-				{"href": base + "/api", "rel": "service-desc", "type": mimeOpenAPI, "title": "The API definition (OpenAPI 3.0)"},
-				{"href": base + "/conformance", "rel": "conformance", "type": mimeJSON, "title": "Conformance classes"},
-				{"href": base + "/collections", "rel": "data", "type": mimeJSON, "title": "Feature collections"},
-				{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
-			},
-		})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, encode.Landing(httpx.BaseURL(c)))
 	}
 }
 

@@ -1,6 +1,9 @@
 package httpapi
 
-import "github.com/zonegis/zonegis/internal/encode"
+import (
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/htmlpage"
+)
 
 // routes registers every route of the API; this is the one list. Heavy
 // routes run under s.heavy (httpx.Limit, Options.HeavyRequests).
@@ -9,13 +12,13 @@ func (s *Server) routes() {
 	e.GET("/healthz", s.handleHealth())
 
 	// OGC API - Features Part 1.
-	e.GET("/", s.handleLanding())
-	e.GET("/conformance", s.handleConformance())
+	e.GET("/", s.handleLanding(), htmlpage.Negotiate) // and HTML where asked for
+	e.GET("/conformance", s.handleConformance(), htmlpage.Negotiate)
 	e.GET("/api", s.handleAPI())
-	e.GET("/collections", s.handleCollections())
-	e.GET("/collections/:collection", s.handleCollection())
-	e.GET("/collections/:collection/items", s.handleItems())
-	e.GET("/collections/:collection/items/:id", s.handleItem())
+	e.GET("/collections", s.handleCollections(), htmlpage.Negotiate)
+	e.GET("/collections/:collection", s.handleCollection(), htmlpage.Negotiate)
+	e.GET("/collections/:collection/items", s.handleItems(), htmlpage.Negotiate)
+	e.GET("/collections/:collection/items/:id", s.handleItem(), htmlpage.Negotiate)
 	e.GET("/collections/:collection/schema", s.handleSchema(encode.Schema))
 	e.GET("/collections/:collection/schemas/feature", s.handleSchema(encode.FeatureSchema))
 

@@ -25,7 +25,10 @@ import (
 // schemaServer serves an index of zones whose optional figures are all
 // null, as GDAL and QGIS find them on a first page of real data, with a
 // parcel and a green area.
-func schemaServer(t *testing.T) string {
+func schemaServer(t *testing.T) string { return schemaServerNamed(t, "Khu công nghiệp") }
+
+// schemaServerNamed is schemaServer with the first zone's Vietnamese name.
+func schemaServerNamed(t *testing.T, first string) string {
 	t.Helper()
 	ix := index.New()
 	square := func(x float64) orb.MultiPolygon {
@@ -41,6 +44,7 @@ func schemaServer(t *testing.T) string {
 	parcels := []*zonegis.Parcel{{ID: 1, ZoneID: 1, LotCode: "A-01", LandUse: zonegis.LandUses[0], Status: "available",
 		AreaM2: 5000, Boundary: square(106.001), Version: 1, UpdatedAt: when}}
 	greens := []*zonegis.GreenArea{{ID: 1, ZoneID: 1, Kind: zonegis.GreenKinds[0], Name: "Park", AreaM2: 100, Boundary: square(106.005), Version: 1, UpdatedAt: when}}
+	zones[0].NameVI = first
 	ix.Load(1, zones, parcels, greens)
 	srv := httptest.NewServer(httpapi.New(withMemStore(httpapi.Options{Index: ix})))
 	t.Cleanup(srv.Close)
