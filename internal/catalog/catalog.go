@@ -30,7 +30,8 @@ type Collection[T any] struct {
 	filters                  []string // the filter parameters, in the order Parse checks them
 	kinds, statuses          []string // the values of kind and status, nil when not a filter
 	k                        kind[T]
-	pages                    sync.Pool // of *Page[T], see Find
+	sortables                map[string]compare[T] // what sortby takes
+	pages                    sync.Pool             // of *Page[T], see Find
 }
 
 // kind is what differs between collections: how to read a feature, how
@@ -55,21 +56,21 @@ var (
 		description: "Industrial parks, export processing zones, high-tech parks and economic zones. Boundaries © OpenStreetMap contributors (ODbL).",
 		filters:     []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
-		k: zoneKind{},
+		k: zoneKind{}, sortables: zoneSortables,
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
 		description: "Leasable lots inside the zones, with land use and status (available, reserved, leased). Seed parcels are synthetic.",
 		filters:     []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
 		statuses:    zonegis.ParcelStatuses,
-		k:           parcelKind{},
+		k:           parcelKind{}, sortables: parcelSortables,
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
 		description: "Parks, buffer strips, tree belts and water surfaces inside the zones. Seed green areas are synthetic.",
 		filters:     []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:       zonegis.GreenKinds,
-		k:           greenKind{},
+		k:           greenKind{}, sortables: greenSortables,
 	}
 )
 

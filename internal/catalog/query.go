@@ -49,6 +49,11 @@ type Query struct {
 	minM2, maxM2                 float64
 	zones                        map[int64]bool // zones of board and province, for parcels and green areas; nil: any
 	attrs                        []attrEq       // in name order
+	sort                         []sortKey      // sortby; nil: id order
+
+	// Properties are the properties the features keep (properties=; id
+	// and geometry always stay), nil for all of them.
+	Properties []string
 }
 
 // The attribute filters' parameters: AttributesPrefix and the name of an
@@ -120,6 +125,16 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	}
 	if v := get("bbox"); v != "" {
 		if q.Bounds, err = ParseBBox(v); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := params["sortby"]; ok {
+		if q.sort, err = c.parseSortBy(v[0]); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := params["properties"]; ok {
+		if q.Properties, err = c.parseProperties(v[0]); err != nil {
 			return q, err
 		}
 	}

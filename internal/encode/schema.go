@@ -1,6 +1,11 @@
 package encode
 
-import "github.com/zonegis/zonegis/internal/zonegis"
+import (
+	"bytes"
+	"slices"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
 
 // MIMESchema is the media type of a JSON Schema document.
 const MIMESchema = "application/schema+json"
@@ -164,8 +169,115 @@ func SchemaLinks(base, collection string) []map[string]string {
 	return []map[string]string{
 		{"href": c + "/schemas/feature", "rel": "describedBy", "type": MIMESchema, "title": "JSON Schema of a feature (GeoJSON)"},
 		{"href": c + "/schema", "rel": RelSchema, "type": MIMESchema, "title": "Schema of the features (OGC API - Features Part 5)"},
+		{"href": c + "/sortables", "rel": RelSortables, "type": MIMESchema, "title": "Sortables (sortby)"},
 	}
 }
 
 // RelSchema is OGC API - Features Part 5's link relation to a schema.
 const RelSchema = "http://www.opengis.net/def/rel/ogc/1.0/schema"
+
+// RelSortables is Part 5's link relation to the sortables.
+const RelSortables = "http://www.opengis.net/def/rel/ogc/1.0/sortables"
+
+// JSONSchema is f as a property of a JSON Schema (types, format, enum),
+// without the Part 5 roles.
+func (f Field) JSONSchema() map[string]any { return f.property("", false) }
+
+// KeepProperties rewrites the GeoJSON Feature that b holds from start on
+// so that its properties member keeps only the properties names (id,
+// geometry and the feature's other members stay); names nil leaves it as
+// it is. The feature is one this package wrote: valid, compact JSON.
+func KeepProperties(b []byte, start int, names []string) []byte {
+	if names == nil {
+		return b
+	}
+	feature := append([]byte(nil), b[start:]...)
+	i := bytes.Index(feature, []byte(`,"properties":{`))
+	if i < 0 {
+		return b
+	}
+	obj := feature[i+len(`,"properties":`):]
+	end := objectEnd(obj)
+	out := append(b[:start], feature[:i+len(`,"properties":{`)]...)
+	n := 0
+	for _, m := range members(obj[:end]) {
+		if slices.Contains(names, m.name) {
+			if n > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, m.raw...)
+			n++
+		}
+	}
+	out = append(out, '}')
+	return append(out, obj[end:]...)
+}
+
+// member is one "name":value of a JSON object, raw.
+type member struct {
+	name string
+	raw  []byte
+}
+
+// objectEnd is the length of the JSON object obj starts with.
+func objectEnd(obj []byte) int {
+	depth, inString := 0, false
+	for i := 0; i < len(obj); i++ {
+		switch c := obj[i]; {
+		case inString:
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			if depth--; depth == 0 {
+				return i + 1
+			}
+		}
+	}
+	return len(obj)
+}
+
+// members splits a compact JSON object into its members.
+func members(obj []byte) []member {
+	var out []member
+	body := obj[1 : len(obj)-1]
+	for len(body) > 0 {
+		// The name: a string without escapes (ours are ASCII identifiers).
+		q := bytes.IndexByte(body[1:], '"') + 1
+		name := string(body[1:q])
+		// The value runs to the next comma at depth 0.
+		depth, inString, j := 0, false, q+2
+		for ; j < len(body); j++ {
+			c := body[j]
+			if inString {
+				if c == '\\' {
+					j++
+				} else if c == '"' {
+					inString = false
+				}
+				continue
+			}
+			if c == '"' {
+				inString = true
+			} else if c == '{' || c == '[' {
+				depth++
+			} else if c == '}' || c == ']' {
+				depth--
+			} else if c == ',' && depth == 0 {
+				break
+			}
+		}
+		out = append(out, member{name, body[:j]})
+		if j < len(body) {
+			j++
+		}
+		body = body[j:]
+	}
+	return out
+}

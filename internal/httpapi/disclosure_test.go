@@ -70,7 +70,7 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 		return []string{path}
 	case "/boards/:id":
 		return []string{"/boards/hepza"}
-	case "/collections/:collection", "/collections/:collection/schema", "/collections/:collection/schemas/feature":
+	case "/collections/:collection", "/collections/:collection/schema", "/collections/:collection/schemas/feature", "/collections/:collection/sortables":
 		for _, c := range colls {
 			out = append(out, strings.Replace(path, ":collection", c, 1))
 		}

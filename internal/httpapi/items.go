@@ -43,7 +43,7 @@ func putBuffer(b *[]byte) {
 }
 
 // itemsParams are the parameters every items request may carry.
-var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset"}
+var itemsParams = []string{"f", "bbox", "bbox-crs", "limit", "offset", "sortby", "properties"}
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
 // the parameters l takes and f here, bbox and the filters by
@@ -84,7 +84,8 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = l.wire.encode(b, v, nil)
+		start := len(b)
+		b = encode.KeepProperties(l.wire.encode(b, v, nil), start, cq.Properties)
 	}
 	b = encode.PageLinksHead(b)
 	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"

@@ -22,10 +22,13 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
 	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
 	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
+	"http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
 }
 
 // handleSchema answers /collections/{c}/schema (encode.Schema, OGC API -
-// Features Part 5) and /collections/{c}/schemas/feature (encode.FeatureSchema).
+// Features Part 5), /collections/{c}/schemas/feature (encode.FeatureSchema)
+// and /collections/{c}/sortables (catalog.SortablesSchema).
 func (s *Server) handleSchema(schema func(base, collection, title string) map[string]any) echo.HandlerFunc {
 	return s.onCollection(func(l collection, c echo.Context, _ *index.Snapshot) error {
 		if err := checkFormat(c, "json"); err != nil {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/htmlpage"
 )
@@ -21,6 +22,7 @@ func (s *Server) routes() {
 	e.GET("/collections/:collection/items/:id", s.handleItem(), htmlpage.Negotiate)
 	e.GET("/collections/:collection/schema", s.handleSchema(encode.Schema))
 	e.GET("/collections/:collection/schemas/feature", s.handleSchema(encode.FeatureSchema))
+	e.GET("/collections/:collection/sortables", s.handleSchema(catalog.SortablesSchema))
 
 	// Spatial queries.
 	e.GET("/query/at", s.handleAt())

@@ -240,3 +240,50 @@ func TestOpenAPICollectionPaths(t *testing.T) {
 }
 
 const catalogAttributes = "attributes.KEY"
+
+// TestSortByAndProperties over HTTP: sortby orders the page and its next
+// link keeps it; properties keeps the properties named (id and geometry
+// stay); an unknown name is 400 naming the parameter; the sortables are
+// served as a schema the collection links to.
+func TestSortByAndProperties(t *testing.T) {
+	base := schemaServer(t)
+	_, page := getDoc(t, base+"/collections/zones/items?sortby=-code&limit=3&properties=code,area_m2")
+	var codes []string
+	for _, f := range page["features"].([]any) {
+		f := f.(map[string]any)
+		props := f["properties"].(map[string]any)
+		codes = append(codes, props["code"].(string))
+		if keys := slices.Sorted(maps.Keys(props)); !slices.Equal(keys, []string{"area_m2", "code"}) || f["id"] == nil || f["geometry"] == nil {
+			t.Errorf("properties=code,area_m2: feature %v, properties %v", f["id"], keys)
+		}
+	}
+	if !slices.Equal(codes, []string{"KCN-11", "KCN-10", "KCN-09"}) {
+		t.Errorf("sortby=-code: %v", codes)
+	}
+	var next string
+	for _, l := range page["links"].([]any) {
+		if l := l.(map[string]any); l["rel"] == "next" {
+			next = l["href"].(string)
+		}
+	}
+	if !strings.Contains(next, "sortby=-code") || !strings.Contains(next, "offset=3") {
+		t.Errorf("next link %q does not keep the sortby", next)
+	}
+	for q, word := range map[string]string{"sortby=shape": "sortby:", "properties=code,shape": "properties:"} {
+		resp, err := http.Get(base + "/collections/zones/items?" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var p struct{ Detail string }
+		_ = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(p.Detail, word) || !strings.Contains(p.Detail, `"shape"`) {
+			t.Errorf("%s: %d %q", q, resp.StatusCode, p.Detail)
+		}
+	}
+	h, s := getDoc(t, base+"/collections/parcels/sortables")
+	props := s["properties"].(map[string]any)
+	if h.Get("Content-Type") != encode.MIMESchema || props["area_m2"] == nil || props["lot_code"] == nil || props["geometry"] != nil {
+		t.Errorf("sortables: %s %v", h.Get("Content-Type"), props)
+	}
+}
