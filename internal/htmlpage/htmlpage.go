@@ -56,6 +56,8 @@ func hash(s string) string {
 	return base64.StdEncoding.EncodeToString(h[:])
 }
 
+var varyAccept = []string{"Accept"}
+
 // kinds are the routes Negotiate renders, by echo path.
 var kinds = map[string]string{
 	"/":                                  "landing",
@@ -69,16 +71,23 @@ var kinds = map[string]string{
 // Wants reports whether a request asks for HTML: f=html, or no f and an
 // Accept header that lists text/html with a higher quality than any JSON
 // type it lists (a browser's: text/html first, JSON only through */*).
-func Wants(r *http.Request) bool {
-	switch r.URL.Query().Get("f") {
+func Wants(r *http.Request) bool { return wants(r.URL.Query().Get("f"), r.Header.Get("Accept")) }
+
+// wants is Wants of a request's f and Accept. It costs nothing on the hot
+// path: an Accept without text/html (GDAL's, QGIS's) is not parsed.
+func wants(f, accept string) bool {
+	switch f {
 	case "html":
 		return true
 	case "":
 	default:
 		return false
 	}
+	if !strings.Contains(accept, "text/html") {
+		return false
+	}
 	html, js := 0.0, 0.0
-	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+	for _, part := range strings.Split(accept, ",") {
 		mt, params, err := mime.ParseMediaType(strings.TrimSpace(part))
 		if err != nil {
 			continue
@@ -106,10 +115,13 @@ func Negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		kind, ok := kinds[c.Path()]
 		res := c.Response()
-		if c.QueryParam("f") == "" {
-			res.Header().Add("Vary", "Accept")
+		f := c.QueryParam("f")
+		if h := res.Header(); f == "" && len(h["Vary"]) == 0 {
+			h["Vary"] = varyAccept[:1:1] // shared, never changed in place (an Add copies it)
+		} else if f == "" {
+			h.Add("Vary", "Accept")
 		}
-		if !ok || !Wants(c.Request()) {
+		if !ok || !wants(f, c.Request().Header.Get("Accept")) {
 			return next(c)
 		}
 		r := c.Request().Clone(c.Request().Context())
