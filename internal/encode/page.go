@@ -51,16 +51,31 @@ func PageLink(b []byte, base string, q url.Values, rel string, offset, limit int
 	return append(b, `","type":"application/geo+json"}`...)
 }
 
+// PageSelf is PageLink's self link, then the same page as HTML
+// (rel=alternate, f=html; internal/htmlpage).
+func PageSelf(b []byte, base string, q url.Values, limit int) []byte {
+	b = append(PageLink(b, base, q, "self", -1, limit), `,{"href":`...)
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("f", "html")
+	b = AppendString(b, base+"?"+v.Encode())
+	return append(b, `,"rel":"alternate","type":"text/html"}`...)
+}
+
 // ItemLinks splices the links of an item into the Feature that ends b, as
-// a foreign member: self (base/items/id, GeoJSON) and its collection
-// (base, JSON).
+// a foreign member: self (base/items/id, GeoJSON), its collection (base,
+// JSON) and itself as HTML (alternate).
 func ItemLinks(b []byte, base string, id int64) []byte {
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)
 	b = AppendString(b, base+"/items/"+strconv.FormatInt(id, 10))
 	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
 	b = AppendString(b, base)
-	return append(b, `,"rel":"collection","type":"application/json"}]}`...)
+	b = append(b, `,"rel":"collection","type":"application/json"},{"href":`...)
+	b = AppendString(b, base+"/items/"+strconv.FormatInt(id, 10)+"?f=html")
+	return append(b, `,"rel":"alternate","type":"text/html"}]}`...)
 }
 
 // Site is the extra properties of a parcel a site search found distanceM

@@ -82,6 +82,14 @@ func TestHTMLPages(t *testing.T) {
 		t.Errorf("/enums?f=html: %d, want 400", resp.StatusCode)
 	}
 	// The JSON links to its HTML.
+	for path, want := range map[string]string{
+		"/collections/zones/items?limit=2": `"href":"` + base + `/collections/zones/items?f=html&limit=2","rel":"alternate","type":"text/html"`,
+		"/collections/zones/items/1":       `"href":"` + base + `/collections/zones/items/1?f=html","rel":"alternate","type":"text/html"`,
+	} {
+		if _, body := getWith(t, base+path, ""); !strings.Contains(body, want) {
+			t.Errorf("%s has no alternate HTML link %s: %.600s", path, want, body)
+		}
+	}
 	if _, body := getWith(t, base+"/collections/zones", ""); !strings.Contains(body, `"rel":"alternate","title":"Industrial zones (HTML)","type":"text/html"`) {
 		t.Errorf("/collections/zones has no alternate HTML link: %s", body)
 	}

@@ -89,7 +89,7 @@ func (l *served[T]) items(c echo.Context, snap *index.Snapshot) error {
 	}
 	b = encode.PageLinksHead(b)
 	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"
-	b = encode.PageLink(b, self, q, "self", -1, limit)
+	b = encode.PageSelf(b, self, q, limit)
 	if offset+len(page) < matched {
 		b = append(b, ',')
 		b = encode.PageLink(b, self, q, "next", offset+limit, limit)
