@@ -32,7 +32,8 @@ type Collection[T any] struct {
 	kinds, statuses          []string            // the values of kind and status, nil when not a filter
 	queryables               []cql2.Queryable[T] // what a CQL2 filter may name
 	k                        kind[T]
-	pages                    sync.Pool // of *Page[T], see Find
+	sortables                map[string]compare[T] // what sortby takes
+	pages                    sync.Pool             // of *Page[T], see Find
 }
 
 // kind is what differs between collections: how to read a feature, how
@@ -66,7 +67,7 @@ var (
 			"datetime selects zones by their established day or their last update.",
 		filters: []string{"board", "province", "kind", "status", "model", "parent", "q", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:   zonegis.ZoneKinds, statuses: zonegis.ZoneStatuses,
-		k: zoneKind{}, queryables: zoneQueryables,
+		k: zoneKind{}, queryables: zoneQueryables, sortables: zoneSortables,
 	}
 	Parcels = &Collection[zonegis.Parcel]{
 		name: zonegis.CollectionParcels, title: "Parcels",
@@ -74,7 +75,7 @@ var (
 			"datetime selects parcels by valid time: a parcel retired by a split or merge answers for the instants it existed.",
 		filters:  []string{"zone", "board", "province", "status", "land_use", "min_area_ha", "max_area_ha", AttributesFilter},
 		statuses: zonegis.ParcelStatuses,
-		k:        parcelKind{}, queryables: parcelQueryables,
+		k:        parcelKind{}, queryables: parcelQueryables, sortables: parcelSortables,
 	}
 	GreenAreas = &Collection[zonegis.GreenArea]{
 		name: zonegis.CollectionGreenAreas, title: "Green areas",
@@ -82,7 +83,7 @@ var (
 			"datetime selects green areas by their last update.",
 		filters: []string{"zone", "board", "province", "kind", "min_area_ha", "max_area_ha", AttributesFilter},
 		kinds:   zonegis.GreenKinds,
-		k:       greenKind{}, queryables: greenQueryables,
+		k:       greenKind{}, queryables: greenQueryables, sortables: greenSortables,
 	}
 )
 

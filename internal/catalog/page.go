@@ -20,6 +20,7 @@ type Page[T any] struct {
 
 	q    Query    // the search's query, held here so the search's callbacks capture only the page
 	hits []hit[T] // a bbox's matches, gathered to be sorted
+	top  topK[T]  // with a sortby, the first matches in its order
 	c    *Collection[T]
 }
 
@@ -41,6 +42,9 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 	p := c.getPage()
 	p.q = *q
 	p.c = c
+	if len(q.sort) > 0 {
+		p.top = topK[T]{k: offset + limit, less: c.order(q.sort), heap: p.top.heap[:0]}
+	}
 	k := c.k
 	es := k.entries(s)
 	if f := program[T](q); f != nil {
@@ -84,6 +88,12 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 			}
 			return true
 		})
+	}
+	if len(q.sort) > 0 {
+		for _, e := range p.top.sorted()[min(offset, len(p.top.heap)):] {
+			p.Features = append(p.Features, e.Record())
+			p.Entries = append(p.Entries, e)
+		}
 	}
 	return p
 }
@@ -157,9 +167,12 @@ func (c *Collection[T]) findWithHistory(p *Page[T], k kind[T], es, old index.Ent
 	}
 }
 
-// add counts a match and keeps it when it falls in the page.
+// add counts a match and keeps it when it falls in the page (or, sorting,
+// among the page and those before it, p.top).
 func (p *Page[T]) add(e *index.Entry[T], offset, limit int) {
-	if p.Matched >= offset && len(p.Features) < limit {
+	if len(p.q.sort) > 0 {
+		p.top.add(e)
+	} else if p.Matched >= offset && len(p.Features) < limit {
 		p.Features = append(p.Features, e.Record())
 		p.Entries = append(p.Entries, e)
 	}
@@ -201,13 +214,14 @@ func (c *Collection[T]) getPage() *Page[T] {
 // features of an old snapshot alive) and unless it grew large.
 func (p *Page[T]) Release() {
 	c := p.c
-	if cap(p.hits) > 4096 || cap(p.Features) > 4096 || cap(p.Entries) > 4096 {
+	if cap(p.hits) > 4096 || cap(p.Features) > 4096 || cap(p.Entries) > 4096 || cap(p.top.heap) > 4096 {
 		return
 	}
 	clear(p.hits[:cap(p.hits)])
 	clear(p.Features[:cap(p.Features)])
 	clear(p.Entries[:cap(p.Entries)])
-	*p = Page[T]{Features: p.Features[:0], Entries: p.Entries[:0], hits: p.hits[:0]}
+	clear(p.top.heap[:cap(p.top.heap)])
+	*p = Page[T]{Features: p.Features[:0], Entries: p.Entries[:0], hits: p.hits[:0], top: topK[T]{heap: p.top.heap[:0]}}
 	c.pages.Put(p)
 }
 

@@ -56,6 +56,11 @@ type Query struct {
 	attrs                        []attrEq       // in name order
 	filter                       filter         // the CQL2 filter (a *cql2.Program[T]), nil for none
 	when                         Interval       // datetime; the zero Interval: any time
+	sort                         []sortKey      // sortby; nil: id order
+
+	// Properties are the properties the features keep (properties=; id
+	// and geometry always stay), nil for all of them.
+	Properties []string
 }
 
 // The attribute filters' parameters: AttributesPrefix and the name of an
@@ -141,6 +146,16 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	}
 	if err := parseFilter(&q, params, c.queryables); err != nil {
 		return q, err
+	}
+	if v, ok := params["sortby"]; ok {
+		if q.sort, err = c.parseSortBy(v[0]); err != nil {
+			return q, err
+		}
+	}
+	if v, ok := params["properties"]; ok {
+		if q.Properties, err = c.parseProperties(v[0]); err != nil {
+			return q, err
+		}
 	}
 	if has("kind") {
 		if q.kind, err = Enum("kind", get("kind"), c.kinds); err != nil {

@@ -54,16 +54,31 @@ func PageLink(b []byte, base string, q url.Values, rel string, offset, limit int
 	return append(b, `","type":"application/geo+json"}`...)
 }
 
+// PageSelf is PageLink's self link, then the same page as HTML
+// (rel=alternate, f=html; internal/htmlpage).
+func PageSelf(b []byte, base string, q url.Values, limit int) []byte {
+	b = append(PageLink(b, base, q, "self", -1, limit), `,{"href":`...)
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	v.Set("f", "html")
+	b = AppendString(b, base+"?"+v.Encode())
+	return append(b, `,"rel":"alternate","type":"text/html"}`...)
+}
+
 // ItemLinks splices the links of an item into the Feature that ends b, as
-// a foreign member: self (base/items/id, GeoJSON) and its collection
-// (base, JSON).
+// a foreign member: self (base/items/id, GeoJSON), its collection (base,
+// JSON) and itself as HTML (alternate).
 func ItemLinks(b []byte, base string, id int64) []byte {
 	b = b[:len(b)-1]
 	b = append(b, `,"links":[{"href":`...)
 	b = AppendString(b, base+"/items/"+strconv.FormatInt(id, 10))
 	b = append(b, `,"rel":"self","type":"application/geo+json"},{"href":`...)
 	b = AppendString(b, base)
-	return append(b, `,"rel":"collection","type":"application/json"}]}`...)
+	b = append(b, `,"rel":"collection","type":"application/json"},{"href":`...)
+	b = AppendString(b, base+"/items/"+strconv.FormatInt(id, 10)+"?f=html")
+	return append(b, `,"rel":"alternate","type":"text/html"}]}`...)
 }
 
 // Site is the extra properties of a parcel a site search found distanceM
@@ -165,12 +180,13 @@ func Collection(base, id, title, description, storage string, ext Extent) map[st
 		"crs":         offered(),
 		"storageCrs":  storage,
 		"extent":      extent,
-		"links": []map[string]string{
+		"links": append([]map[string]string{
 			{"href": base + "/collections/" + id, "rel": "self", "type": "application/json", "title": title},
+			{"href": base + "/collections/" + id + "?f=html", "rel": "alternate", "type": "text/html", "title": title + " (HTML)"},
 			{"href": base + "/collections/" + id + "/items", "rel": "items", "type": "application/geo+json", "title": title + " (GeoJSON)"},
 			{"href": base + "/collections/" + id + "/queryables", "rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables", "type": "application/schema+json", "title": "What a filter may name"},
 			{"href": base + "/collections/" + id + "/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": title + " (vector tiles)"},
-		},
+		}, SchemaLinks(base, id)...),
 	}
 }
 
@@ -188,7 +204,28 @@ func offered() []string {
 // the collections' descriptions (Collection).
 func Collections(base string, collections []map[string]any) map[string]any {
 	return map[string]any{
-		"links":       []map[string]string{{"href": base + "/collections", "rel": "self", "type": "application/json", "title": "Collections"}},
+		"links": []map[string]string{{"href": base + "/collections", "rel": "self", "type": "application/json", "title": "Collections"},
+			{"href": base + "/collections?f=html", "rel": "alternate", "type": "text/html", "title": "Collections (HTML)"}},
 		"collections": collections,
+	}
+}
+
+// Landing is the OGC API landing page under base: the service's title,
+// description, attribution and links.
+func Landing(base string) map[string]any {
+	return map[string]any{
+		"title":       "zonegis",
+		"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
+		"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
+		"links": []map[string]string{
+			{"href": base + "/", "rel": "self", "type": "application/json", "title": "This document"},
+			{"href": base + "/?f=html", "rel": "alternate", "type": "text/html", "title": "This document as HTML"},
+			{"href": base + "/api", "rel": "service-desc", "type": "application/vnd.oai.openapi+json;version=3.0", "title": "The API definition (OpenAPI 3.0)"},
+			{"href": base + "/conformance", "rel": "conformance", "type": "application/json", "title": "Conformance classes"},
+			{"href": base + "/collections", "rel": "data", "type": "application/json", "title": "Feature collections"},
+			{"href": base + "/tiles", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tilesets-vector", "type": "application/json", "title": "Vector tiles of every collection"},
+			{"href": base + "/tileMatrixSets", "rel": "http://www.opengis.net/def/rel/ogc/1.0/tiling-schemes", "type": "application/json", "title": "Tile matrix sets"},
+			{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
+		},
 	}
 }

@@ -24,7 +24,8 @@ func TestPageAnswers(t *testing.T) {
 		t.Errorf("page:\n got %s\nwant %s", b, want)
 	}
 	if got := string(ItemLinks([]byte(`{"id":3}`), "http://h/collections/zones", 3)); got !=
-		`{"id":3,"links":[{"href":"http://h/collections/zones/items/3","rel":"self","type":"application/geo+json"},{"href":"http://h/collections/zones","rel":"collection","type":"application/json"}]}` {
+		`{"id":3,"links":[{"href":"http://h/collections/zones/items/3","rel":"self","type":"application/geo+json"},{"href":"http://h/collections/zones","rel":"collection","type":"application/json"},`+
+			`{"href":"http://h/collections/zones/items/3?f=html","rel":"alternate","type":"text/html"}]}` {
 		t.Errorf("item links: %s", got)
 	}
 	if got := string(Split(nil, 7, nil)); got != `{"type":"FeatureCollection","retired":[7],"features":[]}` {

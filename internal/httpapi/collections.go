@@ -19,6 +19,7 @@ import (
 // found) and its wire (how its features are written).
 type collection interface {
 	name() string
+	title() string
 	// etag is the ETag of a record of the collection (*T).
 	etag(record any) string
 	info(base string, snap *index.Snapshot) map[string]any
@@ -102,6 +103,7 @@ var (
 )
 
 func (l *served[T]) name() string           { return l.cat.Name() }
+func (l *served[T]) title() string          { return l.cat.Title() }
 func (l *served[T]) etag(record any) string { return l.wire.etag(record.(*T)) }
 
 func (l *served[T]) info(base string, snap *index.Snapshot) map[string]any {

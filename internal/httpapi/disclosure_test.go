@@ -72,9 +72,9 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 		return []string{"/boards/hepza"}
 	case "/collections/:collection/queryables":
 		return []string{"/collections/zones/queryables", "/collections/parcels/queryables", "/collections/green-areas/queryables"}
-	case "/collections/:collection":
+	case "/collections/:collection", "/collections/:collection/schema", "/collections/:collection/schemas/feature", "/collections/:collection/sortables":
 		for _, c := range colls {
-			out = append(out, "/collections/"+c)
+			out = append(out, strings.Replace(path, ":collection", c, 1))
 		}
 		return out
 	case "/collections/:collection/items":

@@ -43,7 +43,7 @@ func putBuffer(b *[]byte) {
 }
 
 // itemsParams are the parameters every items request may carry.
-var itemsParams = append([]string{"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset"}, catalog.FilterParams...)
+var itemsParams = append([]string{"f", "bbox", "bbox-crs", "crs", "datetime", "limit", "offset", "sortby", "properties"}, catalog.FilterParams...)
 
 // parseQuery reads an items request's parameters into l's catalog.Query:
 // the parameters l takes and f here, bbox and the filters by
@@ -91,11 +91,12 @@ func (l *served[T]) items(s *Server, c echo.Context, snap *index.Snapshot) error
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = encoded(b, v, i)
+		start := len(b)
+		b = encode.KeepProperties(encoded(b, v, i), start, cq.Properties)
 	}
 	b = encode.PageLinksHead(b)
 	self := httpx.BaseURL(c) + "/collections/" + l.cat.Name() + "/items"
-	b = encode.PageLink(b, self, q, "self", -1, limit)
+	b = encode.PageSelf(b, self, q, limit)
 	if offset+len(page) < matched {
 		b = append(b, ',')
 		b = encode.PageLink(b, self, q, "next", offset+limit, limit)

@@ -5,15 +5,17 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/api"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/httpx"
-	"github.com/zonegis/zonegis/internal/tiles"
+	"github.com/zonegis/zonegis/internal/index"
 )
 
-// conformanceClasses are the OGC API - Features and CQL2 classes implemented.
-// conformanceClasses are the OGC API - Features classes implemented.
+// conformanceClasses are the OGC API classes implemented: Features Parts 1–5,
+// CQL2, Tiles and the tile matrix sets.
 var conformanceClasses = []string{
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
 	"http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
 	"http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
@@ -37,6 +39,26 @@ var conformanceClasses = []string{
 	"http://www.opengis.net/spec/tms/2.0/conf/tilematrixset",
 	"http://www.opengis.net/spec/tms/2.0/conf/json-tilematrixset",
 	"http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/create-replace-delete",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/update",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/optimistic-locking-etags",
+	"http://www.opengis.net/spec/ogcapi-features-4/1.0/conf/features",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/schemas",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/core-roles-features",
+	"http://www.opengis.net/spec/ogcapi-features-5/1.0/conf/sortables",
+	"http://www.opengis.net/spec/ogcapi-records-1/1.0/conf/sorting",
+}
+
+// handleSchema answers /collections/{c}/schema (encode.Schema, OGC API -
+// Features Part 5), /collections/{c}/schemas/feature (encode.FeatureSchema)
+// and /collections/{c}/sortables (catalog.SortablesSchema).
+func (s *Server) handleSchema(schema func(base, collection, title string) map[string]any) echo.HandlerFunc {
+	return s.onCollection(func(l collection, _ *Server, c echo.Context, _ *index.Snapshot) error {
+		if err := checkFormat(c, "json"); err != nil {
+			return err
+		}
+		return httpx.WriteJSON(c, http.StatusOK, encode.MIMESchema, schema(httpx.BaseURL(c), l.name(), l.title()))
+	})
 }
 
 func (s *Server) handleLanding() echo.HandlerFunc {
@@ -44,21 +66,7 @@ func (s *Server) handleLanding() echo.HandlerFunc {
 		if err := checkFormat(c, "json"); err != nil {
 			return err
 		}
-		base := httpx.BaseURL(c)
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{
-			"title":       "zonegis",
-			"description": "Land records of Vietnam's industrial-zone management boards: zones, parcels, green areas and leases. Zone boundaries © OpenStreetMap contributors (ODbL).",
-			"attribution": "Zone boundaries © OpenStreetMap contributors, ODbL 1.0",
-			"links": []map[string]string{
-				{"href": base + "/", "rel": "self", "type": mimeJSON, "title": "This document"},
-				{"href": base + "/api", "rel": "service-desc", "type": mimeOpenAPI, "title": "The API definition (OpenAPI 3.0)"},
-				{"href": base + "/conformance", "rel": "conformance", "type": mimeJSON, "title": "Conformance classes"},
-				{"href": base + "/collections", "rel": "data", "type": mimeJSON, "title": "Feature collections"},
-				{"href": base + "/tiles", "rel": tiles.RelTilesetsVector, "type": mimeJSON, "title": "Vector tiles of every collection"},
-				{"href": base + "/tileMatrixSets", "rel": tiles.RelTilingSchemes, "type": mimeJSON, "title": "Tile matrix sets"},
-				{"href": base + "/app/", "rel": "alternate", "type": "text/html", "title": "Web map"},
-			},
-		})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, encode.Landing(httpx.BaseURL(c)))
 	}
 }
 
@@ -72,14 +80,18 @@ func (s *Server) handleConformance() echo.HandlerFunc {
 }
 
 func (s *Server) handleAPI() echo.HandlerFunc {
-	doc, err := api.JSON() // converted once
+	features := map[string]map[string]any{} // each collection's own paths' schemas
+	for _, l := range listed {
+		features[l.name()] = encode.FeatureSchema("", l.name(), l.title())
+	}
+	doc, yml, err := api.Served(features) // converted once
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json", "yaml"); err != nil {
 			return err
 		}
 		switch c.QueryParam("f") {
 		case "yaml":
-			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", api.OpenAPI)
+			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", yml)
 		case "", "json":
 		default:
 			return invalid("f: want json or yaml")

@@ -16,6 +16,7 @@ import (
 
 	"github.com/zonegis/zonegis/api"
 	"github.com/zonegis/zonegis/internal/catalog"
+	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/zonegis"
 	"gopkg.in/yaml.v3"
 )
@@ -341,6 +342,20 @@ func TestOpenAPIRefsResolve(t *testing.T) {
 	if err := yaml.Unmarshal(api.OpenAPI, &root); err != nil {
 		t.Fatal(err)
 	}
+	walkRefs(t, root)
+	served, _, err := api.Served(map[string]map[string]any{"zones": encode.FeatureSchema("", "zones", "Zones")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	root = nil
+	if err := json.Unmarshal(served, &root); err != nil {
+		t.Fatal(err)
+	}
+	walkRefs(t, root) // and those of the collections' own paths
+}
+
+func walkRefs(t *testing.T, root map[string]any) {
+	t.Helper()
 	n := 0
 	var walk func(v any)
 	walk = func(v any) {

@@ -1,6 +1,11 @@
 package httpapi
 
-import "github.com/zonegis/zonegis/internal/tiles"
+import (
+	"github.com/zonegis/zonegis/internal/catalog"
+	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/htmlpage"
+	"github.com/zonegis/zonegis/internal/tiles"
+)
 
 // routes registers every route of the API; this is the one list. Heavy
 // routes run under s.heavy (httpx.Limit, Options.HeavyRequests).
@@ -10,14 +15,17 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metrics) // Prometheus (package metrics)
 
 	// OGC API - Features Part 1.
-	e.GET("/", s.handleLanding())
-	e.GET("/conformance", s.handleConformance())
+	e.GET("/", s.handleLanding(), htmlpage.Negotiate) // and HTML where asked for
+	e.GET("/conformance", s.handleConformance(), htmlpage.Negotiate)
 	e.GET("/api", s.handleAPI())
-	e.GET("/collections", s.handleCollections())
-	e.GET("/collections/:collection", s.handleCollection())
-	e.GET("/collections/:collection/items", s.heavy.Wrap(s.handleItems(), projected))
+	e.GET("/collections", s.handleCollections(), htmlpage.Negotiate)
+	e.GET("/collections/:collection", s.handleCollection(), htmlpage.Negotiate)
+	e.GET("/collections/:collection/items", s.heavy.Wrap(s.handleItems(), projected), htmlpage.Negotiate)
+	e.GET("/collections/:collection/items/:id", s.handleItem(), htmlpage.Negotiate)
 	e.GET("/collections/:collection/queryables", s.onCollection(collection.queryables))
-	e.GET("/collections/:collection/items/:id", s.handleItem())
+	e.GET("/collections/:collection/schema", s.handleSchema(encode.Schema))
+	e.GET("/collections/:collection/schemas/feature", s.handleSchema(encode.FeatureSchema))
+	e.GET("/collections/:collection/sortables", s.handleSchema(catalog.SortablesSchema))
 
 	// Spatial queries.
 	e.GET("/query/at", s.handleAt())
