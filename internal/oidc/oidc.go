@@ -72,10 +72,10 @@ func Discover(ctx context.Context, cfg Config) (*Provider, error) {
 		return nil, zonegis.Errorf(zonegis.EINVALID, "ZONEGIS_OIDC_ISSUER, ZONEGIS_OIDC_CLIENT_ID and ZONEGIS_OIDC_REDIRECT_URL are all needed for OpenID Connect")
 	}
 	var doc struct {
-		Issuer   string `json:"issuer"`
-		Auth     string `json:"authorization_endpoint"`
-		Token    string `json:"token_endpoint"`
-		JWKS     string `json:"jwks_uri"`
+		Issuer string `json:"issuer"`
+		Auth   string `json:"authorization_endpoint"`
+		Token  string `json:"token_endpoint"`
+		JWKS   string `json:"jwks_uri"`
 	}
 	p := &Provider{cfg: cfg}
 	if err := p.getJSON(ctx, strings.TrimSuffix(cfg.Issuer, "/")+"/.well-known/openid-configuration", &doc); err != nil {
