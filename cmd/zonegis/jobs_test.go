@@ -35,7 +35,7 @@ func TestServeImportJobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	stale, err := db.CreateImportJob(ctx, zonegis.Actor{KeyID: k.ID, KeyName: k.Name, Role: k.Role}, zonegis.CollectionParcels, 10)
+	stale, err := db.CreateImportJob(ctx, zonegis.Actor{KeyID: k.ID, KeyName: k.Name, Role: "user", UserID: k.UserID}, zonegis.CollectionParcels, 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,22 +40,22 @@ func keysCmd(ctx context.Context, cfg config, logger *slog.Logger, args []string
 		if err != nil {
 			return errors.New(zonegis.ErrorMessage(err))
 		}
-		fmt.Fprintf(stderr, "created %s key %q (prefix %s); it is shown once, keep it safe:\n", k.Role, k.Name, k.Prefix)
+		fmt.Fprintf(stderr, "created key %q for %s (prefix %s); it is shown once, keep it safe:\n", k.Name, k.UserLogin, k.Prefix)
 		fmt.Fprintln(stdout, key)
 		return nil
 	case "list":
-		ks, err := db.Keys(ctx)
+		ks, err := db.Keys(ctx, 0)
 		if err != nil {
 			return err
 		}
 		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "PREFIX\tROLE\tNAME\tCREATED\tREVOKED")
+		fmt.Fprintln(tw, "PREFIX\tLOGIN\tNAME\tCREATED\tREVOKED")
 		for _, k := range ks {
 			revoked := "-"
 			if k.RevokedAt != nil {
 				revoked = k.RevokedAt.UTC().Format(time.RFC3339)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, k.Role, k.Name, k.CreatedAt.UTC().Format(time.RFC3339), revoked)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.Prefix, k.UserLogin, k.Name, k.CreatedAt.UTC().Format(time.RFC3339), revoked)
 		}
 		return tw.Flush()
 	case "revoke":

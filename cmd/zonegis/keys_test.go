@@ -28,7 +28,7 @@ func TestKeysCLI(t *testing.T) {
 	}
 	db := c.db(t)
 	k, err := db.Authenticate(context.Background(), key)
-	if err != nil || k.Role != zonegis.RolePlanner || k.Name != "Phòng Quy hoạch" {
+	if err != nil || k.Via != zonegis.ViaKey || k.KeyName != "Phòng Quy hoạch" {
 		t.Fatalf("the printed key authenticates as %+v, %v", k, err)
 	}
 	if _, _, err := c.run(t, "keys", "create", "--role", "admin", "--name", "ops"); err != nil {

@@ -5,15 +5,17 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // routeActions names the registry.Action of each non-read route, keyed by
-// method and route path; registry.Can says which roles may do it. Reads
-// (GET, HEAD) not listed are registry.Read; any other route not listed is
-// refused (fail closed), and a test checks that every registered write
-// route is here.
+// method and route path: the gate authorize checks (registry.MayOnSome)
+// before the use case checks the boards the request touches (registry.May).
+// Reads (GET, HEAD) not listed are registry.Read; any other route not
+// listed is refused (fail closed), and a test walks every registered
+// write route.
 var routeActions = map[string]registry.Action{
 	"POST /query/intersects":                    registry.Read, // a read with a body
 	"POST /collections/:collection/items":       registry.WriteRecords,
@@ -31,92 +33,99 @@ var routeActions = map[string]registry.Action{
 	"PATCH /boards/:id":                         registry.ManageBoards,
 	"DELETE /boards/:id":                        registry.ManageBoards,
 	"GET /audit":                                registry.ReadAudit,
-	"GET /jobs/:id":                             registry.WriteRecords, // the key that posted it, or an admin
+	"GET /jobs/:id":                             registry.WriteRecords, // the user who posted it, or an admin
 }
 
-// keyedRead says whether a GET path needs a key: the audit trail and
-// import jobs; every other read is public.
+// keyedRead says whether a GET path needs credentials: the audit trail
+// and import jobs; every other read is public.
 func keyedRead(path string) bool {
 	return strings.HasPrefix(path, "/audit") || strings.HasPrefix(path, "/jobs/")
 }
 
 // routeAction is the action of a route and whether the table covers it.
 func routeAction(method, path string) (registry.Action, bool) {
-	if method == http.MethodGet && !keyedRead(path) {
-		return registry.Read, true // the common case, without building a key
-	}
 	if a, ok := routeActions[method+" "+path]; ok {
 		return a, true
 	}
 	return registry.Read, method == http.MethodGet || method == http.MethodHead
 }
 
-// requiredRole is the least role a route needs and whether the table
-// covers it.
+// requiredRole is the least role a route needs (registry.LeastRole) and
+// whether the table covers it.
 func requiredRole(method, path string) (string, bool) {
-	a, ok := routeAction(method, path)
-	if !ok {
-		return "", false
+	if a, ok := routeAction(method, path); ok {
+		return registry.LeastRole(a)
 	}
-	return registry.Needs(a)
+	return "", false
 }
 
-const actorKey = "zonegis.actor"
-
-// actorOf returns the caller (public when no key was given).
-func actorOf(c echo.Context) zonegis.Actor {
-	if a, ok := c.Get(actorKey).(zonegis.Actor); ok {
-		return a
-	}
-	return zonegis.Actor{Role: zonegis.RolePublic, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+// Identifier finds the caller from one kind of credential. Presents says,
+// cheaply, whether a request carries that kind (then Identify must accept
+// it or fail with EUNAUTHORIZED: a credential given must be valid even on
+// a public route). Server tries its identifiers in order; the first that
+// a request presents decides.
+type Identifier struct {
+	Presents func(r *http.Request) bool
+	Identify func(c echo.Context) (zonegis.Principal, error)
 }
 
-// presentedKey reads the API key from "Authorization: Bearer <key>" or
-// "X-API-Key: <key>".
-func presentedKey(r *http.Request) string {
-	if k := r.Header.Get("X-API-Key"); k != "" {
-		return strings.TrimSpace(k)
-	}
-	if h := r.Header.Get("Authorization"); len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
-	}
-	return ""
+// keyIdentifier is the API key (httpx.PresentedKey) in the store.
+func (s *Server) keyIdentifier() Identifier {
+	return Identifier{Presents: httpx.HasKeyHeader, Identify: func(c echo.Context) (zonegis.Principal, error) {
+		return s.store.Authenticate(c.Request().Context(), httpx.PresentedKey(c.Request()))
+	}}
 }
 
-// authorize identifies the caller and enforces the role table. A key that
-// is given must be valid (401) even on public routes.
+const principalKey = "zonegis.principal"
+
+// principalOf returns the caller (the public when no credential was given).
+func principalOf(c echo.Context) zonegis.Principal {
+	if p, ok := c.Get(principalKey).(zonegis.Principal); ok {
+		return p
+	}
+	return zonegis.Principal{RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+}
+
+// actorOf is the caller as the audit trail records it.
+func actorOf(c echo.Context) zonegis.Actor { return principalOf(c).Actor() }
+
+// authorize identifies the caller (s.identifiers) and lets the request on
+// when the caller may do the route's action on some board.
 func (s *Server) authorize(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		// The common case first: a public read without a key.
-		if r := c.Request(); r.Method == http.MethodGet && len(r.Header["X-Api-Key"]) == 0 &&
-			len(r.Header["Authorization"]) == 0 && !keyedRead(c.Path()) {
-			return next(c)
+		r := c.Request()
+		var id *Identifier
+		for i := range s.identifiers {
+			if s.identifiers[i].Presents(r) {
+				id = &s.identifiers[i]
+				break
+			}
 		}
-		if !s.registered[route{c.Request().Method, c.Path()}] {
+		if id == nil && r.Method == http.MethodGet && !keyedRead(c.Path()) {
+			return next(c) // the common case: a public read, nothing to look up
+		}
+		if !s.registered[route{r.Method, c.Path()}] {
 			return next(c) // no such route or method: the router answers 404 or 405
 		}
-		action, ok := routeAction(c.Request().Method, c.Path())
+		action, ok := routeAction(r.Method, c.Path())
 		if !ok {
-			return zonegis.Errorf(zonegis.EFORBIDDEN, "this route has no role assigned")
+			return zonegis.Errorf(zonegis.EFORBIDDEN, "this route has no rule in the role table")
 		}
-		actor := zonegis.Actor{Role: zonegis.RolePublic, RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
-		if key := presentedKey(c.Request()); key != "" {
-			k, err := s.store.Authenticate(c.Request().Context(), key)
-			if err != nil {
+		p := principalOf(c)
+		if id != nil {
+			rid := p.RequestID
+			var err error
+			if p, err = id.Identify(c); err != nil {
 				return err
 			}
-			actor.KeyID, actor.KeyName, actor.Role = k.ID, k.Name, k.Role
-			// Only keyed callers are stored: c.Set allocates the context's
-			// map, and the public caller is actorOf's default.
-			c.Set(actorKey, actor)
+			p.RequestID = rid
+			c.Set(principalKey, p) // only identified callers: c.Set allocates the context's map
 		}
-		if !registry.Can(actor.Role, action) {
-			need, _ := registry.Needs(action)
-			if actor.Role == zonegis.RolePublic {
+		if !registry.MayOnSome(p, action) {
+			if !p.Authenticated() {
 				c.Response().Header().Set("WWW-Authenticate", `Bearer realm="zonegis"`)
-				return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs an API key with role %s (Authorization: Bearer <key>)", need)
 			}
-			return zonegis.Errorf(zonegis.EFORBIDDEN, "this needs role %s; your key %q has role %s", need, actor.KeyName, actor.Role)
+			return registry.Authorize(p, action, "")
 		}
 		return next(c)
 	}

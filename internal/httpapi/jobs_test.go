@@ -308,7 +308,7 @@ func TestImportJobStale(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	j, err := e.db.CreateImportJob(ctx, zonegis.Actor{KeyID: k.ID, KeyName: k.Name, Role: k.Role}, zonegis.CollectionParcels, 100)
+	j, err := e.db.CreateImportJob(ctx, k.Actor(), zonegis.CollectionParcels, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -59,6 +59,9 @@ type Options struct {
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
 	Jobs *jobs.Runner
+	// Identifiers find the caller from credentials other than an API key
+	// (a web session's cookie), tried in order after the key's.
+	Identifiers []Identifier
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -70,6 +73,8 @@ type Server struct {
 	logger   *slog.Logger
 	version  string
 	started  time.Time
+	// identifiers find the caller: the API key's, then Options'.
+	identifiers []Identifier
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
 	// front is the middleware around every route (httpx.NewFront).
@@ -100,6 +105,7 @@ func New(o Options) *Server {
 	e.HTTPErrorHandler = httpx.ErrorHandler(o.Logger, postgis.MapError)
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
+	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
 	}

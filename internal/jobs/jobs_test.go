@@ -90,7 +90,7 @@ func planner(t *testing.T, db *postgis.DB, name string) zonegis.Actor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return zonegis.Actor{KeyID: k.ID, KeyName: k.Name, Role: k.Role, RequestID: "req-" + name}
+	return zonegis.Actor{KeyID: k.ID, KeyName: k.Name, Role: "user", UserID: k.UserID, RequestID: "req-" + name}
 }
 
 // await polls job id until until says yes, for at most 10 s.

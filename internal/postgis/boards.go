@@ -145,7 +145,7 @@ func (db *DB) writeBoard(ctx context.Context, a zonegis.Actor, action, id string
 		keyID = a.KeyID
 	}
 	if _, err := tx.Exec(ctx, sqlInsertAudit, keyID, a.KeyName, a.Role, action, zonegis.CollectionBoards, nil,
-		nullJSON(before), nullJSON(after), a.RequestID); err != nil {
+		nullJSON(before), nullJSON(after), a.RequestID, nullID(a.UserID), a.UserLogin, nil); err != nil {
 		return mapError(err)
 	}
 	return mapError(tx.Commit(ctx))

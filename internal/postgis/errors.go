@@ -198,6 +198,10 @@ func uniqueMessage(pe *pgconn.PgError) string {
 			return fmt.Sprintf("id %q already exists: another board has it (PATCH /boards/%s edits it)", v, v)
 		}
 		return "id already exists: another board has it"
+	case "users_login_key":
+		return "login: another user has this login (logins are compared without case)"
+	case "users_oidc_issuer_oidc_subject_key":
+		return "oidc_subject: another user has this OpenID Connect identity"
 	case "zones_code_key":
 		if v != "" {
 			return fmt.Sprintf("code %q already exists: another zone has it", v)

@@ -182,7 +182,7 @@ func (db *DB) ImportChecked(ctx context.Context, a zonegis.Actor, collection str
 		}
 		rep.Imported = int(tag.RowsAffected())
 		if _, err := tx.Exec(ctx, sqlInsertAudit, nullID(a.KeyID), a.KeyName, a.Role, "import", collection, nil,
-			nil, fmt.Sprintf(`{"features": %d, "skipped": %d}`, rep.Imported, rep.Skipped), a.RequestID); err != nil {
+			nil, fmt.Sprintf(`{"features": %d, "skipped": %d}`, rep.Imported, rep.Skipped), a.RequestID, nullID(a.UserID), a.UserLogin, nil); err != nil {
 			return err
 		}
 		return tx.QueryRow(ctx, sqlMaxSeq).Scan(&rep.Seq)

@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -36,9 +37,42 @@ func hashKey(key string) []byte {
 	return h[:]
 }
 
-// CreateKey makes a key for role (planner or admin) and returns it in clear
-// text: "zg_<8-char prefix>_<32-char secret>" (about 165 bits of secret). It
-// cannot be shown again. Errors: EINVALID (role, name).
+// CreateUserKey makes a key that acts as user id (with at most their
+// grants, read on every request) and returns it in clear text:
+// "zg_<8-char prefix>_<32-char secret>" (about 165 bits of secret). It
+// cannot be shown again. expires nil never expires. Errors: EINVALID
+// (name, an expiry in the past), ENOTFOUND (no such user), EUNAUTHORIZED
+// (the user is disabled).
+func (db *DB) CreateUserKey(ctx context.Context, id int64, name string, expires *time.Time) (string, *zonegis.Key, error) {
+	if strings.TrimSpace(name) == "" {
+		return "", nil, zonegis.Errorf(zonegis.EINVALID, "name: a key needs a name (who or what uses it)")
+	}
+	if expires != nil && !expires.After(time.Now()) {
+		return "", nil, zonegis.Errorf(zonegis.EINVALID, "expires: %s is not in the future", expires.UTC().Format(time.RFC3339))
+	}
+	u, err := db.UserByID(ctx, id)
+	if err != nil {
+		return "", nil, err
+	}
+	if u.DisabledAt != nil {
+		return "", nil, zonegis.Errorf(zonegis.EUNAUTHORIZED, "user %s is disabled", u.Login)
+	}
+	prefix := randomString(8)
+	key := "zg_" + prefix + "_" + randomString(32)
+	k := &zonegis.Key{Prefix: prefix, Name: name, UserID: id, UserLogin: u.Login, ExpiresAt: expires}
+	err = db.pool.QueryRow(ctx, sqlInsertKey, prefix, hashKey(key), name, id, expires).Scan(&k.ID, &k.CreatedAt)
+	if err != nil {
+		return "", nil, mapError(err)
+	}
+	return key, k, nil
+}
+
+// CreateKey makes a key with a user of its own, as migrations/0013 made
+// one for each key made before users: login "key-<prefix>", named name,
+// a system admin for role "admin", a planner on every board there is now
+// for role "planner". Tests and scripts that need "an admin key" or "a
+// planner key" use it; people get keys with CreateUserKey. Errors:
+// EINVALID (role, name).
 func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *zonegis.Key, error) {
 	if role != zonegis.RolePlanner && role != zonegis.RoleAdmin {
 		return "", nil, zonegis.Errorf(zonegis.EINVALID, "role: want planner or admin, got %q", role)
@@ -46,41 +80,66 @@ func (db *DB) CreateKey(ctx context.Context, name, role string) (string, *zonegi
 	if strings.TrimSpace(name) == "" {
 		return "", nil, zonegis.Errorf(zonegis.EINVALID, "name: a key needs a name (who or what uses it)")
 	}
-	prefix := randomString(8)
-	key := "zg_" + prefix + "_" + randomString(32)
-	k := &zonegis.Key{Prefix: prefix, Name: name, Role: role}
-	err := db.pool.QueryRow(ctx, sqlInsertKey, prefix, hashKey(key), name, role).Scan(&k.ID, &k.CreatedAt)
-	if err != nil {
-		return "", nil, mapError(err)
+	u := &zonegis.User{Login: "key-" + randomString(8), DisplayName: name}
+	if role == zonegis.RoleAdmin {
+		u.SystemRole = zonegis.SystemAdmin
 	}
-	return key, k, nil
+	if err := db.CreateUser(ctx, zonegis.System, u); err != nil {
+		return "", nil, err
+	}
+	if role == zonegis.RolePlanner {
+		if _, err := db.pool.Exec(ctx, sqlGrantEveryBoard, u.ID, zonegis.BoardPlanner); err != nil {
+			return "", nil, mapError(err)
+		}
+	}
+	return db.CreateUserKey(ctx, u.ID, name, nil)
 }
 
-// Authenticate returns the key that key is, comparing hashes in constant
-// time. Errors: EUNAUTHORIZED (malformed, unknown or revoked).
-func (db *DB) Authenticate(ctx context.Context, key string) (*zonegis.Key, error) {
+// Authenticate returns the caller that key is (as "zg_<prefix>_<secret>"):
+// its user with their grants, Via "key", comparing hashes in constant
+// time, in one statement; it records the key's last use at most once a
+// minute. Errors: EUNAUTHORIZED (malformed, unknown, revoked, expired,
+// or its user disabled).
+func (db *DB) Authenticate(ctx context.Context, key string) (zonegis.Principal, error) {
 	bad := zonegis.Errorf(zonegis.EUNAUTHORIZED, "invalid API key")
 	parts := strings.Split(key, "_")
 	if len(parts) != 3 || parts[0] != "zg" || len(parts[1]) != 8 || len(parts[2]) != 32 {
-		return nil, bad
+		return zonegis.Principal{}, bad
 	}
-	var k zonegis.Key
-	var hash []byte
-	err := db.pool.QueryRow(ctx, sqlKeyByPrefix, parts[1]).Scan(&k.ID, &k.Prefix, &hash, &k.Name, &k.Role, &k.CreatedAt, &k.RevokedAt)
+	var p zonegis.Principal
+	var hash, grants []byte
+	var revoked, expires, disabled *time.Time
+	var expired, touch bool
+	err := db.pool.QueryRow(ctx, sqlKeyByPrefix, parts[1]).Scan(&p.KeyID, &hash, &p.KeyName, &revoked, &expires, &expired,
+		&touch, &p.UserID, &p.Login, &p.DisplayName, &p.SystemRole, &disabled, &grants)
 	if errors.Is(err, pgx.ErrNoRows) {
 		// Spend the same work as a found key before answering.
 		subtle.ConstantTimeCompare(hashKey(key), make([]byte, 32))
-		return nil, bad
+		return zonegis.Principal{}, bad
 	} else if err != nil {
-		return nil, mapError(err)
+		return zonegis.Principal{}, mapError(err)
 	}
 	if subtle.ConstantTimeCompare(hashKey(key), hash) != 1 {
-		return nil, bad
+		return zonegis.Principal{}, bad
 	}
-	if k.RevokedAt != nil {
-		return nil, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s was revoked", k.Prefix)
+	switch {
+	case revoked != nil:
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s was revoked", parts[1])
+	case expires != nil && expired:
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s expired at %s", parts[1], expires.UTC().Format(time.RFC3339))
+	case disabled != nil:
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s: its user is disabled", parts[1])
 	}
-	return &k, nil
+	if p.Grants, err = grantsOf(grants); err != nil {
+		return zonegis.Principal{}, err
+	}
+	if touch {
+		if _, err := db.pool.Exec(ctx, sqlTouchKey, p.KeyID); err != nil {
+			return zonegis.Principal{}, mapError(err)
+		}
+	}
+	p.Via = zonegis.ViaKey
+	return p, nil
 }
 
 // RevokeKey revokes the key with prefix. Errors: ENOTFOUND.
@@ -95,12 +154,12 @@ func (db *DB) RevokeKey(ctx context.Context, prefix string) error {
 	return nil
 }
 
-// Keys lists every key, newest first.
-func (db *DB) Keys(ctx context.Context) ([]*zonegis.Key, error) {
+// Keys lists the keys of user id (0: every user's), newest first.
+func (db *DB) Keys(ctx context.Context, id int64) ([]*zonegis.Key, error) {
 	return collect(ctx, db.pool, sqlKeys, func(r pgx.Row) (*zonegis.Key, error) {
 		var k zonegis.Key
-		return &k, r.Scan(&k.ID, &k.Prefix, &k.Name, &k.Role, &k.CreatedAt, &k.RevokedAt)
-	})
+		return &k, r.Scan(&k.ID, &k.Prefix, &k.Name, &k.UserID, &k.UserLogin, &k.CreatedAt, &k.ExpiresAt, &k.LastUsedAt, &k.RevokedAt)
+	}, id)
 }
 
 // Audit returns audit entries, newest first.
@@ -110,6 +169,7 @@ func (db *DB) Audit(ctx context.Context, f zonegis.AuditFilter) ([]*zonegis.Audi
 	}
 	return collect(ctx, db.pool, sqlAudit, func(r pgx.Row) (*zonegis.AuditEntry, error) {
 		var e zonegis.AuditEntry
-		return &e, r.Scan(&e.ID, &e.At, &e.KeyID, &e.KeyName, &e.Role, &e.Action, &e.Collection, &e.ItemID, &e.Before, &e.After, &e.RequestID)
-	}, f.Collection, f.ItemID, f.BeforeID, f.Limit)
+		return &e, r.Scan(&e.ID, &e.At, &e.KeyID, &e.KeyName, &e.Role, &e.Action, &e.Collection, &e.ItemID, &e.Before, &e.After,
+			&e.RequestID, &e.UserID, &e.UserLogin, &e.BoardID)
+	}, f.Collection, f.ItemID, f.BeforeID, f.Limit, f.UserID, f.Boards, f.From, f.To)
 }

@@ -24,14 +24,14 @@ func TestKeyCreateAndAuthenticate(t *testing.T) {
 	if m == nil {
 		t.Fatalf("key %q does not look like zg_<8>_<32>", key)
 	}
-	if k.Prefix != m[1] || k.Role != zonegis.RolePlanner || k.Name != "Nguyễn Văn An (planner)" || k.ID == 0 {
+	if k.Prefix != m[1] || k.UserID == 0 || k.Name != "Nguyễn Văn An (planner)" || k.ID == 0 {
 		t.Fatalf("key record %+v for %q", k, key)
 	}
 	got, err := db.Authenticate(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != k.ID || got.Role != zonegis.RolePlanner || got.RevokedAt != nil {
+	if got.KeyID != k.ID || got.UserID != k.UserID || got.Via != zonegis.ViaKey || got.SystemRole != "" {
 		t.Fatalf("authenticated as %+v, want key %d", got, k.ID)
 	}
 }
@@ -138,7 +138,7 @@ func TestKeyListNewestFirst(t *testing.T) {
 	if err := db.RevokeKey(ctx, prefixes[1]); err != nil {
 		t.Fatal(err)
 	}
-	ks, err := db.Keys(ctx)
+	ks, err := db.Keys(ctx, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

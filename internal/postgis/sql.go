@@ -83,8 +83,10 @@ const (
 		boundary = ST_Multi(ST_GeomFromWKB($5, 4326)), attributes = $6
 		WHERE id = $7 RETURNING id, area_m2, version, updated_at, attributes`
 
-	sqlInsertAudit = `INSERT INTO audit_log (key_id, key_name, role, action, collection, item_id, before, after, request_id)
-		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9)`
+	// user_id, user_login: the person; board_id NULL is filled in by the
+	// trigger audit_log_board from the row's image (migrations/0013).
+	sqlInsertAudit = `INSERT INTO audit_log (key_id, key_name, role, action, collection, item_id, before, after, request_id, user_id, user_login, board_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12)`
 )
 
 // Per-collection statements; the map keys are the only collection names
@@ -133,18 +135,6 @@ const (
 	sqlLeaseInForce = sqlAncestry + ` SELECT ` + leaseColumns + ` FROM leases l JOIN anc ON l.parcel_id = anc.id
 		WHERE daterange(l.start_date, coalesce(l.ended_on, l.end_date)) @> $2::date
 		ORDER BY (l.parcel_id = $1) DESC, l.start_date DESC, l.id DESC LIMIT 1`
-)
-
-// Keys and audit.
-const (
-	sqlInsertKey   = `INSERT INTO api_keys (prefix, hash, name, role) VALUES ($1, $2, $3, $4) RETURNING id, created_at`
-	sqlKeyByPrefix = `SELECT id, prefix, hash, name, role, created_at, revoked_at FROM api_keys WHERE prefix = $1`
-	sqlRevokeKey   = `UPDATE api_keys SET revoked_at = now() WHERE prefix = $1 AND revoked_at IS NULL`
-	sqlKeys        = `SELECT id, prefix, name, role, created_at, revoked_at FROM api_keys ORDER BY id DESC`
-	sqlAudit       = `SELECT id, at, key_id, key_name, role, action, collection, item_id, before, after, request_id
-		FROM audit_log
-		WHERE ($1 = '' OR collection = $1) AND ($2 = 0 OR item_id = $2) AND ($3 = 0 OR id < $3)
-		ORDER BY id DESC LIMIT $4`
 )
 
 // Lineage: splitting and merging parcels (see migrations/0003).

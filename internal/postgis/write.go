@@ -71,7 +71,7 @@ func audit(ctx context.Context, tx pgx.Tx, a zonegis.Actor, action, collection s
 		return err
 	}
 	_, err = tx.Exec(ctx, sqlInsertAudit, keyID, a.KeyName, a.Role, action, collection, nullID(id),
-		nullJSON(before), nullJSON(after), a.RequestID)
+		nullJSON(before), nullJSON(after), a.RequestID, nullID(a.UserID), a.UserLogin, nil)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 
@@ -11,7 +12,7 @@ import (
 func TestParseAuditFilter(t *testing.T) {
 	get := func(q map[string]string) func(string) string { return func(k string) string { return q[k] } }
 	f, err := ParseAuditFilter(get(map[string]string{"collection": "parcels", "item_id": "7", "before": "90", "limit": "1000"}))
-	if err != nil || f != (zonegis.AuditFilter{Collection: "parcels", ItemID: 7, BeforeID: 90, Limit: 1000}) {
+	if err != nil || !reflect.DeepEqual(f, zonegis.AuditFilter{Collection: "parcels", ItemID: 7, BeforeID: 90, Limit: 1000}) {
 		t.Fatalf("%+v %v", f, err)
 	}
 	if f, _ := ParseAuditFilter(get(nil)); f.Limit != 100 {

@@ -45,7 +45,7 @@ func ViewLease(l *zonegis.Lease, role string, on time.Time, of int64) LeaseView 
 	v := LeaseView{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
 		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
 		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
-	if SeesConfidential(role) {
+	if roleSeesConfidential(role) {
 		capital, contact := l.CapitalUSD, l.Contact
 		v.CapitalUSD, v.Contact = &capital, &contact
 	}

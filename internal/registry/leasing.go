@@ -79,18 +79,17 @@ func (lw Leasing) Reserve(ctx context.Context, a zonegis.Actor, id, ifVersion in
 	return lw.Store.ReleaseParcel(ctx, a, id, ifVersion)
 }
 
-// SeesConfidential reports whether role sees the confidential lease
-// fields (capital, contact) and exact capital in the statistics: planners
-// and admins.
-func SeesConfidential(role string) bool {
-	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin
+// roleSeesConfidential is the role-wide rule before boards (issue 14
+// replaces it with SeesConfidential by board).
+func roleSeesConfidential(role string) bool {
+	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin || role == zonegis.SystemMinistry
 }
 
 // StatsAudience is who a caller of role is to the statistics: planners
 // and admins see exact capital (stats.Confidential), everyone else capital
 // under the disclosure rule (stats.Public).
 func StatsAudience(role string) stats.Audience {
-	if SeesConfidential(role) {
+	if roleSeesConfidential(role) {
 		return stats.Confidential
 	}
 	return stats.Public

@@ -2,50 +2,155 @@ package registry
 
 import "github.com/zonegis/zonegis/internal/zonegis"
 
-// Who may do what. A caller has one role (zonegis.RolePublic without a
-// key, else its key's); each thing a caller may ask for is an Action, and
-// each Action needs a least role. Roles are ranked public < planner <
-// admin: a role may do what the roles below it may. An action or role not
-// listed here may not be done by anyone (fails closed). The transports
-// name the action of each request (httpapi's routeActions) and ask Can;
-// there is no authorization by board yet.
+// Who may do what, on which board: the one rule table of zonegis. A caller
+// is a zonegis.Principal: the public (no credentials), or a user with at
+// most one system role (admin, ministry) and a role on each board granted
+// to them (viewer, planner, board_admin). Each thing a caller may ask for
+// is an Action; rules says, for each, which system roles may do it on every
+// board and which board roles may do it on their own board. An action,
+// role or board not in the table may be done by no one (fails closed).
+// The transports name the action of each request (httpapi's routeActions)
+// and ask MayOnSome before the work; the use cases (Features, Leasing,
+// Lineage, imports, accounts) ask May for the board of every record a
+// write touches, found in the store under the write's locks.
 
 // Action is something a caller asks to do.
 type Action string
 
 // The actions.
 const (
-	// Read is every read and query, including POST /query/intersects (a
-	// read with a body): everyone.
+	// Read is every public read and query, including POST
+	// /query/intersects (a read with a body): everyone.
 	Read Action = "read"
-	// WriteRecords is every change to the land records: create, replace,
-	// patch and delete features, imports, leasing (lease, end, reserve,
-	// release), splits and merges: planners and admins.
+	// SeeConfidential is reading a lease's confidential fields (capital,
+	// contact, …) and the statistics' figures that sum them: the board's
+	// viewers, planners and board admins; the ministry reader and admins
+	// on every board.
+	SeeConfidential Action = "see confidential figures"
+	// WriteRecords is every change to the board's land records: create,
+	// replace, patch and delete zones, parcels and green areas, imports,
+	// leasing (lease, end, reserve, release), splits and merges, plan
+	// targets: the board's planners and board admins; admins.
 	WriteRecords Action = "write records"
-	// ReadAudit is reading the audit trail (who wrote what): admins.
+	// ReadAudit is reading the audit trail of the board's records: the
+	// board's admins; admins on every board.
 	ReadAudit Action = "read audit"
+	// ManageGrants is granting and revoking roles on the board, and
+	// making keys for the board's people: the board's admins; admins.
+	ManageGrants Action = "manage grants"
+	// ManageUsers is creating, disabling and changing users and their
+	// system roles: admins.
+	ManageUsers Action = "manage users"
 	// ManageBoards is creating, editing and deleting management boards:
 	// admins.
 	ManageBoards Action = "manage boards"
 )
 
-// needs is the least role of each action.
-var needs = map[Action]string{Read: zonegis.RolePublic, WriteRecords: zonegis.RolePlanner, ReadAudit: zonegis.RoleAdmin,
-	ManageBoards: zonegis.RoleAdmin}
-
-// roleRank orders the roles; a role not here ranks nowhere.
-var roleRank = map[string]int{zonegis.RolePublic: 0, zonegis.RolePlanner: 1, zonegis.RoleAdmin: 2}
-
-// Needs returns the least role that may do a, and false when a is not an
-// action (then nobody may).
-func Needs(a Action) (role string, ok bool) {
-	role, ok = needs[a]
-	return role, ok
+// rule is who may do an action: the public, system roles on every board,
+// board roles on their board.
+type rule struct {
+	public bool
+	system []string
+	board  []string
 }
 
-// Can reports whether role may do a: false for an unknown role or action.
-func Can(role string, a Action) bool {
-	need, ok := needs[a]
-	have, known := roleRank[role]
-	return ok && known && have >= roleRank[need]
+// rules is the table. Add a row for each new action.
+var rules = map[Action]rule{
+	Read:            {public: true},
+	SeeConfidential: {system: []string{zonegis.SystemAdmin, zonegis.SystemMinistry}, board: []string{zonegis.BoardViewer, zonegis.BoardPlanner, zonegis.BoardAdmin}},
+	WriteRecords:    {system: []string{zonegis.SystemAdmin}, board: []string{zonegis.BoardPlanner, zonegis.BoardAdmin}},
+	ReadAudit:       {system: []string{zonegis.SystemAdmin}, board: []string{zonegis.BoardAdmin}},
+	ManageGrants:    {system: []string{zonegis.SystemAdmin}, board: []string{zonegis.BoardAdmin}},
+	ManageUsers:     {system: []string{zonegis.SystemAdmin}},
+	ManageBoards:    {system: []string{zonegis.SystemAdmin}},
+}
+
+func has(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// May reports whether p may do a on board (a board id; "" for an action
+// on no board, which only the public rule or a system role allows). False
+// for an unknown action, role or board.
+func May(p zonegis.Principal, a Action, board string) bool {
+	r, ok := rules[a]
+	switch {
+	case !ok:
+		return false
+	case r.public:
+		return true
+	case !p.Authenticated():
+		return false
+	case p.SystemRole != zonegis.SystemNone && has(r.system, p.SystemRole):
+		return true
+	}
+	role, granted := p.Grants[board]
+	return board != "" && granted && has(r.board, role)
+}
+
+// MayOnSome reports whether p may do a on at least one board (or every
+// board): the gate of a route before its records are known. A caller who
+// passes it may still be refused a board the write touches.
+func MayOnSome(p zonegis.Principal, a Action) bool {
+	if May(p, a, "") {
+		return true
+	}
+	for b := range p.Grants {
+		if May(p, a, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// MayEverywhere reports whether p may do a on every board, those to come
+// included: a public action, or one p's system role allows.
+func MayEverywhere(p zonegis.Principal, a Action) bool { return May(p, a, "") }
+
+// Authorize returns nil when p may do a on every board in boards, else
+// EFORBIDDEN naming the first board refused (EUNAUTHORIZED for the
+// public). Each board is a board id; "" stands for "no board" and is
+// refused unless p may do a everywhere.
+func Authorize(p zonegis.Principal, a Action, boards ...string) error {
+	for _, b := range boards {
+		if May(p, a, b) {
+			continue
+		}
+		if !p.Authenticated() {
+			return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs credentials: an API key (Authorization: Bearer <key>) or a session")
+		}
+		if b == "" {
+			return zonegis.Errorf(zonegis.EFORBIDDEN, "%s: %s may not do this", a, p.Login)
+		}
+		return zonegis.Errorf(zonegis.EFORBIDDEN, "%s on board %s: %s has no role there that allows it", a, b, p.Login)
+	}
+	return nil
+}
+
+// SeesConfidential reports whether p sees the confidential lease figures
+// of board.
+func SeesConfidential(p zonegis.Principal, board string) bool { return May(p, SeeConfidential, board) }
+
+// LeastRole names the least role that may do a, for documents (the
+// OpenAPI file's x-role): zonegis.RolePublic for a public action, else
+// its least board role, else its first system role; false for an action
+// not in the table.
+func LeastRole(a Action) (string, bool) {
+	r, ok := rules[a]
+	switch {
+	case !ok:
+		return "", false
+	case r.public:
+		return zonegis.RolePublic, true
+	case len(r.board) > 0:
+		return r.board[0], true
+	case len(r.system) > 0:
+		return r.system[0], true
+	}
+	return "", false
 }

@@ -187,6 +187,7 @@ const (
 	CollectionGreenAreas = "green-areas"
 	CollectionLeases     = "leases"
 	CollectionBoards     = "boards"
+	CollectionUsers      = "users" // accounts and grants: audit entries only
 )
 
 // Change is one row of the change log: an entity was inserted, updated or
@@ -212,6 +213,8 @@ type Actor struct {
 	KeyName   string // the key's name, or "system"
 	Role      string
 	RequestID string
+	UserID    int64  // the person (issue 14); 0 for the system
+	UserLogin string // their login, kept in the audit row as it was
 }
 
 // System is the actor of changes made by zonegis itself (seed, CLI).
@@ -227,7 +230,10 @@ type AuditEntry struct {
 	Action     string
 	Collection string
 	ItemID     *int64
-	Before     []byte // JSON, nil when the item did not exist before
-	After      []byte // JSON, nil when the item no longer exists
+	UserID     *int64 // the person who wrote it; nil for the system
+	UserLogin  string
+	BoardID    *string // the board of the record written; nil when none
+	Before     []byte  // JSON, nil when the item did not exist before
+	After      []byte  // JSON, nil when the item no longer exists
 	RequestID  string
 }

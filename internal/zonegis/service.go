@@ -11,22 +11,28 @@ import (
 // doc names the error codes it returns; any other failure (the database
 // unreachable) comes as EUNAVAILABLE or an error without a code.
 
-// Key is an API key as stored: never the key itself, only its prefix and hash.
+// Key is an API key as stored: never the key itself, only its prefix and
+// hash. A key acts as its user (UserID), with at most the user's grants.
 type Key struct {
-	ID        int64
-	Prefix    string
-	Name      string
-	Role      string
-	CreatedAt time.Time
-	RevokedAt *time.Time
+	ID         int64
+	Prefix     string
+	Name       string
+	UserID     int64
+	UserLogin  string
+	CreatedAt  time.Time
+	ExpiresAt  *time.Time // nil: never
+	LastUsedAt *time.Time // recorded at most once a minute
+	RevokedAt  *time.Time
 }
 
 // KeyService checks the API keys callers present.
 type KeyService interface {
-	// Authenticate returns the key that key is (as "zg_<prefix>_<secret>"),
-	// comparing hashes in constant time. Errors: EUNAUTHORIZED (malformed,
-	// unknown or revoked).
-	Authenticate(ctx context.Context, key string) (*Key, error)
+	// Authenticate returns the caller that key is (as
+	// "zg_<prefix>_<secret>"): its user with their grants, Via ViaKey,
+	// KeyID and KeyName set, comparing hashes in constant time. Errors:
+	// EUNAUTHORIZED (malformed, unknown, revoked or expired key; disabled
+	// user).
+	Authenticate(ctx context.Context, key string) (Principal, error)
 }
 
 // AuditFilter selects audit entries; zero fields select everything.
@@ -35,6 +41,12 @@ type AuditFilter struct {
 	ItemID     int64
 	BeforeID   int64 // entries with id < BeforeID (paging backwards)
 	Limit      int   // at most this many; 0 or over 1000 means 100
+	UserID     int64 // entries written by this user
+	// Boards, when not nil, keeps the entries of these boards only (an
+	// empty, non-nil list keeps none): a board admin's view.
+	Boards []string
+	From   *time.Time // entries at or after From
+	To     *time.Time // entries before To
 }
 
 // AuditLog is the record of every write.

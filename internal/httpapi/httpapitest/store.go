@@ -44,7 +44,7 @@ type Store struct {
 	ix    *index.Index
 	today time.Time
 	st    state
-	keys  map[string]*zonegis.Key // by the key itself
+	keys  map[string]*fakeKey // by the key itself
 	nkeys int
 }
 
@@ -78,22 +78,52 @@ func (st state) clone() state {
 // store gives start above 1000000.
 func New(ix *index.Index, today time.Time) *Store {
 	seq := ix.Snapshot().Seq()
-	s := &Store{ix: ix, today: today, keys: map[string]*zonegis.Key{}, st: state{seq: seq, nextID: 1000000,
+	s := &Store{ix: ix, today: today, keys: map[string]*fakeKey{}, st: state{seq: seq, nextID: 1000000,
 		boards: map[string]*zonegis.Board{}, zones: map[int64]*zonegis.Zone{}, parcels: map[int64]*zonegis.Parcel{},
 		held: map[int64]bool{}, greens: map[int64]*zonegis.GreenArea{}, leases: map[int64]*zonegis.Lease{}}}
 	ix.Apply(index.Batch{Seq: seq, Today: today})
 	return s
 }
 
+// fakeKey is a key and the caller it is: a system admin, a planner on
+// every board (everyBoard), or the principal given to AddUserKey.
+type fakeKey struct {
+	zonegis.Key
+	p          zonegis.Principal
+	everyBoard string // a board role granted on every board there is when the key is used
+}
+
 // AddKey makes an API key for role and returns it in clear, in the
-// real store's format (zg_<8>_<32>).
+// real store's format (zg_<8>_<32>), as postgis.CreateKey does: an admin
+// key acts as a system admin, a planner key as a planner on every board.
 func (s *Store) AddKey(name, role string) string {
+	p := zonegis.Principal{Login: "key-" + name, DisplayName: name}
+	every := ""
+	switch role {
+	case zonegis.RoleAdmin:
+		p.SystemRole = zonegis.SystemAdmin
+	case zonegis.RolePlanner:
+		every = zonegis.BoardPlanner
+	}
+	return s.addKey(name, p, every)
+}
+
+// AddUserKey makes an API key that acts as p (its UserID, when 0, is
+// made up) and returns it in clear.
+func (s *Store) AddUserKey(name string, p zonegis.Principal) string { return s.addKey(name, p, "") }
+
+func (s *Store) addKey(name string, p zonegis.Principal, every string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.nkeys++
 	prefix := fmt.Sprintf("k%07d", s.nkeys)
 	key := "zg_" + prefix + "_" + fmt.Sprintf("%032d", s.nkeys)
-	s.keys[key] = &zonegis.Key{ID: int64(s.nkeys), Prefix: prefix, Name: name, Role: role, CreatedAt: s.today}
+	if p.UserID == 0 {
+		p.UserID = int64(s.nkeys)
+	}
+	p.Via, p.KeyID, p.KeyName = zonegis.ViaKey, int64(s.nkeys), name
+	s.keys[key] = &fakeKey{Key: zonegis.Key{ID: int64(s.nkeys), Prefix: prefix, Name: name, UserID: p.UserID,
+		UserLogin: p.Login, CreatedAt: s.today}, p: p, everyBoard: every}
 	return key
 }
 
@@ -117,18 +147,27 @@ func (s *Store) AddBoard(b zonegis.Board) {
 }
 
 // Authenticate implements zonegis.KeyService.
-func (s *Store) Authenticate(_ context.Context, key string) (*zonegis.Key, error) {
+func (s *Store) Authenticate(_ context.Context, key string) (zonegis.Principal, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := s.keys[key]
 	if k == nil {
-		return nil, zonegis.Errorf(zonegis.EUNAUTHORIZED, "invalid API key")
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAUTHORIZED, "invalid API key")
 	}
 	if k.RevokedAt != nil {
-		return nil, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s was revoked", k.Prefix)
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAUTHORIZED, "API key %s was revoked", k.Prefix)
 	}
-	c := *k
-	return &c, nil
+	p := k.p
+	p.Grants = map[string]string{}
+	for b, r := range k.p.Grants {
+		p.Grants[b] = r
+	}
+	if k.everyBoard != "" {
+		for b := range s.st.boards {
+			p.Grants[b] = k.everyBoard
+		}
+	}
+	return p, nil
 }
 
 // Audit implements zonegis.AuditLog.

@@ -1,0 +1,54 @@
+package registry
+
+import (
+	"context"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// UserStore is what the accounts' use cases read: zonegis.UserService,
+// which *postgis.DB implements.
+type UserStore interface {
+	UserByLogin(ctx context.Context, login string) (*zonegis.User, error)
+	PrincipalOf(ctx context.Context, id int64) (zonegis.Principal, error)
+}
+
+// Accounts signs people in.
+type Accounts struct {
+	Store  UserStore
+	Params PasswordParams // the hash spent on an unknown login; zero means DefaultPasswordParams
+}
+
+// ErrSignIn is the one answer to a failed sign-in, whatever failed (no
+// such login, no password, the wrong one, a disabled user), so an answer
+// does not tell whether a login exists.
+var ErrSignIn = zonegis.Errorf(zonegis.EUNAUTHORIZED, "wrong login or password")
+
+// SignIn checks login (any case) and password and returns the user as a
+// principal (Via, session and request fields left to the caller). Every
+// failure is ErrSignIn after the same work as a success (one argon2id
+// hash), so neither the answer nor its time tells an unknown login from a
+// wrong password or a disabled user. Errors: ErrSignIn (EUNAUTHORIZED);
+// the store's when it fails (EUNAVAILABLE).
+func (a Accounts) SignIn(ctx context.Context, login, password string) (zonegis.Principal, error) {
+	params := a.Params
+	if params == (PasswordParams{}) {
+		params = DefaultPasswordParams
+	}
+	u, err := a.Store.UserByLogin(ctx, login)
+	if zonegis.ErrorCode(err) == zonegis.ENOTFOUND || (err == nil && u.PasswordHash == "") {
+		HashPassword(password, params) // the same work as a check
+		return zonegis.Principal{}, ErrSignIn
+	} else if err != nil {
+		return zonegis.Principal{}, err
+	}
+	ok, err := CheckPassword(u.PasswordHash, password)
+	if err != nil || !ok || u.DisabledAt != nil {
+		return zonegis.Principal{}, ErrSignIn
+	}
+	p, err := a.Store.PrincipalOf(ctx, u.ID)
+	if zonegis.ErrorCode(err) == zonegis.EUNAUTHORIZED || zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+		return zonegis.Principal{}, ErrSignIn // disabled between the two reads
+	}
+	return p, err
+}
