@@ -688,10 +688,11 @@ func TestBrowserApp(t *testing.T) {
 	}
 	err = chromedp.Run(ctx,
 		chromedp.Click("#lang", chromedp.ByQuery),
+		chromedp.Click("#account-box > summary", chromedp.ByQuery),
 		chromedp.Click("#key-box summary", chromedp.ByQuery),
 		chromedp.SendKeys("#key-input", key, chromedp.ByQuery),
 		chromedp.Click("#key-save", chromedp.ByQuery),
-		chromedp.Click("#key-box summary", chromedp.ByQuery),
+		chromedp.Click("#account-box > summary", chromedp.ByQuery),
 		chromedp.Click("#details .close", chromedp.ByQuery),
 	)
 	if err != nil {

@@ -75,9 +75,13 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := jr.Sweep(ctx); err != nil {
 		return fmt.Errorf("import jobs: %w", err)
 	}
+	sessions, err := newSessions(ctx, db, cfg.Sessions, logger)
+	if err != nil {
+		return err
+	}
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
 		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
-		Jobs: jr})
+		Jobs: jr, Sessions: sessions})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/session"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/web"
@@ -62,6 +63,9 @@ type Options struct {
 	// Identifiers find the caller from credentials other than an API key
 	// (a web session's cookie), tried in order after the key's.
 	Identifiers []Identifier
+	// Sessions serves /auth (nil: 404) and, after keys, finds callers by
+	// their cookie (not on tiles: the same for all).
+	Sessions *session.Manager
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -75,6 +79,7 @@ type Server struct {
 	started  time.Time
 	// identifiers find the caller: the API key's, then Options'.
 	identifiers []Identifier
+	sessions    *session.Manager
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
 	// front is the middleware around every route (httpx.NewFront).
@@ -106,6 +111,10 @@ func New(o Options) *Server {
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
+	if s.sessions = o.Sessions; s.sessions != nil {
+		present := func(r *http.Request) bool { return !isTilePath(r.URL.Path) && o.Sessions.Presents(r) }
+		s.identifiers = append(s.identifiers, Identifier{Presents: present, Identify: o.Sessions.Identify})
+	}
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
 	}

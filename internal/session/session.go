@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zonegis/zonegis/internal/oidc"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -51,6 +52,14 @@ type Config struct {
 	// Accounts and Addresses throttle failed sign-ins; nil gets
 	// AccountFailures and AddressFailures per FailureWindow.
 	AccountThrottle, AddressThrottle *Throttle
+	// OIDC is the OpenID provider people may sign in through; nil: none.
+	OIDC *oidc.Provider
+	// LinkEmail lets a provider's verified email find a user who has no
+	// OpenID identity yet, and links them (ZONEGIS_OIDC_LINK_EMAIL).
+	LinkEmail bool
+	// AfterSignIn is where a sign-in through the provider lands; "" is
+	// "/app/", the web map.
+	AfterSignIn string
 }
 
 // Manager starts, finds and ends sessions.
@@ -71,6 +80,9 @@ func New(cfg Config) *Manager {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AfterSignIn == "" {
+		cfg.AfterSignIn = "/app/"
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -142,25 +154,25 @@ func (m *Manager) Start(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	return s, nil
 }
 
-// Find returns the live session r's cookie names, and false when r has
-// none or it has ended (a stale cookie reads as signed out, and w is told
-// to drop it).
-func (m *Manager) Find(ctx context.Context, w http.ResponseWriter, r *http.Request) (zonegis.Session, bool, error) {
+// Find returns the live session r's cookie names with its user as a
+// caller, and false when r has none or it has ended (a stale cookie reads
+// as signed out, and w is told to drop it).
+func (m *Manager) Find(ctx context.Context, w http.ResponseWriter, r *http.Request) (zonegis.Session, zonegis.Principal, bool, error) {
 	id := presented(r)
 	if id == "" {
 		if HasCookie(r) {
 			http.SetCookie(w, cookie("", Secure(r, m.cfg.TrustProxy)))
 		}
-		return zonegis.Session{}, false, nil
+		return zonegis.Session{}, zonegis.Principal{}, false, nil
 	}
-	s, err := m.cfg.Store.UseSession(ctx, hashID(id), m.cfg.Now(), m.cfg.Idle)
+	s, p, err := m.cfg.Store.UseSession(ctx, hashID(id), m.cfg.Now(), m.cfg.Idle)
 	if zonegis.ErrorCode(err) == zonegis.EUNAUTHORIZED {
 		http.SetCookie(w, cookie("", Secure(r, m.cfg.TrustProxy)))
-		return zonegis.Session{}, false, nil
+		return zonegis.Session{}, zonegis.Principal{}, false, nil
 	} else if err != nil {
-		return zonegis.Session{}, false, err
+		return zonegis.Session{}, zonegis.Principal{}, false, err
 	}
-	return s, true, nil
+	return s, p, true, nil
 }
 
 // End revokes r's session, if any, and drops its cookie.
@@ -183,42 +195,74 @@ func tooMany(wait time.Duration) error {
 	return e
 }
 
-// badLogin is the one answer to a wrong login or password: it does not
-// say which, nor whether the login exists.
-var badLogin = zonegis.Errorf(zonegis.EUNAUTHORIZED, "login or password is not right")
-
 // Login signs in with login and password: throttled (429 while the
 // account or the client's address has had too many failures), the
-// password checked by Accounts (same answer and about the same time for
-// an unknown login), then a new session (Start). Errors: EUNAUTHORIZED
-// (badLogin), ETOOMANY, EFORBIDDEN (the form was posted from another
-// site: login CSRF).
-func (m *Manager) Login(ctx context.Context, w http.ResponseWriter, r *http.Request, login, password string) (zonegis.Session, error) {
+// password checked by Accounts (one answer, registry.ErrSignIn, and
+// about the same time for an unknown login, a wrong password and a
+// disabled user), then a new session (Start). Errors: EUNAUTHORIZED,
+// ETOOMANY, EFORBIDDEN (the form was posted from another site: login
+// CSRF).
+func (m *Manager) Login(ctx context.Context, w http.ResponseWriter, r *http.Request, login, password string) (zonegis.Session, zonegis.Principal, error) {
 	if err := CheckSameOrigin(r, m.cfg.TrustProxy); err != nil {
-		return zonegis.Session{}, err
+		return zonegis.Session{}, zonegis.Principal{}, err
 	}
 	now := m.cfg.Now()
 	account, addr := "login:"+strings.ToLower(strings.TrimSpace(login)), "addr:"+ClientAddr(r, m.cfg.TrustProxy)
 	if wait := max(m.cfg.AccountThrottle.Wait(account, now), m.cfg.AddressThrottle.Wait(addr, now)); wait > 0 {
-		return zonegis.Session{}, tooMany(wait)
+		return zonegis.Session{}, zonegis.Principal{}, tooMany(wait)
 	}
-	userID, err := m.cfg.Accounts.VerifyLogin(ctx, login, password)
-	if zonegis.ErrorCode(err) == zonegis.EUNAUTHORIZED || zonegis.ErrorCode(err) == zonegis.EINVALID {
+	p, err := m.cfg.Accounts.SignIn(ctx, login, password)
+	if zonegis.ErrorCode(err) == zonegis.EUNAUTHORIZED {
 		m.cfg.AccountThrottle.Fail(account, now)
 		m.cfg.AddressThrottle.Fail(addr, now)
 		m.cfg.Logger.Info("sign-in refused", "addr", ClientAddr(r, m.cfg.TrustProxy))
-		return zonegis.Session{}, badLogin
+		return zonegis.Session{}, zonegis.Principal{}, err
 	} else if err != nil {
-		return zonegis.Session{}, err
+		return zonegis.Session{}, zonegis.Principal{}, err
 	}
 	m.cfg.AccountThrottle.Reset(account)
-	return m.Start(ctx, w, r, userID, "password")
+	s, err := m.Start(ctx, w, r, p.UserID, "password")
+	p.Via = zonegis.ViaSession
+	return s, p, err
 }
 
-// Accounts is what sign-in asks of the people registry.
+// Accounts is what sign-in asks of the people registry
+// (registry.Accounts).
 type Accounts interface {
-	// VerifyLogin returns the id of the enabled user whose login and
-	// password these are. Errors: EUNAUTHORIZED (unknown login, wrong
-	// password, disabled user: one answer, about the same time).
-	VerifyLogin(ctx context.Context, login, password string) (int64, error)
+	// SignIn returns the user whose login and password these are as a
+	// caller. Errors: EUNAUTHORIZED (unknown login, wrong password,
+	// disabled user: one answer, about the same time).
+	SignIn(ctx context.Context, login, password string) (zonegis.Principal, error)
+}
+
+// SignInOIDC finds the user a verified ID token names: by its issuer and
+// subject or, with LinkEmail, by its verified email, the identity then
+// linked to that user for next time. A person zonegis has no user for is
+// refused, not provisioned: an admin creates users and grants their
+// boards (zonegis users create). Errors: EUNAUTHORIZED.
+func (m *Manager) SignInOIDC(ctx context.Context, c *oidc.Claims) (*zonegis.User, error) {
+	refused := zonegis.Errorf(zonegis.EUNAUTHORIZED, "the OpenID provider signed you in, but zonegis has no account for you; ask an administrator to create one")
+	u, err := m.cfg.Store.UserByOIDC(ctx, c.Issuer, c.Subject)
+	if zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+		if !m.cfg.LinkEmail || c.Email == "" || !c.EmailVerified {
+			return nil, refused
+		}
+		if u, err = m.cfg.Store.UserByEmail(ctx, c.Email); zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+			return nil, refused
+		} else if err != nil {
+			return nil, err
+		}
+		if u.OIDCIssuer != "" || u.DisabledAt != nil {
+			return nil, refused // linked to another identity already
+		}
+		if err := m.cfg.Store.LinkOIDC(ctx, u.ID, c.Issuer, c.Subject); err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, err
+	}
+	if u.DisabledAt != nil {
+		return nil, refused
+	}
+	return u, nil
 }
