@@ -12,7 +12,9 @@ import (
 )
 
 // leasing is the leasing workflow over the server's database.
-func (s *Server) leasing() registry.Leasing { return registry.Leasing{Store: s.store} }
+func (s *Server) leasing() registry.Leasing {
+	return registry.Leasing{Store: s.store, Boards: s.boards()}
+}
 
 // sendLease finishes a lease or its end that returned seq, l and err: it
 // waits until this instance's index has the write (seq 0 when nothing was
@@ -22,7 +24,7 @@ func (s *Server) sendLease(c echo.Context, status int, seq int64, l *zonegis.Lea
 	if err != nil {
 		return err
 	}
-	return httpx.WriteJSON(c, status, mimeJSON, registry.ViewLease(l, actorOf(c).Role, s.ix.Snapshot().Today(), 0))
+	return httpx.WriteJSON(c, status, mimeJSON, registry.ViewLease(l, true /* a writer of the board sees it */, s.ix.Snapshot().Today(), 0))
 }
 
 // handleParcelLeases answers GET /parcels/{id}/leases: the lease history of
@@ -37,7 +39,7 @@ func (s *Server) handleParcelLeases() echo.HandlerFunc {
 		if _, ok := s.ix.Snapshot().Parcel(id); !ok {
 			return notFound("no parcel with id %d", id)
 		}
-		out, err := registry.LeaseHistory(c.Request().Context(), s.store, actorOf(c).Role, id, s.ix.Snapshot().Today())
+		out, err := registry.LeaseHistory(c.Request().Context(), s.store, s.boards(), principalOf(c), id, s.ix.Snapshot().Today())
 		if err != nil {
 			return err
 		}
@@ -113,7 +115,7 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				return invalid("date: want YYYY-MM-DD, got %q", v)
 			}
 		}
-		l, err := registry.LeaseOn(c.Request().Context(), s.store, actorOf(c).Role, id, on)
+		l, err := registry.LeaseOn(c.Request().Context(), s.store, s.boards(), principalOf(c), id, on)
 		if err != nil {
 			return err
 		}

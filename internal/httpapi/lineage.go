@@ -11,7 +11,9 @@ import (
 )
 
 // lineage is the split and merge use case over this server's store.
-func (s *Server) lineage() registry.Lineage { return registry.Lineage{Store: s.store} }
+func (s *Server) lineage() registry.Lineage {
+	return registry.Lineage{Store: s.store, Boards: s.boards()}
+}
 
 // handleSplit answers POST /parcels/{id}/split with
 // {"lots": [{"lot_code": "A1-1"}, ...], "line": <GeoJSON LineString>}: the

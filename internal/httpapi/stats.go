@@ -16,16 +16,16 @@ import (
 // /stats/provinces, /stats/kinds and /stats/leasing, each as JSON (default)
 // or, with f=csv, as CSV with a header row. Definitions and units are
 // those of package stats: areas in hectares, shares in percent (0-100),
-// money in US dollars. Capital is exact for planners and admins and
-// disclosed by the rule of stats.Audience to everyone else
-// (registry.StatsAudience): see audience.
+// money in US dollars. Capital is exact to the roles of the boards it sums
+// (all of them), the ministry reader and admins, and disclosed by the rule
+// of stats.Audience to everyone else (registry.StatsAudience): see audience.
 
 // audience is who the caller is to the statistics (registry.StatsAudience).
 // An answer with exact figures is marked private, so that no shared cache
 // hands it to a public caller.
 func audience(c echo.Context) stats.Audience {
-	a := registry.StatsAudience(actorOf(c).Role)
-	if a == stats.Confidential {
+	a := registry.StatsAudience(principalOf(c))
+	if a.SeesAny() {
 		c.Response().Header().Set("Cache-Control", "private")
 	}
 	return a

@@ -72,7 +72,14 @@ func (s *Server) visible(c echo.Context, seq int64) {
 }
 
 // features is the write use case over this server's store.
-func (s *Server) features() registry.Features { return registry.Features{Store: s.store} }
+func (s *Server) features() registry.Features {
+	return registry.Features{Store: s.store, Boards: s.boards()}
+}
+
+// boards finds the board of a record a write touches: the index first.
+func (s *Server) boards() registry.IndexBoards {
+	return registry.IndexBoards{Index: s.ix, Store: s.store}
+}
 
 // sendFeature finishes a create, replace or patch that returned w and err:
 // it waits until this instance's index has the write, then answers with

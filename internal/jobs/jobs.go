@@ -302,7 +302,8 @@ func (r *Runner) runJob(job *postgis.ImportJob, body io.Reader, imp ImportFunc) 
 	case r.slots <- struct{}{}:
 		if err = r.store.StartImportJob(ctx, job.ID); err == nil {
 			started.Store(true)
-			m := Meta{Actor: zonegis.Actor{KeyID: job.KeyID, KeyName: job.KeyName, Role: job.Role, RequestID: job.RequestID},
+			m := Meta{Actor: zonegis.Actor{KeyID: job.KeyID, KeyName: job.KeyName, Role: job.Role, RequestID: job.RequestID,
+				UserID: job.UserID},
 				Collection: job.Collection, BodyBytes: job.BodyBytes, Job: job.ID}
 			seq, n, err = r.Run(ctx, m, p, body, imp)
 		}
@@ -378,12 +379,12 @@ func report(code, detail string, details map[string]any) []byte {
 	}
 }
 
-// Get reads job id for a: a job is visible to the key that posted it and
-// to admins. A job whose instance stopped (heartbeat older than the
+// Get reads job id for a: a job is visible to the user who posted it
+// and to system admins. A job whose instance stopped (heartbeat older than the
 // lease) is failed first. Errors: ENOTFOUND (also for a job of another
 // key); EUNAVAILABLE.
 func (r *Runner) Get(ctx context.Context, a zonegis.Actor, id string) (*postgis.ImportJob, error) {
-	notFound := zonegis.Errorf(zonegis.ENOTFOUND, "no import job %q (a job is visible to the key that posted it and to admins)", id)
+	notFound := zonegis.Errorf(zonegis.ENOTFOUND, "no import job %q (a job is visible to the user who posted it and to admins)", id)
 	if !isUUID(id) {
 		return nil, notFound
 	}
@@ -394,7 +395,7 @@ func (r *Runner) Get(ctx context.Context, a zonegis.Actor, id string) (*postgis.
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != zonegis.RoleAdmin && (a.KeyID == 0 || j.KeyID != a.KeyID) {
+	if a.Role != zonegis.SystemAdmin && (a.UserID == 0 || j.UserID != a.UserID) {
 		return nil, notFound
 	}
 	return j, nil

@@ -18,6 +18,7 @@ type ImportJob struct {
 	// The poster, as in the audit trail; KeyID 0 for none.
 	KeyID           int64
 	KeyName, Role   string
+	UserID          int64 // the person; 0 for the system
 	RequestID       string
 	Status          string // queued, running, done, failed
 	Phase           string // registry's phase name while running
@@ -49,7 +50,7 @@ const (
 // CreateImportJob records a new queued job for collection posted by a with
 // a body of bodyBytes. Errors: EUNAVAILABLE.
 func (db *DB) CreateImportJob(ctx context.Context, a zonegis.Actor, collection string, bodyBytes int64) (*ImportJob, error) {
-	row := db.pool.QueryRow(ctx, sqlCreateImportJob, collection, nullID(a.KeyID), a.KeyName, a.Role, a.RequestID, bodyBytes)
+	row := db.pool.QueryRow(ctx, sqlCreateImportJob, collection, nullID(a.KeyID), a.KeyName, a.Role, a.RequestID, bodyBytes, nullID(a.UserID))
 	j, err := scanImportJob(row)
 	return j, mapError(err)
 }
@@ -120,7 +121,7 @@ func scanImportJob(row pgx.Row) (*ImportJob, error) {
 	var keyID *int64
 	err := row.Scan(&j.ID, &j.Collection, &keyID, &j.KeyName, &j.Role, &j.RequestID, &j.Status, &j.Phase, &j.BodyBytes,
 		&j.Read, &j.Checked, &j.Written, &j.Total, &j.Created, &j.Started, &j.Finished, &j.Heartbeat,
-		&j.Seq, &j.Imported, &j.Report)
+		&j.Seq, &j.Imported, &j.Report, &j.UserID)
 	if err != nil {
 		return nil, err
 	}

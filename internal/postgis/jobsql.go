@@ -6,11 +6,11 @@ package postgis
 
 const importJobColumns = `id::text, collection, key_id, key_name, role, request_id, status, phase, body_bytes,
 	features_read, checked, written, total, created_at, started_at, finished_at, heartbeat_at,
-	seq, imported, report`
+	seq, imported, report, COALESCE(user_id, 0)`
 
 const (
-	sqlCreateImportJob = `INSERT INTO import_jobs (collection, key_id, key_name, role, request_id, body_bytes)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING ` + importJobColumns
+	sqlCreateImportJob = `INSERT INTO import_jobs (collection, key_id, key_name, role, request_id, body_bytes, user_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ` + importJobColumns
 	sqlStartImportJob = `UPDATE import_jobs SET status = 'running', started_at = now(), heartbeat_at = now()
 		WHERE id = $1::uuid AND status = 'queued'`
 	sqlBeatImportJob = `UPDATE import_jobs SET phase = $2, features_read = $3, checked = $4, written = $5, total = $6,

@@ -218,3 +218,24 @@ func (db *DB) HasUsers(ctx context.Context) (bool, error) {
 	err := db.pool.QueryRow(ctx, sqlHasUsers).Scan(&n)
 	return n, mapError(err)
 }
+
+// ZoneBoard returns the board of zone id. Errors: ENOTFOUND.
+func (db *DB) ZoneBoard(ctx context.Context, id int64) (string, error) {
+	return db.RecordBoard(ctx, zonegis.CollectionZones, id)
+}
+
+// RecordBoard returns the board of record id of collection (zones,
+// parcels, green-areas, leases; a retired parcel's too). Errors:
+// ENOTFOUND.
+func (db *DB) RecordBoard(ctx context.Context, collection string, id int64) (string, error) {
+	q, ok := sqlRecordBoard[collection]
+	if !ok {
+		return "", zonegis.Errorf(zonegis.ENOTFOUND, "no collection %s", zonegis.Quoted(collection))
+	}
+	var b string
+	err := db.pool.QueryRow(ctx, q, id).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", zonegis.Errorf(zonegis.ENOTFOUND, "no %s %d", collection, id)
+	}
+	return b, mapError(err)
+}

@@ -50,3 +50,11 @@ const (
 		  AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
 		ORDER BY id DESC LIMIT $4`
 )
+
+// sqlRecordBoard is the board of a record, by collection.
+var sqlRecordBoard = map[string]string{
+	"zones":       `SELECT board_id FROM zones WHERE id = $1`,
+	"parcels":     `SELECT z.board_id FROM parcels p JOIN zones z ON z.id = p.zone_id WHERE p.id = $1`,
+	"green-areas": `SELECT z.board_id FROM green_areas g JOIN zones z ON z.id = g.zone_id WHERE g.id = $1`,
+	"leases":      `SELECT z.board_id FROM leases l JOIN parcels p ON p.id = l.parcel_id JOIN zones z ON z.id = p.zone_id WHERE l.id = $1`,
+}

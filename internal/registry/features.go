@@ -50,6 +50,9 @@ var _ FeatureStore = (*postgis.DB)(nil)
 // it is under the row lock.
 type Features struct {
 	Store FeatureStore
+	// Boards finds the board of each record a write touches (IndexBoards);
+	// without it only callers who may write every board may write.
+	Boards BoardFinder
 }
 
 // Written is a record as a write left it.
@@ -101,7 +104,7 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 	if len(props) == 0 || string(props) == "null" {
 		props = []byte("{}")
 	}
-	return k.write(ctx, f.Store, a, change{id: id, ifVersion: ifVersion, props: props, geom: geom, patch: patch, nulls: nulls})
+	return k.write(ctx, f.Store, f.Boards, a, change{id: id, ifVersion: ifVersion, props: props, geom: geom, patch: patch, nulls: nulls})
 }
 
 // Delete deletes record id of collection, whose version must be ifVersion
@@ -110,6 +113,9 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 func (f Features) Delete(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64) (int64, error) {
 	if kindOf(collection) == nil {
 		return 0, ErrNoSuchCollection
+	}
+	if err := authorizeRecords(ctx, f.Boards, a, WriteRecords, collection, id); err != nil {
+		return 0, err
 	}
 	return f.Store.Delete(ctx, a, collection, id, ifVersion)
 }
@@ -166,7 +172,7 @@ func patchAttributes(dst *zonegis.Attributes, raw *json.RawMessage, c change) er
 
 // writer is one collection's write path (a *kind).
 type writer interface {
-	write(ctx context.Context, st FeatureStore, a zonegis.Actor, c change) (Written, error)
+	write(ctx context.Context, st FeatureStore, bf BoardFinder, a zonegis.Actor, c change) (Written, error)
 }
 
 // kind is what differs between the collections' writes, T the record and
@@ -187,6 +193,8 @@ type kind[T, P any] struct {
 	update func(context.Context, FeatureStore, zonegis.Actor, int64, int64, func(*T) error) (*T, int64, error)
 	// written says what the store left.
 	written func(*T) Written
+	// board is the board the record is on (a parcel's zone's).
+	board func(context.Context, BoardFinder, *T) (string, error)
 }
 
 // kindOf is collection's write path; nil when it is not a land record's.
@@ -202,7 +210,7 @@ func kindOf(collection string) writer {
 	return nil
 }
 
-func (k *kind[T, P]) write(ctx context.Context, st FeatureStore, a zonegis.Actor, c change) (Written, error) {
+func (k *kind[T, P]) write(ctx context.Context, st FeatureStore, bf BoardFinder, a zonegis.Actor, c change) (Written, error) {
 	for _, name := range k.required {
 		if c.isNull(name) {
 			return Written{}, invalid("properties: %s cannot be null; it is required", name)
@@ -212,13 +220,38 @@ func (k *kind[T, P]) write(ctx context.Context, st FeatureStore, a zonegis.Actor
 	if err := featurejson.DecodeStrict(c.props, &p, "properties"); err != nil {
 		return Written{}, err
 	}
+	// The caller must hold WriteRecords on the record's board as it is
+	// now (under the row lock) and as the body leaves it: moving a parcel
+	// to another board's zone, or a zone to another board, needs both.
+	caller := callerOf(a)
+	everywhere := MayEverywhere(caller, WriteRecords)
+	may := func(t *T) error {
+		if everywhere {
+			return nil
+		}
+		b, err := boardOf(ctx, bf, k.board, t)
+		if zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+			return nil // no such zone: the write refuses it, naming zone_id
+		} else if err != nil {
+			return err
+		}
+		return Authorize(caller, WriteRecords, b)
+	}
 	edit := func(t *T) error {
+		if c.id != 0 {
+			if err := may(t); err != nil {
+				return err
+			}
+		}
 		for name, clear := range k.nullable {
 			if c.isNull(name) {
 				clear(t)
 			}
 		}
-		return k.apply(t, p, c)
+		if err := k.apply(t, p, c); err != nil {
+			return err
+		}
+		return may(t)
 	}
 	var (
 		t   *T
@@ -273,6 +306,7 @@ var zones = &kind[zonegis.Zone, featurejson.ZoneProps]{
 	written: func(z *zonegis.Zone) Written {
 		return Written{ID: z.ID, Version: z.Version, encode: func(b []byte) []byte { return encode.Zone(b, z) }}
 	},
+	board: func(_ context.Context, _ BoardFinder, z *zonegis.Zone) (string, error) { return z.BoardID, nil },
 }
 
 var parcels = &kind[zonegis.Parcel, featurejson.ParcelProps]{
@@ -309,6 +343,9 @@ var parcels = &kind[zonegis.Parcel, featurejson.ParcelProps]{
 	written: func(pc *zonegis.Parcel) Written {
 		return Written{ID: pc.ID, Version: pc.Version, encode: func(b []byte) []byte { return encode.Parcel(b, pc) }}
 	},
+	board: func(ctx context.Context, bf BoardFinder, pc *zonegis.Parcel) (string, error) {
+		return bf.ZoneBoard(ctx, pc.ZoneID)
+	},
 }
 
 var greenAreas = &kind[zonegis.GreenArea, featurejson.GreenProps]{
@@ -334,5 +371,8 @@ var greenAreas = &kind[zonegis.GreenArea, featurejson.GreenProps]{
 	},
 	written: func(g *zonegis.GreenArea) Written {
 		return Written{ID: g.ID, Version: g.Version, encode: func(b []byte) []byte { return encode.GreenArea(b, g) }}
+	},
+	board: func(ctx context.Context, bf BoardFinder, g *zonegis.GreenArea) (string, error) {
+		return bf.ZoneBoard(ctx, g.ZoneID)
 	},
 }

@@ -61,6 +61,7 @@ func Import(ctx context.Context, db ImportStore, actor zonegis.Actor, collection
 	}
 	prog := ProgressFrom(ctx) // nil when no one watches
 	prog.SetPhase(PhaseReading)
+	may := importAuthorizer(db, actor)
 	rows := func(yield func(postgis.ImportRow, error) bool) {
 		n := 0
 		for c, err := range cands {
@@ -70,7 +71,12 @@ func Import(ctx context.Context, db ImportStore, actor zonegis.Actor, collection
 			}
 			prog.Read(1)
 			n++
-			if !yield(importRow(collection, c), nil) {
+			r := importRow(collection, c)
+			if err := may(ctx, r); err != nil {
+				yield(postgis.ImportRow{}, err)
+				return
+			}
+			if !yield(r, nil) {
 				return
 			}
 		}
@@ -90,6 +96,49 @@ func Import(ctx context.Context, db ImportStore, actor zonegis.Actor, collection
 		return nil, invalid("body: the FeatureCollection has no features")
 	}
 	return rep, nil
+}
+
+// importAuthorizer checks each feature of an import against the caller's
+// rights on its board (a zone's own, a parcel's or green area's zone's),
+// looking each zone's board up once. A feature that cannot be read is
+// left to the import's report; a zone that does not exist to its checks.
+func importAuthorizer(bf BoardFinder, a zonegis.Actor) func(context.Context, postgis.ImportRow) error {
+	p := callerOf(a)
+	if MayEverywhere(p, WriteRecords) {
+		return func(context.Context, postgis.ImportRow) error { return nil }
+	}
+	zoneBoards := map[int64]string{}
+	return func(ctx context.Context, r postgis.ImportRow) error {
+		var board string
+		zone := int64(0)
+		switch it := r.Item.(type) {
+		case *zonegis.Zone:
+			board = it.BoardID
+		case *zonegis.Parcel:
+			zone = it.ZoneID
+		case *zonegis.GreenArea:
+			zone = it.ZoneID
+		default:
+			return nil
+		}
+		if zone != 0 {
+			b, ok := zoneBoards[zone]
+			if !ok {
+				var err error
+				if b, err = bf.ZoneBoard(ctx, zone); zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+					return nil
+				} else if err != nil {
+					return err
+				}
+				zoneBoards[zone] = b
+			}
+			board = b
+		}
+		if err := Authorize(p, WriteRecords, board); err != nil {
+			return zonegis.Errorf(zonegis.ErrorCode(err), "features[%d]: %s", r.Index, zonegis.ErrorMessage(err))
+		}
+		return nil
+	}
 }
 
 var importCollections = map[string]bool{zonegis.CollectionZones: true, zonegis.CollectionParcels: true, zonegis.CollectionGreenAreas: true}

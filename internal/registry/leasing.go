@@ -38,6 +38,9 @@ var _ LeaseStore = (*postgis.DB)(nil)
 // before it reaches the store.
 type Leasing struct {
 	Store LeaseStore
+	// Boards finds the board of the parcel or lease (IndexBoards); without
+	// it only callers who may write every board may lease.
+	Boards BoardFinder
 }
 
 // Lease validates l (zonegis.Lease.Validate) and records it on its parcel,
@@ -45,6 +48,9 @@ type Leasing struct {
 // change-log seq. Errors: EINVALID listing every problem of l, then the
 // store's: ENOTFOUND, EPRECONDITION, ECONFLICT.
 func (lw Leasing) Lease(ctx context.Context, a zonegis.Actor, ifVersion int64, l *zonegis.Lease) (int64, error) {
+	if err := authorizeRecords(ctx, lw.Boards, a, WriteRecords, zonegis.CollectionParcels, l.ParcelID); err != nil {
+		return 0, err
+	}
 	if err := l.Validate(); err != nil {
 		return 0, err
 	}
@@ -57,6 +63,9 @@ func (lw Leasing) Lease(ctx context.Context, a zonegis.Actor, ifVersion int64, l
 // back fails). Errors: ENOTFOUND, ECONFLICT (already
 // ended), EINVALID (a day before its start or after its end).
 func (lw Leasing) End(ctx context.Context, a zonegis.Actor, id int64, endedOn, today time.Time) (int64, *zonegis.Lease, error) {
+	if err := authorizeRecords(ctx, lw.Boards, a, WriteRecords, zonegis.CollectionLeases, id); err != nil {
+		return 0, nil, err
+	}
 	if endedOn.IsZero() {
 		endedOn = today
 	}
@@ -73,26 +82,34 @@ func (lw Leasing) End(ctx context.Context, a zonegis.Actor, id int64, endedOn, t
 // the change-log seq. Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not
 // available to reserve, not held to release).
 func (lw Leasing) Reserve(ctx context.Context, a zonegis.Actor, id, ifVersion int64, reserve bool) (int64, error) {
+	if err := authorizeRecords(ctx, lw.Boards, a, WriteRecords, zonegis.CollectionParcels, id); err != nil {
+		return 0, err
+	}
 	if reserve {
 		return lw.Store.ReserveParcel(ctx, a, id, ifVersion)
 	}
 	return lw.Store.ReleaseParcel(ctx, a, id, ifVersion)
 }
 
-// roleSeesConfidential is the role-wide rule before boards (issue 14
-// replaces it with SeesConfidential by board).
-func roleSeesConfidential(role string) bool {
-	return role == zonegis.RolePlanner || role == zonegis.RoleAdmin || role == zonegis.SystemMinistry
-}
-
-// StatsAudience is who a caller of role is to the statistics: planners
-// and admins see exact capital (stats.Confidential), everyone else capital
-// under the disclosure rule (stats.Public).
-func StatsAudience(role string) stats.Audience {
-	if roleSeesConfidential(role) {
+// StatsAudience is who caller p is to the statistics: exact capital of
+// every board for those who see every board's confidential figures (system
+// admins, the ministry reader), of their own boards for the boards' roles
+// (stats.BoardsAudience), everyone else capital under the disclosure rule
+// (stats.Public).
+func StatsAudience(p zonegis.Principal) stats.Audience {
+	if MayEverywhere(p, SeeConfidential) {
 		return stats.Confidential
 	}
-	return stats.Public
+	var boards []string
+	for b := range p.Grants {
+		if SeesConfidential(p, b) {
+			boards = append(boards, b)
+		}
+	}
+	if len(boards) == 0 {
+		return stats.Public
+	}
+	return stats.BoardsAudience(boards...)
 }
 
 // leaseRequest is the body of a lease request (POST

@@ -38,6 +38,9 @@ var _ LineageStore = (*postgis.DB)(nil)
 // before it reaches the store, which holds the geometry's rules.
 type Lineage struct {
 	Store LineageStore
+	// Boards finds the parcels' boards (IndexBoards); without it only
+	// callers who may write every board may split or merge.
+	Boards BoardFinder
 }
 
 // Split cuts parcel id, whose version must be ifVersion unless that is 0,
@@ -47,6 +50,9 @@ type Lineage struct {
 // the lots (2 to MaxSplitLots, each with a distinct lot code of at most
 // 64 bytes and, if given, a known land use), then the store's.
 func (l Lineage) Split(ctx context.Context, a zonegis.Actor, id, ifVersion int64, line json.RawMessage, lots []zonegis.SplitLot) ([]*zonegis.Parcel, int64, error) {
+	if err := authorizeRecords(ctx, l.Boards, a, WriteRecords, zonegis.CollectionParcels, id); err != nil {
+		return nil, 0, err
+	}
 	ls, lineErr := DecodeLine(line)
 	var p zonegis.Problems
 	if lineErr != nil {
@@ -121,6 +127,9 @@ func DecodeLine(raw json.RawMessage) (orb.LineString, error) {
 // new parcel, the retired ids in ascending order and the change-log seq.
 // Errors: EINVALID listing every problem of the request, then the store's.
 func (l Lineage) Merge(ctx context.Context, a zonegis.Actor, ids []int64, lotCode, landUse string) (*zonegis.Parcel, []int64, int64, error) {
+	if err := authorizeRecords(ctx, l.Boards, a, WriteRecords, zonegis.CollectionParcels, ids...); err != nil {
+		return nil, nil, 0, err
+	}
 	lotCode, landUse = strings.TrimSpace(lotCode), strings.TrimSpace(landUse)
 	var p zonegis.Problems
 	retired := slices.Clone(ids)

@@ -1,6 +1,10 @@
 package registry
 
-import "github.com/zonegis/zonegis/internal/zonegis"
+import (
+	"context"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
 
 // Who may do what, on which board: the one rule table of zonegis. A caller
 // is a zonegis.Principal: the public (no credentials), or a user with at
@@ -153,4 +157,49 @@ func LeastRole(a Action) (string, bool) {
 		return r.system[0], true
 	}
 	return "", false
+}
+
+// BoardFinder says which board a record is on: a zone's own, a parcel's
+// or green area's zone's, a lease's parcel's zone's. *postgis.DB
+// implements it (reading the rows as they are now).
+type BoardFinder interface {
+	// ZoneBoard returns the board of zone id. Errors: ENOTFOUND.
+	ZoneBoard(ctx context.Context, id int64) (string, error)
+	// RecordBoard returns the board of record id of collection (zones,
+	// parcels, green-areas, leases). Errors: ENOTFOUND.
+	RecordBoard(ctx context.Context, collection string, id int64) (string, error)
+}
+
+// callerOf is the principal acting as a; the public (who may write
+// nothing) when a names none.
+func callerOf(a zonegis.Actor) zonegis.Principal {
+	if a.Caller == nil {
+		return zonegis.Principal{}
+	}
+	return *a.Caller
+}
+
+// authorizeRecords checks that a may do act on the board of each record
+// (ids of collection), found by bf. A record that is not there is left
+// to the write, which answers ENOTFOUND for it.
+func authorizeRecords(ctx context.Context, bf BoardFinder, a zonegis.Actor, act Action, collection string, ids ...int64) error {
+	p := callerOf(a)
+	if MayEverywhere(p, act) {
+		return nil
+	}
+	if bf == nil {
+		return Authorize(p, act, "")
+	}
+	for _, id := range ids {
+		b, err := bf.RecordBoard(ctx, collection, id)
+		if zonegis.ErrorCode(err) == zonegis.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if err := Authorize(p, act, b); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -27,6 +27,9 @@ type ImportStore interface {
 	// problems in one transaction as actor. Errors: what rows returned;
 	// EUNAVAILABLE.
 	ImportChecked(ctx context.Context, a zonegis.Actor, collection string, rows iter.Seq2[postgis.ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *postgis.ImportStats, error)
+	// BoardFinder finds the board of each feature's zone, which the
+	// caller must hold WriteRecords on (looked up once per zone).
+	BoardFinder
 }
 
 var _ ImportStore = (*postgis.DB)(nil)

@@ -80,6 +80,11 @@ type refusingStore struct {
 	opts   zonegis.ImportOptions
 }
 
+func (s *refusingStore) ZoneBoard(context.Context, int64) (string, error) { return "hepza", nil }
+func (s *refusingStore) RecordBoard(context.Context, string, int64) (string, error) {
+	return "hepza", nil
+}
+
 func (s *refusingStore) ImportChecked(_ context.Context, _ zonegis.Actor, coll string, rows iter.Seq2[postgis.ImportRow, error], o zonegis.ImportOptions) (*zonegis.ImportReport, *postgis.ImportStats, error) {
 	s.opts = o
 	rep := &zonegis.ImportReport{Collection: coll}

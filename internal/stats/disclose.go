@@ -44,15 +44,55 @@ import "math"
 // figures the audience sees (null when one is withheld), so they tell
 // nothing the figures do not. Enterprises (lessees) and workers are public
 // per lease and stay exact.
-type Audience int
+//
+// An audience may see some boards' figures exactly (the roles of those
+// boards: registry.StatsAudience) and the rest under the rule: a figure
+// is exact only when it sums the leases of boards the audience sees, all
+// of them; a figure that sums any other board's leases is disclosed as it
+// is to the public, so that no difference of two answers tells the other
+// board's part more exactly than the public figures do.
+type Audience struct {
+	all    bool            // every board's figures, exactly
+	boards map[string]bool // these boards' figures, exactly
+}
 
 // Audiences.
-const (
+var (
 	// Public callers see capital under the disclosure rule.
-	Public Audience = iota
-	// Confidential callers (planners, admins) see exact capital.
-	Confidential
+	Public = Audience{}
+	// Confidential callers (system admins, the ministry reader) see
+	// every board's capital exactly.
+	Confidential = Audience{all: true}
 )
+
+// BoardsAudience sees the figures of boards exactly, the rest under the
+// rule.
+func BoardsAudience(boards ...string) Audience {
+	a := Audience{boards: map[string]bool{}}
+	for _, b := range boards {
+		a.boards[b] = true
+	}
+	return a
+}
+
+// SeesAny reports whether a sees any figure exactly (its answers are then
+// private, never for a shared cache).
+func (a Audience) SeesAny() bool { return a.all || len(a.boards) > 0 }
+
+// Sees reports whether a sees exactly a figure summed over boards: all of
+// them are a's (an empty list is a figure of no board's: only an audience
+// of every board sees it).
+func (a Audience) Sees(boards ...string) bool {
+	if a.all {
+		return true
+	}
+	for _, b := range boards {
+		if !a.boards[b] {
+			return false
+		}
+	}
+	return len(boards) > 0
+}
 
 // MinLessees is the fewest distinct lessees a public capital figure may
 // be the sum of.
@@ -84,9 +124,13 @@ type capitalSum struct {
 	lessees        int64   // distinct lessees
 }
 
-// disclose applies the rule for audience a.
-func (c capitalSum) disclose(a Audience) Capital {
-	if a == Confidential || c.lessees == 0 {
+// disclose applies the rule for an audience of every board (a.all) or
+// the public.
+func (c capitalSum) disclose(a Audience) Capital { return c.discloseExact(a.all) }
+
+// discloseExact gives c exactly when exact, else under the rule.
+func (c capitalSum) discloseExact(exact bool) Capital {
+	if exact || c.lessees == 0 {
 		v := c.sumUSD
 		return Capital{CapitalUSD: &v, CapitalDisclosure: DisclosureExact}
 	}

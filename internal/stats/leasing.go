@@ -89,12 +89,15 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	if err != nil {
 		return nil, fmt.Errorf("stats: leasing: %w", err)
 	}
+	// A series sums every board's leases but the one board it names: it
+	// is exact to an audience of that board, or of every board.
+	exact := a.all || (q.Board != "" && a.Sees(q.Board))
 	sums := map[periodKey]Period{}
 	var first, last periodKey
 	for _, f := range figures {
 		p := Period{Year: f.Year, Quarter: f.Quarter, Leases: f.Leases, LeasedHa: f.AreaM2 / 1e4,
 			capital: capitalSum{sumUSD: f.CapitalUSD, lessees: f.Lessees, maxUSD: f.CapitalMaxUSD}}
-		p.Capital = p.capital.disclose(a)
+		p.Capital = p.capital.discloseExact(exact)
 		k := periodKey{p.Year, p.Quarter}
 		if len(sums) == 0 {
 			first = k
@@ -134,7 +137,7 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	for k := first; !after(k, last); k = next(k, quarterly) {
 		p, ok := sums[k]
 		if !ok {
-			p = Period{Year: k.y, Quarter: k.q, Capital: capitalSum{}.disclose(a)}
+			p = Period{Year: k.y, Quarter: k.q, Capital: capitalSum{}.discloseExact(exact)}
 		}
 		p.Period = strconv.Itoa(k.y)
 		if quarterly {
@@ -142,7 +145,7 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 		}
 		prev, ok := sums[periodKey{k.y - 1, k.q}]
 		if !ok {
-			prev.Capital = capitalSum{}.disclose(a)
+			prev.Capital = capitalSum{}.discloseExact(exact)
 		}
 		p.LeasedHaYoYPct = changePct(p.LeasedHa, prev.LeasedHa)
 		if p.CapitalUSD != nil && prev.CapitalUSD != nil {

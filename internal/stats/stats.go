@@ -189,6 +189,7 @@ type GroupStats struct {
 	Capital                      // capital_usd, capital_rounding_usd, capital_disclosure
 
 	capital capitalSum
+	boards  []string // the boards of the group's zones: its capital is exact only to an audience of all of them
 }
 
 // Report is a set of figures with the date they hold on.
@@ -218,7 +219,7 @@ func (s *Service) Zones(ctx context.Context, a Audience) (Report[ZoneStats], err
 	}
 	items := slices.Clone(snap.zones)
 	for i := range items {
-		items[i].Capital = items[i].capital.disclose(a)
+		items[i].Capital = items[i].capital.discloseExact(a.Sees(items[i].BoardID))
 	}
 	return Report[ZoneStats]{AsOf: snap.asOf.Format(time.DateOnly), Seq: snap.seq,
 		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: items}, nil
@@ -237,7 +238,7 @@ func (s *Service) Groups(ctx context.Context, by By, a Audience) (Report[GroupSt
 	}
 	items := slices.Clone(snap.groups[by])
 	for i := range items {
-		items[i].Capital = items[i].capital.disclose(a)
+		items[i].Capital = items[i].capital.discloseExact(a.Sees(items[i].boards...))
 	}
 	return Report[GroupStats]{AsOf: snap.asOf.Format(time.DateOnly), Seq: snap.seq,
 		MinGreenPct: pct(s.opts.MinGreenShare, 1), Items: items}, nil
@@ -329,6 +330,9 @@ func aggregate(by By, zones []ZoneStats, groups map[string]zonegis.GroupFigures,
 			out = append(out, GroupStats{By: by, Key: k, Name: name, MinGreenPct: pct(minShare, 1)})
 		}
 		g := &out[i]
+		if !slices.Contains(g.boards, z.BoardID) {
+			g.boards = append(g.boards, z.BoardID)
+		}
 		g.Zones++
 		if z.GreenCompliant {
 			g.ZonesGreenCompliant++

@@ -215,10 +215,15 @@ type Actor struct {
 	RequestID string
 	UserID    int64  // the person (issue 14); 0 for the system
 	UserLogin string // their login, kept in the audit row as it was
+	// Caller is the principal acting, whose rights the use cases check
+	// on every board a write touches (registry.Authorize); nil may do
+	// nothing (fails closed).
+	Caller *Principal
 }
 
-// System is the actor of changes made by zonegis itself (seed, CLI).
-var System = Actor{KeyName: "system", Role: RoleAdmin}
+// System is the actor of changes made by zonegis itself (seed, CLI): a
+// system admin.
+var System = Actor{KeyName: "system", Role: RoleAdmin, Caller: &Principal{Login: "system", SystemRole: SystemAdmin, KeyName: "system"}}
 
 // AuditEntry is one recorded write.
 type AuditEntry struct {

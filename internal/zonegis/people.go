@@ -78,8 +78,9 @@ type Principal struct {
 	RequestID   string
 }
 
-// Authenticated reports whether the caller is a user (not the public).
-func (p Principal) Authenticated() bool { return p.UserID != 0 }
+// Authenticated reports whether the caller is someone (a user, or the
+// system): not the public, who has no login.
+func (p Principal) Authenticated() bool { return p.Login != "" }
 
 // RoleOn is the principal's grant on board, "" without one. It does not
 // count the system role.
@@ -100,13 +101,7 @@ func (p Principal) Role() string {
 // Actor is the principal as the audit trail records it.
 func (p Principal) Actor() Actor {
 	return Actor{KeyID: p.KeyID, KeyName: p.KeyName, Role: p.Role(), RequestID: p.RequestID,
-		UserID: p.UserID, UserLogin: p.Login}
-}
-
-// SystemPrincipal is zonegis itself (the seed, the CLI's imports): a
-// system admin without a user.
-func SystemPrincipal() Principal {
-	return Principal{Login: "system", SystemRole: SystemAdmin, KeyName: "system"}
+		UserID: p.UserID, UserLogin: p.Login, Caller: &p}
 }
 
 // UserService keeps the accounts and their grants.

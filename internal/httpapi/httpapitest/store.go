@@ -840,3 +840,33 @@ func (s *Store) ImportJob(context.Context, string, time.Duration, []byte) (*post
 func (s *Store) SweepImportJobs(context.Context, time.Duration, time.Duration, []byte) (int64, int64, error) {
 	return 0, 0, errNeedsPostGIS("import jobs")
 }
+
+// ZoneBoard implements registry.BoardFinder.
+func (s *Store) ZoneBoard(ctx context.Context, id int64) (string, error) {
+	return s.RecordBoard(ctx, zonegis.CollectionZones, id)
+}
+
+// RecordBoard implements registry.BoardFinder.
+func (s *Store) RecordBoard(_ context.Context, collection string, id int64) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	zone := id
+	switch collection {
+	case zonegis.CollectionParcels:
+		if p := s.st.parcels[id]; p != nil {
+			zone = p.ZoneID
+		}
+	case zonegis.CollectionGreenAreas:
+		if g := s.st.greens[id]; g != nil {
+			zone = g.ZoneID
+		}
+	case zonegis.CollectionLeases:
+		if l := s.st.leases[id]; l != nil && s.st.parcels[l.ParcelID] != nil {
+			zone = s.st.parcels[l.ParcelID].ZoneID
+		}
+	}
+	if z := s.st.zones[zone]; z != nil {
+		return z.BoardID, nil
+	}
+	return "", zonegis.Errorf(zonegis.ENOTFOUND, "no %s %d", collection, id)
+}
