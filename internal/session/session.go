@@ -36,6 +36,10 @@ const (
 	ThrottleKeys    = 10000
 	// sweepBatch bounds the expired sessions one sign-in deletes.
 	sweepBatch = 500
+	// Checks is how many passwords are checked at once (an argon2id hash
+	// takes 64 MiB): more sign-ins wait up to checkWait, then 503.
+	Checks    = 4
+	checkWait = 2 * time.Second
 )
 
 // Config configures a Manager.
@@ -64,7 +68,8 @@ type Config struct {
 
 // Manager starts, finds and ends sessions.
 type Manager struct {
-	cfg Config
+	cfg    Config
+	checks chan struct{} // a token per password check running
 }
 
 // New returns a manager over cfg.
@@ -93,7 +98,7 @@ func New(cfg Config) *Manager {
 	if cfg.AddressThrottle == nil {
 		cfg.AddressThrottle = NewThrottle(AddressFailures, FailureWindow, ThrottleKeys)
 	}
-	return &Manager{cfg: cfg}
+	return &Manager{cfg: cfg, checks: make(chan struct{}, Checks)}
 }
 
 // TrustProxy says whether the proxy's headers are believed.
@@ -211,7 +216,7 @@ func (m *Manager) Login(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	if wait := max(m.cfg.AccountThrottle.Wait(account, now), m.cfg.AddressThrottle.Wait(addr, now)); wait > 0 {
 		return zonegis.Session{}, zonegis.Principal{}, tooMany(wait)
 	}
-	p, err := m.cfg.Accounts.SignIn(ctx, login, password)
+	p, err := m.signIn(ctx, login, password)
 	if zonegis.ErrorCode(err) == zonegis.EUNAUTHORIZED {
 		m.cfg.AccountThrottle.Fail(account, now)
 		m.cfg.AddressThrottle.Fail(addr, now)
@@ -224,6 +229,22 @@ func (m *Manager) Login(ctx context.Context, w http.ResponseWriter, r *http.Requ
 	s, err := m.Start(ctx, w, r, p.UserID, "password")
 	p.Via = zonegis.ViaSession
 	return s, p, err
+}
+
+// signIn checks the password with at most Checks checks at once.
+// Errors: Accounts.SignIn's, EUNAVAILABLE (too many at once).
+func (m *Manager) signIn(ctx context.Context, login, password string) (zonegis.Principal, error) {
+	wait := time.NewTimer(checkWait)
+	defer wait.Stop()
+	select {
+	case m.checks <- struct{}{}:
+		defer func() { <-m.checks }()
+	case <-wait.C:
+		return zonegis.Principal{}, zonegis.Errorf(zonegis.EUNAVAILABLE, "too many sign-ins at once; try again in a few seconds")
+	case <-ctx.Done():
+		return zonegis.Principal{}, ctx.Err()
+	}
+	return m.cfg.Accounts.SignIn(ctx, login, password)
 }
 
 // Accounts is what sign-in asks of the people registry
