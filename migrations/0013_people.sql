@@ -100,5 +100,5 @@ CREATE TRIGGER audit_log_board BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE F
 -- Past entries: the user of the key that wrote them, and their board.
 UPDATE audit_log a SET user_id = k.user_id, user_login = 'key-' || k.prefix FROM api_keys k WHERE a.key_id = k.id;
 UPDATE audit_log SET board_id = zg_audit_board(collection, before, after);
-CREATE INDEX audit_log_user_idx ON audit_log (user_id, id);
+CREATE INDEX audit_log_user_idx ON audit_log (lower(user_login), id);
 CREATE INDEX audit_log_board_idx ON audit_log (board_id, id);

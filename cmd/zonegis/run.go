@@ -23,8 +23,10 @@ Usage:
   zonegis serve     serve the API (default); starts a private PostGIS when DATABASE_URL is unset
   zonegis migrate   apply database migrations and exit
   zonegis seed      migrate, then load the seed data into an empty database
-  zonegis keys create --role planner|admin --name NAME   make an API key (printed once)
-  zonegis keys list | keys revoke PREFIX
+  zonegis users create --login NAME --role ROLE [--board BOARD_ID]   an account (one-time password printed once)
+  zonegis users list | disable LOGIN | passwd LOGIN | grant LOGIN --board B --role R | revoke LOGIN --board B
+  zonegis keys create --login NAME [--expires 90d]   an API key acting as that user (printed once)
+  zonegis keys list [--login NAME] | keys revoke PREFIX
   zonegis boards list | create --id ID ... | edit ID ... | delete ID   management boards
   zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--map SPEC] FILE   all or nothing (any format GDAL reads)
   zonegis export --collection zones|parcels|green-areas|dossier --format geojson|geojsonseq|csv|fgb
@@ -48,6 +50,8 @@ Configuration (environment):
                       unset: a plain background (the page fetches nothing else)
   GOMEMLIMIT          unset: zonegis sets a soft memory limit of its live heap + a third
                       (at least 192 MB) + 128 MB, moved as the data grows
+  ZONEGIS_ADMIN_LOGIN, ZONEGIS_ADMIN_PASSWORD  the first admin, made on the first start with no
+                      users; unset: login admin with a one-time password printed once to stderr
   ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
                       else the newest /usr/lib/postgresql/*/bin)
 ` + sessionsUsage
@@ -73,13 +77,17 @@ Migrates, then loads the seed data (ZONEGIS_SEED: all, none, or zone codes
 that get synthetic parcels) when the database has no zones yet.
 `,
 	"keys": `Usage:
-  zonegis keys create --role planner|admin [--name NAME]   prints the key once, on stdout
-  zonegis keys list
+  zonegis keys create --login LOGIN [--expires 90d] [--name NAME]   prints the key once, on stdout
+  zonegis keys list [--login LOGIN]
   zonegis keys revoke PREFIX
 
-API keys: the database keeps only their SHA-256. A key made here works at once
-on every running server over the same database.
+API keys: a key acts as its user, with at most their grants, and stops when
+the user is disabled; it records when it was last used (at most once a
+minute). The database keeps only their SHA-256. A key made here works at once
+on every running server over the same database. (--role planner|admin makes
+a key with a user of its own, as keys were before users.)
 `,
+	"users":  usersUsage,
 	"boards": boardsUsage,
 	"import": `Usage: zonegis import --collection zones|parcels|green-areas FILE.geojson
 
@@ -144,7 +152,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger := newLogger(stderr, cfg.LogLevel)
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, logger, args, stdout)
+		return serve(ctx, cfg, logger, args, stdout, stderr)
 	case "migrate", "seed":
 		if len(args) > 0 {
 			return fmt.Errorf("%s takes no arguments\n%s", cmd, u)
@@ -157,6 +165,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return nil
 	case "keys":
 		return keysCmd(ctx, cfg, logger, args, stdout, stderr)
+	case "users":
+		return usersCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "boards":
 		return boardsCmd(ctx, cfg, logger, args, stdout, stderr)
 	case "import":
@@ -178,6 +188,9 @@ type config struct {
 	BasemapURL  string // raster tiles under the web map; "" for none
 	GoMemLimit  string // GOMEMLIMIT as set; "" lets zonegis size the limit to its data
 	DebugAddr   string // where /debug/pprof is served; "" for nowhere
+	// AdminLogin and AdminPassword make the first admin (first start, no
+	// users); "" for login admin with a one-time password.
+	AdminLogin, AdminPassword string
 
 	// MinGreenShare is the minimum green share of a zone (fraction).
 	MinGreenShare float64
@@ -192,14 +205,16 @@ type config struct {
 
 func loadConfig(getenv func(string) string) (config, error) {
 	c := config{
-		DatabaseURL: getenv("DATABASE_URL"),
-		Addr:        or(getenv("ZONEGIS_ADDR"), ":8080"),
-		DataDir:     or(getenv("ZONEGIS_DATA_DIR"), "var"),
-		Seed:        or(getenv("ZONEGIS_SEED"), "all"),
-		PGBinDir:    getenv(pgcluster.EnvBinDir),
-		BasemapURL:  getenv("ZONEGIS_BASEMAP_URL"),
-		GoMemLimit:  getenv("GOMEMLIMIT"),
-		DebugAddr:   getenv("ZONEGIS_DEBUG_ADDR"),
+		DatabaseURL:   getenv("DATABASE_URL"),
+		Addr:          or(getenv("ZONEGIS_ADDR"), ":8080"),
+		DataDir:       or(getenv("ZONEGIS_DATA_DIR"), "var"),
+		Seed:          or(getenv("ZONEGIS_SEED"), "all"),
+		AdminLogin:    getenv("ZONEGIS_ADMIN_LOGIN"),
+		AdminPassword: getenv("ZONEGIS_ADMIN_PASSWORD"),
+		PGBinDir:      getenv(pgcluster.EnvBinDir),
+		BasemapURL:    getenv("ZONEGIS_BASEMAP_URL"),
+		GoMemLimit:    getenv("GOMEMLIMIT"),
+		DebugAddr:     getenv("ZONEGIS_DEBUG_ADDR"),
 	}
 	if _, err := web.BasemapOrigin(c.BasemapURL); err != nil {
 		// The web map's CSP allows the base map's origin only.

@@ -19,6 +19,7 @@ import (
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/memlimit"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -41,7 +42,7 @@ const (
 
 // serve migrates and seeds the database, loads the index, follows the change
 // log and serves HTTP until ctx ends, then drains in-flight requests.
-func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout io.Writer) error {
+func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	addr := fs.String("addr", cfg.Addr, "listen address")
@@ -53,6 +54,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 		return err
 	}
 	defer stopDB()
+	// The first admin, on the first start with no users.
+	u, password, err := registry.FirstAdmin(ctx, db, cfg.AdminLogin, cfg.AdminPassword, registry.DefaultPasswordParams)
+	if err != nil {
+		return fmt.Errorf("first admin: %s", zonegis.ErrorMessage(err))
+	}
+	if u != nil && password != "" {
+		fmt.Fprintf(stderr, "created the first admin %q; their one-time password, shown once: %s\n", u.Login, password)
+	} else if u != nil {
+		logger.Info("created the first admin from ZONEGIS_ADMIN_LOGIN", "login", u.Login)
+	}
 	ix := index.New()
 	fl := indexsync.New(db, ix, logger)
 	// Keep memory near what the data needs (see internal/memlimit).

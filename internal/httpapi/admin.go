@@ -8,22 +8,26 @@ import (
 	"github.com/zonegis/zonegis/internal/registry"
 )
 
-// handleAudit answers GET /audit (admins): recorded writes, newest first,
-// filtered by collection and item_id, paged with before=<id>
-// (registry.ParseAuditFilter).
+// handleAudit answers GET /audit (admins, board admins for their boards):
+// recorded writes, newest first, filtered by user, board, collection,
+// item_id and date, paged with before=<id> (registry.Audit), as JSON or,
+// with f=csv, CSV.
 func (s *Server) handleAudit() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkParams(c.QueryParams(), registry.AuditParams...); err != nil {
 			return err
 		}
-		f, err := registry.ParseAuditFilter(c.QueryParam)
+		f := c.QueryParam("f")
+		if f != "" && f != "json" && f != "csv" {
+			return invalid("f: %q is not one of json, csv", f)
+		}
+		vs, err := registry.Audit(c.Request().Context(), s.store, principalOf(c), c.QueryParam)
 		if err != nil {
 			return err
+		} else if f != "csv" {
+			return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"entries": vs})
 		}
-		es, err := s.store.Audit(c.Request().Context(), f)
-		if err != nil {
-			return err
-		}
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"entries": registry.ViewAudit(es)})
+		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		return registry.WriteAuditCSV(c.Response(), vs)
 	}
 }

@@ -46,7 +46,7 @@ func TestAuthWritesNeedAValidKey(t *testing.T) {
 	for _, w := range writes {
 		name := w.method + " " + w.path
 		r := e.send(t, w.method, w.path, "", w.body)
-		wantProblem(t, r, http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "needs an API key with role planner")
+		wantProblem(t, r, http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "needs role planner or board_admin on the board, or admin: sign in, or give an API key")
 		if got := r.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
 			t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge", name, got)
 		}
@@ -80,9 +80,9 @@ func TestAuthWritesNeedAValidKey(t *testing.T) {
 // read the audit trail (403), admins can do both.
 func TestAuthRoles(t *testing.T) {
 	e := newWriteEnv(t)
-	wantProblem(t, e.send(t, http.MethodGet, "/audit", "", nil), http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "role admin")
+	wantProblem(t, e.send(t, http.MethodGet, "/audit", "", nil), http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "role board_admin on the board, or admin")
 	wantProblem(t, e.send(t, http.MethodGet, "/audit", e.planner, nil), http.StatusForbidden, zonegis.EFORBIDDEN,
-		"this needs role admin", e.plannerName, "has role planner")
+		"this needs role board_admin on the board, or admin", e.plannerName, "has no role that allows it")
 	want(t, e.send(t, http.MethodGet, "/audit", e.admin, nil), http.StatusOK, "admin reads the audit trail")
 	// An admin may do what a planner may.
 	r := e.send(t, http.MethodPost, "/collections/parcels/items", e.admin, e.parcelDoc("ADM", polygon(106.700, 10.750, 106.701, 10.751)))
@@ -101,6 +101,9 @@ type auditEntry struct {
 	Action     string          `json:"action"`
 	Collection string          `json:"collection"`
 	ItemID     *int64          `json:"item_id"`
+	UserID     *int64          `json:"user_id"`
+	UserLogin  string          `json:"user_login"`
+	BoardID    *string         `json:"board_id"`
 	Before     json.RawMessage `json:"before"`
 	After      json.RawMessage `json:"after"`
 	RequestID  string          `json:"request_id"`
@@ -150,9 +153,10 @@ func TestAuditRecordsWrites(t *testing.T) {
 	}
 	del, patch, put, create := es[0], es[1], es[2], es[3]
 	for _, x := range es {
-		if x.KeyName != e.plannerName || x.Role != zonegis.RolePlanner || x.KeyID == nil || x.Collection != "parcels" ||
+		if x.KeyName != e.plannerName || x.Role != "user" || x.UserID == nil || !strings.HasPrefix(x.UserLogin, "key-") ||
+			x.BoardID == nil || x.KeyID == nil || x.Collection != "parcels" ||
 			x.ItemID == nil || *x.ItemID != f.ID || x.RequestID == "" {
-			t.Errorf("entry %+v: want key %q, role planner, item %d, a request id", x, e.plannerName, f.ID)
+			t.Errorf("entry %+v: want key %q, its user, the zone's board, item %d, a request id", x, e.plannerName, f.ID)
 		}
 	}
 	if create.Action != "create" || props(t, create.Before) != nil || props(t, create.After)["lot_code"] != "AU1" {

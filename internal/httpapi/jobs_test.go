@@ -201,7 +201,7 @@ func TestImportJob(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantProblem(t, two.send(t, http.MethodGet, loc, other, nil), http.StatusNotFound, zonegis.ENOTFOUND, "visible to the key that posted it")
+	wantProblem(t, two.send(t, http.MethodGet, loc, other, nil), http.StatusNotFound, zonegis.ENOTFOUND, "visible to the user who posted it")
 	wantProblem(t, two.send(t, http.MethodGet, loc, "", nil), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
 	want(t, two.send(t, http.MethodGet, loc, e.admin, nil), http.StatusOK, "admin reads the job")
 	wantProblem(t, two.send(t, http.MethodGet, "/jobs/12", e.planner, nil), http.StatusNotFound, zonegis.ENOTFOUND)

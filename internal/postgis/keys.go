@@ -171,5 +171,5 @@ func (db *DB) Audit(ctx context.Context, f zonegis.AuditFilter) ([]*zonegis.Audi
 		var e zonegis.AuditEntry
 		return &e, r.Scan(&e.ID, &e.At, &e.KeyID, &e.KeyName, &e.Role, &e.Action, &e.Collection, &e.ItemID, &e.Before, &e.After,
 			&e.RequestID, &e.UserID, &e.UserLogin, &e.BoardID)
-	}, f.Collection, f.ItemID, f.BeforeID, f.Limit, f.UserID, f.Boards, f.From, f.To)
+	}, f.Collection, f.ItemID, f.BeforeID, f.Limit, f.UserLogin, f.Boards, f.From, f.To)
 }

@@ -46,7 +46,7 @@ const (
 	sqlAudit = `SELECT id, at, key_id, key_name, role, action, collection, item_id, before, after, request_id, user_id, user_login, board_id
 		FROM audit_log
 		WHERE ($1 = '' OR collection = $1) AND ($2 = 0 OR item_id = $2) AND ($3 = 0 OR id < $3)
-		  AND ($5 = 0 OR user_id = $5) AND ($6::text[] IS NULL OR board_id = ANY($6))
+		  AND ($5 = '' OR lower(user_login) = lower($5)) AND ($6::text[] IS NULL OR board_id = ANY($6))
 		  AND ($7::timestamptz IS NULL OR at >= $7) AND ($8::timestamptz IS NULL OR at < $8)
 		ORDER BY id DESC LIMIT $4`
 )

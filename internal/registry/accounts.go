@@ -52,3 +52,39 @@ func (a Accounts) SignIn(ctx context.Context, login, password string) (zonegis.P
 	}
 	return p, err
 }
+
+// AccountStore keeps accounts: zonegis.UserService and the writes of
+// *postgis.DB the CLI calls.
+type AccountStore interface {
+	HasUsers(ctx context.Context) (bool, error)
+	CreateUser(ctx context.Context, a zonegis.Actor, u *zonegis.User) error
+}
+
+// FirstAdmin makes the first system admin when the store has no users
+// (those migrated from keys aside): login and password when given (the
+// environment's ZONEGIS_ADMIN_LOGIN and ZONEGIS_ADMIN_PASSWORD), else
+// "admin" with a OneTimePassword, which it returns to be shown once. It
+// returns a nil user when there were users already. Errors: EINVALID
+// (login, a password shorter than MinPasswordLen), the store's.
+func FirstAdmin(ctx context.Context, st AccountStore, login, password string, params PasswordParams) (*zonegis.User, string, error) {
+	has, err := st.HasUsers(ctx)
+	if err != nil || has {
+		return nil, "", err
+	}
+	if login == "" {
+		login = "admin"
+	}
+	shown := ""
+	if password == "" {
+		password = OneTimePassword()
+		shown = password
+	} else if err := CheckPasswordRules(password); err != nil {
+		return nil, "", err
+	}
+	u := &zonegis.User{Login: login, DisplayName: "Administrator", SystemRole: zonegis.SystemAdmin,
+		PasswordHash: HashPassword(password, params)}
+	if err := st.CreateUser(ctx, zonegis.System, u); err != nil {
+		return nil, "", err
+	}
+	return u, shown, nil
+}

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -117,23 +118,45 @@ func MayOnSome(p zonegis.Principal, a Action) bool {
 func MayEverywhere(p zonegis.Principal, a Action) bool { return May(p, a, "") }
 
 // Authorize returns nil when p may do a on every board in boards, else
-// EFORBIDDEN naming the first board refused (EUNAUTHORIZED for the
-// public). Each board is a board id; "" stands for "no board" and is
-// refused unless p may do a everywhere.
+// EFORBIDDEN naming the action, the first board refused and the roles
+// that would do (EUNAUTHORIZED for the public). Each board is a board id;
+// "" stands for "no board" and is refused unless p may do a everywhere.
 func Authorize(p zonegis.Principal, a Action, boards ...string) error {
 	for _, b := range boards {
 		if May(p, a, b) {
 			continue
 		}
-		if !p.Authenticated() {
-			return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs credentials: an API key (Authorization: Bearer <key>) or a session")
+		need := RolesText(a)
+		who := p.Login
+		if p.DisplayName != "" {
+			who = p.DisplayName + " (" + p.Login + ")"
 		}
-		if b == "" {
-			return zonegis.Errorf(zonegis.EFORBIDDEN, "%s: %s may not do this", a, p.Login)
+		switch {
+		case !p.Authenticated():
+			return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs role %s: sign in, or give an API key (Authorization: Bearer <key>)", need)
+		case b == "":
+			return zonegis.Errorf(zonegis.EFORBIDDEN, "this needs role %s; %s has no role that allows it", need, who)
 		}
-		return zonegis.Errorf(zonegis.EFORBIDDEN, "%s on board %s: %s has no role there that allows it", a, b, p.Login)
+		return zonegis.Errorf(zonegis.EFORBIDDEN, "%s on board %s needs role %s; %s has no such role there", a, b, need, who)
 	}
 	return nil
+}
+
+// RolesText says who may do a, for messages: "planner or board_admin on
+// the board, or admin".
+func RolesText(a Action) string {
+	r := rules[a]
+	var parts []string
+	if len(r.board) > 0 {
+		parts = append(parts, strings.Join(r.board, " or ")+" on the board")
+	}
+	if len(r.system) > 0 {
+		parts = append(parts, strings.Join(r.system, " or "))
+	}
+	if len(parts) == 0 {
+		return "none (no one may)"
+	}
+	return strings.Join(parts, ", or ")
 }
 
 // SeesConfidential reports whether p sees the confidential lease figures

@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -89,9 +90,25 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	if err != nil {
 		return nil, fmt.Errorf("stats: leasing: %w", err)
 	}
-	// A series sums every board's leases but the one board it names: it
-	// is exact to an audience of that board, or of every board.
-	exact := a.all || (q.Board != "" && a.Sees(q.Board))
+	// A series sums the leases of the board it names, or of every board
+	// with zones in its province (every board without either): it is
+	// exact to an audience of all of those boards.
+	exact := a.all
+	if !exact && q.Board != "" {
+		exact = a.Sees(q.Board)
+	} else if !exact && a.SeesAny() {
+		snap, err := s.current(ctx)
+		if err != nil {
+			return nil, err
+		}
+		var boards []string
+		for _, z := range snap.zones {
+			if (q.Province == "" || z.Province == q.Province) && !slices.Contains(boards, z.BoardID) {
+				boards = append(boards, z.BoardID)
+			}
+		}
+		exact = a.Sees(boards...)
+	}
 	sums := map[periodKey]Period{}
 	var first, last periodKey
 	for _, f := range figures {

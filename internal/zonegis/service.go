@@ -39,9 +39,9 @@ type KeyService interface {
 type AuditFilter struct {
 	Collection string
 	ItemID     int64
-	BeforeID   int64 // entries with id < BeforeID (paging backwards)
-	Limit      int   // at most this many; 0 or over 1000 means 100
-	UserID     int64 // entries written by this user
+	BeforeID   int64  // entries with id < BeforeID (paging backwards)
+	Limit      int    // at most this many; 0 or over 1000 means 100
+	UserLogin  string // entries written by this user (login, any case)
 	// Boards, when not nil, keeps the entries of these boards only (an
 	// empty, non-nil list keeps none): a board admin's view.
 	Boards []string
