@@ -125,6 +125,8 @@ func (e *sessionEnv) call(t *testing.T, method, path string, body any, hdr ...st
 	case nil:
 	case url.Values:
 		r, ct = strings.NewReader(b.Encode()), "application/x-www-form-urlencoded"
+	case []byte:
+		r = strings.NewReader(string(b))
 	default:
 		j, _ := json.Marshal(b)
 		r = strings.NewReader(string(j))
@@ -496,6 +498,8 @@ func TestSessionBadInput(t *testing.T) {
 		{map[string]string{"login": "lan"}, 400, "password: required"},
 		{map[string]any{"login": "lan", "password": "x", "remember": true}, 400, "remember"},
 		{map[string]string{"login": "lan", "password": strings.Repeat("p", 9000)}, 413, "larger than"},
+		{[]byte(`{"login": "l\u0000an", "password": "x"}`), 400, "login: not valid UTF-8"},
+		{[]byte("{\"login\": \"lan\", \"password\": \"caf\xc3\"}"), 400, "body: not valid UTF-8"},
 	} {
 		r, _ := e.call(t, http.MethodPost, "/auth/login", tc.body)
 		if p := problemOf(t, r); r.status != tc.status || !strings.Contains(p.Detail, tc.detail) {

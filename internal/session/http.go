@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
@@ -136,16 +138,20 @@ func readLogin(c echo.Context) (login, password string, err error) {
 		}
 		login, password = v.Get("login"), v.Get("password")
 	case httpx.MIMEJSON, "":
+		b, err := io.ReadAll(body)
+		if err != nil {
+			return "", "", httpx.BodyReadError(err, maxLoginBody)
+		}
+		if !utf8.Valid(b) { // json would read a broken sequence as U+FFFD
+			return "", "", zonegis.Errorf(zonegis.EINVALID, "body: not valid UTF-8; send the login and password as UTF-8 JSON")
+		}
 		var in struct {
 			Login    *string `json:"login"`
 			Password *string `json:"password"`
 		}
-		dec := json.NewDecoder(body)
+		dec := json.NewDecoder(bytes.NewReader(b))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&in); err != nil {
-			if _, ok := err.(*http.MaxBytesError); ok {
-				return "", "", httpx.BodyReadError(err, maxLoginBody)
-			}
 			return "", "", zonegis.Errorf(zonegis.EINVALID, "body: want {\"login\": \"...\", \"password\": \"...\"} (%v)", err)
 		}
 		if in.Login != nil {
@@ -158,6 +164,10 @@ func readLogin(c echo.Context) (login, password string, err error) {
 		return "", "", httpx.UnsupportedMedia("Content-Type " + zonegis.Quoted(mt) + " is not accepted here; send application/json or a form (application/x-www-form-urlencoded)")
 	}
 	switch {
+	case !utf8.ValidString(login) || strings.ContainsRune(login, 0):
+		return "", "", zonegis.Errorf(zonegis.EINVALID, "login: not valid UTF-8 text (NUL or a broken byte sequence)")
+	case !utf8.ValidString(password) || strings.ContainsRune(password, 0):
+		return "", "", zonegis.Errorf(zonegis.EINVALID, "password: not valid UTF-8 text (NUL or a broken byte sequence)")
 	case strings.TrimSpace(login) == "":
 		return "", "", zonegis.Errorf(zonegis.EINVALID, "login: required")
 	case password == "":
