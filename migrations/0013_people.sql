@@ -80,8 +80,10 @@ LANGUAGE sql STABLE AS $$
     SELECT CASE collection
         WHEN 'zones' THEN COALESCE(after, before)->>'board_id'
         WHEN 'boards' THEN COALESCE(after, before)->>'id'
-        WHEN 'leases' THEN (SELECT z.board_id FROM parcels p JOIN zones z ON z.id = p.zone_id
-                            WHERE p.id = (COALESCE(after, before)->>'parcel_id')::bigint)
+        WHEN 'leases' THEN (SELECT z.board_id FROM (SELECT id, zone_id FROM parcels UNION ALL
+                                                    SELECT id, zone_id FROM parcels_retired) p
+                            JOIN zones z ON z.id = p.zone_id
+                            WHERE p.id = (COALESCE(after, before)->>'parcel_id')::bigint LIMIT 1)
         WHEN 'parcels' THEN (SELECT board_id FROM zones WHERE id = (COALESCE(after, before)->>'zone_id')::bigint)
         WHEN 'green-areas' THEN (SELECT board_id FROM zones WHERE id = (COALESCE(after, before)->>'zone_id')::bigint)
     END

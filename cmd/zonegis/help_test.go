@@ -16,7 +16,7 @@ func TestHelpTouchesNothing(t *testing.T) {
 	env := map[string]string{"ZONEGIS_DATA_DIR": dir, "ZONEGIS_LOG_LEVEL": "debug"}
 	c := &cli{env: env}
 	for cmd, want := range map[string]string{
-		"serve": "--addr", "migrate": "migrations", "seed": "ZONEGIS_SEED", "keys": "keys create --role",
+		"serve": "--addr", "migrate": "migrations", "seed": "ZONEGIS_SEED", "keys": "keys create --login", "users": "users create --login",
 		"boards": "boards create --id", "import": "--collection", "export": "--format",
 	} {
 		for _, args := range [][]string{

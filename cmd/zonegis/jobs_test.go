@@ -25,8 +25,12 @@ func TestServeImportJobs(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := c.db(t)
+	// The planner key is a planner on every board there is when it is made.
+	if err := db.CreateBoard(ctx, zonegis.System, &zonegis.Board{ID: "hepza", NameVI: "Ban Quản lý HEPZA", NameEN: "HEPZA", Province: "Thành phố Hồ Chí Minh"}); err != nil {
+		t.Fatal(err)
+	}
 	z := &zonegis.Zone{Code: "KCX-JOB", NameVI: "Khu chế xuất Việc", NameEN: "Job EPZ", Kind: zonegis.KindExportProcessingZone,
-		Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "manual",
+		BoardID: "hepza", Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "manual",
 		Boundary: orb.MultiPolygon{{{{106.70, 10.75}, {106.71, 10.75}, {106.71, 10.76}, {106.70, 10.76}, {106.70, 10.75}}}}}
 	if _, err := db.CreateZone(ctx, zonegis.System, z); err != nil {
 		t.Fatal(err)

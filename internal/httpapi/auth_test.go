@@ -46,7 +46,7 @@ func TestAuthWritesNeedAValidKey(t *testing.T) {
 	for _, w := range writes {
 		name := w.method + " " + w.path
 		r := e.send(t, w.method, w.path, "", w.body)
-		wantProblem(t, r, http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "needs role planner or board_admin on the board, or admin: sign in, or give an API key")
+		wantProblem(t, r, http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "needs role planner or board_admin on the board, or admin: sign in, or send an API key")
 		if got := r.header.Get("WWW-Authenticate"); !strings.HasPrefix(got, "Bearer") {
 			t.Errorf("%s: WWW-Authenticate %q, want a Bearer challenge", name, got)
 		}

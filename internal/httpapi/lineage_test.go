@@ -273,7 +273,7 @@ func TestMergeParcels(t *testing.T) {
 	e := newWriteEnv(t)
 	ctx := context.Background()
 	z2 := &zonegis.Zone{Code: "KCX-E", NameVI: "Khu chế xuất Đông", NameEN: "East EPZ", Kind: zonegis.KindExportProcessingZone,
-		Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "manual",
+		BoardID: "hepza", Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional, Source: "manual",
 		Boundary: rectMP(zx1, zy0, zx1+0.01, zy1)}
 	if _, err := e.db.CreateZone(ctx, zonegis.System, z2); err != nil {
 		t.Fatal(err)

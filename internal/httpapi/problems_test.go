@@ -102,8 +102,10 @@ func TestProblemsNameNoSchema(t *testing.T) {
 			http.StatusConflict, `lot_code "B1" already exists`},
 		{"zone code taken", http.MethodPost, "/collections/zones/items", zone(e.zone.Code, nil),
 			http.StatusConflict, fmt.Sprintf("code %q already exists", e.zone.Code)},
+		// A planner has no role on a board that does not exist: 403 (an
+		// admin gets the 400 naming board_id: TestBoardsLifecycle).
 		{"unknown board", http.MethodPost, "/collections/zones/items", zone("KCN-NO-BOARD", map[string]any{"board_id": "no-such-board"}),
-			http.StatusBadRequest, "board_id: no management board has this id"},
+			http.StatusForbidden, "on board no-such-board needs role planner"},
 		{"unknown parent zone", http.MethodPost, "/collections/zones/items", zone("KCN-NO-PARENT", map[string]any{"parent_id": 987654}),
 			http.StatusBadRequest, "parent_id: no zone has this id"},
 		{"unknown zone of a parcel", http.MethodPost, parcels,

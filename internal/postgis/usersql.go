@@ -53,8 +53,11 @@ const (
 
 // sqlRecordBoard is the board of a record, by collection.
 var sqlRecordBoard = map[string]string{
-	"zones":       `SELECT board_id FROM zones WHERE id = $1`,
-	"parcels":     `SELECT z.board_id FROM parcels p JOIN zones z ON z.id = p.zone_id WHERE p.id = $1`,
+	"zones": `SELECT board_id FROM zones WHERE id = $1`,
+	"parcels": `SELECT z.board_id FROM (SELECT zone_id FROM parcels WHERE id = $1 UNION ALL SELECT zone_id FROM parcels_retired WHERE id = $1) p
+		JOIN zones z ON z.id = p.zone_id LIMIT 1`,
 	"green-areas": `SELECT z.board_id FROM green_areas g JOIN zones z ON z.id = g.zone_id WHERE g.id = $1`,
-	"leases":      `SELECT z.board_id FROM leases l JOIN parcels p ON p.id = l.parcel_id JOIN zones z ON z.id = p.zone_id WHERE l.id = $1`,
+	"leases": `SELECT z.board_id FROM leases l
+		JOIN (SELECT id, zone_id FROM parcels UNION ALL SELECT id, zone_id FROM parcels_retired) p ON p.id = l.parcel_id
+		JOIN zones z ON z.id = p.zone_id WHERE l.id = $1`,
 }

@@ -90,3 +90,39 @@ func TestSignIn(t *testing.T) {
 		}
 	}
 }
+
+type firstStore struct {
+	has     bool
+	created []*zonegis.User
+}
+
+func (s *firstStore) HasUsers(context.Context) (bool, error) { return s.has, nil }
+func (s *firstStore) CreateUser(_ context.Context, _ zonegis.Actor, u *zonegis.User) error {
+	s.created = append(s.created, u)
+	return nil
+}
+
+// TestFirstAdmin: with no users, "admin" with a one-time password (that
+// checks against the stored hash) or the environment's login and
+// password; with users, nothing; a short password from the environment
+// is refused.
+func TestFirstAdmin(t *testing.T) {
+	st := &firstStore{}
+	u, shown, err := FirstAdmin(context.Background(), st, "", "", TestPasswordParams)
+	if err != nil || u == nil || u.Login != "admin" || u.SystemRole != zonegis.SystemAdmin || len(shown) != 20 {
+		t.Fatalf("%+v %q %v", u, shown, err)
+	}
+	if ok, _ := CheckPassword(u.PasswordHash, shown); !ok {
+		t.Fatal("the one-time password does not check against the hash")
+	}
+	u, shown, err = FirstAdmin(context.Background(), &firstStore{}, "root.ops", "một mật khẩu dài", TestPasswordParams)
+	if err != nil || u.Login != "root.ops" || shown != "" {
+		t.Fatalf("from the environment: %+v %q %v", u, shown, err)
+	}
+	if _, _, err := FirstAdmin(context.Background(), &firstStore{}, "", "short", TestPasswordParams); zonegis.ErrorCode(err) != zonegis.EINVALID {
+		t.Fatalf("short password: %v", err)
+	}
+	if u, _, err := FirstAdmin(context.Background(), &firstStore{has: true}, "", "", TestPasswordParams); u != nil || err != nil {
+		t.Fatalf("with users: %+v %v", u, err)
+	}
+}

@@ -133,7 +133,7 @@ func Authorize(p zonegis.Principal, a Action, boards ...string) error {
 		}
 		switch {
 		case !p.Authenticated():
-			return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs role %s: sign in, or give an API key (Authorization: Bearer <key>)", need)
+			return zonegis.Errorf(zonegis.EUNAUTHORIZED, "this needs role %s: sign in, or send an API key in Authorization: Bearer <key>", need)
 		case b == "":
 			return zonegis.Errorf(zonegis.EFORBIDDEN, "this needs role %s; %s has no role that allows it", need, who)
 		}

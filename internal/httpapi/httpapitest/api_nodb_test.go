@@ -213,7 +213,7 @@ func TestNoDBAuthAndRoles(t *testing.T) {
 		http.StatusUnauthorized, zonegis.EUNAUTHORIZED, "invalid API key")
 	// A bad key is refused on public reads too.
 	a.problem(a.do("GET", "/collections", "zg_bad", "", ""), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
-	a.problem(a.do("GET", "/audit", a.planner, "", ""), http.StatusForbidden, zonegis.EFORBIDDEN, "needs role admin", "planner one")
+	a.problem(a.do("GET", "/audit", a.planner, "", ""), http.StatusForbidden, zonegis.EFORBIDDEN, "needs role board_admin on the board, or admin", "planner one")
 	a.problem(a.do("GET", "/audit", "", "", ""), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
 	a.want(a.do("GET", "/audit", a.admin, "", ""), http.StatusOK)
 	a.want(a.do("POST", "/collections/parcels/items", a.admin, "", body), http.StatusCreated) // admin outranks planner

@@ -25,6 +25,7 @@ import (
 	"iter"
 	"maps"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -182,8 +183,11 @@ func (s *Store) Audit(_ context.Context, f zonegis.AuditFilter) ([]*zonegis.Audi
 		if len(out) == f.Limit {
 			break
 		}
+		// The fake records no board: a filter by board keeps nothing.
 		if (f.Collection == "" || e.Collection == f.Collection) && (f.ItemID == 0 || e.ItemID != nil && *e.ItemID == f.ItemID) &&
-			(f.BeforeID == 0 || e.ID < f.BeforeID) {
+			(f.BeforeID == 0 || e.ID < f.BeforeID) && f.Boards == nil &&
+			(f.UserLogin == "" || strings.EqualFold(e.UserLogin, f.UserLogin)) &&
+			(f.From == nil || !e.At.Before(*f.From)) && (f.To == nil || e.At.Before(*f.To)) {
 			out = append(out, e)
 		}
 	}
@@ -384,7 +388,8 @@ func (s *Store) write(a zonegis.Actor, action, collection string, fn func(st *st
 		keyID = nil
 	}
 	st.audit = append(st.audit, &zonegis.AuditEntry{ID: int64(len(st.audit) + 1), At: s.today, KeyID: keyID, KeyName: a.KeyName,
-		Role: a.Role, Action: action, Collection: collection, ItemID: &item, After: after, RequestID: a.RequestID})
+		Role: a.Role, Action: action, Collection: collection, ItemID: &item, After: after, RequestID: a.RequestID,
+		UserLogin: a.UserLogin})
 	s.st = st
 	// Parcels whose status a lease or hold changed go to the index anew.
 	for i, p := range b.Parcels {
