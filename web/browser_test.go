@@ -34,7 +34,9 @@ import (
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
+	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/seed"
+	"github.com/zonegis/zonegis/internal/session"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -43,7 +45,8 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // server is the whole service as serve runs it: a seeded PostGIS, the index
 // loaded and followed (so writes reach the tiles), the tile cache hooked to
-// the follower, and the API with the web map on a loopback port.
+// the follower, and the API with the web map and web sessions on a
+// loopback port.
 type server struct {
 	url string
 	db  *postgis.DB
@@ -71,7 +74,9 @@ func startServer(t *testing.T) *server {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = fl.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done })
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test"}))
+	sessions := session.New(session.Config{Store: db, Accounts: registry.Accounts{Store: db, Params: registry.TestPasswordParams}})
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test",
+		Sessions: sessions}))
 	t.Cleanup(srv.Close)
 	return &server{url: srv.URL, db: db, fl: fl}
 }
@@ -688,10 +693,11 @@ func TestBrowserApp(t *testing.T) {
 	}
 	err = chromedp.Run(ctx,
 		chromedp.Click("#lang", chromedp.ByQuery),
+		chromedp.Click("#account-box > summary", chromedp.ByQuery),
 		chromedp.Click("#key-box summary", chromedp.ByQuery),
 		chromedp.SendKeys("#key-input", key, chromedp.ByQuery),
 		chromedp.Click("#key-save", chromedp.ByQuery),
-		chromedp.Click("#key-box summary", chromedp.ByQuery),
+		chromedp.Click("#account-box > summary", chromedp.ByQuery),
 		chromedp.Click("#details .close", chromedp.ByQuery),
 	)
 	if err != nil {

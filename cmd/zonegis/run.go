@@ -57,7 +57,7 @@ Configuration (environment):
                       users; unset: login admin with a one-time password printed once to stderr
   ZONEGIS_PG_BINDIR   PostgreSQL binaries for the private cluster (default: pg_config --bindir,
                       else the newest /usr/lib/postgresql/*/bin)
-`
+` + sessionsUsage
 
 // commandUsage is each command's help, printed by "zonegis help CMD" and
 // "zonegis CMD --help" before anything else runs.
@@ -207,6 +207,8 @@ type config struct {
 	// ImportJobs is how many import jobs run at once on this instance (0:
 	// jobs.DefaultConcurrency).
 	ImportJobs int
+	// Sessions configures the web sessions (sessions.go).
+	Sessions sessionEnv
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -252,6 +254,10 @@ func loadConfig(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("ZONEGIS_IMPORT_JOBS: want a whole number from 1 to 100, got %q", v)
 		}
 		c.ImportJobs = n
+	}
+	var err error
+	if c.Sessions, err = loadSessionEnv(getenv); err != nil {
+		return c, err
 	}
 	if err := c.LogLevel.UnmarshalText([]byte(or(getenv("ZONEGIS_LOG_LEVEL"), "info"))); err != nil {
 		return c, fmt.Errorf("ZONEGIS_LOG_LEVEL: %w", err)

@@ -89,11 +89,15 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err := jr.Sweep(ctx); err != nil {
 		return fmt.Errorf("import jobs: %w", err)
 	}
+	sessions, err := newSessions(ctx, db, cfg.Sessions, logger)
+	if err != nil {
+		return err
+	}
 	mx := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Jobs: jr})
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
 		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
 		Jobs: jr, Exports: export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes),
-		Metrics: mx, MetricsApart: cfg.MetricsAddr != ""})
+		Metrics: mx, MetricsApart: cfg.MetricsAddr != "", Sessions: sessions})
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -33,6 +33,8 @@ var routeActions = map[string]registry.Action{
 	"PATCH /boards/:id":                         registry.ManageBoards,
 	"DELETE /boards/:id":                        registry.ManageBoards,
 	"GET /audit":                                registry.ReadAudit,
+	"POST /auth/login":                          registry.Read, // anyone may try; session.Manager throttles
+	"POST /auth/logout":                         registry.Read,
 	"GET /jobs/:id":                             registry.WriteRecords, // the user who posted it, or an admin
 }
 

@@ -44,6 +44,8 @@ var (
 		"POST /parcels/:id/reserve":                 true,
 		"POST /parcels/:id/release":                 true,
 		"DELETE /boards/:id":                        true,
+		"POST /auth/login":                          true, // JSON or a form, not a Feature
+		"POST /auth/logout":                         true,
 	}
 )
 

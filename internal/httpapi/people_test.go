@@ -154,7 +154,10 @@ func TestRouteWalkRolesByBoard(t *testing.T) {
 	srv := httpapi.New(httpapi.Options{Index: index.New(), Store: e.db})
 	for _, r := range srv.Routes() {
 		key := r.Method + " " + r.Path
-		if _, ok := walkRules[key]; !ok && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		// Signing in and out is anyone's (TestSession* test them, with
+		// sessions this walk's server does not have).
+		signIn := key == "POST /auth/login" || key == "POST /auth/logout"
+		if _, ok := walkRules[key]; !ok && !signIn && r.Method != http.MethodGet && r.Method != http.MethodHead {
 			t.Errorf("write route %s has no row in walkRules: say who may call it on which board", key)
 		}
 	}

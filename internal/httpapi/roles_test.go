@@ -44,7 +44,10 @@ func TestRoleTableCoversEveryWriteRoute(t *testing.T) {
 	roleOf := func(key string) string { r, _ := registry.LeastRole(routeActions[key]); return r }
 	for key, a := range routeActions {
 		method := strings.SplitN(key, " ", 2)[0]
-		if method != http.MethodGet && key != "POST /query/intersects" && registry.May(zonegis.Principal{}, a, "") {
+		// A read with a body, and signing in and out (session.Manager
+		// checks its own: throttling, Origin, the CSRF token).
+		open := key == "POST /query/intersects" || key == "POST /auth/login" || key == "POST /auth/logout"
+		if method != http.MethodGet && !open && registry.May(zonegis.Principal{}, a, "") {
 			t.Errorf("%s is a write open to role %s", key, roleOf(key))
 		}
 	}

@@ -1,9 +1,11 @@
 package httpapi
 
 import (
+	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/htmlpage"
+	"github.com/zonegis/zonegis/internal/session"
 	"github.com/zonegis/zonegis/internal/tiles"
 )
 
@@ -90,4 +92,23 @@ func (s *Server) routes() {
 	e.DELETE("/boards/:id", s.handleDeleteBoard())
 	e.GET("/enums", s.handleEnums())
 	e.GET("/audit", s.handleAudit())
+
+	// Web sessions: sign-in by password or OpenID Connect (session.Manager).
+	e.POST("/auth/login", s.onSessions((*session.Manager).HandleLogin))
+	e.POST("/auth/logout", s.onSessions((*session.Manager).HandleLogout))
+	e.GET("/auth/me", s.onSessions((*session.Manager).HandleMe))
+	e.GET("/auth/oidc/start", s.onSessions((*session.Manager).HandleOIDCStart))
+	e.GET("/auth/oidc/callback", s.onSessions((*session.Manager).HandleOIDCCallback, session.CallbackParams...))
+}
+
+// onSessions runs a web sessions' handler taking params; 404 without.
+func (s *Server) onSessions(h func(*session.Manager, echo.Context) error, params ...string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if err := checkParams(c.QueryParams(), params...); err != nil {
+			return err
+		} else if s.sessions == nil {
+			return notFound("web sign-in is not configured on this server")
+		}
+		return h(s.sessions, c)
+	}
 }

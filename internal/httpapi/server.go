@@ -21,6 +21,7 @@ import (
 	"github.com/zonegis/zonegis/internal/jobs"
 	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/session"
 	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/web"
@@ -72,6 +73,9 @@ type Options struct {
 	// MetricsApart (they have an address of their own), GET /metrics serves it.
 	Metrics      *metrics.Metrics
 	MetricsApart bool
+	// Sessions serves /auth (nil: 404) and, after keys, finds callers by
+	// their cookie (not on tiles: the same for all).
+	Sessions *session.Manager
 }
 
 // Server is the HTTP API. It is an http.Handler.
@@ -85,6 +89,7 @@ type Server struct {
 	started  time.Time
 	// identifiers find the caller: the API key's, then Options'.
 	identifiers []Identifier
+	sessions    *session.Manager
 	// registered holds "METHOD path" of every route, for authorize.
 	registered map[route]bool
 	// front is the middleware around every route (httpx.NewFront).
@@ -122,6 +127,10 @@ func New(o Options) *Server {
 	}
 	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
 	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
+	if s.sessions = o.Sessions; s.sessions != nil {
+		present := func(r *http.Request) bool { return !isTilePath(r.URL.Path) && o.Sessions.Presents(r) }
+		s.identifiers = append(s.identifiers, Identifier{Presents: present, Identify: o.Sessions.Identify})
+	}
 	if s.tiles == nil {
 		s.tiles = tiles.New(o.Index, tiles.Options{})
 	}
@@ -193,6 +202,10 @@ const (
 // an export sent as a file (FlatGeobuf) has byte ranges that gzip breaks.
 func precompressed(r *http.Request) bool {
 	p := r.URL.Path
-	return strings.HasPrefix(p, "/tiles/") || strings.Contains(p, "/tiles/"+tiles.WebMercatorQuad+"/") ||
-		(strings.HasSuffix(p, "/export") || strings.HasSuffix(p, "/dossier")) && download.AsFile(r.URL.Query().Get("f"))
+	return isTilePath(p) || (strings.HasSuffix(p, "/export") || strings.HasSuffix(p, "/dossier")) && download.AsFile(r.URL.Query().Get("f"))
+}
+
+// isTilePath says whether p is a tile's (of /tiles or OGC API - Tiles).
+func isTilePath(p string) bool {
+	return strings.HasPrefix(p, "/tiles/") || strings.Contains(p, "/tiles/"+tiles.WebMercatorQuad+"/")
 }

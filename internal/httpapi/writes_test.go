@@ -23,6 +23,8 @@ import (
 	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
+	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/session"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -78,8 +80,8 @@ func newWriteEnv(t *testing.T) *writeEnv {
 }
 
 // startInstance runs what `zonegis serve` runs over db: an index loaded by
-// a follower that then follows the change log, and the API, on a loopback
-// port. It returns the base URL; everything stops when the test ends.
+// a follower that then follows the change log, and the API with web
+// sessions, on a loopback port. It returns the base URL; everything stops when the test ends.
 func startInstance(t *testing.T, db *postgis.DB) string {
 	t.Helper()
 	logger := slog.New(slog.DiscardHandler)
@@ -95,8 +97,9 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 		_ = fl.Run(ctx)
 	}()
 	// With its metrics, as `zonegis serve` (the disclosure walk reads them).
+	sessions := session.New(session.Config{Store: db, Accounts: registry.Accounts{Store: db, Params: registry.TestPasswordParams}})
 	mx := metrics.New(metrics.Options{Follower: fl, Pools: db})
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Metrics: mx}))
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Metrics: mx, Sessions: sessions}))
 	t.Cleanup(func() {
 		srv.Close()
 		cancel()

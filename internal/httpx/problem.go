@@ -32,6 +32,7 @@ var StatusOf = map[string]int{
 	zonegis.EPRECONDITION: http.StatusPreconditionFailed,
 	zonegis.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	zonegis.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	zonegis.ETOOMANY:      http.StatusTooManyRequests,
 	zonegis.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -90,6 +91,9 @@ func ErrorHandler(logger *slog.Logger, mapErr func(error) error) echo.HTTPErrorH
 		}
 		if p.Status == http.StatusServiceUnavailable {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(5))
+		}
+		if secs, ok := p.Extra["retry_after"].(int); ok && p.Status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 		c.Response().WriteHeader(p.Status)

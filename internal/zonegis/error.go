@@ -22,6 +22,7 @@ const (
 	EUNAVAILABLE  = "unavailable"  // the database cannot be reached; try again later
 	EPRECONDITION = "precondition" // If-Match did not match the current version
 	ETOOLARGE     = "too_large"    // a body or a geometry over its bound
+	ETOOMANY      = "too_many"     // too many attempts (failed sign-ins); Details["retry_after"] is the wait in seconds
 )
 
 // Error is a domain error: a code, a message a user can act on, and

@@ -2,9 +2,10 @@
 // leases, a green area, a zone with its board), or a zone picked from
 // the search.
 
-import { APIError, getJSON } from './api.js';
+import { apiKey, errorText, getJSON, me, send } from './api.js';
 import { renderDashboard } from './dashboard.js';
 import { $, h, rows } from './dom.js';
+import { enums } from './enums.js';
 import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
@@ -65,7 +66,7 @@ export function closeDetails() {
 }
 
 function showError(err) {
-  openDetails(t('error'), h('p', { class: 'error' }, err instanceof APIError && err.status === 401 ? t('badKey') : String(err.message || err)));
+  openDetails(t('error'), h('p', { class: 'error' }, errorText(err)));
 }
 
 export async function showParcel(id) {
@@ -89,6 +90,7 @@ export async function showParcel(id) {
         [t('area'), ha(p.area_m2)],
       ]),
       p.synthetic ? h('p', { class: 'note' }, t('synthetic')) : null,
+      me() || apiKey() ? editParcel(f) : null,
       h('h3', {}, t('leases')),
       leasesBox);
     document.body.dataset.selectedParcel = p.lot_code;
@@ -96,11 +98,39 @@ export async function showParcel(id) {
       const doc = await getJSON(`/parcels/${id}/leases`, { withKey: true });
       leasesBox.replaceChildren(...leaseViews(doc.leases));
     } catch (err) {
-      leasesBox.replaceChildren(h('p', { class: 'error' }, err instanceof APIError && err.status === 401 ? t('badKey') : String(err.message)));
+      leasesBox.replaceChildren(h('p', { class: 'error' }, errorText(err)));
     }
   } catch (err) {
     showError(err);
   }
+}
+
+// editParcel is a signed-in planner's form for a parcel's land use: a
+// PATCH with the version the panel shows (If-Match), answered 403 on a
+// parcel of another board, 412 when someone changed it meanwhile.
+function editParcel(f) {
+  const msg = h('p', { id: 'edit-msg', role: 'status' });
+  const select = h('select', { id: 'edit-land-use' },
+    enums.land_uses.map((u) => h('option', { value: u, selected: f.properties.land_use === u }, t('use.' + u))));
+  const save = async (e) => {
+    e.preventDefault();
+    msg.className = '';
+    msg.textContent = t('saving');
+    try {
+      const headers = f.properties.version ? { 'If-Match': `"${f.properties.version}"` } : {};
+      await send('PATCH', `/collections/parcels/items/${f.id}`, { type: 'Feature', properties: { land_use: select.value } }, headers);
+      msg.textContent = t('saved');
+      document.body.dataset.saved = String(f.id);
+      await showParcel(f.id);
+    } catch (err) {
+      msg.className = 'error';
+      msg.textContent = errorText(err);
+    }
+  };
+  return h('form', { id: 'edit-parcel', class: 'edit', onsubmit: save },
+    h('h3', {}, t('editParcel')),
+    h('label', {}, t('landUse'), ' ', select), ' ',
+    h('button', { type: 'submit', class: 'primary' }, t('save')), msg);
 }
 
 function leaseViews(leases) {

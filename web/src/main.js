@@ -6,7 +6,7 @@
 // This module only wires the others together: map.js (the map and its
 // overlays), details.js (the details panel), search.js, sites.js
 // (available land), draw.js, dashboard.js, filters.js (parcel filter and
-// legend), apikey.js, tabs.js; dom.js and format.js are their helpers,
+// legend), account.js (sign-in, sign-out, a script's key), tabs.js; dom.js and format.js are their helpers,
 // api.js the fetch layer, i18n.js the strings, enums.js the server's
 // lists of values, state.js what they share.
 
@@ -14,7 +14,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 
 import { getJSON } from './api.js';
-import { keyControls, renderKeyState } from './apikey.js';
+import { accountControls, renderAccount } from './account.js';
 import { renderDashboard } from './dashboard.js';
 import { showFeatureAt } from './details.js';
 import { $, h } from './dom.js';
@@ -65,7 +65,7 @@ function buildChrome() {
     setLang(getLang() === 'vi' ? 'en' : 'vi');
     rebuildLocalized();
   });
-  keyControls();
+  accountControls();
   selectTab('search');
   renderDashboard();
 }
@@ -75,7 +75,7 @@ function rebuildLocalized() {
   $('#filters').replaceChildren(filtersPanel());
   $('#legend').replaceChildren(legend());
   renderDashboard();
-  renderKeyState();
+  renderAccount();
   const q = $('#search-input').value;
   if (q) runSearch(q);
 }
