@@ -817,3 +817,35 @@ func wantProblem(t *testing.T, f *fixture, path string, status int) {
 		t.Errorf("GET %s: %s %.200s; want application/problem+json with a detail", path, r.header.Get("Content-Type"), r.body)
 	}
 }
+
+// TestETSHTML checks the HTML requirement class of Part 1 (§8.3,
+// /req/html/definition: every 200 answer of the core resources is also
+// offered as text/html; /req/html/content) that issue 13 deliverable 1
+// declares; the ETS itself reads only JSON. Each resource answers HTML by
+// content negotiation (a browser's Accept) and by f=html.
+func TestETSHTML(t *testing.T) {
+	f := seeded(t)
+	p, _ := f.page(t, "/collections/parcels/items?limit=1")
+	if len(p.Features) == 0 {
+		t.Fatal("no parcel")
+	}
+	const browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+	for _, path := range []string{"/", "/collections", "/collections/parcels", "/collections/parcels/items", "/collections/parcels/items/" + fmt.Sprint(p.Features[0].ID)} {
+		name := strings.ReplaceAll(strings.Trim(path, "/"), "/", "_")
+		if name == "" {
+			name = "landing"
+		}
+		t.Run(name, func(t *testing.T) {
+			sep := "?"
+			if strings.Contains(path, "?") {
+				sep = "&"
+			}
+			for _, r := range []response{f.get(t, path, browser), f.get(t, path+sep+"f=html", "")} {
+				if r.status != http.StatusOK || !strings.HasPrefix(r.header.Get("Content-Type"), "text/html") ||
+					!strings.Contains(strings.ToLower(string(r.body)), "<html") {
+					t.Errorf("GET %s as HTML: %d %s %.120q", path, r.status, r.header.Get("Content-Type"), r.body)
+				}
+			}
+		})
+	}
+}
