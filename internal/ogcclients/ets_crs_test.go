@@ -26,18 +26,33 @@ var partTwoCRSs = []string{crs84, epsg4326, epsg3857, epsg9210}
 // Requirements /req/crs/fc-md-crs-list A, /req/crs/fc-md-storageCrs):
 // each collection lists its CRSs, CRS84 among them, and a storageCrs
 // among them.
+//
+// A collection's list may hold "#/crs", the global list of /collections
+// (/req/crs/fc-md-crs-list-global); it is expanded here as a client does.
 func TestETSCrsDiscovery(t *testing.T) {
 	f := seeded(t)
+	var global struct {
+		CRS []string `json:"crs"`
+	}
+	f.getJSON(t, "/collections", &global)
 	_, cs := collectionsDoc(t, f)
 	for _, c := range cs {
 		t.Run(c.ID, func(t *testing.T) {
-			for _, want := range partTwoCRSs {
-				if !slices.Contains(c.CRS, want) {
-					t.Errorf("collection %s: crs %v lacks %s", c.ID, c.CRS, want)
+			var list []string
+			for _, crs := range c.CRS {
+				if crs == "#/crs" {
+					list = append(list, global.CRS...)
+				} else {
+					list = append(list, crs)
 				}
 			}
-			if c.StorageCRS == "" || !slices.Contains(c.CRS, c.StorageCRS) {
-				t.Errorf("collection %s: storageCrs %q; want one of its crs %v", c.ID, c.StorageCRS, c.CRS)
+			for _, want := range partTwoCRSs {
+				if !slices.Contains(list, want) {
+					t.Errorf("collection %s: crs %v lacks %s", c.ID, list, want)
+				}
+			}
+			if c.StorageCRS == "" || !slices.Contains(list, c.StorageCRS) {
+				t.Errorf("collection %s: storageCrs %q; want one of its crs %v", c.ID, c.StorageCRS, list)
 			}
 		})
 	}

@@ -2,11 +2,13 @@ package ogcclients
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -22,6 +24,8 @@ import (
 var gdalEnv = []string{"GDAL_HTTP_TIMEOUT=20", "GDAL_DISABLE_READDIR_ON_OPEN=EMPTY_DIR"}
 
 var ogrLayer = regexp.MustCompile(`(?m)^\d+: (\S+)`)
+
+var ogrExtent = regexp.MustCompile(`Extent: \(([-0-9.]+), ([-0-9.]+)\) - \(([-0-9.]+), ([-0-9.]+)\)`)
 
 // TestGDALCollections: `ogrinfo OAPIF:…` lists every collection.
 func TestGDALCollections(t *testing.T) {
@@ -133,5 +137,52 @@ func TestGDALFlatGeobufByURL(t *testing.T) {
 				t.Errorf("ogrinfo /vsicurl/ %s export: want Feature Count: %d in\n%s\nrequests:\n%s", c, want, out, strings.Join(f.log.since(mark), "\n"))
 			}
 		})
+	}
+}
+
+// TestGDALExtent: ogrinfo's extent of a layer is the bound of its
+// features (issue 13: every collection's extent was one box for the whole
+// of Vietnam, so ogrinfo and "zoom to layer" showed the country).
+func TestGDALExtent(t *testing.T) {
+	f := seeded(t)
+	ogrinfo := pgtest.Tool(t, "ogrinfo", "gdal-bin")
+	for _, c := range collectionIDs {
+		t.Run(c, func(t *testing.T) {
+			b := dataBound(t, f, c)
+			out, _ := client(t, gdalEnv, ogrinfo, "-ro", "-so", "OAPIF:"+f.url, c)
+			m := ogrExtent.FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("ogrinfo %s: no Extent line in\n%s", c, out)
+			}
+			for i, want := range b {
+				got, _ := strconv.ParseFloat(m[i+1], 64)
+				if math.Abs(got-want) > 1e-5 {
+					t.Errorf("ogrinfo %s: %s; the bound of its features is %v", c, m[0], b)
+					break
+				}
+			}
+		})
+	}
+}
+
+// TestGDALPageSizeAboveMax: GDAL with PAGE_SIZE=20000, above the
+// maximum limit (10,000), reads every feature (issue 13: the server
+// refused limit=20000 where clients expect it capped,
+// /req/core/fc-limit-response-1).
+func TestGDALPageSizeAboveMax(t *testing.T) {
+	f := seeded(t)
+	want := f.count(t, "parcels", "")
+	dst := filepath.Join(t.TempDir(), "parcels.geojson")
+	client(t, gdalEnv, pgtest.Tool(t, "ogr2ogr", "gdal-bin"), "-f", "GeoJSON", "-oo", "PAGE_SIZE=20000", dst, "OAPIF:"+f.url, "parcels")
+	raw, err := os.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fc, err := geojson.UnmarshalFeatureCollection(raw)
+	if err != nil {
+		t.Fatalf("ogr2ogr output: %v", err)
+	}
+	if len(fc.Features) != want {
+		t.Errorf("ogr2ogr PAGE_SIZE=20000 read %d parcels; the API counts %d", len(fc.Features), want)
 	}
 }
