@@ -674,8 +674,10 @@ func TestETSItemsBBox(t *testing.T) {
 // provider's three values from each collection's temporal extent (a
 // date-time, an interval, a start and a later date; Part 1 examples 6-8),
 // and the open ends of /req/core/fc-time-response; ATS 19: a feature with
-// no time is in every answer, so an unbounded interval matches every
-// feature, and no bounded one matches more.
+// no time is in every answer, and a feature of today is in every interval
+// that reaches today, so ../.. matches at least every feature the items
+// answer without datetime (which are today's; parcels retired by a split
+// or merge may add their history).
 func TestETSItemsDatetime(t *testing.T) {
 	f := seeded(t)
 	_, cs := collectionsDoc(t, f)
@@ -720,14 +722,14 @@ func TestETSItemsDatetime(t *testing.T) {
 					t.Fatal(err)
 				}
 				checkFeaturesResponse(t, q, page, before, time.Now())
-				if page.NumberMatched != nil && *page.NumberMatched > all {
-					t.Errorf("datetime=%s matches %d of %d features", v, *page.NumberMatched, all)
+				if page.NumberMatched == nil {
+					t.Errorf("datetime=%s: no numberMatched", v)
 				}
 			}
 			if r := f.get(t, "/collections/"+c.ID+"/items?datetime=../..", mimeGeoJSON); r.status != http.StatusOK {
 				t.Errorf("datetime=../..: %d; want 200", r.status)
-			} else if n := f.count(t, c.ID, "datetime=../.."); n != all {
-				t.Errorf("datetime=../.. matches %d; every feature is %d", n, all)
+			} else if n := f.count(t, c.ID, "datetime=../.."); n < all {
+				t.Errorf("datetime=../.. matches %d; today's features are %d", n, all)
 			}
 			if r := f.get(t, "/collections/"+c.ID+"/items?datetime=yesterday", mimeGeoJSON); r.status != http.StatusBadRequest {
 				t.Errorf("datetime=yesterday: %d; want 400", r.status)
