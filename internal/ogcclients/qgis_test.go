@@ -9,6 +9,20 @@ import (
 // QGIS 3.22 (python3-qgis), headless (QT_QPA_PLATFORM=offscreen), through
 // testdata/qgis_check.py: the OAPIF provider as an analyst adds a layer,
 // and a vector-tile layer rendered to an image.
+//
+// What Debian's QGIS 3.22.16 does, probed with a stand-in server that logs
+// its requests (2026-12, while writing these checks): it reads /api only
+// for components.parameters.limit (maximum, default), types each field
+// from the first page it asks for (items?limit=10), ignores a describedby
+// JSON Schema, and sends no attribute filter: a subset string
+// "status = 'leased'" fetched items?limit=1000 and was filtered in QGIS,
+// though the stand-in's OpenAPI listed status (style form, explode false)
+// on the literal path /collections/parcels/items. Its provider library
+// holds no "paths", "explode" or "queryables" string. Server-side
+// attribute filters and schema-typed fields arrived in later QGIS
+// (qgsoapifapirequest.cpp reads each /collections/{id}/items path's
+// parameters; qgsoapifqueryablesrequest.cpp, qgsoapifschemarequest.cpp).
+// FieldTypes and SubsetString are written against issue 13 all the same.
 
 type qgisResult struct {
 	Version string `json:"version"`
