@@ -1,6 +1,7 @@
 package ogcclients
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -150,12 +151,14 @@ func TestETSCrsTransform(t *testing.T) {
 		near(t, epsg3857, want, 0.01)
 	})
 	t.Run("EPSG9210", func(t *testing.T) {
-		pipe, err := exec.Command(projinfo, "-s", "EPSG:4326", "-t", "EPSG:9210", "-o", "PROJ", "-q", "--spatial-test", "intersects", "--single-line").Output()
+		ctx, cancel := context.WithTimeout(context.Background(), clientTimeout)
+		defer cancel()
+		pipe, err := exec.CommandContext(ctx, projinfo, "-s", "EPSG:4326", "-t", "EPSG:9210", "-o", "PROJ", "-q", "--spatial-test", "intersects", "--single-line").Output()
 		if err != nil {
 			t.Fatalf("projinfo: %v", err)
 		}
 		args := append([]string{"-d", "4"}, strings.Fields(strings.SplitN(string(pipe), "\n", 2)[0])...)
-		cmd := exec.Command(cct, args...)
+		cmd := exec.CommandContext(ctx, cct, args...)
 		var in strings.Builder
 		for _, p := range lonlat {
 			fmt.Fprintf(&in, "%.9f %.9f 0 0\n", p[1], p[0]) // EPSG:4326 order, as the pipeline reads
