@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -80,7 +81,14 @@ func TestParseBBoxCRS(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v", raw, q.Bounds, err, want)
 		}
 	}
-	for _, raw := range []string{"bbox-crs=EPSG:32648", "bbox-crs=EPSG:9210", "bbox-crs=EPSG:3857", "bbox-crs=x"} {
+	// EPSG:3857 metres, the corners of want as cs2cs gives them
+	// (cs2cs +proj=longlat +datum=WGS84 +to EPSG:3857).
+	q, err := parse(t, s, Parcels, "bbox=11799866.0241,1118889.9749,11911185.5149,1232106.8019&bbox-crs=EPSG:3857")
+	if err != nil || len(q.Bounds) != 1 || math.Abs(q.Bounds[0].Min[0]-106) > 1e-6 || math.Abs(q.Bounds[0].Min[1]-10) > 1e-6 ||
+		math.Abs(q.Bounds[0].Max[0]-107) > 1e-6 || math.Abs(q.Bounds[0].Max[1]-11) > 1e-6 {
+		t.Errorf("bbox-crs=EPSG:3857: %v %v, want %v", q.Bounds, err, want)
+	}
+	for _, raw := range []string{"bbox-crs=EPSG:32648", "bbox-crs=EPSG:9210", "bbox-crs=x"} {
 		if _, err := parse(t, s, Zones, "bbox=1,2,3,4&"+raw); zonegis.ErrorCode(err) != zonegis.EINVALID || !strings.HasPrefix(zonegis.ErrorMessage(err), "bbox-crs: ") {
 			t.Errorf("%s: %v, want EINVALID naming bbox-crs", raw, err)
 		}

@@ -125,8 +125,9 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	if err != nil {
 		return q, err
 	}
-	if !boxCRS.IsCRS84() {
-		return q, invalid("bbox-crs: %s is a crs of the answers; a bbox is taken in %s or, latitude first, %s", boxCRS.URI, CRS84, crs.EPSG4326)
+	mercator := boxCRS.EPSG == crs.WebMercator.EPSG
+	if !boxCRS.IsCRS84() && !mercator {
+		return q, invalid("bbox-crs: %s is a crs of the answers; a bbox is taken in %s, latitude first in %s, or in %s", boxCRS.URI, CRS84, crs.EPSG4326, crs.WebMercator.URI)
 	}
 	if q.when, err = ParseDatetime(get("datetime")); err != nil {
 		return q, err
@@ -139,6 +140,10 @@ func (c *Collection[T]) Parse(s *index.Snapshot, params url.Values) (Query, erro
 	if v := get("bbox"); v != "" {
 		if boxCRS.LatFirst {
 			v = latFirstBBox(v)
+		} else if mercator {
+			if v, err = mercatorBBox(v); err != nil {
+				return q, err
+			}
 		}
 		if q.Bounds, err = ParseBBox(v); err != nil {
 			return q, err
@@ -223,6 +228,33 @@ func latFirstBBox(v string) string {
 		p[0], p[1], p[3], p[4] = p[1], p[0], p[4], p[3]
 	}
 	return strings.Join(p, ",")
+}
+
+// mercatorBBox turns a bbox in EPSG:3857 metres into the same box in
+// CRS84 degrees. The Pseudo-Mercator's easting depends on longitude alone
+// and its northing on latitude alone, so a box's corners map to the box
+// exactly (no densifying): λ = x/R, φ = 2·atan(e^(y/R)) − π/2.
+func mercatorBBox(v string) (string, error) {
+	p := strings.Split(v, ",")
+	if len(p) != 4 && len(p) != 6 {
+		return v, nil // ParseBBox says what is wrong
+	}
+	const r = 6378137.0
+	for i, s := range p {
+		if len(p) == 6 && i%3 == 2 {
+			continue // a height
+		}
+		f, err := Finite("bbox", s)
+		if err != nil {
+			return "", err
+		}
+		deg := f / r * 180 / math.Pi
+		if (len(p) == 4 && i%2 == 1) || (len(p) == 6 && i%3 == 1) {
+			deg = (2*math.Atan(math.Exp(f/r)) - math.Pi/2) * 180 / math.Pi
+		}
+		p[i] = strconv.FormatFloat(deg, 'f', -1, 64)
+	}
+	return strings.Join(p, ","), nil
 }
 
 // ofBoard reports whether z passes the board and province filters
