@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/encode"
@@ -10,21 +9,6 @@ import (
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
-
-// boardJSON is a management board as the API writes it.
-type boardJSON struct {
-	ID        string    `json:"id"`
-	NameVI    string    `json:"name_vi"`
-	NameEN    string    `json:"name_en"`
-	Province  string    `json:"province"`
-	Website   string    `json:"website,omitempty"`
-	Version   int64     `json:"version"`
-	UpdatedAt time.Time `json:"updated_at"`
-}
-
-func boardOut(b *zonegis.Board) boardJSON {
-	return boardJSON{b.ID, b.NameVI, b.NameEN, b.Province, b.Website, b.Version, b.UpdatedAt}
-}
 
 // handleBoards answers GET /boards: every board, by id.
 func (s *Server) handleBoards() echo.HandlerFunc {
@@ -36,11 +20,7 @@ func (s *Server) handleBoards() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		out := make([]boardJSON, 0, len(bs))
-		for _, b := range bs {
-			out = append(out, boardOut(b))
-		}
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, map[string]any{"boards": out})
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, encode.Boards(bs))
 	}
 }
 
@@ -60,7 +40,7 @@ func (s *Server) handleBoard() echo.HandlerFunc {
 		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
-		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, boardOut(b))
+		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, encode.Board(b))
 	}
 }
 
@@ -140,5 +120,5 @@ func sendBoard(c echo.Context, status int, b *zonegis.Board) error {
 	h := c.Response().Header()
 	h.Set("ETag", encode.VersionTag(b.Version))
 	h.Set("Location", httpx.BaseURL(c)+"/boards/"+b.ID)
-	return httpx.WriteJSON(c, status, mimeJSON, boardOut(b))
+	return httpx.WriteJSON(c, status, mimeJSON, encode.Board(b))
 }
