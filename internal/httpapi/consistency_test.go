@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -201,9 +202,26 @@ func TestConcurrentWriteRoutesKeepInvariants(t *testing.T) {
 		w.live = append(w.live, f.ID)
 	}
 	const clients = 16
-	duration := 20 * time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	// At least 20 s of the mix, and on until every route has succeeded
+	// once (a loaded machine makes fewer requests), at most 60 s.
+	routes := []string{"reserve", "release", "lease", "end", "put", "patch", "split", "merge"}
+	started := time.Now()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
+	go func() {
+		for ctx.Err() == nil {
+			time.Sleep(200 * time.Millisecond)
+			if time.Since(started) < 20*time.Second {
+				continue
+			}
+			w.mu.Lock()
+			all := !slices.ContainsFunc(routes, func(r string) bool { return succeeded(w.counts[r]) == 0 })
+			w.mu.Unlock()
+			if all {
+				cancel()
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for c := range clients {
 		wg.Add(1)
@@ -228,21 +246,15 @@ func TestConcurrentWriteRoutesKeepInvariants(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d requests in %v by %d clients: %v", total, duration, clients, w.counts)
+	t.Logf("%d requests in %v by %d clients: %v", total, time.Since(started).Round(time.Second), clients, w.counts)
 	for k, d := range w.firstDetail {
 		t.Logf("first %s: %.200s", k, d)
 	}
 	for _, bad := range w.badProblems {
 		t.Error(bad)
 	}
-	for _, route := range []string{"reserve", "release", "lease", "end", "put", "patch", "split", "merge"} {
-		ok := 0
-		for status, n := range w.counts[route] {
-			if status < 300 {
-				ok += n
-			}
-		}
-		if ok == 0 {
+	for _, route := range routes {
+		if succeeded(w.counts[route]) == 0 {
 			t.Errorf("route %s never succeeded: the mix did not exercise it (%v)", route, w.counts[route])
 		}
 	}
@@ -549,4 +561,15 @@ func rawSend(e *writeEnv, method, path, key, body string, hdr map[string]string)
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
 	return rawResponse{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), header: res.Header, body: b}
+}
+
+// succeeded counts the 2xx answers of a route's tally by status.
+func succeeded(byStatus map[int]int) int {
+	ok := 0
+	for status, n := range byStatus {
+		if status < 300 {
+			ok += n
+		}
+	}
+	return ok
 }
