@@ -66,7 +66,7 @@ func TestBadInput(t *testing.T) {
 		{"bbox lon 181", "GET", items + "?bbox=106,10,181,11", "", 400},
 		{"bbox lat -91", "GET", items + "?bbox=106,-91,107,11", "", 400},
 		{"bbox minLat > maxLat", "GET", items + "?bbox=106,11,107,10", "", 400},
-		{"bbox-crs other", "GET", items + "?bbox=106,10,107,11&bbox-crs=EPSG:3857", "", 400},
+		{"bbox-crs other", "GET", items + "?bbox=106,10,107,11&bbox-crs=EPSG:9210", "", 400},
 		{"f=xml on items", "GET", items + "?f=xml", "", 400},
 		{"limit 0", "GET", items + "?limit=0", "", 400},
 		{"limit -1", "GET", items + "?limit=-1", "", 400},
