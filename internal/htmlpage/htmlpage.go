@@ -56,6 +56,10 @@ func hash(s string) string {
 	return base64.StdEncoding.EncodeToString(h[:])
 }
 
+// varyFront is the Vary the front middleware (httpx.NewFront) sets on
+// most answers, and Accept after it: shared, like varyAccept.
+var varyFront = []string{"Accept-Encoding", "Origin", "Accept"}
+
 var varyAccept = []string{"Accept"}
 
 // kinds are the routes Negotiate renders, by echo path.
@@ -116,10 +120,15 @@ func Negotiate(next echo.HandlerFunc) echo.HandlerFunc {
 		kind, ok := kinds[c.Path()]
 		res := c.Response()
 		f := c.QueryParam("f")
-		if h := res.Header(); f == "" && len(h["Vary"]) == 0 {
-			h["Vary"] = varyAccept[:1:1] // shared, never changed in place (an Add copies it)
-		} else if f == "" {
-			h.Add("Vary", "Accept")
+		if h := res.Header(); f == "" {
+			switch v := h["Vary"]; {
+			case len(v) == 0:
+				h["Vary"] = varyAccept[:1:1] // shared, never changed in place (an Add copies it)
+			case len(v) == 2 && v[0] == varyFront[0] && v[1] == varyFront[1]: // the front's, most requests
+				h["Vary"] = varyFront[:3:3]
+			default:
+				h.Add("Vary", "Accept")
+			}
 		}
 		if !ok || !wants(f, c.Request().Header.Get("Accept")) {
 			return next(c)

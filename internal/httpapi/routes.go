@@ -17,13 +17,15 @@ func (s *Server) routes() {
 	e.GET("/metrics", s.metrics) // Prometheus (package metrics)
 
 	// OGC API - Features Part 1.
-	e.GET("/", s.handleLanding(), htmlpage.Negotiate) // and HTML where asked for
-	e.GET("/conformance", s.handleConformance(), htmlpage.Negotiate)
+	// HTML where asked for (htmlpage.Negotiate), wrapped here, once: echo
+	// applies a route-level middleware anew on every request.
+	e.GET("/", htmlpage.Negotiate(s.handleLanding()))
+	e.GET("/conformance", htmlpage.Negotiate(s.handleConformance()))
 	e.GET("/api", s.handleAPI())
-	e.GET("/collections", s.handleCollections(), htmlpage.Negotiate)
-	e.GET("/collections/:collection", s.handleCollection(), htmlpage.Negotiate)
-	e.GET("/collections/:collection/items", s.heavy.Wrap(s.handleItems(), projected), htmlpage.Negotiate)
-	e.GET("/collections/:collection/items/:id", s.handleItem(), htmlpage.Negotiate)
+	e.GET("/collections", htmlpage.Negotiate(s.handleCollections()))
+	e.GET("/collections/:collection", htmlpage.Negotiate(s.handleCollection()))
+	e.GET("/collections/:collection/items", htmlpage.Negotiate(s.heavy.Wrap(s.handleItems(), projected)))
+	e.GET("/collections/:collection/items/:id", htmlpage.Negotiate(s.handleItem()))
 	e.GET("/collections/:collection/queryables", s.onCollection(collection.queryables))
 	e.GET("/collections/:collection/schema", s.handleSchema(encode.Schema))
 	e.GET("/collections/:collection/schemas/feature", s.handleSchema(encode.FeatureSchema))
