@@ -39,6 +39,12 @@ func TestFilterSpatialPostGIS(t *testing.T) {
 		tanThuan,
 		"MULTIPOINT((106.73 10.76), (106.80 10.85))",
 		zoneWKT,
+		// the other geometry types of basic-spatial-functions-plus (declared
+		// in /conformance: S_INTERSECTS takes every geometry type; BBOX
+		// literals are cql2's compile_test)
+		"MULTILINESTRING((106.70 10.74, 106.76 10.77), (106.60 10.60, 106.62 10.74))",
+		"MULTIPOLYGON(((106.70 10.74, 106.78 10.74, 106.78 10.78, 106.70 10.78, 106.70 10.74)), ((106.60 10.60, 106.64 10.60, 106.64 10.64, 106.60 10.60)))",
+		"GEOMETRYCOLLECTION(POINT(106.73 10.76), LINESTRING(106.60 10.60, 106.80 10.90))",
 	}
 	fns := []string{"S_INTERSECTS", "S_EQUALS", "S_DISJOINT", "S_TOUCHES", "S_WITHIN", "S_OVERLAPS", "S_CROSSES", "S_CONTAINS"}
 	nonEmpty := map[string]bool{}
