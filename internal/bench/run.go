@@ -201,33 +201,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	script := func(kind, format string) string {
 		return fmt.Sprintf(luaRandomPaths, 42, d.Zones, d.spacing(), d.side(), box, kind, format)
 	}
-	// measure runs wrk against ours and the baseline, alternating, rounds
-	// times: load on this shared machine drifts over seconds, and rounds
-	// taken side by side cancel most of it. Rates are medians; the ratio
-	// is the median of the rounds' ratios.
 	measure := func(name, oursURL, oursScript, baseName, baseURL, baseScript string, rounds int) (Result, error) {
 		log.Info("measuring", "name", name, "rounds", rounds)
-		res := Result{Name: name, Unit: "req/s", BaselineName: baseName}
-		var ours, theirs []float64
-		var oursLat, theirLat []string
-		for range rounds {
-			a, err := runWrk(ctx, o.Load, o.WorkDir, oursURL, oursScript)
-			if err != nil {
-				return Result{}, err
-			}
-			b, err := runWrk(ctx, o.Load, o.WorkDir, baseURL, baseScript)
-			if err != nil {
-				return Result{}, err
-			}
-			ours, theirs = append(ours, a.RPS), append(theirs, b.RPS)
-			oursLat, theirLat = append(oursLat, a.Latency), append(theirLat, b.Latency)
-			res.OursErrors += a.Errors
-			res.BaselineErrors += b.Errors
-			res.Ratios = append(res.Ratios, a.RPS/b.RPS)
-		}
-		res.Ours, res.Baseline = median(ours), median(theirs)
-		res.OursLatency, res.BaselineLatency = oursLat[medianIndex(ours)], theirLat[medianIndex(theirs)]
-		return res, nil
+		return alternate(ctx, o, name, oursURL, oursScript, baseName, baseURL, baseScript, rounds)
 	}
 
 	// Point lookup against a trivial handler, and against PostGIS.
@@ -314,6 +290,34 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// alternate runs wrk against ours and the baseline, alternating, rounds
+// times: load on this shared machine drifts over seconds, and rounds taken
+// side by side cancel most of it. Rates are medians; the ratio is the
+// median of the rounds' ratios.
+func alternate(ctx context.Context, o Options, name, oursURL, oursScript, baseName, baseURL, baseScript string, rounds int) (Result, error) {
+	res := Result{Name: name, Unit: "req/s", BaselineName: baseName}
+	var ours, theirs []float64
+	var oursLat, theirLat []string
+	for range rounds {
+		a, err := runWrk(ctx, o.Load, o.WorkDir, oursURL, oursScript)
+		if err != nil {
+			return Result{}, err
+		}
+		b, err := runWrk(ctx, o.Load, o.WorkDir, baseURL, baseScript)
+		if err != nil {
+			return Result{}, err
+		}
+		ours, theirs = append(ours, a.RPS), append(theirs, b.RPS)
+		oursLat, theirLat = append(oursLat, a.Latency), append(theirLat, b.Latency)
+		res.OursErrors += a.Errors
+		res.BaselineErrors += b.Errors
+		res.Ratios = append(res.Ratios, a.RPS/b.RPS)
+	}
+	res.Ours, res.Baseline = median(ours), median(theirs)
+	res.OursLatency, res.BaselineLatency = oursLat[medianIndex(ours)], theirLat[medianIndex(theirs)]
+	return res, nil
 }
 
 // tileXY returns the z/x/y tile holding lon/lat (Web Mercator).

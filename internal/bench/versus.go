@@ -61,23 +61,10 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 	}
 	for _, row := range rows {
 		log.Info("measuring", "name", row.name, "versus", other, "rounds", o.Load.Rounds)
-		res := Result{Name: row.name + " vs " + other, Unit: "req/s", BaselineName: other}
-		var ours, theirs []float64
-		for range o.Load.Rounds {
-			x, err := runWrk(ctx, o.Load, o.WorkDir, "http://"+a.addr+"/", row.script)
-			if err != nil {
-				return nil, err
-			}
-			y, err := runWrk(ctx, o.Load, o.WorkDir, "http://"+b.addr+"/", row.script)
-			if err != nil {
-				return nil, err
-			}
-			ours, theirs = append(ours, x.RPS), append(theirs, y.RPS)
-			res.OursErrors += x.Errors
-			res.BaselineErrors += y.Errors
-			res.Ratios = append(res.Ratios, x.RPS/y.RPS)
+		res, err := alternate(ctx, o, row.name+" vs "+other, "http://"+a.addr+"/", row.script, other, "http://"+b.addr+"/", row.script, o.Load.Rounds)
+		if err != nil {
+			return nil, err
 		}
-		res.Ours, res.Baseline = median(ours), median(theirs)
 		out = append(out, res)
 	}
 	return out, nil
