@@ -28,14 +28,11 @@ func (r *Report) Markdown(w io.Writer, microbench string) error {
 		r.Load.Threads, r.Load.Connections, r.Load.Duration, r.Load.Rounds)
 	b.WriteString("| measurement | zonegis | p50 / p99 | baseline | baseline p50 / p99 | ratio | target | result |\n|---|---|---|---|---|---|---|---|\n")
 	for _, x := range r.Results {
-		if x.Ours == 0 && x.Baseline == 0 && x.OursLatency.N == 0 {
+		if x.Unit == "" { // not measured: its note says why
 			fmt.Fprintf(&b, "| %s | – | – | – | – | – | %s | %s |\n", x.Name, or(x.TargetText, "–"), x.Note)
 			continue
 		}
 		ours := fmt.Sprintf("%s %s", num(x.Ours), x.Unit)
-		if x.Unit == "" {
-			ours = "–" // a row of latencies alone
-		}
 		if x.OursErrors > 0 {
 			ours += fmt.Sprintf(", **%d errors**", x.OursErrors)
 		}

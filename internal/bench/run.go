@@ -267,6 +267,16 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		r.Results = append(r.Results, w)
 	}
 
+	// Reads while a writer writes, and each write's time to be seen here
+	// and on a second instance.
+	log.Info("measuring", "name", "mixed reads and writes", "rounds", o.Load.Rounds)
+	if mx, err := mixedResults(ctx, o, db, url, ours, box, l, log); err != nil {
+		log.Warn("mixed row not measured", "err", err)
+		r.Results = append(r.Results, Result{Name: l.mixedReads, Note: "not measured: " + err.Error()})
+	} else {
+		r.Results = append(r.Results, mx...)
+	}
+
 	r.RSSPeak = rss(srv.cmd.Process.Pid, "VmHWM")
 	r.Results = append(r.Results,
 		Result{Name: l.startup, Unit: "s", Ours: r.IndexLoadTook.Seconds(), Target: 10,

@@ -1,0 +1,164 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeAPI is the part of the API the mixed row's writer uses, over one
+// state shared by two instances; each instance shows a write only lag
+// after it was answered (as a follower would), so the writer's
+// write-to-visible must come out at about each instance's lag.
+type fakeAPI struct {
+	mu      sync.Mutex
+	version map[int64]int64     // committed
+	shown   map[int64][]shownAt // per parcel: when each version becomes visible, per instance
+	ops     map[int64][]string  // per parcel, the writes in order
+	leases  map[int64][2]string // lease id → parcel id, start
+	leaseOf map[int64]int64     // lease id → parcel
+	bad     []string            // what the writer sent wrong
+	lags    [2]time.Duration    // per instance
+	starts  map[string]bool     // lease start days used
+}
+
+type shownAt struct {
+	version int64
+	at      [2]time.Time
+}
+
+func (f *fakeAPI) handler(instance int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
+		id, _ := strconv.ParseInt(parts[len(parts)-1], 10, 64)
+		if len(parts) > 2 {
+			id, _ = strconv.ParseInt(parts[len(parts)-2], 10, 64)
+		}
+		body, _ := io.ReadAll(r.Body)
+		switch {
+		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/collections/parcels/items/"):
+			id, _ = strconv.ParseInt(parts[3], 10, 64)
+			v := int64(1)
+			for _, s := range f.shown[id] {
+				if time.Now().After(s.at[instance]) {
+					v = s.version
+				}
+			}
+			tag := fmt.Sprintf(`"%d"`, v)
+			w.Header().Set("ETag", tag)
+			if r.Header.Get("If-None-Match") == tag {
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+			fmt.Fprint(w, `{"type":"Feature","properties":{"land_use":"industrial"}}`)
+			return
+		case r.Header.Get("Authorization") != "Bearer k":
+			f.bad = append(f.bad, "no key on "+r.URL.Path)
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		case r.Method == http.MethodPatch:
+			id, _ = strconv.ParseInt(parts[3], 10, 64)
+			f.ops[id] = append(f.ops[id], "patch")
+		case r.Method == http.MethodPost && parts[0] == "parcels":
+			var l struct{ Lessee, Country, Start, End string }
+			if err := json.Unmarshal(body, &l); err != nil || l.Lessee != mixedLessee || l.Country != "VN" || l.End != "2070-01-01" || f.starts[l.Start] {
+				f.bad = append(f.bad, "lease "+string(body))
+			}
+			f.starts[l.Start] = true
+			lid := int64(len(f.leases) + 1000)
+			f.leases[lid] = [2]string{strconv.FormatInt(id, 10), l.Start}
+			f.leaseOf[lid] = id
+			f.ops[id] = append(f.ops[id], "lease")
+			defer fmt.Fprintf(w, `{"id":%d}`, lid)
+			w.WriteHeader(http.StatusCreated)
+		case r.Method == http.MethodPost && parts[0] == "leases":
+			l, ok := f.leases[id]
+			var e struct {
+				EndedOn string `json:"ended_on"`
+			}
+			start, _ := time.Parse(time.DateOnly, l[1])
+			if json.Unmarshal(body, &e) != nil || !ok || e.EndedOn != start.AddDate(0, 0, 1).Format(time.DateOnly) {
+				f.bad = append(f.bad, "end "+string(body))
+			}
+			id = f.leaseOf[id]
+			f.ops[id] = append(f.ops[id], "end")
+		default:
+			f.bad = append(f.bad, r.Method+" "+r.URL.Path)
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		f.version[id]++
+		now := time.Now()
+		f.shown[id] = append(f.shown[id], shownAt{version: f.version[id] + 1, at: [2]time.Time{now.Add(f.lags[0]), now.Add(f.lags[1])}})
+	})
+}
+
+// TestMixedWriter: the writer keeps its rate, cycles each parcel through
+// PATCH, lease and end (each lease on a day of its own, ended the next
+// day), and times each write until each instance shows it.
+func TestMixedWriter(t *testing.T) {
+	f := &fakeAPI{version: map[int64]int64{}, shown: map[int64][]shownAt{}, ops: map[int64][]string{},
+		leases: map[int64][2]string{}, leaseOf: map[int64]int64{}, starts: map[string]bool{},
+		lags: [2]time.Duration{20 * time.Millisecond, 60 * time.Millisecond}}
+	a, b := httptest.NewServer(f.handler(0)), httptest.NewServer(f.handler(1))
+	defer a.Close()
+	defer b.Close()
+	w := &writer{api: a.URL, key: "k", lastDay: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), readers: []string{a.URL, b.URL},
+		client: &http.Client{Timeout: 5 * time.Second}}
+	var ids []int64
+	for i := range 2 * mixedLanes {
+		ids = append(ids, int64(100+i))
+	}
+	if err := w.prepare(context.Background(), ids); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	st := w.run(ctx, mixedWritesPerSecond)
+	if st.errors != 0 || st.firstErr != nil {
+		t.Fatalf("%d errors: %v", st.errors, st.firstErr)
+	}
+	// 1.5 s at 20 a second: 30 ticks, less the first's 50 ms.
+	if st.writes < 26 || st.writes > 30 {
+		t.Errorf("%d writes in 1.5 s, want about 30", st.writes)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.bad) > 0 {
+		t.Errorf("the writer sent: %q", f.bad)
+	}
+	cycle := []string{"patch", "lease", "end"}
+	n := 0
+	for id, ops := range f.ops {
+		for i, op := range ops {
+			if op != cycle[i%3] {
+				t.Errorf("parcel %d: writes %v, want patch, lease, end in turn", id, ops)
+				break
+			}
+		}
+		n += len(ops)
+	}
+	if n != st.writes {
+		t.Errorf("the API got %d writes, the writer counts %d", n, st.writes)
+	}
+	for i, lag := range f.lags {
+		lat, missed := w.visibility(i)
+		if missed != 0 || lat.N != st.writes {
+			t.Errorf("instance %d: %d writes timed, %d missed; want %d, 0", i, lat.N, missed, st.writes)
+		}
+		// Seen lag after the answer, polled at most every 10 ms.
+		if lat.P50 < lag || lat.P99 > lag+40*time.Millisecond {
+			t.Errorf("instance %d, lag %v: write-to-visible p50 / p99 %s", i, lag, lat)
+		}
+	}
+}
