@@ -27,7 +27,7 @@ type fakeAPI struct {
 	leaseOf map[int64]int64     // lease id → parcel
 	bad     []string            // what the writer sent wrong
 	lags    [2]time.Duration    // per instance
-	starts  map[string]bool     // lease start days used
+	lastEnd map[int64]string    // per parcel: the day its last lease ended (ISO)
 }
 
 type shownAt struct {
@@ -71,10 +71,9 @@ func (f *fakeAPI) handler(instance int) http.Handler {
 			f.ops[id] = append(f.ops[id], "patch")
 		case r.Method == http.MethodPost && parts[0] == "parcels":
 			var l struct{ Lessee, Country, Start, End string }
-			if err := json.Unmarshal(body, &l); err != nil || l.Lessee != mixedLessee || l.Country != "VN" || l.End != "2070-01-01" || f.starts[l.Start] {
+			if err := json.Unmarshal(body, &l); err != nil || l.Lessee != mixedLessee || l.Country != "VN" || l.End != "2070-01-01" || l.Start < f.lastEnd[id] {
 				f.bad = append(f.bad, "lease "+string(body))
 			}
-			f.starts[l.Start] = true
 			lid := int64(len(f.leases) + 1000)
 			f.leases[lid] = [2]string{strconv.FormatInt(id, 10), l.Start}
 			f.leaseOf[lid] = id
@@ -91,6 +90,7 @@ func (f *fakeAPI) handler(instance int) http.Handler {
 				f.bad = append(f.bad, "end "+string(body))
 			}
 			id = f.leaseOf[id]
+			f.lastEnd[id] = e.EndedOn
 			f.ops[id] = append(f.ops[id], "end")
 		default:
 			f.bad = append(f.bad, r.Method+" "+r.URL.Path)
@@ -104,22 +104,26 @@ func (f *fakeAPI) handler(instance int) http.Handler {
 }
 
 // TestMixedWriter: the writer keeps its rate, cycles each parcel through
-// PATCH, lease and end (each lease on a day of its own, ended the next
-// day), and times each write until each instance shows it.
+// PATCH, lease and end (each lease from the day the parcel's last ended,
+// ended the next day: no two of a parcel's overlap), and times each write
+// until each instance shows it.
 func TestMixedWriter(t *testing.T) {
 	f := &fakeAPI{version: map[int64]int64{}, shown: map[int64][]shownAt{}, ops: map[int64][]string{},
-		leases: map[int64][2]string{}, leaseOf: map[int64]int64{}, starts: map[string]bool{},
+		leases: map[int64][2]string{}, leaseOf: map[int64]int64{}, lastEnd: map[int64]string{},
 		lags: [2]time.Duration{20 * time.Millisecond, 60 * time.Millisecond}}
 	a, b := httptest.NewServer(f.handler(0)), httptest.NewServer(f.handler(1))
 	defer a.Close()
 	defer b.Close()
-	w := &writer{api: a.URL, key: "k", lastDay: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), readers: []string{a.URL, b.URL},
+	w := &writer{api: a.URL, key: "k", readers: []string{a.URL, b.URL},
 		client: &http.Client{Timeout: 5 * time.Second}}
 	var ids []int64
+	from := map[int64]time.Time{}
 	for i := range 2 * mixedLanes {
 		ids = append(ids, int64(100+i))
+		from[int64(100+i)] = time.Date(2000+i, 1, 1, 0, 0, 0, 0, time.UTC)
+		f.lastEnd[int64(100+i)] = from[int64(100+i)].Format(time.DateOnly)
 	}
-	if err := w.prepare(context.Background(), ids); err != nil {
+	if err := w.prepare(context.Background(), ids, from); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)

@@ -31,8 +31,9 @@ type Options struct {
 	Binary  string // the zonegis binary to measure
 	Logger  *slog.Logger
 	// Only, when set, limits the run to one group of rows: "intersects"
-	// (the worst POST /query/intersects bodies) or "import" (the import
-	// rows, on their own zones: no server, no generated dataset).
+	// (the worst POST /query/intersects bodies), "mixed" (reads under
+	// writes, write-to-visible) or "import" (the import rows, on their own
+	// zones: no server, no generated dataset).
 	Only string
 	// Versus, when set, names a second zonegis binary (an older build, say)
 	// measured against Binary on the same dataset in the same run: start-up
@@ -114,8 +115,8 @@ type Report struct {
 func Run(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Started: time.Now().UTC(), Dataset: o.Dataset, Load: o.Load, Machine: machine()}
 	log := o.Logger
-	if o.Only != "" && o.Only != "intersects" && o.Only != "import" {
-		return nil, fmt.Errorf("only: unknown group %q (want intersects or import)", o.Only)
+	if o.Only != "" && o.Only != "intersects" && o.Only != "mixed" && o.Only != "import" {
+		return nil, fmt.Errorf("only: unknown group %q (want intersects, mixed or import)", o.Only)
 	}
 	if err := os.MkdirAll(o.WorkDir, 0o755); err != nil {
 		return nil, err
@@ -177,6 +178,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 		r.Results = append(r.Results, w)
 		return r, nil
+	}
+	if o.Only == "mixed" {
+		log.Info("measuring", "name", "mixed reads and writes", "rounds", o.Load.Rounds)
+		rs, err := mixedResults(ctx, o, db, url, "http://"+srv.addr, float64(o.Dataset.boxCells())*o.Dataset.Cell, labelsFor(o.Dataset), log)
+		r.Results = append(r.Results, rs...)
+		return r, err
 	}
 
 	base, err := startBaselines(db.Pool())
