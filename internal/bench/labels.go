@@ -69,7 +69,7 @@ func labelsFor(d Dataset) rowLabels {
 		exportRSS:     "RSS growth during the export of " + ds,
 		intersects:    fmt.Sprintf("intersects, worst input within the limits (100,000 vertices, 8 MB; %s)", ds),
 		startup:       "start-up: " + ds + " loaded",
-		rss:           on("RSS (peak, whole run)"),
+		rss:           on("RSS peak, whole run"),
 		mixedReads:    on(fmt.Sprintf("mixed: bbox, point and tile reads while %d writes/s", mixedWritesPerSecond)),
 		mixedP99:      on(fmt.Sprintf("mixed: read p99 while %d writes/s", mixedWritesPerSecond)),
 		visibleHere:   on("mixed: write-to-visible, writing instance"),
