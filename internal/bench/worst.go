@@ -118,6 +118,6 @@ func worstResult(ctx context.Context, d Dataset, name, ours string, rounds int) 
 	}
 	res.OursLatency = percentiles(all)
 	res.Pass = res.Ours < worstTargetMS && res.OursErrors == 0
-	res.Note = "slowest body's median, one request at a time; " + strings.Join(notes, "; ")
+	res.Note = "slowest body's median, one request at a time (p50 / p99 of every body's requests); " + strings.Join(notes, "; ")
 	return res, nil
 }
