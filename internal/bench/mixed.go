@@ -185,7 +185,7 @@ func mixedResults(ctx context.Context, o Options, db *postgis.DB, dbURL, ours st
 		wrote, took.Seconds(), float64(wrote)/took.Seconds(), writeErrs)
 	p99 := median(p99s)
 	tail := Result{Name: l.mixedP99, Unit: "ms", Ours: p99, OursLatency: mixedLat[medianIndex(p99s)],
-		Target: float64(mixedReadP99) / float64(time.Millisecond), TargetText: fmt.Sprintf("< %s", ms(mixedReadP99)),
+		Target: float64(mixedReadP99) / float64(time.Millisecond), TargetText: fmt.Sprintf("< %d ms", mixedReadP99.Milliseconds()),
 		LowerIsBetter: true, AbsoluteTarget: true, Pass: p99 < float64(mixedReadP99)/float64(time.Millisecond),
 		Note: fmt.Sprintf("median of the %d rounds' p99 (%s)", len(p99s), joinMS(p99s))}
 	out := []Result{reads, tail}
