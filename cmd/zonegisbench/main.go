@@ -38,7 +38,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.WorkDir, "workdir", "var/bench", "cluster and scratch directory (the dataset is kept for the next run)")
 	fs.StringVar(&o.Binary, "binary", "bin/zonegis", "zonegis binary to measure")
 	fs.StringVar(&o.Versus, "versus", "", "a second zonegis binary (an older build) measured against -binary in the same run: start-up, RSS, point and bbox reads only")
-	fs.StringVar(&o.Only, "only", "", "run only one group of rows: intersects (the worst POST /query/intersects bodies) or import (the import rows)")
+	fs.StringVar(&o.Only, "only", "", "run only one group of rows: intersects (the worst POST /query/intersects bodies), mixed (reads under writes, write-to-visible on two instances) or import (the import rows)")
 	fs.IntVar(&o.ImportParcels, "import-parcels", 13000, "real-shaped parcels of the import row (beside 4 roads of 18,000 vertices)")
 	fs.IntVar(&o.ImportSynthetic, "import-synthetic", 100000, "synthetic parcels of the second import row")
 	out := fs.String("out", "BENCHMARKS.md", "report file")

@@ -26,16 +26,15 @@ type Load struct {
 // wrkResult is what wrk reports.
 type wrkResult struct {
 	RPS     float64
-	Latency string // average
-	Errors  int    // non-2xx/3xx responses and socket errors
+	Latency Latency // p50 and p99 of every request of the run (luaLatencyDone)
+	Errors  int     // non-2xx/3xx responses and socket errors
 	Raw     string
 }
 
 var (
-	reRPS     = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
-	reLatency = regexp.MustCompile(`Latency\s+(\S+)`)
-	reNon2xx  = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
-	reSocket  = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
+	reRPS    = regexp.MustCompile(`Requests/sec:\s+([0-9.]+)`)
+	reNon2xx = regexp.MustCompile(`Non-2xx or 3xx responses:\s+(\d+)`)
+	reSocket = regexp.MustCompile(`Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)`)
 )
 
 // luaRandomPaths is a wrk script whose requests are PATH_FORMAT filled with
@@ -60,17 +59,16 @@ request = function()
 end
 `
 
-// runWrk drives url (with an optional generated script) and parses the result.
+// runWrk drives url (with an optional generated script, to which
+// luaLatencyDone is added) and parses the result.
 func runWrk(ctx context.Context, l Load, dir, url, script string) (wrkResult, error) {
 	args := []string{"-t", strconv.Itoa(l.Threads), "-c", strconv.Itoa(l.Connections), "-d", l.Duration.String(), "--latency"}
-	if script != "" {
-		f := filepath.Join(dir, fmt.Sprintf("script-%d.lua", time.Now().UnixNano()))
-		if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
-			return wrkResult{}, err
-		}
-		args = append(args, "-s", f)
+	f := filepath.Join(dir, fmt.Sprintf("script-%d.lua", time.Now().UnixNano()))
+	if err := os.WriteFile(f, []byte(script+luaLatencyDone), 0o644); err != nil {
+		return wrkResult{}, err
 	}
-	args = append(args, url)
+	defer os.Remove(f)
+	args = append(args, "-s", f, url)
 	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
 	r := wrkResult{Raw: string(out)}
 	if err != nil {
@@ -81,8 +79,9 @@ func runWrk(ctx context.Context, l Load, dir, url, script string) (wrkResult, er
 		return r, fmt.Errorf("wrk %s: no Requests/sec in output:\n%s", url, out)
 	}
 	r.RPS, _ = strconv.ParseFloat(m[1], 64)
-	if m := reLatency.FindStringSubmatch(r.Raw); m != nil {
-		r.Latency = m[1]
+	var ok bool
+	if r.Latency, ok = parseWrkLatency(r.Raw); !ok {
+		return r, fmt.Errorf("wrk %s: no latency line in output:\n%s", url, out)
 	}
 	if m := reNon2xx.FindStringSubmatch(r.Raw); m != nil {
 		n, _ := strconv.Atoi(m[1])
@@ -98,14 +97,16 @@ func runWrk(ctx context.Context, l Load, dir, url, script string) (wrkResult, er
 }
 
 // fetchAll requests every URL once with conc workers and returns the rate
-// (requests per second), the bytes read and the first error. Used where
-// each request must be different (cold tiles).
-func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, bytes int64, err error) {
+// (requests per second), the p50 and p99 of the requests' latencies, the
+// bytes read and the first error. Used where each request must be
+// different (cold tiles).
+func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, lat Latency, bytes int64, err error) {
 	var next atomic.Int64
 	var total atomic.Int64
 	var firstErr error
 	var once sync.Once
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conc}}
+	took := make([]time.Duration, len(urls)) // each worker writes its own indexes
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range conc {
@@ -121,6 +122,7 @@ func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, bytes
 				// compares producing tiles, not compressing them.
 				req, _ := http.NewRequestWithContext(ctx, http.MethodGet, urls[i], nil)
 				req.Header.Set("Accept-Encoding", "identity")
+				t0 := time.Now()
 				resp, err := client.Do(req)
 				if err == nil {
 					n, _ := io.Copy(io.Discard, resp.Body)
@@ -130,6 +132,7 @@ func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, bytes
 						err = fmt.Errorf("%s: %s", urls[i], resp.Status)
 					}
 				}
+				took[i] = time.Since(t0)
 				if err != nil {
 					once.Do(func() { firstErr = err })
 				}
@@ -137,5 +140,6 @@ func fetchAll(ctx context.Context, urls []string, conc int) (rate float64, bytes
 		}()
 	}
 	wg.Wait()
-	return float64(len(urls)) / time.Since(start).Seconds(), total.Load(), firstErr
+	rate = float64(len(urls)) / time.Since(start).Seconds()
+	return rate, percentiles(took), total.Load(), firstErr
 }

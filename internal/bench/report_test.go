@@ -3,6 +3,7 @@ package bench
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMedianAndRatio(t *testing.T) {
@@ -26,5 +27,31 @@ func TestMedianAndRatio(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "72% (median of 3 rounds: 60%, 75%, 72%)") {
 		t.Errorf("report row lacks the rounds:\n%s", b.String())
+	}
+}
+
+// TestMarkdownLatency: every row with requests shows their p50 / p99, the
+// baseline's beside it, in columns of their own.
+func TestMarkdownLatency(t *testing.T) {
+	ms := func(v float64) time.Duration { return time.Duration(v * float64(time.Millisecond)) }
+	rep := &Report{Dataset: Dataset{Zones: 40, Grid: 50, Cell: 0.001}, Load: Load{Rounds: 1}, Results: []Result{
+		{Name: "point", Unit: "req/s", Ours: 30000, Baseline: 50000, BaselineName: "static",
+			OursLatency: Latency{P50: ms(1.85), P99: ms(23.4), N: 150000}, BaselineLatency: Latency{P50: ms(0.6), P99: ms(4), N: 250000}},
+		{Name: "start-up", Unit: "s", Ours: 1.2, TargetText: "< 10 s", Pass: true, AbsoluteTarget: true},
+	}}
+	var b strings.Builder
+	if err := rep.Markdown(&b, ""); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"| measurement | zonegis | p50 / p99 | baseline | baseline p50 / p99 | ratio | target | result |",
+		"| point | 30000 req/s | 1.85 ms / 23.4 ms | 50000 req/s, static | 0.60 ms / 4.00 ms | 60% | – | – |",
+		"| start-up | 1.20 s | – | – | – | – | < 10 s | pass |",
+		"Dataset: 100,000 synthetic parcels",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
 	}
 }

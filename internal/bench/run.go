@@ -31,8 +31,9 @@ type Options struct {
 	Binary  string // the zonegis binary to measure
 	Logger  *slog.Logger
 	// Only, when set, limits the run to one group of rows: "intersects"
-	// (the worst POST /query/intersects bodies) or "import" (the import
-	// rows, on their own zones: no server, no generated dataset).
+	// (the worst POST /query/intersects bodies), "mixed" (reads under
+	// writes, write-to-visible) or "import" (the import rows, on their own
+	// zones: no server, no generated dataset).
 	Only string
 	// Versus, when set, names a second zonegis binary (an older build, say)
 	// measured against Binary on the same dataset in the same run: start-up
@@ -46,19 +47,22 @@ type Options struct {
 
 // Result is one measured row: ours against a baseline, with the target.
 type Result struct {
-	Name, Unit       string
-	Ours, Baseline   float64
-	BaselineName     string
-	Target           float64 // required Ours/Baseline (or for "lower is better" rows, the bound)
-	TargetText       string
-	Pass             bool
-	Note             string
-	LowerIsBetter    bool
-	AbsoluteTarget   bool // Target is a bound on Ours itself, not a ratio
-	OursErrors       int
-	BaselineErrors   int
-	OursLatency      string
-	BaselineLatency  string
+	Name, Unit     string
+	Ours, Baseline float64
+	BaselineName   string
+	Target         float64 // required Ours/Baseline (or for "lower is better" rows, the bound)
+	TargetText     string
+	Pass           bool
+	Note           string
+	LowerIsBetter  bool
+	AbsoluteTarget bool // Target is a bound on Ours itself, not a ratio
+	OursErrors     int
+	BaselineErrors int
+	// OursLatency and BaselineLatency are the p50 and p99 of the row's
+	// requests (of the median round, for rows measured in rounds); zero
+	// for rows of one operation timed whole.
+	OursLatency      Latency
+	BaselineLatency  Latency
 	ResponseBytes    int
 	BaselineResponse int
 	// Ratios are Ours/Baseline of each round, when the row was measured
@@ -111,8 +115,8 @@ type Report struct {
 func Run(ctx context.Context, o Options) (*Report, error) {
 	r := &Report{Started: time.Now().UTC(), Dataset: o.Dataset, Load: o.Load, Machine: machine()}
 	log := o.Logger
-	if o.Only != "" && o.Only != "intersects" && o.Only != "import" {
-		return nil, fmt.Errorf("only: unknown group %q (want intersects or import)", o.Only)
+	if o.Only != "" && o.Only != "intersects" && o.Only != "mixed" && o.Only != "import" {
+		return nil, fmt.Errorf("only: unknown group %q (want intersects, mixed or import)", o.Only)
 	}
 	if err := os.MkdirAll(o.WorkDir, 0o755); err != nil {
 		return nil, err
@@ -168,12 +172,18 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	if o.Only == "intersects" {
 		log.Info("measuring", "name", "intersects, worst input")
-		w, err := worstResult(ctx, o.Dataset, "http://"+srv.addr, o.Load.Rounds)
+		w, err := worstResult(ctx, o.Dataset, labelsFor(o.Dataset).intersects, "http://"+srv.addr, o.Load.Rounds)
 		if err != nil {
 			return nil, err
 		}
 		r.Results = append(r.Results, w)
 		return r, nil
+	}
+	if o.Only == "mixed" {
+		log.Info("measuring", "name", "mixed reads and writes", "rounds", o.Load.Rounds)
+		rs, err := mixedResults(ctx, o, db, url, "http://"+srv.addr, float64(o.Dataset.boxCells())*o.Dataset.Cell, labelsFor(o.Dataset), log)
+		r.Results = append(r.Results, rs...)
+		return r, err
 	}
 
 	base, err := startBaselines(db.Pool())
@@ -184,9 +194,10 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	ours, theirs := "http://"+srv.addr, "http://"+base.addr
 
 	d := o.Dataset
+	l := labelsFor(d)
 	x0, y0 := d.origin(0)
 	cx, cy := x0+d.side()/2, y0+d.side()/2
-	box := 8 * d.Cell // about 64 parcels
+	box := float64(d.boxCells()) * d.Cell // about 64 parcels
 	pointBody, err := get(fmt.Sprintf("%s/query/at?lon=%f&lat=%f", ours, cx+d.Cell/2, cy+d.Cell/2))
 	if err != nil {
 		return nil, err
@@ -207,14 +218,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 
 	// Point lookup against a trivial handler, and against PostGIS.
-	pt, err := measure("point lookup /query/at", ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
+	pt, err := measure(l.point, ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
 		"trivial handler (static body of the same size)", theirs+"/static/point", "", o.Load.Rounds)
 	if err != nil {
 		return nil, err
 	}
 	pt.Target, pt.TargetText, pt.ResponseBytes = 0.70, "≥ 70% of the trivial handler", len(pointBody)
 	r.Results = append(r.Results, pt)
-	ptPG, err := measure("point lookup vs PostGIS", ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
+	ptPG, err := measure(l.pointPG, ours+"/", script("point", "/query/at?lon=%.6f&lat=%.6f"),
 		"PostGIS (pgx, GiST, ST_Intersects + ST_AsGeoJSON)", theirs+"/", script("point", "/pg/at?lon=%.6f&lat=%.6f"), 1)
 	if err != nil {
 		return nil, err
@@ -223,14 +234,14 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	r.Results = append(r.Results, ptPG)
 
 	// Bbox items pages against the static-body ceiling, and against PostGIS.
-	bb, err := measure("bbox items (~64 parcels)", ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
+	bb, err := measure(l.bbox, ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
 		"static body of the same size (HTTP ceiling)", theirs+"/static/bbox", "", o.Load.Rounds)
 	if err != nil {
 		return nil, err
 	}
 	bb.Target, bb.TargetText, bb.ResponseBytes = 0.50, "≥ 50% of the static-body ceiling", len(bboxBody)
 	r.Results = append(r.Results, bb)
-	bbPG, err := measure("bbox items vs PostGIS", ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
+	bbPG, err := measure(l.bboxPG, ours+"/", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100"),
 		"PostGIS (pgx, GiST, ST_Intersects + ST_AsGeoJSON)", theirs+"/", script("bbox", "/pg/bbox?x0=%.6f&y0=%.6f&x1=%.6f&y1=%.6f"), 1)
 	if err != nil {
 		return nil, err
@@ -239,36 +250,46 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	r.Results = append(r.Results, bbPG)
 
 	// Tiles at z15: cold (each tile once) and warm (the same again).
-	if tiles, err := tileResults(ctx, d, ours, theirs, o.Load.Rounds); err != nil {
+	if tiles, err := tileResults(ctx, d, l, ours, theirs, o.Load.Rounds); err != nil {
 		log.Warn("tiles not measured", "err", err)
-		r.Results = append(r.Results, Result{Name: "cold tiles z15", Note: "not measured: " + err.Error()})
+		r.Results = append(r.Results, Result{Name: l.cold, Note: "not measured: " + err.Error()})
 	} else {
 		r.Results = append(r.Results, tiles...)
 	}
 
 	// Full GeoJSON export of every parcel, against ogr2ogr reading PostGIS.
-	if ex, err := exportResult(ctx, d, ours, url, srv.cmd.Process.Pid, rss(srv.cmd.Process.Pid, "VmRSS")); err != nil {
+	if ex, err := exportResult(ctx, l, ours, url, srv.cmd.Process.Pid, rss(srv.cmd.Process.Pid, "VmRSS")); err != nil {
 		log.Warn("export not measured", "err", err)
-		r.Results = append(r.Results, Result{Name: "GeoJSON export", Note: "not measured: " + err.Error()})
+		r.Results = append(r.Results, Result{Name: l.export, Note: "not measured: " + err.Error()})
 	} else {
 		r.Results = append(r.Results, ex...)
 	}
 
 	// The worst POST /query/intersects bodies within the limits.
 	log.Info("measuring", "name", "intersects, worst input")
-	if w, err := worstResult(ctx, d, ours, o.Load.Rounds); err != nil {
+	if w, err := worstResult(ctx, d, l.intersects, ours, o.Load.Rounds); err != nil {
 		log.Warn("intersects not measured", "err", err)
-		r.Results = append(r.Results, Result{Name: "intersects, worst input within the limits", Note: "not measured: " + err.Error()})
+		r.Results = append(r.Results, Result{Name: l.intersects, Note: "not measured: " + err.Error()})
 	} else {
 		r.Results = append(r.Results, w)
 	}
 
+	// Reads while a writer writes, and each write's time to be seen here
+	// and on a second instance.
+	log.Info("measuring", "name", "mixed reads and writes", "rounds", o.Load.Rounds)
+	if mx, err := mixedResults(ctx, o, db, url, ours, box, l, log); err != nil {
+		log.Warn("mixed row not measured", "err", err)
+		r.Results = append(r.Results, Result{Name: l.mixedReads, Note: "not measured: " + err.Error()})
+	} else {
+		r.Results = append(r.Results, mx...)
+	}
+
 	r.RSSPeak = rss(srv.cmd.Process.Pid, "VmHWM")
 	r.Results = append(r.Results,
-		Result{Name: "start-up: 1M parcels loaded", Unit: "s", Ours: r.IndexLoadTook.Seconds(), Target: 10,
+		Result{Name: l.startup, Unit: "s", Ours: r.IndexLoadTook.Seconds(), Target: 10,
 			TargetText: "< 10 s", LowerIsBetter: true, AbsoluteTarget: true, Pass: r.IndexLoadTook < 10*time.Second,
 			Note: fmt.Sprintf("process start to listening: %.2f s", r.StartupTook.Seconds())},
-		Result{Name: "RSS (peak, whole run)", Unit: "MB", Ours: float64(r.RSSPeak) / (1 << 20), Target: 1536,
+		Result{Name: l.rss, Unit: "MB", Ours: float64(r.RSSPeak) / (1 << 20), Target: 1536,
 			TargetText: "< 1.5 GB", LowerIsBetter: true, AbsoluteTarget: true, Pass: r.RSSPeak < 1536<<20,
 			Note: fmt.Sprintf("after load: %d MB", r.RSSAfterLoad>>20)},
 	)
@@ -299,7 +320,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 func alternate(ctx context.Context, o Options, name, oursURL, oursScript, baseName, baseURL, baseScript string, rounds int) (Result, error) {
 	res := Result{Name: name, Unit: "req/s", BaselineName: baseName}
 	var ours, theirs []float64
-	var oursLat, theirLat []string
+	var oursLat, theirLat []Latency
 	for range rounds {
 		a, err := runWrk(ctx, o.Load, o.WorkDir, oursURL, oursScript)
 		if err != nil {
@@ -334,7 +355,7 @@ func tileXY(z int, lon, lat float64) (int, int) {
 // into rounds of disjoint tiles that alternate with PostGIS answering the
 // same tiles: ratios per round, the median kept. Warm: the same tiles
 // again, from the cache.
-func tileResults(ctx context.Context, d Dataset, ours, theirs string, rounds int) ([]Result, error) {
+func tileResults(ctx context.Context, d Dataset, l rowLabels, ours, theirs string, rounds int) ([]Result, error) {
 	const z = 15
 	rounds = max(rounds, 1)
 	var tiles [][2]int
@@ -359,35 +380,38 @@ func tileResults(ctx context.Context, d Dataset, ours, theirs string, rounds int
 		oursURLs[r] = append(oursURLs[r], fmt.Sprintf("%s/tiles/parcels/%d/%d/%d.mvt", ours, z, t[0], t[1]))
 		pgURLs[r] = append(pgURLs[r], fmt.Sprintf("%s/pg/tiles/%d/%d/%d", theirs, z, t[0], t[1]))
 	}
-	cold := Result{Name: "cold tiles z15", Unit: "tiles/s", BaselineName: "PostGIS ST_AsMVT", Target: 5, TargetText: "≥ 5× ST_AsMVT",
+	cold := Result{Name: l.cold, Unit: "tiles/s", BaselineName: "PostGIS ST_AsMVT", Target: 5, TargetText: "≥ 5× ST_AsMVT",
 		Note: fmt.Sprintf("%d distinct z15 tiles, each rendered once, in %d rounds; 8 concurrent clients", len(tiles), rounds)}
 	var oursRates, pgRates []float64
+	var oursLat, pgLat []Latency
 	for r := range rounds {
-		a, _, err := fetchAll(ctx, oursURLs[r], 8)
+		a, al, _, err := fetchAll(ctx, oursURLs[r], 8)
 		if err != nil {
 			return nil, err
 		}
-		b, _, err := fetchAll(ctx, pgURLs[r], 8)
+		b, bl, _, err := fetchAll(ctx, pgURLs[r], 8)
 		if err != nil {
 			return nil, err
 		}
 		oursRates, pgRates = append(oursRates, a), append(pgRates, b)
+		oursLat, pgLat = append(oursLat, al), append(pgLat, bl)
 		cold.Ratios = append(cold.Ratios, a/b)
 	}
 	cold.Ours, cold.Baseline = median(oursRates), median(pgRates)
+	cold.OursLatency, cold.BaselineLatency = oursLat[medianIndex(oursRates)], pgLat[medianIndex(pgRates)]
 	// Warm: the last round's tiles again, which the tile cache holds.
 	last := oursURLs[rounds-1]
-	warm, _, err := fetchAll(ctx, last, 8)
+	warm, wl, _, err := fetchAll(ctx, last, 8)
 	if err != nil {
 		return nil, err
 	}
 	return []Result{cold,
-		{Name: "warm tiles z15", Unit: "tiles/s", Ours: warm, Baseline: cold.Baseline, BaselineName: "PostGIS ST_AsMVT",
-			Note: fmt.Sprintf("the last round's %d tiles again, from the tile cache; no target", len(last))},
+		{Name: l.warm, Unit: "tiles/s", Ours: warm, OursLatency: wl, Baseline: cold.Baseline, BaselineLatency: cold.BaselineLatency,
+			BaselineName: "PostGIS ST_AsMVT", Note: fmt.Sprintf("the last round's %d tiles again, from the tile cache; no target", len(last))},
 	}, nil
 }
 
-func exportResult(ctx context.Context, d Dataset, ours, dbURL string, pid int, rssBefore int64) ([]Result, error) {
+func exportResult(ctx context.Context, l rowLabels, ours, dbURL string, pid int, rssBefore int64) ([]Result, error) {
 	url := ours + "/collections/parcels/export?f=geojson"
 	resp, err := http.Get(url)
 	if err != nil {
@@ -433,10 +457,10 @@ func exportResult(ctx context.Context, d Dataset, ours, dbURL string, pid int, r
 	}
 	ogr := time.Since(ogrStart)
 	return []Result{
-		{Name: "full GeoJSON export of every parcel", Unit: "s", Ours: took.Seconds(), Baseline: ogr.Seconds(),
+		{Name: l.export, Unit: "s", Ours: took.Seconds(), Baseline: ogr.Seconds(),
 			BaselineName: "ogr2ogr from PostGIS", Target: 0.2, TargetText: "≥ 5× faster than ogr2ogr", LowerIsBetter: true,
 			Note: fmt.Sprintf("%d MB streamed", n>>20)},
-		{Name: "RSS growth during export", Unit: "MB", Ours: growth, Target: 100, TargetText: "< 100 MB",
+		{Name: l.exportRSS, Unit: "MB", Ours: growth, Target: 100, TargetText: "< 100 MB",
 			LowerIsBetter: true, AbsoluteTarget: true, Pass: growth < 100},
 	}, nil
 }

@@ -15,6 +15,7 @@ import (
 // this build compares with that one on the same machine at the same time.
 func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logger) ([]Result, error) {
 	other := filepath.Base(o.Versus)
+	l := labelsFor(o.Dataset)
 	var loadA, loadB []float64
 	var rssA, rssB []float64
 	for range 3 {
@@ -34,9 +35,9 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 		}
 	}
 	out := []Result{
-		{Name: "start-up: index loaded (median of 3)", Unit: "s", Ours: median(loadA), Baseline: median(loadB),
+		{Name: l.versusStartup, Unit: "s", Ours: median(loadA), Baseline: median(loadB),
 			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", loadA, other, loadB)},
-		{Name: "RSS after load (median of 3)", Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
+		{Name: l.versusRSS, Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
 			BaselineName: other, LowerIsBetter: true},
 	}
 	a, err := startServer(ctx, o.Binary, dbURL, log)
@@ -51,13 +52,13 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 	defer b.stop()
 	time.Sleep(time.Second) // both settled after their loads
 	d := o.Dataset
-	box := 8 * d.Cell
+	box := float64(d.boxCells()) * d.Cell
 	script := func(kind, format string) string {
 		return fmt.Sprintf(luaRandomPaths, 42, d.Zones, d.spacing(), d.side(), box, kind, format)
 	}
 	rows := []struct{ name, script string }{
-		{"point lookup /query/at", script("point", "/query/at?lon=%.6f&lat=%.6f")},
-		{"bbox items (~64 parcels)", script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100")},
+		{l.point, script("point", "/query/at?lon=%.6f&lat=%.6f")},
+		{l.bbox, script("bbox", "/collections/parcels/items?bbox=%.6f,%.6f,%.6f,%.6f&limit=100")},
 	}
 	for _, row := range rows {
 		log.Info("measuring", "name", row.name, "versus", other, "rounds", o.Load.Rounds)

@@ -2,9 +2,11 @@ package indexsync_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"sync"
 	"testing"
 	"time"
 
@@ -285,4 +287,58 @@ func TestRollbackLeavesNoTrace(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAsDB(t, e.db, ix)
+}
+
+// TestEveryNotifiedWriteReachesIndexAtOnce: writers committing at the same
+// time as the follower catches up (each NOTIFY may arrive while it reads
+// the log for the one before) are each in the index well before the
+// poll would have found them: none waits for a poll (PollInterval is an
+// hour), each is applied within 500 ms of its commit.
+func TestEveryNotifiedWriteReachesIndexAtOnce(t *testing.T) {
+	e := setup(t)
+	ix := index.New()
+	f := indexsync.New(e.db, ix, quiet)
+	f.PollInterval = time.Hour // only NOTIFY can wake it
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := f.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go f.Run(ctx)
+	waitListening(t, f)
+	const writers, each = 4, 15
+	var mu sync.Mutex
+	var worst time.Duration
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				seq, err := e.db.CreateParcel(ctx, zonegis.System, e.lot(w*each+i))
+				if err != nil {
+					errs <- err
+					return
+				}
+				committed := time.Now()
+				wctx, wcancel := context.WithTimeout(ctx, 500*time.Millisecond)
+				err = f.WaitFor(wctx, seq)
+				wcancel()
+				if err != nil {
+					errs <- fmt.Errorf("write %d (seq %d) not in the index 500 ms after its commit; index at %d", w*each+i, seq, ix.Snapshot().Seq())
+					return
+				}
+				mu.Lock()
+				worst = max(worst, time.Since(committed))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	t.Logf("%d writes by %d writers, the slowest in the index %v after its commit", writers*each, writers, worst)
 }
