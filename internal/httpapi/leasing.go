@@ -115,19 +115,10 @@ func (s *Server) handleParcelStatus() echo.HandlerFunc {
 				return invalid("date: want YYYY-MM-DD, got %q", v)
 			}
 		}
-		l, err := registry.LeaseOn(c.Request().Context(), s.store, s.boards(), principalOf(c), id, on)
+		cur, _ := s.ix.Snapshot().Parcel(id)
+		out, err := registry.StatusOn(c.Request().Context(), s.store, s.boards(), principalOf(c), id, on, cur)
 		if err != nil {
 			return err
-		}
-		out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": l}
-		if p, ok := s.ix.Snapshot().Parcel(id); ok {
-			out["current_status"] = p.Status
-			// The day the current status changes by the calendar (a lease
-			// starting or ending), or null.
-			out["current_status_until"] = nil
-			if !p.StatusUntil.IsZero() {
-				out["current_status_until"] = p.StatusUntil.Format(time.DateOnly)
-			}
 		}
 		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, out)
 	}

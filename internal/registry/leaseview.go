@@ -119,3 +119,23 @@ func LeaseOn(ctx context.Context, st zonegis.LeaseHistory, bf BoardFinder, p zon
 	v := ViewLease(l, sees, on, id)
 	return &v, nil
 }
+
+// StatusOn is a parcel's leasing status on day on, as GET
+// /parcels/{id}/status answers it: the lease in force then (LeaseOn, as p
+// sees it) and, for a live parcel (cur, from the index; nil for a retired
+// one), its status now and the day that changes by the calendar (a lease
+// starting or ending), null when none. Errors: those of LeaseOn.
+func StatusOn(ctx context.Context, st zonegis.LeaseHistory, bf BoardFinder, p zonegis.Principal, id int64, on time.Time, cur *zonegis.Parcel) (map[string]any, error) {
+	l, err := LeaseOn(ctx, st, bf, p, id, on)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]any{"parcel_id": id, "date": on.Format(time.DateOnly), "leased": l != nil, "lease": l}
+	if cur != nil {
+		out["current_status"], out["current_status_until"] = cur.Status, nil
+		if !cur.StatusUntil.IsZero() {
+			out["current_status_until"] = cur.StatusUntil.Format(time.DateOnly)
+		}
+	}
+	return out, nil
+}
