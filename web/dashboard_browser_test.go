@@ -442,6 +442,60 @@ func TestBrowserDashboard(t *testing.T) {
 	}
 	screenshot(t, ctx, "browser-dashboard-6-en.png")
 
+	// 9. A zone picked in the table: its dashboard and its card offer the
+	// zone dossier in every export format, in plain words; back to the
+	// board's figures.
+	tt := zoneStats(t, s.url, "KCX-TAN-THUAN", "")
+	if err := chromedp.Run(ctx, chromedp.Click(`#zones-table tr[data-code="KCX-TAN-THUAN"] button.link`, chromedp.ByQuery),
+		chromedp.WaitVisible("#dashboard .dossier a", chromedp.ByQuery), chromedp.WaitVisible("#details .dossier a", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	var formats struct {
+		ExportFormats []string `json:"export_formats"`
+	}
+	getDoc(t, s.url+"/enums", &formats)
+	for _, where := range []string{"#dashboard", "#details"} {
+		var links []struct{ Href, Text string }
+		eval(fmt.Sprintf(`[...document.querySelectorAll('%s .dossier a')].map((a) => ({Href: a.href, Text: a.innerText}))`, where), &links)
+		if len(links) != len(formats.ExportFormats) || len(links) < 2 {
+			t.Errorf("%s: dossier links %v; GET /enums lists %v", where, links, formats.ExportFormats)
+			continue
+		}
+		for i, f := range formats.ExportFormats {
+			want := fmt.Sprintf("%s/zones/%d/dossier?f=%s", s.url, tt.ZoneID, f)
+			if f == "csv" {
+				want += "&bom=true"
+			}
+			if links[i].Href != want {
+				t.Errorf("%s: dossier link %q; want %q", where, links[i].Href, want)
+			}
+			if plain := map[string]string{"csv": "Excel-ready CSV", "fgb": "FlatGeobuf for QGIS"}[f]; plain != "" && links[i].Text != plain {
+				t.Errorf("%s: the %s dossier link reads %q; want %q", where, f, links[i].Text, plain)
+			}
+		}
+	}
+	var links []string
+	eval(`[...document.querySelectorAll('#dashboard .dossier a')].map((a) => a.href)`, &links)
+	for _, link := range links {
+		res, err := http.Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		csv := strings.Contains(link, "f=csv")
+		if res.StatusCode != http.StatusOK || csv != bytes.HasPrefix(body, []byte("\ufeff")) || (!strings.Contains(link, "f=fgb") && !bytes.Contains(body, []byte("KCX-TAN-THUAN"))) {
+			t.Errorf("GET %s: %s, %d bytes starting %q; want the zone's dossier (a CSV with the byte order mark)", link, res.Status, len(body), body[:min(8, len(body))])
+		}
+	}
+	screenshot(t, ctx, "browser-dashboard-7-zone.png")
+	if err := chromedp.Run(ctx, chromedp.Click("#dashboard-back", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitText(ctx, "#overview-title", board.NameEN); err != nil {
+		t.Error(err)
+	}
+
 	events, logged := csp.violations(t, ctx)
 	for v, n := range tally(events) {
 		t.Errorf("CSP violation (%d×): %s", n, v)
