@@ -133,7 +133,9 @@ func TestBrowserDashboard(t *testing.T) {
 	ctx := browser(t)
 	csp := watchCSP(t, ctx)
 	var ready bool
-	err = chromedp.Run(ctx,
+	octx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err = chromedp.Run(octx,
 		cdpbrowser.SetDownloadBehavior(cdpbrowser.SetDownloadBehaviorBehaviorDeny),
 		chromedp.Navigate(s.url+"/app/"),
 		chromedp.WaitVisible("#map canvas", chromedp.ByQuery),
@@ -170,6 +172,33 @@ func TestBrowserDashboard(t *testing.T) {
 	t.Logf("chart pixels: leased bars %d, plan line %d, zone green bars %d", leasedBars, planLine, greenBars)
 	if leasedBars < 100 || planLine < 10 || greenBars < 20 {
 		t.Errorf("charts hardly drawn: %d leased-bar, %d plan-line, %d green-bar pixels", leasedBars, planLine, greenBars)
+	}
+	// The bars are the API's: one for each year with leases, the highest
+	// for the year with the most hectares (bars in the canvas' columns
+	// that hold the bar colour, their height its pixels there).
+	var bars []int
+	eval(`(() => { const c = document.querySelector('#chart-leasing canvas');
+		const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+		const runs = []; let run = 0;
+		for (let x = 0; x < c.width; x++) {
+			let n = 0;
+			for (let y = 0; y < c.height; y++) { const i = (y * c.width + x) * 4;
+				if (d[i+3] > 200 && Math.abs(d[i]-0xef) <= 6 && Math.abs(d[i+1]-0x44) <= 6 && Math.abs(d[i+2]-0x44) <= 6) n++; }
+			if (n) run = Math.max(run, n); else if (run) { runs.push(run); run = 0; }
+		}
+		if (run) runs.push(run);
+		return runs; })()`, &bars)
+	var leasedYears []float64
+	for _, p := range leasing.Periods {
+		if p.LeasedHa > 0 {
+			leasedYears = append(leasedYears, p.LeasedHa)
+		}
+	}
+	t.Logf("leasing chart: %d bars, %v px high", len(bars), bars)
+	if len(bars) != len(leasedYears) {
+		t.Errorf("leasing chart: %d bars; /stats/leasing has %d years with leases", len(bars), len(leasedYears))
+	} else if a, b := argmax(bars), argmax(leasedYears); a != b {
+		t.Errorf("leasing chart: bar %d of %d is the highest (%v px); /stats/leasing's highest is bar %d (%v ha)", a, len(bars), bars, b, leasedYears)
 	}
 	screenshot(t, ctx, "browser-dashboard-1-national.png")
 
@@ -503,6 +532,17 @@ func TestBrowserDashboard(t *testing.T) {
 	for v, n := range tally(logged) {
 		t.Errorf("CSP violation in the browser's log (%d×): %.300s", n, v)
 	}
+}
+
+// argmax is the index of the largest value of vs (the first of equals).
+func argmax[T int | float64](vs []T) int {
+	best := 0
+	for i, v := range vs {
+		if v > vs[best] {
+			best = i
+		}
+	}
+	return best
 }
 
 // redPixels counts the pixels of img in the leased colour (#ef4444).
