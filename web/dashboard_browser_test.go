@@ -107,27 +107,58 @@ func TestBrowserDashboard(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Two zones alone where they are: no other zone, parcel or green area
+	// near a point well inside each (the centre of its largest inscribed
+	// circle), for the map's pixel there. The first is made compliant: a
+	// green area over the whole of it (the seed's zones have too little
+	// green to comply).
+	type lone struct {
+		id        int64
+		code      string
+		lon, lat  float64
+		compliant bool
+	}
+	var lones []lone
+	rows, err := pool.Query(bg, `
+		WITH c AS (SELECT z.id, z.code, (ST_MaximumInscribedCircle(z.boundary)).* , ST_Area(z.boundary::geography) AS a FROM zones z)
+		SELECT c.id, c.code, ST_X(c.center), ST_Y(c.center) FROM c
+		 WHERE c.radius >= 0.005
+		   AND NOT EXISTS (SELECT 1 FROM zones o WHERE o.id <> c.id AND ST_DWithin(o.boundary, c.center, 0.01))
+		   AND NOT EXISTS (SELECT 1 FROM parcels p WHERE ST_DWithin(p.boundary, c.center, 0.01))
+		   AND NOT EXISTS (SELECT 1 FROM green_areas g WHERE ST_DWithin(g.boundary, c.center, 0.01))
+		 ORDER BY c.a DESC, c.id LIMIT 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var l lone
+		if err := rows.Scan(&l.id, &l.code, &l.lon, &l.lat); err != nil {
+			t.Fatal(err)
+		}
+		lones = append(lones, l)
+	}
+	rows.Close()
+	if len(lones) != 2 {
+		t.Fatalf("%d zones alone where they are; want 2", len(lones))
+	}
+	if _, err := pool.Exec(bg, `INSERT INTO green_areas (zone_id, kind, name, synthetic, boundary)
+		SELECT id, 'park', 'test park', true, ST_Multi(boundary) FROM zones WHERE id = $1`, lones[0].id); err != nil {
+		t.Fatal(err)
+	}
+
 	var leasing leasingDoc
 	getDoc(t, s.url+"/stats/leasing?by=year", &leasing)
 	var zones zonesDoc
 	getDoc(t, s.url+"/stats/zones", &zones)
-
-	// A zone alone where it is: no other zone, parcel or green area at a
-	// point inside it, for the map's pixel there.
-	var lone struct {
-		id       int64
-		code     string
-		lon, lat float64
+	for i := range lones {
+		for _, z := range zones.Items {
+			if z.ZoneID == lones[i].id {
+				lones[i].compliant = z.GreenCompliant
+			}
+		}
 	}
-	err := pool.QueryRow(bg, `
-		WITH c AS (SELECT z.id, z.code, ST_PointOnSurface(z.boundary) AS pt, ST_Area(z.boundary::geography) AS a FROM zones z)
-		SELECT c.id, c.code, ST_X(c.pt), ST_Y(c.pt) FROM c
-		 WHERE NOT EXISTS (SELECT 1 FROM zones o WHERE o.id <> c.id AND ST_DWithin(o.boundary, c.pt, 0.01))
-		   AND NOT EXISTS (SELECT 1 FROM parcels p WHERE ST_DWithin(p.boundary, c.pt, 0.01))
-		   AND NOT EXISTS (SELECT 1 FROM green_areas g WHERE ST_DWithin(g.boundary, c.pt, 0.01))
-		 ORDER BY c.a DESC, c.id LIMIT 1`).Scan(&lone.id, &lone.code, &lone.lon, &lone.lat)
-	if err != nil {
-		t.Fatal(err)
+	if !lones[0].compliant || lones[1].compliant {
+		t.Fatalf("/stats/zones: %s compliant %v, %s compliant %v; want the one with a park over it only", lones[0].code, lones[0].compliant, lones[1].code, lones[1].compliant)
 	}
 
 	ctx := browser(t)
@@ -365,57 +396,63 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 
-	// 6. Green compliance on the map: the pixel over a lone zone turns to
-	// its compliance colour, and back when the toggle is off.
-	mapPixel := func(name string) [3]int {
+	// 6. Green compliance on the map: the pixel over each lone zone turns
+	// to its compliance colour, and back when the toggle is off. Below
+	// zoom 10, where green areas and parcels are not drawn over it.
+	jump := func(l lone) {
 		t.Helper()
-		if err := chromedp.Run(ctx, chromedp.ActionFunc(settle)); err != nil {
+		if err := chromedp.Run(ctx, jumpTo(l.lon, l.lat, 9.9)); err != nil {
 			t.Fatal(err)
 		}
+	}
+	mapPixel := func(l lone, name string) [3]int {
+		t.Helper()
 		var v view
-		if err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) (err error) { v, err = mapView(ctx); return err })); err != nil {
+		if err := chromedp.Run(ctx, chromedp.ActionFunc(settle), chromedp.ActionFunc(func(ctx context.Context) (err error) { v, err = mapView(ctx); return err })); err != nil {
 			t.Fatal(err)
 		}
-		x, y := v.pixel(lone.lon, lone.lat)
+		x, y := v.pixel(l.lon, l.lat)
 		img := screenshot(t, ctx, name)
 		r, g, b, _ := img.At(int(x), int(y)).RGBA()
 		return [3]int{int(r >> 8), int(g >> 8), int(b >> 8)}
 	}
-	if err := chromedp.Run(ctx, jumpTo(lone.lon, lone.lat, 12)); err != nil {
-		t.Fatal(err)
-	}
-	plain := mapPixel("browser-dashboard-2-map.png")
-	if err := chromedp.Run(ctx, chromedp.Click("#compliance-toggle", chromedp.ByQuery)); err != nil {
-		t.Fatal(err)
-	}
-	coloured := mapPixel("browser-dashboard-3-compliance.png")
-	compliant := false
-	for _, z := range zones.Items {
-		if z.ZoneID == lone.id {
-			compliant = z.GreenCompliant
+	toggle := func() {
+		t.Helper()
+		if err := chromedp.Run(ctx, chromedp.Click("#compliance-toggle", chromedp.ByQuery)); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// compliance.js: #15803d or #dc2626 at 0.75 over what was there.
-	want := [3]int{0xdc, 0x26, 0x26}
-	if compliant {
-		want = [3]int{0x15, 0x80, 0x3d}
-	}
-	for i := range want {
-		want[i] = int(math.Round(0.75*float64(want[i]) + 0.25*float64(plain[i])))
-	}
-	t.Logf("map pixel over %s (compliant %v): %v, coloured %v, want %v", lone.code, compliant, plain, coloured, want)
-	for i := range want {
-		if abs(coloured[i]-want[i]) > 10 {
-			t.Errorf("green compliance on the map: the pixel over %s is %v, was %v; want %v", lone.code, coloured, plain, want)
-			break
+	check := func(l lone, plain, coloured [3]int) {
+		t.Helper()
+		want := [3]int{0xdc, 0x26, 0x26}
+		if l.compliant {
+			want = [3]int{0x15, 0x80, 0x3d}
+		}
+		for c := range want {
+			want[c] = int(math.Round(0.75*float64(want[c]) + 0.25*float64(plain[c])))
+		}
+		t.Logf("map pixel over %s (compliant %v): %v, coloured %v, want %v", l.code, l.compliant, plain, coloured, want)
+		for c := range want {
+			if abs(coloured[c]-want[c]) > 10 {
+				t.Errorf("green compliance on the map: the pixel over %s (compliant %v) is %v, was %v; want %v", l.code, l.compliant, coloured, plain, want)
+				return
+			}
 		}
 	}
-	if err := chromedp.Run(ctx, chromedp.Click("#compliance-toggle", chromedp.ByQuery)); err != nil {
-		t.Fatal(err)
+	jump(lones[0])
+	plain := mapPixel(lones[0], "browser-dashboard-2-map.png")
+	toggle()
+	check(lones[0], plain, mapPixel(lones[0], "browser-dashboard-3-compliance.png"))
+	toggle()
+	if back := mapPixel(lones[0], "browser-dashboard-4-plain.png"); back != plain {
+		t.Errorf("compliance colouring off: the pixel over %s is %v; want %v again", lones[0].code, back, plain)
 	}
-	if back := mapPixel("browser-dashboard-4-plain.png"); back != plain {
-		t.Errorf("compliance colouring off: the pixel over %s is %v; want %v again", lone.code, back, plain)
-	}
+	toggle()
+	jump(lones[1])
+	coloured := mapPixel(lones[1], "browser-dashboard-3-compliance-2.png")
+	toggle()
+	check(lones[1], mapPixel(lones[1], "browser-dashboard-4-plain-2.png"), coloured)
 
 	// 7. One board's scope: its title, its zones, its leasing.
 	var zs struct {
