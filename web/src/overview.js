@@ -8,7 +8,7 @@
 // on the map (compliance.js); PNG of each chart; CSV downloads with a
 // byte order mark (bom=true), by which Excel reads Vietnamese names right.
 
-import { base, getJSON, query } from './api.js';
+import { base, errorText, getJSON, query } from './api.js';
 import { categoryChart, pngButton } from './charts.js';
 import { compliantColor, complianceShown, notCompliantColor, showCompliance } from './compliance.js';
 import { showZone } from './details.js';
@@ -16,6 +16,7 @@ import { h } from './dom.js';
 import { zoneName } from './format.js';
 import { getLang, num, pct, t } from './i18n.js';
 import { greenColor, statusColors } from './mapstyle.js';
+import { state } from './state.js';
 
 const planColor = '#1d4ed8';
 const capitalColor = '#7c3aed';
@@ -44,7 +45,7 @@ export async function renderOverview(box, more = []) {
       getJSON('/stats/leasing' + query({ by: 'year', ...scope }), { withKey: true }),
       getJSON('/stats/zones' + query(scope), { withKey: true }),
     ]);
-    if (gen !== generation) return;
+    if (gen !== generation || state.zone) return; // a newer view, or a zone picked meanwhile
     const board = boards.find((b) => b.id === view.board);
     box.replaceChildren(
       scopePicker(box, boards, more),
@@ -56,7 +57,7 @@ export async function renderOverview(box, more = []) {
       downloads());
     if (complianceShown()) showCompliance(zones.items);
   } catch (err) {
-    if (gen === generation) box.replaceChildren(h('p', { class: 'error' }, err.message));
+    if (gen === generation && !state.zone) box.replaceChildren(h('p', { class: 'error' }, errorText(err)));
   }
 }
 
@@ -80,8 +81,8 @@ function scopePicker(box, boards, more) {
 function leasingSection(doc) {
   const ps = doc.periods;
   const years = ps.map((p) => p.period);
-  const haBox = h('div', { class: 'chart', id: 'chart-leasing' });
-  const capBox = h('div', { class: 'chart', id: 'chart-capital' });
+  const haBox = h('div', { class: 'chart', id: 'chart-leasing', role: 'img', 'aria-label': t('leasingByYear') });
+  const capBox = h('div', { class: 'chart', id: 'chart-capital', role: 'img', 'aria-label': t('capitalByYear') });
   let haChart = null;
   let capChart = null;
   const sec = h('section', { id: 'overview-leasing' },
@@ -161,7 +162,7 @@ export function sortZones(zones) {
 function zonesSection(doc) {
   const zones = doc.items;
   const min = doc.min_green_pct;
-  const chartBox = h('div', { class: 'chart', id: 'chart-zones' });
+  const chartBox = h('div', { class: 'chart', id: 'chart-zones', role: 'img', 'aria-label': t('zonesFigures') });
   const table = h('table', { class: 'figures sortable', id: 'zones-table' });
   let chart = null;
   const draw = () => {
