@@ -363,6 +363,11 @@ func TestBrowserDashboard(t *testing.T) {
 		}
 	}
 
+	if err := chromedp.Run(ctx, chromedp.ScrollIntoView("#chart-zones", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-dashboard-1-zones.png")
+
 	// 4. PNG export: the link the button sets is a PNG of the chart.
 	var href string
 	err = chromedp.Run(ctx, chromedp.Click("#png-leasing", chromedp.ByQuery),
