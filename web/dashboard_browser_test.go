@@ -18,6 +18,8 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // leasingDoc is GET /stats/leasing as the dashboard reads it.
@@ -82,7 +84,8 @@ func numText(v float64, digits int, lang string) string {
 // mark; colouring the zones by green compliance changes the map's pixels
 // over a zone to the colour of its compliance and back; one board's
 // scope shows that board's figures; English labels and number formats
-// after the switch. No CSP violation throughout.
+// after the switch; a zone picked in the table offers its dossier; a
+// planner's key shows exact capital. No CSP violation throughout.
 func TestBrowserDashboard(t *testing.T) {
 	chromium(t) // skip or fail before starting PostGIS
 	s := startServer(t)
@@ -593,6 +596,33 @@ func TestBrowserDashboard(t *testing.T) {
 	if _, err := waitText(ctx, "#overview-title", board.NameEN); err != nil {
 		t.Error(err)
 	}
+
+	// 10. A planner's key: the national capital per year is exact, as the
+	// API gives it to that key.
+	key, _, err := s.db.CreateKey(bg, "dashboard-test", zonegis.RolePlanner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eval(fmt.Sprintf(`(() => { sessionStorage.setItem('zonegis.apiKey', %q); const s = document.querySelector('#dash-scope');
+		s.value = ''; s.dispatchEvent(new Event('change')); return true; })()`, key), nil)
+	if _, err := waitText(ctx, "#overview-title", "Whole country"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Run(ctx, chromedp.WaitVisible("#leasing-table tr[data-year]", chromedp.ByQuery)); err != nil {
+		t.Fatal(err)
+	}
+	var exact leasingDoc
+	getDoc(t, s.url+"/stats/leasing?by=year", &exact, key)
+	n := 0
+	for _, p := range exact.Periods {
+		if p.CapitalDisclosure == "exact" && p.CapitalUSD != nil && *p.CapitalUSD > 0 {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatalf("/stats/leasing to a planner's key: no exact capital in %+v", exact.Periods)
+	}
+	checkLeasing(exact, "en")
 
 	events, logged := csp.violations(t, ctx)
 	for v, n := range tally(events) {
