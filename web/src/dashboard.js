@@ -19,7 +19,9 @@ import { renderOverview } from './overview.js';
 import { state } from './state.js';
 
 // The overview's sections after the zones', each a function of {board}
-// (the scope: '' for the country) returning an element or null.
+// (the scope: '' for the country, else a board id) returning an element
+// at once (which it may fill when its data come) or null; called again
+// when the scope or the language changes.
 const overviewSections = [
   // The investment section (investment.js) goes here: one entry.
 ];
