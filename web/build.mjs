@@ -30,6 +30,12 @@ const files = Object.keys(result.metafile.outputs).map((p) => p.split('/').pop()
 const js = files.find((f) => /^app-.*\.js$/.test(f));
 const css = files.find((f) => /^app-.*\.css$/.test(f));
 if (!js || !css) throw new Error('build: missing bundle in ' + files.join(', '));
+// Bundled packages whose code carries no license comment of its own for
+// esbuild to keep: their LICENSE files join the bundle's legal notes.
+const legal = join(out, 'assets', js + '.LEGAL.txt');
+for (const pkg of ['uplot']) {
+  writeFileSync(legal, readFileSync(legal, 'utf8') + `\n${pkg} (node_modules/${pkg}/LICENSE):\n` + readFileSync(`node_modules/${pkg}/LICENSE`, 'utf8'));
+}
 const html = readFileSync('src/index.html', 'utf8').replace('{{JS}}', js).replace('{{CSS}}', css);
 writeFileSync(join(out, 'index.html'), html);
 

@@ -1,12 +1,13 @@
-// The per-zone dashboard. The figures are the server's (GET
+// The dashboard: without a zone picked, the national or one board's
+// (overview.js); with one, that zone's. The zone's figures are the server's (GET
 // /stats/zones/{id}), so the map says what the boards' reports say:
 // leasable, leased, reserved and available hectares; occupancy; green
 // area unioned and clipped to the zone against the minimum share;
 // enterprises, workers and capital. Areas in hectares, shares in percent
 // from 0 to 100. Capital is exact for a planner's key (sent, as for the
 // lease history), else as the server discloses it: rounded, with the
-// unit, or withheld with the reason. Then the zone's exports, in the
-// formats the server lists.
+// unit, or withheld with the reason. Then the zone's dossier and exports,
+// in the formats the server lists, labelled in plain words.
 
 import { base, getJSON, query } from './api.js';
 import { $, h, rows } from './dom.js';
@@ -14,21 +15,42 @@ import { enums } from './enums.js';
 import { hectares, zoneName } from './format.js';
 import { num, pct, t } from './i18n.js';
 import { greenColor, statusColors } from './mapstyle.js';
+import { renderOverview } from './overview.js';
 import { state } from './state.js';
 
-let dashboardFor = null;
+// The overview's sections after the zones', each a function of {board}
+// (the scope: '' for the country, else a board id) returning an element
+// at once (which it may fill when its data come) or null; called again
+// when the scope or the language changes.
+const overviewSections = [
+  // The investment section (investment.js) goes here: one entry.
+];
 
-// renderDashboard shows the figures of state.zone, or a hint without one.
+let dashboardFor = null;
+let overviewWaits = false; // the overview is drawn when its tab is opened
+
+// renderDashboard shows the figures of state.zone, or without one the
+// national or a board's.
 export async function renderDashboard() {
   const box = $('#dashboard');
   if (!box) return;
   const z = state.zone;
   if (!z) {
-    box.replaceChildren(h('p', { class: 'note' }, t('dashboardHint')));
+    dashboardFor = null;
+    // Drawn when its tab is first opened, not with every page load.
+    const tab = $('#tab-dashboard');
+    if ($('#panel-dashboard')?.hidden && tab) {
+      if (!overviewWaits) tab.addEventListener('click', () => { overviewWaits = false; renderDashboard(); }, { once: true });
+      overviewWaits = true;
+      box.replaceChildren(h('p', {}, t('loading')));
+      return;
+    }
+    await renderOverview(box, overviewSections);
     return;
   }
   dashboardFor = z.id;
-  box.replaceChildren(h('h3', {}, zoneName(z.properties)), h('p', {}, t('loading')));
+  const back = () => h('button', { type: 'button', class: 'back', id: 'dashboard-back', onclick: () => { state.zone = null; renderDashboard(); } }, '← ' + t('backToOverview'));
+  box.replaceChildren(back(), h('h3', {}, zoneName(z.properties)), h('p', {}, t('loading')));
   try {
     const doc = await getJSON(`/stats/zones/${z.id}`, { withKey: true });
     if (dashboardFor !== z.id) return;
@@ -37,6 +59,7 @@ export async function renderDashboard() {
     const byHa = Object.fromEntries(enums.parcel_statuses.map((st) => [st, s[st + '_ha']]));
     const committed = s.leasable_ha > 0 ? ((s.leased_ha + s.reserved_ha) / s.leasable_ha) * 100 : NaN;
     box.replaceChildren(
+      back(),
       h('h3', {}, zoneName(z.properties)),
       h('p', { class: 'alt-name' }, `${s.code} · ${hectares(s.area_ha)}`),
       h('p', { class: 'note', id: 'stats-as-of' }, `${t('asOf')} ${doc.as_of}`),
@@ -63,6 +86,7 @@ export async function renderDashboard() {
         [t('capital'), capitalText(s)],
         [t('leasesInForce'), num(s.leases_in_force, 0)],
       ]),
+      dossierLinks(z),
       exportButtons(z));
   } catch (err) {
     if (dashboardFor === z.id) box.replaceChildren(h('p', { class: 'error' }, err.message));
@@ -123,8 +147,19 @@ function exportButtons(z) {
     links.push(h('a', { class: 'button', href: base + `/collections/${c}/items` + query({ zone: z.id, limit: 10000, f: 'json' }), download: `${z.properties.code}-${c}.geojson` }, `${t(key)} · GeoJSON`));
     for (const f of enums.export_formats) {
       if (f === 'json' || f === 'geojson') continue;
-      links.push(h('a', { class: 'button', href: base + `/collections/${c}/export` + query({ f, zone: z.id, bom: f === 'csv' ? 'true' : undefined }) }, `${t(key)} · ${f.toUpperCase()}`));
+      links.push(h('a', { class: 'button', href: base + `/collections/${c}/export` + query({ f, zone: z.id, bom: f === 'csv' ? 'true' : undefined }) }, `${t(key)} · ${t('format.' + f)}`));
     }
   }
   return h('div', { class: 'exports' }, h('h3', {}, t('export')), h('div', { class: 'buttons' }, links));
+}
+
+// dossierLinks offers zone z's dossier (GET /zones/{id}/dossier: the zone
+// with its parcels and green areas in one file) in every format the server
+// lists, labelled in plain words; CSV with the byte order mark.
+export function dossierLinks(z) {
+  return h('div', { class: 'dossier' },
+    h('h3', {}, t('dossier')),
+    h('p', { class: 'note' }, t('dossierNote')),
+    h('div', { class: 'buttons' }, enums.export_formats.map((f) =>
+      h('a', { class: 'button', dataset: { format: f }, href: base + `/zones/${z.id}/dossier` + query({ f, bom: f === 'csv' ? 'true' : undefined }) }, t('format.' + f)))));
 }

@@ -3,7 +3,7 @@
 // the search.
 
 import { apiKey, errorText, getJSON, me, send } from './api.js';
-import { renderDashboard } from './dashboard.js';
+import { dossierLinks, renderDashboard } from './dashboard.js';
 import { $, h, rows } from './dom.js';
 import { enums } from './enums.js';
 import { ha, otherZoneName, zoneName } from './format.js';
@@ -185,7 +185,8 @@ export async function showZone(id, { fit = false } = {}) {
         [t('enterprises'), p.enterprises == null ? null : num(p.enterprises, 0)],
         [t('workers'), p.workers == null ? null : num(p.workers, 0)],
       ]),
-      h('button', { class: 'primary', onclick: () => { selectTab('dashboard'); } }, t('openDashboard')));
+      h('button', { class: 'primary', onclick: () => { selectTab('dashboard'); } }, t('openDashboard')),
+      dossierLinks(f));
     state.zone = f;
     renderDashboard();
   } catch (err) {

@@ -49,7 +49,7 @@ export function createMap(config, bounds) {
 
 // busy marks the map as updating; the next idle clears it. Whoever calls
 // it makes the map draw again, so that idle comes.
-function busy() {
+export function busy() {
   state.map?.getContainer().setAttribute('aria-busy', 'true');
 }
 
