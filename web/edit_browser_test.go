@@ -1,0 +1,279 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// freeCorner finds, in SQL, a convex corner V of the zone's boundary with
+// a triangle (V, A, B) inside the zone that no parcel comes within 5 m
+// of (green areas, such as the buffer strip along the boundary, may be
+// under a parcel): A and B 20 m from V along the corner's two edges.
+func freeCorner(t *testing.T, s *server, code string) (zoneID int64, v, a, b [2]float64) {
+	t.Helper()
+	err := s.db.Pool().QueryRow(context.Background(), `
+		WITH ring AS (SELECT z.id AS zid, z.boundary AS zb, ST_ExteriorRing(ST_GeometryN(z.boundary, 1)) AS r FROM zones z WHERE z.code = $1),
+		pts AS (SELECT zid, zb, ST_PointN(r, n) AS v, ST_PointN(r, n + 1) AS nxt,
+		               ST_PointN(r, CASE WHEN n = 1 THEN ST_NPoints(r) - 1 ELSE n - 1 END) AS prev
+		        FROM ring, generate_series(1, ST_NPoints(ring.r) - 1) AS n),
+		cand AS (SELECT zid, zb, v,
+		           ST_LineInterpolatePoint(ST_MakeLine(v, nxt), 20 / ST_Distance(v::geography, nxt::geography)) AS a,
+		           ST_LineInterpolatePoint(ST_MakeLine(v, prev), 20 / ST_Distance(v::geography, prev::geography)) AS b
+		         FROM pts WHERE ST_Distance(v::geography, nxt::geography) > 40 AND ST_Distance(v::geography, prev::geography) > 40),
+		tri AS (SELECT *, ST_MakePolygon(ST_MakeLine(ARRAY[v, a, b, v])) AS g FROM cand)
+		SELECT zid, ST_X(v), ST_Y(v), ST_X(a), ST_Y(a), ST_X(b), ST_Y(b) FROM tri
+		WHERE ST_Area(g::geography) > 100 AND ST_Area(ST_Difference(g, zb)::geography) < 0.01
+		  AND NOT EXISTS (SELECT 1 FROM parcels p WHERE ST_DWithin(p.boundary::geography, g::geography, 5))
+		ORDER BY ST_Area(g::geography) DESC LIMIT 1`, code).Scan(&zoneID, &v[0], &v[1], &a[0], &a[1], &b[0], &b[1])
+	if err != nil {
+		t.Fatalf("no free convex corner in zone %s: %v", code, err)
+	}
+	return zoneID, v, a, b
+}
+
+// TestBrowserEditParcel is a planner's day on the map, in Vietnamese: a
+// viewer of the board sees no editing controls; the board's planner signs
+// in, draws a new parcel whose first vertex, clicked 4 px off a corner of
+// the zone boundary, snaps onto it (PostGIS: the stored vertex is on the
+// boundary), is told by the lot-code field that the code is taken,
+// saves it under a free code, changes its land use, is told that the
+// parcel changed meanwhile and reloads, is told by the end-date field
+// that a lease must end after it starts, records a lease and ends it
+// (the lease rows checked in SQL).
+func TestBrowserEditParcel(t *testing.T) {
+	chromium(t) // skip or fail before starting PostGIS
+	s := startServer(t)
+	bg := context.Background()
+	const code = "KCX-TAN-THUAN"
+	var board string
+	if err := s.db.Pool().QueryRow(bg, `SELECT board_id FROM zones WHERE code = $1`, code).Scan(&board); err != nil {
+		t.Fatal(err)
+	}
+	mkUser := func(login, password, role string) {
+		u := &zonegis.User{Login: login, DisplayName: "Trần Văn " + login, PasswordHash: registry.HashPassword(password, registry.TestPasswordParams)}
+		if err := s.db.CreateUser(bg, zonegis.System, u); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.db.GrantRole(bg, zonegis.System, u.ID, board, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mkUser("vy", "mật khẩu của Vy", zonegis.BoardViewer)
+	mkUser("hoa", "mật khẩu của Hoa", zonegis.BoardPlanner)
+	zoneID, v, a, b := freeCorner(t, s, code)
+	var takenLot string
+	if err := s.db.Pool().QueryRow(bg, `SELECT lot_code FROM parcels WHERE zone_id = $1 ORDER BY id LIMIT 1`, zoneID).Scan(&takenLot); err != nil {
+		t.Fatal(err)
+	}
+
+	began := time.Now()
+	step := func(what string) { t.Logf("%5.1f s: %s", time.Since(began).Seconds(), what) }
+	ctx := browser(t)
+	csp := watchCSP(t, ctx)
+	var ready bool
+	if err := chromedp.Run(ctx,
+		chromedp.Navigate(s.url+"/app/"),
+		chromedp.WaitVisible("#map canvas", chromedp.ByQuery),
+		chromedp.Poll(readyJS, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+	); err != nil {
+		t.Fatalf("map did not load: %v", err)
+	}
+	run := func(actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			screenshot(t, ctx, "browser-edit-failed.png")
+			t.Fatal(err)
+		}
+	}
+	signIn := func(login, password string) {
+		t.Helper()
+		run(chromedp.Evaluate(`document.querySelector('#account-box').open = true;
+				document.querySelector('#login-name').value = ''; document.querySelector('#login-password').value = ''; true`, nil),
+			chromedp.SendKeys("#login-name", login, chromedp.ByQuery),
+			chromedp.SendKeys("#login-password", password, chromedp.ByQuery),
+			chromedp.Click("#login-submit", chromedp.ByQuery))
+		if _, err := waitText(ctx, "#role", "Trần Văn "+login); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// wait polls a JavaScript expression until it is true.
+	wait := func(what, js string) {
+		t.Helper()
+		var ok bool
+		if err := chromedp.Run(ctx, chromedp.Poll(js, &ok, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			var panel string
+			_ = chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#details')||{}).innerText + ' | ' + (document.querySelector('#panel-draw')||{}).innerText`, &panel))
+			screenshot(t, ctx, "browser-edit-failed.png")
+			t.Fatalf("%s: %v; page: %q", what, err, panel)
+		}
+	}
+	clickAt := func(lon, lat float64, dx, dy float64) {
+		t.Helper()
+		var vw view
+		run(chromedp.ActionFunc(func(ctx context.Context) (err error) { vw, err = mapView(ctx); return err }))
+		x, y := vw.pixel(lon, lat)
+		run(chromedp.MouseClickXY(x+dx, y+dy))
+	}
+
+	step("map loaded")
+
+	// A viewer of the board: no editing controls in a parcel's details nor
+	// a new-parcel button.
+	signIn("vy", "mật khẩu của Vy")
+	p := parcelTarget(t, s.db, zonegis.ParcelAvailable)
+	run(jumpTo(p.lon, p.lat, 17), chromedp.ActionFunc(settle))
+	clickAt(p.lon, p.lat, 0, 0)
+	if _, err := waitText(ctx, "#details", p.lotCode); err != nil {
+		t.Fatal(err)
+	}
+	var viewerSees bool
+	run(chromedp.Evaluate(`!!document.querySelector('#parcel-tools, #edit-parcel') || !document.querySelector('#new-parcel-box').hidden`, &viewerSees))
+	if viewerSees {
+		t.Error("a viewer sees editing controls")
+	}
+	run(chromedp.Click("#details .close", chromedp.ByQuery),
+		chromedp.Evaluate(`document.querySelector('#account-box').open = true; true`, nil),
+		chromedp.Click("#logout", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#role", "Công chúng"); err != nil {
+		t.Fatal(err)
+	}
+
+	step("viewer checked")
+
+	// The planner draws a triangle in a free corner of the zone, the first
+	// vertex clicked 4 px inside the corner.
+	signIn("hoa", "mật khẩu của Hoa")
+	c := [2]float64{(v[0] + a[0] + b[0]) / 3, (v[1] + a[1] + b[1]) / 3}
+	run(jumpTo(c[0], c[1], 19),
+		chromedp.Click("#tab-draw", chromedp.ByQuery),
+		chromedp.Click("#new-start", chromedp.ByQuery))
+	wait("snap targets", `/^[1-9][0-9]*$/.test(document.body.dataset.snapTargets || '')`)
+	var vw view
+	run(chromedp.ActionFunc(func(ctx context.Context) (err error) { vw, err = mapView(ctx); return err }))
+	vx, vy := vw.pixel(v[0], v[1])
+	cx, cy := vw.pixel(c[0], c[1])
+	d := math.Hypot(cx-vx, cy-vy)
+	clickAt(v[0], v[1], 4*(cx-vx)/d, 4*(cy-vy)/d)
+	var snapped string
+	run(chromedp.Evaluate(`document.body.dataset.snapped || ''`, &snapped))
+	if snapped != "vertex" {
+		t.Errorf("the first vertex, 4 px from the zone's corner, snapped to %q; want the vertex", snapped)
+	}
+	for _, q := range [][2]float64{a, b} { // halfway to the centre: away from every edge
+		clickAt((q[0]+c[0])/2, (q[1]+c[1])/2, 0, 0)
+	}
+	run(chromedp.Click("#new-finish", chromedp.ByQuery))
+	wait("the zone of the drawing", fmt.Sprintf(`document.querySelector('#new-zone').textContent === %q`, code))
+
+	step("triangle drawn")
+
+	// A lot code the zone already has: said by the field, in Vietnamese.
+	run(chromedp.SetValue("#new-lot-code", takenLot, chromedp.ByQuery), chromedp.Click("#new-save", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#new-parcel .field-problem[data-field=lot_code]", "Mã lô này đã có trong khu"); err != nil {
+		t.Fatal(err)
+	}
+	const lot = "E2E-MOI-01"
+	run(chromedp.SetValue("#new-lot-code", lot, chromedp.ByQuery), chromedp.Click("#new-save", chromedp.ByQuery))
+	wait("the new parcel saved", `/^[0-9]+$/.test(document.body.dataset.created || '')`)
+	var createdText string
+	run(chromedp.Evaluate(`document.body.dataset.created`, &createdText))
+	var id int64
+	fmt.Sscan(createdText, &id)
+	var gotLot string
+	var onBoundary, fromCorner float64
+	if err := s.db.Pool().QueryRow(bg, `
+		SELECT p.lot_code,
+		       (SELECT min(ST_Distance((dp).geom, ST_Boundary(z.boundary))) FROM ST_DumpPoints(p.boundary) dp),
+		       (SELECT min(ST_Distance((dp).geom, ST_SetSRID(ST_MakePoint($3, $4), 4326))) FROM ST_DumpPoints(p.boundary) dp)
+		FROM parcels p JOIN zones z ON z.id = p.zone_id WHERE p.id = $1 AND z.id = $2`, id, zoneID, v[0], v[1]).Scan(&gotLot, &onBoundary, &fromCorner); err != nil {
+		t.Fatalf("the new parcel %d in zone %d: %v", id, zoneID, err)
+	}
+	if gotLot != lot || onBoundary > 1e-9 || fromCorner > 1e-9 {
+		t.Errorf("parcel %d: lot %q, nearest vertex %g° from the zone boundary and %g° from its corner; want %q on the corner (< 1e-9°)",
+			id, gotLot, onBoundary, fromCorner, lot)
+	}
+	screenshot(t, ctx, "browser-edit-created.png")
+
+	step("parcel created")
+
+	// Its land use, from the details panel the save opened.
+	wait("the new parcel's details", fmt.Sprintf(`(document.querySelector('#edit-lot-code')||{}).value === %q`, lot))
+	run(chromedp.SetValue("#edit-land-use", "logistics", chromedp.ByQuery),
+		chromedp.Evaluate(`delete document.body.dataset.saved; true`, nil),
+		chromedp.Click("#edit-parcel button[type=submit]", chromedp.ByQuery))
+	wait("the land use saved", fmt.Sprintf(`document.body.dataset.saved === '%d'`, id))
+	var use string
+	if err := s.db.Pool().QueryRow(bg, `SELECT land_use FROM parcels WHERE id = $1`, id).Scan(&use); err != nil || use != "logistics" {
+		t.Errorf("land use %q after the edit (%v); want logistics", use, err)
+	}
+
+	step("land use edited")
+
+	// Someone else changes it meanwhile: the next save is 412, said so,
+	// and the reload shows their change.
+	wait("the edited parcel's details", `(document.querySelector('#edit-land-use')||{}).value === 'logistics'`)
+	if _, err := s.db.Pool().Exec(bg, `UPDATE parcels SET land_use = 'warehouse' WHERE id = $1`, id); err != nil {
+		t.Fatal(err)
+	}
+	run(chromedp.SetValue("#edit-lot-code", lot+"-X", chromedp.ByQuery), chromedp.Click("#edit-parcel button[type=submit]", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#edit-msg", "vừa được người khác sửa"); err != nil {
+		t.Fatal(err)
+	}
+	run(chromedp.Click("#edit-msg button.reload", chromedp.ByQuery))
+	wait("the reloaded parcel", `(document.querySelector('#edit-land-use')||{}).value === 'warehouse' && document.querySelector('#edit-lot-code').value === '`+lot+`'`)
+	if err := s.db.Pool().QueryRow(bg, `SELECT lot_code FROM parcels WHERE id = $1`, id).Scan(&gotLot); err != nil || gotLot != lot {
+		t.Errorf("a stale save changed the lot code to %q (%v)", gotLot, err)
+	}
+
+	step("stale version shown")
+
+	// A lease that ends before it starts: said by the end date's field.
+	day := func(offset int) string {
+		return time.Now().UTC().Add(7*time.Hour).AddDate(0, 0, offset).Format(time.DateOnly)
+	}
+	const lessee = "Công ty TNHH Thử Nghiệm Bản Đồ"
+	run(chromedp.SendKeys("#lease-lessee", lessee, chromedp.ByQuery),
+		chromedp.SendKeys("#lease-country", "JP", chromedp.ByQuery),
+		chromedp.SendKeys("#lease-sector", "electronics", chromedp.ByQuery),
+		chromedp.SetValue("#lease-start", day(-30), chromedp.ByQuery),
+		chromedp.SetValue("#lease-end", day(-60), chromedp.ByQuery),
+		chromedp.Click("#lease-save", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#lease-form .field-problem[data-field=end]", "Ngày kết thúc phải sau ngày bắt đầu"); err != nil {
+		t.Fatal(err)
+	}
+	screenshot(t, ctx, "browser-edit-lease-problem.png")
+	run(chromedp.SetValue("#lease-end", day(3650), chromedp.ByQuery), chromedp.Click("#lease-save", chromedp.ByQuery))
+	wait("the lease recorded", `/^[0-9]+$/.test(document.body.dataset.leased || '')`)
+	var leaseID int64
+	var gotLessee, gotCountry, start string
+	if err := s.db.Pool().QueryRow(bg, `SELECT id, lessee, country, start_date::text FROM leases WHERE parcel_id = $1`, id).Scan(&leaseID, &gotLessee, &gotCountry, &start); err != nil {
+		t.Fatalf("the lease of parcel %d: %v", id, err)
+	}
+	if gotLessee != lessee || gotCountry != "JP" || start != day(-30) {
+		t.Errorf("lease %d: %q, %q from %s; want %q, JP from %s", leaseID, gotLessee, gotCountry, start, lessee, day(-30))
+	}
+
+	step("lease recorded")
+
+	// End it today.
+	wait("the end-lease form", `!!document.querySelector('#end-save') && !document.querySelector('#end-save').disabled`)
+	run(chromedp.Click("#end-save", chromedp.ByQuery))
+	wait("the lease ended", fmt.Sprintf(`document.body.dataset.leaseEnded === '%d'`, leaseID))
+	var ended, today string
+	if err := s.db.Pool().QueryRow(bg, `SELECT coalesce(ended_on::text, ''), zg_today()::text FROM leases WHERE id = $1`, leaseID).Scan(&ended, &today); err != nil || ended != today {
+		t.Errorf("lease %d ended on %q (%v); want today, %s", leaseID, ended, err, today)
+	}
+	step("lease ended")
+	screenshot(t, ctx, "browser-edit-lease-ended.png")
+	if events, logged := csp.violations(t, ctx); len(events)+len(logged) > 0 {
+		t.Errorf("CSP violations: %v %v", events, logged)
+	}
+}
