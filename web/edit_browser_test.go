@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/zonegis/zonegis/internal/registry"
@@ -276,4 +278,221 @@ func TestBrowserEditParcel(t *testing.T) {
 	if events, logged := csp.violations(t, ctx); len(events)+len(logged) > 0 {
 		t.Errorf("CSP violations: %v %v", events, logged)
 	}
+}
+
+// TestBrowserEditLineage: the board's planner, on the map, reserves and
+// releases a parcel, edits its boundary (a vertex added at an edge's
+// middle and dragged inward, another removed by an Alt-click), splits it
+// along a drawn line, merges the two pieces back by picking the second on
+// the map, and deletes the result; each step checked in SQL.
+func TestBrowserEditLineage(t *testing.T) {
+	chromium(t)
+	s := startServer(t)
+	bg := context.Background()
+	var board string
+	if err := s.db.Pool().QueryRow(bg, `SELECT board_id FROM zones WHERE code = 'KCX-TAN-THUAN'`).Scan(&board); err != nil {
+		t.Fatal(err)
+	}
+	u := &zonegis.User{Login: "lan", DisplayName: "Lê Thị Lan", PasswordHash: registry.HashPassword("mật khẩu của Lan", registry.TestPasswordParams)}
+	if err := s.db.CreateUser(bg, zonegis.System, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.db.GrantRole(bg, zonegis.System, u.ID, board, zonegis.BoardPlanner); err != nil {
+		t.Fatal(err)
+	}
+	// An available parcel without leases, a simple polygon of 4 to 8
+	// vertices, with its exterior ring.
+	var id int64
+	var lot, ringJSON string
+	var lon, lat, areaM2 float64
+	if err := s.db.Pool().QueryRow(bg, `
+		SELECT p.id, p.lot_code, ST_X(ST_PointOnSurface(p.boundary)), ST_Y(ST_PointOnSurface(p.boundary)), ST_Area(p.boundary::geography),
+		       ST_AsGeoJSON(ST_ExteriorRing(ST_GeometryN(p.boundary, 1)), 9)
+		FROM parcels_now p JOIN zones z ON z.id = p.zone_id
+		WHERE z.code = 'KCX-TAN-THUAN' AND p.status = 'available' AND ST_NumGeometries(p.boundary) = 1
+		  AND ST_NPoints(p.boundary) BETWEEN 5 AND 9 AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.parcel_id = p.id)
+		ORDER BY ST_Area(p.boundary::geography) DESC LIMIT 1`).Scan(&id, &lot, &lon, &lat, &areaM2, &ringJSON); err != nil {
+		t.Fatal(err)
+	}
+	var ring struct{ Coordinates [][2]float64 }
+	if err := json.Unmarshal([]byte(ringJSON), &ring); err != nil {
+		t.Fatal(err)
+	}
+	n := len(ring.Coordinates) - 1 // vertices, the closing one left out
+
+	ctx := browser(t)
+	run := func(actions ...chromedp.Action) {
+		t.Helper()
+		if err := chromedp.Run(ctx, actions...); err != nil {
+			screenshot(t, ctx, "browser-lineage-failed.png")
+			t.Fatal(err)
+		}
+	}
+	wait := func(what, js string) {
+		t.Helper()
+		var ok bool
+		if err := chromedp.Run(ctx, chromedp.Poll(js, &ok, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+			var panel string
+			_ = chromedp.Run(ctx, chromedp.Evaluate(`(document.querySelector('#details')||{}).innerText`, &panel))
+			screenshot(t, ctx, "browser-lineage-failed.png")
+			t.Fatalf("%s: %v; details: %q", what, err, panel)
+		}
+	}
+	var vw view
+	pixel := func(lon, lat float64) (x, y float64) {
+		t.Helper()
+		run(chromedp.ActionFunc(func(ctx context.Context) (err error) { vw, err = mapView(ctx); return err }))
+		return vw.pixel(lon, lat)
+	}
+	status := func() string {
+		t.Helper()
+		var st string
+		if err := s.db.Pool().QueryRow(bg, `SELECT status FROM parcels_now WHERE id = $1`, id).Scan(&st); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	var ready bool
+	run(chromedp.Navigate(s.url+"/app/"),
+		chromedp.Poll(readyJS, &ready, chromedp.WithPollingTimeout(60*time.Second)),
+		chromedp.Evaluate(`document.querySelector('#account-box').open = true; true`, nil),
+		chromedp.SendKeys("#login-name", "lan", chromedp.ByQuery),
+		chromedp.SendKeys("#login-password", "mật khẩu của Lan", chromedp.ByQuery),
+		chromedp.Click("#login-submit", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#role", "Lê Thị Lan"); err != nil {
+		t.Fatal(err)
+	}
+	// The parcel left of the view's centre, clear of the details panel on
+	// the right.
+	const zoom = 17.5
+	run(jumpTo(lon+150*360/(512*math.Exp2(zoom)), lat, zoom))
+	x, y := pixel(lon, lat)
+	run(chromedp.MouseClickXY(x, y))
+	wait("the parcel's tools", fmt.Sprintf(`(document.querySelector('#edit-lot-code')||{}).value === %q`, lot))
+
+	// Reserve, then release.
+	run(chromedp.Click("#parcel-reserve", chromedp.ByQuery))
+	wait("reserved", `!!document.querySelector('#parcel-release')`)
+	if st := status(); st != zonegis.ParcelReserved {
+		t.Errorf("after reserve: %s", st)
+	}
+	run(chromedp.Click("#parcel-release", chromedp.ByQuery))
+	wait("released", `!!document.querySelector('#parcel-reserve')`)
+	if st := status(); st != zonegis.ParcelAvailable {
+		t.Errorf("after release: %s", st)
+	}
+
+	// The boundary: a vertex added at the middle of edge 0 and dragged 12 px
+	// towards the parcel's inside point, vertex 2 removed (Alt-click).
+	run(chromedp.Click("#shape-edit", chromedp.ByQuery), chromedp.ActionFunc(settle))
+	a, b := ring.Coordinates[0], ring.Coordinates[1]
+	mx, my := pixel((a[0]+b[0])/2, (a[1]+b[1])/2)
+	run(chromedp.MouseClickXY(mx, my))
+	cx, cy := pixel(lon, lat)
+	d := math.Hypot(cx-mx, cy-my)
+	tx, ty := mx+12*(cx-mx)/d, my+12*(cy-my)/d
+	run(chromedp.MouseEvent(input.MousePressed, mx, my, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
+	for i := 1; i <= 6; i++ {
+		f := float64(i) / 6
+		run(chromedp.MouseEvent(input.MouseMoved, mx+f*(tx-mx), my+f*(ty-my), chromedp.ButtonType(input.Left)))
+	}
+	run(chromedp.MouseEvent(input.MouseReleased, tx, ty, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
+	removed := ring.Coordinates[2]
+	rx, ry := pixel(removed[0], removed[1])
+	run(chromedp.MouseClickXY(rx, ry, chromedp.ButtonModifiers(input.ModifierAlt)),
+		chromedp.Evaluate(`delete document.body.dataset.saved; true`, nil),
+		chromedp.Click("#shape-save", chromedp.ByQuery))
+	wait("the boundary saved", fmt.Sprintf(`document.body.dataset.saved === '%d'`, id))
+	// Where the dragged vertex went: the pixel it was let go at, within a
+	// pixel and a half (a CSS pixel is 360/(512·2^zoom) degrees of longitude).
+	px := 360 / (512 * math.Exp2(vw.Zoom))
+	var points int
+	var nearDragged, nearRemoved float64
+	if err := s.db.Pool().QueryRow(bg, `
+		WITH r AS (SELECT ST_ExteriorRing(ST_GeometryN(boundary, 1)) AS r FROM parcels WHERE id = $1),
+		v AS (SELECT (ST_DumpPoints(r)).geom AS g FROM r)
+		SELECT (SELECT ST_NPoints(r) - 1 FROM r),
+		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($2, $3), 4326))) FROM v),
+		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($4, $5), 4326))) FROM v)`,
+		id, unproject(vw, tx, ty)[0], unproject(vw, tx, ty)[1], removed[0], removed[1]).Scan(&points, &nearDragged, &nearRemoved); err != nil {
+		t.Fatal(err)
+	}
+	if points != n || nearDragged > 1.5*px || nearRemoved < 1e-7 {
+		t.Errorf("boundary after the edit: %d vertices (want %d: one added, one removed), the dragged one %g° from where it was let go (want < %g), the removed one %g° from the nearest (want > 0)",
+			points, n, nearDragged, 1.5*px, nearRemoved)
+	}
+
+	// Split along a line across the parcel's inside point, south to north.
+	var split []int64
+	var south, north float64
+	if err := s.db.Pool().QueryRow(bg, `SELECT ST_YMin(boundary), ST_YMax(boundary) FROM parcels WHERE id = $1`, id).Scan(&south, &north); err != nil {
+		t.Fatal(err)
+	}
+	wait("the boundary's details", `!!document.querySelector('#split-start')`)
+	run(chromedp.Click("#split-start", chromedp.ByQuery))
+	for _, ylat := range []float64{south - (north-south)*0.1, north + (north-south)*0.1} {
+		x, y := pixel(lon, ylat)
+		run(chromedp.MouseClickXY(x, y))
+	}
+	run(chromedp.Click("#split-save", chromedp.ByQuery))
+	wait("split", `/^[0-9]+,[0-9]+$/.test(document.body.dataset.split || '')`)
+	rows, err := s.db.Pool().Query(bg, `SELECT p.id FROM parcel_lineage l JOIN parcels p ON p.id = l.child_id WHERE l.parent_id = $1 AND l.op = 'split'
+		AND p.lot_code IN ($2 || '-1', $2 || '-2') ORDER BY p.lot_code`, id, lot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var c int64
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		split = append(split, c)
+	}
+	rows.Close()
+	if len(split) != 2 {
+		t.Fatalf("split of parcel %d: pieces %v; want 2 live pieces %s-1 and %s-2 in its lineage", id, split, lot, lot)
+	}
+
+	// Merge them back: the panel shows the first piece; the second is
+	// picked on the map.
+	wait("the first piece's details", fmt.Sprintf(`(document.querySelector('#edit-lot-code')||{}).value === %q`, lot+"-1"))
+	run(chromedp.ActionFunc(settle), chromedp.Click("#merge-start", chromedp.ByQuery))
+	var plon, plat float64
+	if err := s.db.Pool().QueryRow(bg, `SELECT ST_X(ST_PointOnSurface(boundary)), ST_Y(ST_PointOnSurface(boundary)) FROM parcels WHERE id = $1`, split[1]).Scan(&plon, &plat); err != nil {
+		t.Fatal(err)
+	}
+	x, y = pixel(plon, plat)
+	run(chromedp.MouseClickXY(x, y))
+	wait("two picked", `/: 2$/.test(document.querySelector('#merge-picked').textContent)`)
+	run(chromedp.SetValue("#merge-lot-code", lot+"-M", chromedp.ByQuery), chromedp.Click("#merge-save", chromedp.ByQuery))
+	wait("merged", `/^[0-9]+$/.test(document.body.dataset.merged || '')`)
+	var merged int64
+	var mergedArea float64
+	if err := s.db.Pool().QueryRow(bg, `SELECT id, ST_Area(boundary::geography) FROM parcels WHERE lot_code = $1`, lot+"-M").Scan(&merged, &mergedArea); err != nil {
+		t.Fatalf("the merged parcel: %v", err)
+	}
+	var live int
+	if err := s.db.Pool().QueryRow(bg, `SELECT count(*) FROM parcels WHERE id = ANY($1)`, split).Scan(&live); err != nil || live != 0 {
+		t.Errorf("%d of the pieces %v still live after the merge (%v)", live, split, err)
+	}
+
+	// Delete it (two steps: a second button confirms).
+	wait("the merged parcel's details", fmt.Sprintf(`(document.querySelector('#edit-lot-code')||{}).value === %q`, lot+"-M"))
+	run(chromedp.Click("#parcel-delete", chromedp.ByQuery), chromedp.Click("#parcel-delete-confirm", chromedp.ByQuery))
+	wait("deleted", fmt.Sprintf(`document.body.dataset.deleted === '%d'`, merged))
+	if err := s.db.Pool().QueryRow(bg, `SELECT count(*) FROM parcels WHERE id = $1`, merged).Scan(&live); err != nil || live != 0 {
+		t.Errorf("parcel %d is still there after the delete (%v)", merged, err)
+	}
+	screenshot(t, ctx, "browser-lineage-done.png")
+}
+
+// unproject is the lon/lat at screen pixel (x, y) of view v (the inverse
+// of view.pixel).
+func unproject(v view, x, y float64) [2]float64 {
+	world := 512 * math.Exp2(v.Zoom)
+	cx, cy := mercator(v.Lon, v.Lat, v.Zoom)
+	mx, my := cx+x-(v.X+v.W/2), cy+y-(v.Y+v.H/2)
+	lon := mx/world*360 - 180
+	lat := 360/math.Pi*math.Atan(math.Exp((180-my/world*360)*math.Pi/180)) - 90
+	return [2]float64{lon, lat}
 }

@@ -1,7 +1,8 @@
 // The geometry editor on the map: draw a parcel's boundary (click the
 // vertices; click the first one, double-click or "finish" to close it) or
 // a line to split along, then edit it: drag a vertex, click a small
-// mid-edge handle to add one, right-click a vertex to remove it. While
+// mid-edge handle to add one, right-click (or Alt-click) a vertex to
+// remove it. While
 // drawing or dragging, the pointer snaps to the vertices and edges of the
 // zone boundaries and parcels in view (snap.js), within a few pixels; the
 // snapped spot shows as a ring, and body[data-snapped] says what it took.
@@ -238,6 +239,11 @@ function onMove(e) {
 function onUp() {
   if (dragging < 0) return;
   dragging = -1;
+  // A drag that moved is followed by no click (MapLibre's click
+  // tolerance); one that did not is: either way only this gesture's.
+  setTimeout(() => {
+    suppressClick = false;
+  }, 0);
   state.map.dragPan.enable();
   changed();
 }
@@ -250,6 +256,10 @@ function onClick(e) {
   }
   if (cur.mode === 'pick') {
     pick(e.point);
+    return;
+  }
+  if (e.originalEvent.altKey) {
+    removeVertex(nearest(e.point, cur.pts)); // Alt-click: as a right-click
     return;
   }
   if (!cur.closed) {
@@ -282,15 +292,12 @@ function onContext(e) {
   const i = nearest(e.point, cur.pts);
   if (i < 0) return;
   e.preventDefault();
-  const min = cur.mode === 'polygon' ? 3 : 2;
-  if (cur.closed && cur.pts.length <= min) return;
-  cur.pts.splice(i, 1);
-  changed();
+  removeVertex(i);
 }
 
-// removeVertex removes vertex i (the keyboard's and the tests' way to do
-// what a right-click does).
-export function removeVertex(i) {
+// removeVertex removes vertex i, keeping 3 of a closed polygon and 2 of a
+// line.
+function removeVertex(i) {
   if (!cur || i < 0 || i >= cur.pts.length) return;
   const min = cur.mode === 'polygon' ? 3 : 2;
   if (cur.closed && cur.pts.length <= min) return;

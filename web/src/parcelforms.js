@@ -318,7 +318,7 @@ function deleteTools(f, reload) {
       refreshTiles();
       document.body.dataset.deleted = String(f.id);
       msg.textContent = t('deleted');
-      confirm.hidden = true;
+      box.closest('#parcel-tools')?.replaceChildren(msg); // nothing left to edit
     } catch (err) {
       showProblems(box, msg, err, reload);
     }
