@@ -44,8 +44,8 @@ func freeCorner(t *testing.T, s *server, code string) (zoneID int64, v, a, b [2]
 // TestBrowserEditParcel is a planner's day on the map, in Vietnamese: a
 // viewer of the board sees no editing controls; the board's planner signs
 // in, draws a new parcel whose first vertex, clicked 4 px off a corner of
-// the zone boundary, snaps onto it (PostGIS: the stored vertex is on the
-// boundary), is told by the lot-code field that the code is taken,
+// the zone boundary, snaps onto it, and the second, 4 px off an edge, onto
+// the edge (PostGIS: both stored vertices are on the boundary), is told by the lot-code field that the code is taken,
 // saves it under a free code, changes its land use, is told that the
 // parcel changed meanwhile and reloads, is told by the end-date field
 // that a lease must end after it starts, records a lease and ends it
@@ -169,9 +169,16 @@ func TestBrowserEditParcel(t *testing.T) {
 	if snapped != "vertex" {
 		t.Errorf("the first vertex, 4 px from the zone's corner, snapped to %q; want the vertex", snapped)
 	}
-	for _, q := range [][2]float64{a, b} { // halfway to the centre: away from every edge
-		clickAt((q[0]+c[0])/2, (q[1]+c[1])/2, 0, 0)
+	// The second 4 px off the corner's edge towards A, 20 m from the
+	// corner: it snaps onto the edge.
+	ax, ay := vw.pixel(a[0], a[1])
+	da := math.Hypot(cx-ax, cy-ay)
+	clickAt(a[0], a[1], 4*(cx-ax)/da, 4*(cy-ay)/da)
+	run(chromedp.Evaluate(`document.body.dataset.snapped || ''`, &snapped))
+	if snapped != "edge" {
+		t.Errorf("the second vertex, 4 px from the zone's edge, snapped to %q; want the edge", snapped)
 	}
+	clickAt((b[0]+c[0])/2, (b[1]+c[1])/2, 0, 0) // halfway to the centre: away from every edge
 	run(chromedp.Click("#new-finish", chromedp.ByQuery))
 	wait("the zone of the drawing", fmt.Sprintf(`document.querySelector('#new-zone').textContent === %q`, code))
 
@@ -190,17 +197,20 @@ func TestBrowserEditParcel(t *testing.T) {
 	var id int64
 	fmt.Sscan(createdText, &id)
 	var gotLot string
-	var onBoundary, fromCorner float64
+	var fromCorner, fromA float64
+	var onBoundary int
 	if err := s.db.Pool().QueryRow(bg, `
-		SELECT p.lot_code,
-		       (SELECT min(ST_Distance((dp).geom, ST_Boundary(z.boundary))) FROM ST_DumpPoints(p.boundary) dp),
-		       (SELECT min(ST_Distance((dp).geom, ST_SetSRID(ST_MakePoint($3, $4), 4326))) FROM ST_DumpPoints(p.boundary) dp)
-		FROM parcels p JOIN zones z ON z.id = p.zone_id WHERE p.id = $1 AND z.id = $2`, id, zoneID, v[0], v[1]).Scan(&gotLot, &onBoundary, &fromCorner); err != nil {
+		WITH v AS (SELECT DISTINCT (ST_DumpPoints(p.boundary)).geom AS g, z.boundary AS zb, p.lot_code
+		           FROM parcels p JOIN zones z ON z.id = p.zone_id WHERE p.id = $1 AND z.id = $2)
+		SELECT min(lot_code), count(*) FILTER (WHERE ST_Distance(g, ST_Boundary(zb)) < 1e-9),
+		       min(ST_Distance(g, ST_SetSRID(ST_MakePoint($3, $4), 4326))), min(ST_Distance(g, ST_SetSRID(ST_MakePoint($5, $6), 4326)))
+		FROM v`, id, zoneID, v[0], v[1], a[0], a[1]).Scan(&gotLot, &onBoundary, &fromCorner, &fromA); err != nil {
 		t.Fatalf("the new parcel %d in zone %d: %v", id, zoneID, err)
 	}
-	if gotLot != lot || onBoundary > 1e-9 || fromCorner > 1e-9 {
-		t.Errorf("parcel %d: lot %q, nearest vertex %g° from the zone boundary and %g° from its corner; want %q on the corner (< 1e-9°)",
-			id, gotLot, onBoundary, fromCorner, lot)
+	// On the boundary: within 1e-9° (0.1 mm), what is left of rounding.
+	if gotLot != lot || onBoundary != 2 || fromCorner > 1e-9 || fromA > 2e-5 {
+		t.Errorf("parcel %d: lot %q, %d vertices on the zone boundary, the nearest %g° from its corner and %g° from A; want %q, 2: one on the corner (< 1e-9°), one near A",
+			id, gotLot, onBoundary, fromCorner, fromA, lot)
 	}
 	screenshot(t, ctx, "browser-edit-created.png")
 
