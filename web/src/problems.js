@@ -25,7 +25,11 @@ const sentences = [
   [/lies outside zone/, 'prob.outside'],
   [/overlaps parcel/, 'prob.overlap'],
   [/boundary is not valid/, 'prob.invalidShape'],
-  [/want 2 to \d+ lots/, 'prob.lotsCount'],
+  [/want 2 to \d+ lots|pieces, but \d+ lots were given/, 'prob.lotsCount'],
+  [/does not cut parcel/, 'prob.noCut'],
+  [/are not adjacent/, 'prob.notAdjacent'],
+  [/have different land uses/, 'prob.mergeLandUse'],
+  [/are in different zones/, 'prob.mergeZones'],
   [/YYYY-MM-DD|calendar date/, 'prob.date'],
   [/already ended/, 'prob.ended'],
   [/only an available parcel can be reserved/, 'prob.notAvailable'],
@@ -48,7 +52,10 @@ export function fieldOf(sentence, names) {
   const first = /^([a-z_]+(?:\[\d+\](?:\.[a-z_]+)?)?)/.exec(s)?.[1] || '';
   if (names.includes(first)) return first;
   if (/ boundary | lies outside zone|overlaps parcel/.test(s) && names.includes('geometry')) return 'geometry';
-  return names.find((n) => new RegExp(`\\b${n.replace(/[[\].]/g, '\\$&')}\\b`).test(s)) || '';
+  const named = names.find((n) => new RegExp(`\\b${n.replace(/[[\].]/g, '\\$&')}\\b`).test(s));
+  if (named) return named;
+  if (/^parcels? \d/.test(s) && names.includes('ids')) return 'ids'; // a merge's parcels
+  return '';
 }
 
 // clearProblems removes what showProblems put in form.
