@@ -294,7 +294,8 @@ func TestBrowserEditParcel(t *testing.T) {
 // releases a parcel, edits its boundary (a vertex added at an edge's
 // middle and dragged inward, another removed by an Alt-click), splits it
 // along a drawn line, merges the two pieces back by picking the second on
-// the map, and deletes the result; each step checked in SQL.
+// the map (told in English that one parcel is not enough, by the picked
+// parcels), and deletes the result; each step checked in SQL.
 func TestBrowserEditLineage(t *testing.T) {
 	chromium(t)
 	s := startServer(t)
@@ -372,6 +373,7 @@ func TestBrowserEditLineage(t *testing.T) {
 	if _, err := waitText(ctx, "#role", "Lê Thị Lan"); err != nil {
 		t.Fatal(err)
 	}
+	run(chromedp.Click("#lang", chromedp.ByQuery)) // this one in English
 	// The parcel left of the view's centre, clear of the details panel on
 	// the right.
 	const zoom = 17.5
@@ -469,6 +471,12 @@ func TestBrowserEditLineage(t *testing.T) {
 	run(chromedp.ActionFunc(settle), chromedp.Click("#merge-start", chromedp.ByQuery))
 	var plon, plat float64
 	if err := s.db.Pool().QueryRow(bg, `SELECT ST_X(ST_PointOnSurface(boundary)), ST_Y(ST_PointOnSurface(boundary)) FROM parcels WHERE id = $1`, split[1]).Scan(&plon, &plat); err != nil {
+		t.Fatal(err)
+	}
+	// Merging the one parcel picked so far: said by the picked parcels, in
+	// English.
+	run(chromedp.Click("#merge-save", chromedp.ByQuery))
+	if _, err := waitText(ctx, "#merge-form .field-problem[data-field=ids]", "Pick 2 parcels at least to merge"); err != nil {
 		t.Fatal(err)
 	}
 	x, y = pixel(plon, plat)

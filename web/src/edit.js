@@ -210,6 +210,7 @@ function midpoints() {
 }
 
 function onDown(e) {
+  suppressClick = false; // a new gesture: only a drag of this one keeps its click from adding a vertex
   if (!cur || cur.mode === 'pick' || e.originalEvent.button !== 0) return;
   const i = nearest(e.point, cur.pts);
   if (i < 0 || !cur.closed) return;
@@ -239,11 +240,6 @@ function onMove(e) {
 function onUp() {
   if (dragging < 0) return;
   dragging = -1;
-  // A drag that moved is followed by no click (MapLibre's click
-  // tolerance); one that did not is: either way only this gesture's.
-  setTimeout(() => {
-    suppressClick = false;
-  }, 0);
   state.map.dragPan.enable();
   changed();
 }

@@ -27,6 +27,7 @@ const sentences = [
   [/boundary is not valid/, 'prob.invalidShape'],
   [/want 2 to \d+ lots|pieces, but \d+ lots were given/, 'prob.lotsCount'],
   [/does not cut parcel/, 'prob.noCut'],
+  [/want 2 to \d+ parcel ids|needs at least 2 different parcels/, 'prob.mergeCount'],
   [/are not adjacent/, 'prob.notAdjacent'],
   [/have different land uses/, 'prob.mergeLandUse'],
   [/are in different zones/, 'prob.mergeZones'],
