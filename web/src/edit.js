@@ -51,6 +51,16 @@ function install(map) {
   map.on('mousedown', onDown);
   map.on('mousemove', onMove);
   map.on('mouseup', onUp);
+  // One finger drags a vertex as the mouse does (MapTouchEvent's
+  // preventDefault on touchstart keeps the map from panning); a tap is a
+  // click.
+  map.on('touchstart', (e) => {
+    if (e.points.length === 1) onDown(e);
+  });
+  map.on('touchmove', (e) => {
+    if (dragging >= 0 && e.points.length === 1) onMove(e);
+  });
+  map.on('touchend', onUp);
   map.on('click', onClick);
   map.on('dblclick', onDblClick);
   map.on('contextmenu', onContext);
@@ -211,7 +221,7 @@ function midpoints() {
 
 function onDown(e) {
   suppressClick = false; // a new gesture: only a drag of this one keeps its click from adding a vertex
-  if (!cur || cur.mode === 'pick' || e.originalEvent.button !== 0) return;
+  if (!cur || cur.mode === 'pick' || (e.originalEvent.button ?? 0) !== 0) return; // the left button, or a touch
   const i = nearest(e.point, cur.pts);
   if (i < 0 || !cur.closed) return;
   e.preventDefault(); // no panning: this press drags the vertex
