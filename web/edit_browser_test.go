@@ -291,8 +291,9 @@ func TestBrowserEditParcel(t *testing.T) {
 }
 
 // TestBrowserEditLineage: the board's planner, on the map, reserves and
-// releases a parcel, edits its boundary (a vertex added at an edge's
-// middle and dragged inward, another removed by an Alt-click), splits it
+// releases a parcel, edits its boundary (a vertex dragged onto a
+// neighbouring parcel's vertex by snapping, one added at an edge's middle
+// and dragged inward, another removed by an Alt-click), splits it
 // along a drawn line, merges the two pieces back by picking the second on
 // the map (told in English that one parcel is not enough, by the picked
 // parcels), and deletes the result; each step checked in SQL.
@@ -394,21 +395,47 @@ func TestBrowserEditLineage(t *testing.T) {
 		t.Errorf("after release: %s", st)
 	}
 
-	// The boundary: a vertex added at the middle of edge 0 and dragged 12 px
-	// towards the parcel's inside point, vertex 2 removed (Alt-click).
+	// The boundary: vertex 0 dragged to 4 px from the nearest vertex of
+	// another parcel, onto which it snaps; a vertex added at the middle of
+	// the next edge and dragged 12 px towards the parcel's inside point;
+	// vertex 2 removed (Alt-click).
+	var corner [2]float64
+	if err := s.db.Pool().QueryRow(bg, `
+		SELECT ST_X(g), ST_Y(g) FROM (SELECT (ST_DumpPoints(q.boundary)).geom AS g FROM parcels q, parcels p
+		                             WHERE p.id = $1 AND q.zone_id = p.zone_id AND q.id <> p.id) v
+		ORDER BY ST_Distance(g, ST_SetSRID(ST_MakePoint($2, $3), 4326)) LIMIT 1`, id, ring.Coordinates[0][0], ring.Coordinates[0][1]).Scan(&corner[0], &corner[1]); err != nil {
+		t.Fatal(err)
+	}
 	run(chromedp.Click("#shape-edit", chromedp.ByQuery), chromedp.ActionFunc(settle))
+	wait("snap targets", `/^[1-9][0-9]*$/.test(document.body.dataset.snapTargets || '')`)
+	drag := func(fx, fy, tx, ty float64) {
+		t.Helper()
+		run(chromedp.MouseEvent(input.MousePressed, fx, fy, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
+		for i := 1; i <= 6; i++ {
+			f := float64(i) / 6
+			run(chromedp.MouseEvent(input.MouseMoved, fx+f*(tx-fx), fy+f*(ty-fy), chromedp.ButtonType(input.Left)))
+		}
+		run(chromedp.MouseEvent(input.MouseReleased, tx, ty, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
+	}
 	a, b := ring.Coordinates[0], ring.Coordinates[1]
-	mx, my := pixel((a[0]+b[0])/2, (a[1]+b[1])/2)
+	ax, ay := pixel(a[0], a[1])
+	kx, ky := pixel(corner[0], corner[1])
+	dk := math.Hypot(ax-kx, ay-ky)
+	if dk < 12 {
+		t.Fatalf("the nearest vertex of another parcel is %.1f px from vertex 0: too near for a drag", dk)
+	}
+	drag(ax, ay, kx+4*(ax-kx)/dk, ky+4*(ay-ky)/dk)
+	var snapped string
+	run(chromedp.Evaluate(`document.body.dataset.snapped || ''`, &snapped))
+	if snapped != "vertex" {
+		t.Errorf("vertex 0, let go 4 px from another parcel's vertex, snapped to %q; want the vertex", snapped)
+	}
+	mx, my := pixel((corner[0]+b[0])/2, (corner[1]+b[1])/2)
 	run(chromedp.MouseClickXY(mx, my))
 	cx, cy := pixel(lon, lat)
 	d := math.Hypot(cx-mx, cy-my)
 	tx, ty := mx+12*(cx-mx)/d, my+12*(cy-my)/d
-	run(chromedp.MouseEvent(input.MousePressed, mx, my, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
-	for i := 1; i <= 6; i++ {
-		f := float64(i) / 6
-		run(chromedp.MouseEvent(input.MouseMoved, mx+f*(tx-mx), my+f*(ty-my), chromedp.ButtonType(input.Left)))
-	}
-	run(chromedp.MouseEvent(input.MouseReleased, tx, ty, chromedp.ButtonType(input.Left), chromedp.ClickCount(1)))
+	drag(mx, my, tx, ty)
 	removed := ring.Coordinates[2]
 	rx, ry := pixel(removed[0], removed[1])
 	run(chromedp.MouseClickXY(rx, ry, chromedp.ButtonModifiers(input.ModifierAlt)),
@@ -419,19 +446,20 @@ func TestBrowserEditLineage(t *testing.T) {
 	// pixel and a half (a CSS pixel is 360/(512·2^zoom) degrees of longitude).
 	px := 360 / (512 * math.Exp2(vw.Zoom))
 	var points int
-	var nearDragged, nearRemoved float64
+	var nearDragged, nearRemoved, nearCorner float64
 	if err := s.db.Pool().QueryRow(bg, `
 		WITH r AS (SELECT ST_ExteriorRing(ST_GeometryN(boundary, 1)) AS r FROM parcels WHERE id = $1),
 		v AS (SELECT (ST_DumpPoints(r)).geom AS g FROM r)
 		SELECT (SELECT ST_NPoints(r) - 1 FROM r),
 		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($2, $3), 4326))) FROM v),
-		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($4, $5), 4326))) FROM v)`,
-		id, unproject(vw, tx, ty)[0], unproject(vw, tx, ty)[1], removed[0], removed[1]).Scan(&points, &nearDragged, &nearRemoved); err != nil {
+		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($4, $5), 4326))) FROM v),
+		       (SELECT min(ST_Distance(g, ST_SetSRID(ST_MakePoint($6, $7), 4326))) FROM v)`,
+		id, unproject(vw, tx, ty)[0], unproject(vw, tx, ty)[1], removed[0], removed[1], corner[0], corner[1]).Scan(&points, &nearDragged, &nearRemoved, &nearCorner); err != nil {
 		t.Fatal(err)
 	}
-	if points != n || nearDragged > 1.5*px || nearRemoved < 1e-7 {
-		t.Errorf("boundary after the edit: %d vertices (want %d: one added, one removed), the dragged one %g° from where it was let go (want < %g), the removed one %g° from the nearest (want > 0)",
-			points, n, nearDragged, 1.5*px, nearRemoved)
+	if points != n || nearDragged > 1.5*px || nearRemoved < 1e-7 || nearCorner > 1e-9 {
+		t.Errorf("boundary after the edit: %d vertices (want %d: one added, one removed), the dragged one %g° from where it was let go (want < %g), the removed one %g° from the nearest (want > 0), the snapped one %g° from the other parcel's vertex (want < 1e-9)",
+			points, n, nearDragged, 1.5*px, nearRemoved, nearCorner)
 	}
 
 	// Split along a line across the parcel's inside point, south to north.
