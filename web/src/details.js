@@ -5,6 +5,7 @@
 import { errorText, getJSON } from './api.js';
 import { renderDashboard } from './dashboard.js';
 import { $, h, rows } from './dom.js';
+import { stopEdit } from './edit.js';
 import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
@@ -50,6 +51,7 @@ export async function showFeatureAt(point) {
 }
 
 function openDetails(title, ...body) {
+  stopEdit('parcel'); // a parcel's edit ends with its panel
   const panel = $('#details');
   panel.replaceChildren(
     h('div', { class: 'details-head' },
@@ -61,6 +63,7 @@ function openDetails(title, ...body) {
 }
 
 export function closeDetails() {
+  stopEdit('parcel');
   $('#details').hidden = true;
   setSource('selection', empty());
 }

@@ -86,6 +86,7 @@ function newParcelTools() {
 }
 
 function startDrawing() {
+  stopEdit(); // the editor gives the map's clicks back
   clearDrawing();
   state.drawing = true;
   state.map.getCanvas().style.cursor = 'crosshair';

@@ -75,12 +75,16 @@ function install(map) {
 // geometries shapes gives as [id, geometry] pairs).
 // exclude is a parcel id left out of the snap targets (the one edited).
 // onChange(edit) runs after every change.
-export function startEdit({ mode, ring = null, exclude = 0, picked = [], shapes = [], onChange = () => {} }) {
+// owner names who started it ('parcel': a parcel's details), for
+// stopEdit(owner).
+export function startEdit({ mode, ring = null, exclude = 0, picked = [], shapes = [], onChange = () => {}, owner = '' }) {
   const map = state.map;
   install(map);
   stopEdit();
   const pts = ring ? ring.slice(0, -1).map((p) => [p[0], p[1]]) : [];
-  cur = { mode, pts, closed: !!ring, exclude, onChange, picked: new Set(picked), shapes: new Map(shapes) };
+  cur = { mode, pts, closed: !!ring, exclude, onChange, picked: new Set(picked), shapes: new Map(shapes), owner };
+  state.drawing = false; // the Draw tab's coverage polygon stops taking clicks
+  document.body.classList.remove('drawing');
   state.editing = true;
   document.body.classList.add('editing');
   document.body.dataset.editMode = mode;
@@ -90,8 +94,10 @@ export function startEdit({ mode, ring = null, exclude = 0, picked = [], shapes 
   return cur;
 }
 
-// stopEdit ends the edit, if any, and clears what it drew.
-export function stopEdit() {
+// stopEdit ends the edit, if any (only owner's when given), and clears
+// what it drew.
+export function stopEdit(owner) {
+  if (owner !== undefined && cur?.owner !== owner) return;
   cur = null;
   dragging = -1;
   hover = null;

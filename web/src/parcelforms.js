@@ -16,6 +16,13 @@ import { clearProblems, showProblems } from './problems.js';
 
 const writers = new Set(['planner', 'board_admin', 'admin']);
 
+// Signed out (or a viewer now): the open parcel's tools go.
+document.addEventListener('zonegis:account', () => {
+  if (canEdit()) return;
+  stopEdit('parcel');
+  document.querySelector('#parcel-tools')?.remove();
+});
+
 // canEdit: the page acts as someone who may write land records of some
 // board (a planner, a board's admin, an admin), or as a pasted key (whose
 // roles the page cannot see; the server answers 403 if it may not).
@@ -135,7 +142,7 @@ function shapeTools(f, done, reload) {
   });
   cancel.hidden = true;
   const start = button('shape-edit', 'editShapeStart', () => {
-    startEdit({ mode: 'polygon', ring: poly.rings[0], exclude: f.id });
+    startEdit({ mode: 'polygon', ring: poly.rings[0], exclude: f.id, owner: 'parcel' });
     msg.textContent = t('shapeHint');
     save.hidden = cancel.hidden = false;
     start.hidden = true;
@@ -174,7 +181,7 @@ function splitTools(f, open, reload) {
       })),
     msg);
   const startBtn = button('split-start', 'splitStart', () => {
-    startEdit({ mode: 'line', exclude: 0 });
+    startEdit({ mode: 'line', owner: 'parcel' });
     form.hidden = false;
     startBtn.hidden = true;
   });
@@ -218,7 +225,7 @@ function mergeTools(f, open, reload) {
       })),
     msg);
   const startBtn = button('merge-start', 'mergeStart', () => {
-    const edit = startEdit({ mode: 'pick', picked: [f.id], shapes: [[f.id, f.geometry]], onChange: showPicked });
+    const edit = startEdit({ mode: 'pick', picked: [f.id], shapes: [[f.id, f.geometry]], onChange: showPicked, owner: 'parcel' });
     showPicked(edit);
     form.hidden = false;
     startBtn.hidden = true;
