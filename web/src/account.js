@@ -58,4 +58,5 @@ export function renderAccount() {
   }
   document.body.dataset.signedIn = who ? who.login : '';
   $('#role').textContent = who ? who.display_name || who.login : apiKey() ? t('roleSet') : t('rolePublic');
+  document.dispatchEvent(new Event('zonegis:account')); // who may edit changed (parcelforms.js, draw.js)
 }

@@ -2,14 +2,15 @@
 // leases, a green area, a zone with its board), or a zone picked from
 // the search.
 
-import { apiKey, errorText, getJSON, me, send } from './api.js';
+import { errorText, getJSON } from './api.js';
 import { dossierLinks, renderDashboard } from './dashboard.js';
 import { $, h, rows } from './dom.js';
-import { enums } from './enums.js';
+import { stopEdit } from './edit.js';
 import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
 import { fitFeature, setSource } from './map.js';
+import { canEdit, plannerTools } from './parcelforms.js';
 import { state } from './state.js';
 import { selectTab } from './tabs.js';
 
@@ -50,17 +51,19 @@ export async function showFeatureAt(point) {
 }
 
 function openDetails(title, ...body) {
+  stopEdit('parcel'); // a parcel's edit ends with its panel
   const panel = $('#details');
   panel.replaceChildren(
     h('div', { class: 'details-head' },
       h('h2', {}, title),
       h('button', { class: 'close', title: t('close'), 'aria-label': t('close'), onclick: closeDetails }, '×')),
-    ...body,
+    ...body.filter(Boolean), // a left-out part (null) is not the text "null"
   );
   panel.hidden = false;
 }
 
 export function closeDetails() {
+  stopEdit('parcel');
   $('#details').hidden = true;
   setSource('selection', empty());
 }
@@ -90,7 +93,7 @@ export async function showParcel(id) {
         [t('area'), ha(p.area_m2)],
       ]),
       p.synthetic ? h('p', { class: 'note' }, t('synthetic')) : null,
-      me() || apiKey() ? editParcel(f) : null,
+      canEdit() ? plannerTools(f, showParcel) : null,
       h('h3', {}, t('leases')),
       leasesBox);
     document.body.dataset.selectedParcel = p.lot_code;
@@ -103,34 +106,6 @@ export async function showParcel(id) {
   } catch (err) {
     showError(err);
   }
-}
-
-// editParcel is a signed-in planner's form for a parcel's land use: a
-// PATCH with the version the panel shows (If-Match), answered 403 on a
-// parcel of another board, 412 when someone changed it meanwhile.
-function editParcel(f) {
-  const msg = h('p', { id: 'edit-msg', role: 'status' });
-  const select = h('select', { id: 'edit-land-use' },
-    enums.land_uses.map((u) => h('option', { value: u, selected: f.properties.land_use === u }, t('use.' + u))));
-  const save = async (e) => {
-    e.preventDefault();
-    msg.className = '';
-    msg.textContent = t('saving');
-    try {
-      const headers = f.properties.version ? { 'If-Match': `"${f.properties.version}"` } : {};
-      await send('PATCH', `/collections/parcels/items/${f.id}`, { type: 'Feature', properties: { land_use: select.value } }, headers);
-      msg.textContent = t('saved');
-      document.body.dataset.saved = String(f.id);
-      await showParcel(f.id);
-    } catch (err) {
-      msg.className = 'error';
-      msg.textContent = errorText(err);
-    }
-  };
-  return h('form', { id: 'edit-parcel', class: 'edit', onsubmit: save },
-    h('h3', {}, t('editParcel')),
-    h('label', {}, t('landUse'), ' ', select), ' ',
-    h('button', { type: 'submit', class: 'primary' }, t('save')), msg);
 }
 
 function leaseViews(leases) {

@@ -41,11 +41,12 @@ async function init() {
   const b = tilejson?.bounds;
   const map = createMap(config || {}, b ? [[b[0], b[1]], [b[2], b[3]]] : null);
   map.on('click', (e) => {
+    if (state.editing) return; // edit.js has the map's clicks
     if (state.drawing) addVertex(e.lngLat);
     else showFeatureAt(e.point);
   });
   map.on('dblclick', (e) => {
-    if (state.drawing) {
+    if (state.drawing && !state.editing) {
       e.preventDefault();
       finishDrawing();
     }

@@ -8,4 +8,5 @@ export const state = {
   zone: null, // the zone feature the dashboard shows
   drawing: false,
   drawPoints: [],
+  editing: false, // edit.js's editor has the map's clicks
 };
