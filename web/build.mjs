@@ -6,7 +6,7 @@
 //   npm ci && node build.mjs
 import * as esbuild from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = 'dist';
@@ -32,12 +32,16 @@ const css = files.find((f) => /^app-.*\.css$/.test(f));
 if (!js || !css) throw new Error('build: missing bundle in ' + files.join(', '));
 const html = readFileSync('src/index.html', 'utf8').replace('{{JS}}', js).replace('{{CSS}}', css);
 writeFileSync(join(out, 'index.html'), html);
+// The icon, served at /favicon.ico.
+copyFileSync('src/favicon.ico', join(out, 'assets', 'favicon.ico'));
 
 // build-info.json records what the bundle was built from, so a test can
 // tell a stale committed dist/ from a fresh one.
 const h = createHash('sha256');
 for (const f of ['package-lock.json', 'build.mjs', ...readdirSync('src').sort().map((f) => 'src/' + f)]) {
-  h.update(f + '\0' + readFileSync(f) + '\0');
+  h.update(f + '\0');
+  h.update(readFileSync(f)); // the bytes: src/ holds the favicon too
+  h.update('\0');
 }
 writeFileSync(join(out, 'build-info.json'), JSON.stringify({ source_sha256: h.digest('hex') }, null, 2) + '\n');
 console.log(`built ${out}/: ${js}, ${css}`);

@@ -145,3 +145,31 @@ func TestAppServed(t *testing.T) {
 }
 
 func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// A shared link opens the map whatever its query string (issue 15): the
+// parameters the page reads (?lang=en) and those social sites and
+// campaigns add (?fbclid=, ?utm_source=) are the page's, never a 400; the
+// favicon is served where browsers look for it, and the page links it.
+func TestAppOpensWithAnyQuery(t *testing.T) {
+	s, _ := tileServer(t)
+	for _, q := range []string{"?lang=en", "?fbclid=IwAR2xH_e-Mk7Qv0", "?utm_source=facebook&utm_medium=social&utm_campaign=kcn", "?lang=en&fbclid=x&zone=1"} {
+		res := serveGet(t, s, "/app/"+q)
+		html, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(html), `id="map"`) {
+			t.Errorf("GET /app/%s: %d %s %.80s", q, res.StatusCode, res.Header.Get("Content-Type"), html)
+		}
+		if !strings.Contains(string(html), `rel="icon" href="/favicon.ico"`) {
+			t.Errorf("GET /app/%s: the page links no favicon", q)
+		}
+	}
+	res := serveGet(t, s, "/favicon.ico")
+	ico, _ := io.ReadAll(res.Body)
+	// An ICO file: reserved 0, type 1 (icon), at least one image.
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/x-icon" || len(ico) < 22 || string(ico[:4]) != "\x00\x00\x01\x00" || ico[4] == 0 {
+		t.Errorf("GET /favicon.ico: %d %q % x", res.StatusCode, res.Header.Get("Content-Type"), ico[:min(len(ico), 8)])
+	}
+	// The API's own routes still refuse what they do not know.
+	if res := serveGet(t, s, "/app/config.json?fbclid=x"); res.StatusCode != 400 {
+		t.Errorf("GET /app/config.json?fbclid=x: %d, want 400", res.StatusCode)
+	}
+}
