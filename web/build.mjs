@@ -5,6 +5,7 @@
 //
 //   npm ci && node build.mjs
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,12 @@ const html = readFileSync('src/index.html', 'utf8').replace('{{JS}}', js).replac
 writeFileSync(join(out, 'index.html'), html);
 // The icon, served at /favicon.ico.
 copyFileSync('src/favicon.ico', join(out, 'assets', 'favicon.ico'));
+// The label glyphs (signed distance fields of Noto Sans, from the npm
+// package, for the ranges Vietnamese names use), made by Go's glyphgen:
+// served by the binary like the bundle, so labels need no other host.
+execFileSync(process.env.GO || 'go', ['run', './glyphgen', '-font',
+  'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+  '-stack', 'NotoSans-Regular', '-out', join(out, 'assets')], { stdio: 'inherit' });
 
 // build-info.json records what the bundle was built from, so a test can
 // tell a stale committed dist/ from a fresh one.
