@@ -41,6 +41,7 @@ copyFileSync('src/favicon.ico', join(out, 'assets', 'favicon.ico'));
 execFileSync(process.env.GO || 'go', ['run', './glyphgen', '-font',
   'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
   '-stack', 'NotoSans-Regular', '-out', join(out, 'assets')], { stdio: 'inherit' });
+copyFileSync('node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT', join(out, 'assets', 'glyphs-NotoSans-OFL.txt'));
 
 // build-info.json records what the bundle was built from, so a test can
 // tell a stale committed dist/ from a fresh one.

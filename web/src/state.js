@@ -1,5 +1,5 @@
 // What the page's modules share: the map, the parcel filter, the zone the
-// dashboard shows and the polygon being drawn.
+// dashboard shows, the polygon being drawn and the selected feature.
 
 export const state = {
   map: null,
@@ -8,4 +8,6 @@ export const state = {
   zone: null, // the zone feature the dashboard shows
   drawing: false,
   drawPoints: [],
+  selected: null, // the feature the details show (map.js setSource 'selection')
+  onSelect: null, // called when it changes (urlstate.js)
 };
