@@ -175,8 +175,9 @@ func TestBrowserContextOffline(t *testing.T) {
 		t.Errorf("the Gulf of Tonkin: %d of 25 pixels the sea's colour", n)
 	}
 	// Province boundaries and names: boundary-grey pixels, and dark
-	// grey text (only labels are drawn in near-neutral dark grey).
-	mapRect := image.Rect(int(v.X), int(v.Y), int(v.X+v.W), int(v.Y+v.H))
+	// grey text (only labels are drawn in near-neutral dark grey), away
+	// from the map's controls, scale and attribution at its edges.
+	mapRect := image.Rect(int(v.X)+60, int(v.Y)+60, int(v.X+v.W)-60, int(v.Y+v.H)-60)
 	lines, text := 0, 0
 	for y := mapRect.Min.Y; y < mapRect.Max.Y; y++ {
 		for x := mapRect.Min.X; x < mapRect.Max.X; x++ {
