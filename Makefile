@@ -22,7 +22,7 @@ deps:
 # npm the committed one is used (and TestAppDistFresh says if it is stale).
 web:
 	@if command -v npm >/dev/null 2>&1; then \
-		cd web && npm ci --no-audit --no-fund --loglevel=error && node build.mjs; \
+		cd web && npm ci --no-audit --no-fund --loglevel=error && GO="$(GO)" node build.mjs; \
 	else echo "npm not found: using the committed web/dist"; fi
 
 # With no DATABASE_URL, zonegis starts a private PostGIS cluster in

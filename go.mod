@@ -17,6 +17,7 @@ require (
 	github.com/twpayne/go-geom v1.7.0
 	github.com/twpayne/go-geos v0.17.0
 	golang.org/x/crypto v0.57.0
+	golang.org/x/image v0.44.0
 	golang.org/x/sync v0.23.0
 	golang.org/x/text v0.42.0
 	gopkg.in/yaml.v3 v3.0.1

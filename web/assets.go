@@ -7,6 +7,10 @@ import (
 	"strings"
 )
 
+// types are the content types of the bundle's files that Go's table may
+// lack (it reads the system's for them): the favicon and the glyphs.
+var types = map[string]string{".ico": "image/x-icon", ".pbf": "application/x-protobuf"}
+
 // Asset returns the bundle file name of app (Dist, or a test's tree),
 // from its assets/ folder, with its content type by extension
 // (application/octet-stream when unknown). ok is false for a name that is
@@ -19,7 +23,10 @@ func Asset(app fs.FS, name string) (b []byte, contentType string, ok bool) {
 	if err != nil {
 		return nil, "", false
 	}
-	if contentType = mime.TypeByExtension(path.Ext(name)); contentType == "" {
+	if contentType = types[path.Ext(name)]; contentType == "" {
+		contentType = mime.TypeByExtension(path.Ext(name))
+	}
+	if contentType == "" {
 		contentType = "application/octet-stream"
 	}
 	return b, contentType, true

@@ -9,11 +9,15 @@ import (
 // Asset serves files of assets/ only, typed by extension.
 func TestAsset(t *testing.T) {
 	app := fstest.MapFS{
-		"index.html":       {Data: []byte("<html>")},
-		"assets/main.js":   {Data: []byte("x")},
-		"assets/blob.zzz9": {Data: []byte("y")},
-		"assets/.hidden":   {Data: []byte("z")},
-		"assets/sub/a.js":  {Data: []byte("w")},
+		"index.html":         {Data: []byte("<html>")},
+		"assets/main.js":     {Data: []byte("x")},
+		"assets/blob.zzz9":   {Data: []byte("y")},
+		"assets/.hidden":     {Data: []byte("z")},
+		"assets/sub/a.js":    {Data: []byte("w")},
+		"assets/favicon.ico": {Data: []byte("i")},
+	}
+	if _, ct, ok := Asset(app, "favicon.ico"); !ok || ct != "image/x-icon" {
+		t.Errorf("favicon.ico: %q %v", ct, ok)
 	}
 	if b, ct, ok := Asset(app, "main.js"); !ok || string(b) != "x" || !strings.HasPrefix(ct, "text/javascript") {
 		t.Errorf("main.js: %q %q %v", b, ct, ok)

@@ -101,9 +101,10 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
-// browser starts a headless Chromium with a fresh profile. WebGL runs on
-// SwiftShader (software), so MapLibre draws without a GPU.
-func browser(t *testing.T) context.Context {
+// browser starts a headless Chromium with a fresh profile, with extra
+// options if any. WebGL runs on SwiftShader (software), so MapLibre draws
+// without a GPU.
+func browser(t *testing.T, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	profile, err := os.MkdirTemp("", "zonegis-chromium-")
 	if err != nil {
@@ -120,6 +121,7 @@ func browser(t *testing.T) context.Context {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 860),
 	)
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)

@@ -5,8 +5,9 @@
 //
 //   npm ci && node build.mjs
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const out = 'dist';
@@ -38,12 +39,23 @@ for (const pkg of ['uplot']) {
 }
 const html = readFileSync('src/index.html', 'utf8').replace('{{JS}}', js).replace('{{CSS}}', css);
 writeFileSync(join(out, 'index.html'), html);
+// The icon, served at /favicon.ico.
+copyFileSync('src/favicon.ico', join(out, 'assets', 'favicon.ico'));
+// The label glyphs (signed distance fields of Noto Sans, from the npm
+// package, for the ranges Vietnamese names use), made by Go's glyphgen:
+// served by the binary like the bundle, so labels need no other host.
+execFileSync(process.env.GO || 'go', ['run', './glyphgen', '-font',
+  'node_modules/@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+  '-stack', 'NotoSans-Regular', '-out', join(out, 'assets')], { stdio: 'inherit' });
+copyFileSync('node_modules/@expo-google-fonts/noto-sans/LICENSE_FONT', join(out, 'assets', 'glyphs-NotoSans-OFL.txt'));
 
 // build-info.json records what the bundle was built from, so a test can
 // tell a stale committed dist/ from a fresh one.
 const h = createHash('sha256');
 for (const f of ['package-lock.json', 'build.mjs', ...readdirSync('src').sort().map((f) => 'src/' + f)]) {
-  h.update(f + '\0' + readFileSync(f) + '\0');
+  h.update(f + '\0');
+  h.update(readFileSync(f)); // the bytes: src/ holds the favicon too
+  h.update('\0');
 }
 writeFileSync(join(out, 'build-info.json'), JSON.stringify({ source_sha256: h.digest('hex') }, null, 2) + '\n');
 console.log(`built ${out}/: ${js}, ${css}`);

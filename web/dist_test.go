@@ -56,7 +56,7 @@ func TestAppDistFresh(t *testing.T) {
 	}
 }
 
-// TestAppDistComplete: index.html names a JS and a CSS bundle that exist,
+// TestAppDistComplete: index.html names a JS and a CSS bundle and an icon that exist,
 // and loads nothing from another host.
 func TestAppDistComplete(t *testing.T) {
 	dist := web.Dist()
@@ -65,10 +65,13 @@ func TestAppDistComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	refs := regexp.MustCompile(`(?:src|href)="([^"]+)"`).FindAllStringSubmatch(string(html), -1)
-	if len(refs) != 2 {
-		t.Fatalf("index.html refers to %v; want one script and one stylesheet", refs)
+	if len(refs) != 3 {
+		t.Fatalf("index.html refers to %v; want one script, one stylesheet and the icon", refs)
 	}
 	for _, r := range refs {
+		if r[1] == "/favicon.ico" {
+			r[1] = "assets/favicon.ico" // what the server answers there
+		}
 		if _, err := fs.Stat(dist, r[1]); err != nil {
 			t.Errorf("index.html refers to %s: %v", r[1], err)
 		}

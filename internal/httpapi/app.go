@@ -10,10 +10,12 @@ import (
 )
 
 // The web map (package web) is served at /app/: index.html, its
-// content-hashed assets and a small config document. Only these three
-// shapes of path exist, so each is a route of its own and the API's
+// content-hashed assets, a small config document and /favicon.ico. Only
+// these shapes of path exist, so each is a route of its own and the API's
 // rules (unknown query parameters are 400, errors are problem+json) hold
-// for them too.
+// for them too, but for the page itself: a shared link gains parameters
+// it does not use (?fbclid=, ?utm_source=), and it must open the map all
+// the same (the page keeps its own state in the URL's fragment).
 
 // handleAppRedirect sends /app to /app/, where the page's relative asset
 // links resolve.
@@ -28,12 +30,10 @@ func (s *Server) handleAppRedirect() echo.HandlerFunc {
 
 // handleAppIndex serves the page. It names the current asset bundle, so
 // it is revalidated every time. The page's browser headers (CSP, no
-// framing, referrer policy) are httpx.PageHeaders.
+// framing, referrer policy) are httpx.PageHeaders. Its query string is
+// the page's to read (?lang=en) or a link's noise, never an error.
 func (s *Server) handleAppIndex() echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := checkNoParams(c); err != nil {
-			return err
-		}
 		b, err := fs.ReadFile(s.app, "index.html")
 		if err != nil {
 			return notFound("the web map is not built into this binary")
@@ -45,19 +45,23 @@ func (s *Server) handleAppIndex() echo.HandlerFunc {
 	}
 }
 
-// handleAppAsset serves a bundle file. Names carry a hash of the content,
-// so they are cached for good.
-func (s *Server) handleAppAsset() echo.HandlerFunc {
+// handleAppAsset serves a bundle file: {file}, whose name carries a hash
+// of the content or a version (glyphs), so it is cached for good; or name
+// when not "" (the favicon, at a fixed URL: cached for a day).
+func (s *Server) handleAppAsset(name string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkNoParams(c); err != nil {
 			return err
 		}
-		name := c.Param("file")
-		b, ct, ok := web.Asset(s.app, name)
-		if !ok {
-			return notFound("no asset %q", name)
+		file, cache := name, "public, max-age=86400"
+		if file == "" {
+			file, cache = c.Param("file"), "public, max-age=31536000, immutable"
 		}
-		c.Response().Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		b, ct, ok := web.Asset(s.app, file)
+		if !ok {
+			return notFound("no asset %q", file)
+		}
+		c.Response().Header().Set("Cache-Control", cache)
 		return c.Blob(http.StatusOK, ct, b)
 	}
 }

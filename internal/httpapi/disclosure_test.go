@@ -66,7 +66,7 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 	}
 	var out []string
 	switch path {
-	case "/healthz", "/metrics", "/", "/conformance", "/api", "/collections", "/boards", "/enums", "/app", "/app/", "/app/config.json":
+	case "/healthz", "/metrics", "/", "/conformance", "/api", "/collections", "/boards", "/enums", "/app", "/app/", "/app/config.json", "/favicon.ico":
 		return []string{path}
 	case "/boards/:id":
 		return []string{"/boards/hepza"}

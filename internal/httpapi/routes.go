@@ -74,7 +74,8 @@ func (s *Server) routes() {
 	e.GET("/app", s.handleAppRedirect())
 	e.GET("/app/", s.handleAppIndex())
 	e.GET("/app/config.json", s.handleAppConfig())
-	e.GET("/app/assets/:file", s.handleAppAsset())
+	e.GET("/app/assets/:file", s.handleAppAsset(""))
+	e.GET("/favicon.ico", s.handleAppAsset("favicon.ico"))
 
 	// Statistics (JSON or CSV) and exports for GIS analysts.
 	e.GET("/stats/zones", s.handleStatsZones())

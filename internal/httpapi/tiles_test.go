@@ -1,6 +1,8 @@
 package httpapi
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"github.com/zonegis/zonegis/internal/httpapi/httpapitest"
 	"io"
@@ -145,3 +147,87 @@ func TestAppServed(t *testing.T) {
 }
 
 func itoa(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
+
+// A shared link opens the map whatever its query string (issue 15): the
+// parameters the page reads (?lang=en) and those social sites and
+// campaigns add (?fbclid=, ?utm_source=) are the page's, never a 400; the
+// favicon is served where browsers look for it, and the page links it.
+func TestAppOpensWithAnyQuery(t *testing.T) {
+	s, _ := tileServer(t)
+	for _, q := range []string{"?lang=en", "?fbclid=IwAR2xH_e-Mk7Qv0", "?utm_source=facebook&utm_medium=social&utm_campaign=kcn", "?lang=en&fbclid=x&zone=1"} {
+		res := serveGet(t, s, "/app/"+q)
+		html, _ := io.ReadAll(res.Body)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(html), `id="map"`) {
+			t.Errorf("GET /app/%s: %d %s %.80s", q, res.StatusCode, res.Header.Get("Content-Type"), html)
+		}
+		if !strings.Contains(string(html), `rel="icon" href="/favicon.ico"`) {
+			t.Errorf("GET /app/%s: the page links no favicon", q)
+		}
+	}
+	res := serveGet(t, s, "/favicon.ico")
+	ico, _ := io.ReadAll(res.Body)
+	// An ICO file: reserved 0, type 1 (icon), at least one image.
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "image/x-icon" || len(ico) < 22 || string(ico[:4]) != "\x00\x00\x01\x00" || ico[4] == 0 {
+		t.Errorf("GET /favicon.ico: %d %q % x", res.StatusCode, res.Header.Get("Content-Type"), ico[:min(len(ico), 8)])
+	}
+	// The API's own routes still refuse what they do not know.
+	if res := serveGet(t, s, "/app/config.json?fbclid=x"); res.StatusCode != 400 {
+		t.Errorf("GET /app/config.json?fbclid=x: %d, want 400", res.StatusCode)
+	}
+}
+
+// The context tile sets, provinces and wards (issue 15): TileJSON with
+// their own bounds, zooms and credit, and tiles with the units' polygons
+// and name points, through the tile route and its cache (ETag, gzip).
+// internal/tiles checks the tiles' geometry with GDAL.
+func TestContextTileSets(t *testing.T) {
+	s, _ := tileServer(t)
+	for layer, minZoom := range map[string]int{"provinces": 0, "wards.json": tiles.WardsMinZoom} {
+		res := serveGet(t, s, "/tiles/"+layer)
+		var tj tiles.TileJSON
+		if err := json.NewDecoder(res.Body).Decode(&tj); err != nil || res.StatusCode != 200 {
+			t.Fatalf("GET /tiles/%s: %d %v", layer, res.StatusCode, err)
+		}
+		name := strings.TrimSuffix(layer, ".json")
+		if len(tj.Tiles) != 1 || tj.Tiles[0] != "http://example.com/tiles/"+name+"/{z}/{x}/{y}.mvt" || tj.MinZoom != minZoom ||
+			!strings.Contains(tj.Attribution, "MIT") || len(tj.VectorLayers) != 2 || tj.VectorLayers[0].ID != name || tj.Bounds[1] > 11 || tj.Bounds[3] < 20.5 {
+			t.Errorf("GET /tiles/%s: %+v", layer, tj)
+		}
+	}
+	for target, want := range map[string]string{
+		"/tiles/provinces/5/25/14.mvt": "Hà Nội",
+		"/tiles/wards/12/3262/1924":    "Sài Gòn",
+	} {
+		res := serveGet(t, s, target, "Accept-Encoding", "gzip")
+		if res.StatusCode != 200 || res.Header.Get("Content-Type") != tiles.ContentType || res.Header.Get("ETag") == "" || res.Header.Get("Content-Encoding") != "gzip" {
+			t.Fatalf("GET %s: %d %v", target, res.StatusCode, res.Header)
+		}
+		gz, _ := io.ReadAll(res.Body)
+		body, err := mvtGunzip(gz)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls, err := mvt.Unmarshal(body)
+		if err != nil || len(ls) != 2 {
+			t.Fatalf("GET %s: %d layers, %v", target, len(ls), err)
+		}
+		names := map[string]bool{}
+		for _, f := range ls[1].Features {
+			names[f.Properties.MustString("name_vi", "")] = true
+		}
+		if !names[want] {
+			t.Errorf("GET %s: layer %s has no %s: %v", target, ls[1].Name, want, names)
+		}
+	}
+	if res := serveGet(t, s, "/tiles/wards/7/101/56"); res.StatusCode != 200 || res.ContentLength > 0 {
+		t.Errorf("wards below zoom %d: %d, %d bytes; want an empty tile", tiles.WardsMinZoom, res.StatusCode, res.ContentLength)
+	}
+}
+
+func mvtGunzip(b []byte) ([]byte, error) {
+	r, err := gzip.NewReader(bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	return io.ReadAll(r)
+}

@@ -56,6 +56,7 @@ const (
 	valueDouble = 3<<3 | 1
 	valueSint   = 6<<3 | 0
 
+	geomPoint   = 1 // Tile.GeomType POINT
 	geomPolygon = 3 // Tile.GeomType POLYGON
 	mvtVersion  = 2
 )
@@ -120,7 +121,11 @@ func (e *encoder) endLayer(name string) {
 // endFeature appends the feature whose geometry shape wrote and whose tags
 // the tag methods wrote, with id, to the open layer, and starts the next
 // feature's tags.
-func (e *encoder) endFeature(id uint64) {
+func (e *encoder) endFeature(id uint64) { e.endFeatureType(id, geomPolygon) }
+
+// endFeatureType is endFeature for a feature of geometry type typ
+// (geomPoint, geomPolygon).
+func (e *encoder) endFeatureType(id uint64, typ byte) {
 	n := 1 + varintLen(id) + 2 + 1 + varintLen(uint64(len(e.geom))) + len(e.geom)
 	if len(e.tags) > 0 {
 		n += 1 + varintLen(uint64(len(e.tags))) + len(e.tags)
@@ -134,7 +139,7 @@ func (e *encoder) endFeature(id uint64) {
 		b = appendVarint(b, uint64(len(e.tags)))
 		b = append(b, e.tags...)
 	}
-	b = append(b, featureType, geomPolygon, featureGeometry)
+	b = append(b, featureType, typ, featureGeometry)
 	b = appendVarint(b, uint64(len(e.geom)))
 	e.feats = append(b, e.geom...)
 	e.nfeats++

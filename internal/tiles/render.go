@@ -17,8 +17,9 @@ const (
 	LayerAll        = "all"
 )
 
-// Layers lists the tile sets served, in drawing order.
-var Layers = []string{LayerZones, LayerGreenAreas, LayerParcels, LayerAll}
+// Layers lists the tile sets served, in drawing order: the context layers
+// (context.go) under the land records.
+var Layers = []string{LayerProvinces, LayerWards, LayerZones, LayerGreenAreas, LayerParcels, LayerAll}
 
 // KnownLayer reports whether name is one of Layers.
 func KnownLayer(name string) bool {
@@ -94,8 +95,13 @@ func (r *renderer) render(snap *index.Snapshot, layer string, t Tile) []byte {
 
 // encode writes the tile t of layer from snap to e.tile.
 func (r *renderer) encode(e *tileEncoder, snap *index.Snapshot, layer string, t Tile) {
-	e.reset(t, r.extent, r.buffer, r.tolerance)
 	q := t.Bound(r.bufferFrc)
+	if l := contextLayerOf(layer); l != nil {
+		e.reset(t, r.extent, r.buffer, max(r.tolerance, contextTolerancePx*float64(r.extent)/512))
+		e.context(l, t, q)
+		return
+	}
+	e.reset(t, r.extent, r.buffer, r.tolerance)
 	if layer == LayerZones || layer == LayerAll {
 		e.beginLayer(zoneKeys)
 		snap.ZonesInBound(q, e.zoneFn)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/crc32"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -78,7 +79,7 @@ func New(ix *index.Index, o Options) *Service {
 // error.
 func (s *Service) Tile(layer string, t Tile) (body []byte, etag string, err error) {
 	if !KnownLayer(layer) {
-		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are zones, parcels, green-areas and all", layer)
+		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are %s", layer, strings.Join(Layers, ", "))
 	}
 	if !t.Valid() {
 		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "tile %s does not exist", t)

@@ -1,6 +1,8 @@
 package tiles
 
 import (
+	"strings"
+
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
@@ -55,6 +57,38 @@ var vectorLayers = map[string]VectorLayer{
 		}},
 }
 
+// ContextAttribution is shown under maps of the context layers.
+const ContextAttribution = "Provinces, wards 2025: © 2021 Thang Le Quoc (MIT), after the Viet Nam Administrative Units Reference Map; not legal boundaries"
+
+// contextVectorLayers are the MVT layers of the context tile sets.
+var contextVectorLayers = map[string][]VectorLayer{
+	LayerProvinces: {
+		{ID: LayerProvinces, Description: "The 34 provinces and centrally-run cities (1 July 2025), generalised to about 100 m",
+			MinZoom: 0, MaxZoom: ContextMaxZoom, Fields: map[string]string{"code": "String", "name_vi": "String", "name_en": "String"}},
+		{ID: ProvinceLabels, Description: "A point inside each province, for its name",
+			MinZoom: 0, MaxZoom: ContextMaxZoom, Fields: map[string]string{"code": "String", "name_vi": "String", "name_en": "String"}},
+	},
+	LayerWards: {
+		{ID: LayerWards, Description: "Wards, communes and special zones (2025) of Hà Nội, Hải Phòng and Hồ Chí Minh City",
+			MinZoom: WardsMinZoom, MaxZoom: ContextMaxZoom, Fields: map[string]string{"code": "String", "name_vi": "String", "name_en": "String", "province": "String"}},
+		{ID: WardLabels, Description: "A point inside each ward, for its name",
+			MinZoom: WardsMinZoom, MaxZoom: ContextMaxZoom, Fields: map[string]string{"code": "String", "name_vi": "String", "name_en": "String", "province": "String"}},
+	},
+}
+
+// contextTileJSON is the TileJSON of a context layer.
+func contextTileJSON(base string, l *contextLayer, version string) TileJSON {
+	b := l.bound
+	vl := contextVectorLayers[l.name]
+	c := b.Center()
+	return TileJSON{
+		TileJSON: "3.0.0", Name: "zonegis " + l.name, Description: vl[0].Description, Version: version,
+		Attribution: ContextAttribution, Scheme: "xyz", Tiles: []string{base + "/tiles/" + l.name + "/{z}/{x}/{y}.mvt"},
+		MinZoom: vl[0].MinZoom, MaxZoom: ContextMaxZoom, Bounds: [4]float64{b.Min[0], b.Min[1], b.Max[0], b.Max[1]},
+		Center: [3]float64{c[0], c[1], float64(max(5, vl[0].MinZoom))}, VectorLayers: vl,
+	}
+}
+
 // vietnam is the bound used when the index is empty: the country's
 // mainland and islands.
 var vietnam = orb.Bound{Min: orb.Point{102.1, 8.2}, Max: orb.Point{109.5, 23.4}}
@@ -64,7 +98,10 @@ var vietnam = orb.Bound{Min: orb.Point{102.1, 8.2}, Max: orb.Point{109.5, 23.4}}
 // the current index.
 func (s *Service) TileJSON(base, layer string, version string) (TileJSON, error) {
 	if !KnownLayer(layer) {
-		return TileJSON{}, zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are zones, parcels, green-areas and all", layer)
+		return TileJSON{}, zonegis.Errorf(zonegis.ENOTFOUND, "no tile layer %q; layers are %s", layer, strings.Join(Layers, ", "))
+	}
+	if l := contextLayerOf(layer); l != nil {
+		return contextTileJSON(base, l, version), nil
 	}
 	b := dataBound(s.ix.Snapshot())
 	tj := TileJSON{

@@ -6,7 +6,7 @@
 // This module only wires the others together: map.js (the map and its
 // overlays), details.js (the details panel), search.js, sites.js
 // (available land), draw.js, dashboard.js, filters.js (parcel filter and
-// legend), account.js (sign-in, sign-out, a script's key), tabs.js; dom.js and format.js are their helpers,
+// legend), account.js (sign-in, sign-out, a script's key), tabs.js, urlstate.js (the view in the URL); dom.js and format.js are their helpers,
 // api.js the fetch layer, i18n.js the strings, enums.js the server's
 // lists of values, state.js what they share.
 
@@ -27,8 +27,10 @@ import { runSearch, searchPanel } from './search.js';
 import { sitesPanel } from './sites.js';
 import { state } from './state.js';
 import { buildTabs, selectTab } from './tabs.js';
+import { openView, readFilters, readLanguage } from './urlstate.js';
 
 async function init() {
+  readLanguage(); // a link's view (urlstate.js): language, filter, tab, search, feature
   document.documentElement.lang = getLang();
   const [config, tilejson] = await Promise.all([
     getJSON('/app/config.json').catch(() => ({})),
@@ -36,6 +38,7 @@ async function init() {
     loadEnums(),
   ]);
   state.statuses = new Set(enums.parcel_statuses);
+  readFilters();
   buildChrome();
   translatePage();
   const b = tilejson?.bounds;
@@ -51,6 +54,7 @@ async function init() {
       finishDrawing();
     }
   });
+  openView(map);
 }
 
 function buildChrome() {

@@ -11,7 +11,8 @@
 import maplibregl from 'maplibre-gl';
 
 import { base } from './api.js';
-import { buildStyle } from './mapstyle.js';
+import { getLang } from './i18n.js';
+import { buildStyle, relabel } from './mapstyle.js';
 import { state } from './state.js';
 
 const VIETNAM = [[102.1, 8.2], [109.5, 23.4]];
@@ -23,7 +24,7 @@ export function createMap(config, bounds) {
   container.setAttribute('aria-busy', 'true');
   const map = new maplibregl.Map({
     container,
-    style: buildStyle(base + '/tiles/all/{z}/{x}/{y}.mvt', config.basemap_url || ''),
+    style: buildStyle(base, config.basemap_url || '', getLang()),
     bounds: bounds || VIETNAM,
     fitBoundsOptions: { padding: 40 },
     hash: true,
@@ -38,6 +39,12 @@ export function createMap(config, bounds) {
     map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = state.drawing ? 'crosshair' : 'pointer'));
     map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = state.drawing ? 'crosshair' : ''));
   }
+  // The names follow the language button (its own handler, registered
+  // first, has switched the language by then).
+  document.getElementById('lang')?.addEventListener('click', () => {
+    busy();
+    relabel(map, getLang());
+  });
   map.on('movestart', busy);
   map.on('idle', () => container.setAttribute('aria-busy', 'false'));
   map.once('load', () => {
@@ -63,8 +70,14 @@ export function applyParcelFilter() {
   state.map.triggerRepaint();
 }
 
-// setSource replaces the features of a GeoJSON overlay.
+// setSource replaces the features of a GeoJSON overlay. The selection's
+// feature is also state.selected (null when none), and state.onSelect is
+// told (the URL follows it).
 export function setSource(id, data) {
+  if (id === 'selection') {
+    state.selected = data?.type === 'Feature' ? data : null;
+    state.onSelect?.();
+  }
   const src = state.map?.getSource(id);
   if (!src) return;
   busy();

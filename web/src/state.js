@@ -1,5 +1,5 @@
 // What the page's modules share: the map, the parcel filter, the zone the
-// dashboard shows and the polygon being drawn.
+// dashboard shows, the polygon being drawn and the selected feature.
 
 export const state = {
   map: null,
@@ -9,4 +9,6 @@ export const state = {
   drawing: false,
   drawPoints: [],
   editing: false, // edit.js's editor has the map's clicks
+  selected: null, // the feature the details show (map.js setSource 'selection')
+  onSelect: null, // called when it changes (urlstate.js)
 };
