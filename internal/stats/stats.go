@@ -101,6 +101,10 @@ type Store interface {
 	Leasing(ctx context.Context, board, province string, quarterly bool) ([]zonegis.LeasingFigures, error)
 	// PlanTargets returns the targets of one plan scope, by year.
 	PlanTargets(ctx context.Context, scope, id string) ([]zonegis.PlanTarget, error)
+	// InvestmentFigures sums the investment projects, capital adjustments
+	// and enterprise reports f selects, per grouping, group and period and
+	// over the whole range, in one snapshot.
+	InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error)
 }
 
 // Service computes statistics over the registry database.

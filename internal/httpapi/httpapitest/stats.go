@@ -149,3 +149,9 @@ func (s *Store) Leasing(_ context.Context, board, province string, quarterly boo
 func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarget, error) {
 	return nil, nil
 }
+
+// InvestmentFigures implements stats.Store: the fake keeps no investment
+// projects, so every series is empty (its figures are zeros).
+func (s *Store) InvestmentFigures(context.Context, zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error) {
+	return &zonegis.InvestmentFigures{Names: map[string]string{}}, nil
+}
