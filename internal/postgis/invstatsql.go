@@ -19,10 +19,10 @@ package postgis
 // projects may lie in several zones, and counting its report once per
 // zone would count it several times).
 //
-// $1 groupings (text[]: '' country sector board province kind), $2
-// quarterly, $3 board id or '', $4 province as the zones spell it or '',
-// $5 kind or '', $6 zone id or 0, $7 first day or NULL, $8 the day after
-// the last or NULL.
+// $1 groupings (text[] of "" for all, country, sector, board, province,
+// kind), $2 quarterly, $3 board id, $4 province as the zones spell it, $5
+// kind ("" for any of the three), $6 zone id or 0, $7 first day or NULL,
+// $8 the day after the last or NULL.
 const sqlInvestment = `
 WITH c AS (
     SELECT p.enterprise_id AS ent, p.zone_id, p.irc_date AS day, 'new' AS flow, p.origin, p.currency,
