@@ -243,3 +243,222 @@ func TestInvestmentCrossCheck(t *testing.T) {
 	}
 	t.Logf("6 series x 6 groupings in %v", time.Since(start))
 }
+
+// addLone writes one enterprise (Germany's only one, high-tech, section J)
+// with one project of capital usd in KCN-HIEP-PHUOC (a HEPZA industrial
+// park: the fixture's HEPZA zones are export processing zones) on day,
+// and returns its capital in US dollars as the database computed it.
+func addLone(t *testing.T, pool *pgxpool.Pool, day string, usd string) *big.Rat {
+	t.Helper()
+	var got string
+	if err := pool.QueryRow(context.Background(), `
+		WITH e AS (INSERT INTO enterprises (board_id, name_vi, country, vsic, high_tech)
+		           VALUES ('hepza', 'Doanh nghiệp riêng', 'DE', '6201', true) RETURNING id)
+		INSERT INTO projects (irc_number, irc_date, enterprise_id, zone_id, name_vi, origin, currency, capital, rate, rate_date, workers_vn)
+		SELECT 'IRC-LONE', $1::date, e.id, z.id, 'Dự án riêng', 'fdi', 'USD', $2::numeric, 25000, $1::date, 40
+		  FROM e, zones z WHERE z.code = 'KCN-HIEP-PHUOC'
+		RETURNING capital_usd::text`, day, usd).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	r, _ := new(big.Rat).SetString(got)
+	return r
+}
+
+// amountOf reads a published figure and its uncertainty: the value and
+// the rounding unit (0 when exact), ok false when withheld.
+func amountOf(a stats.Amount) (v, unit *big.Rat, ok bool) {
+	if a.Value == nil {
+		return nil, nil, false
+	}
+	v, _ = new(big.Rat).SetString(*a.Value)
+	unit = new(big.Rat)
+	if a.Rounding != nil {
+		unit.SetString(*a.Rounding)
+	}
+	return v, unit, true
+}
+
+// checkDifference compares the public figures of two answers whose exact
+// figures differ by one enterprise's part (the exact answers tell how
+// much): wherever both are published, what their difference tells of that
+// part must be an interval at least as wide as the part (U + U' >= |d|),
+// so the part is never given, not even to its own size. It returns how
+// many pairs were both published (the rule's rounding was exercised).
+func checkDifference(t *testing.T, label string, pubA, pubB, exA, exB stats.InvestmentItem) int {
+	t.Helper()
+	both := 0
+	a, b := investAmounts(pubA), investAmounts(pubB)
+	ea, eb := investAmounts(exA), investAmounts(exB)
+	for name := range a {
+		xa, _, _ := amountOf(ea[name])
+		xb, _, _ := amountOf(eb[name])
+		d := new(big.Rat).Sub(xa, xb)
+		if d.Sign() == 0 {
+			continue
+		}
+		va, ua, okA := amountOf(a[name])
+		vb, ub, okB := amountOf(b[name])
+		if !okA || !okB {
+			continue
+		}
+		both++
+		width := new(big.Rat).Add(ua, ub)
+		if width.Cmp(new(big.Rat).Abs(d)) < 0 {
+			t.Errorf("%s: %s: public %s − %s (units %s, %s) pins the enterprise's %s",
+				label, name, va.FloatString(2), vb.FloatString(2), ua.FloatString(0), ub.FloatString(0), d.FloatString(2))
+		}
+	}
+	return both
+}
+
+// investAmounts are an item's money figures by JSON name.
+func investAmounts(it stats.InvestmentItem) map[string]stats.Amount {
+	b, _ := json.Marshal(it)
+	var m map[string]json.RawMessage
+	json.Unmarshal(b, &m) //nolint:errcheck // our own JSON
+	out := map[string]stats.Amount{}
+	for name, raw := range m {
+		var a stats.Amount
+		if len(raw) > 0 && raw[0] == '{' && json.Unmarshal(raw, &a) == nil && a.Disclosure != "" {
+			out[name] = a
+		}
+	}
+	return out
+}
+
+// The difference attacks on the public investment figures, around one
+// enterprise that is alone in its year, its zone's kind and its country:
+// year A..B minus A..B-1, the board minus a group of its zones, the
+// enterprise's own groups; and the board's own people see the board's
+// figures exactly, but not the sums that hold another board's.
+func TestInvestmentDifferencing(t *testing.T) {
+	db := seeded(t)
+	investFixture(t, db)
+	pool := db.Pool()
+	ctx := context.Background()
+	svc := stats.New(db, stats.Options{})
+	x := addLone(t, pool, "2026-03-12", "64800000.00")
+	answer := func(q stats.InvestmentQuery, a stats.Audience) *stats.Investment {
+		t.Helper()
+		got, err := svc.Investment(ctx, q, a)
+		if err != nil {
+			t.Fatalf("%+v: %v", q, err)
+		}
+		return got
+	}
+	total := func(inv *stats.Investment, group, key string) stats.InvestmentItem {
+		t.Helper()
+		for _, it := range inv.Totals {
+			if it.Group == group && it.Key == key {
+				return it
+			}
+		}
+		t.Fatalf("no total %s %q", group, key)
+		return stats.InvestmentItem{}
+	}
+	published := 0
+	for _, pair := range []struct {
+		label string
+		a, b  stats.InvestmentQuery
+	}{
+		{"2019..2026 minus 2019..2025", stats.InvestmentQuery{Board: "hepza", From: "2019", To: "2026"}, stats.InvestmentQuery{Board: "hepza", From: "2019", To: "2025"}},
+		{"every year minus all but 2026", stats.InvestmentQuery{}, stats.InvestmentQuery{To: "2025"}},
+		{"HEPZA minus its export processing zones", stats.InvestmentQuery{Board: "hepza"}, stats.InvestmentQuery{Board: "hepza", Kind: "export_processing_zone"}},
+	} {
+		pa, pb := answer(pair.a, stats.Public), answer(pair.b, stats.Public)
+		ea, eb := answer(pair.a, stats.Confidential), answer(pair.b, stats.Confidential)
+		if d := new(big.Rat).Sub(mustRat(t, total(ea, "all", "").FDIInUSD), mustRat(t, total(eb, "all", "").FDIInUSD)); d.Cmp(x) != 0 {
+			t.Fatalf("%s: the exact difference is %s, not the lone enterprise's %s", pair.label, d.FloatString(2), x.FloatString(2))
+		}
+		published += checkDifference(t, pair.label, total(pa, "all", ""), total(pb, "all", ""), total(ea, "all", ""), total(eb, "all", ""))
+	}
+	if published == 0 {
+		t.Error("no pair of figures was published in both answers: the test exercised no rounding")
+	}
+	// The enterprise's own groups: its year, its zone's kind within the
+	// board, its country, its zone: withheld for the public (one enterprise).
+	for _, c := range []struct {
+		q          stats.InvestmentQuery
+		group, key string
+		period     string
+	}{
+		{stats.InvestmentQuery{Board: "hepza"}, "all", "", "2026"},
+		{stats.InvestmentQuery{Board: "hepza", Groups: []string{"kind"}}, "kind", "industrial_park", "total"},
+		{stats.InvestmentQuery{Groups: []string{"country"}}, "country", "DE", "total"},
+		{stats.InvestmentQuery{Zone: "KCN-HIEP-PHUOC"}, "all", "", "total"},
+	} {
+		for _, it := range append(answer(c.q, stats.Public).Items, answer(c.q, stats.Public).Totals...) {
+			if it.Group != c.group || it.Key != c.key || it.Period != c.period {
+				continue
+			}
+			for name, a := range investAmounts(it) {
+				if v, _, ok := amountOf(a); ok && v.Sign() != 0 {
+					t.Errorf("%+v %s %s: %s is published (%s) for one enterprise", c.q, c.key, c.period, name, *a.Value)
+				}
+			}
+			if it.ProjectsNew != 1 || it.Workers != 40 {
+				t.Errorf("%+v: projects %d, workers %d: counts and workers are public", c.q, it.ProjectsNew, it.Workers)
+			}
+		}
+	}
+	// HEPZA's people see HEPZA's figures exactly, the others' as the
+	// public does.
+	hepza := stats.BoardsAudience("hepza")
+	own, conf := answer(stats.InvestmentQuery{Board: "hepza", Groups: []string{"all", "country"}}, hepza),
+		answer(stats.InvestmentQuery{Board: "hepza", Groups: []string{"all", "country"}}, stats.Confidential)
+	if b1, b2 := jsonOf(t, own), jsonOf(t, conf); b1 != b2 {
+		t.Error("HEPZA's own figures are not exact to HEPZA's people")
+	}
+	// Across boards, a figure is exact to them only when HEPZA's zones
+	// alone contribute to it (it equals HEPZA's own), else as public.
+	q := stats.InvestmentQuery{Groups: []string{"all", "board"}}
+	mixed, pub, conf := answer(q, hepza), answer(q, stats.Public), answer(q, stats.Confidential)
+	hepzaOnly := investAmounts(total(conf, "board", "hepza"))
+	exactElsewhere := 0
+	for i, it := range mixed.Totals {
+		p, c := investAmounts(pub.Totals[i]), investAmounts(conf.Totals[i])
+		for name, a := range investAmounts(it) {
+			want := p[name]
+			if it.Group == "board" && it.Key == "hepza" || a.Disclosure == stats.DisclosureExact && c[name].Disclosure == stats.DisclosureExact &&
+				*c[name].Value == *hepzaOnly[name].Value && it.Group == "all" {
+				want = c[name]
+			}
+			if it.Group == "all" && want == c[name] && *c[name].Value != "0" {
+				exactElsewhere++
+			}
+			if jsonOf(t, a) != jsonOf(t, want) {
+				t.Errorf("%s %q %s: HEPZA's people see %s, want %s", it.Group, it.Key, name, jsonOf(t, a), jsonOf(t, want))
+			}
+		}
+	}
+	if mixed.Totals[0].CapitalInUSD.Disclosure == stats.DisclosureExact {
+		t.Error("every board's capital is exact to HEPZA's people")
+	}
+	t.Logf("%d figures of every board's total are HEPZA's alone, so exact to HEPZA", exactElsewhere)
+}
+
+func showItem(it stats.InvestmentItem) string {
+	v := "null"
+	if it.CapitalInUSD.Value != nil {
+		v = *it.CapitalInUSD.Value
+	}
+	return "capital_in_usd " + v + " (" + it.CapitalInUSD.Disclosure + ")"
+}
+
+func mustRat(t *testing.T, a stats.Amount) *big.Rat {
+	t.Helper()
+	v, _, ok := amountOf(a)
+	if !ok {
+		t.Fatalf("withheld: %+v", a)
+	}
+	return v
+}
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
