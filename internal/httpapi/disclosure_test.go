@@ -136,6 +136,12 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 			}
 		}
 		return fmtCSV(out...)
+	case "/stats/investment":
+		for _, q := range []string{"", "?group=all,country,sector,board,province,kind", "?by=quarter&group=board", "?board=hepza&from=2020&to=2030",
+			"?zone=" + w.zoneCode + "&group=country"} {
+			out = append(out, "/stats/investment"+q)
+		}
+		return fmtCSV(out...)
 	case "/collections/:collection/export":
 		for _, c := range colls {
 			for _, f := range []string{"geojson", "geojsonseq", "csv", "fgb"} {

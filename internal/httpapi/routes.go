@@ -83,6 +83,7 @@ func (s *Server) routes() {
 	e.GET("/stats/provinces", s.handleStatsGroups("province"))
 	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
 	e.GET("/stats/leasing", s.handleStatsLeasing())
+	e.GET("/stats/investment", s.handleStatsInvestment())
 	e.GET("/collections/:collection/export", s.heavy.Wrap(s.handleExport(), projected))
 	e.GET("/zones/:id/dossier", s.heavy.Wrap(s.handleDossier(), projected))
 
