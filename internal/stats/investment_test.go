@@ -462,3 +462,95 @@ func jsonOf(t *testing.T, v any) string {
 	}
 	return string(b)
 }
+
+// Percent of plan: plan_targets' investment_usd and projects (migration
+// 0017) for the series' scope, per year; a board's targets on its group
+// of group=board; none by quarter or for a zone.
+func TestInvestmentPlan(t *testing.T) {
+	db := seeded(t)
+	investFixture(t, db)
+	pool := db.Pool()
+	ctx := context.Background()
+	svc := stats.New(db, stats.Options{})
+	if _, err := pool.Exec(ctx, `INSERT INTO plan_targets (scope, scope_id, year, investment_usd, projects) VALUES
+		('all', '', 2022, 250000000, 20), ('board', 'hepza', 2023, 80000000.50, NULL), ('board', 'deza', 2023, NULL, 4),
+		('province', 'Hải Phòng', 2023, 1000000, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO plan_targets (scope, scope_id, year, hectares) VALUES ('all', '', 2023, 10)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO plan_targets (scope, scope_id, year) VALUES ('all', '', 2024)`); err == nil {
+		t.Error("a plan target without any target was accepted")
+	}
+	pct := func(got *float64, num float64, den float64) bool {
+		return got != nil && near(*got, num/den*100)
+	}
+	item := func(inv *stats.Investment, group, key, period string) stats.InvestmentItem {
+		for _, it := range inv.Items {
+			if it.Group == group && it.Key == key && it.Period == period {
+				return it
+			}
+		}
+		t.Fatalf("no %s %q %s", group, key, period)
+		return stats.InvestmentItem{}
+	}
+	all, err := svc.Investment(ctx, stats.InvestmentQuery{Groups: []string{"all", "board"}}, stats.Confidential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.PlanScope != "all" {
+		t.Errorf("plan scope %q", all.PlanScope)
+	}
+	y22 := item(all, "all", "", "2022")
+	c22, _ := y22.CapitalInUSD.Float()
+	if !pct(y22.PlanInvestmentPct, c22, 250000000) || !pct(y22.PlanProjectsPct, float64(y22.ProjectsNew), 20) || *y22.PlanProjects != 20 {
+		t.Errorf("2022 of plan: %v %v", y22.PlanInvestmentPct, y22.PlanProjectsPct)
+	}
+	if y23 := item(all, "all", "", "2023"); y23.PlanInvestmentUSD != nil || y23.PlanProjectsPct != nil {
+		t.Errorf("2023 has only a hectares target, yet %v %v", y23.PlanInvestmentUSD, y23.PlanProjectsPct)
+	}
+	h23 := item(all, "board", "hepza", "2023")
+	c23, _ := h23.CapitalInUSD.Float()
+	if !pct(h23.PlanInvestmentPct, c23, 80000000.50) || h23.PlanProjectsPct != nil {
+		t.Errorf("HEPZA 2023 of plan: %v %v", h23.PlanInvestmentPct, h23.PlanProjectsPct)
+	}
+	if d23 := item(all, "board", "deza", "2023"); !pct(d23.PlanProjectsPct, float64(d23.ProjectsNew), 4) || d23.PlanInvestmentPct != nil {
+		t.Errorf("DEZA 2023 of plan: %v %v", d23.PlanInvestmentPct, d23.PlanProjectsPct)
+	}
+	// A public caller's percentage is of the figure it sees.
+	pub, err := svc.Investment(ctx, stats.InvestmentQuery{From: "2022", To: "2022"}, stats.Public)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := item(pub, "all", "", "2022"); p.CapitalInUSD.Disclosure != stats.DisclosureRounded || !pct(p.PlanInvestmentPct, mustFloat(t, p.CapitalInUSD), 250000000) {
+		t.Errorf("public 2022 of plan: %s %v", p.CapitalInUSD.Disclosure, p.PlanInvestmentPct)
+	}
+	hp, err := svc.Investment(ctx, stats.InvestmentQuery{Province: "hai phong", From: "2023", To: "2023"}, stats.Confidential)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := item(hp, "all", "", "2023"); hp.PlanScope != "province" || p.PlanProjects == nil || *p.PlanProjects != 1 {
+		t.Errorf("Hải Phòng 2023: scope %q, plan %v", hp.PlanScope, p.PlanProjects)
+	}
+	for _, q := range []stats.InvestmentQuery{{By: "quarter"}, {Zone: "SHTP"}, {Kind: "industrial_park"}} {
+		inv, err := svc.Investment(ctx, q, stats.Confidential)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range inv.Items {
+			if it.PlanInvestmentUSD != nil || it.PlanProjects != nil || inv.PlanScope != "" {
+				t.Errorf("%+v %s: a plan applies", q, it.Period)
+			}
+		}
+	}
+}
+
+func mustFloat(t *testing.T, a stats.Amount) float64 {
+	t.Helper()
+	v, ok := a.Float()
+	if !ok {
+		t.Fatalf("withheld: %+v", a)
+	}
+	return v
+}
