@@ -13,6 +13,7 @@ import { $, h, rows } from './dom.js';
 import { enums } from './enums.js';
 import { hectares, zoneName } from './format.js';
 import { num, pct, t } from './i18n.js';
+import { investmentFigures } from './investment.js';
 import { greenColor, statusColors } from './mapstyle.js';
 import { state } from './state.js';
 
@@ -63,6 +64,7 @@ export async function renderDashboard() {
         [t('capital'), capitalText(s)],
         [t('leasesInForce'), num(s.leases_in_force, 0)],
       ]),
+      investmentFigures(z.id, 'dash'),
       exportButtons(z));
   } catch (err) {
     if (dashboardFor === z.id) box.replaceChildren(h('p', { class: 'error' }, err.message));

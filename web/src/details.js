@@ -9,6 +9,7 @@ import { enums } from './enums.js';
 import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
+import { investmentFigures } from './investment.js';
 import { fitFeature, setSource } from './map.js';
 import { state } from './state.js';
 import { selectTab } from './tabs.js';
@@ -185,6 +186,7 @@ export async function showZone(id, { fit = false } = {}) {
         [t('enterprises'), p.enterprises == null ? null : num(p.enterprises, 0)],
         [t('workers'), p.workers == null ? null : num(p.workers, 0)],
       ]),
+      investmentFigures(id, 'card'),
       h('button', { class: 'primary', onclick: () => { selectTab('dashboard'); } }, t('openDashboard')));
     state.zone = f;
     renderDashboard();
