@@ -101,6 +101,7 @@ type Store interface {
 	Leasing(ctx context.Context, board, province string, quarterly bool) ([]zonegis.LeasingFigures, error)
 	// PlanTargets returns the targets of one plan scope, by year.
 	PlanTargets(ctx context.Context, scope, id string) ([]zonegis.PlanTarget, error)
+	PublishedStore
 }
 
 // Service computes statistics over the registry database.

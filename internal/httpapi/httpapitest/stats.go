@@ -149,3 +149,9 @@ func (s *Store) Leasing(_ context.Context, board, province string, quarterly boo
 func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarget, error) {
 	return nil, nil
 }
+
+// PublishedFigures: the fake has none (they are migrations/0016's rows,
+// served over PostGIS in the harness's tests).
+func (s *Store) PublishedFigures(context.Context) ([]zonegis.PublishedFigure, error) {
+	return nil, nil
+}
