@@ -170,22 +170,8 @@ func projectMembers(ctx context.Context, q querier, ps []*zonegis.Project) error
 		byID[p.ID], ids[i] = p, p.ID
 		p.ParcelIDs, p.Adjustments, p.Disbursements = []int64{}, []zonegis.CapitalAdjustment{}, []zonegis.Disbursement{}
 	}
-	each := func(sql string, scan func(rows pgx.Rows, p **zonegis.Project) error) error {
-		rows, err := q.Query(ctx, sql, ids)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var p *zonegis.Project
-			if err := scan(rows, &p); err != nil {
-				return err
-			}
-		}
-		return rows.Err()
-	}
 	var pid int64
-	err := each(sqlProjectParcels, func(rows pgx.Rows, p **zonegis.Project) error {
+	err := eachRow(ctx, q, sqlProjectParcels, ids, func(rows pgx.Rows) error {
 		var parcel int64
 		if err := rows.Scan(&pid, &parcel); err != nil {
 			return err
@@ -194,7 +180,7 @@ func projectMembers(ctx context.Context, q querier, ps []*zonegis.Project) error
 		return nil
 	})
 	if err == nil {
-		err = each(sqlAdjustments, func(rows pgx.Rows, p **zonegis.Project) error {
+		err = eachRow(ctx, q, sqlAdjustments, ids, func(rows pgx.Rows) error {
 			var a zonegis.CapitalAdjustment
 			if err := rows.Scan(&pid, &a.On, &a.IRCNumber, &a.Amount, &a.Rate, &a.RateDate, &a.AmountUSD, &a.AmountVND); err != nil {
 				return err
@@ -204,7 +190,7 @@ func projectMembers(ctx context.Context, q querier, ps []*zonegis.Project) error
 		})
 	}
 	if err == nil {
-		err = each(sqlDisbursements, func(rows pgx.Rows, p **zonegis.Project) error {
+		err = eachRow(ctx, q, sqlDisbursements, ids, func(rows pgx.Rows) error {
 			var d zonegis.Disbursement
 			if err := rows.Scan(&pid, &d.Year, &d.Amount, &d.Rate, &d.RateDate, &d.AmountUSD, &d.AmountVND); err != nil {
 				return err
@@ -214,6 +200,21 @@ func projectMembers(ctx context.Context, q querier, ps []*zonegis.Project) error
 		})
 	}
 	return err
+}
+
+// eachRow runs query (of the projects' ids) and calls scan on each row.
+func eachRow(ctx context.Context, q querier, query string, ids []int64, scan func(pgx.Rows) error) error {
+	rows, err := q.Query(ctx, query, ids)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // Projects returns the projects f selects, in id order, with their
