@@ -94,7 +94,7 @@ func WriteInvestmentCSV(w io.Writer, inv *Investment) error {
 		"plan_investment_usd", "plan_projects", "plan_investment_pct", "plan_projects_pct")
 	cw.Write(head) //nolint:errcheck // reported by Flush/Error
 	for _, it := range append(slices.Clip(inv.Items), inv.Totals...) {
-		row := []string{it.Group, it.Key, it.Name, it.Period, optInt(int64(it.Year)), optInt(int64(it.Quarter)),
+		row := []string{it.Group, it.Key, it.Name, it.Period, nonZero(it.Year), nonZero(it.Quarter),
 			itoa(it.ProjectsNew), itoa(it.ProjectsNewFDI), itoa(it.ProjectsNewDomestic),
 			itoa(it.Adjustments), itoa(it.AdjustmentsFDI), itoa(it.AdjustmentsDomestic)}
 		for _, m := range it.amounts() {
@@ -129,9 +129,10 @@ func amountCells(a *Amount) []string {
 	return []string{v, u, a.Disclosure}
 }
 
-func optInt(v int64) string {
+// nonZero is v, empty for 0 (a yearly series' quarter, a total's year).
+func nonZero(v int) string {
 	if v == 0 {
 		return ""
 	}
-	return itoa(v)
+	return strconv.Itoa(v)
 }

@@ -105,6 +105,7 @@ type Store interface {
 	// and enterprise reports f selects, per grouping, group and period and
 	// over the whole range, in one snapshot.
 	InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error)
+	PublishedStore
 }
 
 // Service computes statistics over the registry database.

@@ -155,3 +155,9 @@ func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarg
 func (s *Store) InvestmentFigures(context.Context, zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error) {
 	return &zonegis.InvestmentFigures{Names: map[string]string{}}, nil
 }
+
+// PublishedFigures: the fake has none (they are migrations/0016's rows,
+// served over PostGIS in the harness's tests).
+func (s *Store) PublishedFigures(context.Context) ([]zonegis.PublishedFigure, error) {
+	return nil, nil
+}
