@@ -2,16 +2,20 @@ package postgis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // InvestmentFigures sums the investment projects, capital adjustments and
 // enterprise reports f selects (sqlInvestment), per grouping, group and
-// period and over the whole range. Errors: mapped database errors.
+// period and over the whole range. A group's period's figures share its
+// boards (those of every contribution to it: a figure is exact only to an
+// audience of all of them). Errors: mapped database errors.
 func (db *DB) InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error) {
 	var from, to any
 	if !f.From.IsZero() {
@@ -26,18 +30,41 @@ func (db *DB) InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesF
 	}
 	defer rows.Close()
 	out := &zonegis.InvestmentFigures{Names: map[string]string{}}
+	sums := make([]*string, len(investmentMoney))
+	maxs := make([]*string, len(investmentMoney))
+	ents := make([]int64, len(investmentMoney))
+	counts := make([]string, len(investmentCounts))
 	for rows.Next() {
-		var g zonegis.InvestmentFigure
+		var cell zonegis.InvestmentFigure
 		var boards string
-		if err := rows.Scan(&g.Group, &g.Key, &g.Year, &g.Quarter, &g.Total, &g.Figure, &g.Sum, &g.Max, &g.Enterprises, &boards); err != nil {
+		dst := []any{&cell.Group, &cell.Key, &cell.Year, &cell.Quarter, &cell.Total, &boards}
+		for i := range investmentMoney {
+			dst = append(dst, &sums[i], &maxs[i], &ents[i])
+		}
+		for i := range investmentCounts {
+			dst = append(dst, &counts[i])
+		}
+		if err := rows.Scan(dst...); err != nil {
 			return nil, mapError(err)
 		}
 		for _, b := range strings.Split(boards, ",") {
-			if !slices.Contains(g.Boards, b) {
-				g.Boards = append(g.Boards, b)
+			if !slices.Contains(cell.Boards, b) {
+				cell.Boards = append(cell.Boards, b)
 			}
 		}
-		out.Figures = append(out.Figures, g)
+		for i, name := range investmentMoney {
+			if sums[i] == nil {
+				continue
+			}
+			f := cell
+			f.Figure, f.Sum, f.Max, f.Enterprises = name, *sums[i], *maxs[i], ents[i]
+			out.Figures = append(out.Figures, f)
+		}
+		for i, name := range investmentCounts {
+			f := cell
+			f.Figure, f.Sum = name, counts[i]
+			out.Figures = append(out.Figures, f)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return nil, mapError(err)
@@ -55,4 +82,18 @@ func (db *DB) InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesF
 		out.Names[grp+"\x00"+key] = name
 	}
 	return out, mapError(names.Err())
+}
+
+// ZoneByRef finds a zone by its id (decimal text) or code; ok false when
+// none has it.
+func (db *DB) ZoneByRef(ctx context.Context, ref string) (int64, bool, error) {
+	var id int64
+	err := db.read.QueryRow(ctx, sqlZoneByRef, ref).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, mapError(err)
+	}
+	return id, true, nil
 }

@@ -342,7 +342,7 @@ func (s *Service) Investment(ctx context.Context, q InvestmentQuery, a Audience)
 	if len(periods) > 0 {
 		out.From, out.To = periodName(periods[0], quarterly), periodName(periods[len(periods)-1], quarterly)
 	}
-	plans, err := s.investmentPlans(ctx, q, quarterly, out)
+	plans, err := s.investmentPlans(ctx, q, quarterly, groupKeys(cells, "board"), out)
 	if err != nil {
 		return nil, err
 	}
@@ -469,8 +469,8 @@ type planKey struct {
 // investmentPlans reads the targets the series compares with, by grouping,
 // key and year: a yearly series' group all takes the targets of its
 // filter's scope (all, a board or a province); its group board, with no
-// filter but board, those of each board.
-func (s *Service) investmentPlans(ctx context.Context, q InvestmentQuery, quarterly bool, out *Investment) (map[planKey]*zonegis.PlanTarget, error) {
+// filter but board, those of each board with figures (boards).
+func (s *Service) investmentPlans(ctx context.Context, q InvestmentQuery, quarterly bool, boards []string, out *Investment) (map[planKey]*zonegis.PlanTarget, error) {
 	plans := map[planKey]*zonegis.PlanTarget{}
 	if quarterly || q.Zone != "" || q.Kind != "" {
 		return plans, nil
@@ -484,10 +484,6 @@ func (s *Service) investmentPlans(ctx context.Context, q InvestmentQuery, quarte
 		}
 	}
 	if slices.Contains(q.Groups, "board") && q.Province == "" {
-		boards, err := s.boardIDs(ctx, q.Board)
-		if err != nil {
-			return nil, err
-		}
 		for _, b := range boards {
 			scopes = append(scopes, scope{"board", b, "board", b})
 		}
@@ -509,38 +505,17 @@ func (s *Service) investmentPlans(ctx context.Context, q InvestmentQuery, quarte
 	return plans, nil
 }
 
-// boardIDs are the boards of the zones (only board, when given).
-func (s *Service) boardIDs(ctx context.Context, board string) ([]string, error) {
-	if board != "" {
-		return []string{board}, nil
-	}
-	snap, err := s.current(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var out []string
-	for _, z := range snap.zones {
-		if z.BoardID != "" && !slices.Contains(out, z.BoardID) {
-			out = append(out, z.BoardID)
-		}
-	}
-	return out, nil
-}
-
 // resolveZone finds a zone by id or code. Errors: EINVALID when none has
 // it.
 func (s *Service) resolveZone(ctx context.Context, ref string) (int64, error) {
-	snap, err := s.current(ctx)
+	id, ok, err := s.store.ZoneByRef(ctx, ref)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("stats: zone: %w", err)
 	}
-	id, _ := strconv.ParseInt(ref, 10, 64)
-	for _, z := range snap.zones {
-		if z.ZoneID == id || z.Code == ref {
-			return z.ZoneID, nil
-		}
+	if !ok {
+		return 0, zonegis.Errorf(zonegis.EINVALID, "zone: no zone with id or code %q", ref)
 	}
-	return 0, zonegis.Errorf(zonegis.EINVALID, "zone: no zone with id or code %q", ref)
+	return id, nil
 }
 
 func periodName(k periodKey, quarterly bool) string {

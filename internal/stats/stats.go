@@ -94,6 +94,9 @@ type Store interface {
 	StatsSnapshot(ctx context.Context, asOf time.Time) (*zonegis.StatsSnapshot, error)
 	// BoardExists reports whether a board has id.
 	BoardExists(ctx context.Context, id string) (bool, error)
+	// ZoneByRef finds a zone by its id (decimal text) or code; ok false
+	// when none has it.
+	ZoneByRef(ctx context.Context, ref string) (id int64, ok bool, err error)
 	// Provinces lists the zones' provinces as they spell them.
 	Provinces(ctx context.Context) ([]string, error)
 	// Leasing sums the leases by year (and quarter) of start, oldest

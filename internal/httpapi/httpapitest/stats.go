@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -83,6 +84,18 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 		group(snap.ByKind, "kind", z.Kind, f, list)
 	}
 	return snap, nil
+}
+
+// ZoneByRef implements stats.Store.
+func (s *Store) ZoneByRef(_ context.Context, ref string) (int64, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, z := range s.st.zones {
+		if strconv.FormatInt(id, 10) == ref || z.Code == ref {
+			return id, true, nil
+		}
+	}
+	return 0, false, nil
 }
 
 // Provinces implements stats.Store.
