@@ -302,7 +302,8 @@ func migrateAndSeed(ctx context.Context, db *postgis.DB, cfg config, logger *slo
 		return nil
 	}
 	logger.Info("seeded", "boards", r.Boards, "zones", r.Zones, "parcels", r.Parcels,
-		"green_areas", r.GreenAreas, "leases", r.Leases, "took", r.Took.Round(1e6).String())
+		"green_areas", r.GreenAreas, "leases", r.Leases, "enterprises", r.Enterprises, "projects", r.Projects,
+		"enterprise_reports", r.Reports, "took", r.Took.Round(1e6).String())
 	return nil
 }
 

@@ -127,13 +127,19 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 			"/stats/zones?kind=export_processing_zone")
 	case "/stats/zones/:id":
 		return fmtCSV("/stats/zones/"+w.zoneID, "/stats/zones/"+w.zoneCode)
-	case "/stats/boards", "/stats/provinces", "/stats/kinds":
+	case "/stats/boards", "/stats/provinces", "/stats/kinds", "/stats/published":
 		return fmtCSV(path)
 	case "/stats/leasing":
 		for _, by := range []string{"year", "quarter"} {
 			for _, filter := range []string{"", "&board=hepza", "&province=thanh+pho+ho+chi+minh", "&board=hepza&province=thanh+pho+ho+chi+minh", "&from=2020&to=2030"} {
 				out = append(out, "/stats/leasing?by="+by+filter)
 			}
+		}
+		return fmtCSV(out...)
+	case "/stats/investment":
+		for _, q := range []string{"", "?group=all,country,sector,board,province,kind", "?by=quarter&group=board", "?board=hepza&from=2020&to=2030",
+			"?zone=" + w.zoneCode + "&group=country"} {
+			out = append(out, "/stats/investment"+q)
 		}
 		return fmtCSV(out...)
 	case "/collections/:collection/export":

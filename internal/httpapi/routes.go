@@ -6,6 +6,7 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/htmlpage"
 	"github.com/zonegis/zonegis/internal/session"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 )
 
@@ -84,6 +85,11 @@ func (s *Server) routes() {
 	e.GET("/stats/provinces", s.handleStatsGroups("province"))
 	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
 	e.GET("/stats/leasing", s.handleStatsLeasing())
+	e.GET("/stats/investment", s.handleStatsInvestment())
+	e.GET("/stats/published", statsRoute(stats.PublishedParams, func(c echo.Context) (statsAnswer, error) {
+		p, err := s.stats.Published(c.Request().Context(), c.QueryParam) // the boards' own, never derived ones
+		return statsAnswer{p, "published-figures.csv", p.WriteCSV}, err
+	}))
 	e.GET("/collections/:collection/export", s.heavy.Wrap(s.handleExport(), projected))
 	e.GET("/zones/:id/dossier", s.heavy.Wrap(s.handleDossier(), projected))
 

@@ -13,8 +13,8 @@ import (
 	"github.com/zonegis/zonegis/internal/stats"
 )
 
-// Statistics: GET /stats/zones, /stats/zones/{id}, /stats/boards,
-// /stats/provinces, /stats/kinds and /stats/leasing, each as JSON (default)
+// Statistics: GET /stats/zones, /stats/zones/{id}, /stats/boards, /stats/provinces,
+// /stats/kinds, /stats/leasing and /stats/investment, each as JSON (default)
 // or, with f=csv, as CSV with a header row. Definitions and units are
 // those of package stats: areas in hectares, shares in percent (0-100),
 // money in US dollars. Capital is exact to the roles of the boards it sums
@@ -133,5 +133,18 @@ func (s *Server) handleStatsLeasing() echo.HandlerFunc {
 		}
 		l, err := s.stats.Leasing(c.Request().Context(), lq, audience(c))
 		return statsAnswer{l, "leasing-stats.csv", func(w io.Writer) error { return stats.WriteLeasingCSV(w, l) }}, err
+	})
+}
+
+// handleStatsInvestment answers GET /stats/investment: projects and
+// capital new and added per group and period (stats.InvestmentQuery).
+func (s *Server) handleStatsInvestment() echo.HandlerFunc {
+	return statsRoute(stats.InvestmentParams, func(c echo.Context) (statsAnswer, error) {
+		q, err := stats.ParseInvestmentQuery(c.QueryParam)
+		if err != nil {
+			return statsAnswer{}, err
+		}
+		inv, err := s.stats.Investment(c.Request().Context(), q, audience(c))
+		return statsAnswer{inv, "investment-stats.csv", func(w io.Writer) error { return stats.WriteInvestmentCSV(w, inv) }}, err
 	})
 }

@@ -38,6 +38,8 @@ func TestSchemaEnums(t *testing.T) {
 		{"zones", "model", zonegis.ZoneModels},
 		{"parcels", "land_use", zonegis.LandUses},
 		{"green_areas", "kind", zonegis.GreenKinds},
+		{"published_figures", "metric", zonegis.PublishedMetrics},
+		{"published_figures", "investor", zonegis.PublishedInvestors},
 	} {
 		rows, err := db.Pool().Query(ctx, `
 			SELECT pg_get_constraintdef(c.oid)

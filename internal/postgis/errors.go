@@ -151,6 +151,7 @@ var constraintMessages = map[string]string{
 	"leases_check":                 "end must be after start",
 	"leases_check1":                "a lease ends after its start and not after its agreed end",
 	"leases_one_in_force":          "the parcel already has a lease in force in that period",
+	"project_parcels_zone":         "parcel_ids: every parcel of a project must be in the project's zone",
 	"zones_attributes_check":       attributesRule,
 	"parcels_attributes_check":     attributesRule,
 	"green_areas_attributes_check": attributesRule,
@@ -202,6 +203,10 @@ func uniqueMessage(pe *pgconn.PgError) string {
 		return "login: another user has this login (logins are compared without case)"
 	case "users_oidc_issuer_oidc_subject_key":
 		return "oidc_subject: another user has this OpenID Connect identity"
+	case "enterprises_board_mst":
+		return "mst: the board has registered an enterprise with this tax code already"
+	case "projects_irc_number_key":
+		return "irc_number: another project has this investment registration certificate number"
 	case "zones_code_key":
 		if v != "" {
 			return fmt.Sprintf("code %q already exists: another zone has it", v)
@@ -242,6 +247,28 @@ func foreignKeyMessage(pe *pgconn.PgError) string {
 			return "the zone has retired (split or merged) parcels, whose history is kept, so it cannot be deleted"
 		case referenced:
 			return "the zone still has parcels or green areas; delete them first"
+		}
+	case "enterprises_board_id_fkey":
+		if missing {
+			return "board_id: no management board has this id (GET /boards lists them)"
+		}
+	case "enterprises_vsic_division_fkey":
+		return "vsic: its first two digits are no division of VSIC 2018"
+	case "projects_zone_id_fkey":
+		if missing {
+			return "zone_id: no zone has this id"
+		}
+		return "the zone has investment projects; delete or move them first"
+	case "project_parcels_parcel_id_fkey":
+		return "parcel_ids: " + pe.Message
+	case "projects_enterprise_id_fkey", "leases_enterprise_id_fkey", "enterprise_reports_enterprise_id_fkey":
+		if missing {
+			return "enterprise_id: no enterprise has this id"
+		}
+		if referenced {
+			what := map[string]string{"projects_enterprise_id_fkey": "projects", "leases_enterprise_id_fkey": "leases",
+				"enterprise_reports_enterprise_id_fkey": "yearly reports"}[pe.ConstraintName]
+			return "the enterprise still has " + what + " referring to it; it cannot be deleted"
 		}
 	case "leases_parcel_id_fkey":
 		switch {

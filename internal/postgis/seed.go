@@ -38,10 +38,14 @@ type DerivedZone struct {
 type SeedCounts struct {
 	Skipped                                    bool // the registry already had zones: nothing was written
 	Boards, Zones, Parcels, GreenAreas, Leases int
+	// The synthetic investment records: one enterprise per lessee, one
+	// project per lease, yearly reports (seed_invest.sql).
+	Enterprises, Projects, Reports int
 }
 
 // Seed loads d into the database if it has no zones yet, and generates the
-// deterministic synthetic parcels, green areas and leases (seed.sql). It
+// deterministic synthetic parcels, green areas and leases (seed.sql), and
+// the enterprises, projects and reports of those leases (seed_invest.sql). It
 // runs in one transaction: a failure or a crash leaves nothing partial,
 // and two instances seeding at once seed once.
 func (db *DB) Seed(ctx context.Context, d SeedData) (SeedCounts, error) {
@@ -89,7 +93,11 @@ func (db *DB) Seed(ctx context.Context, d SeedData) (SeedCounts, error) {
 		if _, err := tx.Exec(ctx, sqlSeedGenerate); err != nil {
 			return fmt.Errorf("generate synthetic parcels: %w", err)
 		}
-		return tx.QueryRow(ctx, sqlSeedCounts).Scan(&r.Boards, &r.Zones, &r.Parcels, &r.GreenAreas, &r.Leases)
+		if _, err := tx.Exec(ctx, sqlSeedInvest); err != nil {
+			return fmt.Errorf("generate synthetic enterprises and projects: %w", err)
+		}
+		return tx.QueryRow(ctx, sqlSeedCounts).Scan(&r.Boards, &r.Zones, &r.Parcels, &r.GreenAreas, &r.Leases,
+			&r.Enterprises, &r.Projects, &r.Reports)
 	})
 	return r, err
 }

@@ -11,6 +11,13 @@ import _ "embed" // seed.sql
 //go:embed seed.sql
 var sqlSeedGenerate string
 
+// sqlSeedInvest completes the enterprises the seeded leases made and
+// gives them projects (parcels, adjustments, disbursements) and yearly
+// reports, deterministically (see seed_invest.sql); after sqlSeedGenerate.
+//
+//go:embed seed_invest.sql
+var sqlSeedInvest string
+
 const (
 	// Two instances starting on an empty database seed once.
 	sqlSeedLock  = `SELECT pg_advisory_xact_lock(7310227)`
@@ -28,5 +35,6 @@ const (
 	sqlSeedParent = `UPDATE zones SET parent_id = (SELECT id FROM zones WHERE code = $1) WHERE code = ANY($2)`
 	sqlSeedCodes  = `SELECT set_config('zonegis.seed_codes', $1, true)`
 	sqlSeedCounts = `SELECT (SELECT count(*) FROM boards), (SELECT count(*) FROM zones),
-		(SELECT count(*) FROM parcels), (SELECT count(*) FROM green_areas), (SELECT count(*) FROM leases)`
+		(SELECT count(*) FROM parcels), (SELECT count(*) FROM green_areas), (SELECT count(*) FROM leases),
+		(SELECT count(*) FROM enterprises), (SELECT count(*) FROM projects), (SELECT count(*) FROM enterprise_reports)`
 )

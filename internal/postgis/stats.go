@@ -188,7 +188,7 @@ func (db *DB) PlanTargets(ctx context.Context, scope, id string) ([]zonegis.Plan
 	var out []zonegis.PlanTarget
 	for rows.Next() {
 		var t zonegis.PlanTarget
-		if err := rows.Scan(&t.Year, &t.Hectares, &t.CapitalUSD); err != nil {
+		if err := rows.Scan(&t.Year, &t.Hectares, &t.CapitalUSD, &t.InvestmentUSD, &t.Projects); err != nil {
 			return nil, mapError(err)
 		}
 		out = append(out, t)

@@ -109,7 +109,7 @@ SELECT extract(year FROM l.start_date)::int AS y,
  ORDER BY 1, 2`
 
 // sqlPlanTargets reads the targets of one scope.
-const sqlPlanTargets = `SELECT year, hectares::float8, capital_usd::float8
+const sqlPlanTargets = `SELECT year, hectares::float8, capital_usd::float8, investment_usd::float8, projects::int8
   FROM plan_targets WHERE scope = $1 AND scope_id = $2 ORDER BY year`
 
 const sqlBoardExists = `SELECT EXISTS (SELECT 1 FROM boards WHERE id = $1)`

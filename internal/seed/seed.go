@@ -33,6 +33,7 @@ type Options struct {
 type Report struct {
 	Skipped                                    bool // the registry already had zones
 	Boards, Zones, Parcels, GreenAreas, Leases int
+	Enterprises, Projects, Reports             int // synthetic, one enterprise per lessee and one project per lease
 	Took                                       time.Duration
 }
 
@@ -61,7 +62,7 @@ func Seed(ctx context.Context, st Store, opts Options) (Report, error) {
 	boards = append(boards, provincialBoards(boards, zones)...)
 	c, err := st.Seed(ctx, postgis.SeedData{Boards: boards, Zones: zones, Derived: economicZones(members), SyntheticIn: opts.Parcels})
 	r = Report{Skipped: c.Skipped, Boards: c.Boards, Zones: c.Zones, Parcels: c.Parcels, GreenAreas: c.GreenAreas, Leases: c.Leases,
-		Took: time.Since(start)}
+		Enterprises: c.Enterprises, Projects: c.Projects, Reports: c.Reports, Took: time.Since(start)}
 	if err != nil {
 		return r, fmt.Errorf("seed: %w", err)
 	}

@@ -3,6 +3,7 @@ package stats
 import (
 	"encoding/csv"
 	"io"
+	"slices"
 	"strconv"
 )
 
@@ -74,4 +75,64 @@ func optf(v *float64) string {
 		return ""
 	}
 	return ftoa(*v)
+}
+
+// WriteInvestmentCSV writes an investment series as CSV: the items, then
+// the totals (period "total"). Each money figure takes three columns: its
+// value (exact decimal, empty when withheld), _rounding and _disclosure;
+// exports and budget are empty in a quarterly series.
+func WriteInvestmentCSV(w io.Writer, inv *Investment) error {
+	cw := csv.NewWriter(w)
+	head := []string{"group", "key", "name", "period", "year", "quarter", "projects_new", "projects_new_fdi", "projects_new_domestic",
+		"adjustments", "adjustments_fdi", "adjustments_domestic"}
+	var it InvestmentItem
+	for _, m := range it.amounts() {
+		head = append(head, m.name, m.name+"_rounding", m.name+"_disclosure")
+	}
+	head = append(head, "high_tech_pct", "supporting_pct", "workers", "workers_foreign",
+		"exports_usd", "exports_usd_rounding", "exports_usd_disclosure", "budget_vnd", "budget_vnd_rounding", "budget_vnd_disclosure",
+		"plan_investment_usd", "plan_projects", "plan_investment_pct", "plan_projects_pct")
+	cw.Write(head) //nolint:errcheck // reported by Flush/Error
+	for _, it := range append(slices.Clip(inv.Items), inv.Totals...) {
+		row := []string{it.Group, it.Key, it.Name, it.Period, nonZero(it.Year), nonZero(it.Quarter),
+			itoa(it.ProjectsNew), itoa(it.ProjectsNewFDI), itoa(it.ProjectsNewDomestic),
+			itoa(it.Adjustments), itoa(it.AdjustmentsFDI), itoa(it.AdjustmentsDomestic)}
+		for _, m := range it.amounts() {
+			row = append(row, amountCells(m.a)...)
+		}
+		row = append(row, optf(it.HighTechPct), optf(it.SupportingPct), itoa(it.Workers), itoa(it.WorkersForeign))
+		row = append(row, amountCells(it.ExportsUSD)...)
+		row = append(row, amountCells(it.BudgetVND)...)
+		plan := ""
+		if it.PlanProjects != nil {
+			plan = itoa(*it.PlanProjects)
+		}
+		row = append(row, optf(it.PlanInvestmentUSD), plan, optf(it.PlanInvestmentPct), optf(it.PlanProjectsPct))
+		cw.Write(row) //nolint:errcheck // as above
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// amountCells are an Amount's three columns (empty for nil).
+func amountCells(a *Amount) []string {
+	if a == nil {
+		return []string{"", "", ""}
+	}
+	v, u := "", ""
+	if a.Value != nil {
+		v = *a.Value
+	}
+	if a.Rounding != nil {
+		u = *a.Rounding
+	}
+	return []string{v, u, a.Disclosure}
+}
+
+// nonZero is v, empty for 0 (a yearly series' quarter, a total's year).
+func nonZero(v int) string {
+	if v == 0 {
+		return ""
+	}
+	return strconv.Itoa(v)
 }

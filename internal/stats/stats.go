@@ -94,6 +94,9 @@ type Store interface {
 	StatsSnapshot(ctx context.Context, asOf time.Time) (*zonegis.StatsSnapshot, error)
 	// BoardExists reports whether a board has id.
 	BoardExists(ctx context.Context, id string) (bool, error)
+	// ZoneByRef finds a zone by its id (decimal text) or code; ok false
+	// when none has it.
+	ZoneByRef(ctx context.Context, ref string) (id int64, ok bool, err error)
 	// Provinces lists the zones' provinces as they spell them.
 	Provinces(ctx context.Context) ([]string, error)
 	// Leasing sums the leases by year (and quarter) of start, oldest
@@ -101,6 +104,11 @@ type Store interface {
 	Leasing(ctx context.Context, board, province string, quarterly bool) ([]zonegis.LeasingFigures, error)
 	// PlanTargets returns the targets of one plan scope, by year.
 	PlanTargets(ctx context.Context, scope, id string) ([]zonegis.PlanTarget, error)
+	// InvestmentFigures sums the investment projects, capital adjustments
+	// and enterprise reports f selects, per grouping, group and period and
+	// over the whole range, in one snapshot.
+	InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error)
+	PublishedStore
 }
 
 // Service computes statistics over the registry database.

@@ -60,4 +60,8 @@ type PlanTarget struct {
 	Year       int
 	Hectares   *float64
 	CapitalUSD *float64
+	// InvestmentUSD is the new and added capital of the investment
+	// projects (US dollars), Projects the new projects (migration 0017).
+	InvestmentUSD *float64
+	Projects      *int64
 }

@@ -14,6 +14,7 @@ import { $, h, rows } from './dom.js';
 import { enums } from './enums.js';
 import { hectares, zoneName } from './format.js';
 import { num, pct, t } from './i18n.js';
+import { investmentFigures, investmentSection } from './investment.js';
 import { greenColor, statusColors } from './mapstyle.js';
 import { renderOverview } from './overview.js';
 import { state } from './state.js';
@@ -22,9 +23,7 @@ import { state } from './state.js';
 // (the scope: '' for the country, else a board id) returning an element
 // at once (which it may fill when its data come) or null; called again
 // when the scope or the language changes.
-const overviewSections = [
-  // The investment section (investment.js) goes here: one entry.
-];
+const overviewSections = [investmentSection];
 
 let dashboardFor = null;
 let overviewWaits = false; // the overview is drawn when its tab is opened
@@ -87,6 +86,7 @@ export async function renderDashboard() {
         [t('leasesInForce'), num(s.leases_in_force, 0)],
       ]),
       dossierLinks(z),
+      investmentFigures(z.id, 'dash'),
       exportButtons(z));
   } catch (err) {
     if (dashboardFor === z.id) box.replaceChildren(h('p', { class: 'error' }, err.message));

@@ -9,6 +9,7 @@ import { stopEdit } from './edit.js';
 import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
+import { investmentFigures } from './investment.js';
 import { fitFeature, setSource } from './map.js';
 import { canEdit, plannerTools } from './parcelforms.js';
 import { state } from './state.js';
@@ -160,6 +161,7 @@ export async function showZone(id, { fit = false } = {}) {
         [t('enterprises'), p.enterprises == null ? null : num(p.enterprises, 0)],
         [t('workers'), p.workers == null ? null : num(p.workers, 0)],
       ]),
+      investmentFigures(id, 'card'),
       h('button', { class: 'primary', onclick: () => { selectTab('dashboard'); } }, t('openDashboard')),
       dossierLinks(f));
     state.zone = f;

@@ -4,6 +4,7 @@ import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -85,6 +86,18 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 	return snap, nil
 }
 
+// ZoneByRef implements stats.Store.
+func (s *Store) ZoneByRef(_ context.Context, ref string) (int64, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, z := range s.st.zones {
+		if strconv.FormatInt(id, 10) == ref || z.Code == ref {
+			return id, true, nil
+		}
+	}
+	return 0, false, nil
+}
+
 // Provinces implements stats.Store.
 func (s *Store) Provinces(context.Context) ([]string, error) {
 	s.mu.Lock()
@@ -147,5 +160,17 @@ func (s *Store) Leasing(_ context.Context, board, province string, quarterly boo
 
 // PlanTargets implements stats.Store: the fake has no plan targets.
 func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarget, error) {
+	return nil, nil
+}
+
+// InvestmentFigures implements stats.Store: the fake keeps no investment
+// projects, so every series is empty (its figures are zeros).
+func (s *Store) InvestmentFigures(context.Context, zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error) {
+	return &zonegis.InvestmentFigures{Names: map[string]string{}}, nil
+}
+
+// PublishedFigures: the fake has none (they are migrations/0016's rows,
+// served over PostGIS in the harness's tests).
+func (s *Store) PublishedFigures(context.Context) ([]zonegis.PublishedFigure, error) {
 	return nil, nil
 }
