@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"testing"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -49,6 +50,13 @@ func TestZoneInvestorFacts(t *testing.T) {
 		[]any{e.zone.ID}, &rentMax, &power, &ends, &phone)
 	if rentMax != 220.5 || power != 126 || len(ends) != 2 || phone != "+84 28 3770 1234" {
 		t.Errorf("database: rent_max %v, power %v, ends %v, phone %q", rentMax, power, ends, phone)
+	}
+
+	// The facts are queryables: a CQL2 filter over them finds the zone.
+	var fc featureCollection
+	e.getJSON(t, "/collections/zones/items?"+url.Values{"filter": {"rent_min_usd_m2 >= 150 AND power_mva = 126 AND contact_email LIKE '%@example.vn'"}}.Encode(), &fc)
+	if ids := fc.ids(); len(ids) != 1 || ids[0] != e.zone.ID {
+		t.Errorf("filter over the investor facts: %v, want [%d]", ids, e.zone.ID)
 	}
 
 	// null clears one fact; the others stay.
