@@ -188,8 +188,8 @@ func (q *Sites) zones(s *index.Snapshot) map[int64]bool {
 	}
 	in := map[int64]bool{}
 	s.AscendZones(0, func(z *zonegis.Zone) bool {
-		p, err := crs.ForProvince(z.Province)
-		if err == nil && (q.province == "" || p.Code == q.province) && (q.region == "" || crs.RegionOf(p.Code) == q.region) {
+		code := crs.ProvinceCode(z.Province)
+		if code != "" && (q.province == "" || code == q.province) && (q.region == "" || crs.RegionOf(code) == q.region) {
 			in[z.ID] = true
 		}
 		return true

@@ -1,5 +1,10 @@
 package crs
 
+import (
+	"strings"
+	"sync"
+)
+
 // Region is one of Vietnam's six socio-economic regions (vùng kinh tế - xã
 // hội) of the national master plan 2021–2030 (Resolution 81/2023/QH15,
 // Article 3), with the 34 provinces of 1 July 2025 in it. The site search
@@ -67,4 +72,33 @@ func RegionByCode(code string) *Region {
 		}
 	}
 	return nil
+}
+
+// provinceKeys maps each province's code and folded names (nameKey) to its
+// code, built once: ForProvince rebuilds the table on every call, too slow
+// for once a zone on every site search.
+var provinceKeys = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, p := range Provinces() {
+		m[p.Code], m[p.Name], m[p.NameEN] = p.Code, p.Code, p.Code // as zones store them
+		m[nameKey(p.Name)], m[nameKey(p.NameEN)] = p.Code, p.Code
+	}
+	return m
+})
+
+// ProvinceCode returns the code of the province s names as ForProvince
+// reads it (a code, or a name in Vietnamese or English); "" when s names
+// none of the 34 (a former province's name included).
+func ProvinceCode(s string) string {
+	v := strings.TrimSpace(s)
+	if len(v) == 1 && v[0] >= '0' && v[0] <= '9' {
+		v = "0" + v
+	}
+	if c, ok := provinceKeys()[v]; ok {
+		return c
+	}
+	if k := nameKey(v); k != "" {
+		return provinceKeys()[k]
+	}
+	return ""
 }

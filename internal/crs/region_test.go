@@ -30,3 +30,25 @@ func TestRegionsCoverProvinces(t *testing.T) {
 		t.Errorf("region lists %s, not a province code", c)
 	}
 }
+
+// TestProvinceCode agrees with ForProvince on every province's code and
+// names, as written and as people write them, and on names it refuses.
+func TestProvinceCode(t *testing.T) {
+	var names []string
+	for _, p := range Provinces() {
+		names = append(names, p.Code, p.Name, p.NameEN, "Tỉnh "+p.Name, p.NameEN+" Province")
+		for _, f := range p.Former {
+			names = append(names, f.Name)
+		}
+	}
+	names = append(names, "7", "TP. Hồ Chí Minh", "ho chi minh city", "Atlantis", "", "99")
+	for _, n := range names {
+		want := ""
+		if p, err := ForProvince(n); err == nil {
+			want = p.Code
+		}
+		if got := ProvinceCode(n); got != want {
+			t.Errorf("ProvinceCode(%q) = %q; ForProvince says %q", n, got, want)
+		}
+	}
+}
