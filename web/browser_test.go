@@ -53,12 +53,17 @@ type server struct {
 	fl  *indexsync.Follower
 }
 
-func startServer(t *testing.T) *server {
+// startServer seeds synthetic parcels in the zones given, KCX-TAN-THUAN
+// when none is.
+func startServer(t *testing.T, parcelZones ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	db := postgistest.Open(t)
-	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: []string{"KCX-TAN-THUAN"}}); err != nil {
+	if len(parcelZones) == 0 {
+		parcelZones = []string{"KCX-TAN-THUAN"}
+	}
+	if _, err := seed.Seed(ctx, db, seed.Options{Parcels: parcelZones}); err != nil {
 		t.Fatal(err)
 	}
 	logger := slog.New(slog.DiscardHandler)

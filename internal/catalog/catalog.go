@@ -19,6 +19,7 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/cql2"
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -95,14 +96,34 @@ var Names = []string{zonegis.CollectionZones, zonegis.CollectionParcels, zonegis
 // plural name ("zone_kinds"): what the web map builds its filters and
 // legend from (GET /enums). The map is new on each call; the lists are
 // zonegis's own.
-func Enums() map[string][]string {
-	return map[string][]string{
+//
+// Beside the lists, the places a site search takes (Sites): "provinces",
+// the 34 provinces of 2025 by code with their names in Vietnamese and
+// English and their region, and "regions", the six socio-economic regions
+// with their names (crs.Provinces, crs.Regions).
+func Enums() map[string]any {
+	type place struct {
+		Code   string `json:"code"`
+		NameVI string `json:"name_vi"`
+		NameEN string `json:"name_en"`
+		Region string `json:"region,omitempty"`
+	}
+	var provinces, regions []place
+	for _, p := range crs.Provinces() {
+		provinces = append(provinces, place{p.Code, p.Name, p.NameEN, crs.RegionOf(p.Code)})
+	}
+	for _, r := range crs.Regions() {
+		regions = append(regions, place{Code: r.Code, NameVI: r.NameVI, NameEN: r.NameEN})
+	}
+	return map[string]any{
 		"zone_kinds":      zonegis.ZoneKinds,
 		"zone_statuses":   zonegis.ZoneStatuses,
 		"zone_models":     zonegis.ZoneModels,
 		"land_uses":       zonegis.LandUses,
 		"parcel_statuses": zonegis.ParcelStatuses,
 		"green_kinds":     zonegis.GreenKinds,
+		"provinces":       provinces,
+		"regions":         regions,
 	}
 }
 

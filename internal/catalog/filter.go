@@ -200,6 +200,27 @@ func common[T any](id func(*T) int64, area func(*T) float64, version func(*T) in
 	}
 }
 
+// investorQueryables are a zone's investor facts as queryables (numbers
+// and text, null while unknown; rent_term_ends, a list, is not one).
+func investorQueryables() []cql2.Queryable[zonegis.Zone] {
+	var out []cql2.Queryable[zonegis.Zone]
+	for _, fl := range zonegis.InvestorFields {
+		q := cql2.Queryable[zonegis.Zone]{Name: fl.Name, Type: cql2.String, Description: fl.Title}
+		if fl.Num != nil {
+			q.Type, q.Get = cql2.Number, func(z *zonegis.Zone) cql2.Value {
+				if v := *fl.Num(&z.Investor); v != nil {
+					return num(*v)
+				}
+				return cql2.Value{Null: true}
+			}
+		} else {
+			q.Get = func(z *zonegis.Zone) cql2.Value { return optStr(*fl.Text(&z.Investor)) }
+		}
+		out = append(out, q)
+	}
+	return out
+}
+
 var (
 	zoneQueryables = append([]cql2.Queryable[zonegis.Zone]{
 		{Name: "code", Type: cql2.String, Get: func(z *zonegis.Zone) cql2.Value { return str(z.Code) }},
@@ -220,9 +241,9 @@ var (
 		{Name: "enterprises", Type: cql2.Integer, Get: func(z *zonegis.Zone) cql2.Value { return optInt32(z.Enterprises) }},
 		{Name: "workers", Type: cql2.Integer, Get: func(z *zonegis.Zone) cql2.Value { return optInt32(z.Workers) }},
 		{Name: "source", Type: cql2.String, Get: func(z *zonegis.Zone) cql2.Value { return str(z.Source) }},
-	}, common(func(z *zonegis.Zone) int64 { return z.ID }, func(z *zonegis.Zone) float64 { return z.AreaM2 },
+	}, append(investorQueryables(), common(func(z *zonegis.Zone) int64 { return z.ID }, func(z *zonegis.Zone) float64 { return z.AreaM2 },
 		func(z *zonegis.Zone) int64 { return z.Version }, func(z *zonegis.Zone) time.Time { return z.UpdatedAt },
-		func(z *zonegis.Zone) orb.MultiPolygon { return z.Boundary })...)
+		func(z *zonegis.Zone) orb.MultiPolygon { return z.Boundary })...)...)
 	parcelQueryables = append([]cql2.Queryable[zonegis.Parcel]{
 		{Name: "zone_id", Type: cql2.Integer, Get: func(p *zonegis.Parcel) cql2.Value { return num(float64(p.ZoneID)) }},
 		{Name: "lot_code", Type: cql2.String, Get: func(p *zonegis.Parcel) cql2.Value { return str(p.LotCode) }},

@@ -1,13 +1,16 @@
 package catalog
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/crs"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
@@ -97,27 +100,58 @@ func BudgetError(err error, bud *measure.Budget, g orb.MultiPolygon) error {
 }
 
 // SitesParams are the parameters of a site search.
-var SitesParams = []string{"lon", "lat", "radius_m", "min_area_ha", "max_area_ha", "land_use", "status", "limit"}
+var SitesParams = []string{"lon", "lat", "radius_m", "province", "region", "min_area_ha", "max_area_ha", "land_use", "status", "limit"}
 
-// Sites is a search for parcels to lease near a point: within RadiusM
-// metres of Point, of a status (available unless asked), a land use and
-// an area range (hectares in the parameters), at most Limit of them,
-// nearest first.
+// Sites is a search for parcels to lease: within RadiusM metres of Point
+// (when one is given), in the zones of a province or region (when one is
+// given; at least a point or one of them), of a status (available unless
+// asked), a land use and an area range (hectares in the parameters), at
+// most Limit of them: nearest first around a point, else largest first
+// (ties in id order).
 type Sites struct {
 	Point           orb.Point
+	HasPoint        bool
 	RadiusM         float64
 	Limit           int
 	minM2, maxM2    float64
 	landUse, status string
+	// province is a province's code (crs.Province.Code), region a
+	// region's (crs.Region.Code); "" for any.
+	province, region string
 }
 
 // ParseSites reads a site search's parameters with get (the text of a
-// parameter, "" when absent; SitesParams).
+// parameter, "" when absent; SitesParams). province is a province's code
+// or name in Vietnamese or English (crs.ForProvince), region one of
+// crs.Regions' codes.
 func ParseSites(get func(name string) string) (Sites, error) {
 	q := Sites{RadiusM: DefaultRadiusM, Limit: DefaultSites, status: zonegis.ParcelAvailable}
 	var err error
-	if q.Point, err = LonLat(get("lon"), get("lat")); err != nil {
-		return q, err
+	if v := get("province"); v != "" {
+		p, err := crs.ForProvince(v)
+		if err != nil {
+			return q, err
+		}
+		q.province = p.Code
+	}
+	if v := get("region"); v != "" {
+		if crs.RegionByCode(v) == nil {
+			var codes []string
+			for _, r := range crs.Regions() {
+				codes = append(codes, r.Code)
+			}
+			return q, invalid("region: %q is not one of %s", v, strings.Join(codes, ", "))
+		}
+		q.region = v
+	}
+	if get("lon") != "" || get("lat") != "" || (q.province == "" && q.region == "") {
+		if q.Point, err = LonLat(get("lon"), get("lat")); err != nil {
+			if q.province == "" && q.region == "" {
+				return q, invalid("lon and lat are required, unless province or region is given")
+			}
+			return q, err
+		}
+		q.HasPoint = true
 	}
 	if v := get("radius_m"); v != "" {
 		if q.RadiusM, err = Finite("radius_m", v); err != nil {
@@ -146,10 +180,59 @@ func ParseSites(get func(name string) string) (Sites, error) {
 	return q, nil
 }
 
-// Find visits the parcels the search keeps, nearest first, each with its
-// distance from the point in metres, until fn returns false.
-func (q *Sites) Find(s *index.Snapshot, fn func(p *zonegis.Parcel, distanceM float64) bool) {
-	s.NearbyParcels(q.Point, q.RadiusM, func(p *zonegis.Parcel) bool {
-		return p.Status == q.status && (q.landUse == "" || p.LandUse == q.landUse) && p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2
-	}, fn)
+// zones returns the ids of the zones in the search's province or region;
+// nil for any zone.
+func (q *Sites) zones(s *index.Snapshot) map[int64]bool {
+	if q.province == "" && q.region == "" {
+		return nil
+	}
+	in := map[int64]bool{}
+	s.AscendZones(0, func(z *zonegis.Zone) bool {
+		code := crs.ProvinceCode(z.Province)
+		if code != "" && (q.province == "" || code == q.province) && (q.region == "" || crs.RegionOf(code) == q.region) {
+			in[z.ID] = true
+		}
+		return true
+	})
+	return in
+}
+
+// Find calls fn for the first Limit parcels the search keeps, in its
+// order, each with its distance from the point in metres (-1 without a
+// point), and returns how many parcels it keeps in all (numberMatched).
+func (q *Sites) Find(s *index.Snapshot, fn func(p *zonegis.Parcel, distanceM float64)) (matched int) {
+	zones := q.zones(s)
+	keep := func(p *zonegis.Parcel) bool {
+		return p.Status == q.status && (q.landUse == "" || p.LandUse == q.landUse) && p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 &&
+			(zones == nil || zones[p.ZoneID])
+	}
+	if q.HasPoint {
+		s.NearbyParcels(q.Point, q.RadiusM, keep, func(p *zonegis.Parcel, d float64) bool {
+			if matched < q.Limit {
+				fn(p, d)
+			}
+			matched++
+			return true
+		})
+		return matched
+	}
+	var found []*zonegis.Parcel
+	for id := range zones {
+		s.ParcelsOfZone(id, func(p *zonegis.Parcel) bool {
+			if keep(p) {
+				found = append(found, p)
+			}
+			return true
+		})
+	}
+	slices.SortFunc(found, func(a, b *zonegis.Parcel) int {
+		if c := cmp.Compare(b.AreaM2, a.AreaM2); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	for _, p := range found[:min(len(found), q.Limit)] {
+		fn(p, -1)
+	}
+	return len(found)
 }

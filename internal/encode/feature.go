@@ -177,6 +177,7 @@ func ZoneProperties(b []byte, z *zonegis.Zone) []byte {
 	b = appendStrings(b, z.Sectors)
 	b = append(b, `,"source":`...)
 	b = AppendString(b, z.Source)
+	b = appendInvestor(b, &z.Investor)
 	b = appendAttributes(b, z.Attributes)
 	b = append(b, ',')
 	b = appendArea(b, z.AreaM2)
@@ -185,6 +186,41 @@ func ZoneProperties(b []byte, z *zonegis.Zone) []byte {
 	b = append(b, `,"updated_at":`...)
 	b = AppendTime(b, z.UpdatedAt)
 	return append(b, '}')
+}
+
+// appendInvestor appends a zone's investor facts as properties, in
+// zonegis.InvestorFields' order with rent_term_ends after the rent range;
+// null for each unknown.
+func appendInvestor(b []byte, f *zonegis.InvestorFacts) []byte {
+	for i, fl := range zonegis.InvestorFields {
+		b = append(b, `,"`...)
+		b = append(b, fl.Name...)
+		b = append(b, `":`...)
+		switch {
+		case fl.Num != nil && *fl.Num(f) != nil:
+			b = strconv.AppendFloat(b, **fl.Num(f), 'f', -1, 64)
+		case fl.Text != nil && *fl.Text(f) != "":
+			b = AppendString(b, *fl.Text(f))
+		default:
+			b = append(b, "null"...)
+		}
+		if i == 1 {
+			b = append(b, `,"rent_term_ends":`...)
+			if f.RentTermEnds == nil {
+				b = append(b, "null"...)
+				continue
+			}
+			b = append(b, '[')
+			for j, y := range f.RentTermEnds {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendInt(b, int64(y), 10)
+			}
+			b = append(b, ']')
+		}
+	}
+	return b
 }
 
 // ParcelProperties appends the properties object of a parcel.

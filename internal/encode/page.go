@@ -82,13 +82,20 @@ func ItemLinks(b []byte, base string, id int64) []byte {
 }
 
 // Site is the extra properties of a parcel a site search found distanceM
-// metres away (rounded to 0.1 m, distance_m) with, when z is not nil, its
-// zone's code and names (zone_code, zone_name_vi, zone_name_en).
+// metres away (rounded to 0.1 m, distance_m; null when negative: a search
+// without a point) with, when z is not nil, its zone's province and code
+// and names (province, zone_code, zone_name_vi, zone_name_en).
 func Site(distanceM float64, z *zonegis.Zone) Extra {
 	return func(b []byte) []byte {
 		b = append(b, `,"distance_m":`...)
-		b = AppendRounded(b, distanceM, 1)
+		if distanceM < 0 {
+			b = append(b, "null"...)
+		} else {
+			b = AppendRounded(b, distanceM, 1)
+		}
 		if z != nil {
+			b = append(b, `,"province":`...)
+			b = AppendString(b, z.Province)
 			b = append(b, `,"zone_code":`...)
 			b = AppendString(b, z.Code)
 			b = append(b, `,"zone_name_vi":`...)
@@ -98,6 +105,16 @@ func Site(distanceM float64, z *zonegis.Zone) Extra {
 		}
 		return b
 	}
+}
+
+// Counts appends a site search's numberMatched (every parcel it keeps)
+// and numberReturned (those in the answer) and closes the object.
+func Counts(b []byte, matched, returned int) []byte {
+	b = append(b, `,"numberMatched":`...)
+	b = strconv.AppendInt(b, int64(matched), 10)
+	b = append(b, `,"numberReturned":`...)
+	b = strconv.AppendInt(b, int64(returned), 10)
+	return append(b, '}')
 }
 
 // Overlap is the extra property of a feature an intersects query found:

@@ -57,7 +57,7 @@ var fields = map[string][]Field{
 		{Name: "workers", Title: "Workers (published figure)", Type: "integer", Nullable: true},
 		{Name: "sectors", Title: "Sectors", Type: "array"},
 		{Name: "source", Title: "Source of the boundary", Type: "string"},
-	}, commonTail...),
+	}, append(investorFields(), commonTail...)...),
 	zonegis.CollectionParcels: append([]Field{
 		{Name: "zone_id", Title: "Zone", Type: "integer", Role: "reference", Collection: zonegis.CollectionZones},
 		{Name: "lot_code", Title: "Lot code", Type: "string"},
@@ -71,6 +71,23 @@ var fields = map[string][]Field{
 		{Name: "name", Title: "Name", Type: "string"},
 		{Name: "synthetic", Title: "Synthetic seed data", Type: "boolean"},
 	}, commonTail...),
+}
+
+// investorFields are the zones' investor facts (zonegis.InvestorFields,
+// rent_term_ends after the rent range), each null while unknown.
+func investorFields() []Field {
+	var out []Field
+	for i, fl := range zonegis.InvestorFields {
+		f := Field{Name: fl.Name, Title: fl.Title, Type: "string", Nullable: true}
+		if fl.Num != nil {
+			f.Type = "number"
+		}
+		out = append(out, f)
+		if i == 1 {
+			out = append(out, Field{Name: zonegis.InvestorTermEnds, Title: "Years the quoted lease terms end", Type: "array", Nullable: true})
+		}
+	}
+	return out
 }
 
 // Fields are the properties of the features of collection, in their

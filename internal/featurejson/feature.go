@@ -46,7 +46,7 @@ func DecodeStrict(data []byte, v any, what string) error {
 		case errors.As(err, &te) && te.Type == dateType:
 			return invalid("%s: field %q must be a date YYYY-MM-DD, not %.100s", what, te.Field, te.Value)
 		case errors.As(err, &te):
-			return invalid("%s: field %q must be %s, not a JSON %s", what, te.Field, jsonKind(te.Type.String()), te.Value)
+			return invalid("%s: field %q must be %s, not a JSON %s", what, jsonField(te.Field), jsonKind(te.Type.String()), te.Value)
 		case errors.As(err, &se):
 			return invalid("%s: invalid JSON at byte %d: %v", what, se.Offset, err)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
@@ -60,6 +60,17 @@ func DecodeStrict(data []byte, v any, what string) error {
 		return invalid("%s: unexpected data after the JSON value", what)
 	}
 	return exactNames(data, reflect.TypeOf(v), what)
+}
+
+// jsonField is a decoder's field path without the Go names of embedded
+// structs ("InvestorProps.power_mva" is "power_mva"): our JSON names are
+// lower case.
+func jsonField(path string) string {
+	parts := strings.Split(path, ".")
+	for len(parts) > 1 && parts[0] != "" && parts[0][0] >= 'A' && parts[0][0] <= 'Z' {
+		parts = parts[1:]
+	}
+	return strings.Join(parts, ".")
 }
 
 // exactNames refuses, in data decoded into a value of type t, any object
@@ -304,7 +315,48 @@ type ZoneProps struct {
 	// Attributes is the raw `attributes` object (DecodeAttributes), nil
 	// when the body has none.
 	Attributes json.RawMessage `json:"attributes"`
+	InvestorProps
 	readOnly
+}
+
+// InvestorProps are a zone's investor facts (zonegis.InvestorFacts) as
+// properties; a null clears one (registry's nullable, by name).
+type InvestorProps struct {
+	RentMinUSDM2    *float64 `json:"rent_min_usd_m2"`
+	RentMaxUSDM2    *float64 `json:"rent_max_usd_m2"`
+	RentTermEnds    *[]int32 `json:"rent_term_ends"`
+	FeeUSDM2Year    *float64 `json:"fee_usd_m2_year"`
+	PowerMVA        *float64 `json:"power_mva"`
+	WaterM3Day      *float64 `json:"water_m3_day"`
+	WastewaterM3Day *float64 `json:"wastewater_m3_day"`
+	IncentivesVI    *string  `json:"incentives_vi"`
+	IncentivesEN    *string  `json:"incentives_en"`
+	ContactName     *string  `json:"contact_name"`
+	ContactPhone    *string  `json:"contact_phone"`
+	ContactEmail    *string  `json:"contact_email"`
+	ContactWebsite  *string  `json:"contact_website"`
+}
+
+// apply merges the facts given into f (nil keeps f's).
+func (p InvestorProps) apply(f *zonegis.InvestorFacts) {
+	for _, n := range []struct {
+		dst **float64
+		v   *float64
+	}{{&f.RentMinUSDM2, p.RentMinUSDM2}, {&f.RentMaxUSDM2, p.RentMaxUSDM2},
+		{&f.FeeUSDM2Year, p.FeeUSDM2Year}, {&f.PowerMVA, p.PowerMVA}, {&f.WaterM3Day, p.WaterM3Day}, {&f.WastewaterM3Day, p.WastewaterM3Day}} {
+		if n.v != nil {
+			*n.dst = n.v
+		}
+	}
+	for _, t := range []struct{ dst, v *string }{{&f.IncentivesVI, p.IncentivesVI}, {&f.IncentivesEN, p.IncentivesEN},
+		{&f.ContactName, p.ContactName}, {&f.ContactPhone, p.ContactPhone}, {&f.ContactEmail, p.ContactEmail}, {&f.ContactWebsite, p.ContactWebsite}} {
+		if t.v != nil {
+			*t.dst = strings.TrimSpace(*t.v)
+		}
+	}
+	if p.RentTermEnds != nil {
+		f.RentTermEnds = *p.RentTermEnds
+	}
 }
 
 type ParcelProps struct {
@@ -371,6 +423,7 @@ func ApplyZone(z *zonegis.Zone, props ZoneProps) error {
 	if props.Sectors != nil {
 		z.Sectors = *props.Sectors
 	}
+	props.InvestorProps.apply(&z.Investor)
 	if err := applyAttributes(&z.Attributes, props.Attributes); err != nil {
 		return err
 	}

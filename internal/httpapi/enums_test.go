@@ -21,8 +21,31 @@ func TestEnums(t *testing.T) {
 		t.Fatalf("GET /enums: %d %s %s", w.Code, w.Header().Get("Content-Type"), w.Body)
 	}
 	var got map[string][]string
-	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
+	var places struct {
+		Provinces, Regions []struct {
+			Code   string `json:"code"`
+			NameVI string `json:"name_vi"`
+			NameEN string `json:"name_en"`
+			Region string `json:"region"`
+		}
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(w.Body.Bytes(), &all); err != nil {
 		t.Fatal(err)
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &places); err != nil {
+		t.Fatal(err)
+	}
+	delete(all, "provinces")
+	delete(all, "regions")
+	b, _ := json.Marshal(all)
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	// The places a site search takes, named in both languages.
+	if len(places.Provinces) != 34 || len(places.Regions) != 6 || places.Provinces[0].NameEN != "Ha Noi" ||
+		places.Provinces[0].Region != "red_river_delta" || places.Regions[4].NameVI != "Đông Nam Bộ" {
+		t.Errorf("GET /enums: provinces and regions %+v", places)
 	}
 	var formats []string
 	for _, f := range export.Formats() {

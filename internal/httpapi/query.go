@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
@@ -150,9 +149,9 @@ func cancelled(err error) error {
 	return err
 }
 
-// handleSites answers GET /query/sites: available parcels near a point for
-// investors, within radius_m metres, filtered by area and land use, nearest
-// first, each with distance_m and its zone's code and names.
+// handleSites answers GET /query/sites: available parcels for investors
+// near a point and/or in a province or region (catalog.Sites), each with
+// distance_m and its zone's code, names and province, with numberMatched.
 func (s *Server) handleSites() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		q := c.QueryParams()
@@ -169,15 +168,12 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		b := (*buf)[:0]
 		b = append(b, `{"type":"FeatureCollection","features":[`...)
 		n := 0
-		sq.Find(snap, func(pc *zonegis.Parcel, d float64) bool {
+		matched := sq.Find(snap, func(pc *zonegis.Parcel, d float64) {
 			z, _ := snap.Zone(pc.ZoneID)
 			b = comma(b, &n)
 			b = parcelFeature(b, snap, pc, encode.Site(d, z))
-			return n < sq.Limit
 		})
-		b = append(b, `],"numberReturned":`...)
-		b = strconv.AppendInt(b, int64(n), 10)
-		b = append(b, '}')
+		b = encode.Counts(append(b, ']'), matched, n)
 		*buf = b
 		return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 	}

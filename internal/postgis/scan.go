@@ -36,9 +36,9 @@ func scanZone(row pgx.Row) (*zonegis.Zone, error) {
 		ent, wrk    pgtype.Int4
 		attrs       []byte
 	)
-	err := row.Scan(&z.ID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.ParentID, &z.BoardID,
+	err := row.Scan(append([]any{&z.ID, &z.Code, &z.NameVI, &z.NameEN, &z.Kind, &z.ParentID, &z.BoardID,
 		&z.Province, &z.Status, &z.Model, &established, &ent, &wrk, &z.Sectors, &z.Source,
-		&z.AreaM2, &geom, &z.Version, &z.UpdatedAt, &attrs)
+		&z.AreaM2, &geom, &z.Version, &z.UpdatedAt, &attrs}, investorTargets(&z.Investor)...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +60,33 @@ func scanZone(row pgx.Row) (*zonegis.Zone, error) {
 		return nil, fmt.Errorf("zone %d: %w", z.ID, err)
 	}
 	return &z, nil
+}
+
+// investorTargets are the scan targets of zoneInvestorRead's columns, in
+// its order: zonegis.InvestorFields', then rent_term_ends.
+func investorTargets(f *zonegis.InvestorFacts) []any {
+	out := make([]any, 0, len(zonegis.InvestorFields)+1)
+	for _, fl := range zonegis.InvestorFields {
+		if fl.Num != nil {
+			out = append(out, fl.Num(f))
+		} else {
+			out = append(out, fl.Text(f))
+		}
+	}
+	return append(out, &f.RentTermEnds)
+}
+
+// investorArgs are the values of zoneInvestorWrite's columns, in its order.
+func investorArgs(f *zonegis.InvestorFacts) []any {
+	out := make([]any, 0, len(zonegis.InvestorFields)+1)
+	for _, fl := range zonegis.InvestorFields {
+		if fl.Num != nil {
+			out = append(out, *fl.Num(f))
+		} else {
+			out = append(out, *fl.Text(f))
+		}
+	}
+	return append(out, f.RentTermEnds)
 }
 
 func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {

@@ -18,7 +18,19 @@ const (
 const (
 	zoneColumns = `z.id, z.code, z.name_vi, z.name_en, z.kind, z.parent_id, coalesce(z.board_id, ''),
 		z.province, z.status, z.model, z.established, z.enterprises, z.workers, z.sectors, z.source,
-		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at, z.attributes`
+		z.area_m2, ST_AsBinary(z.boundary), z.version, z.updated_at, z.attributes, ` + zoneInvestorRead
+	// zoneInvestorRead are the investor facts (migrations/0018) in the
+	// order of zonegis.InvestorFields, rent_term_ends last; NULL while unknown.
+	zoneInvestorRead = `z.rent_min_usd_m2::float8, z.rent_max_usd_m2::float8, z.fee_usd_m2_year::float8, z.power_mva::float8,
+		z.water_m3_day::float8, z.wastewater_m3_day::float8, coalesce(z.incentives_vi, ''), coalesce(z.incentives_en, ''),
+		coalesce(z.contact_name, ''), coalesce(z.contact_phone, ''), coalesce(z.contact_email, ''),
+		coalesce(z.contact_website, ''), z.rent_term_ends`
+	// zoneInvestorWrite are the same columns as written, their values the
+	// 12 arguments after the zone's others and rent_term_ends ("" is NULL).
+	zoneInvestorWrite = `rent_min_usd_m2, rent_max_usd_m2, fee_usd_m2_year, power_mva, water_m3_day, wastewater_m3_day,
+		incentives_vi, incentives_en, contact_name, contact_phone, contact_email, contact_website, rent_term_ends`
+	zoneInvestorValues = `$17, $18, $19, $20, $21, $22, nullif($23, ''), nullif($24, ''), nullif($25, ''), nullif($26, ''),
+		nullif($27, ''), nullif($28, ''), $29`
 	// Parcels are read from the view parcels_now, whose status is derived
 	// from the leases and the reservation (migrations/0005).
 	// Their valid time comes from the lineage (migrations/0003): since the
@@ -68,8 +80,9 @@ const (
 const (
 	sqlInsertBoard = `INSERT INTO boards (id, name_vi, name_en, province, website) VALUES ($1, $2, $3, $4, $5)`
 	sqlInsertZone  = `INSERT INTO zones (code, name_vi, name_en, kind, parent_id, board_id, province, status, model,
-		established, enterprises, workers, sectors, source, boundary, attributes)
-		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)), $16)
+		established, enterprises, workers, sectors, source, boundary, attributes, ` + zoneInvestorWrite + `)
+		VALUES ($1, $2, $3, $4, $5, nullif($6, ''), $7, $8, $9, $10, $11, $12, $13, $14, ST_Multi(ST_GeomFromWKB($15, 4326)), $16,
+		` + zoneInvestorValues + `)
 		RETURNING id, area_m2, version, updated_at, attributes`
 	sqlInsertParcel = `INSERT INTO parcels (zone_id, lot_code, land_use, synthetic, boundary, attributes)
 		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)), $6)
@@ -87,8 +100,9 @@ const (
 const (
 	sqlUpdateZone = `UPDATE zones SET code = $1, name_vi = $2, name_en = $3, kind = $4, parent_id = $5,
 		board_id = nullif($6, ''), province = $7, status = $8, model = $9, established = $10, enterprises = $11,
-		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326)), attributes = $16
-		WHERE id = $17 RETURNING id, area_m2, version, updated_at, attributes`
+		workers = $12, sectors = $13, source = $14, boundary = ST_Multi(ST_GeomFromWKB($15, 4326)), attributes = $16,
+		(` + zoneInvestorWrite + `) = (` + zoneInvestorValues + `)
+		WHERE id = $30 RETURNING id, area_m2, version, updated_at, attributes`
 	sqlUpdateParcel = `UPDATE parcels SET zone_id = $1, lot_code = $2, land_use = $3, synthetic = $4,
 		boundary = ST_Multi(ST_GeomFromWKB($5, 4326)), attributes = $6
 		WHERE id = $7 RETURNING id, area_m2, version, updated_at, attributes`

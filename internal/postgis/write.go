@@ -134,8 +134,9 @@ func zoneArgs(z *zonegis.Zone) ([]any, error) {
 	if sectors == nil {
 		sectors = []string{}
 	}
-	return []any{z.Code, z.NameVI, z.NameEN, z.Kind, z.ParentID, z.BoardID, z.Province, z.Status, z.Model,
-		dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g, attributesArg(z.Attributes)}, nil
+	return append([]any{z.Code, z.NameVI, z.NameEN, z.Kind, z.ParentID, z.BoardID, z.Province, z.Status, z.Model,
+		dateArg(z.Established), z.Enterprises, z.Workers, sectors, z.Source, g, attributesArg(z.Attributes)},
+		investorArgs(&z.Investor)...), nil
 }
 
 // CreateZone inserts z, fills in its ID, AreaM2, Version and UpdatedAt, and

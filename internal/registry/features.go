@@ -277,12 +277,12 @@ func (k *kind[T, P]) write(ctx context.Context, st FeatureStore, bf BoardFinder,
 
 var zones = &kind[zonegis.Zone, featurejson.ZoneProps]{
 	required: []string{"code", "name_vi", "name_en", "kind", "board_id", "province", "status", "model", "sectors", "source"},
-	nullable: map[string]func(*zonegis.Zone){
+	nullable: withInvestorNulls(map[string]func(*zonegis.Zone){
 		"parent_id":   func(z *zonegis.Zone) { z.ParentID = nil },
 		"established": func(z *zonegis.Zone) { z.Established = nil },
 		"enterprises": func(z *zonegis.Zone) { z.Enterprises = nil },
 		"workers":     func(z *zonegis.Zone) { z.Workers = nil },
-	},
+	}),
 	blank: func() *zonegis.Zone { return &zonegis.Zone{} },
 	apply: func(z *zonegis.Zone, p featurejson.ZoneProps, c change) error {
 		if !c.patch {
@@ -307,6 +307,16 @@ var zones = &kind[zonegis.Zone, featurejson.ZoneProps]{
 		return Written{ID: z.ID, Version: z.Version, encode: func(b []byte) []byte { return encode.Zone(b, z) }}
 	},
 	board: func(_ context.Context, _ BoardFinder, z *zonegis.Zone) (string, error) { return z.BoardID, nil },
+}
+
+// withInvestorNulls adds the investor facts to a zone's nullable
+// properties: each is unknown until the board says, and null makes it so.
+func withInvestorNulls(m map[string]func(*zonegis.Zone)) map[string]func(*zonegis.Zone) {
+	for _, fl := range zonegis.InvestorFields {
+		m[fl.Name] = func(z *zonegis.Zone) { fl.Clear(&z.Investor) }
+	}
+	m[zonegis.InvestorTermEnds] = func(z *zonegis.Zone) { z.Investor.RentTermEnds = nil }
+	return m
 }
 
 var parcels = &kind[zonegis.Parcel, featurejson.ParcelProps]{

@@ -116,8 +116,9 @@ type Zone struct {
 	Enterprises *int32     // nil when the figure is not known
 	Workers     *int32
 	Sectors     []string
-	Source      string     // provenance: "osm:way/123" (© OpenStreetMap contributors), "derived", "manual"
-	Attributes  Attributes // source attributes no field holds; nil when none
+	Source      string        // provenance: "osm:way/123" (© OpenStreetMap contributors), "derived", "manual"
+	Investor    InvestorFacts // what investors compare; each unknown until the board says
+	Attributes  Attributes    // source attributes no field holds; nil when none
 	AreaM2      float64
 	Boundary    orb.MultiPolygon // EPSG:4326, lon/lat
 	Version     int64

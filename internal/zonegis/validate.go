@@ -51,7 +51,7 @@ func (p *Problems) attributes(a Attributes) {
 // Validate fills in the defaults of a zone (code upper case, status
 // operating, model conventional, source manual) and checks it: the
 // required fields (a board among them: every zone is kept by one), the enums, the code's format, counts not negative, not
-// its own parent. It returns EINVALID listing every problem.
+// its own parent, the investor facts (InvestorFacts.validate). It returns EINVALID listing every problem.
 func (z *Zone) Validate() error {
 	z.Code = strings.ToUpper(z.Code)
 	if z.Status == "" {
@@ -87,6 +87,7 @@ func (z *Zone) Validate() error {
 	if z.ParentID != nil && z.ID != 0 && *z.ParentID == z.ID {
 		p.Add("parent_id cannot be the zone itself")
 	}
+	z.Investor.validate(&p)
 	p.attributes(z.Attributes)
 	return p.Err()
 }

@@ -4,7 +4,7 @@
 // in memory for writes. Scripts' API keys can still be pasted (under
 // "API key"), kept in this tab's session storage only.
 
-import { apiKey, errorText, loadMe, me, setApiKey, signIn, signOut } from './api.js';
+import { APIError, apiKey, errorText, getJSON, loadMe, me, setApiKey, signIn, signOut } from './api.js';
 import { $, h } from './dom.js';
 import { t } from './i18n.js';
 
@@ -32,8 +32,19 @@ export async function accountControls() {
   });
   const input = $('#key-input');
   input.value = apiKey();
-  $('#key-save').addEventListener('click', () => {
+  $('#key-save').addEventListener('click', async () => {
+    const msg = $('#login-msg');
+    msg.textContent = '';
     setApiKey(input.value.trim());
+    if (apiKey()) {
+      // A key is set only once the server takes it: a wrong one answers 401.
+      try {
+        await getJSON('/boards', { withKey: true });
+      } catch (err) {
+        setApiKey('');
+        msg.textContent = err instanceof APIError && err.status === 401 ? t('keyRefused') : errorText(err);
+      }
+    }
     renderAccount();
   });
   $('#key-clear').addEventListener('click', () => {

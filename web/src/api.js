@@ -99,11 +99,15 @@ export async function send(method, path, body, extra = {}) {
   return decode(res);
 }
 
-// errorText says what went wrong in the page's language: sign in again
-// (401), not allowed (403), too many tries (429, with the wait), or the
-// server's own detail.
+// errorText says what went wrong in the page's language: the network is
+// down, the server failed (5xx) or is busy (503), sign in again (401), not
+// allowed (403), too many tries (429, with the wait), or the server's own
+// detail (a 4xx names the field to fix); never a browser's or server's raw
+// message.
 export function errorText(err) {
-  if (!(err instanceof APIError)) return String(err?.message || err);
+  // fetch's own failure ("Failed to fetch"): the network or the server is away.
+  if (!(err instanceof APIError)) return err?.name === 'TypeError' ? t('networkError') : t('error');
+  if (err.status >= 500) return err.status === 503 ? t('serverBusy') : t('serverError');
   switch (err.status) {
     case 401:
       return err.problem?.instance === '/auth/login' ? t('badLogin') : t('signInNeeded');

@@ -10,8 +10,10 @@ import { ha, otherZoneName, zoneName } from './format.js';
 import { getLang, num, t } from './i18n.js';
 import { empty } from './mapstyle.js';
 import { investmentFigures } from './investment.js';
+import { investorFacts } from './investor.js';
 import { fitFeature, setSource } from './map.js';
 import { canEdit, plannerTools } from './parcelforms.js';
+import { countryName, provinceName, sectorName } from './places.js';
 import { state } from './state.js';
 import { selectTab } from './tabs.js';
 
@@ -56,16 +58,19 @@ function openDetails(title, ...body) {
   const panel = $('#details');
   panel.replaceChildren(
     h('div', { class: 'details-head' },
-      h('h2', {}, title),
+      h('h2', { tabindex: '-1' }, title),
       h('button', { class: 'close', title: t('close'), 'aria-label': t('close'), onclick: closeDetails }, '×')),
     ...body.filter(Boolean), // a left-out part (null) is not the text "null"
   );
   panel.hidden = false;
+  document.body.classList.add('has-details');
+  panel.querySelector('h2').focus({ preventScroll: true });
 }
 
 export function closeDetails() {
   stopEdit('parcel');
   $('#details').hidden = true;
+  document.body.classList.remove('has-details');
   setSource('selection', empty());
 }
 
@@ -116,8 +121,8 @@ function leaseViews(leases) {
     h('div', { class: 'lease' + (l.in_force ? ' in-force' : '') },
       h('div', { class: 'lessee' }, l.lessee, l.in_force ? h('span', { class: 'badge' }, t('inForce')) : null),
       rows([
-        [t('country'), l.country],
-        [t('sector'), l.sector],
+        [t('country'), countryName(l.country)],
+        [t('sector'), sectorName(l.sector)],
         [t('period'), `${l.start} → ${l.ended_on || l.end}`],
         [t('workers'), num(l.workers, 0)],
         ['capital_usd' in l ? `${t('capital')} (${t('confidential')})` : null, 'capital_usd' in l ? num(l.capital_usd, 0) : null],
@@ -154,13 +159,14 @@ export async function showZone(id, { fit = false } = {}) {
         [t('code'), p.code],
         [t('kind'), t('kind.' + p.kind)],
         [t('status'), t('status.' + p.status)],
-        [t('province'), p.province],
+        [t('province'), provinceName(p.province)],
         [t('board'), p.board_id ? h('span', { class: 'board-name', dataset: { board: p.board_id } }, boardName(p.board_id, byID)) : null],
         [t('area'), ha(p.area_m2)],
         [t('established'), p.established],
         [t('enterprises'), p.enterprises == null ? null : num(p.enterprises, 0)],
         [t('workers'), p.workers == null ? null : num(p.workers, 0)],
       ]),
+      investorFacts(f),
       investmentFigures(id, 'card'),
       h('button', { class: 'primary', onclick: () => { selectTab('dashboard'); } }, t('openDashboard')),
       dossierLinks(f));

@@ -13,6 +13,8 @@ export const enums = {
   parcel_statuses: [],
   green_kinds: [],
   export_formats: [],
+  provinces: [], // {code, name_vi, name_en, region}: the 34 provinces of 2025
+  regions: [], // {code, name_vi, name_en}: the six socio-economic regions
 };
 
 export async function loadEnums() {

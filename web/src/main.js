@@ -24,7 +24,8 @@ import { filtersPanel, legend } from './filters.js';
 import { getLang, setLang, translatePage } from './i18n.js';
 import { createMap } from './map.js';
 import { runSearch, searchPanel } from './search.js';
-import { sitesPanel } from './sites.js';
+import { keyboard } from './keys.js';
+import { pickSite, relocalizeSites, sitesPanel } from './sites.js';
 import { state } from './state.js';
 import { buildTabs, selectTab } from './tabs.js';
 import { openView, readFilters, readLanguage } from './urlstate.js';
@@ -45,6 +46,7 @@ async function init() {
   const map = createMap(config || {}, b ? [[b[0], b[1]], [b[2], b[3]]] : null);
   map.on('click', (e) => {
     if (state.editing) return; // edit.js has the map's clicks
+    if (pickSite(e.lngLat)) return;
     if (state.drawing) addVertex(e.lngLat);
     else showFeatureAt(e.point);
   });
@@ -71,8 +73,18 @@ function buildChrome() {
     rebuildLocalized();
   });
   accountControls();
+  keyboard();
+  $('#side-toggle').addEventListener('click', toggleSide);
+  if (matchMedia('(max-width: 760px)').matches) toggleSide();
   selectTab('search');
   renderDashboard();
+}
+
+// toggleSide folds the sidebar away (the map takes its room) or back.
+function toggleSide() {
+  const folded = document.body.classList.toggle('side-folded');
+  $('#side-toggle').setAttribute('aria-expanded', String(!folded));
+  state.map?.resize();
 }
 
 // Parts built from data re-render when the language changes.
@@ -81,6 +93,7 @@ function rebuildLocalized() {
   $('#legend').replaceChildren(legend());
   renderDashboard();
   renderAccount();
+  relocalizeSites();
   const q = $('#search-input').value;
   if (q) runSearch(q);
 }

@@ -1,7 +1,7 @@
 // Zone search: names without accents find names with them (the server
 // folds both); picking a result opens the zone and brings it into view.
 
-import { getJSON, query } from './api.js';
+import { errorText, getJSON, query } from './api.js';
 import { showZone } from './details.js';
 import { $, h } from './dom.js';
 import { ha, otherZoneName, zoneName } from './format.js';
@@ -47,11 +47,11 @@ export async function runSearch(text) {
     }
     list.replaceChildren(...fc.features.map((f) =>
       h('li', {},
-        h('button', { class: 'result', onclick: () => showZone(f.id, { fit: true }) },
+        h('button', { type: 'button', class: 'result', onclick: () => showZone(f.id, { fit: true }) },
           h('span', { class: 'swatch outline', style: `border-color:${kindColors[f.properties.kind] || '#888'}` }),
           h('span', { class: 'result-name' }, zoneName(f.properties)),
           h('span', { class: 'result-sub' }, `${otherZoneName(f.properties)} · ${f.properties.code} · ${ha(f.properties.area_m2)}`)))));
   } catch (err) {
-    if (err.name !== 'AbortError') list.replaceChildren(h('li', { class: 'error' }, err.message));
+    if (err.name !== 'AbortError') list.replaceChildren(h('li', { class: 'error' }, errorText(err)));
   }
 }
