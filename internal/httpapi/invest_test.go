@@ -156,6 +156,21 @@ func TestInvestmentCollections(t *testing.T) {
 	}
 	wantProblem(t, e.do(t, http.MethodGet, "/collections/enterprises/export?f=gpkg", nil, nil), http.StatusBadRequest, zonegis.EINVALID, "csv only")
 
+	// The lease API: a lease naming the enterprise takes its name and
+	// country; one naming a lessee finds or registers its enterprise.
+	want(t, e.send(t, http.MethodPost, fmt.Sprintf("/parcels/%d/leases", parcel), e.planner,
+		fmt.Sprintf(`{"enterprise_id":%d,"start":"2021-07-01","end":"2071-07-01","capital_usd":1000}`, entID)), http.StatusCreated, "lease by enterprise")
+	var lessee, country string
+	var leaseEnt int64
+	e.scalar(t, `SELECT lessee, country, enterprise_id FROM leases WHERE parcel_id = $1`, []any{parcel}, &lessee, &country, &leaseEnt)
+	if lessee != "Công ty TNHH Linh kiện" || country != "JP" || leaseEnt != entID {
+		t.Fatalf("lease by enterprise: %q %q %d", lessee, country, leaseEnt)
+	}
+	hist := e.do(t, http.MethodGet, fmt.Sprintf("/parcels/%d/leases", parcel), nil, nil)
+	if !strings.Contains(string(hist.body), fmt.Sprintf(`"enterprise_id":%d`, entID)) {
+		t.Fatalf("lease history lacks enterprise_id: %s", hist.body)
+	}
+
 	// Delete: the enterprise is kept while its project refers to it.
 	wantProblem(t, e.send(t, http.MethodDelete, fmt.Sprintf("/collections/enterprises/items/%d", entID), e.planner, nil), http.StatusConflict, zonegis.ECONFLICT, "1 projects")
 	want(t, e.send(t, http.MethodDelete, fmt.Sprintf("/collections/projects/items/%d", p.ID), e.planner, nil), http.StatusNoContent, "delete project")

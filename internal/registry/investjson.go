@@ -25,7 +25,6 @@ type feature struct {
 	Links      json.RawMessage `json:"links"`
 }
 
-
 // readFeature reads body, a GeoJSON Feature whose geometry is null or
 // absent, into into (over what it holds: a patch), naming the field of
 // any error. It returns the body's id member (nil when absent).
