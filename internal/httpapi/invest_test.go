@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 
@@ -169,6 +170,22 @@ func TestInvestmentCollections(t *testing.T) {
 	hist := e.do(t, http.MethodGet, fmt.Sprintf("/parcels/%d/leases", parcel), nil, nil)
 	if !strings.Contains(string(hist.body), fmt.Sprintf(`"enterprise_id":%d`, entID)) {
 		t.Fatalf("lease history lacks enterprise_id: %s", hist.body)
+	}
+
+	// GDAL's OGC API - Features driver reads the geometry-less layers
+	// (the public's view: capital null).
+	requireOGR(t)
+	out, err := exec.Command("ogrinfo", "-ro", "-al", "-q", "OAPIF:"+e.url, "projects", "enterprises").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ogrinfo: %v\n%s", err, out)
+	}
+	for _, want := range []string{"irc_number (String) = 2123456789", "workers_planned_vn (Integer) = 500", "name_vi (String) = Công ty TNHH Linh kiện", "vsic_section (String) = C"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("ogrinfo lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(string(out), "12500000") || strings.Contains(string(out), "ceo@example.jp") {
+		t.Errorf("ogrinfo, as the public, read confidential figures:\n%s", out)
 	}
 
 	// Delete: the enterprise is kept while its project refers to it.
