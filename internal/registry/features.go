@@ -53,6 +53,9 @@ type Features struct {
 	// Boards finds the board of each record a write touches (IndexBoards);
 	// without it only callers who may write every board may write.
 	Boards BoardFinder
+	// Invest keeps the enterprises and projects (invest.go); nil serves
+	// none.
+	Invest zonegis.InvestmentStore
 }
 
 // Written is a record as a write left it.
@@ -83,6 +86,9 @@ func (f Features) Create(ctx context.Context, a zonegis.Actor, collection string
 // Errors: ENOTFOUND (ErrNoSuchCollection, no such record), EINVALID naming
 // the field, EPRECONDITION, then the store's.
 func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64, body []byte, patch bool) (Written, error) {
+	if isInvestment(collection) {
+		return f.investWrite(ctx, a, collection, id, ifVersion, body, patch)
+	}
 	k := kindOf(collection)
 	if k == nil {
 		return Written{}, ErrNoSuchCollection
@@ -111,6 +117,9 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 // unless that is 0, and returns the change-log seq. Errors: ENOTFOUND,
 // EPRECONDITION, ECONFLICT.
 func (f Features) Delete(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64) (int64, error) {
+	if isInvestment(collection) {
+		return f.investDelete(ctx, a, collection, id, ifVersion)
+	}
 	if kindOf(collection) == nil {
 		return 0, ErrNoSuchCollection
 	}
