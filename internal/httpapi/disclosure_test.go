@@ -127,7 +127,7 @@ func publicURLs(t *testing.T, path string, w walkTargets) []string {
 			"/stats/zones?kind=export_processing_zone")
 	case "/stats/zones/:id":
 		return fmtCSV("/stats/zones/"+w.zoneID, "/stats/zones/"+w.zoneCode)
-	case "/stats/boards", "/stats/provinces", "/stats/kinds":
+	case "/stats/boards", "/stats/provinces", "/stats/kinds", "/stats/published":
 		return fmtCSV(path)
 	case "/stats/leasing":
 		for _, by := range []string{"year", "quarter"} {
