@@ -380,17 +380,19 @@ DECLARE
     b text;
     e enterprises;
 BEGIN
+    SELECT z.board_id INTO b FROM parcels_all p JOIN zones z ON z.id = p.zone_id WHERE p.id = NEW.parcel_id;
     IF NEW.enterprise_id IS NOT NULL THEN
-        IF coalesce(NEW.lessee, '') = '' OR coalesce(NEW.country, '') = '' THEN
-            SELECT * INTO e FROM enterprises WHERE id = NEW.enterprise_id;
-            IF FOUND THEN
-                NEW.lessee := coalesce(nullif(NEW.lessee, ''), e.name_vi);
-                NEW.country := coalesce(nullif(NEW.country, ''), e.country);
+        SELECT * INTO e FROM enterprises WHERE id = NEW.enterprise_id;
+        IF FOUND THEN
+            IF e.board_id IS DISTINCT FROM b THEN
+                RAISE EXCEPTION 'enterprise_id: enterprise % is registered by board %, not by the parcel''s board %', e.id, e.board_id, b
+                    USING ERRCODE = 'ZG015';
             END IF;
+            NEW.lessee := coalesce(nullif(NEW.lessee, ''), e.name_vi);
+            NEW.country := coalesce(nullif(NEW.country, ''), e.country);
         END IF;
         RETURN NEW;
     END IF;
-    SELECT z.board_id INTO b FROM parcels_all p JOIN zones z ON z.id = p.zone_id WHERE p.id = NEW.parcel_id;
     SELECT id INTO NEW.enterprise_id FROM enterprises
      WHERE coalesce(board_id, '') = coalesce(b, '') AND name_vi = NEW.lessee AND country = NEW.country
      ORDER BY (source = 'manual') DESC, id

@@ -2,6 +2,7 @@ package encode
 
 import (
 	"bytes"
+	"cmp"
 	"slices"
 
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -29,6 +30,8 @@ type Field struct {
 	Role string
 	// Collection is the collection a reference field's ids are of.
 	Collection string
+	// Items is the JSON Schema type of an array's items; "" is string.
+	Items string
 }
 
 var commonTail = []Field{
@@ -71,7 +74,53 @@ var fields = map[string][]Field{
 		{Name: "name", Title: "Name", Type: "string"},
 		{Name: "synthetic", Title: "Synthetic seed data", Type: "boolean"},
 	}, commonTail...),
+	zonegis.CollectionEnterprises: {
+		{Name: "board_id", Title: "Management board that registered it", Type: "string"},
+		{Name: "mst", Title: "Tax code (MST: 10 digits, or 10-3 for a branch)", Type: "string", Nullable: true},
+		{Name: "name_vi", Title: "Name (Vietnamese)", Type: "string"},
+		{Name: "name_en", Title: "Name (English)", Type: "string"},
+		{Name: "country", Title: "Investor country (ISO 3166-1 alpha-2)", Type: "string"},
+		{Name: "vsic", Title: "VSIC 2018 code (2 to 5 digits)", Type: "string", Nullable: true},
+		{Name: "vsic_section", Title: "VSIC 2018 section (A to U)", Type: "string", Nullable: true},
+		{Name: "high_tech", Title: "High-tech enterprise", Type: "boolean"},
+		{Name: "supporting_industry", Title: "Supporting-industry enterprise", Type: "boolean"},
+		{Name: "contact", Title: "Contact (confidential: null to the public)", Type: "string", Nullable: true},
+		{Name: "source", Title: "How it entered the register", Type: "string", Enum: zonegis.EnterpriseSources},
+		{Name: "synthetic", Title: "Synthetic seed data", Type: "boolean"},
+		{Name: "version", Title: "Record version (the ETag)", Type: "integer"},
+		{Name: "updated_at", Title: "Last change", Type: "string", Format: "date-time", Role: "primary-instant"},
+	},
+	zonegis.CollectionProjects: {
+		{Name: "irc_number", Title: "Investment registration certificate number", Type: "string"},
+		{Name: "irc_date", Title: "Investment registration certificate date", Type: "string", Format: "date"},
+		{Name: "enterprise_id", Title: "Enterprise", Type: "integer", Role: "reference", Collection: zonegis.CollectionEnterprises},
+		{Name: "zone_id", Title: "Zone", Type: "integer", Role: "reference", Collection: zonegis.CollectionZones},
+		{Name: "board_id", Title: "Management board (the zone's)", Type: "string"},
+		{Name: "name_vi", Title: "Name (Vietnamese)", Type: "string"},
+		{Name: "name_en", Title: "Name (English)", Type: "string"},
+		{Name: "origin", Title: "FDI or domestic", Type: "string", Enum: zonegis.Origins},
+		{Name: "currency", Title: "Currency of its amounts", Type: "string", Enum: zonegis.Currencies},
+		{Name: "capital", Title: "Registered capital in its currency (confidential)", Type: "number", Nullable: true},
+		{Name: "rate", Title: "Exchange rate, VND per 1 USD", Type: "number"},
+		{Name: "rate_date", Title: "Date of the exchange rate", Type: "string", Format: "date"},
+		{Name: "capital_usd", Title: "Registered capital, USD equivalent (confidential)", Type: "number", Nullable: true},
+		{Name: "capital_vnd", Title: "Registered capital, VND equivalent (confidential)", Type: "number", Nullable: true},
+		{Name: "status", Title: "Project status", Type: "string", Enum: zonegis.ProjectStatuses},
+		{Name: "workers_planned_vn", Title: "Workers planned, Vietnamese", Type: "integer"},
+		{Name: "workers_planned_foreign", Title: "Workers planned, foreign", Type: "integer"},
+		{Name: "workers_vn", Title: "Workers, Vietnamese", Type: "integer"},
+		{Name: "workers_foreign", Title: "Workers, foreign", Type: "integer"},
+		{Name: "parcel_ids", Title: "Parcels it uses (where it is)", Type: "array", Items: "integer"},
+		{Name: "adjustments", Title: "Capital adjustments (tăng vốn)", Type: "array", Items: "object"},
+		{Name: "disbursements", Title: "Capital disbursed per year", Type: "array", Items: "object"},
+		{Name: "synthetic", Title: "Synthetic seed data", Type: "boolean"},
+		{Name: "version", Title: "Record version (the ETag)", Type: "integer"},
+		{Name: "updated_at", Title: "Last change", Type: "string", Format: "date-time", Role: "primary-instant"},
+	},
 }
+
+// geometryless are the collections whose features have geometry null.
+var geometryless = map[string]bool{zonegis.CollectionEnterprises: true, zonegis.CollectionProjects: true}
 
 // Fields are the properties of the features of collection, in their
 // order; nil for an unknown collection. The slice is shared: do not
@@ -90,7 +139,7 @@ func (f Field) property(base string, roles bool) map[string]any {
 		p["enum"] = f.Enum
 	}
 	if f.Type == "array" {
-		p["items"] = map[string]any{"type": "string"}
+		p["items"] = map[string]any{"type": cmp.Or(f.Items, "string")}
 	}
 	if roles && f.Role != "" {
 		p["x-ogc-role"] = f.Role
@@ -110,6 +159,11 @@ func Schema(base, collection, title string) map[string]any {
 		"id":       map[string]any{"title": "Feature id", "type": "integer", "x-ogc-role": "id"},
 		"geometry": map[string]any{"title": "Boundary", "format": "geometry-multipolygon", "x-ogc-role": "primary-geometry"},
 	}
+	need := []string{"id", "geometry"}
+	if geometryless[collection] {
+		delete(props, "geometry")
+		need = need[:1]
+	}
 	for _, f := range fields[collection] {
 		props[f.Name] = f.property(base, true)
 	}
@@ -118,7 +172,7 @@ func Schema(base, collection, title string) map[string]any {
 		"$id":        base + "/collections/" + collection + "/schema",
 		"title":      title,
 		"type":       "object",
-		"required":   required(collection, "id", "geometry"),
+		"required":   required(collection, need...),
 		"properties": props,
 	}
 }
@@ -132,6 +186,11 @@ func FeatureSchema(base, collection, title string) map[string]any {
 	for _, f := range fields[collection] {
 		props[f.Name] = f.property(base, false)
 	}
+	geometry := map[string]any{"type": "object", "title": "GeoJSON MultiPolygon",
+		"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"MultiPolygon"}}}}
+	if geometryless[collection] {
+		geometry = map[string]any{"type": "null", "title": "None: located by its parcels"}
+	}
 	return map[string]any{
 		"$schema":  "https://json-schema.org/draft/2020-12/schema",
 		"$id":      base + "/collections/" + collection + "/schemas/feature",
@@ -139,10 +198,9 @@ func FeatureSchema(base, collection, title string) map[string]any {
 		"type":     "object",
 		"required": []string{"type", "id", "geometry", "properties"},
 		"properties": map[string]any{
-			"type": map[string]any{"type": "string", "enum": []string{"Feature"}},
-			"id":   map[string]any{"type": "integer"},
-			"geometry": map[string]any{"type": "object", "title": "GeoJSON MultiPolygon",
-				"properties": map[string]any{"type": map[string]any{"type": "string", "enum": []string{"MultiPolygon"}}}},
+			"type":     map[string]any{"type": "string", "enum": []string{"Feature"}},
+			"id":       map[string]any{"type": "integer"},
+			"geometry": geometry,
 			"properties": map[string]any{"type": "object", "required": required(collection),
 				"properties": props},
 		},

@@ -9,6 +9,7 @@ import (
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/invest"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/reports"
@@ -68,7 +69,8 @@ var (
 	// listed are the collections in the order they are listed
 	// (catalog.Names); collections are the same by id.
 	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire), parcelsServed,
-		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), reportsTable{&reports.Collection{Sees: registry.SeesConfidential, SeesAll: registry.SeesAllConfidential}}}
+		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), table[zonegis.Enterprise]{invest.Enterprises()}, table[zonegis.Project]{invest.Projects()},
+		reportsTable{&reports.Collection{Sees: registry.SeesConfidential, SeesAll: registry.SeesAllConfidential}}}
 	collections = map[string]collection{}
 )
 
@@ -122,6 +124,28 @@ func (t reportsTable) item(s *Server, c echo.Context, _ *index.Snapshot) error {
 }
 func (reportsTable) export(*Server, echo.Context, *index.Snapshot) error { return reports.ErrNoExport }
 func (reportsTable) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
+	return b, nil
+}
+
+type table[T any] struct{ *invest.Collection[T] } // a collection without geometry, read from the store
+
+func (t table[T]) name() string                                       { return t.Name() }
+func (t table[T]) title() string                                      { return t.Title() }
+func (t table[T]) etag(record any) string                             { return t.Tag(record) }
+func (t table[T]) info(base string, _ *index.Snapshot) map[string]any { return t.Info(base) }
+func (t table[T]) items(s *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Items(c, s.store, principalOf(c))
+}
+func (t table[T]) item(s *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Item(c, s.store, principalOf(c))
+}
+func (t table[T]) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Queryables(c)
+}
+func (t table[T]) export(s *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Export(c, s.store, principalOf(c))
+}
+func (t table[T]) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
 	return b, nil
 }
 

@@ -21,6 +21,7 @@ type Store interface {
 	zonegis.LeaseHistory
 	zonegis.LineageReader
 	zonegis.Pinger
+	zonegis.InvestmentStore
 	registry.FeatureStore
 	registry.LineageStore
 	registry.LeaseStore

@@ -73,7 +73,7 @@ func (s *Server) visible(c echo.Context, seq int64) {
 
 // features is the write use case over this server's store.
 func (s *Server) features() registry.Features {
-	return registry.Features{Store: s.store, Boards: s.boards()}
+	return registry.Features{Store: s.store, Boards: s.boards(), Invest: s.store}
 }
 
 // boards finds the board of a record a write touches: the index first.

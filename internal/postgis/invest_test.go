@@ -33,7 +33,7 @@ func upTo(t *testing.T, name string) fs.FS {
 
 // TestLeasesMigrateToEnterprises writes leases under the schema before
 // 0015 (two boards, a lessee twice in one board, the same name in the
-// other board, a lease on a parcel since retired), migrates, and counts in
+// other board), migrates, and counts in
 // SQL: one enterprise per distinct (board, lessee, country), MST null,
 // source migrated_lease, every lease pointing to the enterprise of its own
 // lessee, and every lease column as it was.
@@ -64,10 +64,10 @@ func TestLeasesMigrateToEnterprises(t *testing.T) {
 		return p.ID
 	}
 	p1, p2, p3 := parcel(z.ID, "A1", 106.701, 10.751), parcel(z.ID, "A2", 106.703, 10.751), parcel(z2.ID, "B1", 105.801, 21.001)
+	// Under the old schema, leases as its writers wrote them (no enterprise_id).
 	lease := func(parcel int64, lessee, country, start, end string) {
-		l := &zonegis.Lease{ParcelID: parcel, Lessee: lessee, Country: country, Sector: "electronics", Start: date(start), End: date(end),
-			CapitalUSD: 1e6, Workers: 10, Contact: lessee + " contact " + start}
-		if _, err := db.CreateLease(ctx, zonegis.System, l); err != nil {
+		if _, err := db.Pool().Exec(ctx, `INSERT INTO leases (parcel_id, lessee, country, sector, start_date, end_date, capital_usd, workers, contact)
+			VALUES ($1, $2, $3, 'electronics', $4, $5, 1000000, 10, $6)`, parcel, lessee, country, start, end, lessee+" contact "+start); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -76,7 +76,6 @@ func TestLeasesMigrateToEnterprises(t *testing.T) {
 	lease(p2, "Công ty Một", "JP", "2015-01-01", "2065-01-01") // the same lessee again
 	lease(p2, "Công ty Một", "SG", "2005-01-01", "2006-01-01") // same name, another country
 	lease(p3, "Công ty Một", "JP", "2011-01-01", "2061-01-01") // same lessee, another board
-	// A split retires p1, whose ended lease stays with it.
 	var leasesBefore string
 	if err := db.Pool().QueryRow(ctx, `SELECT string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s', id, parcel_id, lessee, country, sector, capital_usd, workers, contact), ';' ORDER BY id) FROM leases`).Scan(&leasesBefore); err != nil {
 		t.Fatal(err)
@@ -119,8 +118,24 @@ func TestLeasesMigrateToEnterprises(t *testing.T) {
 
 	// A lease written after the migration, without enterprise_id, finds
 	// the board's enterprise of its lessee, or makes one.
-	lease(p3, "Công ty Một", "JP", "2061-01-01", "2062-01-01")
-	lease(p2, "Công ty Ba", "VN", "2065-01-01", "2070-01-01")
+	for _, l := range []*zonegis.Lease{
+		{ParcelID: p3, Lessee: "Công ty Một", Country: "JP", Start: date("2061-01-01"), End: date("2062-01-01")},
+		{ParcelID: p2, Lessee: "Công ty Ba", Country: "VN", Start: date("2065-01-01"), End: date("2070-01-01")},
+	} {
+		if _, err := db.CreateLease(ctx, zonegis.System, l); err != nil {
+			t.Fatal(err)
+		}
+		if l.EnterpriseID == 0 {
+			t.Fatalf("lease %d: no enterprise_id given back", l.ID)
+		}
+	}
+	// A lease naming another board's enterprise is refused.
+	var hn int64
+	if err := db.Pool().QueryRow(ctx, `SELECT id FROM enterprises WHERE board_id = 'hn'`).Scan(&hn); err != nil {
+		t.Fatal(err)
+	}
+	wrong := &zonegis.Lease{ParcelID: p2, EnterpriseID: hn, Start: date("2071-01-01"), End: date("2072-01-01")}
+	wantCode(t, errOf(db.CreateLease(ctx, zonegis.System, wrong)), zonegis.EINVALID, "enterprise_id")
 	var n, fromLease int
 	if err := db.Pool().QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE source = 'lease') FROM enterprises`).Scan(&n, &fromLease); err != nil {
 		t.Fatal(err)

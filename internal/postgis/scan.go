@@ -109,7 +109,7 @@ func scanLease(row pgx.Row) (*zonegis.Lease, error) {
 		l       zonegis.Lease
 		endedOn pgtype.Date
 	)
-	err := row.Scan(&l.ID, &l.ParcelID, &l.Lessee, &l.Country, &l.Sector, &l.Start, &l.End, &endedOn,
+	err := row.Scan(&l.ID, &l.ParcelID, &l.EnterpriseID, &l.Lessee, &l.Country, &l.Sector, &l.Start, &l.End, &endedOn,
 		&l.CapitalUSD, &l.Workers, &l.Contact, &l.Synthetic, &l.Version, &l.CreatedAt)
 	if err != nil {
 		return nil, err

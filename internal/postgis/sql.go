@@ -36,7 +36,7 @@ const (
 		(SELECT min(l.at) FROM parcel_lineage l WHERE l.child_id = r.id), r.retired_at`
 	greenColumns = `g.id, g.zone_id, g.kind, g.name, g.synthetic, g.area_m2,
 		ST_AsBinary(g.boundary), g.version, g.updated_at, g.attributes`
-	leaseColumns = `l.id, l.parcel_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
+	leaseColumns = `l.id, l.parcel_id, l.enterprise_id, l.lessee, l.country, l.sector, l.start_date, l.end_date, l.ended_on,
 		l.capital_usd::float8, l.workers, l.contact, l.synthetic, l.version, l.created_at`
 )
 
@@ -78,9 +78,9 @@ const (
 		VALUES ($1, $2, $3, $4, ST_Multi(ST_GeomFromWKB($5, 4326)), $6)
 		RETURNING id, area_m2, version, updated_at, attributes`
 	sqlInsertLease = `INSERT INTO leases (parcel_id, lessee, country, sector, start_date, end_date, ended_on,
-		capital_usd, workers, contact, synthetic)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-		RETURNING id, version, created_at`
+		capital_usd, workers, contact, synthetic, enterprise_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nullif($12, 0))
+		RETURNING id, version, created_at, enterprise_id, lessee, country`
 )
 
 // Writes of the API.

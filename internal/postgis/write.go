@@ -311,6 +311,6 @@ func (db *DB) CreateLease(ctx context.Context, a zonegis.Actor, l *zonegis.Lease
 
 func insertLease(ctx context.Context, tx pgx.Tx, l *zonegis.Lease) error {
 	return tx.QueryRow(ctx, sqlInsertLease, l.ParcelID, l.Lessee, l.Country, l.Sector,
-		dateArg(&l.Start), dateArg(&l.End), dateArg(l.EndedOn), l.CapitalUSD, l.Workers, l.Contact, l.Synthetic,
-	).Scan(&l.ID, &l.Version, &l.CreatedAt)
+		dateArg(&l.Start), dateArg(&l.End), dateArg(l.EndedOn), l.CapitalUSD, l.Workers, l.Contact, l.Synthetic, l.EnterpriseID,
+	).Scan(&l.ID, &l.Version, &l.CreatedAt, &l.EnterpriseID, &l.Lessee, &l.Country)
 }

@@ -53,6 +53,9 @@ type Features struct {
 	// Boards finds the board of each record a write touches (IndexBoards);
 	// without it only callers who may write every board may write.
 	Boards BoardFinder
+	// Invest keeps the enterprises and projects (invest.go); nil serves
+	// none.
+	Invest zonegis.InvestmentStore
 }
 
 // Written is a record as a write left it.
@@ -86,6 +89,9 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 	if collection == zonegis.CollectionEnterpriseReports { // reports.go
 		return f.reportWrite(ctx, a, id, ifVersion, body, patch)
 	}
+	if isInvestment(collection) {
+		return f.investWrite(ctx, a, collection, id, ifVersion, body, patch)
+	}
 	k := kindOf(collection)
 	if k == nil {
 		return Written{}, ErrNoSuchCollection
@@ -116,6 +122,9 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 func (f Features) Delete(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64) (int64, error) {
 	if collection == zonegis.CollectionEnterpriseReports { // reports.go
 		return f.reportDelete(ctx, a, id, ifVersion)
+	}
+	if isInvestment(collection) {
+		return f.investDelete(ctx, a, collection, id, ifVersion)
 	}
 	if kindOf(collection) == nil {
 		return 0, ErrNoSuchCollection

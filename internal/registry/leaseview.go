@@ -12,20 +12,21 @@ import (
 // SeesConfidential of the lease's board (its viewers, planners and board
 // admins, the ministry reader, system admins) get them.
 type LeaseView struct {
-	ID         int64    `json:"id"`
-	ParcelID   int64    `json:"parcel_id"`
-	Lessee     string   `json:"lessee"`
-	Country    string   `json:"country"`
-	Sector     string   `json:"sector"`
-	Start      string   `json:"start"`
-	End        string   `json:"end"`
-	EndedOn    *string  `json:"ended_on"`
-	InForce    bool     `json:"in_force"`
-	Workers    int32    `json:"workers"`
-	CapitalUSD *float64 `json:"capital_usd,omitempty"`
-	Contact    *string  `json:"contact,omitempty"`
-	Synthetic  bool     `json:"synthetic"`
-	Version    int64    `json:"version"`
+	ID           int64    `json:"id"`
+	ParcelID     int64    `json:"parcel_id"`
+	EnterpriseID int64    `json:"enterprise_id"`
+	Lessee       string   `json:"lessee"`
+	Country      string   `json:"country"`
+	Sector       string   `json:"sector"`
+	Start        string   `json:"start"`
+	End          string   `json:"end"`
+	EndedOn      *string  `json:"ended_on"`
+	InForce      bool     `json:"in_force"`
+	Workers      int32    `json:"workers"`
+	CapitalUSD   *float64 `json:"capital_usd,omitempty"`
+	Contact      *string  `json:"contact,omitempty"`
+	Synthetic    bool     `json:"synthetic"`
+	Version      int64    `json:"version"`
 
 	// AncestorParcelID is set when the lease was on a parcel this one was
 	// split or merged from (ParcelID is that ancestor then).
@@ -44,7 +45,7 @@ func ViewLease(l *zonegis.Lease, sees bool, on time.Time, of int64) LeaseView {
 		s := l.EndedOn.Format(time.DateOnly)
 		ended = &s
 	}
-	v := LeaseView{ID: l.ID, ParcelID: l.ParcelID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
+	v := LeaseView{ID: l.ID, ParcelID: l.ParcelID, EnterpriseID: l.EnterpriseID, Lessee: l.Lessee, Country: l.Country, Sector: l.Sector,
 		Start: l.Start.Format(time.DateOnly), End: l.End.Format(time.DateOnly), EndedOn: ended,
 		InForce: !on.Before(l.Start) && on.Before(end), Workers: l.Workers, Synthetic: l.Synthetic, Version: l.Version}
 	if sees {

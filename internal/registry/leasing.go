@@ -115,14 +115,15 @@ func StatsAudience(p zonegis.Principal) stats.Audience {
 // leaseRequest is the body of a lease request (POST
 // /parcels/{id}/leases): the lease's fields, dates as YYYY-MM-DD.
 type leaseRequest struct {
-	Lessee     string            `json:"lessee"`
-	Country    string            `json:"country"`
-	Sector     string            `json:"sector"`
-	Start      *featurejson.Date `json:"start"`
-	End        *featurejson.Date `json:"end"`
-	CapitalUSD float64           `json:"capital_usd"`
-	Workers    int32             `json:"workers"`
-	Contact    string            `json:"contact"`
+	EnterpriseID int64             `json:"enterprise_id"`
+	Lessee       string            `json:"lessee"`
+	Country      string            `json:"country"`
+	Sector       string            `json:"sector"`
+	Start        *featurejson.Date `json:"start"`
+	End          *featurejson.Date `json:"end"`
+	CapitalUSD   float64           `json:"capital_usd"`
+	Workers      int32             `json:"workers"`
+	Contact      string            `json:"contact"`
 }
 
 // LeaseJSON decodes body, a lease's fields as JSON (strictly: an unknown
@@ -134,7 +135,7 @@ func (lw Leasing) LeaseJSON(ctx context.Context, a zonegis.Actor, id, ifVersion 
 	if err := featurejson.DecodeStrict(body, &r, "body"); err != nil {
 		return 0, nil, err
 	}
-	l := &zonegis.Lease{ParcelID: id, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
+	l := &zonegis.Lease{ParcelID: id, EnterpriseID: r.EnterpriseID, Lessee: r.Lessee, Country: r.Country, Sector: r.Sector,
 		CapitalUSD: r.CapitalUSD, Workers: r.Workers, Contact: r.Contact}
 	if r.Start != nil {
 		l.Start = r.Start.Time

@@ -169,20 +169,25 @@ type GreenArea struct {
 // End exclusive); EndedOn, when set, records an early termination. At most one
 // lease per parcel is in force on any date: the database enforces it.
 type Lease struct {
-	ID         int64
-	ParcelID   int64
-	Lessee     string
-	Country    string // ISO 3166-1 alpha-2 of the investor
-	Sector     string
-	Start      time.Time
-	End        time.Time
-	EndedOn    *time.Time
-	CapitalUSD float64 // registered investment capital, US dollars (confidential)
-	Workers    int32
-	Contact    string // confidential
-	Synthetic  bool
-	Version    int64
-	CreatedAt  time.Time
+	ID       int64
+	ParcelID int64
+	// EnterpriseID is the lessee's enterprise (migrations/0015): given,
+	// the lease may leave Lessee and Country empty and takes the
+	// enterprise's; 0, the store finds or makes the enterprise of Lessee
+	// and Country in the parcel's board.
+	EnterpriseID int64
+	Lessee       string
+	Country      string // ISO 3166-1 alpha-2 of the investor
+	Sector       string
+	Start        time.Time
+	End          time.Time
+	EndedOn      *time.Time
+	CapitalUSD   float64 // registered investment capital, US dollars (confidential)
+	Workers      int32
+	Contact      string // confidential
+	Synthetic    bool
+	Version      int64
+	CreatedAt    time.Time
 }
 
 // Collections that carry geometry, as named in URLs and in the change log.

@@ -143,7 +143,8 @@ func (g *GreenArea) Validate() error {
 }
 
 // Validate normalizes a new lease (lessee and sector trimmed, country
-// upper case) and checks it: a lessee, an ISO 3166-1 alpha-2 country,
+// upper case) and checks it: a lessee and an ISO 3166-1 alpha-2 country
+// (either may be left empty when it names its enterprise: EnterpriseID),
 // start and end dates with end after start, capital and workers not
 // negative. A zero Start or End is a missing one. It returns EINVALID
 // listing every problem.
@@ -152,8 +153,11 @@ func (l *Lease) Validate() error {
 	l.Sector = strings.TrimSpace(l.Sector)
 	l.Country = strings.ToUpper(strings.TrimSpace(l.Country))
 	var p Problems
-	p.Required("lessee", l.Lessee)
-	if c := l.Country; len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
+	byEnterprise := l.EnterpriseID > 0 // the store fills in what is empty from the enterprise
+	if !byEnterprise {
+		p.Required("lessee", l.Lessee)
+	}
+	if c := l.Country; !(byEnterprise && c == "") && (len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z') {
 		p.Add("country must be an ISO 3166-1 alpha-2 code such as VN, JP, KR")
 	}
 	if l.Start.IsZero() {

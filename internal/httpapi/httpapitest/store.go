@@ -47,6 +47,7 @@ type Store struct {
 	st    state
 	keys  map[string]*fakeKey // by the key itself
 	nkeys int
+	inv   investState // enterprises and projects (invest.go)
 }
 
 // state is what a write changes; records in it are never modified in

@@ -1,0 +1,50 @@
+package httpapitest_test
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/zonegis/zonegis/internal/zonegis"
+)
+
+// TestInvestmentOnFakes runs the investment collections over the
+// in-memory store, no database: a project written by the board's planner
+// with its equivalents (zonegis.Equivalents, pinned to PostgreSQL's in the
+// postgis tests), its capital null to the public, a parcel of another zone
+// refused, bad input a 400 problem naming the field, the list filtered.
+func TestInvestmentOnFakes(t *testing.T) {
+	a := newAPI(t)
+	r := a.do("POST", "/collections/enterprises/items", a.planner, "",
+		`{"type":"Feature","geometry":null,"properties":{"board_id":"hepza","name_vi":"Công ty May","country":"KR","vsic":"1410","contact":"x@y.kr"}}`)
+	a.want(r, http.StatusCreated)
+	ent := a.id(r)
+	body := func(parcel int64, capital string) string {
+		return fmt.Sprintf(`{"type":"Feature","properties":{"irc_number":"IRC-%s","irc_date":"2024-01-05","enterprise_id":%d,"zone_id":%d,"name_vi":"Nhà máy may",
+			"origin":"fdi","currency":"VND","capital":%s,"rate":"24300","rate_date":"2024-01-05","parcel_ids":[%d]}}`, capital, ent, a.zone, capital, parcel)
+	}
+	r = a.do("POST", "/collections/projects/items", a.planner, "", body(a.parcel, "243000000000"))
+	a.want(r, http.StatusCreated)
+	if !strings.Contains(string(r.body), `"capital_usd":10000000.00`) || !strings.Contains(string(r.body), `"capital_vnd":243000000000`) {
+		t.Fatalf("created: %s", r.body)
+	}
+	pub := a.do("GET", fmt.Sprintf("/collections/projects/items/%d", a.id(r)), "", "", "")
+	a.want(pub, http.StatusOK)
+	if strings.Contains(string(pub.body), `"capital_vnd":243000000000`) || !strings.Contains(string(pub.body), `"capital":null`) || !strings.Contains(string(pub.body), `"capital_usd":null`) {
+		t.Fatalf("public: %s", pub.body)
+	}
+	a.problem(a.do("POST", "/collections/projects/items", a.planner, "", body(999, "1")), http.StatusBadRequest, zonegis.EINVALID, "parcel_ids")
+	a.problem(a.do("POST", "/collections/projects/items", a.planner, "", strings.Replace(body(a.parcel, "2"), `"VND"`, `"EUR"`, 1)),
+		http.StatusBadRequest, zonegis.EINVALID, "currency")
+	a.problem(a.do("POST", "/collections/projects/items", "", "", body(a.parcel, "3")), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
+	list := a.do("GET", "/collections/projects/items?country=KR&vsic_section=C", "", "", "")
+	a.want(list, http.StatusOK)
+	if !strings.Contains(string(list.body), `"numberMatched":1`) {
+		t.Fatalf("list: %s", list.body)
+	}
+	none := a.do("GET", "/collections/projects/items?country=JP", "", "", "")
+	if !strings.Contains(string(none.body), `"numberMatched":0`) {
+		t.Fatalf("list JP: %s", none.body)
+	}
+}
