@@ -287,7 +287,7 @@ func testGDAL(t *testing.T, srv *testServer) {
 		layers = append(layers, m[1])
 	}
 	sort.Strings(layers)
-	if want := []string{"green-areas", "parcels", "zones"}; !slices.Equal(layers, want) {
+	if want := []string{"enterprise-reports", "enterprises", "green-areas", "parcels", "projects", "zones"}; !slices.Equal(layers, want) {
 		t.Fatalf("ogrinfo lists layers %v; want %v\n%s", layers, want, out)
 	}
 

@@ -16,7 +16,7 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-const importUsage = "usage: zonegis import --collection zones|parcels|green-areas [--crs EPSG:N] [--layer L] [--format F] [--province P] [--map SPEC | --mapping FILE] FILE"
+const importUsage = "usage: zonegis import --collection zones|parcels|green-areas|enterprise-reports [--crs EPSG:N] [--layer L] [--format F] [--province P] [--map SPEC | --mapping FILE] FILE"
 
 // importCmd runs "zonegis import --collection C [--crs EPSG:N] [--layer L]
 // FILE": all or nothing. A GeoJSON FeatureCollection (.geojson, .json) is
@@ -25,7 +25,7 @@ const importUsage = "usage: zonegis import --collection zones|parcels|green-area
 func importCmd(ctx context.Context, cfg config, logger *slog.Logger, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	coll := fs.String("collection", "", "zones, parcels or green-areas")
+	coll := fs.String("collection", "", "zones, parcels, green-areas or enterprise-reports (a CSV or XLSX table, one report a row)")
 	crsName := fs.String("crs", "", "the source CRS, such as EPSG:9210 (VN-2000 / TM-3 105°45'): overrides the file's, or supplies it")
 	province := fs.String("province", "", "for a file without a CRS: the province it comes from (code or name), whose VN-2000 TM-3 zone is assumed")
 	layer := fs.String("layer", "", "the layer to read, for a file of several")

@@ -11,6 +11,8 @@ import (
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/invest"
 	"github.com/zonegis/zonegis/internal/measure"
+	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/reports"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -67,7 +69,8 @@ var (
 	// listed are the collections in the order they are listed
 	// (catalog.Names); collections are the same by id.
 	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire), parcelsServed,
-		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), table[zonegis.Enterprise]{invest.Enterprises()}, table[zonegis.Project]{invest.Projects()}}
+		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), table[zonegis.Enterprise]{invest.Enterprises()}, table[zonegis.Project]{invest.Projects()},
+		reportsTable{&reports.Collection{Sees: registry.SeesConfidential, SeesAll: registry.SeesAllConfidential}}}
 	collections = map[string]collection{}
 )
 
@@ -102,6 +105,27 @@ var (
 		},
 		etag: func(g *zonegis.GreenArea) string { return encode.VersionTag(g.Version) }}
 )
+
+// reportsTable is the enterprise reports (package reports), read from the store.
+type reportsTable struct{ *reports.Collection }
+
+func (reportsTable) name() string                                       { return reports.Name }
+func (reportsTable) title() string                                      { return reports.Title }
+func (t reportsTable) etag(r any) string                                { return t.Tag(r) }
+func (reportsTable) info(base string, _ *index.Snapshot) map[string]any { return reports.Info(base) }
+func (t reportsTable) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Queryables(c)
+}
+func (t reportsTable) items(s *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Items(c, s.store, principalOf(c))
+}
+func (t reportsTable) item(s *Server, c echo.Context, _ *index.Snapshot) error {
+	return t.Item(c, s.store, principalOf(c))
+}
+func (reportsTable) export(*Server, echo.Context, *index.Snapshot) error { return reports.ErrNoExport }
+func (reportsTable) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
+	return b, nil
+}
 
 type table[T any] struct{ *invest.Collection[T] } // a collection without geometry, read from the store
 

@@ -41,7 +41,7 @@ func (s *Server) handleImport() echo.HandlerFunc {
 			return err
 		}
 		q := c.QueryParams()
-		if err := checkParams(q, append([]string{"async", "format", "crs", "layer", "map", "province"}, importParamNames...)...); err != nil {
+		if err := checkParams(q, append([]string{"async", "format", "crs", "layer", "map", "province"}, registry.ImportParamNames...)...); err != nil {
 			return err
 		}
 		opts, report, err := importParams(c)

@@ -3,7 +3,6 @@ package httpapi
 import (
 	"bytes"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/httpx"
@@ -11,34 +10,10 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// importParamNames are the query parameters of an import.
-var importParamNames = []string{"dry_run", "repair", "overlap_tolerance_m2", "on_conflict", "report"}
-
-// importParams reads an import's options and the report format it asks
-// for (report=, else Accept: text/csv or application/geo+json, else
-// JSON). Errors: EINVALID naming the parameter.
+// importParams reads an import's options and report format
+// (registry.ImportParams), Accept's preference among the report types too.
 func importParams(c echo.Context) (zonegis.ImportOptions, string, error) {
-	q := c.QueryParams()
-	opts, err := zonegis.ParseImportOptions(func(name string) (string, bool) {
-		v, ok := q[name]
-		if !ok || len(v) == 0 {
-			return "", false
-		}
-		return v[0], true
-	})
-	if err != nil {
-		return opts, "", err
-	}
-	format := registry.ReportJSON
-	if v, ok := q["report"]; ok && len(v) > 0 {
-		format = v[0]
-		if _, ok := registry.ReportMediaTypes[format]; !ok {
-			return opts, "", invalid("report: want one of %s, got %q", strings.Join(registry.ReportFormats, ", "), format)
-		}
-	} else if mt := httpx.Accepted(c.Request(), "text/csv", "application/geo+json"); mt != "" {
-		format = map[string]string{"text/csv": registry.ReportCSV, "application/geo+json": registry.ReportGeoJSON}[mt]
-	}
-	return opts, format, nil
+	return registry.ImportParams(c.QueryParams(), httpx.Accepted(c.Request(), "text/csv", "application/geo+json"))
 }
 
 // writeImportReport answers an import with its report: 201 when features

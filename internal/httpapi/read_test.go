@@ -107,7 +107,7 @@ func TestReadCollections(t *testing.T) {
 	for _, c := range doc.Collections {
 		got = append(got, c.ID)
 	}
-	if want := append(slices.Clone(collectionIDs), "enterprises", "projects"); !slices.Equal(got, want) {
+	if want := append(slices.Clone(collectionIDs), "enterprises", "projects", "enterprise-reports"); !slices.Equal(got, want) {
 		t.Fatalf("collections %v, want %v", got, want)
 	}
 	for _, c := range doc.Collections {

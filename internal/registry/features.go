@@ -86,6 +86,9 @@ func (f Features) Create(ctx context.Context, a zonegis.Actor, collection string
 // Errors: ENOTFOUND (ErrNoSuchCollection, no such record), EINVALID naming
 // the field, EPRECONDITION, then the store's.
 func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64, body []byte, patch bool) (Written, error) {
+	if collection == zonegis.CollectionEnterpriseReports { // reports.go
+		return f.reportWrite(ctx, a, id, ifVersion, body, patch)
+	}
 	if isInvestment(collection) {
 		return f.investWrite(ctx, a, collection, id, ifVersion, body, patch)
 	}
@@ -117,6 +120,9 @@ func (f Features) Update(ctx context.Context, a zonegis.Actor, collection string
 // unless that is 0, and returns the change-log seq. Errors: ENOTFOUND,
 // EPRECONDITION, ECONFLICT.
 func (f Features) Delete(ctx context.Context, a zonegis.Actor, collection string, id, ifVersion int64) (int64, error) {
+	if collection == zonegis.CollectionEnterpriseReports { // reports.go
+		return f.reportDelete(ctx, a, id, ifVersion)
+	}
 	if isInvestment(collection) {
 		return f.investDelete(ctx, a, collection, id, ifVersion)
 	}

@@ -145,6 +145,9 @@ var importCollections = map[string]bool{zonegis.CollectionZones: true, zonegis.C
 
 // ImportFile is Import from r, a GeoJSON FeatureCollection.
 func ImportFile(ctx context.Context, db ImportStore, actor zonegis.Actor, collection string, r io.Reader, o zonegis.ImportOptions) (*zonegis.ImportReport, error) {
+	if collection == zonegis.CollectionEnterpriseReports {
+		return nil, invalid("format: enterprise reports import from a table (format=csv or xlsx), not GeoJSON")
+	}
 	return Import(ctx, db, actor, collection, GeoJSONCandidates(r), o)
 }
 

@@ -44,6 +44,12 @@ func (o FileOptions) ViaJSON() bool { return o.viaJSON() }
 // path). Errors: as ImportFile and ImportSource; EINVALID naming province
 // for one crs.DefaultSource does not know, and source.Open's.
 func ImportPath(ctx context.Context, db ImportStore, actor zonegis.Actor, collection, path string, o FileOptions, io zonegis.ImportOptions) (rep *zonegis.ImportReport, read *FileRead, err error) {
+	if collection == zonegis.CollectionEnterpriseReports { // a table, one report a row (reports.go)
+		if o.Format.Name != "csv" && o.Format.Name != "xlsx" {
+			return nil, nil, invalid("format: enterprise reports import from a table: csv or xlsx, not %s", o.Format.Name)
+		}
+		return importReports(ctx, db, actor, path, o, io)
+	}
 	if o.viaJSON() {
 		f, err := os.Open(path)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"io"
+	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +18,38 @@ const (
 	ReportCSV     = "csv"     // one problem a row, for a spreadsheet
 	ReportGeoJSON = "geojson" // the problems' locations as points, for QGIS beside the source
 )
+
+// ImportParamNames are the query parameters of an import's options
+// (ImportParams).
+var ImportParamNames = []string{"dry_run", "repair", "overlap_tolerance_m2", "on_conflict", "report"}
+
+// ImportParams reads an import's options (zonegis.ParseImportOptions) and
+// the report format it asks for from its query parameters q: report=,
+// else accepted (the media type Accept prefers of text/csv and
+// application/geo+json, "" for neither), else JSON. Errors: EINVALID
+// naming the parameter.
+func ImportParams(q url.Values, accepted string) (zonegis.ImportOptions, string, error) {
+	opts, err := zonegis.ParseImportOptions(func(name string) (string, bool) {
+		v, ok := q[name]
+		if !ok || len(v) == 0 {
+			return "", false
+		}
+		return v[0], true
+	})
+	if err != nil {
+		return opts, "", err
+	}
+	format := ReportJSON
+	if v, ok := q["report"]; ok && len(v) > 0 {
+		format = v[0]
+		if _, ok := ReportMediaTypes[format]; !ok {
+			return opts, "", invalid("report: want one of %s, got %q", strings.Join(ReportFormats, ", "), format)
+		}
+	} else if accepted != "" {
+		format = map[string]string{"text/csv": ReportCSV, "application/geo+json": ReportGeoJSON}[accepted]
+	}
+	return opts, format, nil
+}
 
 // ReportFormats are the formats WriteImportReport writes.
 var ReportFormats = []string{ReportJSON, ReportCSV, ReportGeoJSON}

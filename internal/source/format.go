@@ -45,6 +45,7 @@ var Formats = []Format{
 	{Name: "dxf", Drivers: []string{"DXF"}, Ext: ".dxf", MediaTypes: []string{"image/vnd.dxf", "application/dxf"}},
 	{Name: "dgn", Drivers: []string{"DGN"}, Ext: ".dgn", MediaTypes: []string{"image/vnd.dgn", "application/x-dgn"}},
 	{Name: "csv", Drivers: []string{"CSV"}, Ext: ".csv", MediaTypes: []string{"text/csv"}},
+	{Name: "xlsx", Drivers: []string{"XLSX"}, Ext: ".xlsx", MediaTypes: []string{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}},
 	{Name: "geojson", Drivers: []string{"GeoJSON"}, Ext: ".geojson", MediaTypes: []string{"application/geo+json", "application/json"}},
 }
 

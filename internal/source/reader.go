@@ -38,6 +38,10 @@ type Options struct {
 	CRS string
 	// DefaultCRS ("EPSG:N") is used only when the file has no CRS.
 	DefaultCRS string
+	// Table reads the rows of a table without geometry (a CSV without a
+	// WKT column, a spreadsheet): no CRS is needed, and a geometry a row
+	// has is ignored (Record.Geometry stays nil).
+	Table bool
 }
 
 // Counts are what a Reader has read so far.
@@ -74,6 +78,8 @@ type Reader struct {
 	cp1258 bool
 	// mapInfoVN: a MapInfo table whose charset is WindowsVietnamese.
 	mapInfoVN bool
+	// table: rows without geometry (Options.Table).
+	table bool
 	// CRS is the source CRS the features are transformed from, as its
 	// authority names it ("EPSG:9210") or by its name.
 	CRS string
@@ -183,6 +189,13 @@ func open(name string, o Options) (*Reader, error) {
 	if slices.Contains(drivers, "CSV") {
 		// CSV with WKT: the geometry is the column named so, not a field.
 		oo = append(oo, "GEOM_POSSIBLE_NAMES=WKT,wkt,geometry,geom,the_geom", "KEEP_GEOM_COLUMNS=NO")
+	}
+	if slices.Contains(drivers, "XLSX") {
+		// The first row names the columns (GDAL 3.6's XLSX driver takes
+		// this as a configuration option only, read as the sheet's fields
+		// are: at open, on this thread).
+		setThreadConfig("OGR_XLSX_HEADERS", "FORCE")
+		defer setThreadConfig("OGR_XLSX_HEADERS", "")
 	}
 	r := &Reader{items: make(chan item, readAheadFeatures), stop: make(chan struct{}), closed: make(chan struct{})}
 	switch ext := strings.ToLower(path.Ext(open)); {
@@ -348,6 +361,10 @@ func (r *Reader) init(o Options) error {
 		}
 		r.fields = append(r.fields, fieldDef{name: name, typ: C.OGR_Fld_GetType(fd), subtype: C.OGR_Fld_GetSubType(fd)})
 	}
+	if o.Table {
+		r.table = true
+		return nil
+	}
 	var err error
 	switch {
 	case o.CRS != "":
@@ -477,6 +494,13 @@ func (r *Reader) next() (rec Record, zm bool, err error) {
 		}
 	}
 	switch {
+	case r.table: // no geometry is read
+		if f.geomerr != nil {
+			C.free(unsafe.Pointer(f.geomerr))
+		}
+		if f.wkb != nil {
+			C.free(unsafe.Pointer(f.wkb))
+		}
 	case f.geomerr != nil:
 		rec.Problems = append(rec.Problems, FieldProblem{Field: "geometry", Reason: "the geometry cannot be read: " + goString(f.geomerr)})
 	case f.wkb != nil:

@@ -235,21 +235,58 @@ type InvestmentStore interface {
 	DeleteProject(ctx context.Context, a Actor, id, ifVersion int64, check func(*Project) error) error
 }
 
-// EnterpriseReportStore keeps the yearly enterprise reports (the reports
-// engineer's to implement; this is the contract). Writes are audited under
-// "enterprise-reports", the row locked, check run under the lock.
+// ReportFigures are the names of an enterprise report's figures, all
+// confidential, as its columns, JSON members and import fields name them.
+var ReportFigures = []string{"revenue_vnd", "export_usd", "import_usd", "budget_vnd", "workers_vn", "workers_foreign"}
+
+// ReportFilter selects enterprise reports. A report's figures are seen by
+// the callers who see its enterprise's board (SeesAll, or its board in
+// Seen); to anyone else they are null, and every filter and sort treats
+// them so: a bound on a figure keeps no report whose figure the caller does
+// not see, and a sort by it puts those reports last, in id order, whatever
+// their values. So no two answers differ by a hidden figure.
+type ReportFilter struct {
+	EnterpriseID int64  // 0: every enterprise
+	Board        string // the enterprise's board; "": every board
+	From, To     int    // years, inclusive; 0: open
+	Seen         []string
+	SeesAll      bool
+	// Min and Max bound figures (ReportFigures names), inclusive.
+	Min, Max map[string]Decimal
+	// SortBy is "" (id), "year", "enterprise_id" or a ReportFigures name;
+	// nulls last, ties in id order.
+	SortBy string
+	Desc   bool
+	Offset int
+	Limit  int // capped at MaxInvestmentPage
+}
+
+// EnterpriseReportStore keeps the yearly enterprise reports. Writes are
+// audited under "enterprise-reports" with the enterprise's board, take the
+// change-log lock first and lock the row; check runs under that lock with
+// BoardID set to the enterprise's board.
 type EnterpriseReportStore interface {
-	// EnterpriseReports returns the reports of enterprise (0: all) in the
-	// years [from, to] (0: open), by enterprise and year, at most limit
-	// (capped at MaxInvestmentPage) after id afterID.
-	EnterpriseReports(ctx context.Context, enterprise int64, from, to int, afterID int64, limit int) ([]*EnterpriseReport, error)
-	// PutEnterpriseReport validates r and writes the report of its
-	// enterprise and year, replacing the one there (ifVersion 0: any),
-	// and fills in ID, BoardID, Version, UpdatedAt. Errors: EINVALID
-	// (unknown enterprise), EPRECONDITION.
-	PutEnterpriseReport(ctx context.Context, a Actor, r *EnterpriseReport, ifVersion int64, check func(*EnterpriseReport) error) error
-	// DeleteEnterpriseReport deletes report id. Errors: ENOTFOUND,
-	// EPRECONDITION.
+	// EnterpriseReports returns the page of reports f selects and how
+	// many match it in all. Errors: EINVALID for an unknown sort or
+	// figure name.
+	EnterpriseReports(ctx context.Context, f ReportFilter) (items []*EnterpriseReport, matched int64, err error)
+	// EnterpriseReport returns report id. Errors: ENOTFOUND.
+	EnterpriseReport(ctx context.Context, id int64) (*EnterpriseReport, error)
+	// CreateEnterpriseReports validates and inserts the reports, all or
+	// none, filling in ID, BoardID, Version and UpdatedAt. Problems of
+	// the reports (Validate's, an unknown enterprise, a year the
+	// enterprise has a report for already or twice in rs, check's) come
+	// back as ImportProblems by position in rs, and then nothing is
+	// written; err is for the store. dryRun checks everything and writes
+	// nothing.
+	CreateEnterpriseReports(ctx context.Context, a Actor, rs []*EnterpriseReport, dryRun bool, check func(*EnterpriseReport) error) (probs []ImportProblem, err error)
+	// UpdateEnterpriseReport locks report id, checks ifVersion (0: any),
+	// lets change edit it, validates and writes it. Errors: ENOTFOUND,
+	// EPRECONDITION, EINVALID, ECONFLICT (the enterprise has a report for
+	// that year), change's.
+	UpdateEnterpriseReport(ctx context.Context, a Actor, id, ifVersion int64, change func(*EnterpriseReport) error) (*EnterpriseReport, error)
+	// DeleteEnterpriseReport locks report id, checks ifVersion and check,
+	// and deletes it. Errors: ENOTFOUND, EPRECONDITION, check's.
 	DeleteEnterpriseReport(ctx context.Context, a Actor, id, ifVersion int64, check func(*EnterpriseReport) error) error
 }
 
