@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"net/http"
 	"slices"
 
 	"github.com/labstack/echo/v4"
@@ -69,8 +70,8 @@ var (
 	// listed are the collections in the order they are listed
 	// (catalog.Names); collections are the same by id.
 	listed = []collection{serve[zonegis.Zone](catalog.Zones, "zones", zoneWire), parcelsServed,
-		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), table[zonegis.Enterprise]{invest.Enterprises()}, table[zonegis.Project]{invest.Projects()},
-		reportsTable{&reports.Collection{Sees: registry.SeesConfidential, SeesAll: registry.SeesAllConfidential}}}
+		serve[zonegis.GreenArea](catalog.GreenAreas, "green_areas", greenWire), table{invest.Enterprises()}, table{invest.Projects()},
+		table{&reports.Collection{Sees: registry.SeesConfidential, SeesAll: registry.SeesAllConfidential}}}
 	collections = map[string]collection{}
 )
 
@@ -106,47 +107,60 @@ var (
 		etag: func(g *zonegis.GreenArea) string { return encode.VersionTag(g.Version) }}
 )
 
-// reportsTable is the enterprise reports (package reports), read from the store.
-type reportsTable struct{ *reports.Collection }
+// table is a catalog.Table as a collection. Its answers depend on the caller (the
+// confidential figures), so no shared cache keeps them.
+type table struct{ catalog.Table }
 
-func (reportsTable) name() string                                       { return reports.Name }
-func (reportsTable) title() string                                      { return reports.Title }
-func (t reportsTable) etag(r any) string                                { return t.Tag(r) }
-func (reportsTable) info(base string, _ *index.Snapshot) map[string]any { return reports.Info(base) }
-func (t reportsTable) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Queryables(c)
+func (t table) name() string                                       { return t.Name() }
+func (t table) title() string                                      { return t.Title() }
+func (t table) etag(record any) string                             { return t.Tag(record) }
+func (t table) info(base string, _ *index.Snapshot) map[string]any { return t.Info(base) }
+func (t table) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
+	doc, err := t.Queryables(httpx.BaseURL(c), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	return httpx.WriteJSON(c, http.StatusOK, encode.MIMESchema, doc)
 }
-func (t reportsTable) items(s *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Items(c, s.store, principalOf(c))
+func (t table) items(s *Server, c echo.Context, _ *index.Snapshot) error {
+	b, err := t.Page(c.Request().Context(), s.store, principalOf(c), c.QueryParams(), httpx.BaseURL(c)+c.Request().URL.Path)
+	return sendPrivate(c, b, "", err)
 }
-func (t reportsTable) item(s *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Item(c, s.store, principalOf(c))
+func (t table) item(s *Server, c echo.Context, _ *index.Snapshot) error {
+	b, etag, err := t.Feature(c.Request().Context(), s.store, principalOf(c), c.Param("id"), c.QueryParams())
+	return sendPrivate(c, b, etag, err)
 }
-func (reportsTable) export(*Server, echo.Context, *index.Snapshot) error { return reports.ErrNoExport }
-func (reportsTable) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
+func (t table) export(s *Server, c echo.Context, _ *index.Snapshot) error {
+	name, write, err := t.Export(c.Request().Context(), s.store, principalOf(c), c.QueryParams())
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private")
+	h.Set(echo.HeaderContentType, httpx.MIMECSV)
+	h.Set(echo.HeaderContentDisposition, `attachment; filename="`+name+`"`)
+	c.Response().WriteHeader(http.StatusOK)
+	return write(c.Response())
+}
+func (table) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
 	return b, nil
 }
 
-type table[T any] struct{ *invest.Collection[T] } // a collection without geometry, read from the store
-
-func (t table[T]) name() string                                       { return t.Name() }
-func (t table[T]) title() string                                      { return t.Title() }
-func (t table[T]) etag(record any) string                             { return t.Tag(record) }
-func (t table[T]) info(base string, _ *index.Snapshot) map[string]any { return t.Info(base) }
-func (t table[T]) items(s *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Items(c, s.store, principalOf(c))
-}
-func (t table[T]) item(s *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Item(c, s.store, principalOf(c))
-}
-func (t table[T]) queryables(_ *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Queryables(c)
-}
-func (t table[T]) export(s *Server, c echo.Context, _ *index.Snapshot) error {
-	return t.Export(c, s.store, principalOf(c))
-}
-func (t table[T]) appendIntersecting(b []byte, _ *index.Snapshot, _ *measure.Prepared) ([]byte, error) {
-	return b, nil
+// sendPrivate answers err, or the GeoJSON b for this caller only, with its
+// ETag if any (304 when If-None-Match has it).
+func sendPrivate(c echo.Context, b []byte, etag string, err error) error {
+	if err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "private")
+	if etag != "" {
+		h.Set("ETag", etag)
+		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+			return c.NoContent(http.StatusNotModified)
+		}
+	}
+	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 
 func (l *served[T]) name() string           { return l.cat.Name() }

@@ -11,17 +11,15 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"net/http"
+	"io"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/registry"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -155,21 +153,32 @@ func (l *Collection[T]) filter(q url.Values, extra ...string) (zonegis.Investmen
 	return f, limit, nil
 }
 
-// Items answers GET /collections/{c}/items: a page of features in id
-// order after the cursor "after" (the next link carries it), with
-// numberMatched.
-func (l *Collection[T]) Items(c echo.Context, st zonegis.InvestmentStore, p zonegis.Principal) error {
-	q := c.QueryParams()
+// investment is st's investment records; ENOTFOUND when it keeps none.
+func investment(st any, name string) (zonegis.InvestmentStore, error) {
+	if is, ok := st.(zonegis.InvestmentStore); ok {
+		return is, nil
+	}
+	return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no collection %q on this server", name)
+}
+
+// Page is GET /collections/{c}/items for caller p: a page of features in
+// id order after the cursor "after" (the next link, from self, carries
+// it), with numberMatched. Errors: EINVALID naming the parameter.
+func (l *Collection[T]) Page(ctx context.Context, st any, p zonegis.Principal, q url.Values, self string) ([]byte, error) {
+	is, err := investment(st, l.name)
+	if err != nil {
+		return nil, err
+	}
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
-		return invalidParam("f: only json (GeoJSON) is offered here, not %q", f)
+		return nil, invalidParam("f: only json (GeoJSON) is offered here, not %q", f)
 	}
 	f, limit, err := l.filter(q)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	rows, matched, err := l.find(c.Request().Context(), st, f)
+	rows, matched, err := l.find(ctx, is, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	b := encode.PageHead(nil, int(matched), len(rows), time.Now())
 	for i, r := range rows {
@@ -179,7 +188,6 @@ func (l *Collection[T]) Items(c echo.Context, st zonegis.InvestmentStore, p zone
 		b = encode.AppendFeature(b, l.id(r), l.props(r, registry.SeesConfidential(p, l.board(r))))
 	}
 	b = encode.PageLinksHead(b)
-	self := httpx.BaseURL(c) + "/collections/" + l.name + "/items"
 	b = encode.PageLink(b, self, q, "self", -1, limit)
 	if len(rows) == limit {
 		next := url.Values{}
@@ -190,40 +198,38 @@ func (l *Collection[T]) Items(c echo.Context, st zonegis.InvestmentStore, p zone
 		b = append(b, ',')
 		b = encode.PageLink(b, self, next, "next", -1, limit)
 	}
-	b = append(b, `]}`...)
-	return httpx.WriteBytes(c, http.StatusOK, "application/geo+json", b)
+	return append(b, `]}`...), nil
 }
 
-// Item answers GET /collections/{c}/items/{id} with its ETag (and 304 for
-// If-None-Match).
-func (l *Collection[T]) Item(c echo.Context, st zonegis.InvestmentStore, p zonegis.Principal) error {
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
-	if err != nil || id < 1 {
-		return zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %q", l.name, c.Param("id"))
-	}
-	if err := checkParams(c.QueryParams(), []string{"f"}); err != nil {
-		return err
-	}
-	if f := c.QueryParam("f"); f != "" && f != "json" && f != "geojson" {
-		return invalidParam("f: %q is not offered here; use json or geojson", f)
-	}
-	r, err := l.get(c.Request().Context(), st, id)
+// Feature is GET /collections/{c}/items/{id} for caller p: the feature
+// and its ETag. Errors: ENOTFOUND, EINVALID naming the parameter.
+func (l *Collection[T]) Feature(ctx context.Context, st any, p zonegis.Principal, ref string, q url.Values) ([]byte, string, error) {
+	is, err := investment(st, l.name)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	etag := encode.VersionTag(l.version(r))
-	c.Response().Header().Set("ETag", etag)
-	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-		return c.NoContent(http.StatusNotModified)
+	id, err := strconv.ParseInt(ref, 10, 64)
+	if err != nil || id < 1 {
+		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %q", l.name, ref)
 	}
-	return httpx.WriteBytes(c, http.StatusOK, "application/geo+json", encode.AppendFeature(nil, l.id(r), l.props(r, registry.SeesConfidential(p, l.board(r)))))
+	if err := checkParams(q, []string{"f"}); err != nil {
+		return nil, "", err
+	}
+	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
+		return nil, "", invalidParam("f: %q is not offered here; use json or geojson", f)
+	}
+	r, err := l.get(ctx, is, id)
+	if err != nil {
+		return nil, "", err
+	}
+	return encode.AppendFeature(nil, l.id(r), l.props(r, registry.SeesConfidential(p, l.board(r)))), encode.VersionTag(l.version(r)), nil
 }
 
-// Queryables answers GET /collections/{c}/queryables: the filters the
-// items take, as JSON Schema properties.
-func (l *Collection[T]) Queryables(c echo.Context) error {
-	if err := checkParams(c.QueryParams(), []string{"f"}); err != nil {
-		return err
+// Queryables is GET /collections/{c}/queryables: the filters the items
+// take, as JSON Schema properties.
+func (l *Collection[T]) Queryables(base string, q url.Values) (any, error) {
+	if err := checkParams(q, []string{"f"}); err != nil {
+		return nil, err
 	}
 	props := map[string]any{}
 	for _, name := range l.filters {
@@ -240,62 +246,64 @@ func (l *Collection[T]) Queryables(c echo.Context) error {
 			props[name] = map[string]any{"title": name, "type": "string"}
 		}
 	}
-	base := httpx.BaseURL(c)
-	return httpx.WriteJSON(c, http.StatusOK, encode.MIMESchema, map[string]any{
+	return map[string]any{
 		"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": base + "/collections/" + l.name + "/queryables",
-		"type": "object", "title": l.title, "properties": props, "additionalProperties": false})
+		"type": "object", "title": l.title, "properties": props, "additionalProperties": false}, nil
 }
 
-// Export answers GET /collections/{c}/export?f=csv: every record the
-// filters select, as CSV (UTF-8 with a BOM, for spreadsheets), read page
-// by page (at most zonegis.MaxInvestmentPage rows at a time), the
-// confidential columns empty to who does not see them. Lists (parcel ids,
-// adjustments, disbursements) are JSON text in their cells.
-func (l *Collection[T]) Export(c echo.Context, st zonegis.InvestmentStore, p zonegis.Principal) error {
-	q := c.QueryParams()
+// Export is GET /collections/{c}/export?f=csv for caller p: the file's
+// name and what writes it, every record the filters select as CSV (UTF-8
+// with a BOM, for spreadsheets), read page by page (at most
+// zonegis.MaxInvestmentPage rows at a time), the confidential columns
+// empty to who does not see them. Lists (parcel ids, adjustments,
+// disbursements) are JSON text in their cells. Errors (before anything is
+// written): EINVALID naming the parameter.
+func (l *Collection[T]) Export(ctx context.Context, st any, p zonegis.Principal, q url.Values) (string, func(io.Writer) error, error) {
+	is, err := investment(st, l.name)
+	if err != nil {
+		return "", nil, err
+	}
 	if f := q.Get("f"); f != "csv" {
-		return invalidParam("f: the %s export is offered as csv only (it has no geometry for GeoPackage or FlatGeobuf), not %q", l.name, f)
+		return "", nil, invalidParam("f: the %s export is offered as csv only (it has no geometry for GeoPackage or FlatGeobuf), not %q", l.name, f)
 	}
 	f, _, err := l.filter(q)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	f.Limit = zonegis.MaxInvestmentPage
-	res := c.Response()
-	res.Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	res.Header().Set(echo.HeaderContentDisposition, `attachment; filename="`+l.name+`.csv"`)
-	res.WriteHeader(http.StatusOK)
-	_, _ = res.Write([]byte("\uFEFF"))
-	w := csv.NewWriter(res)
-	var header []string
-	for {
-		rows, _, err := l.find(c.Request().Context(), st, f)
-		if err != nil {
-			return err // after the 200: the truncated body is all the client gets
-		}
-		for _, r := range rows {
-			cols, vals := flatten(l.props(r, registry.SeesConfidential(p, l.board(r))))
-			if header == nil {
-				header = append([]string{"id"}, cols...)
-				if err := w.Write(header); err != nil {
+	return l.name + ".csv", func(out io.Writer) error {
+		_, _ = io.WriteString(out, "\uFEFF")
+		w := csv.NewWriter(out)
+		var header []string
+		for {
+			rows, _, err := l.find(ctx, is, f)
+			if err != nil {
+				return err // after the 200: the truncated body is all the client gets
+			}
+			for _, r := range rows {
+				cols, vals := flatten(l.props(r, registry.SeesConfidential(p, l.board(r))))
+				if header == nil {
+					header = append([]string{"id"}, cols...)
+					if err := w.Write(header); err != nil {
+						return err
+					}
+				}
+				if err := w.Write(append([]string{strconv.FormatInt(l.id(r), 10)}, vals...)); err != nil {
 					return err
 				}
 			}
-			if err := w.Write(append([]string{strconv.FormatInt(l.id(r), 10)}, vals...)); err != nil {
-				return err
+			if len(rows) < f.Limit {
+				break
 			}
+			f.AfterID = l.id(rows[len(rows)-1])
 		}
-		if len(rows) < f.Limit {
-			break
+		if header == nil {
+			cols, _ := flatten(l.props(new(T), false))
+			_ = w.Write(append([]string{"id"}, cols...))
 		}
-		f.AfterID = l.id(rows[len(rows)-1])
-	}
-	if header == nil {
-		cols, _ := flatten(l.props(new(T), false))
-		_ = w.Write(append([]string{"id"}, cols...))
-	}
-	w.Flush()
-	return w.Error()
+		w.Flush()
+		return w.Error()
+	}, nil
 }
 
 // flatten is props' JSON members in order, as CSV cells: text as is,
@@ -322,3 +330,5 @@ func flatten(props any) (cols, vals []string) {
 	}
 	return cols, vals
 }
+
+var _ catalog.Table = (*Collection[zonegis.Project])(nil)

@@ -1,17 +1,16 @@
 package reports
 
 import (
-	"net/http"
+	"context"
+	"io"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
 	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/encode"
-	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -54,22 +53,31 @@ func store(st any) (zonegis.EnterpriseReportStore, error) {
 	return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no collection %q on this server", Name)
 }
 
-// Items answers GET /collections/enterprise-reports/items for caller p
-// (ParseQuery's parameters). Errors: EINVALID naming the parameter.
-func (l *Collection) Items(c echo.Context, st any, p zonegis.Principal) error {
+// Name is the collection's id.
+func (l *Collection) Name() string { return Name }
+
+// Title is its title.
+func (l *Collection) Title() string { return Title }
+
+// Info is its description at /collections (the function Info).
+func (l *Collection) Info(base string) map[string]any { return Info(base) }
+
+// Page is GET /collections/enterprise-reports/items for caller p
+// (ParseQuery's parameters); self is the page's URL, for its links.
+// Errors: EINVALID naming the parameter.
+func (l *Collection) Page(ctx context.Context, st any, p zonegis.Principal, q url.Values, self string) ([]byte, error) {
 	rs, err := store(st)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	q := c.QueryParams()
 	f, err := ParseQuery(q)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	f.SeesAll, f.Seen = l.seesOf(p)
-	items, matched, err := rs.EnterpriseReports(c.Request().Context(), f)
+	items, matched, err := rs.EnterpriseReports(ctx, f)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	features := func(b []byte) []byte {
 		for i, r := range items {
@@ -80,45 +88,46 @@ func (l *Collection) Items(c echo.Context, st any, p zonegis.Principal) error {
 		}
 		return b
 	}
-	c.Response().Header().Set("Cache-Control", "private") // the figures depend on the caller
-	return httpx.WriteBytes(c, http.StatusOK, "application/geo+json",
-		AppendPage(nil, httpx.BaseURL(c)+c.Request().URL.Path, q, f, matched, len(items), features))
+	return AppendPage(nil, self, q, f, matched, len(items), features), nil
 }
 
-// Item answers GET /collections/enterprise-reports/items/{id} for caller
-// p, with its ETag. Errors: EINVALID, ENOTFOUND.
-func (l *Collection) Item(c echo.Context, st any, p zonegis.Principal) error {
+// Feature is GET /collections/enterprise-reports/items/{id} for caller p:
+// the report and its ETag. Errors: EINVALID, ENOTFOUND.
+func (l *Collection) Feature(ctx context.Context, st any, p zonegis.Principal, ref string, q url.Values) ([]byte, string, error) {
 	rs, err := store(st)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	for k := range c.QueryParams() {
+	for k := range q {
 		if k != "f" {
-			return invalid("%s: an enterprise report takes no parameter but f", k)
+			return nil, "", invalid("%s: an enterprise report takes no parameter but f", k)
 		}
 	}
-	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	id, err := strconv.ParseInt(ref, 10, 64)
 	if err != nil || id <= 0 {
-		return zonegis.Errorf(zonegis.ENOTFOUND, "no enterprise report with id %q", c.Param("id"))
+		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no enterprise report with id %q", ref)
 	}
-	r, err := rs.EnterpriseReport(c.Request().Context(), id)
+	r, err := rs.EnterpriseReport(ctx, id)
 	if err != nil {
-		return err
+		return nil, "", err
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "private")
-	h.Set("ETag", encode.VersionTag(r.Version))
-	return httpx.WriteBytes(c, http.StatusOK, "application/geo+json", AppendFeature(nil, r, l.Sees(p, r.BoardID)))
+	return AppendFeature(nil, r, l.Sees(p, r.BoardID)), encode.VersionTag(r.Version), nil
 }
 
-// Queryables answers GET /collections/enterprise-reports/queryables.
-func (l *Collection) Queryables(c echo.Context) error {
-	for k := range c.QueryParams() {
+// Queryables is GET /collections/enterprise-reports/queryables (the
+// function Queryables).
+func (l *Collection) Queryables(base string, q url.Values) (any, error) {
+	for k := range q {
 		if k != "f" {
-			return invalid("%s: queryables take no parameter but f", k)
+			return nil, invalid("%s: queryables take no parameter but f", k)
 		}
 	}
-	return httpx.WriteJSON(c, http.StatusOK, "application/schema+json", Queryables(httpx.BaseURL(c)))
+	return Queryables(base), nil
+}
+
+// Export answers an export of the reports: they are not exported.
+func (l *Collection) Export(context.Context, any, zonegis.Principal, url.Values) (string, func(io.Writer) error, error) {
+	return "", nil, ErrNoExport
 }
 
 // ErrNoExport answers an export of the reports.
@@ -180,3 +189,5 @@ func AppendPage(b []byte, base string, q url.Values, f zonegis.ReportFilter, mat
 	}
 	return append(b, "]}"...)
 }
+
+var _ catalog.Table = (*Collection)(nil)

@@ -3,6 +3,7 @@ package httpapitest_test
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -38,8 +39,27 @@ func TestInvestmentOnFakes(t *testing.T) {
 	a.problem(a.do("POST", "/collections/projects/items", a.planner, "", strings.Replace(body(a.parcel, "2"), `"VND"`, `"EUR"`, 1)),
 		http.StatusBadRequest, zonegis.EINVALID, "currency")
 	a.problem(a.do("POST", "/collections/projects/items", "", "", body(a.parcel, "3")), http.StatusUnauthorized, zonegis.EUNAUTHORIZED)
+	// What a caller sees depends on who it is: no shared cache may keep it.
+	if cc := pub.header.Get("Cache-Control"); cc != "private" {
+		t.Errorf("item Cache-Control %q, want private", cc)
+	}
+	req := httptest.NewRequest("GET", fmt.Sprintf("/collections/projects/items/%d", a.id(r)), nil)
+	req.Header.Set("If-None-Match", pub.header.Get("ETag"))
+	w := httptest.NewRecorder()
+	a.srv.ServeHTTP(w, req)
+	if w.Code != http.StatusNotModified || pub.header.Get("ETag") == "" {
+		t.Errorf("If-None-Match %q: status %d, want 304", pub.header.Get("ETag"), w.Code)
+	}
 	list := a.do("GET", "/collections/projects/items?country=KR&vsic_section=C", "", "", "")
 	a.want(list, http.StatusOK)
+	if cc := list.header.Get("Cache-Control"); cc != "private" {
+		t.Errorf("items Cache-Control %q, want private", cc)
+	}
+	csv := a.do("GET", "/collections/projects/export?f=csv", "", "", "")
+	a.want(csv, http.StatusOK)
+	if !strings.HasPrefix(string(csv.body), "\uFEFFid,") || csv.header.Get("Cache-Control") != "private" || !strings.HasPrefix(csv.header.Get("Content-Type"), "text/csv") {
+		t.Errorf("export: %v %.80q", csv.header, csv.body)
+	}
 	if !strings.Contains(string(list.body), `"numberMatched":1`) {
 		t.Fatalf("list: %s", list.body)
 	}
