@@ -76,31 +76,10 @@ func (s *Server) handleImport() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		field := func(name string) (string, error) {
-			v, inForm := up.Fields[name]
-			if inForm && q.Has(name) {
-				return "", invalid("%s: given twice (in the query and the form)", name)
-			}
-			return v + q.Get(name), nil
-		}
-		var o registry.FileOptions
-		var format, spec string
-		for name, dst := range map[string]*string{"format": &format, "crs": &o.CRS, "layer": &o.Layer, "province": &o.Province, "map": &spec} {
-			if *dst, err = field(name); err != nil {
-				return err
-			}
-		}
-		if o.Format, err = source.Resolve(format, up.MediaType, up.FileName); err != nil {
-			if u, ok := err.(*source.Unsupported); ok {
-				return httpx.UnsupportedMedia(u.Detail)
-			}
-			return err
-		}
-		var mapping []byte
-		if v, ok := up.Fields["mapping"]; ok {
-			mapping = []byte(v)
-		}
-		if o.Mapping, err = registry.ParseMapping(u.Collection, spec, mapping); err != nil {
+		o, err := registry.UploadOptions(u.Collection, q, up.Fields, up.MediaType, up.FileName)
+		if u, ok := err.(*source.Unsupported); ok {
+			return httpx.UnsupportedMedia(u.Detail)
+		} else if err != nil {
 			return err
 		}
 		named := filepath.Join(dir, "upload"+o.Format.Ext)

@@ -10,7 +10,6 @@ import (
 	"github.com/zonegis/zonegis/internal/encode"
 	"github.com/zonegis/zonegis/internal/featurejson"
 	"github.com/zonegis/zonegis/internal/httpx"
-	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -40,40 +39,10 @@ func (s *Server) handleAt() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		snap := s.ix.Snapshot()
 		buf := getBuffer()
 		defer putBuffer(buf)
-		b := (*buf)[:0]
-		b = append(b, `{"point":[`...)
-		b = encode.AppendFloat(b, p[0])
-		b = append(b, ',')
-		b = encode.AppendFloat(b, p[1])
-		// Each collection written out, not through the collection
-		// interface: the busiest route allocates no closures.
-		b = append(b, `],"zones":{"type":"FeatureCollection","features":[`...)
-		n := 0
-		snap.ZoneEntriesAt(p, func(e *index.Entry[zonegis.Zone]) bool {
-			b = comma(b, &n)
-			b = encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), nil)
-			return true
-		})
-		b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
-		n = 0
-		snap.ParcelEntriesAt(p, func(e *index.Entry[zonegis.Parcel]) bool {
-			b = comma(b, &n)
-			b = encode.ParcelCached(b, e.Record(), e.Geometry(), nil)
-			return true
-		})
-		b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
-		n = 0
-		snap.GreenAreaEntriesAt(p, func(e *index.Entry[zonegis.GreenArea]) bool {
-			b = comma(b, &n)
-			b = encode.GreenAreaCached(b, e.Record(), e.Geometry(), nil)
-			return true
-		})
-		b = append(b, `]}}`...)
-		*buf = b
-		return httpx.WriteBytes(c, http.StatusOK, mimeJSON, b)
+		*buf = catalog.AppendAt((*buf)[:0], s.ix.Snapshot(), p)
+		return httpx.WriteBytes(c, http.StatusOK, mimeJSON, *buf)
 	}
 }
 

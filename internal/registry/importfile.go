@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"net/url"
 	"os"
 
 	"github.com/zonegis/zonegis/internal/crs"
@@ -96,4 +97,31 @@ func ParseMapping(collection, spec string, file []byte) (*Mapping, error) {
 		return m, nil
 	}
 	return nil, nil
+}
+
+// UploadOptions are the options of an uploaded file's import: format, crs,
+// layer, province and map from the query q or the form fields (not both),
+// the form's mapping (a file of it), the format resolved from them or the
+// part's media type and file name (source.Resolve: *source.Unsupported
+// when those name none). Errors: EINVALID naming the field.
+func UploadOptions(collection string, q url.Values, fields map[string]string, mediaType, fileName string) (FileOptions, error) {
+	var o FileOptions
+	var format, spec string
+	for name, dst := range map[string]*string{"format": &format, "crs": &o.CRS, "layer": &o.Layer, "province": &o.Province, "map": &spec} {
+		v, inForm := fields[name]
+		if inForm && q.Has(name) {
+			return o, zonegis.Errorf(zonegis.EINVALID, "%s: given twice (in the query and the form)", name)
+		}
+		*dst = v + q.Get(name)
+	}
+	var err error
+	if o.Format, err = source.Resolve(format, mediaType, fileName); err != nil {
+		return o, err
+	}
+	var mapping []byte
+	if v, ok := fields["mapping"]; ok {
+		mapping = []byte(v)
+	}
+	o.Mapping, err = ParseMapping(collection, spec, mapping)
+	return o, err
 }
