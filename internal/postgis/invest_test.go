@@ -47,23 +47,31 @@ func TestLeasesMigrateToEnterprises(t *testing.T) {
 	if _, err := postgis.MigrateFS(ctx, db, upTo(t, "0015")); err != nil {
 		t.Fatal(err)
 	}
-	z := fixture(t, db)
-	if err := db.CreateBoard(ctx, zonegis.System, &zonegis.Board{ID: "hn", NameVI: "Ban Hà Nội", NameEN: "Hanoi", Province: "Hà Nội"}); err != nil {
-		t.Fatal(err)
-	}
-	z2 := &zonegis.Zone{Code: "KCN-HN", NameVI: "KCN Hà Nội", NameEN: "Hanoi IP", Kind: zonegis.KindIndustrialPark, BoardID: "hn", Model: zonegis.ModelConventional, Status: zonegis.ZoneOperating, Source: "manual",
-		Province: "Hà Nội", Boundary: rect(105.80, 21.00, 105.81, 21.01)}
-	if _, err := db.CreateZone(ctx, zonegis.System, z2); err != nil {
-		t.Fatal(err)
-	}
-	parcel := func(zone int64, lot string, x, y float64) int64 {
-		p := &zonegis.Parcel{ZoneID: zone, LotCode: lot, LandUse: "industrial", Boundary: rect(x, y, x+0.001, y+0.001)}
-		if _, err := db.CreateParcel(ctx, zonegis.System, p); err != nil {
+	// Under the old schema, boards, zones and parcels as its writers wrote
+	// them (today's Go writes columns later migrations add).
+	row := func(sql string, args ...any) int64 {
+		t.Helper()
+		var id int64
+		if err := db.Pool().QueryRow(ctx, sql, args...).Scan(&id); err != nil {
 			t.Fatal(err)
 		}
-		return p.ID
+		return id
 	}
-	p1, p2, p3 := parcel(z.ID, "A1", 106.701, 10.751), parcel(z.ID, "A2", 106.703, 10.751), parcel(z2.ID, "B1", 105.801, 21.001)
+	if _, err := db.Pool().Exec(ctx, `INSERT INTO boards (id, name_vi, name_en, province) VALUES
+		('hepza', 'Ban Quản lý HEPZA', 'HEPZA', 'Thành phố Hồ Chí Minh'), ('hn', 'Ban Hà Nội', 'Hanoi', 'Hà Nội')`); err != nil {
+		t.Fatal(err)
+	}
+	zone := func(code, board, province string, x, y float64) int64 {
+		return row(`INSERT INTO zones (code, name_vi, name_en, kind, board_id, province, source, boundary)
+			VALUES ($1, $1, $1, 'industrial_park', $2, $3, 'manual', ST_Multi(ST_MakeEnvelope($4::float8, $5::float8, $4::float8 + 0.01, $5::float8 + 0.01, 4326))) RETURNING id`,
+			code, board, province, x, y)
+	}
+	z1, z2 := zone("KCX-TEST", "hepza", "Thành phố Hồ Chí Minh", 106.70, 10.75), zone("KCN-HN", "hn", "Hà Nội", 105.80, 21.00)
+	parcel := func(zone int64, lot string, x, y float64) int64 {
+		return row(`INSERT INTO parcels (zone_id, lot_code, land_use, boundary)
+			VALUES ($1, $2, 'industrial', ST_Multi(ST_MakeEnvelope($3::float8, $4::float8, $3::float8 + 0.001, $4::float8 + 0.001, 4326))) RETURNING id`, zone, lot, x, y)
+	}
+	p1, p2, p3 := parcel(z1, "A1", 106.701, 10.751), parcel(z1, "A2", 106.703, 10.751), parcel(z2, "B1", 105.801, 21.001)
 	// Under the old schema, leases as its writers wrote them (no enterprise_id).
 	lease := func(parcel int64, lessee, country, start, end string) {
 		if _, err := db.Pool().Exec(ctx, `INSERT INTO leases (parcel_id, lessee, country, sector, start_date, end_date, capital_usd, workers, contact)
