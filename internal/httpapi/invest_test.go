@@ -146,7 +146,20 @@ func TestInvestmentCollections(t *testing.T) {
 		t.Fatalf("next page: %d features", len(rest.Features))
 	}
 	wantProblem(t, e.do(t, http.MethodGet, "/collections/projects/items?origin=foreign", nil, nil), http.StatusBadRequest, zonegis.EINVALID, "origin")
-	wantProblem(t, e.do(t, http.MethodGet, "/collections/projects/items?bbox=1,2,3,4", nil, nil), http.StatusBadRequest, zonegis.EINVALID, "bbox")
+	// OGC API - Features Part 1's bbox and datetime hold here too: no
+	// project is in a box (none has geometry); datetime is its last change.
+	wantProblem(t, e.do(t, http.MethodGet, "/collections/projects/items?bbox=1,2,3", nil, nil), http.StatusBadRequest, zonegis.EINVALID, "bbox")
+	var all struct{ NumberMatched int }
+	e.getJSON(t, "/collections/projects/items", &all)
+	for q, want := range map[string]int{"bbox=100,8,110,24": 0, "datetime=../2000-01-01": 0, "datetime=2000-01-01/..": all.NumberMatched, "datetime=../..": all.NumberMatched} {
+		var page struct{ NumberMatched int }
+		e.getJSON(t, "/collections/projects/items?"+q, &page)
+		if page.NumberMatched != want {
+			t.Errorf("projects ?%s: numberMatched %d, want %d", q, page.NumberMatched, want)
+		} else if want == 0 && all.NumberMatched == 0 {
+			t.Errorf("no projects to select from")
+		}
+	}
 
 	// The CSV export, the contact empty to the public.
 	csv := e.do(t, http.MethodGet, "/collections/enterprises/export?f=csv", nil, nil)

@@ -219,7 +219,14 @@ func TestEnterpriseReportsWrites(t *testing.T) {
 	}
 	wantProblem(t, e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?sortby=revenue", nil), http.StatusBadRequest, "", "sortby")
 	wantProblem(t, e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?min_revenue_vnd=lots", nil), http.StatusBadRequest, "", "min_revenue_vnd")
-	wantProblem(t, e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?bbox=1,2,3,4", nil), http.StatusBadRequest, "", "bbox")
+	wantProblem(t, e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?bbox=1,2,3", nil), http.StatusBadRequest, "", "bbox")
+	wantProblem(t, e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?datetime=soon", nil), http.StatusBadRequest, "", "datetime")
+	if r := e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?bbox=100,8,110,24", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), `"numberMatched":0`) {
+		t.Errorf("bbox: %d %.200s; want 200 and none (a report has no geometry)", r.status, r.body)
+	}
+	if r := e.as(t, "", http.MethodGet, "/collections/enterprise-reports/items?datetime=../2000-01-01", nil); r.status != http.StatusOK || !strings.Contains(string(r.body), `"numberMatched":0`) {
+		t.Errorf("datetime before any change: %d %.200s; want 200 and none", r.status, r.body)
+	}
 	if r := e.as(t, e.keys["planner"], http.MethodDelete, loc, nil); r.status != http.StatusNoContent {
 		t.Fatalf("delete: %d %s", r.status, r.body)
 	}

@@ -113,8 +113,18 @@ func checkParams(q url.Values, allowed []string) error {
 // filter reads the page and filter parameters of q.
 func (l *Collection[T]) filter(q url.Values, extra ...string) (zonegis.InvestmentFilter, int, error) {
 	var f zonegis.InvestmentFilter
-	if err := checkParams(q, append(append([]string{"f", "limit", "after"}, extra...), l.filters...)); err != nil {
+	if err := checkParams(q, append(append([]string{"f", "limit", "after", "datetime", "bbox"}, extra...), l.filters...)); err != nil {
 		return f, 0, err
+	}
+	when, err := catalog.ParseDatetime(q.Get("datetime"))
+	if err != nil {
+		return f, 0, err
+	}
+	f.UpdatedFrom, f.UpdatedUntil = when.Start, when.End
+	if b := q.Get("bbox"); b != "" {
+		if _, err := catalog.ParseBBox(b); err != nil {
+			return f, 0, err
+		}
 	}
 	limit, err := catalog.Limit(q.Get("limit"))
 	if err != nil {
@@ -176,9 +186,12 @@ func (l *Collection[T]) Page(ctx context.Context, st any, p zonegis.Principal, q
 	if err != nil {
 		return nil, err
 	}
-	rows, matched, err := l.find(ctx, is, f)
-	if err != nil {
-		return nil, err
+	var rows []*T
+	var matched int64
+	if !q.Has("bbox") { // no geometry: none of them is in any box
+		if rows, matched, err = l.find(ctx, is, f); err != nil {
+			return nil, err
+		}
 	}
 	b := encode.PageHead(nil, int(matched), len(rows), time.Now())
 	for i, r := range rows {

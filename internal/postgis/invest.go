@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -30,7 +31,7 @@ func pageLimit(n int) int {
 // Enterprises returns the enterprises f selects, in id order, and how
 // many match f in all.
 func (db *DB) Enterprises(ctx context.Context, f zonegis.InvestmentFilter) ([]*zonegis.Enterprise, int64, error) {
-	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection}
+	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection, instant(f.UpdatedFrom), instant(f.UpdatedUntil)}
 	rows, err := db.pool.Query(ctx, sqlEnterprises, append(args, pageLimit(f.Limit))...)
 	if err != nil {
 		return nil, 0, mapError(err)
@@ -220,7 +221,8 @@ func eachRow(ctx context.Context, q querier, query string, ids []int64, scan fun
 // Projects returns the projects f selects, in id order, with their
 // members, and how many match f in all.
 func (db *DB) Projects(ctx context.Context, f zonegis.InvestmentFilter) ([]*zonegis.Project, int64, error) {
-	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection, f.ZoneID, f.EnterpriseID, f.Origin, f.Status}
+	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection, f.ZoneID, f.EnterpriseID, f.Origin, f.Status,
+		instant(f.UpdatedFrom), instant(f.UpdatedUntil)}
 	rows, err := db.pool.Query(ctx, sqlProjects, append(args, pageLimit(f.Limit))...)
 	if err != nil {
 		return nil, 0, mapError(err)
@@ -443,4 +445,12 @@ func (db *DB) writeInvest(ctx context.Context, a zonegis.Actor, action, collecti
 func (db *DB) Equivalents(ctx context.Context, amount zonegis.Decimal, currency string, rate zonegis.Decimal) (usd, vnd zonegis.Decimal, err error) {
 	err = db.pool.QueryRow(ctx, sqlEquivalents, string(amount), currency, string(rate)).Scan(&usd, &vnd)
 	return usd, vnd, mapError(err)
+}
+
+// instant is t as an argument: NULL when zero (an open end).
+func instant(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t
 }

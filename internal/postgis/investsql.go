@@ -5,11 +5,13 @@ package postgis
 const (
 	enterpriseColumns = `e.id, coalesce(e.board_id, ''), coalesce(e.mst, ''), e.name_vi, e.name_en, e.country, coalesce(e.vsic, ''),
 		e.high_tech, e.supporting_industry, e.contact, e.source, e.synthetic, e.version, e.updated_at`
-	// $1 after id, $2 boards (NULL: all), $3 country, $4 VSIC section; $5 limit.
+	// $1 after id, $2 boards (NULL: all), $3 country, $4 VSIC section, $5
+	// and $6 updated from and until (NULL: open); $7 limit.
 	enterpriseWhere = ` WHERE e.id > $1 AND ($2::text[] IS NULL OR e.board_id = ANY($2))
 		AND ($3 = '' OR e.country = $3)
-		AND ($4 = '' OR e.vsic_division IN (SELECT code FROM vsic_divisions WHERE section = $4))`
-	sqlEnterprises      = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + enterpriseWhere + ` ORDER BY e.id LIMIT $5`
+		AND ($4 = '' OR e.vsic_division IN (SELECT code FROM vsic_divisions WHERE section = $4))
+		AND ($5::timestamptz IS NULL OR e.updated_at >= $5) AND ($6::timestamptz IS NULL OR e.updated_at < $6)`
+	sqlEnterprises      = `SELECT ` + enterpriseColumns + ` FROM enterprises e` + enterpriseWhere + ` ORDER BY e.id LIMIT $7`
 	sqlEnterpriseCount  = `SELECT count(*) FROM enterprises e` + enterpriseWhere
 	sqlEnterpriseByID   = `SELECT ` + enterpriseColumns + ` FROM enterprises e WHERE e.id = $1`
 	sqlLockEnterprise   = `SELECT ` + enterpriseColumns + ` FROM enterprises e WHERE e.id = $1 FOR UPDATE`
@@ -28,13 +30,15 @@ const (
 		p.workers_planned_vn, p.workers_planned_foreign, p.workers_vn, p.workers_foreign, p.synthetic, p.version, p.updated_at`
 	projectFrom = ` FROM projects p JOIN zones z ON z.id = p.zone_id JOIN enterprises e ON e.id = p.enterprise_id`
 	// $1 after id, $2 boards, $3 country, $4 VSIC section, $5 zone, $6
-	// enterprise, $7 origin, $8 status; $9 limit.
+	// enterprise, $7 origin, $8 status, $9 and $10 updated from and until
+	// (NULL: open); $11 limit.
 	projectWhere = ` WHERE p.id > $1 AND ($2::text[] IS NULL OR z.board_id = ANY($2))
 		AND ($3 = '' OR e.country = $3)
 		AND ($4 = '' OR e.vsic_division IN (SELECT code FROM vsic_divisions WHERE section = $4))
 		AND ($5 = 0 OR p.zone_id = $5) AND ($6 = 0 OR p.enterprise_id = $6)
-		AND ($7 = '' OR p.origin = $7) AND ($8 = '' OR p.status = $8)`
-	sqlProjects       = `SELECT ` + projectColumns + projectFrom + projectWhere + ` ORDER BY p.id LIMIT $9`
+		AND ($7 = '' OR p.origin = $7) AND ($8 = '' OR p.status = $8)
+		AND ($9::timestamptz IS NULL OR p.updated_at >= $9) AND ($10::timestamptz IS NULL OR p.updated_at < $10)`
+	sqlProjects       = `SELECT ` + projectColumns + projectFrom + projectWhere + ` ORDER BY p.id LIMIT $11`
 	sqlProjectCount   = `SELECT count(*)` + projectFrom + projectWhere
 	sqlProjectByID    = `SELECT ` + projectColumns + projectFrom + ` WHERE p.id = $1`
 	sqlLockProject    = `SELECT ` + projectColumns + projectFrom + ` WHERE p.id = $1 FOR UPDATE OF p`

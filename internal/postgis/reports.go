@@ -74,7 +74,7 @@ func reportArgs(f zonegis.ReportFilter) ([]any, error) {
 			}
 		}
 	}
-	return append(args, f.SortBy), nil
+	return append(args, f.SortBy, instant(f.UpdatedFrom), instant(f.UpdatedUntil)), nil
 }
 
 // EnterpriseReports returns the page of reports f selects and how many

@@ -14,13 +14,14 @@ const (
 	// it sees, $3 enterprise (0: any), $4 board (''), $5 from, $6 to (0:
 	// open), $7..$18 min and max of revenue_vnd, export_usd, import_usd,
 	// budget_vnd, workers_vn, workers_foreign (NULL: no bound), $19 the
-	// sort key's name. A bound on a figure the caller does not see keeps
+	// sort key's name, $20 and $21 updated from and until (NULL: open). A bound on a figure the caller does not see keeps
 	// no row (seen is false), and such a figure sorts as NULL.
 	sqlReportsSelect = `WITH v AS (
 	SELECT r.*, ($1::bool OR e.board_id = ANY($2::text[])) AS seen
 	  FROM enterprise_reports r JOIN enterprises e ON e.id = r.enterprise_id
 	 WHERE ($3::bigint = 0 OR r.enterprise_id = $3) AND ($4::text = '' OR e.board_id = $4)
 	   AND ($5::int = 0 OR r.year >= $5) AND ($6::int = 0 OR r.year <= $6)
+	   AND ($20::timestamptz IS NULL OR r.updated_at >= $20) AND ($21::timestamptz IS NULL OR r.updated_at < $21)
 ), f AS (
 	SELECT v.id, CASE $19::text WHEN 'year' THEN v.year::numeric WHEN 'enterprise_id' THEN v.enterprise_id::numeric
 	       WHEN 'revenue_vnd' THEN CASE WHEN seen THEN v.revenue_vnd END
@@ -38,12 +39,12 @@ const (
 	   AND ($15::numeric IS NULL OR seen AND v.workers_vn >= $15) AND ($16::numeric IS NULL OR seen AND v.workers_vn <= $16)
 	   AND ($17::numeric IS NULL OR seen AND v.workers_foreign >= $17) AND ($18::numeric IS NULL OR seen AND v.workers_foreign <= $18)
 )`
-	// sqlReportsPage is a page of them: $20 descending, $21 offset, $22
+	// sqlReportsPage is a page of them: $22 descending, $23 offset, $24
 	// limit; nulls last either way, ties by id.
 	sqlReportsPage = sqlReportsSelect + `
 SELECT ` + reportColumns + reportFrom + ` JOIN f ON f.id = r.id
- ORDER BY CASE WHEN NOT $20::bool THEN f.k END ASC NULLS LAST, CASE WHEN $20::bool THEN f.k END DESC NULLS LAST, r.id
- OFFSET $21 LIMIT $22`
+ ORDER BY CASE WHEN NOT $22::bool THEN f.k END ASC NULLS LAST, CASE WHEN $22::bool THEN f.k END DESC NULLS LAST, r.id
+ OFFSET $23 LIMIT $24`
 	sqlReportsCount = sqlReportsSelect + ` SELECT count(*) FROM f`
 
 	sqlReportByID    = `SELECT ` + reportColumns + reportFrom + ` WHERE r.id = $1`

@@ -75,9 +75,12 @@ func (l *Collection) Page(ctx context.Context, st any, p zonegis.Principal, q ur
 		return nil, err
 	}
 	f.SeesAll, f.Seen = l.seesOf(p)
-	items, matched, err := rs.EnterpriseReports(ctx, f)
-	if err != nil {
-		return nil, err
+	var items []*zonegis.EnterpriseReport
+	var matched int64
+	if !q.Has("bbox") { // no geometry: none of them is in any box
+		if items, matched, err = rs.EnterpriseReports(ctx, f); err != nil {
+			return nil, err
+		}
 	}
 	features := func(b []byte) []byte {
 		for i, r := range items {

@@ -218,7 +218,7 @@ var (
 		}
 		return f
 	}()
-	Params = append([]string{"f", "limit", "offset", "sortby"}, Filters...)
+	Params = append([]string{"f", "limit", "offset", "sortby", "datetime", "bbox"}, Filters...)
 	// Sortables are what sortby may name ("-" before one: descending).
 	Sortables = append([]string{"id", "year", "enterprise_id"}, zonegis.ReportFigures...)
 )
@@ -245,6 +245,19 @@ func ParseQuery(q url.Values) (zonegis.ReportFilter, error) {
 	f.Limit = min(limit, zonegis.MaxInvestmentPage)
 	if f.Offset, err = catalog.Offset(q.Get("offset")); err != nil {
 		return f, err
+	}
+	// datetime: the reports last changed then (updated_at, their primary
+	// instant); bbox is checked, and selects none (Collection.Page): a
+	// report has no geometry.
+	when, err := catalog.ParseDatetime(q.Get("datetime"))
+	if err != nil {
+		return f, err
+	}
+	f.UpdatedFrom, f.UpdatedUntil = when.Start, when.End
+	if b := q.Get("bbox"); b != "" {
+		if _, err := catalog.ParseBBox(b); err != nil {
+			return f, err
+		}
 	}
 	whole := func(name string, lo, hi int64) (int64, error) {
 		v := q.Get(name)

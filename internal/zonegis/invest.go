@@ -182,6 +182,10 @@ type InvestmentFilter struct {
 	EnterpriseID int64  // projects only
 	Origin       string // projects only
 	Status       string // projects only
+	// Updated keeps the rows last changed (updated_at) from UpdatedFrom
+	// (inclusive) to UpdatedUntil (exclusive); a zero end is open (an
+	// OGC API datetime).
+	UpdatedFrom, UpdatedUntil time.Time
 }
 
 // MaxInvestmentPage is the most rows one page of enterprises or projects
@@ -259,6 +263,9 @@ type ReportFilter struct {
 	Desc   bool
 	Offset int
 	Limit  int // capped at MaxInvestmentPage
+	// UpdatedFrom (inclusive) to UpdatedUntil (exclusive), zero ends
+	// open: the reports last changed then (an OGC API datetime).
+	UpdatedFrom, UpdatedUntil time.Time
 }
 
 // EnterpriseReportStore keeps the yearly enterprise reports. Writes are

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
@@ -50,8 +51,13 @@ func pageOf[T any](m map[int64]*T, id func(*T) int64, f zonegis.InvestmentFilter
 func (s *Store) keepEnterprise(f zonegis.InvestmentFilter) func(*zonegis.Enterprise) bool {
 	return func(e *zonegis.Enterprise) bool {
 		return (f.Boards == nil || slices.Contains(f.Boards, e.BoardID)) && (f.Country == "" || e.Country == f.Country) &&
-			(f.VSICSection == "" || zonegis.VSICSectionOf(e.VSICDivision()) == f.VSICSection)
+			(f.VSICSection == "" || zonegis.VSICSectionOf(e.VSICDivision()) == f.VSICSection) && updatedIn(f, e.UpdatedAt)
 	}
+}
+
+// updatedIn is the store's test of f's UpdatedFrom and UpdatedUntil.
+func updatedIn(f zonegis.InvestmentFilter, t time.Time) bool {
+	return (f.UpdatedFrom.IsZero() || !t.Before(f.UpdatedFrom)) && (f.UpdatedUntil.IsZero() || t.Before(f.UpdatedUntil))
 }
 
 // Enterprises implements zonegis.InvestmentStore.
@@ -173,7 +179,7 @@ func (s *Store) Projects(_ context.Context, f zonegis.InvestmentFilter) ([]*zone
 		e := s.inv.enterprises[p.EnterpriseID]
 		return (f.Boards == nil || slices.Contains(f.Boards, p.BoardID)) && e != nil && keepE(e) &&
 			(f.ZoneID == 0 || p.ZoneID == f.ZoneID) && (f.EnterpriseID == 0 || p.EnterpriseID == f.EnterpriseID) &&
-			(f.Origin == "" || p.Origin == f.Origin) && (f.Status == "" || p.Status == f.Status)
+			(f.Origin == "" || p.Origin == f.Origin) && (f.Status == "" || p.Status == f.Status) && updatedIn(f, p.UpdatedAt)
 	})
 	return out, n, nil
 }

@@ -63,6 +63,16 @@ func TestInvestmentOnFakes(t *testing.T) {
 	if !strings.Contains(string(list.body), `"numberMatched":1`) {
 		t.Fatalf("list: %s", list.body)
 	}
+	// datetime selects by the last change (updated_at); a bbox selects no
+	// feature without geometry; both are checked as the land records' are.
+	for q, want := range map[string]string{"datetime=../2000-01-01": `"numberMatched":0`, "datetime=2000-01-01/..": `"numberMatched":1`,
+		"bbox=100,8,110,24": `"numberMatched":0`, "datetime=../..": `"numberMatched":1`} {
+		if r := a.do("GET", "/collections/projects/items?country=KR&"+q, "", "", ""); r.status != http.StatusOK || !strings.Contains(string(r.body), want) {
+			t.Errorf("%s: %d %.200s; want %s", q, r.status, r.body, want)
+		}
+	}
+	a.problem(a.do("GET", "/collections/enterprises/items?datetime=yesterday", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "datetime")
+	a.problem(a.do("GET", "/collections/enterprises/items?bbox=1,2,3", "", "", ""), http.StatusBadRequest, zonegis.EINVALID, "bbox")
 	none := a.do("GET", "/collections/projects/items?country=JP", "", "", "")
 	if !strings.Contains(string(none.body), `"numberMatched":0`) {
 		t.Fatalf("list JP: %s", none.body)
