@@ -45,7 +45,7 @@ func TestParseQuery(t *testing.T) {
 		t.Fatalf("%+v %v", f, err)
 	}
 	for q, name := range map[string]string{"year=20x": "year", "from=2025&to=2024": "from", "year=2024&from=2020": "year",
-		"min_export_usd=lots": "min_export_usd", "sortby=revenue": "sortby", "sortby=year,id": "sortby", "bbox=1,2,3,4": "bbox",
+		"min_export_usd=lots": "min_export_usd", "sortby=revenue": "sortby", "sortby=year,id": "sortby", "bbox=1,2,3": "bbox", "datetime=soon": "datetime",
 		"enterprise_id=-1": "enterprise_id", "max_workers_vn=1e9999": "max_workers_vn"} {
 		v, _ := url.ParseQuery(q)
 		if _, err := ParseQuery(v); err == nil || !strings.HasPrefix(zonegis.ErrorMessage(err), name) {
