@@ -74,7 +74,13 @@ function near() {
 // sphere) around the point, or nothing when the search is by place only.
 function drawRadius() {
   const map = state.map;
-  if (!map?.isStyleLoaded()) return;
+  if (!map) return;
+  // isStyleLoaded is false while any source still loads tiles (the
+  // provinces' and wards' too): draw once the map is idle then.
+  if (!map.isStyleLoaded()) {
+    map.once('idle', drawRadius);
+    return;
+  }
   if (!map.getSource('sites-radius')) {
     map.addSource('sites-radius', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     map.addLayer({ id: 'sites-radius-line', type: 'line', source: 'sites-radius', paint: { 'line-color': '#db2777', 'line-width': 2.5, 'line-dasharray': [2, 2] } });
