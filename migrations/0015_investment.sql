@@ -360,12 +360,18 @@ SELECT DISTINCT ON (z.board_id, l.lessee, l.country)
   JOIN zones z ON z.id = p.zone_id
  ORDER BY z.board_id, l.lessee, l.country, l.start_date DESC, l.id DESC;
 
+-- The backfill is not a change of any lease: their versions (ETags), the
+-- change log and their parcels stay as they are (the per-row triggers
+-- would bump every lease's and parcel's version and log each: on a large
+-- registry, minutes of work that every instance would then replay).
+ALTER TABLE leases DISABLE TRIGGER USER;
 UPDATE leases l SET enterprise_id = e.id
   FROM parcels_all p, zones z, enterprises e
  WHERE p.id = l.parcel_id AND z.id = p.zone_id
    AND e.source = 'migrated_lease' AND coalesce(e.board_id, '') = coalesce(z.board_id, '')
    AND e.name_vi = l.lessee AND e.country = l.country;
 
+ALTER TABLE leases ENABLE TRIGGER USER;
 ALTER TABLE leases ALTER COLUMN enterprise_id SET NOT NULL;
 CREATE INDEX leases_enterprise_idx ON leases (enterprise_id);
 

@@ -52,6 +52,11 @@ func migrate(ctx context.Context, db *DB, fsys fs.FS) ([]string, error) {
 			return applied, err
 		}
 		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			// A migration is the operator's, run once: not cut by the
+			// pool's statement timeout, however large the registry.
+			if _, err := tx.Exec(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+				return err
+			}
 			if _, err := tx.Exec(ctx, string(body)); err != nil {
 				return err
 			}
