@@ -26,4 +26,3 @@ type Table interface {
 	// Export names the export's CSV file and writes it, once its query is checked.
 	Export(ctx context.Context, st any, p zonegis.Principal, q url.Values) (string, func(io.Writer) error, error)
 }
-

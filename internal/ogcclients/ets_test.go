@@ -40,7 +40,9 @@ var collectionIDs = []string{"zones", "parcels", "green-areas"}
 var tableIDs = []string{"enterprises", "projects", "enterprise-reports"}
 
 // allIDs are every collection /collections lists.
-func allIDs() []string { return slices.Sorted(slices.Values(append(slices.Clone(collectionIDs), tableIDs...))) }
+func allIDs() []string {
+	return slices.Sorted(slices.Values(append(slices.Clone(collectionIDs), tableIDs...)))
+}
 
 const (
 	mimeGeoJSON = "application/geo+json"
