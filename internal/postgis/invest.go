@@ -32,21 +32,9 @@ func pageLimit(n int) int {
 // many match f in all.
 func (db *DB) Enterprises(ctx context.Context, f zonegis.InvestmentFilter) ([]*zonegis.Enterprise, int64, error) {
 	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection, instant(f.UpdatedFrom), instant(f.UpdatedUntil)}
-	rows, err := db.pool.Query(ctx, sqlEnterprises, append(args, pageLimit(f.Limit))...)
+	out, err := collect(ctx, db.pool, sqlEnterprises, scanEnterprise, append(args, pageLimit(f.Limit))...)
 	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	var out []*zonegis.Enterprise
-	for rows.Next() {
-		e, err := scanEnterprise(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, mapError(err)
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
+		return nil, 0, err
 	}
 	var n int64
 	args[0] = int64(0)
@@ -223,21 +211,9 @@ func eachRow(ctx context.Context, q querier, query string, ids []int64, scan fun
 func (db *DB) Projects(ctx context.Context, f zonegis.InvestmentFilter) ([]*zonegis.Project, int64, error) {
 	args := []any{f.AfterID, f.Boards, f.Country, f.VSICSection, f.ZoneID, f.EnterpriseID, f.Origin, f.Status,
 		instant(f.UpdatedFrom), instant(f.UpdatedUntil)}
-	rows, err := db.pool.Query(ctx, sqlProjects, append(args, pageLimit(f.Limit))...)
+	out, err := collect(ctx, db.pool, sqlProjects, scanProject, append(args, pageLimit(f.Limit))...)
 	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	var out []*zonegis.Project
-	for rows.Next() {
-		p, err := scanProject(rows)
-		if err != nil {
-			rows.Close()
-			return nil, 0, mapError(err)
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, mapError(err)
+		return nil, 0, err
 	}
 	if err := projectMembers(ctx, db.pool, out); err != nil {
 		return nil, 0, mapError(err)

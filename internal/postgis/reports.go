@@ -90,20 +90,8 @@ func (db *DB) EnterpriseReports(ctx context.Context, f zonegis.ReportFilter) ([]
 	if err := db.read.QueryRow(ctx, sqlReportsCount, args...).Scan(&matched); err != nil {
 		return nil, 0, mapError(err)
 	}
-	rows, err := db.read.Query(ctx, sqlReportsPage, append(args, f.Desc, max(f.Offset, 0), pageLimit(f.Limit))...)
-	if err != nil {
-		return nil, 0, mapError(err)
-	}
-	defer rows.Close()
-	out := []*zonegis.EnterpriseReport{}
-	for rows.Next() {
-		r, err := scanReport(rows)
-		if err != nil {
-			return nil, 0, mapError(err)
-		}
-		out = append(out, r)
-	}
-	return out, matched, mapError(rows.Err())
+	out, err := collect(ctx, db.read, sqlReportsPage, scanReport, append(args, f.Desc, max(f.Offset, 0), pageLimit(f.Limit))...)
+	return out, matched, err
 }
 
 // EnterpriseReport returns report id. Errors: ENOTFOUND.
