@@ -20,31 +20,23 @@ func AppendAt(b []byte, snap *index.Snapshot, p orb.Point) []byte {
 	b = append(b, `],"zones":{"type":"FeatureCollection","features":[`...)
 	n := 0
 	snap.ZoneEntriesAt(p, func(e *index.Entry[zonegis.Zone]) bool {
-		b = comma(b, &n)
+		b = encode.Comma(b, &n)
 		b = encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), nil)
 		return true
 	})
 	b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)
 	n = 0
 	snap.ParcelEntriesAt(p, func(e *index.Entry[zonegis.Parcel]) bool {
-		b = comma(b, &n)
+		b = encode.Comma(b, &n)
 		b = encode.ParcelCached(b, e.Record(), e.Geometry(), nil)
 		return true
 	})
 	b = append(b, `]},"green_areas":{"type":"FeatureCollection","features":[`...)
 	n = 0
 	snap.GreenAreaEntriesAt(p, func(e *index.Entry[zonegis.GreenArea]) bool {
-		b = comma(b, &n)
+		b = encode.Comma(b, &n)
 		b = encode.GreenAreaCached(b, e.Record(), e.Geometry(), nil)
 		return true
 	})
 	return append(b, `]}}`...)
-}
-
-func comma(b []byte, n *int) []byte {
-	if *n > 0 {
-		b = append(b, ',')
-	}
-	*n++
-	return b
 }

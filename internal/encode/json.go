@@ -198,3 +198,13 @@ func AppendDate(b []byte, t *time.Time) []byte {
 	b = t.UTC().AppendFormat(b, time.DateOnly)
 	return append(b, '"')
 }
+
+// Comma appends the comma before a list's member when *n members came
+// before it, and counts it.
+func Comma(b []byte, n *int) []byte {
+	if *n > 0 {
+		b = append(b, ',')
+	}
+	*n++
+	return b
+}

@@ -211,7 +211,7 @@ func (l *served[T]) appendIntersecting(b []byte, snap *index.Snapshot, pq *measu
 	b = append(b, l.head...)
 	n := 0
 	err := l.cat.Intersecting(snap, pq, func(v *T, m2 float64) bool {
-		b = comma(b, &n)
+		b = encode.Comma(b, &n)
 		b = l.wire.record(b, snap, v, encode.Overlap(m2))
 		return n < catalog.MaxIntersectHits
 	})

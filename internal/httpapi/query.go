@@ -46,14 +46,6 @@ func (s *Server) handleAt() echo.HandlerFunc {
 	}
 }
 
-func comma(b []byte, n *int) []byte {
-	if *n > 0 {
-		b = append(b, ',')
-	}
-	*n++
-	return b
-}
-
 // handleIntersects answers POST /query/intersects with a GeoJSON Polygon or
 // MultiPolygon (a geometry, or a Feature holding one): every zone, parcel
 // and green area it intersects, each with its overlap area in m².
@@ -139,7 +131,7 @@ func (s *Server) handleSites() echo.HandlerFunc {
 		n := 0
 		matched := sq.Find(snap, func(pc *zonegis.Parcel, d float64) {
 			z, _ := snap.Zone(pc.ZoneID)
-			b = comma(b, &n)
+			b = encode.Comma(b, &n)
 			b = parcelFeature(b, snap, pc, encode.Site(d, z))
 		})
 		b = encode.Counts(append(b, ']'), matched, n)
