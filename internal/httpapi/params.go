@@ -11,27 +11,9 @@ import (
 	"github.com/zonegis/zonegis/internal/registry"
 )
 
-// checkParams rejects query parameters outside allowed (OGC API - Features
-// /req/core/query-param-unknown) and repeated parameters.
-func checkParams(q url.Values, allowed ...string) error {
-	for k, v := range q {
-		if err := checkParam(k, len(v), allowed); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// checkParam is checkParams for one parameter k given n times.
-func checkParam(k string, n int, allowed []string) error {
-	if !slices.Contains(allowed, k) && !(catalog.IsAttributeFilter(k) && slices.Contains(allowed, catalog.AttributesFilter)) {
-		return invalid("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
-	}
-	if n > 1 {
-		return invalid("query parameter %q given %d times", k, n)
-	}
-	return nil
-}
+// checkParams rejects query parameters outside allowed and repeated ones
+// (catalog.CheckParams).
+func checkParams(q url.Values, allowed ...string) error { return catalog.CheckParams(q, allowed...) }
 
 // checkNoParams refuses every query parameter, for routes that take none.
 // An empty query is not parsed (c.QueryParams would allocate a map).

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"testing"
 
+	"github.com/zonegis/zonegis/internal/catalog"
 	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -11,11 +12,11 @@ import (
 // checkParams gives.
 func TestRawQueryCheck(t *testing.T) {
 	p, _ := httpx.SplitQuery("lon=1&lat=2&lon=3")
-	if err := p.Check(checkParam, "lon", "lat"); zonegis.ErrorMessage(err) != `query parameter "lon" given 2 times` {
+	if err := p.Check(catalog.CheckParam, "lon", "lat"); zonegis.ErrorMessage(err) != `query parameter "lon" given 2 times` {
 		t.Errorf("repeated lon: got %v", err)
 	}
 	p, _ = httpx.SplitQuery("lon=1&lat=2&zoom=3")
-	if err := p.Check(checkParam, "lon", "lat"); zonegis.ErrorMessage(err) != `unknown query parameter "zoom"; allowed: lon, lat` {
+	if err := p.Check(catalog.CheckParam, "lon", "lat"); zonegis.ErrorMessage(err) != `unknown query parameter "zoom"; allowed: lon, lat` {
 		t.Errorf("unknown zoom: got %v", err)
 	}
 }

@@ -24,7 +24,7 @@ func (s *Server) handleAt() echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var lon, lat string
 		if rp, ok := httpx.SplitQuery(c.Request().URL.RawQuery); ok {
-			if err := rp.Check(checkParam, atParams...); err != nil {
+			if err := rp.Check(catalog.CheckParam, atParams...); err != nil {
 				return err
 			}
 			lon, lat = rp.Get("lon"), rp.Get("lat")

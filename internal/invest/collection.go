@@ -97,23 +97,10 @@ func invalidParam(format string, args ...any) error {
 	return zonegis.Errorf(zonegis.EINVALID, format, args...)
 }
 
-// checkParams refuses parameters outside allowed, or repeated.
-func checkParams(q url.Values, allowed []string) error {
-	for k, v := range q {
-		if !slices.Contains(allowed, k) {
-			return invalidParam("unknown query parameter %q; allowed: %s", k, strings.Join(allowed, ", "))
-		}
-		if len(v) > 1 {
-			return invalidParam("query parameter %q given %d times", k, len(v))
-		}
-	}
-	return nil
-}
-
 // filter reads the page and filter parameters of q.
 func (l *Collection[T]) filter(q url.Values, extra ...string) (zonegis.InvestmentFilter, int, error) {
 	var f zonegis.InvestmentFilter
-	if err := checkParams(q, append(append([]string{"f", "limit", "after", "datetime", "bbox"}, extra...), l.filters...)); err != nil {
+	if err := catalog.CheckParams(q, append(append([]string{"f", "limit", "after", "datetime", "bbox"}, extra...), l.filters...)...); err != nil {
 		return f, 0, err
 	}
 	when, err := catalog.ParseDatetime(q.Get("datetime"))
@@ -225,7 +212,7 @@ func (l *Collection[T]) Feature(ctx context.Context, st any, p zonegis.Principal
 	if err != nil || id < 1 {
 		return nil, "", zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %q", l.name, ref)
 	}
-	if err := checkParams(q, []string{"f"}); err != nil {
+	if err := catalog.CheckParams(q, "f"); err != nil {
 		return nil, "", err
 	}
 	if f := q.Get("f"); f != "" && f != "json" && f != "geojson" {
@@ -241,7 +228,7 @@ func (l *Collection[T]) Feature(ctx context.Context, st any, p zonegis.Principal
 // Queryables is GET /collections/{c}/queryables: the filters the items
 // take, as JSON Schema properties.
 func (l *Collection[T]) Queryables(base string, q url.Values) (any, error) {
-	if err := checkParams(q, []string{"f"}); err != nil {
+	if err := catalog.CheckParams(q, "f"); err != nil {
 		return nil, err
 	}
 	props := map[string]any{}
