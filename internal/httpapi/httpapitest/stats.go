@@ -168,6 +168,14 @@ func (s *Store) InvestmentFigures(context.Context, zonegis.InvestmentSeriesFilte
 	return &zonegis.InvestmentFigures{Names: map[string]string{}}, nil
 }
 
+// InvestmentVersion implements stats.Store: the fake's change-log
+// position, which every write moves.
+func (s *Store) InvestmentVersion(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.seq, nil
+}
+
 // PublishedFigures: the fake has none (they are migrations/0016's rows,
 // served over PostGIS in the harness's tests).
 func (s *Store) PublishedFigures(context.Context) ([]zonegis.PublishedFigure, error) {
