@@ -58,9 +58,8 @@ type Options struct {
 	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
 	// imports (up to MaxImportBytes), exports and dossiers in a projected
 	// CRS (PostGIS transforms every geometry) and intersects queries (up
-	// to catalog.MaxQueryVertices vertices), investment statistics; 0
-	// means DefaultHeavyRequests. Heavy, if set, is the limit itself (a
-	// test holds its slots to see the busy answers) and HeavyRequests unused.
+	// to catalog.MaxQueryVertices vertices), investment statistics; 0 means
+	// DefaultHeavyRequests. Heavy, if set, is the limit (tests hold its slots).
 	HeavyRequests int
 	Heavy         *httpx.Limit
 	// Jobs runs imports, in the background for those that would take
