@@ -35,10 +35,8 @@ func (s *Server) handleBoard() echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		etag := encode.VersionTag(b.Version)
-		c.Response().Header().Set("ETag", etag)
-		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-			return c.NoContent(http.StatusNotModified)
+		if httpx.Revalidate(c, encode.VersionTag(b.Version)) {
+			return nil
 		}
 		return httpx.WriteJSON(c, http.StatusOK, mimeJSON, encode.Board(b))
 	}

@@ -154,11 +154,8 @@ func sendPrivate(c echo.Context, b []byte, etag string, err error) error {
 	}
 	h := c.Response().Header()
 	h.Set("Cache-Control", "private")
-	if etag != "" {
-		h.Set("ETag", etag)
-		if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-			return c.NoContent(http.StatusNotModified)
-		}
+	if etag != "" && httpx.Revalidate(c, etag) {
+		return nil
 	}
 	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }

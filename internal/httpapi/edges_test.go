@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/registry"
@@ -334,11 +335,12 @@ func TestEdgesImportConstantMemory(t *testing.T) {
 	}
 }
 
-// TestEdgesHeavyLimit saturates the heavy-request limit (1 here) with an
-// import whose body is still coming: another import, an intersects query
-// and a projected export are answered 503 with Retry-After at once, an
-// export in CRS84 and other reads are not; once the import ends, heavy
-// requests run again.
+// TestEdgesHeavyLimit saturates the heavy-request limit (1 here): the test
+// itself holds its one slot (no slow request racing the probes, so the
+// outcome does not hang on the machine's load), and another import, an
+// intersects query, a projected export and the investment statistics are
+// answered 503 with Retry-After at once, an export in CRS84 and other reads
+// are not; once the slot is free, heavy requests run again.
 func TestEdgesHeavyLimit(t *testing.T) {
 	e := newWriteEnv(t)
 	logger := slog.New(slog.DiscardHandler)
@@ -346,56 +348,41 @@ func TestEdgesHeavyLimit(t *testing.T) {
 	if err := indexsync.New(e.db, ix, logger).Load(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: e.db, Logger: logger, HeavyRequests: 1}))
+	heavy := httpx.NewLimit(1, "heavy requests")
+	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: e.db, Logger: logger, Heavy: heavy}))
 	defer srv.Close()
 	f := &fixture{pool: e.pool, url: srv.URL}
 	poly := `{"type":"Polygon","coordinates":[[[106.7,10.75],[106.702,10.75],[106.702,10.752],[106.7,10.75]]]}`
+	planner := map[string]string{"Authorization": "Bearer " + e.planner}
+	importBody := fmt.Sprintf(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":%s,"properties":{"zone_id":%d,"lot_code":"H1","land_use":"industrial"}}]}`, poly, e.zone.ID)
 
-	pr, pw := io.Pipe()
-	done := make(chan response, 1)
-	go func() {
-		req, _ := http.NewRequest(http.MethodPost, srv.URL+"/collections/parcels/import", pr)
-		req.Header.Set("Authorization", "Bearer "+e.planner)
-		req.Header.Set("Content-Type", "application/geo+json")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			done <- response{status: -1, body: []byte(err.Error())}
-			return
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		done <- response{resp.StatusCode, resp.Header, b}
-	}()
-	go io.WriteString(pw, `{"type":"FeatureCollection","features":[`)
-	// Wait until the import holds the slot.
-	var busy response
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		busy = f.do(t, http.MethodPost, "/query/intersects", strings.NewReader(poly), nil)
-		if busy.status == http.StatusServiceUnavailable || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
+	release, err := heavy.Acquire()
+	if err != nil {
+		t.Fatal(err)
 	}
+	busy := f.do(t, http.MethodPost, "/query/intersects", strings.NewReader(poly), nil)
 	wantProblem(t, busy, http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
 	if ra := busy.header.Get("Retry-After"); ra == "" {
 		t.Errorf("503 without Retry-After")
 	}
 	wantProblem(t, f.do(t, http.MethodGet, "/collections/parcels/export?crs=EPSG:3405", nil, nil), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
-	wantProblem(t, f.do(t, http.MethodPost, "/collections/parcels/import", strings.NewReader(`{}`),
-		map[string]string{"Authorization": "Bearer " + e.planner}), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
-	for _, path := range []string{"/collections/parcels/export", "/collections/parcels/export?crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84", "/collections/parcels/items", "/query/at?lon=106.7&lat=10.75"} {
+	wantProblem(t, f.do(t, http.MethodGet, "/stats/investment", nil, nil), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
+	wantProblem(t, f.do(t, http.MethodPost, "/collections/parcels/import", strings.NewReader(importBody), planner),
+		http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
+	for _, path := range []string{"/collections/parcels/export", "/collections/parcels/export?crs=http://www.opengis.net/def/crs/OGC/1.3/CRS84", "/collections/parcels/items", "/query/at?lon=106.7&lat=10.75", "/stats/zones"} {
 		if r := f.do(t, http.MethodGet, path, nil, nil); r.status != http.StatusOK {
 			t.Errorf("GET %s while saturated: %d %.200s", path, r.status, r.body)
 		}
 	}
-	io.WriteString(pw, fmt.Sprintf(`{"type":"Feature","geometry":%s,"properties":{"zone_id":%d,"lot_code":"H1","land_use":"industrial"}}]}`, poly, e.zone.ID))
-	pw.Close()
-	if r := <-done; r.status != http.StatusCreated {
-		t.Fatalf("the slow import: %d %s", r.status, r.body)
+	release()
+	if r := f.do(t, http.MethodPost, "/collections/parcels/import", strings.NewReader(importBody), planner); r.status != http.StatusCreated {
+		t.Fatalf("the import once the slot is free: %d %s", r.status, r.body)
 	}
 	if r := f.do(t, http.MethodPost, "/query/intersects", strings.NewReader(poly), nil); r.status != http.StatusOK {
-		t.Errorf("intersects after the import: %d %.300s", r.status, r.body)
+		t.Errorf("intersects once the slot is free: %d %.300s", r.status, r.body)
+	}
+	if r := f.do(t, http.MethodGet, "/stats/investment", nil, nil); r.status != http.StatusOK {
+		t.Errorf("investment statistics once the slot is free: %d %.300s", r.status, r.body)
 	}
 	var fc map[string]json.RawMessage
 	f.getJSON(t, "/collections/parcels/export?crs=EPSG:3405", &fc)

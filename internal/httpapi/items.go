@@ -143,10 +143,8 @@ func (l *served[T]) item(s *Server, c echo.Context, snap *index.Snapshot) error 
 	if !ok {
 		return notFound("no %s feature with id %d", l.cat.Name(), id)
 	}
-	etag := l.wire.etag(e.Record())
-	c.Response().Header().Set("ETag", etag)
-	if httpx.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-		return c.NoContent(http.StatusNotModified)
+	if httpx.Revalidate(c, l.wire.etag(e.Record())) {
+		return nil
 	}
 	encoded, err := l.inCRS(s, c, snap, []*T{e.Record()})
 	if err != nil {

@@ -321,3 +321,85 @@ func TestEnterpriseReportsImport(t *testing.T) {
 	wantProblem(t, e.as(t, e.keys["planner"], http.MethodPost, "/collections/enterprise-reports/import", []byte(`{"type":"FeatureCollection","features":[]}`),
 		"Content-Type", "application/geo+json"), http.StatusBadRequest, "", "format")
 }
+
+// TestEnterpriseReportsImportByMST imports reports keyed by the
+// enterprise's tax code (mst) instead of enterprise_id, from XLSX
+// spreadsheets made by GDAL's ogr2ogr from CSV (the codes keep their
+// leading zero as text): a code is resolved within the boards the caller
+// may write (hepza's planner: the hepza enterprise, though haiphong's has
+// the same code), a file with both columns must agree, and each problem
+// (a wrong check digit, a code of no enterprise of the caller's boards, a
+// disagreement, neither key) names its row and column; a refused file
+// writes nothing.
+func TestEnterpriseReportsImportByMST(t *testing.T) {
+	e := newReportsEnv(t)
+	ctx := context.Background()
+	h := e.ent["hepza"]
+	other := &zonegis.Enterprise{BoardID: "hepza", NameVI: "Công ty thử hai", Country: "VN", VSIC: "2610", MST: "0100047516"}
+	if err := e.db.CreateEnterprise(ctx, zonegis.System, other); err != nil {
+		t.Fatal(err)
+	}
+	for id, mst := range map[int64]string{h: "0100109106", e.ent["haiphong"]: "0100109106"} {
+		if _, err := e.db.Pool().Exec(ctx, `UPDATE enterprises SET mst = $2 WHERE id = $1`, id, mst); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.db.Pool().Exec(ctx, `INSERT INTO enterprises (board_id, mst, name_vi, country) VALUES ('haiphong', '0301234562', 'Chỉ ở Hải Phòng', 'VN')`); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	xlsx := func(name, text string) []byte {
+		t.Helper()
+		csv := filepath.Join(dir, name+".csv")
+		if err := os.WriteFile(csv, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out := filepath.Join(dir, name+".xlsx")
+		if b, err := exec.Command("ogr2ogr", "-f", "XLSX", out, csv).CombinedOutput(); err != nil {
+			t.Fatalf("ogr2ogr: %v: %s", err, b)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	post := func(b []byte) response {
+		return e.as(t, e.keys["planner"], http.MethodPost, "/collections/enterprise-reports/import", b,
+			"Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	}
+	count := func() int {
+		var n int
+		e.scalar(t, `SELECT count(*) FROM enterprise_reports`, nil, &n)
+		return n
+	}
+	n := count()
+	r := post(xlsx("bad", fmt.Sprintf("mst,enterprise_id,year,revenue_vnd\n"+
+		"0100109107,,2019,5\n"+ // row 2: wrong check digit
+		"0301234562,,2019,5\n"+ // row 3: haiphong's only
+		"0100047516,%d,2019,5\n"+ // row 4: another hepza enterprise's code than enterprise_id's
+		"0100109106,%d,2017,5\n"+ // row 5: agrees
+		",,2016,5\n", h, h))) // row 6: neither key
+	wantProblem(t, r, http.StatusBadRequest, "", "")
+	for _, want := range []string{"row 2, mst: mst 0100109107 has a wrong check digit", "row 3, mst: no enterprise with tax code 0301234562 in a board you may write",
+		fmt.Sprintf("row 4, mst: tax code 0100047516 is enterprise %d, not enterprise_id %d; the two must agree", other.ID, h),
+		"row 6, enterprise_id: is required, or mst", `"skipped":4`} {
+		if !strings.Contains(string(r.body), want) {
+			t.Errorf("refusal lacks %q: %s", want, r.body)
+		}
+	}
+	if strings.Contains(string(r.body), "row 5") || count() != n {
+		t.Fatalf("row 5 refused, or %d reports written by a refused import: %s", count()-n, r.body)
+	}
+	r = post(xlsx("good", "mst,year,revenue_vnd,workers_vn\n0100109106,2019,1500000000,70\n0100047516,2020,900000000,\n"))
+	var rep struct{ Imported int }
+	if err := json.Unmarshal(r.body, &rep); err != nil || r.status != http.StatusCreated || rep.Imported != 2 {
+		t.Fatalf("import by mst: %d %s", r.status, r.body)
+	}
+	var got string
+	e.scalar(t, `SELECT string_agg(concat_ws('|', r.enterprise_id, e.board_id, r.year, r.revenue_vnd, r.workers_vn), ';' ORDER BY r.year)
+		FROM enterprise_reports r JOIN enterprises e ON e.id = r.enterprise_id WHERE r.year IN (2019, 2020)`, nil, &got)
+	if want := fmt.Sprintf("%d|hepza|2019|1500000000|70;%d|hepza|2020|900000000", h, other.ID); got != want {
+		t.Errorf("imported %q, want %q", got, want)
+	}
+}

@@ -5,6 +5,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -57,8 +58,10 @@ type Options struct {
 	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
 	// imports (up to MaxImportBytes), exports and dossiers in a projected
 	// CRS (PostGIS transforms every geometry) and intersects queries (up
-	// to catalog.MaxQueryVertices vertices); 0 means DefaultHeavyRequests.
+	// to catalog.MaxQueryVertices vertices), investment statistics; 0 means
+	// DefaultHeavyRequests. Heavy, if set, is the limit (tests hold its slots).
 	HeavyRequests int
+	Heavy         *httpx.Limit
 	// Jobs runs imports, in the background for those that would take
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
@@ -145,10 +148,9 @@ func New(o Options) *Server {
 	}
 	s.pageCSP = []string{web.PageCSP(origin)}
 	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
-	if o.HeavyRequests <= 0 {
-		o.HeavyRequests = DefaultHeavyRequests
+	if s.heavy = o.Heavy; s.heavy == nil {
+		s.heavy = httpx.NewLimit(cmp.Or(max(o.HeavyRequests, 0), DefaultHeavyRequests), "heavy requests (imports, projected exports, intersects queries, investment statistics)")
 	}
-	s.heavy = httpx.NewLimit(o.HeavyRequests, "heavy requests (imports, projected exports, intersects queries)")
 	if s.jobs = o.Jobs; s.jobs == nil {
 		s.jobs = jobs.New(jobs.Options{Store: o.Store, Logger: o.Logger})
 	}

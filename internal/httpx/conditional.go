@@ -21,6 +21,18 @@ func ETagMatches(header, etag string) bool {
 	return false
 }
 
+// Revalidate sets etag as the answer's ETag and, when the request's
+// If-None-Match has it, answers 304 Not Modified (no body); it reports
+// whether it did, and the handler then has nothing more to send.
+func Revalidate(c echo.Context, etag string) bool {
+	c.Response().Header()["Etag"] = []string{etag}
+	if !ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
+		return false
+	}
+	c.Response().WriteHeader(http.StatusNotModified)
+	return true
+}
+
 // AcceptsGzip reports whether the request's Accept-Encoding allows gzip.
 func AcceptsGzip(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept-Encoding"), ",") {
@@ -65,10 +77,9 @@ func Accepted(r *http.Request, offers ...string) string {
 func WriteRevalidated(c echo.Context, contentType string, body []byte, etag string, gzipped bool) error {
 	h := c.Response().Header()
 	h.Add("Vary", "Accept-Encoding")
-	h["Etag"] = []string{etag}
 	h["Cache-Control"] = HeaderValue("no-cache")
-	if ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
-		return c.NoContent(http.StatusNotModified)
+	if Revalidate(c, etag) {
+		return nil
 	}
 	if gzipped {
 		h["Content-Encoding"] = HeaderValue("gzip")

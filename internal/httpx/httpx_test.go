@@ -83,6 +83,19 @@ func TestConditional(t *testing.T) {
 	}
 }
 
+// Revalidate sets the ETag either way and answers 304 without a body only
+// when If-None-Match has it.
+func TestRevalidate(t *testing.T) {
+	for h, want := range map[string]bool{`"3"`: true, `W/"2", "3"`: true, `"4"`: false, "": false} {
+		c := newContext(http.MethodGet, "", "If-None-Match", h)
+		got := Revalidate(c, `"3"`)
+		rec := c.Response().Writer.(*httptest.ResponseRecorder)
+		if got != want || c.Response().Header().Get("ETag") != `"3"` || got != (rec.Code == http.StatusNotModified && c.Response().Committed) || rec.Body.Len() != 0 {
+			t.Errorf("If-None-Match %q: %v, status %d committed %v, ETag %q", h, got, rec.Code, c.Response().Committed, c.Response().Header().Get("ETag"))
+		}
+	}
+}
+
 // A gzip body is inflated as read; one cut short is EINVALID, another
 // coding a 415.
 func TestDecompress(t *testing.T) {

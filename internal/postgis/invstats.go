@@ -11,6 +11,16 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
+// InvestmentVersion returns the data version of the investment statistics
+// (migration 0020): it moves with every committed write of what
+// InvestmentFigures, PlanTargets, BoardExists, ZoneByRef and Provinces
+// read for them. Errors: mapped database errors.
+func (db *DB) InvestmentVersion(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.read.QueryRow(ctx, sqlInvestmentVersion).Scan(&v)
+	return v, mapError(err)
+}
+
 // InvestmentFigures sums the investment projects, capital adjustments and
 // enterprise reports f selects (sqlInvestment), per grouping, group and
 // period and over the whole range. A group's period's figures share its

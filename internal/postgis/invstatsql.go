@@ -128,6 +128,9 @@ var (
 	investmentCounts = []string{"projects_new_fdi", "projects_new_domestic", "adjustments_fdi", "adjustments_domestic", "workers", "workers_foreign"}
 )
 
+// sqlInvestmentVersion reads the investment statistics' data version.
+const sqlInvestmentVersion = `SELECT version FROM investment_version`
+
 // sqlInvestmentNames are the names of the board and sector groups.
 const sqlInvestmentNames = `SELECT 'board', id, name_vi FROM boards
 UNION ALL SELECT 'sector', code, name_vi FROM vsic_sections`

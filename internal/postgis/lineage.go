@@ -96,6 +96,13 @@ func (db *DB) SplitParcel(ctx context.Context, a zonegis.Actor, id, ifVersion in
 			}
 			children = append(children, c)
 		}
+		ids := make([]int64, len(children))
+		for i, c := range children {
+			ids[i] = c.ID
+		}
+		if err := moveProjectParcels(ctx, tx, a, OpSplit, []int64{parent.ID}, ids); err != nil {
+			return 0, nil, err
+		}
 		// db.write records the parent's entry: before, and no after.
 		return parent.ID, befores[0], nil
 	})
@@ -207,6 +214,9 @@ func (db *DB) MergeParcels(ctx context.Context, a zonegis.Actor, ids []int64, lo
 			if _, err := tx.Exec(ctx, sqlInsertLineage, p.ID, child.ID, OpMerge); err != nil {
 				return 0, nil, err
 			}
+		}
+		if err := moveProjectParcels(ctx, tx, a, OpMerge, ids, []int64{child.ID}); err != nil {
+			return 0, nil, err
 		}
 		// db.write records the child's entry: no before, and its after.
 		return child.ID, nil, nil
@@ -324,6 +334,47 @@ func checkRetirable(ctx context.Context, tx pgx.Tx, ps []*zonegis.Parcel) error 
 
 // retire copies parcel id to parcels_retired and deletes it (in that order:
 // the delete guard lets a parcel with leases go only once it is retired).
+// moveProjectParcels gives every project that lists one of parents (the
+// parcels a split or merge retires) the successors in their place (a
+// split's pieces, a merge's parcel: each in the parents' zone, which is the
+// project's), and records each such project's change in its history (the
+// audit log, action op, before and after images, the project's board), in
+// the lineage write's transaction.
+func moveProjectParcels(ctx context.Context, tx pgx.Tx, a zonegis.Actor, op string, parents, successors []int64) error {
+	type project struct {
+		id    int64
+		board string
+	}
+	projects, err := collect(ctx, tx, sqlProjectsOfParcels, func(r pgx.Row) (*project, error) {
+		var p project
+		return &p, r.Scan(&p.id, &p.board)
+	}, parents)
+	if err != nil {
+		return err
+	}
+	var keyID any
+	if a.KeyID != 0 {
+		keyID = a.KeyID
+	}
+	for _, p := range projects {
+		var before, after []byte
+		if err := tx.QueryRow(ctx, sqlProjectRowJSON, p.id).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, sqlMoveProjectParcels, p.id, parents, successors); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, sqlProjectRowJSON, p.id).Scan(&after); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, sqlInvestAudit, keyID, a.KeyName, a.Role, op, zonegis.CollectionProjects, p.id,
+			before, after, a.RequestID, nullID(a.UserID), a.UserLogin, p.board); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func retire(ctx context.Context, tx pgx.Tx, id int64, op string) error {
 	if _, err := tx.Exec(ctx, sqlRetireParcel, id, op); err != nil {
 		return err

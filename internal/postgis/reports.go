@@ -103,6 +103,15 @@ func (db *DB) EnterpriseReport(ctx context.Context, id int64) (*zonegis.Enterpri
 	return r, mapError(err)
 }
 
+// EnterprisesByMST returns the enterprises with one of the tax codes
+// msts, with ID, BoardID and MST, by id. Errors: mapped database errors.
+func (db *DB) EnterprisesByMST(ctx context.Context, msts []string) ([]*zonegis.Enterprise, error) {
+	return collect(ctx, db.pool, sqlEnterprisesByMST, func(r pgx.Row) (*zonegis.Enterprise, error) {
+		var e zonegis.Enterprise
+		return &e, r.Scan(&e.ID, &e.BoardID, &e.MST)
+	}, msts)
+}
+
 // CreateEnterpriseReports validates and inserts rs, all or none
 // (zonegis.EnterpriseReportStore): every report is checked (Validate, its
 // enterprise, its year not taken nor given twice, check) before any is

@@ -52,6 +52,7 @@ SELECT ` + reportColumns + reportFrom + ` JOIN f ON f.id = r.id
 	sqlReportRowJSON = `SELECT to_jsonb(t) FROM enterprise_reports t WHERE id = $1`
 	// The boards of enterprises $1, and which of (enterprise $1[i], year
 	// $2[i]) already have a report.
+	sqlEnterprisesByMST       = `SELECT id, coalesce(board_id, ''), mst FROM enterprises WHERE mst = ANY($1::text[]) ORDER BY id`
 	sqlReportEnterpriseBoards = `SELECT id, coalesce(board_id, '') FROM enterprises WHERE id = ANY($1::bigint[])`
 	sqlReportsExisting        = `SELECT r.enterprise_id, r.year, r.id FROM enterprise_reports r
 		JOIN unnest($1::bigint[], $2::int[]) AS w(e, y) ON r.enterprise_id = w.e AND r.year = w.y`

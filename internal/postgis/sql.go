@@ -191,6 +191,13 @@ const (
 		RETURNING p.id, p.zone_id, p.lot_code, p.land_use, 'available', p.synthetic, p.area_m2,
 		ST_AsBinary(p.boundary), p.version, p.updated_at, NULL::date, p.attributes, NULL::timestamptz, NULL::timestamptz`
 	sqlInsertLineage = `INSERT INTO parcel_lineage (parent_id, child_id, op) VALUES ($1, $2, $3)`
+	// The projects listing any of parcels $1 (a split's or merge's
+	// parents), locked, with their zone's board; then one project's move
+	// of those parcel ids ($2) to the successors ($3).
+	sqlProjectsOfParcels = `SELECT p.id, coalesce(z.board_id, '') FROM projects p JOIN zones z ON z.id = p.zone_id
+		WHERE p.id IN (SELECT project_id FROM project_parcels WHERE parcel_id = ANY($1)) ORDER BY p.id FOR UPDATE OF p`
+	sqlMoveProjectParcels = `WITH gone AS (DELETE FROM project_parcels WHERE project_id = $1 AND parcel_id = ANY($2))
+		INSERT INTO project_parcels (project_id, parcel_id) SELECT $1, unnest($3::bigint[]) ON CONFLICT DO NOTHING`
 
 	// A parcel and all its ancestors (parents of parents ...), as anc(id).
 	sqlAncestry = `WITH RECURSIVE anc(id) AS (

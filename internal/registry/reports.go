@@ -121,7 +121,7 @@ func importReports(ctx context.Context, st any, a zonegis.Actor, path string, o 
 		return nil, nil, ErrNoSuchCollection
 	}
 	if o.Mapping != nil {
-		return nil, nil, invalid("map: enterprise reports are read by their column names (enterprise_id, year and the figures); no mapping")
+		return nil, nil, invalid("map: enterprise reports are read by their column names (enterprise_id or mst, year and the figures); no mapping")
 	}
 	if io.OnConflict == zonegis.OnConflictSkip {
 		return nil, nil, invalid("on_conflict: enterprise reports import all or nothing")
@@ -134,6 +134,7 @@ func importReports(ctx context.Context, st any, a zonegis.Actor, path string, o 
 	rep := &zonegis.ImportReport{Collection: reports.Name, DryRun: io.DryRun, Problems: []zonegis.ImportProblem{}}
 	var rows []*zonegis.EnterpriseReport
 	var index []int
+	var msts []string // by row of rows: its mst column, "" for none
 	bad, unknown := map[int]bool{}, map[string]bool{}
 	for {
 		rec, err := r.Next()
@@ -143,7 +144,7 @@ func importReports(ctx context.Context, st any, a zonegis.Actor, path string, o 
 			return nil, nil, err
 		}
 		rep.Features++
-		x, probs := reports.FromRecord(rec)
+		x, mst, probs := reports.FromRecord(rec)
 		if len(probs) > 0 {
 			bad[rec.Index] = true
 			// A column that is none of a report's is said once, at the
@@ -161,7 +162,10 @@ func importReports(ctx context.Context, st any, a zonegis.Actor, path string, o 
 			continue
 		}
 		x.Synthetic = false
-		rows, index = append(rows, x), append(index, rec.Index)
+		rows, index, msts = append(rows, x), append(index, rec.Index), append(msts, mst)
+	}
+	if rows, index, err = resolveMSTs(ctx, rs, a, rows, index, msts, rep, bad); err != nil {
+		return nil, nil, err
 	}
 	read := &FileRead{Format: o.Format.Name, Layer: r.LayerName, Counts: r.Counts()}
 	rep.SourceRead = &zonegis.SourceRead{Format: read.Format, Layer: read.Layer, Read: read.Read}
@@ -196,6 +200,67 @@ func importReports(ctx context.Context, st any, a zonegis.Actor, path string, o 
 		rep.Imported = len(rows)
 	}
 	return rep, read, nil
+}
+
+// resolveMSTs gives each row that names its enterprise by mst that
+// enterprise's id: the one enterprise with that tax code in a board the
+// caller may write. A code of none of them, of several (give enterprise_id),
+// or of another enterprise than the row's enterprise_id is a problem of the
+// row's mst column, and the row is left out (bad). It returns the rows left.
+func resolveMSTs(ctx context.Context, rs zonegis.EnterpriseReportStore, a zonegis.Actor, rows []*zonegis.EnterpriseReport, index []int, msts []string,
+	rep *zonegis.ImportReport, bad map[int]bool) ([]*zonegis.EnterpriseReport, []int, error) {
+	var codes []string
+	for _, m := range msts {
+		if m != "" && !slices.Contains(codes, m) {
+			codes = append(codes, m)
+		}
+	}
+	if len(codes) == 0 {
+		return rows, index, nil
+	}
+	found, err := rs.EnterprisesByMST(ctx, codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	mine := map[string][]int64{} // by code: the enterprises of boards the caller may write
+	for _, e := range found {
+		if mayWriteReport(a, e.BoardID) == nil {
+			mine[e.MST] = append(mine[e.MST], e.ID)
+		}
+	}
+	keptRows, keptIndex := rows[:0:0], index[:0:0]
+	for i, r := range rows {
+		m := msts[i]
+		problem := ""
+		switch ids := mine[m]; {
+		case m == "":
+		case len(ids) == 0:
+			problem = "no enterprise with tax code " + m + " in a board you may write"
+		case len(ids) > 1:
+			problem = "tax code " + m + " is an enterprise's in several boards you may write (ids " + joinInts(ids) + "); give enterprise_id"
+		case r.EnterpriseID != 0 && r.EnterpriseID != ids[0]:
+			problem = "tax code " + m + " is enterprise " + strconv.FormatInt(ids[0], 10) + ", not enterprise_id " + strconv.FormatInt(r.EnterpriseID, 10) + "; the two must agree"
+		default:
+			r.EnterpriseID = ids[0]
+		}
+		if problem == "" {
+			keptRows, keptIndex = append(keptRows, r), append(keptIndex, index[i])
+			continue
+		}
+		row := index[i] + 2
+		rep.Problems = appendProblems(rep.Problems, []zonegis.ImportProblem{{Index: index[i], Code: zonegis.EINVALID, Problem: zonegis.ProblemRead,
+			Reason: "row " + strconv.Itoa(row) + ", mst: " + problem, Details: map[string]any{"row": row, "field": "mst"}}})
+		bad[index[i]] = true
+	}
+	return keptRows, keptIndex, nil
+}
+
+func joinInts(ids []int64) string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = strconv.FormatInt(id, 10)
+	}
+	return strings.Join(s, ", ")
 }
 
 // eof is io.EOF (the parameter io shadows the package in importReports).

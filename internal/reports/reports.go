@@ -326,13 +326,17 @@ func ParseQuery(q url.Values) (zonegis.ReportFilter, error) {
 	return f, nil
 }
 
-// FromRecord makes a report of one row of an imported table: the columns
-// enterprise_id and year, and any of the figures (ReportFigures), by
-// those names (case ignored); an empty cell is a figure not reported.
-// problems name the row (the table's row: the header is row 1) and the
-// column; a column that is none of these is refused, so that nothing the
-// file says is dropped unread.
-func FromRecord(rec source.Record) (r *zonegis.EnterpriseReport, problems []zonegis.ImportProblem) {
+// FromRecord makes a report of one row of an imported table: its
+// enterprise by the column enterprise_id or mst (the enterprise's tax
+// code, 10 digits or 10-3, checked: zonegis.MSTProblem; returned as
+// zonegis.NormalizeMST gives it, "" when the row has none, for the caller
+// to resolve within the caller's boards and hold to enterprise_id when the
+// row gives both), year, and any of the figures (ReportFigures), by those
+// names (case ignored); an empty cell is a figure not reported. problems
+// name the row (the table's row: the header is row 1) and the column; a
+// column that is none of these is refused, so that nothing the file says is
+// dropped unread.
+func FromRecord(rec source.Record) (r *zonegis.EnterpriseReport, mst string, problems []zonegis.ImportProblem) {
 	r = &zonegis.EnterpriseReport{}
 	row := rec.Index + 2
 	bad := func(field, format string, args ...any) {
@@ -345,8 +349,8 @@ func FromRecord(rec source.Record) (r *zonegis.EnterpriseReport, problems []zone
 	seen := map[string]bool{}
 	for _, fl := range rec.Fields {
 		name := strings.ToLower(strings.TrimSpace(fl.Name))
-		if !slices.Contains(writable, name) || name == "synthetic" {
-			bad(fl.Name, "not a column of enterprise reports; columns: enterprise_id, year, %s", strings.Join(zonegis.ReportFigures, ", "))
+		if !slices.Contains(writable, name) && name != "mst" || name == "synthetic" {
+			bad(fl.Name, "not a column of enterprise reports; columns: enterprise_id or mst, year, %s", strings.Join(zonegis.ReportFigures, ", "))
 			continue
 		}
 		seen[name] = true
@@ -355,6 +359,12 @@ func FromRecord(rec source.Record) (r *zonegis.EnterpriseReport, problems []zone
 			continue
 		}
 		switch name {
+		case "mst":
+			if mst = zonegis.NormalizeMST(text); zonegis.MSTProblem(mst) != "" {
+				bad(fl.Name, "%s, got %q", zonegis.MSTProblem(mst), text)
+				mst = ""
+			}
+			seen["mst"] = mst != ""
 		case "enterprise_id", "year", "workers_vn", "workers_foreign":
 			n, err := strconv.ParseInt(strings.TrimSuffix(text, ".0"), 10, 32)
 			if err != nil {
@@ -382,17 +392,23 @@ func FromRecord(rec source.Record) (r *zonegis.EnterpriseReport, problems []zone
 			*figure(r, name) = &d
 		}
 	}
-	for _, name := range []string{"enterprise_id", "year"} {
-		if !seen[name] || name == "enterprise_id" && r.EnterpriseID == 0 || name == "year" && r.Year == 0 {
-			bad(name, "is required")
-		}
+	switch {
+	case r.Year == 0:
+		bad("year", "is required")
+	case r.EnterpriseID == 0 && mst == "" && !hasProblem(problems, "mst"):
+		bad("enterprise_id", "is required, or mst (the enterprise's tax code)")
 	}
-	if len(problems) == 0 {
+	if len(problems) == 0 && r.EnterpriseID != 0 {
 		if err := r.Validate(); err != nil {
 			bad(fieldOf(zonegis.ErrorMessage(err)), "%s", zonegis.ErrorMessage(err))
 		}
 	}
-	return r, problems
+	return r, mst, problems
+}
+
+// hasProblem reports whether one of problems names field.
+func hasProblem(problems []zonegis.ImportProblem, field string) bool {
+	return slices.ContainsFunc(problems, func(p zonegis.ImportProblem) bool { return strings.EqualFold(fmt.Sprint(p.Details["field"]), field) })
 }
 
 // fieldOf is the column a Validate message names first.

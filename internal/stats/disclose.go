@@ -17,20 +17,24 @@ import "math"
 //     capital; with two, each knows the other's.
 //  3. Otherwise the sum S is rounded to one significant digit: to the
 //     nearest multiple of the unit U, the power of ten with U <= S < 10·U
-//     (capital_rounding_usd says U), unless a single lease is larger than
-//     U, when the figure is withheld ("withheld: one lease is larger than
-//     the rounding unit"). S = 0 with leases is withheld the same way (it
-//     would show every lease to be 0).
+//     (capital_rounding_usd says U), unless one lessee's capital (all of
+//     its leases in the figure, summed) is larger than U, when the figure
+//     is withheld ("withheld: one lease is larger than the rounding unit",
+//     the text kept as clients know it). S = 0 with leases is withheld the
+//     same way (it would show every lease to be 0).
 //
 // Why it holds against differencing. The public figure R is within U/2 of
-// S, and every lease x in the group is at most U. Take two answers around
-// one change — a lease recorded, ended, or starting or ending its term
-// with the date — or two overlapping groups that differ by one lease (a
-// board and all but one of its zones, a year and three of its quarters):
-// R' − R is within (U + U')/2 of x, an interval of width U + U' where the
-// larger group's unit is at least x. So any one difference leaves the
-// lease's capital uncertain by at least its own size: it tells at most its
-// order of magnitude, never the figure. Small-group suppression alone
+// S, and every lessee's part x of the group (all its leases there) is at
+// most U. Take two answers around one change — a lease recorded, ended, or
+// starting or ending its term with the date — or two overlapping groups
+// that differ by one lessee's part (a board and all but one of its zones, a
+// year and three of its quarters): R' − R is within (U + U')/2 of x, an
+// interval of width U + U' where the larger group's unit is at least x. So
+// any one difference leaves the part uncertain by at least its own size: it
+// tells at most its order of magnitude, never the figure. The part is the
+// lessee's, not one lease's: a lessee of several small leases could
+// otherwise dominate a group whose every lease is below the unit, and the
+// difference of the group with and without it would tell its total. Small-group suppression alone
 // would not do this: a group of 3 before and 4 after gives the fourth
 // lease exactly. Rounding to a fixed unit would not either: a lease much
 // larger than the unit would show through. The limits: a lease larger
@@ -120,7 +124,7 @@ type Capital struct {
 // capitalSum is what the rule needs to know of the leases behind a
 // capital aggregate.
 type capitalSum struct {
-	sumUSD, maxUSD float64 // the sum and the largest lease
+	sumUSD, maxUSD float64 // the sum and the largest capital of one lessee (all its leases in the figure)
 	lessees        int64   // distinct lessees
 }
 

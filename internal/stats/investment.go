@@ -244,9 +244,29 @@ type Investment struct {
 }
 
 // Investment returns the investment series q, money as audience a may see
-// it. Errors: EINVALID (by, group, an unknown board, zone or province, from
-// after to, more than MaxInvestmentPeriods periods).
+// it: from the cache when the same query was answered to an audience of the
+// same class at the current data version (investcache.go), and then shared:
+// callers do not modify it. Errors: EINVALID (by, group, an unknown board,
+// zone or province, from after to, more than MaxInvestmentPeriods periods).
 func (s *Service) Investment(ctx context.Context, q InvestmentQuery, a Audience) (*Investment, error) {
+	version, err := s.store.InvestmentVersion(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("stats: investment: %w", err)
+	}
+	key := investmentKey(q, a)
+	if inv, ok := s.invest.get(key, version); ok {
+		return inv, nil
+	}
+	inv, err := s.investment(ctx, q, a)
+	if err != nil {
+		return nil, err
+	}
+	s.invest.put(key, version, inv)
+	return inv, nil
+}
+
+// investment computes the investment series q for audience a.
+func (s *Service) investment(ctx context.Context, q InvestmentQuery, a Audience) (*Investment, error) {
 	quarterly := false
 	switch q.By {
 	case "", "year":

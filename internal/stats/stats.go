@@ -35,6 +35,8 @@
 //
 // Results are cached and keyed by the change-log position (max seq of
 // table changes) and the as-of date: a cache hit costs one cheap query.
+// The investment series are cached as answers, keyed by their query, the
+// audience's class and the investment data version (investcache.go).
 //
 // The figures come from a Store (internal/postgis, which holds the SQL);
 // this package aggregates, caches, discloses and writes them.
@@ -79,6 +81,9 @@ type Options struct {
 	// MinGreenShare is the minimum green share as a fraction (0.10 = 10 %);
 	// 0 means DefaultMinGreenShare.
 	MinGreenShare float64
+	// InvestmentCacheBytes bounds the cache of investment answers
+	// (investcache.go); 0 means DefaultInvestmentCacheBytes.
+	InvestmentCacheBytes int64
 }
 
 // The day the figures are as of is the database's (zg_today(), Vietnam's
@@ -108,6 +113,9 @@ type Store interface {
 	// and enterprise reports f selects, per grouping, group and period and
 	// over the whole range, in one snapshot.
 	InvestmentFigures(ctx context.Context, f zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error)
+	// InvestmentVersion returns the data version of what the investment
+	// statistics read: every committed write to it moves it.
+	InvestmentVersion(ctx context.Context) (int64, error)
 	PublishedStore
 }
 
@@ -118,6 +126,8 @@ type Service struct {
 
 	mu    sync.Mutex
 	cache *snapshot
+
+	invest *investmentCache
 }
 
 // snapshot is one computation of the zone figures and the group areas,
@@ -134,7 +144,7 @@ func New(store Store, o Options) *Service {
 	if o.MinGreenShare <= 0 {
 		o.MinGreenShare = DefaultMinGreenShare
 	}
-	return &Service{store: store, opts: o}
+	return &Service{store: store, opts: o, invest: newInvestmentCache(o.InvestmentCacheBytes)}
 }
 
 // MinGreenShare returns the minimum green share in force, as a fraction.

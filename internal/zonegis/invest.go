@@ -287,6 +287,11 @@ type EnterpriseReportStore interface {
 	// written; err is for the store. dryRun checks everything and writes
 	// nothing.
 	CreateEnterpriseReports(ctx context.Context, a Actor, rs []*EnterpriseReport, dryRun bool, check func(*EnterpriseReport) error) (probs []ImportProblem, err error)
+	// EnterprisesByMST returns the enterprises whose tax code is one of
+	// msts (as NormalizeMST gives them), with only ID, BoardID and MST
+	// set, by id: a code may be an enterprise's in several boards (it is
+	// unique within one).
+	EnterprisesByMST(ctx context.Context, msts []string) ([]*Enterprise, error)
 	// UpdateEnterpriseReport locks report id, checks ifVersion (0: any),
 	// lets change edit it, validates and writes it. Errors: ENOTFOUND,
 	// EPRECONDITION, EINVALID, ECONFLICT (the enterprise has a report for

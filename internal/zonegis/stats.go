@@ -22,7 +22,7 @@ type ZoneFigures struct {
 	Lessees                                int64 // distinct lessees of the leases in force
 	LeaseWorkers                           int64 // sum of their workers
 	CapitalUSD                             float64
-	CapitalMaxUSD                          float64 // the largest capital of one lease in force
+	CapitalMaxUSD                          float64 // the largest capital of one lessee (its leases in force, summed)
 }
 
 // GroupFigures are the figures of a group of zones (a board, a province,
@@ -31,7 +31,7 @@ type GroupFigures struct {
 	AreaM2        float64 // union of the zone boundaries: nested zones count once
 	GreenM2       float64 // union of the green areas, each clipped to its zone
 	Lessees       int64   // distinct lessees of the leases in force
-	CapitalMaxUSD float64 // the largest capital of one lease in force
+	CapitalMaxUSD float64 // the largest capital of one lessee (its leases in force in the group, summed)
 }
 
 // StatsSnapshot is every figure of the statistics on one day, read in one
@@ -51,8 +51,8 @@ type LeasingFigures struct {
 	Leases        int64
 	AreaM2        float64 // current area of the leased parcels
 	CapitalUSD    float64
-	Lessees       int64 // distinct lessees
-	CapitalMaxUSD float64
+	Lessees       int64   // distinct lessees
+	CapitalMaxUSD float64 // the largest capital of one lessee (its leases of the period, summed)
 }
 
 // PlanTarget is one year's target of a plan scope; nil where none is set.

@@ -51,9 +51,27 @@ func (s *Store) SplitParcel(_ context.Context, a zonegis.Actor, id, ifVersion in
 			st.links = append(st.links, link{parent.ID, c.ID, "split"})
 			children = append(children, c)
 		}
+		s.moveProjects([]int64{parent.ID}, children)
 		return id, nil
 	})
 	return children, seq, err
+}
+
+// moveProjects gives every project listing one of parents the successors
+// in their place, as the real store does in the lineage write (which also
+// audits it; the fake keeps no project history).
+func (s *Store) moveProjects(parents []int64, successors []*zonegis.Parcel) {
+	for _, p := range s.inv.projects {
+		kept := slices.DeleteFunc(slices.Clone(p.ParcelIDs), func(id int64) bool { return slices.Contains(parents, id) })
+		if len(kept) == len(p.ParcelIDs) {
+			continue
+		}
+		for _, c := range successors {
+			kept = append(kept, c.ID)
+		}
+		slices.Sort(kept)
+		p.ParcelIDs = slices.Compact(kept)
+	}
 }
 
 // MergeParcels implements registry.LineageStore.
@@ -88,9 +106,12 @@ func (s *Store) MergeParcels(_ context.Context, a zonegis.Actor, ids []int64, lo
 		if err := st.add(b, child, s.today); err != nil {
 			return 0, err
 		}
-		for _, p := range parents {
+		gone := make([]int64, len(parents))
+		for i, p := range parents {
 			st.links = append(st.links, link{p.ID, child.ID, "merge"})
+			gone[i] = p.ID
 		}
+		s.moveProjects(gone, []*zonegis.Parcel{child})
 		return child.ID, nil
 	})
 	return child, seq, err

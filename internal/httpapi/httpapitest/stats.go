@@ -25,19 +25,19 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 	for _, b := range s.st.boards {
 		snap.BoardNames[b.ID] = b.NameEN
 	}
-	lessees := map[string]map[string]bool{} // by by+key: a group's lessees
-	group := func(m map[string]zonegis.GroupFigures, by, key string, f zonegis.ZoneFigures, names []string) {
+	lessees := map[string]map[string]float64{} // by by+key: a group's lessees, each's capital
+	group := func(m map[string]zonegis.GroupFigures, by, key string, f zonegis.ZoneFigures, names map[string]float64) {
 		g := m[key]
 		g.AreaM2 += f.AreaM2
 		g.GreenM2 += f.GreenM2
-		g.CapitalMaxUSD = max(g.CapitalMaxUSD, f.CapitalMaxUSD)
 		set := lessees[by+"\x00"+key]
 		if set == nil {
-			set = map[string]bool{}
+			set = map[string]float64{}
 			lessees[by+"\x00"+key] = set
 		}
-		for _, n := range names {
-			set[n] = true
+		for n, usd := range names {
+			set[n] += usd
+			g.CapitalMaxUSD = max(g.CapitalMaxUSD, set[n])
 		}
 		g.Lessees = int64(len(set))
 		m[key] = g
@@ -46,7 +46,7 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 		z := s.st.zones[id]
 		f := zonegis.ZoneFigures{ZoneID: z.ID, Code: z.Code, NameVI: z.NameVI, NameEN: z.NameEN, Kind: z.Kind, BoardID: z.BoardID,
 			Province: z.Province, Status: z.Status, AreaM2: z.AreaM2, PublishedEnterprises: z.Enterprises, PublishedWorkers: z.Workers}
-		names := map[string]bool{}
+		names := map[string]float64{} // the lessees in force, each's capital
 		for _, p := range s.st.parcels {
 			if p.ZoneID != id {
 				continue
@@ -66,8 +66,8 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 					f.LeasesInForce++
 					f.LeaseWorkers += int64(l.Workers)
 					f.CapitalUSD += l.CapitalUSD
-					f.CapitalMaxUSD = max(f.CapitalMaxUSD, l.CapitalUSD)
-					names[l.Lessee] = true
+					names[l.Lessee] += l.CapitalUSD
+					f.CapitalMaxUSD = max(f.CapitalMaxUSD, names[l.Lessee])
 				}
 			}
 		}
@@ -78,10 +78,9 @@ func (s *Store) StatsSnapshot(_ context.Context, asOf time.Time) (*zonegis.Stats
 		}
 		f.Lessees = int64(len(names))
 		snap.Zones = append(snap.Zones, f)
-		list := slices.Collect(maps.Keys(names))
-		group(snap.ByBoard, "board", z.BoardID, f, list)
-		group(snap.ByProvince, "province", z.Province, f, list)
-		group(snap.ByKind, "kind", z.Kind, f, list)
+		group(snap.ByBoard, "board", z.BoardID, f, names)
+		group(snap.ByProvince, "province", z.Province, f, names)
+		group(snap.ByKind, "kind", z.Kind, f, names)
 	}
 	return snap, nil
 }
@@ -119,7 +118,7 @@ func (s *Store) Leasing(_ context.Context, board, province string, quarterly boo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	type key struct{ y, q int }
-	figs, names := map[key]*zonegis.LeasingFigures{}, map[key]map[string]bool{}
+	figs, names := map[key]*zonegis.LeasingFigures{}, map[key]map[string]float64{}
 	for _, l := range s.st.leases {
 		p := s.st.parcels[l.ParcelID]
 		if p == nil {
@@ -135,14 +134,14 @@ func (s *Store) Leasing(_ context.Context, board, province string, quarterly boo
 		}
 		f := figs[k]
 		if f == nil {
-			f, names[k] = &zonegis.LeasingFigures{Year: k.y, Quarter: k.q}, map[string]bool{}
+			f, names[k] = &zonegis.LeasingFigures{Year: k.y, Quarter: k.q}, map[string]float64{}
 			figs[k] = f
 		}
 		f.Leases++
 		f.AreaM2 += p.AreaM2
 		f.CapitalUSD += l.CapitalUSD
-		f.CapitalMaxUSD = max(f.CapitalMaxUSD, l.CapitalUSD)
-		names[k][l.Lessee] = true
+		names[k][l.Lessee] += l.CapitalUSD
+		f.CapitalMaxUSD = max(f.CapitalMaxUSD, names[k][l.Lessee])
 		f.Lessees = int64(len(names[k]))
 	}
 	out := make([]zonegis.LeasingFigures, 0, len(figs))
@@ -167,6 +166,14 @@ func (s *Store) PlanTargets(context.Context, string, string) ([]zonegis.PlanTarg
 // projects, so every series is empty (its figures are zeros).
 func (s *Store) InvestmentFigures(context.Context, zonegis.InvestmentSeriesFilter) (*zonegis.InvestmentFigures, error) {
 	return &zonegis.InvestmentFigures{Names: map[string]string{}}, nil
+}
+
+// InvestmentVersion implements stats.Store: the fake's change-log
+// position, which every write moves.
+func (s *Store) InvestmentVersion(context.Context) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.st.seq, nil
 }
 
 // PublishedFigures: the fake has none (they are migrations/0016's rows,
