@@ -369,6 +369,9 @@ func tileXY(z int, lon, lat float64) (int, int) {
 func tileResults(ctx context.Context, d Dataset, l rowLabels, ours, theirs string, rounds int) ([]Result, error) {
 	const z = 15
 	rounds = max(rounds, 1)
+	if err := contextRead(ours); err != nil {
+		return nil, err
+	}
 	tiles := coldTiles(d, z)
 	oursURLs := make([][]string, rounds)
 	pgURLs := make([][]string, rounds)
@@ -406,6 +409,15 @@ func tileResults(ctx context.Context, d Dataset, l rowLabels, ours, theirs strin
 		{Name: l.warm, Unit: "tiles/s", Ours: warm, OursLatency: wl, Baseline: cold.Baseline, BaselineLatency: cold.BaselineLatency,
 			BaselineName: "PostGIS ST_AsMVT", Note: fmt.Sprintf("the last round's %d tiles again, from the tile cache; no target", len(last))},
 	}, nil
+}
+
+// contextRead waits until the server at base has read its context layers
+// (provinces and wards, decoded in the background at start, a second or
+// two of a core), which would otherwise share the CPU with the first
+// round of a row measured soon after start-up (-only tiles, -versus).
+func contextRead(base string) error {
+	_, err := get(base + "/tiles/provinces/0/0/0.mvt")
+	return err
 }
 
 // coldTiles lists the z-level tiles (x, y) over every zone of d, each

@@ -84,6 +84,11 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 func coldVersus(ctx context.Context, d Dataset, name, other, a, b string, rounds int) (Result, error) {
 	const z = 15
 	rounds = max(rounds, 1)
+	for _, base := range []string{a, b} {
+		if err := contextRead(base); err != nil {
+			return Result{}, err
+		}
+	}
 	paths := make([][]string, rounds)
 	for i, t := range coldTiles(d, z) {
 		paths[i%rounds] = append(paths[i%rounds], fmt.Sprintf("/tiles/parcels/%d/%d/%d.mvt", z, t[0], t[1]))
