@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"hash/maphash"
 	"math"
+	"unsafe"
 )
 
 // encoder writes one tile as MVT 2.1 protobuf bytes (vector_tile.proto),
@@ -32,7 +33,10 @@ type encoder struct {
 	ints   valueTable[uint64] // of each sint64 value, by its bits
 	dbls   valueTable[uint64] // of each double value, by its bits
 	seed   maphash.Seed       // of strs' hashes
-	tags   []byte             // the open feature's tags, packed varints
+	// seen finds the strings met before in the open layer by where their
+	// bytes lie (strSeen), before strs hashes them.
+	seen [64]strSeen
+	tags []byte // the open feature's tags, packed varints
 }
 
 // Protobuf keys (field number << 3 | wire type) of vector_tile.proto.
@@ -147,6 +151,36 @@ func (e *encoder) endFeatureType(id uint64, typ byte) {
 // tagString tags the open feature with key (an index into the layer's
 // keys) = v.
 func (e *encoder) tagString(key uint32, v string) {
+	if len(v) == 0 {
+		e.tag(key, e.stringValue(v))
+		return
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(v)))
+	c := &e.seen[(p>>3)%uintptr(len(e.seen))]
+	if c.p != p || c.n != len(v) || c.gen != e.strs.gen {
+		*c = strSeen{p: p, n: len(v), gen: e.strs.gen, idx: e.stringValue(v)}
+	}
+	e.tag(key, c.idx)
+}
+
+// strSeen is the value index of a string of the open layer, by the
+// address and length of its bytes. The index holds one copy of each land
+// use and status (postgis interns them, as it does lot codes), so most
+// string tags of a tile of lots are found by address without hashing
+// their bytes. Same address and length is the same string; an entry
+// counts only in the layer (strs's generation) that wrote it, while the
+// strings the layer is drawn from are alive, so an address is not reused
+// under it. The address is kept as a number, which holds nothing alive.
+type strSeen struct {
+	p   uintptr
+	n   int
+	gen uint32
+	idx uint32
+}
+
+// stringValue is the value index of v, which it adds to the layer's
+// values when new.
+func (e *encoder) stringValue(v string) uint32 {
 	i, added := e.strs.index(v, hashString(e.seed, v), e.nvals)
 	if added {
 		e.nvals++
@@ -156,7 +190,7 @@ func (e *encoder) tagString(key uint32, v string) {
 		e.vals = appendVarint(e.vals, uint64(len(v)))
 		e.vals = append(e.vals, v...)
 	}
-	e.tag(key, i)
+	return i
 }
 
 // tagInt tags the open feature with key = v, a sint64 value.
