@@ -96,8 +96,11 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		               FROM generate_series(0, 12) k))))
 		    FROM zones z, generate_series(0, $1::int * $1::int - 1) c(i)
 		   ORDER BY z.id, c.i`, []any{d.Grid, d.Cell}},
-		{`INSERT INTO leases (parcel_id, lessee, country, start_date, end_date, synthetic)
-		  SELECT p.id, 'Benchmark lessee ' || p.id, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
+		// Every lease names its enterprise (0015); in replica mode the
+		// trigger that would find or make one is off, so one is made here.
+		{`INSERT INTO enterprises (board_id, name_vi, country, source, synthetic) VALUES ('bench', 'Benchmark lessee', 'VN', 'lease', true)`, nil},
+		{`INSERT INTO leases (parcel_id, enterprise_id, lessee, country, start_date, end_date, synthetic)
+		  SELECT p.id, (SELECT id FROM enterprises WHERE board_id = 'bench'), 'Benchmark lessee ' || p.id, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
 		    FROM parcels p
 		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
 		   ORDER BY p.id`, nil},

@@ -11,7 +11,8 @@ import (
 // versusResults measures o.Binary against o.Versus on the same dataset in
 // one run: each server's start-up (alone, three starts each, alternating,
 // medians) and RSS after load, then point and bbox reads in alternating
-// rounds with the other binary as the baseline, so that the ratio says how
+// rounds with the other binary as the baseline, and cold z15 tiles
+// (coldVersus), so that the ratio says how
 // this build compares with that one on the same machine at the same time.
 func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logger) ([]Result, error) {
 	other := filepath.Base(o.Versus)
@@ -68,5 +69,54 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 		}
 		out = append(out, res)
 	}
-	return out, nil
+	log.Info("measuring", "name", l.cold, "versus", other, "rounds", o.Load.Rounds)
+	res, err := coldVersus(ctx, d, l.cold+" vs "+other, other, "http://"+a.addr, "http://"+b.addr, o.Load.Rounds)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, res), nil
+}
+
+// coldVersus measures cold z15 parcel tiles of two servers as tileResults
+// does against ST_AsMVT: the tiles over every zone split into rounds of
+// disjoint tiles, each round fetched from a and then from b (each server
+// renders each tile once), ratios per round, the median kept.
+func coldVersus(ctx context.Context, d Dataset, name, other, a, b string, rounds int) (Result, error) {
+	const z = 15
+	rounds = max(rounds, 1)
+	for _, base := range []string{a, b} {
+		if err := contextRead(base); err != nil {
+			return Result{}, err
+		}
+	}
+	paths := make([][]string, rounds)
+	for i, t := range coldTiles(d, z) {
+		paths[i%rounds] = append(paths[i%rounds], fmt.Sprintf("/tiles/parcels/%d/%d/%d.mvt", z, t[0], t[1]))
+	}
+	res := Result{Name: name, Unit: "tiles/s", BaselineName: other,
+		Note: "each tile rendered once by each binary; 8 concurrent clients"}
+	var ra, rb []float64
+	var la, lb []Latency
+	for _, ps := range paths {
+		urls := func(base string) []string {
+			u := make([]string, len(ps))
+			for i, p := range ps {
+				u[i] = base + p
+			}
+			return u
+		}
+		x, xl, _, err := fetchAll(ctx, urls(a), 8)
+		if err != nil {
+			return Result{}, err
+		}
+		y, yl, _, err := fetchAll(ctx, urls(b), 8)
+		if err != nil {
+			return Result{}, err
+		}
+		ra, rb, la, lb = append(ra, x), append(rb, y), append(la, xl), append(lb, yl)
+		res.Ratios = append(res.Ratios, x/y)
+	}
+	res.Ours, res.Baseline = median(ra), median(rb)
+	res.OursLatency, res.BaselineLatency = la[medianIndex(ra)], lb[medianIndex(rb)]
+	return res, nil
 }

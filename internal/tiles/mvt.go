@@ -2,7 +2,9 @@ package tiles
 
 import (
 	"encoding/binary"
+	"hash/maphash"
 	"math"
+	"unsafe"
 )
 
 // encoder writes one tile as MVT 2.1 protobuf bytes (vector_tile.proto),
@@ -27,13 +29,14 @@ type encoder struct {
 	nfeats int
 	vals   []byte // the open layer's values, each a Layer.values field
 	nvals  uint32
-	strs   map[string]uint32 // value index of each string value
-	ints   map[int64]uint32  // of each sint64 value
-	dbls   map[uint64]uint32 // of each double value, by its bits
-	tags   []byte            // the open feature's tags, packed varints
-	// peakVals is the most values a layer has had: about how large the
-	// value maps have grown (clear keeps their room).
-	peakVals uint32
+	strs   valueTable[string] // value index of each string value
+	ints   valueTable[uint64] // of each sint64 value, by its bits
+	dbls   valueTable[uint64] // of each double value, by its bits
+	seed   maphash.Seed       // of strs' hashes
+	// seen finds the strings met before in the open layer by where their
+	// bytes lie (strSeen), before strs hashes them.
+	seen [64]strSeen
+	tags []byte // the open feature's tags, packed varints
 }
 
 // Protobuf keys (field number << 3 | wire type) of vector_tile.proto.
@@ -62,7 +65,7 @@ const (
 )
 
 func newEncoder() *encoder {
-	return &encoder{strs: map[string]uint32{}, ints: map[int64]uint32{}, dbls: map[uint64]uint32{}}
+	return &encoder{seed: maphash.MakeSeed()}
 }
 
 // reset empties the encoder for tile t.
@@ -76,18 +79,17 @@ func (e *encoder) reset(t Tile, extent uint32, bufferUnits, toleranceUnits float
 func (e *encoder) size() int {
 	return cap(e.tile) + cap(e.feats) + cap(e.vals) + cap(e.tags) + cap(e.geom) +
 		16*(cap(e.pts)+cap(e.alt)) + 8*(cap(e.ring)+cap(e.stack)) + cap(e.mask) +
-		48*int(max(e.peakVals, e.nvals))
+		e.strs.size() + e.ints.size() + e.dbls.size()
 }
 
 // beginLayer opens a layer whose features have the properties keys.
 func (e *encoder) beginLayer(keys []string) {
 	e.keys = keys
-	e.peakVals = max(e.peakVals, e.nvals)
 	e.feats, e.nfeats = e.feats[:0], 0
 	e.vals, e.nvals = e.vals[:0], 0
-	clear(e.strs)
-	clear(e.ints)
-	clear(e.dbls)
+	e.strs.reset()
+	e.ints.reset()
+	e.dbls.reset()
 }
 
 // endLayer closes the open layer and appends it to the tile as name,
@@ -149,25 +151,53 @@ func (e *encoder) endFeatureType(id uint64, typ byte) {
 // tagString tags the open feature with key (an index into the layer's
 // keys) = v.
 func (e *encoder) tagString(key uint32, v string) {
-	i, ok := e.strs[v]
-	if !ok {
-		i = e.newValue()
-		e.strs[v] = i
+	if len(v) == 0 {
+		e.tag(key, e.stringValue(v))
+		return
+	}
+	p := uintptr(unsafe.Pointer(unsafe.StringData(v)))
+	c := &e.seen[(p>>3)%uintptr(len(e.seen))]
+	if c.p != p || c.n != len(v) || c.gen != e.strs.gen {
+		*c = strSeen{p: p, n: len(v), gen: e.strs.gen, idx: e.stringValue(v)}
+	}
+	e.tag(key, c.idx)
+}
+
+// strSeen is the value index of a string of the open layer, by the
+// address and length of its bytes. The index holds one copy of each land
+// use and status (postgis interns them, as it does lot codes), so most
+// string tags of a tile of lots are found by address without hashing
+// their bytes. Same address and length is the same string; an entry
+// counts only in the layer (strs's generation) that wrote it, while the
+// strings the layer is drawn from are alive, so an address is not reused
+// under it. The address is kept as a number, which holds nothing alive.
+type strSeen struct {
+	p   uintptr
+	n   int
+	gen uint32
+	idx uint32
+}
+
+// stringValue is the value index of v, which it adds to the layer's
+// values when new.
+func (e *encoder) stringValue(v string) uint32 {
+	i, added := e.strs.index(v, hashString(e.seed, v), e.nvals)
+	if added {
+		e.nvals++
 		e.vals = append(e.vals, layerValues)
 		e.vals = appendVarint(e.vals, uint64(1+varintLen(uint64(len(v)))+len(v)))
 		e.vals = append(e.vals, valueString)
 		e.vals = appendVarint(e.vals, uint64(len(v)))
 		e.vals = append(e.vals, v...)
 	}
-	e.tag(key, i)
+	return i
 }
 
 // tagInt tags the open feature with key = v, a sint64 value.
 func (e *encoder) tagInt(key uint32, v int64) {
-	i, ok := e.ints[v]
-	if !ok {
-		i = e.newValue()
-		e.ints[v] = i
+	i, added := e.ints.index(uint64(v), hashInt(uint64(v)), e.nvals)
+	if added {
+		e.nvals++
 		z := uint64(v<<1) ^ uint64(v>>63)
 		e.vals = append(e.vals, layerValues, byte(1+varintLen(z)), valueSint)
 		e.vals = appendVarint(e.vals, z)
@@ -178,19 +208,13 @@ func (e *encoder) tagInt(key uint32, v int64) {
 // tagDouble tags the open feature with key = v, a double value.
 func (e *encoder) tagDouble(key uint32, v float64) {
 	bits := math.Float64bits(v)
-	i, ok := e.dbls[bits]
-	if !ok {
-		i = e.newValue()
-		e.dbls[bits] = i
+	i, added := e.dbls.index(bits, hashInt(bits), e.nvals)
+	if added {
+		e.nvals++
 		e.vals = append(e.vals, layerValues, 9, valueDouble)
 		e.vals = binary.LittleEndian.AppendUint64(e.vals, bits)
 	}
 	e.tag(key, i)
-}
-
-func (e *encoder) newValue() uint32 {
-	e.nvals++
-	return e.nvals - 1
 }
 
 func (e *encoder) tag(key, value uint32) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/paulmach/orb/encoding/mvt/vectortile"
@@ -191,5 +192,40 @@ func TestZigzagAndVarint(t *testing.T) {
 		if got != v || n != len(b) || varintLen(v) != len(b) {
 			t.Errorf("varint %d: %v decodes to %d (%d bytes), varintLen %d", v, b, got, n, varintLen(v))
 		}
+	}
+}
+
+// TestEncoderStringsByAddress checks the string values found by where
+// their bytes lie (strSeen) against the rule they shortcut: one value per
+// string of a layer, whatever copy of it a feature holds, the first seen
+// first; and a layer knows nothing of the strings of the layer before.
+func TestEncoderStringsByAddress(t *testing.T) {
+	e := newEncoder()
+	e.reset(Tile{}, DefaultExtent, DefaultBufferUnits, 0)
+	leased := "leased"
+	copyOf := strings.Clone(leased)
+	e.beginLayer([]string{"a", "b"})
+	for _, v := range []string{leased, copyOf, "available", leased, copyOf, leased[:5], "available"} {
+		e.tagString(0, v)
+	}
+	// Values: "leased", "available", "lease"; tags index them.
+	wantVals := []byte{0x22, 8, 0x0a, 6, 'l', 'e', 'a', 's', 'e', 'd',
+		0x22, 11, 0x0a, 9, 'a', 'v', 'a', 'i', 'l', 'a', 'b', 'l', 'e',
+		0x22, 7, 0x0a, 5, 'l', 'e', 'a', 's', 'e'}
+	if !bytes.Equal(e.vals, wantVals) {
+		t.Errorf("values %q, want %q", e.vals, wantVals)
+	}
+	if wantTags := []byte{0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0, 1}; !bytes.Equal(e.tags, wantTags) {
+		t.Errorf("tags %v, want %v", e.tags, wantTags)
+	}
+	e.tags = e.tags[:0]
+	e.beginLayer([]string{"a"})
+	e.tagString(0, "available")
+	e.tagString(0, leased)
+	if wantVals := []byte{0x22, 11, 0x0a, 9, 'a', 'v', 'a', 'i', 'l', 'a', 'b', 'l', 'e', 0x22, 8, 0x0a, 6, 'l', 'e', 'a', 's', 'e', 'd'}; !bytes.Equal(e.vals, wantVals) {
+		t.Errorf("second layer: values %q, want %q", e.vals, wantVals)
+	}
+	if wantTags := []byte{0, 0, 0, 1}; !bytes.Equal(e.tags, wantTags) {
+		t.Errorf("second layer: tags %v, want %v", e.tags, wantTags)
 	}
 }

@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"math"
+	"slices"
 
 	"github.com/paulmach/orb"
 )
@@ -93,11 +94,26 @@ func (s *shaper) polygonRing(r orb.Ring, exterior bool) bool {
 	// Parcels at z15 and deeper lie inside the buffered tile but for the
 	// few on its edges: only those are clipped.
 	if minX < b.Min[0] || minY < b.Min[1] || maxX > b.Max[0] || maxY > b.Max[1] {
-		if pts = s.clip(pts); len(pts) < 4 {
+		// The sides of the box the ring reaches past or comes within
+		// clipMargin of (see clip).
+		var sides int
+		if minX < b.Min[0]+clipMargin {
+			sides |= edgeMinX
+		}
+		if maxX > b.Max[0]-clipMargin {
+			sides |= edgeMaxX
+		}
+		if minY < b.Min[1]+clipMargin {
+			sides |= edgeMinY
+		}
+		if maxY > b.Max[1]-clipMargin {
+			sides |= edgeMaxY
+		}
+		if pts = s.clip(pts, sides); len(pts) < 4 {
 			return false
 		}
 	}
-	if s.simplify && len(pts) > 4 {
+	if s.simplify && len(pts) > 4 && !s.keepsAll(pts) {
 		pts = s.douglasPeucker(pts)
 	}
 
@@ -137,22 +153,46 @@ func twiceArea(r []ipoint) int64 {
 
 // writeRing writes a closed ring (last point = first) as MoveTo, LineTo
 // and ClosePath commands, backwards when reverse is set. The closing
-// point is left to ClosePath.
+// point is left to ClosePath. Room for the longest parameters (5 bytes
+// each) is made first, so that the points are written by index, without
+// append's checks.
 func (s *shaper) writeRing(r []ipoint, reverse bool) {
 	n := len(r)
 	s.geom = appendVarint(s.geom, command(cmdMoveTo, 1))
 	s.point(r[0])
 	s.geom = appendVarint(s.geom, command(cmdLineTo, n-2))
+	g := slices.Grow(s.geom, 10*(n-2)+1)
+	k := len(g)
+	g = g[:cap(g)]
+	cx, cy := s.cx, s.cy
 	if reverse {
 		for i := n - 2; i >= 1; i-- {
-			s.point(r[i])
+			p := r[i]
+			k = putParam(g, k, zigzag32(p.x-cx))
+			k = putParam(g, k, zigzag32(p.y-cy))
+			cx, cy = p.x, p.y
 		}
 	} else {
-		for i := 1; i <= n-2; i++ {
-			s.point(r[i])
+		for _, p := range r[1 : n-1] {
+			k = putParam(g, k, zigzag32(p.x-cx))
+			k = putParam(g, k, zigzag32(p.y-cy))
+			cx, cy = p.x, p.y
 		}
 	}
-	s.geom = appendVarint(s.geom, command(cmdClosePath, 1))
+	s.cx, s.cy = cx, cy
+	s.geom = append(g[:k], byte(command(cmdClosePath, 1)))
+}
+
+// putParam writes v as a varint at b[k:], which has room for it (5
+// bytes), and returns the index after it.
+func putParam(b []byte, k int, v uint32) int {
+	for v >= 0x80 {
+		b[k] = byte(v) | 0x80
+		v >>= 7
+		k++
+	}
+	b[k] = byte(v)
+	return k + 1
 }
 
 // point writes the move from the cursor to p as two zigzag parameters.
@@ -171,12 +211,20 @@ func zigzag32(v int32) uint32 { return uint32(v<<1) ^ uint32(v>>31) }
 
 // clip cuts the ring pts (tile units) to the buffered tile, one side of
 // the square after the other (Sutherland–Hodgman), as orb's clip.Ring
-// does; nil when nothing is inside. The result is in one of the shaper's
-// two point buffers.
-func (s *shaper) clip(in []orb.Point) []orb.Point {
+// does; nil when nothing is inside. Only the sides set in sides are cut:
+// against a side that no point lies beyond, a pass gives back its input
+// point for point, and the points a pass cuts in lie on segments between
+// the ring's own, within rounding (far below clipMargin) of its bound, so
+// no pass takes the ring past a side it was clipMargin inside of. Edge
+// lots cross one or two sides: the others' passes are skipped. The result
+// is in one of the shaper's two point buffers.
+func (s *shaper) clip(in []orb.Point, sides int) []orb.Point {
 	out := s.alt
 	closed := in[0] == in[len(in)-1]
 	for edge := 1; edge <= 8 && len(in) > 0; edge <<= 1 {
+		if sides&edge == 0 {
+			continue
+		}
 		out = out[:0]
 		prev := in[len(in)-1]
 		if !closed {
@@ -205,6 +253,10 @@ func (s *shaper) clip(in []orb.Point) []orb.Point {
 	}
 	return in
 }
+
+// clipMargin is how far inside a side of the box a ring must stay for
+// clip to skip that side, tile units.
+const clipMargin = 1e-6
 
 // Clipping edges, as bits: left, right, top of the y-up box (Min y),
 // bottom (Max y). The order is orb's.
@@ -240,6 +292,74 @@ func (s *shaper) intersect(edge int, a, b orb.Point) orb.Point {
 		return orb.Point{box.Max[0], a[1] + (b[1]-a[1])*(box.Max[0]-a[0])/(b[0]-a[0])}
 	}
 	return orb.Point{box.Min[0], a[1] + (b[1]-a[1])*(box.Min[0]-a[0])/(b[0]-a[0])}
+}
+
+// keepsAll reports that Douglas–Peucker would keep every point of the
+// ring pts (tile units), in one pass without a division, where DP would
+// measure each point against the chords of two to four nested spans:
+// false means only that DP must run. It holds when the ring is closed and
+// strictly convex (every turn the same way, winding once) and every point
+// lies farther than the tolerance, with a margin that covers rounding,
+// from the line through its two neighbours. In such a ring the chord
+// between a point's neighbours separates the point from every other
+// vertex, so from whatever DP measures it against (a segment between two
+// other vertices, or the ring's first point): that distance is at least
+// the one to its neighbours' line, each span's farthest point is kept,
+// and so is every point. A lot drawn at z15 and deeper is such a ring
+// (TestKeepsAllAgreesWithDouglasPeucker).
+func (s *shaper) keepsAll(pts []orb.Point) bool {
+	n := len(pts)
+	if pts[0] != pts[n-1] {
+		return false
+	}
+	// Rounding errors of the products are below 1e-9 units² for rings
+	// within a few tiles; the margin is far above them.
+	thr := s.tol2*(1+1e-9) + 1e-6
+	prev := pts[n-2]
+	var turn float64                         // the sign of the first turn
+	var flipsX, flipsY int                   // sign changes of the edges' dx and dy
+	var firstX, firstY, lastX, lastY float64 // the first and last non-zero dx and dy
+	for j, cur := range pts[:n-1] {
+		next := pts[j+1]
+		ax, ay := cur[0]-prev[0], cur[1]-prev[1]
+		bx, by := next[0]-prev[0], next[1]-prev[1]
+		c := ax*by - ay*bx // twice the area of prev, cur, next
+		if c*c <= thr*(bx*bx+by*by) {
+			return false // too close to its neighbours' line, or collinear
+		}
+		if j == 0 {
+			turn = c
+		} else if (c > 0) != (turn > 0) {
+			return false
+		}
+		if ax != 0 {
+			if ax*lastX < 0 {
+				flipsX++
+			} else if lastX == 0 {
+				firstX = ax
+			}
+			lastX = ax
+		}
+		if ay != 0 {
+			if ay*lastY < 0 {
+				flipsY++
+			} else if lastY == 0 {
+				firstY = ay
+			}
+			lastY = ay
+		}
+		prev = cur
+	}
+	// The first edge's signs against the last's close the count. A ring
+	// whose turns go one way and whose x and y turn back at most twice
+	// winds once: it is convex.
+	if firstX*lastX < 0 {
+		flipsX++
+	}
+	if firstY*lastY < 0 {
+		flipsY++
+	}
+	return flipsX <= 2 && flipsY <= 2
 }
 
 // douglasPeucker simplifies the ring pts in place, keeping its first and
