@@ -10,14 +10,14 @@ import (
 
 // versusResults measures o.Binary against o.Versus on the same dataset in
 // one run: each server's start-up (alone, three starts each, alternating,
-// medians) and RSS after load, then point and bbox reads in alternating
+// medians), RSS after load and the peak RSS of the start-up (VmHWM), then point and bbox reads in alternating
 // rounds with the other binary as the baseline, so that the ratio says how
 // this build compares with that one on the same machine at the same time.
 func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logger) ([]Result, error) {
 	other := filepath.Base(o.Versus)
 	l := labelsFor(o.Dataset)
 	var loadA, loadB []float64
-	var rssA, rssB []float64
+	var rssA, rssB, peakA, peakB []float64
 	for range 3 {
 		for i, bin := range []string{o.Binary, o.Versus} {
 			s, err := startServer(ctx, bin, dbURL, log)
@@ -25,12 +25,13 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 				return nil, fmt.Errorf("%s: %w", bin, err)
 			}
 			mb := float64(rss(s.cmd.Process.Pid, "VmRSS")) / (1 << 20)
+			peak := float64(rss(s.cmd.Process.Pid, "VmHWM")) / (1 << 20)
 			s.stop()
-			log.Info("versus start-up", "binary", bin, "index_load", s.indexLoad, "rss_mb", int(mb))
+			log.Info("versus start-up", "binary", bin, "index_load", s.indexLoad, "rss_mb", int(mb), "peak_mb", int(peak))
 			if i == 0 {
-				loadA, rssA = append(loadA, s.indexLoad.Seconds()), append(rssA, mb)
+				loadA, rssA, peakA = append(loadA, s.indexLoad.Seconds()), append(rssA, mb), append(peakA, peak)
 			} else {
-				loadB, rssB = append(loadB, s.indexLoad.Seconds()), append(rssB, mb)
+				loadB, rssB, peakB = append(loadB, s.indexLoad.Seconds()), append(rssB, mb), append(peakB, peak)
 			}
 		}
 	}
@@ -39,6 +40,8 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", loadA, other, loadB)},
 		{Name: l.versusRSS, Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
 			BaselineName: other, LowerIsBetter: true},
+		{Name: l.versusPeak, Unit: "MB", Ours: median(peakA), Baseline: median(peakB),
+			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", peakA, other, peakB)},
 	}
 	a, err := startServer(ctx, o.Binary, dbURL, log)
 	if err != nil {
