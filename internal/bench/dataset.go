@@ -38,7 +38,7 @@ func (d Dataset) origin(z int) (float64, float64) {
 }
 
 func (d Dataset) key() string {
-	return fmt.Sprintf("v3 zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell) // v2: status derived from leases; v3: leases name their enterprise
+	return fmt.Sprintf("v2 zones=%d grid=%d cell=%g", d.Zones, d.Grid, d.Cell) // v2: status derived from leases
 }
 
 // Generate loads the dataset into an empty, migrated database, unless the
@@ -75,7 +75,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		args []any
 	}{
 		{`SET LOCAL session_replication_role = replica`, nil},
-		{`TRUNCATE bench_meta, leases, enterprises, green_areas, parcels, zones, boards, changes CASCADE`, nil},
+		{`TRUNCATE bench_meta, leases, green_areas, parcels, zones, boards, changes CASCADE`, nil},
 		{`INSERT INTO boards (id, name_vi, name_en, province) VALUES ('bench', 'Ban Quản lý thử tải', 'Benchmark board', 'Thành phố Hồ Chí Minh')`, nil},
 		{`INSERT INTO zones (code, name_vi, name_en, kind, board_id, province, source, boundary)
 		  SELECT 'BENCH-' || lpad(z::text, 4, '0'), 'Khu công nghiệp thử ' || z, 'Benchmark zone ' || z,
@@ -83,9 +83,6 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		         ST_Multi(ST_MakeEnvelope(105.5 + (z % 20) * $2::float8, 10.0 + (z / 20) * $2::float8,
 		                                  105.5 + (z % 20) * $2::float8 + $3::float8, 10.0 + (z / 20) * $2::float8 + $3::float8, 4326))
 		    FROM generate_series(0, $1::int - 1) z ORDER BY z`, []any{d.Zones, d.spacing(), d.side()}},
-		// Every lease's enterprise (leases.enterprise_id, migration 0015):
-		// the trigger that finds or makes it is off in replica mode.
-		{`INSERT INTO enterprises (board_id, name_vi, country, source, synthetic) VALUES ('bench', 'Benchmark lessee', 'VN', 'lease', true)`, nil},
 		// Half the parcels leased (a lease in force), a quarter reserved.
 		{`INSERT INTO parcels (zone_id, lot_code, land_use, reserved_on, synthetic, boundary)
 		  SELECT z.id, 'L' || lpad(c.i::text, 5, '0'),
@@ -99,9 +96,12 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		               FROM generate_series(0, 12) k))))
 		    FROM zones z, generate_series(0, $1::int * $1::int - 1) c(i)
 		   ORDER BY z.id, c.i`, []any{d.Grid, d.Cell}},
+		// Every lease names its enterprise (0015); in replica mode the
+		// trigger that would find or make one is off, so one is made here.
+		{`INSERT INTO enterprises (board_id, name_vi, country, source, synthetic) VALUES ('bench', 'Benchmark lessee', 'VN', 'lease', true)`, nil},
 		{`INSERT INTO leases (parcel_id, enterprise_id, lessee, country, start_date, end_date, synthetic)
-		  SELECT p.id, e.id, e.name_vi, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
-		    FROM parcels p, enterprises e
+		  SELECT p.id, (SELECT id FROM enterprises WHERE board_id = 'bench'), 'Benchmark lessee ' || p.id, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
+		    FROM parcels p
 		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
 		   ORDER BY p.id`, nil},
 		// The trigger that keeps lease_periods is off in replica mode.

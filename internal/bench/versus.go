@@ -10,7 +10,7 @@ import (
 
 // versusResults measures o.Binary against o.Versus on the same dataset in
 // one run: each server's start-up (alone, three starts each, alternating,
-// medians), RSS after load and the peak RSS of the start-up (VmHWM), then point and bbox reads in alternating
+// medians) and RSS after load, then point and bbox reads in alternating
 // rounds with the other binary as the baseline, so that the ratio says how
 // this build compares with that one on the same machine at the same time.
 func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logger) ([]Result, error) {
@@ -40,6 +40,7 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", loadA, other, loadB)},
 		{Name: l.versusRSS, Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
 			BaselineName: other, LowerIsBetter: true},
+		// The peak of the start-up: VmHWM read once it listens, the index loaded.
 		{Name: l.versusPeak, Unit: "MB", Ours: median(peakA), Baseline: median(peakB),
 			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", peakA, other, peakB)},
 	}
