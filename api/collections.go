@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -40,6 +41,25 @@ func Served(features map[string]map[string]any) (jsonDoc, yamlDoc []byte, err er
 	}
 	yamlDoc, err = yaml.Marshal(doc)
 	return jsonDoc, yamlDoc, err
+}
+
+// ServedOnce returns Served(features) made at its first call, then kept:
+// parsing and converting the document is tens of milliseconds of a core,
+// which a server spends at the first /api request rather than at start-up.
+// features is read at that first call.
+func ServedOnce(features map[string]map[string]any) func() (jsonDoc, yamlDoc []byte, err error) {
+	type served struct {
+		json, yaml []byte
+		err        error
+	}
+	once := sync.OnceValue(func() served {
+		j, y, err := Served(features)
+		return served{j, y, err}
+	})
+	return func() ([]byte, []byte, error) {
+		s := once()
+		return s.json, s.yaml, s.err
+	}
 }
 
 func addCollectionPaths(doc map[string]any, features map[string]map[string]any) error {

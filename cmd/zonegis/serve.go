@@ -79,7 +79,6 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	// The tile cache drops the tiles each change-log batch touches; a
 	// hook set before this one (if any) still runs first.
 	ts := tiles.New(ix, tiles.Options{CacheBytes: tiles.DefaultCacheBytes})
-	go tiles.WarmContext() // provinces and wards, read from the binary while the index loads
 	if prev := fl.OnApply; prev != nil {
 		fl.OnApply = func(ch []zonegis.Change) { prev(ch); ts.OnApply(ch) }
 	} else {

@@ -50,7 +50,7 @@ func (d Dataset) boxCells() int { return min(8, d.Grid) }
 type rowLabels struct {
 	point, pointPG, bbox, bboxPG, cold, warm, export, exportRSS, intersects, startup, rss string
 	mixedReads, mixedP99, visibleHere, visibleThere                                       string
-	versusStartup, versusRSS                                                              string
+	versusStartup, versusRSS, versusPeak                                                  string
 }
 
 // labelsFor is the rows' names over d.
@@ -76,5 +76,6 @@ func labelsFor(d Dataset) rowLabels {
 		visibleThere:  on("mixed: write-to-visible, second instance"),
 		versusStartup: "start-up: " + ds + " loaded (median of 3)",
 		versusRSS:     "RSS after loading " + ds + " (median of 3)",
+		versusPeak:    "RSS peak of the start-up, " + ds + " loaded (VmHWM, median of 3)",
 	}
 }

@@ -18,7 +18,7 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 	other := filepath.Base(o.Versus)
 	l := labelsFor(o.Dataset)
 	var loadA, loadB []float64
-	var rssA, rssB []float64
+	var rssA, rssB, peakA, peakB []float64
 	for range 3 {
 		for i, bin := range []string{o.Binary, o.Versus} {
 			s, err := startServer(ctx, bin, dbURL, log)
@@ -26,12 +26,13 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 				return nil, fmt.Errorf("%s: %w", bin, err)
 			}
 			mb := float64(rss(s.cmd.Process.Pid, "VmRSS")) / (1 << 20)
+			peak := float64(rss(s.cmd.Process.Pid, "VmHWM")) / (1 << 20)
 			s.stop()
-			log.Info("versus start-up", "binary", bin, "index_load", s.indexLoad, "rss_mb", int(mb))
+			log.Info("versus start-up", "binary", bin, "index_load", s.indexLoad, "rss_mb", int(mb), "peak_mb", int(peak))
 			if i == 0 {
-				loadA, rssA = append(loadA, s.indexLoad.Seconds()), append(rssA, mb)
+				loadA, rssA, peakA = append(loadA, s.indexLoad.Seconds()), append(rssA, mb), append(peakA, peak)
 			} else {
-				loadB, rssB = append(loadB, s.indexLoad.Seconds()), append(rssB, mb)
+				loadB, rssB, peakB = append(loadB, s.indexLoad.Seconds()), append(rssB, mb), append(peakB, peak)
 			}
 		}
 	}
@@ -40,6 +41,9 @@ func versusResults(ctx context.Context, o Options, dbURL string, log *slog.Logge
 			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", loadA, other, loadB)},
 		{Name: l.versusRSS, Unit: "MB", Ours: median(rssA), Baseline: median(rssB),
 			BaselineName: other, LowerIsBetter: true},
+		// The peak of the start-up: VmHWM read once it listens, the index loaded.
+		{Name: l.versusPeak, Unit: "MB", Ours: median(peakA), Baseline: median(peakB),
+			BaselineName: other, LowerIsBetter: true, Note: fmt.Sprintf("ours %v, %s %v", peakA, other, peakB)},
 	}
 	a, err := startServer(ctx, o.Binary, dbURL, log)
 	if err != nil {

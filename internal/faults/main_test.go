@@ -25,6 +25,7 @@ import (
 	"github.com/zonegis/zonegis/internal/pgcluster"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/postgis/postgistest"
 	"github.com/zonegis/zonegis/internal/seed"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -243,7 +244,7 @@ func problemOf(a answer, status int, code string) string {
 // indexDiff compares an index snapshot with the database's content and
 // describes the first differences, "" when they hold the same features in
 // the same versions and shapes.
-func indexDiff(snap *index.Snapshot, s *postgis.Snapshot) string {
+func indexDiff(snap *index.Snapshot, s *postgis.Snapshot, parcels []*zonegis.Parcel) string {
 	var diffs []string
 	add := func(format string, args ...any) {
 		if len(diffs) < 10 {
@@ -251,9 +252,9 @@ func indexDiff(snap *index.Snapshot, s *postgis.Snapshot) string {
 		}
 	}
 	z, p, g := snap.Counts()
-	if z != len(s.Zones) || p != len(s.Parcels) || g != len(s.GreenAreas) {
+	if z != len(s.Zones) || p != len(parcels) || g != len(s.GreenAreas) {
 		add("index holds %d zones, %d parcels, %d green areas; the database %d, %d, %d",
-			z, p, g, len(s.Zones), len(s.Parcels), len(s.GreenAreas))
+			z, p, g, len(s.Zones), len(parcels), len(s.GreenAreas))
 	}
 	for _, want := range s.Zones {
 		got, ok := snap.Zone(want.ID)
@@ -264,7 +265,7 @@ func indexDiff(snap *index.Snapshot, s *postgis.Snapshot) string {
 			add("zone %d: index version %d, database version %d", want.ID, got.Version, want.Version)
 		}
 	}
-	for _, want := range s.Parcels {
+	for _, want := range parcels {
 		got, ok := snap.Parcel(want.ID)
 		switch {
 		case !ok:
@@ -301,11 +302,8 @@ func waitConverged(t *testing.T, db *postgis.DB, ix *index.Index, timeout time.D
 		if maxSeq, err := db.MaxSeq(ctx); err != nil {
 			diff = err.Error()
 		} else if ix.Snapshot().Seq() >= maxSeq {
-			s, err := db.LoadAll(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if diff = indexDiff(ix.Snapshot(), s); diff == "" {
+			s, parcels := postgistest.LoadAll(t, db)
+			if diff = indexDiff(ix.Snapshot(), s, parcels); diff == "" {
 				return time.Since(start)
 			}
 		}

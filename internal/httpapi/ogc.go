@@ -85,21 +85,21 @@ func (s *Server) handleAPI() echo.HandlerFunc {
 	for _, l := range listed {
 		features[l.name()] = encode.FeatureSchema("", l.name(), l.title())
 	}
-	doc, yml, err := api.Served(features) // converted once
+	served := api.ServedOnce(features) // converted at the first request, not at start-up
 	return func(c echo.Context) error {
 		if err := checkFormat(c, "json", "yaml"); err != nil {
 			return err
 		}
-		switch c.QueryParam("f") {
+		switch doc, yml, err := served(); c.QueryParam("f") {
 		case "yaml":
 			return c.Blob(http.StatusOK, "application/vnd.oai.openapi;version=3.0", yml)
 		case "", "json":
+			if err != nil {
+				return err
+			}
+			return c.Blob(http.StatusOK, mimeOpenAPI, doc)
 		default:
 			return invalid("f: want json or yaml")
 		}
-		if err != nil {
-			return err
-		}
-		return c.Blob(http.StatusOK, mimeOpenAPI, doc)
 	}
 }

@@ -75,7 +75,8 @@ type Batch struct {
 // not retained.
 //
 // Features are bulk-loaded: sorted by ID into the B-trees and inserted into
-// the R-trees in Hilbert order of their bound centres.
+// the R-trees in Hilbert order of their bound centres. A Builder does the
+// same from parcels given in batches as they are read.
 func (ix *Index) Load(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis.GreenArea) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -86,9 +87,9 @@ func (ix *Index) Load(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parce
 	ix.work = &Snapshot{
 		seq:     seq,
 		retired: retired,
-		zones:   buildLayer[zonegis.Zone, zoneFeature](zones),
-		parcels: buildLayer[zonegis.Parcel, parcelFeature](parcels),
-		greens:  buildLayer[zonegis.GreenArea, greenFeature](greens),
+		zones:   buildLayer[zonegis.Zone, zoneFeature](makeEntries[zonegis.Zone, zoneFeature](zones, true)),
+		parcels: buildLayer[zonegis.Parcel, parcelFeature](makeEntries[zonegis.Parcel, parcelFeature](parcels, true)),
+		greens:  buildLayer[zonegis.GreenArea, greenFeature](makeEntries[zonegis.GreenArea, greenFeature](greens, true)),
 	}
 	ix.publish()
 }

@@ -116,11 +116,11 @@ func validBound(b orb.Bound) bool {
 		b.Min[0] <= b.Max[0] && b.Min[1] <= b.Max[1]
 }
 
-// buildLayer bulk-loads items, copied into entries (makeEntries, which
-// replaces each item by the index's copy): the B-trees from sorted input,
-// the R-tree in Hilbert order of the bound centres (good locality, fast
-// inserts). Sorting moves small keys, not the items.
-func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
+// buildLayer bulk-loads entries (made by makeEntries; nil ones skipped):
+// the B-trees from sorted input, the R-tree in Hilbert order of the bound
+// centres (good locality, fast inserts). Sorting moves small keys, not the
+// entries.
+func buildLayer[T any, F feature[T]](entries []*Entry[T]) layer[T, F] {
 	var f F
 	l := newLayer[T, F]()
 
@@ -129,13 +129,13 @@ func buildLayer[T any, F feature[T]](items []*T) layer[T, F] {
 		b       orb.Bound
 		located bool
 	}
-	its := make([]item, 0, len(items))
+	its := make([]item, 0, len(entries))
 	type idKey struct {
 		id int64
 		i  int // in its
 	}
-	keys := make([]idKey, 0, len(items))
-	for _, e := range makeEntries[T, F](items, true) {
+	keys := make([]idKey, 0, len(entries))
+	for _, e := range entries {
 		if e != nil {
 			keys = append(keys, idKey{f.id(&e.rec), len(its)})
 			b, ok := measure.Bound(f.boundary(&e.rec))

@@ -89,16 +89,18 @@ func (f *Follower) Load(ctx context.Context) error {
 
 func (f *Follower) reload(ctx context.Context) error {
 	start := time.Now()
-	s, err := f.db.LoadAll(ctx)
+	// The parcels go into the index's entries batch by batch as they are
+	// read, so the load never holds them all twice (index.Builder).
+	b := f.ix.Builder()
+	s, err := f.db.LoadAll(ctx, b.AddParcels)
 	if err != nil {
 		return fmt.Errorf("load index: %w", err)
 	}
-	f.ix.Load(s.Seq, s.Zones, s.Parcels, s.GreenAreas)
-	f.ix.Apply(index.Batch{Seq: s.Seq, Today: s.Today, RetiredParcels: s.Retired})
+	b.Publish(s.Seq, s.Today, s.Zones, s.GreenAreas, s.Retired)
 	f.day = s.Today
 	f.reloads.Add(1)
 	f.lastSync.Store(time.Now().UnixNano())
-	f.logger.Info("index loaded", "seq", s.Seq, "zones", len(s.Zones), "parcels", len(s.Parcels),
+	f.logger.Info("index loaded", "seq", s.Seq, "zones", len(s.Zones), "parcels", s.Parcels,
 		"green_areas", len(s.GreenAreas), "took", time.Since(start).Round(time.Millisecond).String())
 	f.release(s.Seq)
 	if f.OnApply != nil {

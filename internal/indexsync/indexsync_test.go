@@ -58,16 +58,13 @@ func itoa(i int) string {
 // sameAsDB fails unless the index holds exactly what the database holds.
 func sameAsDB(t *testing.T, db *postgis.DB, ix *index.Index) {
 	t.Helper()
-	s, err := db.LoadAll(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, parcels := postgistest.LoadAll(t, db)
 	snap := ix.Snapshot()
 	z, p, g := snap.Counts()
-	if z != len(s.Zones) || p != len(s.Parcels) || g != len(s.GreenAreas) {
-		t.Fatalf("index has %d/%d/%d, database %d/%d/%d", z, p, g, len(s.Zones), len(s.Parcels), len(s.GreenAreas))
+	if z != len(s.Zones) || p != len(parcels) || g != len(s.GreenAreas) {
+		t.Fatalf("index has %d/%d/%d, database %d/%d/%d", z, p, g, len(s.Zones), len(parcels), len(s.GreenAreas))
 	}
-	for _, want := range s.Parcels {
+	for _, want := range parcels {
 		got, ok := snap.Parcel(want.ID)
 		if !ok || got.Version != want.Version || got.Status != want.Status || !got.Boundary.Equal(want.Boundary) {
 			t.Fatalf("parcel %d: index %+v, database %+v", want.ID, got, want)

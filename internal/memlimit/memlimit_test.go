@@ -3,6 +3,8 @@ package memlimit
 import (
 	"io"
 	"log/slog"
+	"math"
+	"runtime"
 	"runtime/debug"
 	"testing"
 )
@@ -49,5 +51,19 @@ func TestLoadingLowersGOGCUntilSettle(t *testing.T) {
 	tu.Settle()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("GOGC after Settle %d, want 100", got)
+	}
+}
+
+// TestSettleCollectsOnce: Settle pays for one full collection (each marks
+// the whole index), not two.
+func TestSettleCollectsOnce(t *testing.T) {
+	tu := New(func(string) string { return "" }, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	defer debug.SetMemoryLimit(math.MaxInt64)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	tu.Settle()
+	runtime.ReadMemStats(&after)
+	if n := after.NumForcedGC - before.NumForcedGC; n != 1 {
+		t.Fatalf("Settle forced %d collections, want 1", n)
 	}
 }

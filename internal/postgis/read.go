@@ -10,13 +10,14 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// Snapshot is everything the in-memory index needs, read in one repeatable-read
+// Snapshot is what LoadAll returns beside the parcels it hands to its sink:
+// everything else the in-memory index needs, read in one repeatable-read
 // transaction, together with the change-log position it corresponds to.
 type Snapshot struct {
 	Seq        int64
 	Today      time.Time // the database's day the parcels' statuses are as of
 	Zones      []*zonegis.Zone
-	Parcels    []*zonegis.Parcel
+	Parcels    int // how many parcels were handed to the sink
 	GreenAreas []*zonegis.GreenArea
 	// Retired are the parcels splits and merges retired (RetiredParcels).
 	Retired []*zonegis.Parcel
@@ -25,12 +26,22 @@ type Snapshot struct {
 // LoadWorkers is how many connections read parcels in parallel in LoadAll.
 const LoadWorkers = 4
 
+// LoadBatch is how many parcels LoadAll hands its sink at a time: the
+// index's slab of entries (index.Builder), so that each batch fills one.
+const LoadBatch = 4096
+
 // LoadAll reads every zone, parcel and green area as of one consistent
 // snapshot, and the highest change-log seq visible in it. Parcels are read
 // by LoadWorkers connections in parallel, over id ranges, all sharing the
 // first transaction's exported snapshot, so the result is still one
-// consistent state.
-func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
+// consistent state. They are not returned but handed to parcels as they
+// are read, in batches of up to LoadBatch, in no order, from the
+// LoadWorkers goroutines at once: so a load never holds
+// more than a few batches of records (index.Builder.AddParcels copies
+// them). parcels must not keep the batch nor its records: both are reused
+// once it returns. When it fails, parcels may have been given part of the
+// parcels.
+func (db *DB) LoadAll(ctx context.Context, parcels func(batch []*zonegis.Parcel)) (*Snapshot, error) {
 	tx, err := db.read.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, mapError(err)
@@ -46,7 +57,7 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 		return nil, mapError(err)
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	parts := make([][]*zonegis.Parcel, LoadWorkers)
+	counts := make([]int, LoadWorkers)
 	step := (hi - lo + LoadWorkers) / LoadWorkers
 	for w := range LoadWorkers {
 		from, to := lo-1+int64(w)*step, min(lo-1+int64(w+1)*step, hi)
@@ -62,7 +73,7 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 			if _, err := wtx.Exec(gctx, "SET TRANSACTION SNAPSHOT '"+snapshotIDLiteral(snapshotID)+"'"); err != nil {
 				return mapError(err)
 			}
-			parts[w], err = collect(gctx, wtx, sqlAllParcels, scanParcel, from, to)
+			counts[w], err = streamParcels(gctx, wtx, from, to, parcels)
 			return err
 		})
 	}
@@ -78,16 +89,45 @@ func (db *DB) LoadAll(ctx context.Context) (*Snapshot, error) {
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("load parcels: %w", err)
 	}
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	s.Parcels = make([]*zonegis.Parcel, 0, n)
-	for _, p := range parts {
-		s.Parcels = append(s.Parcels, p...)
+	for _, n := range counts {
+		s.Parcels += n
 	}
 	s.Today = s.Today.UTC()
 	return &s, nil
+}
+
+// streamParcels reads the parcels with from < id <= to (in no order) into one reused
+// batch of records, handing it to sink each time it is full, and returns
+// how many it read.
+func streamParcels(ctx context.Context, q querier, from, to int64, sink func([]*zonegis.Parcel)) (int, error) {
+	rows, err := q.Query(ctx, sqlAllParcels, from, to)
+	if err != nil {
+		return 0, mapError(err)
+	}
+	defer rows.Close()
+	recs := make([]zonegis.Parcel, LoadBatch)
+	batch := make([]*zonegis.Parcel, 0, LoadBatch)
+	n := 0
+	for rows.Next() {
+		p := &recs[len(batch)]
+		if err := scanParcelInto(rows, p); err != nil {
+			return n, mapError(err)
+		}
+		batch = append(batch, p)
+		n++
+		if len(batch) == LoadBatch {
+			sink(batch)
+			clear(recs) // nothing of the batch kept alive by the next
+			batch = batch[:0]
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, mapError(err)
+	}
+	if len(batch) > 0 {
+		sink(batch)
+	}
+	return n, nil
 }
 
 // snapshotIDLiteral keeps only the characters a snapshot id has (hex digits

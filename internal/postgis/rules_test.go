@@ -309,18 +309,15 @@ func TestLoadAllIsConsistent(t *testing.T) {
 	if _, err := db.CreateGreenArea(ctx, zonegis.System, g); err != nil {
 		t.Fatal(err)
 	}
-	s, err := db.LoadAll(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, parcels := postgistest.LoadAll(t, db)
 	max, _ := db.MaxSeq(ctx)
-	if s.Seq != max || len(s.Zones) != 1 || len(s.Parcels) != 1 || len(s.GreenAreas) != 1 {
-		t.Fatalf("snapshot seq %d (max %d), %d zones %d parcels %d green", s.Seq, max, len(s.Zones), len(s.Parcels), len(s.GreenAreas))
+	if s.Seq != max || len(s.Zones) != 1 || len(parcels) != 1 || len(s.GreenAreas) != 1 {
+		t.Fatalf("snapshot seq %d (max %d), %d zones %d parcels %d green", s.Seq, max, len(s.Zones), len(parcels), len(s.GreenAreas))
 	}
 	if got := s.Zones[0]; got.Code != "KCX-TEST" || got.NameVI != "Khu chế xuất Thử" || got.BoardID != "hepza" || !got.Boundary.Equal(z.Boundary) {
 		t.Fatalf("zone %+v", got)
 	}
-	if got := s.Parcels[0]; got.LotCode != "LA" || got.AreaM2 != p.AreaM2 || !got.Boundary.Equal(p.Boundary) {
+	if got := parcels[0]; got.LotCode != "LA" || got.AreaM2 != p.AreaM2 || !got.Boundary.Equal(p.Boundary) {
 		t.Fatalf("parcel %+v", got)
 	}
 	if got := s.GreenAreas[0]; got.Name != "Công viên" || got.Kind != "park" {

@@ -90,8 +90,16 @@ func investorArgs(f *zonegis.InvestorFacts) []any {
 }
 
 func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
+	var p zonegis.Parcel
+	if err := scanParcelInto(row, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// scanParcelInto scans row into p, which must be the zero Parcel.
+func scanParcelInto(row pgx.Row, p *zonegis.Parcel) error {
 	var (
-		p     zonegis.Parcel
 		geom  []byte
 		until pgtype.Date
 		attrs []byte
@@ -99,17 +107,17 @@ func scanParcel(row pgx.Row) (*zonegis.Parcel, error) {
 	err := row.Scan(&p.ID, &p.ZoneID, &p.LotCode, &p.LandUse, &p.Status, &p.Synthetic, &p.AreaM2,
 		&geom, &p.Version, &p.UpdatedAt, &until, &attrs, &p.ValidFrom, &p.RetiredAt)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.Attributes = attributes(attrs)
 	if until.Valid {
 		p.StatusUntil = until.Time.UTC()
 	}
 	if p.Boundary, err = multiPolygon(geom); err != nil {
-		return nil, fmt.Errorf("parcel %d: %w", p.ID, err)
+		return fmt.Errorf("parcel %d: %w", p.ID, err)
 	}
 	p.LandUse, p.Status = intern(p.LandUse), intern(p.Status)
-	return &p, nil
+	return nil
 }
 
 func scanGreenArea(row pgx.Row) (*zonegis.GreenArea, error) {

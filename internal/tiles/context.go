@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -99,10 +100,12 @@ func (l *contextLayer) minZoom() int {
 	return 0
 }
 
-// contextData reads the context layers once (a second or two of a core:
-// WarmContext does it ahead); an error would be a broken embedded file,
-// which the tests read.
+// contextData reads the context layers once, at the first tile or TileJSON
+// asked of provinces or wards (about a second of a core: not at start-up,
+// where it competed with the index's load); an error would be a broken
+// embedded file, which the tests read.
 var contextData = sync.OnceValues(func() (map[string]*contextLayer, error) {
+	contextRead.Store(true)
 	provinces, err := readPlaces(LayerProvinces, ProvinceLabels, geodata.Provinces)
 	if err != nil {
 		return nil, err
@@ -114,11 +117,13 @@ var contextData = sync.OnceValues(func() (map[string]*contextLayer, error) {
 	return map[string]*contextLayer{LayerProvinces: provinces, LayerWards: wards}, nil
 })
 
-// WarmContext reads the context layers now, so that the first tile asked
-// of them does not wait; the server calls it at start, in the background.
-func WarmContext() {
-	_, _ = contextData()
-}
+// contextRead is set when contextData starts reading.
+var contextRead atomic.Bool
+
+// ContextRead reports whether this process has read the context layers
+// (or is reading them): they are read at the first tile or TileJSON of
+// LayerProvinces or LayerWards, never before.
+func ContextRead() bool { return contextRead.Load() }
 
 // contextLayerOf is the context layer named layer, or nil.
 func contextLayerOf(layer string) *contextLayer {

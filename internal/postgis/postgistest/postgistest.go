@@ -4,12 +4,16 @@
 package postgistest
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // Open returns a store over a new, migrated database, closed when t ends.
@@ -55,4 +59,30 @@ func SetToday(t testing.TB, db *postgis.DB, day time.Time) {
 	}
 	conn.Conn().Close(ctx) //nolint:errcheck // it only has to go
 	db.Pool().Reset()
+}
+
+// LoadAll runs db.LoadAll and keeps what it streams: copies of every parcel
+// it handed its sink, in id order, beside the rest of the snapshot.
+func LoadAll(t testing.TB, db *postgis.DB) (*postgis.Snapshot, []*zonegis.Parcel) {
+	t.Helper()
+	var (
+		mu      sync.Mutex
+		parcels []*zonegis.Parcel
+	)
+	s, err := db.LoadAll(context.Background(), func(batch []*zonegis.Parcel) {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range batch {
+			c := *p // the batch's records are reused
+			parcels = append(parcels, &c)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parcels) != s.Parcels {
+		t.Fatalf("LoadAll counted %d parcels, handed %d", s.Parcels, len(parcels))
+	}
+	slices.SortFunc(parcels, func(a, b *zonegis.Parcel) int { return cmp.Compare(a.ID, b.ID) })
+	return s, parcels
 }
