@@ -411,10 +411,10 @@ func tileResults(ctx context.Context, d Dataset, l rowLabels, ours, theirs strin
 	}, nil
 }
 
-// contextRead waits until the server at base has read its context layers
-// (provinces and wards, decoded in the background at start, a second or
-// two of a core), which would otherwise share the CPU with the first
-// round of a row measured soon after start-up (-only tiles, -versus).
+// contextRead makes the server at base read its context layers (provinces
+// and wards, read at their first use, a second or two of a core) before a
+// row is measured, so that reading them does not share the CPU with the
+// row's first round (-only tiles, -versus): one province tile asks for them.
 func contextRead(base string) error {
 	_, err := get(base + "/tiles/provinces/0/0/0.mvt")
 	return err
