@@ -48,6 +48,12 @@ func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection str
 // connection), so its callbacks must set, not accumulate, what they find.
 func (db *DB) writePipelined(ctx context.Context, a zonegis.Actor, action, collection string,
 	first func(b *pgx.Batch), fn func(tx pgx.Tx, last *pgx.Batch) (itemID int64, before []byte, err error)) (int64, error) {
+	select {
+	case db.writers <- struct{}{}:
+		defer func() { <-db.writers }()
+	case <-ctx.Done():
+		return 0, mapError(ctx.Err())
+	}
 	for attempt := 1; ; attempt++ {
 		b := &pgx.Batch{}
 		b.BeginTx(pgx.TxOptions{})

@@ -261,3 +261,93 @@ func TestLeaseFindsItsEnterpriseByIndex(t *testing.T) {
 		t.Errorf("the lease's enterprise is the %q one of its name, want the manual one", source)
 	}
 }
+
+// TestQueuedWritersLeaveConnectionsForReads: writers serialise on the
+// change-log lock, and one waiting for it in the database holds a pool
+// connection. With more writers queued than the pool has connections, the
+// follower's catch-up (what each of those writers then waits for before it
+// answers) and every other read waited behind them all. Writers beyond
+// half the pool now queue without a connection, so reads go on.
+func TestQueuedWritersLeaveConnectionsForReads(t *testing.T) {
+	dbURL := pgtest.NewDB(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	setup, err := postgis.Open(ctx, dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer setup.Close()
+	if _, err := setup.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	z := fixture(t, setup)
+	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "L1", LandUse: "industrial", Boundary: rect(106.700, 10.750, 106.703, 10.753)}
+	if _, err := setup.CreateParcel(ctx, zonegis.System, p); err != nil {
+		t.Fatal(err)
+	}
+	db, err := postgis.Open(ctx, dbURL+" pool_max_conns=4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+
+	// Another writer holds the change-log lock.
+	holder, err := setup.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx) //nolint:errcheck // released below
+	if _, err := holder.Exec(ctx, `SELECT pg_advisory_xact_lock(7310225)`); err != nil {
+		t.Fatal(err)
+	}
+	const writers = 6
+	errs := make(chan error, writers)
+	for i := range writers {
+		use := []string{"logistics", "warehouse"}[i%2]
+		go func() {
+			_, _, err := db.UpdateParcel(ctx, zonegis.System, p.ID, 0, func(q *zonegis.Parcel) error { q.LandUse = use; return nil })
+			errs <- err
+		}()
+	}
+	// Until they are all queued on the lock (or on their turn).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		if err := setup.Pool().QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 7310225 AND NOT granted`).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writers waiting for the change-log lock", waiting)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond) // any writer that could take a connection has
+
+	rctx, rcancel := context.WithTimeout(ctx, 3*time.Second)
+	st, _, err := db.ChangeLog(rctx, 0, 10)
+	rcancel()
+	if err != nil {
+		t.Fatalf("a follower's read while %d writes are queued: %v", writers, err)
+	}
+	if st.End == 0 {
+		t.Errorf("change log state %+v", st)
+	}
+	if err := holder.Rollback(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range writers {
+		if err := <-errs; err != nil {
+			t.Errorf("queued write: %v", err)
+		}
+	}
+	var version int64
+	if err := setup.Pool().QueryRow(ctx, `SELECT version FROM parcels WHERE id = $1`, p.ID).Scan(&version); err != nil {
+		t.Fatal(err)
+	}
+	if version != 1+writers {
+		t.Errorf("parcel version %d after %d writes, want %d", version, writers, 1+writers)
+	}
+}
