@@ -75,7 +75,7 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		args []any
 	}{
 		{`SET LOCAL session_replication_role = replica`, nil},
-		{`TRUNCATE bench_meta, leases, green_areas, parcels, zones, boards, changes CASCADE`, nil},
+		{`TRUNCATE bench_meta, leases, enterprises, green_areas, parcels, zones, boards, changes CASCADE`, nil},
 		{`INSERT INTO boards (id, name_vi, name_en, province) VALUES ('bench', 'Ban Quản lý thử tải', 'Benchmark board', 'Thành phố Hồ Chí Minh')`, nil},
 		{`INSERT INTO zones (code, name_vi, name_en, kind, board_id, province, source, boundary)
 		  SELECT 'BENCH-' || lpad(z::text, 4, '0'), 'Khu công nghiệp thử ' || z, 'Benchmark zone ' || z,
@@ -96,12 +96,17 @@ func Generate(ctx context.Context, pool *pgxpool.Pool, d Dataset) (time.Duration
 		               FROM generate_series(0, 12) k))))
 		    FROM zones z, generate_series(0, $1::int * $1::int - 1) c(i)
 		   ORDER BY z.id, c.i`, []any{d.Grid, d.Cell}},
-		// Every lease names its enterprise (0015); in replica mode the
-		// trigger that would find or make one is off, so one is made here.
-		{`INSERT INTO enterprises (board_id, name_vi, country, source, synthetic) VALUES ('bench', 'Benchmark lessee', 'VN', 'lease', true)`, nil},
-		{`INSERT INTO leases (parcel_id, enterprise_id, lessee, country, start_date, end_date, synthetic)
-		  SELECT p.id, (SELECT id FROM enterprises WHERE board_id = 'bench'), 'Benchmark lessee ' || p.id, 'VN', DATE '2020-01-01', DATE '2070-01-01', true
+		// Each lease names its own enterprise (migrations/0015), as the
+		// migration of a registry with one lessee per lease makes them; the
+		// trigger that finds or makes it is off in replica mode.
+		{`INSERT INTO enterprises (board_id, name_vi, country, source, synthetic)
+		  SELECT 'bench', 'Benchmark lessee ' || p.id, 'VN', 'migrated_lease', true
 		    FROM parcels p
+		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
+		   ORDER BY p.id`, nil},
+		{`INSERT INTO leases (parcel_id, lessee, country, start_date, end_date, synthetic, enterprise_id)
+		  SELECT p.id, e.name_vi, 'VN', DATE '2020-01-01', DATE '2070-01-01', true, e.id
+		    FROM parcels p JOIN enterprises e ON e.board_id = 'bench' AND e.name_vi = 'Benchmark lessee ' || p.id
 		   WHERE (substr(p.lot_code, 2)::int * 7 + p.zone_id::int) % 4 IN (0, 1)
 		   ORDER BY p.id`, nil},
 		// The trigger that keeps lease_periods is off in replica mode.

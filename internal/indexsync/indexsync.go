@@ -114,28 +114,18 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	cur := f.ix.Snapshot().Seq()
-	horizon, err := f.db.ChangeHorizon(ctx)
+	// The horizon, the log's end, the database's day (each catch-up also
+	// follows the calendar: turnDay) and the first batch of changes in one
+	// round trip; the rows they name in a second (apply).
+	st, changes, err := f.db.ChangeLog(ctx, cur, BatchLimit)
 	if err != nil {
 		return err
 	}
-	// The log's end and the database's day in one round trip: each catch-up
-	// also follows the calendar (turnDay).
-	maxSeq, day, err := f.db.SeqAndToday(ctx)
-	if err != nil {
-		return err
-	}
-	if cur < horizon || cur > maxSeq {
-		f.logger.Warn("change log gap: reloading the index", "position", cur, "horizon", horizon, "max_seq", maxSeq)
+	if cur < st.Horizon || cur > st.End {
+		f.logger.Warn("change log gap: reloading the index", "position", cur, "horizon", st.Horizon, "max_seq", st.End)
 		return f.reload(ctx)
 	}
-	for {
-		changes, err := f.db.ChangesSince(ctx, cur, BatchLimit)
-		if err != nil {
-			return err
-		}
-		if len(changes) == 0 {
-			break
-		}
+	for len(changes) > 0 {
 		if err := f.apply(ctx, changes); err != nil {
 			return err
 		}
@@ -143,8 +133,11 @@ func (f *Follower) CatchUp(ctx context.Context) error {
 		if len(changes) < BatchLimit {
 			break
 		}
+		if changes, err = f.db.ChangesSince(ctx, cur, BatchLimit); err != nil {
+			return err
+		}
 	}
-	if err := f.turnDay(ctx, cur, day); err != nil {
+	if err := f.turnDay(ctx, cur, st.Today); err != nil {
 		return err
 	}
 	f.lastSync.Store(time.Now().UnixNano())

@@ -33,6 +33,25 @@ import (
 type DB struct {
 	pool *pgxpool.Pool // the primary
 	read *pgxpool.Pool // reads that may lag; == pool without a replica
+	// writers holds a slot for each write transaction open on pool (see
+	// writeSlots).
+	writers chan struct{}
+}
+
+// newDB is a store over the primary pool and the read pool.
+func newDB(pool, read *pgxpool.Pool) *DB {
+	return &DB{pool: pool, read: read, writers: make(chan struct{}, writeSlots(pool.Config().MaxConns))}
+}
+
+// writeSlots is how many write transactions may be open at once on a pool
+// of conns connections: half of them (at least one). Writers serialise on the
+// change-log lock, so a writer waiting for it in the database holds a
+// connection and gains nothing; with every connection so held, the
+// follower's catch-up (the read a writer waits for in visible()), the
+// next request's key look-up and every other read would wait behind all
+// queued writes. Writers beyond the slots queue here, holding none.
+func writeSlots(conns int32) int {
+	return max(1, int(conns)/2)
 }
 
 // Open connects to the database at url (a libpq URL or key=value DSN),
@@ -48,7 +67,7 @@ func OpenSplit(ctx context.Context, readURL, writeURL string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &DB{pool: p, read: p}, nil
+		return newDB(p, p), nil
 	}
 	w, err := openPool(ctx, writeURL, "zonegis")
 	if err != nil {
@@ -59,7 +78,7 @@ func OpenSplit(ctx context.Context, readURL, writeURL string) (*DB, error) {
 		w.Close()
 		return nil, fmt.Errorf("read database (DATABASE_URL): %w", err)
 	}
-	return &DB{pool: w, read: r}, nil
+	return newDB(w, r), nil
 }
 
 // openPool opens a pool to url with the service's settings and pings it.

@@ -10,27 +10,38 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// lockParcel locks parcel id for a leasing step (after the change-log lock
-// that db.write takes first) and returns its derived status now and its
-// reservation day (nil: not held).
-// Errors: ENOTFOUND, EPRECONDITION (ifVersion given and stale).
-func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status string, reservedOn *time.Time, err error) {
-	var version int64
-	err = tx.QueryRow(ctx, sqlLockParcel, id).Scan(&version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil, zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
-	} else if err != nil {
-		return "", nil, err
+// lockedParcel is what queueLockParcel finds of a parcel under its row
+// lock: whether it exists, its version and JSON image (current), its
+// derived status now and its reservation day (nil: not held).
+type lockedParcel struct {
+	current
+	status     string
+	reservedOn *time.Time
+}
+
+// queueLockParcel queues the row lock of parcel id for a leasing step
+// (after the change-log lock that db.write takes first) and the reads of
+// it after the lock, into p.
+func queueLockParcel(b *pgx.Batch, id int64, p *lockedParcel) {
+	queueCurrent(b, zonegis.CollectionParcels, id, &p.current)
+	p.status, p.reservedOn = "", nil
+	b.Queue(sqlParcelStatus, id).QueryRow(func(r pgx.Row) error {
+		return noRowsOK(r.Scan(&p.status, &p.reservedOn), nil)
+	})
+}
+
+// check reports the parcel missing (ENOTFOUND) or at another version than
+// ifVersion (EPRECONDITION; 0: any version).
+func (p *lockedParcel) check(id, ifVersion int64) error {
+	if !p.found {
+		return zonegis.Errorf(zonegis.ENOTFOUND, "no parcel with id %d", id)
 	}
-	if ifVersion != 0 && ifVersion != version {
-		return "", nil, &zonegis.Error{Code: zonegis.EPRECONDITION,
-			Message: fmt.Sprintf("the parcel has changed since you read it (your version %d, current %d); read it again", ifVersion, version),
-			Details: map[string]any{"current_version": version}}
+	if ifVersion != 0 && ifVersion != p.version {
+		return &zonegis.Error{Code: zonegis.EPRECONDITION,
+			Message: fmt.Sprintf("the parcel has changed since you read it (your version %d, current %d); read it again", ifVersion, p.version),
+			Details: map[string]any{"current_version": p.version}}
 	}
-	if err := tx.QueryRow(ctx, sqlParcelStatus, id).Scan(&status, &reservedOn); err != nil {
-		return "", nil, err
-	}
-	return status, reservedOn, nil
+	return nil
 }
 
 // LeaseParcel records lease l on its parcel (filling in its ID, Version and
@@ -42,8 +53,10 @@ func lockParcel(ctx context.Context, tx pgx.Tx, id, ifVersion int64) (status str
 // ENOTFOUND, EPRECONDITION, ECONFLICT (another lease of the parcel overlaps
 // the period), EINVALID (values).
 func (db *DB) LeaseParcel(ctx context.Context, a zonegis.Actor, ifVersion int64, l *zonegis.Lease) (int64, error) {
-	return db.write(ctx, a, "lease", zonegis.CollectionLeases, func(tx pgx.Tx) (int64, []byte, error) {
-		if _, _, err := lockParcel(ctx, tx, l.ParcelID, ifVersion); err != nil {
+	var p lockedParcel
+	first := func(b *pgx.Batch) { queueLockParcel(b, l.ParcelID, &p) }
+	return db.writePipelined(ctx, a, "lease", zonegis.CollectionLeases, first, func(tx pgx.Tx, _ *pgx.Batch) (int64, []byte, error) {
+		if err := p.check(l.ParcelID, ifVersion); err != nil {
 			return 0, nil, err
 		}
 		if err := insertLease(ctx, tx, l); err != nil {
@@ -53,57 +66,77 @@ func (db *DB) LeaseParcel(ctx context.Context, a zonegis.Actor, ifVersion int64,
 	})
 }
 
+// leaseDates are a lease's parcel and dates (sqlLeaseDates).
+type leaseDates struct {
+	found      bool
+	parcelID   int64
+	start, end time.Time
+	ended      *time.Time
+}
+
+func queueLeaseDates(b *pgx.Batch, id int64, d *leaseDates) {
+	*d = leaseDates{}
+	b.Queue(sqlLeaseDates, id).QueryRow(func(r pgx.Row) error {
+		return noRowsOK(r.Scan(&d.parcelID, &d.start, &d.end, &d.ended), &d.found)
+	})
+}
+
 // EndLease ends lease id early on endedOn (a date after its start, at or
 // before its end). From that day the parcel is available again, by the
 // calendar alone. Errors: ENOTFOUND, ECONFLICT (already ended), EINVALID.
 func (db *DB) EndLease(ctx context.Context, a zonegis.Actor, id int64, endedOn time.Time) (int64, error) {
-	return db.write(ctx, a, "end_lease", zonegis.CollectionLeases, func(tx pgx.Tx) (int64, []byte, error) {
-		var parcelID int64
-		var ended *time.Time
-		var start, end time.Time
-		err := tx.QueryRow(ctx, sqlLeaseDates, id).Scan(&parcelID, &start, &end, &ended)
-		if errors.Is(err, pgx.ErrNoRows) {
+	var d leaseDates
+	first := func(b *pgx.Batch) { queueLeaseDates(b, id, &d) }
+	return db.writePipelined(ctx, a, "end_lease", zonegis.CollectionLeases, first, func(tx pgx.Tx, last *pgx.Batch) (int64, []byte, error) {
+		if !d.found {
 			return 0, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no leases feature with id %d", id)
-		} else if err != nil {
+		}
+		// Parcel before lease: the order every writer locks them in; the
+		// dates read again under the lease's lock. One round trip.
+		var p lockedParcel
+		var lease current
+		b := &pgx.Batch{}
+		queueLockParcel(b, d.parcelID, &p)
+		queueCurrent(b, zonegis.CollectionLeases, id, &lease)
+		queueLeaseDates(b, id, &d)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
 			return 0, nil, err
 		}
-		// Parcel before lease: the order every writer locks them in.
-		if _, _, err := lockParcel(ctx, tx, parcelID, 0); err != nil {
+		if err := p.check(d.parcelID, 0); err != nil {
 			return 0, nil, err
 		}
-		before, err := lockCurrent(ctx, tx, zonegis.CollectionLeases, id, 0)
-		if err != nil {
+		if err := lease.check(zonegis.CollectionLeases, id, 0); err != nil {
 			return 0, nil, err
 		}
-		if err := tx.QueryRow(ctx, sqlLeaseDates, id).Scan(&parcelID, &start, &end, &ended); err != nil {
-			return 0, nil, err
+		if !d.found {
+			return 0, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no leases feature with id %d", id)
 		}
-		if ended != nil {
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "lease %d already ended on %s", id, ended.Format(time.DateOnly))
+		if d.ended != nil {
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "lease %d already ended on %s", id, d.ended.Format(time.DateOnly))
 		}
-		if !endedOn.After(start) || endedOn.After(end) {
+		if !endedOn.After(d.start) || endedOn.After(d.end) {
 			return 0, nil, zonegis.Errorf(zonegis.EINVALID, "ended_on must be after the lease's start %s and not after its end %s",
-				start.Format(time.DateOnly), end.Format(time.DateOnly))
+				d.start.Format(time.DateOnly), d.end.Format(time.DateOnly))
 		}
-		if _, err := tx.Exec(ctx, sqlEndLease, id, dateArg(&endedOn)); err != nil {
-			return 0, nil, err
-		}
-		return id, before, nil
+		last.Queue(sqlEndLease, id, dateArg(&endedOn))
+		return id, lease.image, nil
 	})
 }
 
 // ReserveParcel holds an available parcel for an investor (from today).
 // Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not available).
 func (db *DB) ReserveParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error) {
-	return db.write(ctx, a, "reserve", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		status, _, err := lockParcel(ctx, tx, id, ifVersion)
-		if err != nil {
+	var p lockedParcel
+	first := func(b *pgx.Batch) { queueLockParcel(b, id, &p) }
+	return db.writePipelined(ctx, a, "reserve", zonegis.CollectionParcels, first, func(_ pgx.Tx, last *pgx.Batch) (int64, []byte, error) {
+		if err := p.check(id, ifVersion); err != nil {
 			return 0, nil, err
 		}
-		if status != zonegis.ParcelAvailable {
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only an available parcel can be reserved", id, status)
+		if p.status != zonegis.ParcelAvailable {
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only an available parcel can be reserved", id, p.status)
 		}
-		return setHold(ctx, tx, id, sqlReserve)
+		last.Queue(sqlReserve, id)
+		return id, p.image, nil
 	})
 }
 
@@ -111,15 +144,16 @@ func (db *DB) ReserveParcel(ctx context.Context, a zonegis.Actor, id, ifVersion 
 // lease yet to start is not held: it is released by ending or correcting
 // that lease. Errors: ENOTFOUND, EPRECONDITION, ECONFLICT (not held).
 func (db *DB) ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion int64) (int64, error) {
-	return db.write(ctx, a, "release", zonegis.CollectionParcels, func(tx pgx.Tx) (int64, []byte, error) {
-		status, reservedOn, err := lockParcel(ctx, tx, id, ifVersion)
-		if err != nil {
+	var p lockedParcel
+	first := func(b *pgx.Batch) { queueLockParcel(b, id, &p) }
+	return db.writePipelined(ctx, a, "release", zonegis.CollectionParcels, first, func(tx pgx.Tx, last *pgx.Batch) (int64, []byte, error) {
+		if err := p.check(id, ifVersion); err != nil {
 			return 0, nil, err
 		}
-		if status != zonegis.ParcelReserved {
-			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only a reserved parcel can be released", id, status)
+		if p.status != zonegis.ParcelReserved {
+			return 0, nil, zonegis.Errorf(zonegis.ECONFLICT, "parcel %d is %s; only a reserved parcel can be released", id, p.status)
 		}
-		if reservedOn == nil {
+		if p.reservedOn == nil {
 			var lease int64
 			var start time.Time
 			if err := tx.QueryRow(ctx, sqlNextLease, id).Scan(&lease, &start); err != nil {
@@ -129,18 +163,9 @@ func (db *DB) ReleaseParcel(ctx context.Context, a zonegis.Actor, id, ifVersion 
 				Message: fmt.Sprintf("parcel %d is reserved by lease %d, which starts on %s; it is not a hold that can be released", id, lease, start.Format(time.DateOnly)),
 				Details: map[string]any{"lease_id": lease, "lease_start": start.Format(time.DateOnly)}}
 		}
-		return setHold(ctx, tx, id, sqlRelease)
+		last.Queue(sqlRelease, id)
+		return id, p.image, nil
 	})
-}
-
-// setHold sets or clears the parcel's reservation with stmt.
-func setHold(ctx context.Context, tx pgx.Tx, id int64, stmt string) (int64, []byte, error) {
-	before, err := rowJSON(ctx, tx, zonegis.CollectionParcels, id)
-	if err != nil {
-		return 0, nil, err
-	}
-	_, err = tx.Exec(ctx, stmt, id)
-	return id, before, err
 }
 
 // ParcelAsOf returns the lease in force on parcel id on date, or nil.

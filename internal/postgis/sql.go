@@ -138,19 +138,47 @@ var (
 	// The JSON image of a row for the audit trail: columns, with the
 	// boundary as a GeoJSON geometry.
 	sqlRowJSON = map[string]string{
-		"zones":       `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM zones t WHERE id = $1`,
-		"parcels":     `SELECT to_jsonb(t) - 'boundary' - 'status_until' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM parcels_now t WHERE id = $1`,
-		"green-areas": `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM green_areas t WHERE id = $1`,
-		"leases":      `SELECT to_jsonb(t) FROM leases t WHERE id = $1`,
+		"zones":       imageZone + `$1`,
+		"parcels":     imageParcel + `$1`,
+		"green-areas": imageGreenArea + `$1`,
+		"leases":      imageLease + `$1`,
 	}
+	// The audit entry of a write with the row's image after it, read by the
+	// statement itself ($6 is the row's id), returning the change log's end:
+	// one round trip where there were three.
+	sqlAuditWrite = map[string]string{
+		"zones":       sqlAuditHead + `(` + imageZone + `$6)` + sqlAuditTail,
+		"parcels":     sqlAuditHead + `(` + imageParcel + `$6)` + sqlAuditTail,
+		"green-areas": sqlAuditHead + `(` + imageGreenArea + `$6)` + sqlAuditTail,
+		"leases":      sqlAuditHead + `(` + imageLease + `$6)` + sqlAuditTail,
+	}
+)
+
+// The images of sqlRowJSON, each but the id it is of.
+const (
+	imageZone      = `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM zones t WHERE id = `
+	imageParcel    = `SELECT to_jsonb(t) - 'boundary' - 'status_until' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM parcels_now t WHERE id = `
+	imageGreenArea = `SELECT to_jsonb(t) - 'boundary' || jsonb_build_object('geometry', ST_AsGeoJSON(t.boundary)::jsonb) FROM green_areas t WHERE id = `
+	imageLease     = `SELECT to_jsonb(t) FROM leases t WHERE id = `
+
+	// sqlAuditWrite's parts: $1 key_id, $2 key_name, $3 role, $4 action,
+	// $5 collection, $6 item_id, $7 before, the image after, $8 request_id,
+	// $9 user_id, $10 user_login, $11 board_id (NULL: filled in by the
+	// trigger audit_log_board, migrations/0013).
+	sqlAuditHead = `INSERT INTO audit_log (key_id, key_name, role, action, collection, item_id, before, after, request_id, user_id, user_login, board_id)
+		VALUES ($1, $2, $3, $4, $5, $6::bigint, $7::jsonb, `
+	sqlAuditTail = `, $8, $9, $10, $11)
+		RETURNING (SELECT coalesce(max(seq), 0) FROM changes)`
+	// sqlAuditWriteNoImage is sqlAuditWrite for a collection without an
+	// image (after is NULL).
+	sqlAuditWriteNoImage = sqlAuditHead + `NULL` + sqlAuditTail
 )
 
 // Leasing.
 const (
 	// Every write transaction takes the change-log lock first (see the lock
 	// order in migrations/0005).
-	sqlWriteLock  = `SELECT pg_advisory_xact_lock(7310225)`
-	sqlLockParcel = `SELECT version FROM parcels WHERE id = $1 FOR UPDATE`
+	sqlWriteLock = `SELECT pg_advisory_xact_lock(7310225)`
 	// A parcel's derived status now and its hold (NULL: not held).
 	sqlParcelStatus = `SELECT p.status, p.reserved_on FROM parcels_now p WHERE p.id = $1`
 	sqlReserve      = `UPDATE parcels SET reserved_on = zg_today() WHERE id = $1`

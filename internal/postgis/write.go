@@ -27,9 +27,48 @@ func wkbOf(mp orb.MultiPolygon) ([]byte, error) {
 // the change-log lock is held until commit, so it is ours). Readers wait
 // for that seq to see their own writes.
 func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection string, fn func(tx pgx.Tx) (itemID int64, before []byte, err error)) (int64, error) {
+	return db.writePipelined(ctx, a, action, collection, nil, func(tx pgx.Tx, _ *pgx.Batch) (int64, []byte, error) { return fn(tx) })
+}
+
+// writePipelined is write in as few round trips as the write allows. The
+// change-log lock serialises every writer, and each round trip made while
+// it is held (a few milliseconds on a loaded machine: both processes must
+// be scheduled) is a wait for every write queued behind it, so:
+//   - BEGIN, the lock and the statements first queues (row locks and the
+//     reads that follow them; nil: none) go in one round trip, and their
+//     queued callbacks have run when fn is called;
+//   - fn makes its writes on tx, and may queue the last of them in last
+//     when it needs nothing back before the audit entry;
+//   - last and the audit entry (which reads the row's image after and the
+//     seq itself) go in one round trip, then COMMIT.
+//
+// A write whose row locks and reads are known up front (an update of one
+// record, a lease, a lease's end) takes three or four round trips where it
+// took ten to twelve. first may run more than once (a retry on another
+// connection), so its callbacks must set, not accumulate, what they find.
+func (db *DB) writePipelined(ctx context.Context, a zonegis.Actor, action, collection string,
+	first func(b *pgx.Batch), fn func(tx pgx.Tx, last *pgx.Batch) (itemID int64, before []byte, err error)) (int64, error) {
+	select {
+	case db.writers <- struct{}{}:
+		defer func() { <-db.writers }()
+	case <-ctx.Done():
+		return 0, mapError(ctx.Err())
+	}
 	for attempt := 1; ; attempt++ {
-		tx, err := db.pool.Begin(ctx)
-		if err != nil {
+		b := &pgx.Batch{}
+		b.BeginTx(pgx.TxOptions{})
+		// The change-log lock before anything else: one lock order for
+		// every writer (migrations/0005), so no two writes can deadlock.
+		b.Queue(sqlWriteLock)
+		if first != nil {
+			first(b)
+		}
+		br := db.pool.SendBatch(ctx, b)
+		tx := br.Tx()
+		if err := br.Close(); err != nil {
+			if tx != nil {
+				tx.Rollback(ctx) //nolint:errcheck // nothing was written
+			}
 			// A pooled connection whose server process is gone (a restart, a
 			// terminated backend) fails here, before anything was written:
 			// the pool drops it, so try again on another.
@@ -39,18 +78,15 @@ func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection str
 			return 0, mapError(err)
 		}
 		var seq int64
-		err = func() error {
+		err := func() error {
 			defer tx.Rollback(ctx) //nolint:errcheck // after Commit it is a no-op
-			// The change-log lock before anything else: one lock order for
-			// every writer (migrations/0005), so no two writes can deadlock.
-			if _, err := tx.Exec(ctx, sqlWriteLock); err != nil {
-				return err
-			}
-			id, before, err := fn(tx)
+			last := &pgx.Batch{}
+			id, before, err := fn(tx, last)
 			if err != nil {
 				return err
 			}
-			if err := audit(ctx, tx, a, action, collection, id, before, &seq); err != nil {
+			queueAudit(last, a, action, collection, id, before, &seq)
+			if err := tx.SendBatch(ctx, last).Close(); err != nil {
 				return err
 			}
 			return tx.Commit(ctx)
@@ -60,22 +96,28 @@ func (db *DB) write(ctx context.Context, a zonegis.Actor, action, collection str
 }
 
 // audit records the entry for the write just made: who, what, the row's
-// image before (nil for a create) and after (nil for a delete).
+// image before (nil for a create) and after (nil for a delete), and sets
+// *seq to the change log's end.
 func audit(ctx context.Context, tx pgx.Tx, a zonegis.Actor, action, collection string, id int64, before []byte, seq *int64) error {
+	b := &pgx.Batch{}
+	queueAudit(b, a, action, collection, id, before, seq)
+	return tx.SendBatch(ctx, b).Close()
+}
+
+// queueAudit queues audit's one statement: the entry, with the row's image
+// after read by the statement itself, returning the change log's end into
+// *seq.
+func queueAudit(b *pgx.Batch, a zonegis.Actor, action, collection string, id int64, before []byte, seq *int64) {
+	q, ok := sqlAuditWrite[collection]
+	if !ok {
+		q = sqlAuditWriteNoImage
+	}
 	var keyID any
 	if a.KeyID != 0 {
 		keyID = a.KeyID
 	}
-	after, err := rowJSON(ctx, tx, collection, id)
-	if err != nil {
-		return err
-	}
-	_, err = tx.Exec(ctx, sqlInsertAudit, keyID, a.KeyName, a.Role, action, collection, nullID(id),
-		nullJSON(before), nullJSON(after), a.RequestID, nullID(a.UserID), a.UserLogin, nil)
-	if err != nil {
-		return err
-	}
-	return tx.QueryRow(ctx, sqlMaxSeq).Scan(seq)
+	b.Queue(q, keyID, a.KeyName, a.Role, action, collection, nullID(id), nullJSON(before),
+		a.RequestID, nullID(a.UserID), a.UserLogin, nil).QueryRow(func(r pgx.Row) error { return r.Scan(seq) })
 }
 
 // rowJSON is the JSON image of one row (geometry as GeoJSON), or nil.
@@ -106,23 +148,63 @@ func nullJSON(b []byte) any {
 	return string(b)
 }
 
+// current is what queueCurrent finds of a row under its lock: whether it
+// exists, its version and its JSON image (the audit entry's before).
+type current struct {
+	found   bool
+	version int64
+	image   []byte
+}
+
+// queueCurrent queues the row lock of row id of collection, with the read
+// of its version and its JSON image after the lock, into c.
+func queueCurrent(b *pgx.Batch, collection string, id int64, c *current) {
+	*c = current{}
+	b.Queue(sqlLockVersion[collection], id).QueryRow(func(r pgx.Row) error {
+		return noRowsOK(r.Scan(&c.version), &c.found)
+	})
+	b.Queue(sqlRowJSON[collection], id).QueryRow(func(r pgx.Row) error {
+		return noRowsOK(r.Scan(&c.image), nil)
+	})
+}
+
+// noRowsOK is err, except that no row is no error; *found (if not nil)
+// says whether there was one.
+func noRowsOK(err error, found *bool) error {
+	if found != nil {
+		*found = err == nil
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	return err
+}
+
+// check reports the row missing (ENOTFOUND) or at another version than
+// ifVersion (EPRECONDITION; 0: any version).
+func (c *current) check(collection string, id, ifVersion int64) error {
+	if !c.found {
+		return zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
+	}
+	if ifVersion != 0 && ifVersion != c.version {
+		return &zonegis.Error{Code: zonegis.EPRECONDITION,
+			Message: fmt.Sprintf("the feature has changed since you read it (your version %d, current %d); read it again", ifVersion, c.version),
+			Details: map[string]any{"current_version": c.version}}
+	}
+	return nil
+}
+
 // lockCurrent locks the row, checks the expected version (0: any) and
-// returns its JSON image for the audit trail. Errors: ENOTFOUND,
-// EPRECONDITION.
+// returns its JSON image for the audit trail, in one round trip. Errors:
+// ENOTFOUND, EPRECONDITION.
 func lockCurrent(ctx context.Context, tx pgx.Tx, collection string, id, ifVersion int64) ([]byte, error) {
-	var version int64
-	if err := tx.QueryRow(ctx, sqlLockVersion[collection], id).Scan(&version); err != nil {
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil, zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
-		}
+	var c current
+	b := &pgx.Batch{}
+	queueCurrent(b, collection, id, &c)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return nil, err
 	}
-	if ifVersion != 0 && ifVersion != version {
-		return nil, &zonegis.Error{Code: zonegis.EPRECONDITION,
-			Message: fmt.Sprintf("the feature has changed since you read it (your version %d, current %d); read it again", ifVersion, version),
-			Details: map[string]any{"current_version": version}}
-	}
-	return rowJSON(ctx, tx, collection, id)
+	return c.image, c.check(collection, id, ifVersion)
 }
 
 func zoneArgs(z *zonegis.Zone) ([]any, error) {
@@ -161,50 +243,55 @@ func (db *DB) CreateZone(ctx context.Context, a zonegis.Actor, z *zonegis.Zone) 
 // EPRECONDITION, EINVALID (change's own, geometry, values), ECONFLICT.
 func (db *DB) UpdateZone(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.Zone) error) (*zonegis.Zone, int64, error) {
 	return update(ctx, db, a, zonegis.CollectionZones, id, ifVersion, sqlZonesByID, scanZone, change,
-		func(tx pgx.Tx, z *zonegis.Zone) error {
+		func(b *pgx.Batch, z *zonegis.Zone) error {
 			args, err := zoneArgs(z)
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateZone, append(args, id)...).Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt, (*attributesDest)(&z.Attributes))
+			b.Queue(sqlUpdateZone, append(args, id)...).QueryRow(func(r pgx.Row) error {
+				return r.Scan(&z.ID, &z.AreaM2, &z.Version, &z.UpdatedAt, (*attributesDest)(&z.Attributes))
+			})
+			return nil
 		})
 }
 
 // update runs one Update*: in a write transaction it locks row id of
-// collection and reads it (byID, scan), checks ifVersion, lets change edit
-// it and writes it back with save. It returns the record as written.
+// collection and reads it (byID, scan) in the round trip that takes the
+// change-log lock, checks ifVersion, lets change edit it and queues the
+// write of it (save) with the audit entry. It returns the record as written.
 func update[T any](ctx context.Context, db *DB, a zonegis.Actor, collection string, id, ifVersion int64,
-	byID string, scan func(pgx.Row) (*T, error), change func(*T) error, save func(pgx.Tx, *T) error) (*T, int64, error) {
+	byID string, scan func(pgx.Row) (*T, error), change func(*T) error, save func(*pgx.Batch, *T) error) (*T, int64, error) {
 	var v *T
-	seq, err := db.write(ctx, a, "replace", collection, func(tx pgx.Tx) (int64, []byte, error) {
-		before, cur, err := lockAndRead(ctx, tx, collection, id, ifVersion, byID, scan)
-		if err != nil {
+	var cur current
+	var rows []*T
+	first := func(b *pgx.Batch) {
+		queueCurrent(b, collection, id, &cur)
+		rows = nil
+		b.Queue(byID, []int64{id}).Query(func(r pgx.Rows) error {
+			for r.Next() {
+				x, err := scan(r)
+				if err != nil {
+					return err
+				}
+				rows = append(rows, x)
+			}
+			return r.Err()
+		})
+	}
+	seq, err := db.writePipelined(ctx, a, "replace", collection, first, func(_ pgx.Tx, last *pgx.Batch) (int64, []byte, error) {
+		if err := cur.check(collection, id, ifVersion); err != nil {
 			return 0, nil, err
 		}
-		if err := change(cur); err != nil {
+		if len(rows) != 1 {
+			return 0, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
+		}
+		if err := change(rows[0]); err != nil {
 			return 0, nil, err
 		}
-		v = cur
-		return id, before, save(tx, cur)
+		v = rows[0]
+		return id, cur.image, save(last, v)
 	})
 	return v, seq, err
-}
-
-// lockAndRead locks row id of a collection, checks ifVersion, and returns
-// its audit image and the current record, read after the lock.
-func lockAndRead[T any](ctx context.Context, tx pgx.Tx, collection string, id, ifVersion int64, query string, scan func(pgx.Row) (*T, error)) ([]byte, *T, error) {
-	before, err := lockCurrent(ctx, tx, collection, id, ifVersion)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := collect(ctx, tx, query, scan, []int64{id})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(rows) != 1 {
-		return nil, nil, zonegis.Errorf(zonegis.ENOTFOUND, "no %s feature with id %d", collection, id)
-	}
-	return before, rows[0], nil
 }
 
 func parcelArgs(p *zonegis.Parcel) ([]any, error) {
@@ -241,12 +328,15 @@ func (db *DB) UpdateParcel(ctx context.Context, a zonegis.Actor, id, ifVersion i
 		return err
 	}
 	return update(ctx, db, a, zonegis.CollectionParcels, id, ifVersion, sqlParcelsByID, scanParcel, keepStatus,
-		func(tx pgx.Tx, p *zonegis.Parcel) error {
+		func(b *pgx.Batch, p *zonegis.Parcel) error {
 			args, err := parcelArgs(p)
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateParcel, append(args, id)...).Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt, (*attributesDest)(&p.Attributes))
+			b.Queue(sqlUpdateParcel, append(args, id)...).QueryRow(func(r pgx.Row) error {
+				return r.Scan(&p.ID, &p.AreaM2, &p.Version, &p.UpdatedAt, (*attributesDest)(&p.Attributes))
+			})
+			return nil
 		})
 }
 
@@ -274,12 +364,15 @@ func (db *DB) CreateGreenArea(ctx context.Context, a zonegis.Actor, g *zonegis.G
 // UpdateGreenArea changes green area id as UpdateZone does a zone.
 func (db *DB) UpdateGreenArea(ctx context.Context, a zonegis.Actor, id, ifVersion int64, change func(*zonegis.GreenArea) error) (*zonegis.GreenArea, int64, error) {
 	return update(ctx, db, a, zonegis.CollectionGreenAreas, id, ifVersion, sqlGreenAreasByID, scanGreenArea, change,
-		func(tx pgx.Tx, g *zonegis.GreenArea) error {
+		func(b *pgx.Batch, g *zonegis.GreenArea) error {
 			args, err := greenArgs(g)
 			if err != nil {
 				return err
 			}
-			return tx.QueryRow(ctx, sqlUpdateGreenArea, append(args, id)...).Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt, (*attributesDest)(&g.Attributes))
+			b.Queue(sqlUpdateGreenArea, append(args, id)...).QueryRow(func(r pgx.Row) error {
+				return r.Scan(&g.ID, &g.AreaM2, &g.Version, &g.UpdatedAt, (*attributesDest)(&g.Attributes))
+			})
+			return nil
 		})
 }
 
@@ -291,13 +384,14 @@ func (db *DB) Delete(ctx context.Context, a zonegis.Actor, collection string, id
 	if !ok {
 		return 0, zonegis.Errorf(zonegis.ENOTFOUND, "no collection %q", collection)
 	}
-	return db.write(ctx, a, "delete", collection, func(tx pgx.Tx) (int64, []byte, error) {
-		before, err := lockCurrent(ctx, tx, collection, id, ifVersion)
-		if err != nil {
+	var cur current
+	first := func(b *pgx.Batch) { queueCurrent(b, collection, id, &cur) }
+	return db.writePipelined(ctx, a, "delete", collection, first, func(_ pgx.Tx, last *pgx.Batch) (int64, []byte, error) {
+		if err := cur.check(collection, id, ifVersion); err != nil {
 			return 0, nil, err
 		}
-		_, err = tx.Exec(ctx, q, id)
-		return id, before, err
+		last.Queue(q, id)
+		return id, cur.image, nil
 	})
 }
 
