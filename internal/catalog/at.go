@@ -21,7 +21,7 @@ func AppendAt(b []byte, snap *index.Snapshot, p orb.Point) []byte {
 	n := 0
 	snap.ZoneEntriesAt(p, func(e *index.Entry[zonegis.Zone]) bool {
 		b = encode.Comma(b, &n)
-		b = encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), nil)
+		b = encode.ZoneCached(b, e.Record(), e.Geometry(), nil)
 		return true
 	})
 	b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)

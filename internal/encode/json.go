@@ -84,13 +84,28 @@ func AppendCoord(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f > 9e9 || f < -9e9 {
 		return AppendFloat(b, f)
 	}
-	n := int64(math.Round(f * 1e9))
+	return appendUnits(b, int64(math.Round(f*1e9)))
+}
+
+// appendUnits appends n 1e-9 degrees as AppendCoord writes them: the
+// coordinate formatter of AppendCoord and AppendFixedMembers, one so that
+// their bytes are the same.
+func appendUnits(b []byte, n int64) []byte {
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
 	}
-	b = strconv.AppendInt(b, n/1e9, 10)
-	frac := n % 1e9
+	ip, frac := n/1e9, n%1e9
+	switch {
+	case ip < 10:
+		b = append(b, byte('0'+ip))
+	case ip < 100:
+		b = append(b, digitPairs[2*ip], digitPairs[2*ip+1])
+	case ip < 1000:
+		b = append(b, byte('0'+ip/100), digitPairs[2*(ip%100)], digitPairs[2*(ip%100)+1])
+	default:
+		b = strconv.AppendInt(b, ip, 10)
+	}
 	if frac == 0 {
 		return b
 	}
