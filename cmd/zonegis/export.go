@@ -114,7 +114,10 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 	}
 	// The index's records hold no geometry: each is written as a copy with it.
 	parcels := func(p *index.Entry[zonegis.Parcel]) bool { export.ParcelFeature(&f, p.WithBoundary()); return put() }
-	greens := func(g *index.Entry[zonegis.GreenArea]) bool { export.GreenAreaFeature(&f, g.WithBoundary()); return put() }
+	greens := func(g *index.Entry[zonegis.GreenArea]) bool {
+		export.GreenAreaFeature(&f, g.WithBoundary())
+		return put()
+	}
 	switch {
 	case *coll == zonegis.CollectionZones:
 		snap.ZoneEntries().Ascend(0, func(z *index.Entry[zonegis.Zone]) bool { export.ZoneFeature(&f, z.WithBoundary()); return put() })

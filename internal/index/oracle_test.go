@@ -10,8 +10,8 @@ import (
 
 	"github.com/paulmach/orb"
 
-	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/fixedgeom"
+	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
