@@ -15,7 +15,7 @@ import (
 type Page[T any] struct {
 	Features []*T
 	// Entries are the same features as the index holds them, with their
-	// cached GeoJSON (Entries[i].Record() is Features[i]), for encoding.
+	// geometry (Entries[i].Record() is Features[i]), for encoding.
 	Entries []*index.Entry[T]
 	Matched int
 

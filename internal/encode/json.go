@@ -1,6 +1,10 @@
 // Package encode turns zones, parcels and green areas into the formats the
 // service speaks: GeoJSON features (RFC 7946) appended straight to byte
 // slices, without reflection, so items pages and exports stream fast.
+// Coordinates are written rounded to 1e-9 degrees (AppendCoord); the
+// index's geometries hold exactly those integers (fixedgeom), and
+// AppendFixedMembers formats them without a float in between, to the same
+// bytes.
 package encode
 
 import (
