@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -194,4 +195,31 @@ func TestAppendRounded(t *testing.T) {
 			t.Errorf("AppendRounded(%v, %d) = %s, want %s", c.f, c.prec, got, c.want)
 		}
 	}
+}
+
+// TestAppendCoordAgreesWithStrconv: the integer formatter writes what
+// strconv's shortest form of the rounded value writes (its trailing zeros
+// dropped), for values with every number of decimals from 0 to 9.
+func TestAppendCoordAgreesWithStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for i := range 200000 {
+		n := rng.Int64N(400_000_000_000) - 200_000_000_000 // ±200°, in 1e-9°
+		n -= n % pow10(i%10)                                // i%10 trailing zeros
+		f := float64(n) / 1e9
+		want := strconv.FormatFloat(f, 'f', -1, 64)
+		if want == "-0" {
+			want = "0"
+		}
+		if got := string(encode.AppendCoord(nil, f)); got != want {
+			t.Fatalf("AppendCoord(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func pow10(k int) int64 {
+	p := int64(1)
+	for range k {
+		p *= 10
+	}
+	return p
 }

@@ -116,14 +116,24 @@ func AppendFixedMembers(b []byte, g *fixedgeom.Geometry) []byte {
 			k := int(rings[ri])
 			ri++
 			for q := range k {
+				// Each point is written straight into b's spare room
+				// (",[x,y]", at most 2*maxUnitsLen+4 bytes).
+				n := len(b)
+				b = slices.Grow(b, 2*maxUnitsLen+4)
+				s := b[n : n+2*maxUnitsLen+4]
+				i := 0
 				if q > 0 {
-					b = append(b, ',')
+					s[0] = ','
+					i = 1
 				}
-				b = append(b, '[')
-				b = appendUnits(b, x0+int64(d[at]))
-				b = append(b, ',')
-				b = appendUnits(b, y0+int64(d[at+1]))
-				b = append(b, ']')
+				s[i] = '['
+				i++
+				i += putUnits(s[i:i+maxUnitsLen], x0+int64(d[at]))
+				s[i] = ','
+				i++
+				i += putUnits(s[i:i+maxUnitsLen], y0+int64(d[at+1]))
+				s[i] = ']'
+				b = b[:n+i+1]
 				at += 2
 			}
 			b = append(b, ']')
