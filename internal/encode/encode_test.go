@@ -204,7 +204,7 @@ func TestAppendCoordAgreesWithStrconv(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 9))
 	for i := range 200000 {
 		n := rng.Int64N(400_000_000_000) - 200_000_000_000 // ±200°, in 1e-9°
-		n -= n % pow10(i%10)                                // i%10 trailing zeros
+		n -= n % pow10(i%10)                               // i%10 trailing zeros
 		f := float64(n) / 1e9
 		want := strconv.FormatFloat(f, 'f', -1, 64)
 		if want == "-0" {
