@@ -112,21 +112,25 @@ func exportCmd(ctx context.Context, cfg config, logger *slog.Logger, args []stri
 		werr = w.Write(&f)
 		return werr == nil
 	}
-	parcels := func(p *zonegis.Parcel) bool { export.ParcelFeature(&f, p); return put() }
-	greens := func(g *zonegis.GreenArea) bool { export.GreenAreaFeature(&f, g); return put() }
+	// The index's records hold no geometry: each is written as a copy with it.
+	parcels := func(p *index.Entry[zonegis.Parcel]) bool { export.ParcelFeature(&f, p.WithBoundary()); return put() }
+	greens := func(g *index.Entry[zonegis.GreenArea]) bool {
+		export.GreenAreaFeature(&f, g.WithBoundary())
+		return put()
+	}
 	switch {
 	case *coll == zonegis.CollectionZones:
-		snap.AscendZones(0, func(z *zonegis.Zone) bool { export.ZoneFeature(&f, z); return put() })
+		snap.ZoneEntries().Ascend(0, func(z *index.Entry[zonegis.Zone]) bool { export.ZoneFeature(&f, z.WithBoundary()); return put() })
 	case *coll == "dossier":
 		werr = registry.WriteDossier(w, snap, z)
 	case *coll == zonegis.CollectionParcels && z != nil:
-		snap.ParcelsOfZone(z.ID, parcels)
+		snap.ParcelEntries().OfZone(z.ID, parcels)
 	case *coll == zonegis.CollectionParcels:
-		snap.AscendParcels(0, parcels)
+		snap.ParcelEntries().Ascend(0, parcels)
 	case z != nil:
-		snap.GreenAreasOfZone(z.ID, greens)
+		snap.GreenAreaEntries().OfZone(z.ID, greens)
 	default:
-		snap.AscendGreenAreas(0, greens)
+		snap.GreenAreaEntries().Ascend(0, greens)
 	}
 	if werr == nil {
 		werr = w.Close()

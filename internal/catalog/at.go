@@ -9,7 +9,7 @@ import (
 
 // AppendAt appends the point lookup's answer (GET /query/at) to b: the
 // zones, parcels and green areas of snap under p, each a FeatureCollection,
-// their features copied from the bytes their entries cached.
+// their features written from their entries' geometries.
 func AppendAt(b []byte, snap *index.Snapshot, p orb.Point) []byte {
 	b = append(b, `{"point":[`...)
 	b = encode.AppendFloat(b, p[0])
@@ -21,7 +21,7 @@ func AppendAt(b []byte, snap *index.Snapshot, p orb.Point) []byte {
 	n := 0
 	snap.ZoneEntriesAt(p, func(e *index.Entry[zonegis.Zone]) bool {
 		b = encode.Comma(b, &n)
-		b = encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), nil)
+		b = encode.ZoneCached(b, e.Record(), e.Geometry(), nil)
 		return true
 	})
 	b = append(b, `]},"parcels":{"type":"FeatureCollection","features":[`...)

@@ -43,11 +43,11 @@ type Collection[T any] struct {
 type kind[T any] interface {
 	id(*T) int64
 	zoneID(*T) int64 // 0 for zones
+	// boundary is v's Boundary: nil for a record of the index, whose
+	// geometry is its entry's (index.Entry.Boundary).
 	boundary(*T) orb.MultiPolygon
-	// withBoundary is a copy of v with the boundary mp.
-	withBoundary(v *T, mp orb.MultiPolygon) *T
-	// entries are the collection in s, each record with the GeoJSON the
-	// index cached for it.
+	setBoundary(v *T, mp orb.MultiPolygon)
+	// entries are the collection in s, each record with its geometry.
 	entries(s *index.Snapshot) index.Entries[T]
 	// retired are the features of the collection that are history (the
 	// parcels splits and merges retired), which only a datetime finds; nil
@@ -156,8 +156,8 @@ func (c *Collection[T]) Get(s *index.Snapshot, id int64) (*T, bool) {
 	return nil, false
 }
 
-// Entry returns the feature with id as the index holds it, with its cached
-// GeoJSON.
+// Entry returns the feature with id as the index holds it, with its
+// geometry.
 func (c *Collection[T]) Entry(s *index.Snapshot, id int64) (*index.Entry[T], bool) {
 	return c.k.entries(s).Get(id)
 }
@@ -181,13 +181,9 @@ func (zoneKind) id(z *zonegis.Zone) int64                              { return 
 func (zoneKind) zoneID(*zonegis.Zone) int64                            { return 0 }
 func (zoneKind) boundary(z *zonegis.Zone) orb.MultiPolygon             { return z.Boundary }
 func (zoneKind) entries(s *index.Snapshot) index.Entries[zonegis.Zone] { return s.ZoneEntries() }
-func (zoneKind) withBoundary(z *zonegis.Zone, mp orb.MultiPolygon) *zonegis.Zone {
-	c := *z
-	c.Boundary = mp
-	return &c
-}
-func (zoneKind) extent(s *index.Snapshot) index.Extent               { z, _, _ := s.Extents(); return z }
-func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone] { return nil }
+func (zoneKind) setBoundary(z *zonegis.Zone, mp orb.MultiPolygon)      { z.Boundary = mp }
+func (zoneKind) extent(s *index.Snapshot) index.Extent                 { z, _, _ := s.Extents(); return z }
+func (zoneKind) retired(*index.Snapshot) index.Entries[zonegis.Zone]   { return nil }
 func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Zone, float64) bool) error {
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
@@ -199,12 +195,8 @@ func (parcelKind) boundary(p *zonegis.Parcel) orb.MultiPolygon { return p.Bounda
 func (parcelKind) entries(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.ParcelEntries()
 }
-func (parcelKind) withBoundary(p *zonegis.Parcel, mp orb.MultiPolygon) *zonegis.Parcel {
-	c := *p
-	c.Boundary = mp
-	return &c
-}
-func (parcelKind) extent(s *index.Snapshot) index.Extent { _, p, _ := s.Extents(); return p }
+func (parcelKind) setBoundary(p *zonegis.Parcel, mp orb.MultiPolygon) { p.Boundary = mp }
+func (parcelKind) extent(s *index.Snapshot) index.Extent              { _, p, _ := s.Extents(); return p }
 func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 	return s.RetiredParcelEntries()
 }
@@ -223,11 +215,7 @@ func (greenKind) boundary(g *zonegis.GreenArea) orb.MultiPolygon { return g.Boun
 func (greenKind) entries(s *index.Snapshot) index.Entries[zonegis.GreenArea] {
 	return s.GreenAreaEntries()
 }
-func (greenKind) withBoundary(g *zonegis.GreenArea, mp orb.MultiPolygon) *zonegis.GreenArea {
-	c := *g
-	c.Boundary = mp
-	return &c
-}
+func (greenKind) setBoundary(g *zonegis.GreenArea, mp orb.MultiPolygon)    { g.Boundary = mp }
 func (greenKind) extent(s *index.Snapshot) index.Extent                    { _, _, g := s.Extents(); return g }
 func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { return nil }
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/index"
 )
 
@@ -14,7 +15,7 @@ import (
 type Page[T any] struct {
 	Features []*T
 	// Entries are the same features as the index holds them, with their
-	// cached GeoJSON (Entries[i].Record() is Features[i]), for encoding.
+	// geometry (Entries[i].Record() is Features[i]), for encoding.
 	Entries []*index.Entry[T]
 	Matched int
 
@@ -47,13 +48,10 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 	}
 	k := c.k
 	es := k.entries(s)
-	if f := program[T](q); f != nil {
-		match := k.match
-		k = filtered[T]{k, func(q *Query, v *T) bool { return match(q, v) && f.Match(v) }}
-	}
+	match := c.matcher(&p.q)
 	if q.when.set {
 		if old := k.retired(s); old != nil {
-			c.findWithHistory(p, k, es, old, offset, limit)
+			c.findWithHistory(p, match, es, old, offset, limit)
 			return p
 		}
 	}
@@ -63,7 +61,7 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 			es.IntersectingBound(b, func(e *index.Entry[T]) bool {
 				v := e.Record()
 				id := k.id(v)
-				if (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && k.match(&p.q, v) &&
+				if (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && match(e) &&
 					(i == 0 || !slices.ContainsFunc(p.hits, func(h hit[T]) bool { return h.id == id })) {
 					p.hits = append(p.hits, hit[T]{id, e})
 				}
@@ -76,14 +74,14 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 		}
 	case q.zoneID != 0:
 		es.OfZone(q.zoneID, func(e *index.Entry[T]) bool {
-			if k.match(&p.q, e.Record()) {
+			if match(e) {
 				p.add(e, offset, limit)
 			}
 			return true
 		})
 	default:
 		es.Ascend(0, func(e *index.Entry[T]) bool {
-			if k.match(&p.q, e.Record()) {
+			if match(e) {
 				p.add(e, offset, limit)
 			}
 			return true
@@ -103,10 +101,10 @@ func (c *Collection[T]) Find(s *index.Snapshot, q *Query, offset, limit int) *Pa
 // ones): the retired matches are gathered and sorted, and merged in id
 // order with the live ones as those are visited, so the page and the
 // count are of both.
-func (c *Collection[T]) findWithHistory(p *Page[T], k kind[T], es, old index.Entries[T], offset, limit int) {
+func (c *Collection[T]) findWithHistory(p *Page[T], match func(*index.Entry[T]) bool, es, old index.Entries[T], offset, limit int) {
+	k := c.k
 	keep := func(e *index.Entry[T]) bool {
-		v := e.Record()
-		return (p.q.zoneID == 0 || k.zoneID(v) == p.q.zoneID) && k.match(&p.q, v)
+		return (p.q.zoneID == 0 || k.zoneID(e.Record()) == p.q.zoneID) && match(e)
 	}
 	gather := func(src index.Entries[T]) {
 		switch {
@@ -182,16 +180,18 @@ func (p *Page[T]) add(e *index.Entry[T], offset, limit int) {
 // Scan calls fn for every feature of c that q keeps (the features Find
 // counts), in ascending id order, until fn returns false. Nothing is
 // gathered: a bbox is tested on each feature of the collection (or of q's
-// zone), so the scan runs in constant memory however many match.
+// zone), so the scan runs in constant memory however many match. Each
+// feature given to fn is a copy with its Boundary (index.Entry.WithBoundary),
+// which fn may keep.
 func (c *Collection[T]) Scan(s *index.Snapshot, q *Query, fn func(*T) bool) {
 	k := c.k
-	if f := program[T](q); f != nil {
-		match := k.match
-		k = filtered[T]{k, func(q *Query, v *T) bool { return match(q, v) && f.Match(v) }}
-	}
+	match := c.matcher(q)
 	visit := func(e *index.Entry[T]) bool {
-		v := e.Record()
-		if !k.match(q, v) || !q.inBoxes(k.boundary(v)) {
+		if !match(e) {
+			return true
+		}
+		v := e.WithBoundary()
+		if !q.inBoxes(k.boundary(v)) {
 			return true
 		}
 		return fn(v)
@@ -225,10 +225,30 @@ func (p *Page[T]) Release() {
 	c.pages.Put(p)
 }
 
-// filtered is a kind whose match also asks a CQL2 filter.
-type filtered[T any] struct {
-	kind[T]
-	keep func(*Query, *T) bool
+// matcher is the test of c's features by q's filters (zone and bbox
+// aside) and its CQL2 filter, if any. A spatial filter reads the geometry,
+// which the index's records hold apart (index.Entry): it is given a copy
+// of the record with its Boundary decoded, both in memory reused from
+// feature to feature.
+func (c *Collection[T]) matcher(q *Query) func(*index.Entry[T]) bool {
+	k := c.k
+	f := program[T](q)
+	switch {
+	case f == nil:
+		return func(e *index.Entry[T]) bool { return k.match(q, e.Record()) }
+	case !f.Spatial():
+		return func(e *index.Entry[T]) bool { v := e.Record(); return k.match(q, v) && f.Match(v) }
+	}
+	var (
+		buf  fixedgeom.Buffer
+		full T
+	)
+	return func(e *index.Entry[T]) bool {
+		if !k.match(q, e.Record()) {
+			return false
+		}
+		full = *e.Record()
+		k.setBoundary(&full, e.Boundary(&buf))
+		return f.Match(&full)
+	}
 }
-
-func (f filtered[T]) match(q *Query, v *T) bool { return f.keep(q, v) }

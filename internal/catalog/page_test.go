@@ -89,8 +89,9 @@ func TestFindAgreesWithScan(t *testing.T) {
 			}
 		}
 		var want []int64
-		s.AscendParcels(0, func(p *zonegis.Parcel) bool {
-			if (q.zoneID == 0 || p.ZoneID == q.zoneID) && Parcels.k.match(&q, p) && bruteInBoxes(p.Boundary, q.Bounds) {
+		s.ParcelEntries().Ascend(0, func(e *index.Entry[zonegis.Parcel]) bool {
+			p := e.Record()
+			if (q.zoneID == 0 || p.ZoneID == q.zoneID) && Parcels.k.match(&q, p) && bruteInBoxes(e.Boundary(nil), q.Bounds) {
 				want = append(want, p.ID)
 			}
 			return true

@@ -123,6 +123,11 @@ func Compile[T any](n *Node, qs []Queryable[T], budget int64) (*Program[T], erro
 	return c.prog, nil
 }
 
+// Spatial reports whether the program has a spatial predicate, so may read
+// the Geom of the features it matches (a caller whose features' geometry
+// costs a decode gives it only then).
+func (p *Program[T]) Spatial() bool { return p.geos != nil }
+
 // Close frees the geometry engine's memory the program holds.
 func (p *Program[T]) Close() { p.geos.close() }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -67,4 +68,42 @@ func BenchmarkParcelOrbGeoJSON(b *testing.B) {
 		}
 	}
 	b.SetBytes(int64(n))
+}
+
+// BenchmarkFixedMembers writes the geometry members of 64 parcels (a bbox
+// page) from their fixed-point geometries, as the items pages do
+// (index.Entry); BenchmarkCopyMembers is what copying a cache of those
+// bytes cost, the floor an on-the-fly encoding is measured against.
+func BenchmarkFixedMembers(b *testing.B) {
+	ps := parcels(64)
+	gs := make([]fixedgeom.Geometry, len(ps))
+	for i, p := range ps {
+		gs[i] = fixedgeom.From(p.Boundary, nil)
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for i := range gs {
+			buf = encode.AppendFixedMembers(buf, &gs[i])
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkCopyMembers(b *testing.B) {
+	ps := parcels(64)
+	cached := make([][]byte, len(ps))
+	for i, p := range ps {
+		cached[i] = encode.GeometryMembers(p.Boundary)
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for _, c := range cached {
+			buf = append(buf, c...)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
 }

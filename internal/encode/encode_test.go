@@ -3,12 +3,15 @@ package encode_test
 import (
 	"encoding/json"
 	"math"
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
 	"github.com/zonegis/zonegis/internal/encode"
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -107,13 +110,62 @@ func TestAppendCoord(t *testing.T) {
 	}
 }
 
-// A cached geometry must give byte-identical output.
+// A fixed-point geometry must give byte-identical output.
 func TestCachedGeometrySameBytes(t *testing.T) {
 	ring := orb.Ring{{106.7, 10.75}, {106.71, 10.75}, {106.71, 10.76}, {106.7, 10.75}}
 	p := &zonegis.Parcel{ID: 1, ZoneID: 2, LotCode: "A", LandUse: "industrial", Status: "available", Boundary: orb.MultiPolygon{{ring}}}
 	plain := string(encode.Parcel(nil, p))
-	if cached := string(encode.ParcelCached(nil, p, encode.GeometryMembers(p.Boundary), nil)); cached != plain {
+	g := fixedgeom.From(p.Boundary, nil)
+	if cached := string(encode.ParcelCached(nil, p, &g, nil)); cached != plain {
 		t.Fatalf("cached:\n%s\nplain:\n%s", cached, plain)
+	}
+}
+
+// TestFixedMembersSameBytes: AppendFixedMembers writes what
+// AppendGeometryMembers writes for the geometry given to fixedgeom.From,
+// on random shapes (holes, several polygons, negative and integral
+// coordinates, values at the half nanodegree) and on those that keep
+// their orb form (wide spans, huge or non-finite values) or have no point.
+func TestFixedMembersSameBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 4))
+	coord := func(c float64, spread float64) float64 {
+		switch rng.IntN(6) {
+		case 0:
+			return math.Round(c) // integral
+		case 1:
+			return math.Round(c*1e9)/1e9 + 0.5e-9 // a tie of the rounding
+		}
+		return c + (rng.Float64()-0.5)*spread
+	}
+	shape := func(spread float64) orb.MultiPolygon {
+		cx, cy := -180+rng.Float64()*360, -90+rng.Float64()*180
+		mp := make(orb.MultiPolygon, 1+rng.IntN(3))
+		for i := range mp {
+			mp[i] = make(orb.Polygon, 1+rng.IntN(3))
+			for j := range mp[i] {
+				r := make(orb.Ring, rng.IntN(9))
+				for k := range r {
+					r[k] = orb.Point{coord(cx, spread), coord(cy, spread)}
+				}
+				mp[i][j] = r
+			}
+		}
+		return mp
+	}
+	cases := []orb.MultiPolygon{nil, {}, {{}}, {{{}}}, {{{{1e10, 0}, {0, 0}}}}, {{{{math.NaN(), 0}}}},
+		{{{{-170, 10}, {170, 10}, {0, 11}}}}, {{{{106.5, 10.5}, {106.5 + 2.147483647, 10.5}}}}, {{{{106.5, 10.5}, {106.5 + 2.147483648, 10.5}}}}}
+	for range 3000 {
+		cases = append(cases, shape(0.01))
+	}
+	for range 300 {
+		cases = append(cases, shape(6))
+	}
+	for _, mp := range cases {
+		g := fixedgeom.From(mp, nil)
+		want := string(encode.AppendGeometryMembers([]byte("x"), mp))
+		if got := string(encode.AppendFixedMembers([]byte("x"), &g)); got != want {
+			t.Fatalf("%v:\n got %s\nwant %s", mp, got, want)
+		}
 	}
 }
 
@@ -143,4 +195,31 @@ func TestAppendRounded(t *testing.T) {
 			t.Errorf("AppendRounded(%v, %d) = %s, want %s", c.f, c.prec, got, c.want)
 		}
 	}
+}
+
+// TestAppendCoordAgreesWithStrconv: the integer formatter writes what
+// strconv's shortest form of the rounded value writes (its trailing zeros
+// dropped), for values with every number of decimals from 0 to 9.
+func TestAppendCoordAgreesWithStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	for i := range 200000 {
+		n := rng.Int64N(400_000_000_000) - 200_000_000_000 // ±200°, in 1e-9°
+		n -= n % pow10(i%10)                               // i%10 trailing zeros
+		f := float64(n) / 1e9
+		want := strconv.FormatFloat(f, 'f', -1, 64)
+		if want == "-0" {
+			want = "0"
+		}
+		if got := string(encode.AppendCoord(nil, f)); got != want {
+			t.Fatalf("AppendCoord(%v) = %s, want %s", f, got, want)
+		}
+	}
+}
+
+func pow10(k int) int64 {
+	p := int64(1)
+	for range k {
+		p *= 10
+	}
+	return p
 }

@@ -1,9 +1,12 @@
 package encode
 
 import (
+	"slices"
 	"strconv"
 
 	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -56,7 +59,7 @@ func appendBBox(b []byte, mp orb.MultiPolygon) []byte {
 }
 
 // GeometryMembers returns the `,"bbox":[…],"geometry":{…}` members of a
-// Feature for mp, for the index to cache (index.Entry).
+// Feature for mp.
 func GeometryMembers(mp orb.MultiPolygon) []byte {
 	b := AppendGeometryMembers(make([]byte, 0, GeometryMembersSize(mp)), mp)
 	return b[:len(b):len(b)]
@@ -70,28 +73,85 @@ func AppendGeometryMembers(b []byte, mp orb.MultiPolygon) []byte {
 }
 
 // GeometryMembersSize estimates the size of mp's GeometryMembers.
-func GeometryMembersSize(mp orb.MultiPolygon) int { return 64 + vertexBytes(mp) }
+func GeometryMembersSize(mp orb.MultiPolygon) int { return 64 + 26*fixedgeom.Points(mp) }
 
-// vertexBytes estimates the encoded size of mp's coordinates.
-func vertexBytes(mp orb.MultiPolygon) int {
-	n := 0
-	for _, p := range mp {
-		for _, r := range p {
-			n += len(r)
-		}
+// AppendFixedMembers appends the `,"bbox":[…],"geometry":{…}` members of
+// g, formatted from its integers: the bytes AppendGeometryMembers writes
+// for the geometry g was made from (fixedgeom.From), since both write
+// coordinates rounded to 1e-9 degrees, the units g holds them in.
+func AppendFixedMembers(b []byte, g *fixedgeom.Geometry) []byte {
+	if w := g.Wide(); w != nil {
+		return AppendGeometryMembers(b, w)
 	}
-	return n * 26
+	d := g.Deltas()
+	b = slices.Grow(b, 96+15*len(d))
+	if lx, ly, hx, hy, ok := g.BoundUnits(); ok {
+		b = append(b, `,"bbox":[`...)
+		b = appendUnits(b, lx)
+		b = append(b, ',')
+		b = appendUnits(b, ly)
+		b = append(b, ',')
+		b = appendUnits(b, hx)
+		b = append(b, ',')
+		b = appendUnits(b, hy)
+		b = append(b, ']')
+	}
+	b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
+	polys, rings := g.Layout()
+	if polys == nil && len(d) > 0 {
+		polys, rings = oneRing[:], []uint32{uint32(len(d) / 2)}
+	}
+	x0, y0 := g.Origin()
+	at, ri := 0, 0
+	for i, nr := range polys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		for j := range int(nr) {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			k := int(rings[ri])
+			ri++
+			for q := range k {
+				// Each point is written straight into b's spare room
+				// (",[x,y]", at most 2*maxUnitsLen+4 bytes).
+				n := len(b)
+				b = slices.Grow(b, 2*maxUnitsLen+4)
+				s := b[n : n+2*maxUnitsLen+4]
+				i := 0
+				if q > 0 {
+					s[0] = ','
+					i = 1
+				}
+				s[i] = '['
+				i++
+				i += putUnits(s[i:i+maxUnitsLen], x0+int64(d[at]))
+				s[i] = ','
+				i++
+				i += putUnits(s[i:i+maxUnitsLen], y0+int64(d[at+1]))
+				s[i] = ']'
+				b = b[:n+i+1]
+				at += 2
+			}
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+	}
+	return append(b, "]}"...)
 }
 
-// appendGeometry appends the bbox and geometry members, copied from cached
-// when it is not empty.
-func appendGeometry(b []byte, cached []byte, mp orb.MultiPolygon) []byte {
-	if len(cached) > 0 {
-		return append(b, cached...)
+var oneRing = [1]uint32{1}
+
+// appendGeometry appends the bbox and geometry members: g's when it is not
+// nil, else mp's.
+func appendGeometry(b []byte, g *fixedgeom.Geometry, mp orb.MultiPolygon) []byte {
+	if g != nil {
+		return AppendFixedMembers(b, g)
 	}
-	b = appendBBox(b, mp)
-	b = append(b, `,"geometry":`...)
-	return AppendMultiPolygon(b, mp)
+	return AppendGeometryMembers(b, mp)
 }
 
 func appendHead(b []byte, id int64) []byte {
@@ -301,7 +361,7 @@ func withExtra(b []byte, extra Extra) []byte {
 
 // ZoneWith appends a zone Feature with extra properties.
 func ZoneWith(b []byte, z *zonegis.Zone, extra Extra) []byte {
-	return ZoneCached(b, z, nil, nil, extra)
+	return ZoneCached(b, z, nil, extra)
 }
 
 // ParcelWith appends a parcel Feature with extra properties.
@@ -314,25 +374,19 @@ func GreenAreaWith(b []byte, g *zonegis.GreenArea, extra Extra) []byte {
 	return GreenAreaCached(b, g, nil, extra)
 }
 
-// ZoneCached is ZoneWith reusing an earlier encoding of z: geom, its
-// GeometryMembers, and props, its ZoneProperties (the index keeps both,
-// see index.Entry). An empty geom or props is encoded afresh. The bytes
-// written are ZoneWith's when geom and props are z's.
-func ZoneCached(b []byte, z *zonegis.Zone, geom, props []byte, extra Extra) []byte {
+// ZoneCached is ZoneWith for a zone as the index holds it: its geometry
+// is geom (index.Entry.Geometry; nil: z.Boundary), whose Boundary is
+// nil. The bytes written are ZoneWith's when geom is z's boundary's.
+func ZoneCached(b []byte, z *zonegis.Zone, geom *fixedgeom.Geometry, extra Extra) []byte {
 	b = appendHead(b, z.ID)
 	b = appendGeometry(b, geom, z.Boundary)
 	b = append(b, `,"properties":`...)
-	if len(props) > 0 {
-		b = withExtra(append(b, props...), extra)
-	} else {
-		b = withExtra(ZoneProperties(b, z), extra)
-	}
+	b = withExtra(ZoneProperties(b, z), extra)
 	return append(b, '}')
 }
 
-// ParcelCached is ParcelWith reusing geom, p's GeometryMembers (empty:
-// encoded afresh).
-func ParcelCached(b []byte, p *zonegis.Parcel, geom []byte, extra Extra) []byte {
+// ParcelCached is ZoneCached for a parcel.
+func ParcelCached(b []byte, p *zonegis.Parcel, geom *fixedgeom.Geometry, extra Extra) []byte {
 	b = appendHead(b, p.ID)
 	b = appendGeometry(b, geom, p.Boundary)
 	b = append(b, `,"properties":`...)
@@ -340,9 +394,8 @@ func ParcelCached(b []byte, p *zonegis.Parcel, geom []byte, extra Extra) []byte 
 	return append(b, '}')
 }
 
-// GreenAreaCached is GreenAreaWith reusing geom, g's GeometryMembers
-// (empty: encoded afresh).
-func GreenAreaCached(b []byte, g *zonegis.GreenArea, geom []byte, extra Extra) []byte {
+// GreenAreaCached is ZoneCached for a green area.
+func GreenAreaCached(b []byte, g *zonegis.GreenArea, geom *fixedgeom.Geometry, extra Extra) []byte {
 	b = appendHead(b, g.ID)
 	b = appendGeometry(b, geom, g.Boundary)
 	b = append(b, `,"properties":`...)

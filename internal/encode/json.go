@@ -1,10 +1,16 @@
 // Package encode turns zones, parcels and green areas into the formats the
 // service speaks: GeoJSON features (RFC 7946) appended straight to byte
 // slices, without reflection, so items pages and exports stream fast.
+// Coordinates are written rounded to 1e-9 degrees (AppendCoord); the
+// index's geometries hold exactly those integers (fixedgeom), and
+// AppendFixedMembers formats them without a float in between, to the same
+// bytes.
 package encode
 
 import (
+	"encoding/binary"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -84,31 +90,91 @@ func AppendCoord(b []byte, f float64) []byte {
 	if math.IsNaN(f) || math.IsInf(f, 0) || f > 9e9 || f < -9e9 {
 		return AppendFloat(b, f)
 	}
-	n := int64(math.Round(f * 1e9))
-	if n < 0 {
-		b = append(b, '-')
-		n = -n
-	}
-	b = strconv.AppendInt(b, n/1e9, 10)
-	frac := n % 1e9
-	if frac == 0 {
-		return b
-	}
-	var d [10]byte
-	d[0] = '.'
-	d[9] = byte('0' + frac%10)
-	frac /= 10
-	for i := 7; i >= 1; i -= 2 { // two digits at a time
-		j := (frac % 100) * 2
-		d[i], d[i+1] = digitPairs[j], digitPairs[j+1]
-		frac /= 100
-	}
-	end := 10
-	for d[end-1] == '0' {
-		end--
-	}
-	return append(b, d[:end]...)
+	return appendUnits(b, int64(math.Round(f*1e9)))
 }
+
+// appendUnits appends n 1e-9 degrees as AppendCoord writes them.
+func appendUnits(b []byte, n int64) []byte {
+	at := len(b)
+	b = slices.Grow(b, maxUnitsLen)[:at+maxUnitsLen]
+	return b[:at+putUnits(b[at:at+maxUnitsLen], n)]
+}
+
+// maxUnitsLen is the room putUnits needs: a sign, 10 digits of integer
+// part (9e9°, AppendCoord's limit), a point with 9 decimals, and one byte
+// its 4-byte stores may write past the end.
+const maxUnitsLen = 22
+
+// putUnits writes n 1e-9 degrees in decimal degrees, without trailing
+// zeros, to s (at least maxUnitsLen long) and returns the length: the one
+// coordinate formatter of AppendCoord and AppendFixedMembers, so that
+// their bytes are the same. Coordinates are most of every GeoJSON answer
+// and are formatted on each one, so it works by groups of three digits
+// (digits3: one 4-byte store each, three divisions by constants for the
+// 9 decimals, in uint32) and stores into s by index.
+func putUnits(s []byte, n int64) int {
+	_ = s[maxUnitsLen-1]
+	i := 0
+	u := uint64(n)
+	if n < 0 {
+		s[0] = '-'
+		i = 1
+		u = uint64(-n)
+	}
+	ip, frac := u/1e9, uint32(u%1e9)
+	switch {
+	case ip < 10:
+		s[i] = byte('0' + ip)
+		i++
+	case ip < 100:
+		s[i], s[i+1] = digitPairs[2*ip], digitPairs[2*ip+1]
+		i += 2
+	case ip < 1000:
+		binary.LittleEndian.PutUint32(s[i:], digits3[ip])
+		i += 3
+	default:
+		i += len(strconv.AppendUint(s[i:i], ip, 10))
+	}
+	if frac == 0 {
+		return i
+	}
+	hi := frac / 1000000
+	rest := frac - hi*1000000
+	mid := rest / 1000
+	lo := rest - mid*1000
+	d := s[i : i+11]
+	d[0] = '.'
+	binary.LittleEndian.PutUint32(d[1:], digits3[hi])
+	binary.LittleEndian.PutUint32(d[4:], digits3[mid])
+	binary.LittleEndian.PutUint32(d[7:], digits3[lo])
+	switch {
+	case lo != 0:
+		return i + 7 + int(keep3[lo])
+	case mid != 0:
+		return i + 4 + int(keep3[mid])
+	}
+	return i + 1 + int(keep3[hi])
+}
+
+// digits3[v] is v's three decimal digits, zero-padded, as the bytes of a
+// little-endian uint32 (the fourth byte 0); keep3[v] is how many of them
+// are left without v's trailing zeros.
+var digits3, keep3 = func() (d [1000]uint32, k [1000]uint8) {
+	for v := range 1000 {
+		d[v] = uint32('0'+v/100) | uint32('0'+v/10%10)<<8 | uint32('0'+v%10)<<16
+		switch {
+		case v == 0:
+			k[v] = 0
+		case v%100 == 0:
+			k[v] = 1
+		case v%10 == 0:
+			k[v] = 2
+		default:
+			k[v] = 3
+		}
+	}
+	return d, k
+}()
 
 // AppendRounded appends f rounded to prec decimals (0 to 9), trailing
 // zeros dropped; integer arithmetic where it fits, like AppendCoord.

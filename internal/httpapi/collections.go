@@ -92,7 +92,7 @@ func collectionOf(c echo.Context) (collection, error) {
 var (
 	zoneWire = wire[zonegis.Zone]{record: zoneFeature, feature: export.ZoneFeature, layer: export.Zones,
 		encode: func(b []byte, e *index.Entry[zonegis.Zone], x encode.Extra) []byte {
-			return encode.ZoneCached(b, e.Record(), e.Geometry(), e.Properties(), x)
+			return encode.ZoneCached(b, e.Record(), e.Geometry(), x)
 		},
 		etag: func(z *zonegis.Zone) string { return encode.VersionTag(z.Version) }}
 	parcelWire = wire[zonegis.Parcel]{record: parcelFeature, feature: export.ParcelFeature, layer: export.Parcels,
@@ -223,7 +223,7 @@ func (l *served[T]) appendIntersecting(b []byte, snap *index.Snapshot, pq *measu
 
 func zoneFeature(b []byte, s *index.Snapshot, z *zonegis.Zone, x encode.Extra) []byte {
 	if e, ok := s.ZoneEntries().Get(z.ID); ok && e.Record() == z {
-		return encode.ZoneCached(b, z, e.Geometry(), e.Properties(), x)
+		return encode.ZoneCached(b, z, e.Geometry(), x)
 	}
 	return encode.ZoneWith(b, z, x)
 }

@@ -80,7 +80,7 @@ func (l *served[T]) items(s *Server, c echo.Context, snap *index.Snapshot) error
 		return err
 	}
 	page, matched := pg.Entries, pg.Matched
-	encoded, err := l.inCRS(s, c, snap, pg.Features)
+	encoded, err := l.inCRS(s, c, snap, pg.Entries)
 	if err != nil {
 		return err
 	}
@@ -111,9 +111,9 @@ func (l *served[T]) items(s *Server, c echo.Context, snap *index.Snapshot) error
 	return httpx.WriteBytes(c, http.StatusOK, mimeGeoJSON, b)
 }
 
-// inCRS writes vs' entries in the request's crs (catalog.Collection.Projected) and sets Content-Crs.
-func (l *served[T]) inCRS(s *Server, c echo.Context, snap *index.Snapshot, vs []*T) (func([]byte, *index.Entry[T], int) []byte, error) {
-	contentCRS, projected, err := l.cat.Projected(c.Request().Context(), s.store, c.QueryParam("crs"), vs)
+// inCRS writes es in the request's crs (catalog.Collection.Projected) and sets Content-Crs.
+func (l *served[T]) inCRS(s *Server, c echo.Context, snap *index.Snapshot, es []*index.Entry[T]) (func([]byte, *index.Entry[T], int) []byte, error) {
+	contentCRS, projected, err := l.cat.Projected(c.Request().Context(), s.store, c.QueryParam("crs"), es)
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +146,7 @@ func (l *served[T]) item(s *Server, c echo.Context, snap *index.Snapshot) error 
 	if httpx.Revalidate(c, l.wire.etag(e.Record())) {
 		return nil
 	}
-	encoded, err := l.inCRS(s, c, snap, []*T{e.Record()})
+	encoded, err := l.inCRS(s, c, snap, []*index.Entry[T]{e})
 	if err != nil {
 		return err
 	}

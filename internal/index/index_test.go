@@ -27,16 +27,16 @@ func TestRandomized(t *testing.T) {
 			next := int64(100)
 			ix := New()
 			zs, ps, gs := randomLoad(g, &next, zones, parcels, greens)
+			m := newModel(1, zs, ps, gs) // before Load, which replaces the slices' records by its own (no Boundary)
 			ix.Load(1, zs, ps, gs)
-			m := newModel(1, zs, ps, gs)
 			check(t, g, ix.Snapshot(), m, probes)
 
 			for step := range steps {
 				prev, prevModel := ix.Snapshot(), m.clone()
 				if step%7 == 6 {
 					zs, ps, gs := randomLoad(g, &next, zones, parcels, greens)
-					ix.Load(m.seq+1, zs, ps, gs)
 					m = newModel(m.seq+1, zs, ps, gs)
+					ix.Load(m.seq, zs, ps, gs)
 				} else {
 					b := randomBatch(g, m, m.seq+1, &next, zones)
 					ix.Apply(b)
@@ -56,8 +56,8 @@ func TestSnapshotIsolation(t *testing.T) {
 	next := int64(0)
 	zs, ps, gs := randomLoad(g, &next, 20, 1000, 200)
 	ix := New()
-	ix.Load(10, zs, ps, gs)
 	m0 := newModel(10, zs, ps, gs)
+	ix.Load(10, zs, ps, gs)
 	s0 := ix.Snapshot()
 
 	// Move, delete and add a lot, in several batches.
@@ -69,11 +69,12 @@ func TestSnapshotIsolation(t *testing.T) {
 	}
 	s1 := ix.Snapshot()
 	zs2, ps2, gs2 := randomLoad(g, &next, 5, 100, 10)
+	m2 := newModel(16, zs2, ps2, gs2)
 	ix.Load(16, zs2, ps2, gs2)
 
 	check(t, g, s0, m0, 24)
 	check(t, g, s1, m, 24)
-	check(t, g, ix.Snapshot(), newModel(16, zs2, ps2, gs2), 24)
+	check(t, g, ix.Snapshot(), m2, 24)
 }
 
 // TestConcurrentReaders runs readers against a writer; meant for -race.

@@ -4,11 +4,13 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/paulmach/orb"
 	"github.com/tidwall/btree"
 	"github.com/tidwall/rtree"
 
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -18,15 +20,12 @@ import (
 // values.
 type feature[T any] interface {
 	id(*T) int64
+	// boundary is a given record's Boundary (an Entry's record has none:
+	// its geometry is the Entry's).
 	boundary(*T) orb.MultiPolygon
 	// zoned reports whether the kind belongs to a zone; zoneID says which.
 	zoned() bool
 	zoneID(*T) int64
-	// What an Entry caches (see entry.go): encode appends the record's
-	// cached bytes to b and says where its geometry members end;
-	// encodedSize estimates their length.
-	encode(b []byte, v *T) (out []byte, geomEnd int)
-	encodedSize(*T) int
 	setBoundary(*T, orb.MultiPolygon)
 	// intern makes equal strings of records share one copy through strs.
 	intern(v *T, strs map[string]string)
@@ -77,9 +76,9 @@ func lessZoneRef[T any, F feature[T]](a, b zoneRef[T]) bool {
 //
 // Per feature the layer stores three pointers to its Entry and its bound
 // (in the R-tree) and nothing else: about 130 bytes per parcel with the
-// trees' node fill, beside the Entry itself. The bound is not kept beside the ID: to delete a feature from
-// the R-tree, the bound is recomputed from its geometry, which must not
-// have changed (see the package doc).
+// trees' node fill, beside the Entry itself. The bound is not kept beside
+// the ID: to delete a feature from the R-tree, the bound is recomputed
+// from its geometry (fixedgeom.Geometry.Bound), which never changes.
 type layer[T any, F feature[T]] struct {
 	byID   *btree.Map[int64, *Entry[T]]
 	tree   *rtree.RTreeG[*Entry[T]]  // located features, by bound
@@ -138,7 +137,7 @@ func buildLayer[T any, F feature[T]](entries []*Entry[T]) layer[T, F] {
 	for _, e := range entries {
 		if e != nil {
 			keys = append(keys, idKey{f.id(&e.rec), len(its)})
-			b, ok := measure.Bound(f.boundary(&e.rec))
+			b, ok := e.geom.Bound()
 			its = append(its, item{e, b, ok})
 		}
 	}
@@ -241,7 +240,7 @@ func (l *layer[T, F]) upsert(e *Entry[T]) {
 	if old, ok := l.byID.Set(f.id(v), e); ok {
 		l.unlink(old)
 	}
-	if b, ok := measure.Bound(f.boundary(v)); ok {
+	if b, ok := e.geom.Bound(); ok {
 		l.tree.Insert(b.Min, b.Max, e)
 	}
 	if l.byZone != nil {
@@ -259,22 +258,8 @@ func (l *layer[T, F]) delete(id int64) {
 // unlink removes old, just dropped from byID, from the other two trees.
 func (l *layer[T, F]) unlink(old *Entry[T]) {
 	var f F
-	if b, ok := measure.Bound(f.boundary(&old.rec)); ok {
-		n := l.tree.Len()
+	if b, ok := old.geom.Bound(); ok {
 		l.tree.Delete(b.Min, b.Max, old)
-		if l.tree.Len() == n {
-			// Its geometry was modified after it was given to the index,
-			// so the bound differs from the one it was inserted with. Find
-			// it the slow way rather than leave a stale feature behind.
-			l.tree.Scan(func(lo, hi [2]float64, v *Entry[T]) bool {
-				if v == old {
-					b = orb.Bound{Min: lo, Max: hi}
-					return false
-				}
-				return true
-			})
-			l.tree.Delete(b.Min, b.Max, old)
-		}
 	}
 	if l.byZone != nil {
 		l.byZone.Delete(zoneRef[T]{zone: f.zoneID(&old.rec), v: old})
@@ -329,10 +314,14 @@ func (l *layer[T, F]) ofZoneEntries(zoneID int64, fn func(*Entry[T]) bool) {
 }
 
 func (l *layer[T, F]) inBound(b orb.Bound, fn func(*T) bool) {
+	l.inBoundEntries(b, func(e *Entry[T]) bool { return fn(recOf(e)) })
+}
+
+func (l *layer[T, F]) inBoundEntries(b orb.Bound, fn func(*Entry[T]) bool) {
 	if l.tree == nil || !validBound(b) {
 		return
 	}
-	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool { return fn(recOf(e)) })
+	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool { return fn(e) })
 }
 
 // touchPadD widens the R-tree windows of the exact queries, in degrees.
@@ -345,11 +334,11 @@ const touchPadD = 1e-8
 // common case: a feature whose bound lies inside b intersects it, with no
 // look at its geometry, and is passed on at once. Those that stick out of
 // b get the exact test (measure.IntersectsBoundOf), in batches: their
-// geometries are first touched level by level (record, polygons, rings,
-// first vertex), so that the cache misses of a batch overlap instead of
-// queuing one behind the other, as they would test by test. Every level
-// read is used (a first vertex inside b decides the test), so no store to
-// a shared variable is needed to keep the loads from being dropped.
+// entries are first read one after the other for their first vertex (the
+// geometry's origin, in the entry), so that the cache misses of a batch
+// overlap instead of queuing one behind the other, as they would test by
+// test; a first vertex inside b decides the test (the box is closed), and
+// the rest are decoded, one at a time into one buffer, for the exact test.
 func (l *layer[T, F]) intersectingBound(b orb.Bound, fn func(*T) bool) {
 	l.intersectingBoundEntries(b, func(e *Entry[T]) bool { return fn(recOf(e)) })
 }
@@ -358,39 +347,32 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 	if l.tree == nil || !validBound(b) {
 		return
 	}
-	var f F
 	const batchLen = 32
 	var (
 		batch  [batchLen]*Entry[T]
 		bounds [batchLen]orb.Bound
 		n      int
 		more   = true
+		buf    *fixedgeom.Buffer
 	)
 	flush := func() {
-		var mps [batchLen]orb.MultiPolygon
-		for i, v := range batch[:n] {
-			mps[i] = f.boundary(&v.rec)
-		}
-		var polys [batchLen]orb.Polygon
-		for i, mp := range mps[:n] {
-			if len(mp) > 0 {
-				polys[i] = mp[0]
-			}
-		}
-		var rings [batchLen]orb.Ring
-		for i, poly := range polys[:n] {
-			if len(poly) > 0 {
-				rings[i] = poly[0]
-			}
-		}
-		// The last level, the first vertex, is put to use: one in the box
-		// decides the test (the box is closed) without the exact test.
 		var in [batchLen]bool
-		for i, r := range rings[:n] {
-			in[i] = len(r) > 0 && b.Contains(r[0])
+		for i, v := range batch[:n] {
+			p, ok := v.geom.FirstPoint()
+			in[i] = ok && b.Contains(p)
 		}
 		for i := range n {
-			if more && (in[i] || measure.IntersectsBoundOf(mps[i], bounds[i], b)) {
+			if !more {
+				break
+			}
+			if in[i] {
+				more = fn(batch[i])
+				continue
+			}
+			if buf == nil {
+				buf = getBuffer()
+			}
+			if measure.IntersectsBoundOf(batch[i].geom.Decode(buf), bounds[i], b) {
 				more = fn(batch[i])
 			}
 		}
@@ -413,6 +395,9 @@ func (l *layer[T, F]) intersectingBoundEntries(b orb.Bound, fn func(*Entry[T]) b
 	if n > 0 {
 		flush()
 	}
+	if buf != nil {
+		putBuffer(buf)
+	}
 }
 
 func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
@@ -424,10 +409,11 @@ func (l *layer[T, F]) entriesAt(p orb.Point, fn func(*Entry[T]) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
 		return
 	}
-	var f F
 	w := orb.Bound{Min: p, Max: p}.Pad(touchPadD)
+	buf := getBuffer()
+	defer putBuffer(buf)
 	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, e *Entry[T]) bool {
-		return !measure.Contains(f.boundary(&e.rec), p) || fn(e)
+		return !measure.Contains(e.geom.Decode(buf), p) || fn(e)
 	})
 }
 
@@ -436,15 +422,16 @@ func (l *layer[T, F]) intersecting(q *measure.Prepared, fn func(*T, float64) boo
 	if l.tree == nil || b.IsEmpty() || !validBound(b) {
 		return nil
 	}
-	var f F
 	var err error
 	b = b.Pad(touchPadD)
+	buf := getBuffer()
+	defer putBuffer(buf)
 	l.tree.Search(b.Min, b.Max, func(_, _ [2]float64, e *Entry[T]) bool {
 		if err = q.Budget().Spend(1); err != nil {
 			return false
 		}
 		v := &e.rec
-		mp := f.boundary(v)
+		mp := e.geom.Decode(buf)
 		var ok bool
 		if ok, err = q.Intersects(mp); err != nil || !ok {
 			return err == nil
@@ -457,3 +444,11 @@ func (l *layer[T, F]) intersecting(q *measure.Prepared, fn func(*T, float64) boo
 	})
 	return err
 }
+
+// buffers are the decode buffers of the searches (fixedgeom.Buffer), one
+// per search at a time, so that a search allocates nothing per feature nor
+// per call.
+var buffers = sync.Pool{New: func() any { return new(fixedgeom.Buffer) }}
+
+func getBuffer() *fixedgeom.Buffer  { return buffers.Get().(*fixedgeom.Buffer) }
+func putBuffer(b *fixedgeom.Buffer) { buffers.Put(b) }

@@ -51,6 +51,8 @@ func (l *layer[T, F]) nearby(p orb.Point, radiusM float64, filter func(*T) bool,
 	}
 	var f F
 	var found hits[T]
+	buf := getBuffer()
+	defer putBuffer(buf)
 	// emit passes to fn the found features nearer than limit (or as near,
 	// when inclusive), in order.
 	emit := func(limit float64, inclusive bool) bool {
@@ -79,7 +81,7 @@ func (l *layer[T, F]) nearby(p orb.Point, radiusM float64, filter func(*T) bool,
 			if filter != nil && !filter(v) {
 				return true
 			}
-			if d := measure.DistanceM(p, f.boundary(v)); d <= radiusM {
+			if d := measure.DistanceM(p, e.geom.Decode(buf)); d <= radiusM {
 				found.push(hit[T]{v: v, id: f.id(v), distM: d})
 			}
 			return true

@@ -10,6 +10,7 @@ import (
 
 	"github.com/paulmach/orb"
 
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -23,21 +24,32 @@ type model struct {
 	greens  map[int64]*zonegis.GreenArea
 }
 
+// asHeld is a copy of v with its geometry as the index holds it: rounded
+// to 1e-9 degrees (fixedgeom), so that the brute-force answers are of the
+// same geometry the index searches.
+func asHeld[T any, F feature[T]](v *T) *T {
+	var f F
+	c := *v
+	g := fixedgeom.From(f.boundary(v), nil)
+	f.setBoundary(&c, g.Decode(nil))
+	return &c
+}
+
 func newModel(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parcel, greens []*zonegis.GreenArea) *model {
 	m := &model{seq: seq, zones: map[int64]*zonegis.Zone{}, parcels: map[int64]*zonegis.Parcel{}, greens: map[int64]*zonegis.GreenArea{}}
 	for _, z := range zones {
 		if z != nil {
-			m.zones[z.ID] = z
+			m.zones[z.ID] = asHeld[zonegis.Zone, zoneFeature](z)
 		}
 	}
 	for _, p := range parcels {
 		if p != nil {
-			m.parcels[p.ID] = p
+			m.parcels[p.ID] = asHeld[zonegis.Parcel, parcelFeature](p)
 		}
 	}
 	for _, g := range greens {
 		if g != nil {
-			m.greens[g.ID] = g
+			m.greens[g.ID] = asHeld[zonegis.GreenArea, greenFeature](g)
 		}
 	}
 	return m
@@ -52,17 +64,17 @@ func (m *model) apply(b Batch) {
 	m.seq = b.Seq
 	for _, z := range b.Zones {
 		if z != nil {
-			m.zones[z.ID] = z
+			m.zones[z.ID] = asHeld[zonegis.Zone, zoneFeature](z)
 		}
 	}
 	for _, p := range b.Parcels {
 		if p != nil {
-			m.parcels[p.ID] = p
+			m.parcels[p.ID] = asHeld[zonegis.Parcel, parcelFeature](p)
 		}
 	}
 	for _, g := range b.GreenAreas {
 		if g != nil {
-			m.greens[g.ID] = g
+			m.greens[g.ID] = asHeld[zonegis.GreenArea, greenFeature](g)
 		}
 	}
 	for _, id := range b.DeletedZones {
@@ -179,13 +191,13 @@ func check(t *testing.T, g *gen, s *Snapshot, m *model, n int) {
 		maxZone = max(maxZone, id)
 	}
 	checkKind[zonegis.Zone, zoneFeature](t, g, q, maxZone, view[zonegis.Zone]{
-		"zone", m.zones, s.Zone, s.ZonesInBound, s.ZonesIntersectingBound, s.ZonesAt, s.ZonesIntersecting, s.AscendZones, nil,
+		"zone", m.zones, withBoundary(s.ZoneEntries()), s.ZonesInBound, s.ZonesIntersectingBound, s.ZonesAt, s.ZonesIntersecting, s.AscendZones, nil,
 	})
 	checkKind[zonegis.Parcel, parcelFeature](t, g, q, maxZone, view[zonegis.Parcel]{
-		"parcel", m.parcels, s.Parcel, s.ParcelsInBound, s.ParcelsIntersectingBound, s.ParcelsAt, s.ParcelsIntersecting, s.AscendParcels, s.ParcelsOfZone,
+		"parcel", m.parcels, withBoundary(s.ParcelEntries()), s.ParcelsInBound, s.ParcelsIntersectingBound, s.ParcelsAt, s.ParcelsIntersecting, s.AscendParcels, s.ParcelsOfZone,
 	})
 	checkKind[zonegis.GreenArea, greenFeature](t, g, q, maxZone, view[zonegis.GreenArea]{
-		"green area", m.greens, s.GreenArea, s.GreenAreasInBound, s.GreenAreasIntersectingBound, s.GreenAreasAt, s.GreenAreasIntersecting, s.AscendGreenAreas, s.GreenAreasOfZone,
+		"green area", m.greens, withBoundary(s.GreenAreaEntries()), s.GreenAreasInBound, s.GreenAreasIntersectingBound, s.GreenAreasAt, s.GreenAreasIntersecting, s.AscendGreenAreas, s.GreenAreasOfZone,
 	})
 	checkNearby(t, s, m, q)
 }
@@ -197,7 +209,7 @@ func checkKind[T any, F feature[T]](t *testing.T, g *gen, q queries, maxZone int
 
 	// By ID: the index's copy of the record given.
 	for _, id := range ids {
-		if got, ok := v.get(id); !ok || !reflect.DeepEqual(*got, *v.want[id]) {
+		if got, ok := v.get(id); !ok || !sameRecord[T, F](got, v.want[id]) {
 			t.Fatalf("%s %d: got %+v, %v; want %+v", v.name, id, got, ok, v.want[id])
 		}
 	}
@@ -518,4 +530,27 @@ func randomLoad(g *gen, next *int64, zones, parcels, greens int) ([]*zonegis.Zon
 	ps = append(ps, nil, g.parcel(ps[0].ID, zones))
 	gs = append(gs, g.green(gs[len(gs)-1].ID, zones))
 	return zs, ps, gs
+}
+
+// withBoundary is a snapshot's Get with the records' geometries
+// (Entry.WithBoundary), to compare with the records given.
+func withBoundary[T any](es Entries[T]) func(int64) (*T, bool) {
+	return func(id int64) (*T, bool) {
+		if e, ok := es.Get(id); ok {
+			return e.WithBoundary(), true
+		}
+		return nil, false
+	}
+}
+
+// sameRecord reports whether got is want as the index holds it: equal
+// but for the geometry, whose coordinates are want's rounded to 1e-9
+// degrees (within half of that).
+func sameRecord[T any, F feature[T]](got, want *T) bool {
+	var f F
+	g, w := *got, *want
+	f.setBoundary(&g, nil)
+	f.setBoundary(&w, nil)
+	gb, wb := f.boundary(got), f.boundary(want)
+	return reflect.DeepEqual(g, w) && (len(gb) == 0 && len(wb) == 0 || near(gb, wb, 0.5e-9))
 }

@@ -116,7 +116,7 @@ func (s *Snapshot) GreenAreasAt(p orb.Point, fn func(*zonegis.GreenArea) bool) {
 }
 
 // ZoneEntriesAt, ParcelEntriesAt and GreenAreaEntriesAt are ZonesAt,
-// ParcelsAt and GreenAreasAt with each record's entry (its cached GeoJSON).
+// ParcelsAt and GreenAreasAt with each record's entry (its geometry).
 func (s *Snapshot) ZoneEntriesAt(p orb.Point, fn func(*Entry[zonegis.Zone]) bool) {
 	s.zones.entriesAt(p, fn)
 }

@@ -25,18 +25,21 @@ func DossierName(z *zonegis.Zone) string { return "dossier " + z.Code }
 // stops at the first error of w and returns it; it does not close w.
 func WriteDossier(w *export.Writer, snap *index.Snapshot, z *zonegis.Zone) error {
 	var f export.Feature
+	if e, ok := snap.ZoneEntries().Get(z.ID); ok && e.Record() == z {
+		z = e.WithBoundary() // the index's record holds no geometry of its own
+	}
 	export.ZoneFeature(&f, z)
 	werr := w.Write(&f)
 	if werr == nil {
-		snap.ParcelsOfZone(z.ID, func(p *zonegis.Parcel) bool {
-			export.ParcelFeature(&f, p)
+		snap.ParcelEntries().OfZone(z.ID, func(p *index.Entry[zonegis.Parcel]) bool {
+			export.ParcelFeature(&f, p.WithBoundary())
 			werr = w.Write(&f)
 			return werr == nil
 		})
 	}
 	if werr == nil {
-		snap.GreenAreasOfZone(z.ID, func(g *zonegis.GreenArea) bool {
-			export.GreenAreaFeature(&f, g)
+		snap.GreenAreaEntries().OfZone(z.ID, func(g *index.Entry[zonegis.GreenArea]) bool {
+			export.GreenAreaFeature(&f, g.WithBoundary())
 			werr = w.Write(&f)
 			return werr == nil
 		})

@@ -167,9 +167,17 @@ func TestWriteDossier(t *testing.T) {
 		var f struct {
 			ID         any            `json:"id"`
 			Properties map[string]any `json:"properties"`
+			Geometry   struct {
+				Coordinates [][][][2]float64 `json:"coordinates"`
+			} `json:"geometry"`
 		}
 		if err := json.Unmarshal(bytes.TrimLeft(sc.Bytes(), "\x1e"), &f); err != nil {
 			t.Fatalf("%v: %q", err, sc.Bytes())
+		}
+		// The index's records hold no geometry of their own (index.Entry):
+		// a dossier written from them must still carry every boundary.
+		if c := f.Geometry.Coordinates; len(c) != 1 || len(c[0]) != 1 || len(c[0][0]) < 4 {
+			t.Errorf("%v:%v: geometry %v; want its square", f.Properties["layer"], f.ID, c)
 		}
 		got = append(got, fmt.Sprintf("%v:%v", f.Properties["layer"], f.ID))
 	}

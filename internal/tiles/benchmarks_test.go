@@ -202,9 +202,10 @@ func BenchmarkNaiveDenseZ15(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		fc := geojson.NewFeatureCollection()
-		snap.AscendParcels(0, func(p *zonegis.Parcel) bool {
-			if p.Boundary.Bound().Intersects(qb) {
-				f := geojson.NewFeature(orb.Clone(p.Boundary))
+		snap.ParcelEntries().Ascend(0, func(e *index.Entry[zonegis.Parcel]) bool {
+			p := e.Record()
+			if mp := e.Boundary(nil); mp.Bound().Intersects(qb) {
+				f := geojson.NewFeature(mp)
 				f.ID = p.ID
 				f.Properties = geojson.Properties{"id": p.ID, "lot_code": p.LotCode, "status": p.Status, "land_use": p.LandUse, "area_ha": p.AreaM2 / 1e4, "zone_id": p.ZoneID}
 				fc.Append(f)

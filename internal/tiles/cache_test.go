@@ -108,10 +108,10 @@ func TestServiceOnApply(t *testing.T) {
 	ix := fixtureIndex()
 	s := New(ix, Options{CacheBytes: 1 << 20})
 	snap := ix.Snapshot()
-	p1, _ := snap.Parcel(1)
-	p100, _ := snap.Parcel(100)
-	from := At(p1.Boundary.Bound().Center(), 17)
-	other := At(p100.Boundary.Bound().Center(), 17)
+	p1, _ := snap.ParcelEntries().Get(1)
+	p100, _ := snap.ParcelEntries().Get(100)
+	from := At(p1.Boundary(nil).Bound().Center(), 17)
+	other := At(p100.Boundary(nil).Bound().Center(), 17)
 	far := At(orb.Point{105.775, 21.105}, 17) // inside zone 2
 	to := Tile{Z: 17, X: far.X + 1, Y: far.Y}
 	if from == other {
@@ -137,7 +137,7 @@ func TestServiceOnApply(t *testing.T) {
 	}
 
 	// Parcel 1 moves next to zone 2; nothing else changes.
-	moved := *p1
+	moved := *p1.Record()
 	moved.Version++
 	moved.Boundary = orb.MultiPolygon{{rect(to.Bound(0).Min[0]+1e-4, to.Bound(0).Min[1]+1e-4, to.Bound(0).Min[0]+5e-4, to.Bound(0).Min[1]+5e-4)}}
 	ix.Apply(index.Batch{Seq: 2, Parcels: []*zonegis.Parcel{&moved}})
@@ -183,8 +183,8 @@ func TestServiceConcurrent(t *testing.T) {
 	fresh := New(ix, Options{})
 	snap := ix.Snapshot()
 	var tl []Tile
-	snap.AscendParcels(0, func(p *zonegis.Parcel) bool {
-		tl = append(tl, At(p.Boundary.Bound().Center(), 17))
+	snap.ParcelEntries().Ascend(0, func(p *index.Entry[zonegis.Parcel]) bool {
+		tl = append(tl, At(p.Boundary(nil).Bound().Center(), 17))
 		return true
 	})
 	done := make(chan struct{})

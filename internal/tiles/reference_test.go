@@ -74,8 +74,9 @@ func (r *refRenderer) render(snap *index.Snapshot, layer string, t Tile) ([]byte
 func (r *refRenderer) zones(snap *index.Snapshot, t Tile) []*geojson.Feature {
 	pr := newRefProjector(t, r.extent)
 	var fs []*geojson.Feature
-	snap.ZonesInBound(t.Bound(r.bufferFrc), func(z *zonegis.Zone) bool {
-		if g := r.shape(pr, z.Boundary); g != nil {
+	snap.ZoneEntries().InBound(t.Bound(r.bufferFrc), func(ze *index.Entry[zonegis.Zone]) bool {
+		z := ze.Record()
+		if g := r.shape(pr, ze.Boundary(nil)); g != nil {
 			f := geojson.NewFeature(g)
 			f.ID = uint64(z.ID)
 			f.Properties = geojson.Properties{
@@ -92,8 +93,9 @@ func (r *refRenderer) zones(snap *index.Snapshot, t Tile) []*geojson.Feature {
 func (r *refRenderer) parcels(snap *index.Snapshot, t Tile) []*geojson.Feature {
 	pr := newRefProjector(t, r.extent)
 	var fs []*geojson.Feature
-	snap.ParcelsInBound(t.Bound(r.bufferFrc), func(p *zonegis.Parcel) bool {
-		if g := r.shape(pr, p.Boundary); g != nil {
+	snap.ParcelEntries().InBound(t.Bound(r.bufferFrc), func(pe *index.Entry[zonegis.Parcel]) bool {
+		p := pe.Record()
+		if g := r.shape(pr, pe.Boundary(nil)); g != nil {
 			f := geojson.NewFeature(g)
 			f.ID = uint64(p.ID)
 			f.Properties = geojson.Properties{
@@ -110,8 +112,9 @@ func (r *refRenderer) parcels(snap *index.Snapshot, t Tile) []*geojson.Feature {
 func (r *refRenderer) greens(snap *index.Snapshot, t Tile) []*geojson.Feature {
 	pr := newRefProjector(t, r.extent)
 	var fs []*geojson.Feature
-	snap.GreenAreasInBound(t.Bound(r.bufferFrc), func(g *zonegis.GreenArea) bool {
-		if geom := r.shape(pr, g.Boundary); geom != nil {
+	snap.GreenAreaEntries().InBound(t.Bound(r.bufferFrc), func(ge *index.Entry[zonegis.GreenArea]) bool {
+		g := ge.Record()
+		if geom := r.shape(pr, ge.Boundary(nil)); geom != nil {
 			f := geojson.NewFeature(geom)
 			f.ID = uint64(g.ID)
 			f.Properties = geojson.Properties{

@@ -4,6 +4,7 @@ import (
 	"math"
 	"sync"
 
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -104,13 +105,13 @@ func (r *renderer) encode(e *tileEncoder, snap *index.Snapshot, layer string, t 
 	e.reset(t, r.extent, r.buffer, r.tolerance)
 	if layer == LayerZones || layer == LayerAll {
 		e.beginLayer(zoneKeys)
-		snap.ZonesInBound(q, e.zoneFn)
+		snap.ZoneEntries().InBound(q, e.zoneFn)
 		e.endLayer(LayerZones)
 	}
 	if t.Z >= DetailMinZoom {
 		if layer == LayerGreenAreas || layer == LayerAll {
 			e.beginLayer(greenKeys)
-			snap.GreenAreasInBound(q, e.greenFn)
+			snap.GreenAreaEntries().InBound(q, e.greenFn)
 			e.endLayer(LayerGreenAreas)
 		}
 		if layer == LayerParcels || layer == LayerAll {
@@ -118,7 +119,7 @@ func (r *renderer) encode(e *tileEncoder, snap *index.Snapshot, layer string, t 
 			// and warmed (see warmParcels), then drawn in the order found.
 			e.beginLayer(parcelKeys)
 			e.parcels = e.parcels[:0]
-			snap.ParcelsInBound(q, e.collectParcelFn)
+			snap.ParcelEntries().InBound(q, e.collectParcelFn)
 			e.warmParcels()
 			for _, p := range e.parcels {
 				e.parcel(p)
@@ -133,12 +134,13 @@ func (r *renderer) encode(e *tileEncoder, snap *index.Snapshot, layer string, t 
 // the index, made once so that a search allocates no closure.
 type tileEncoder struct {
 	encoder
-	zoneFn          func(*zonegis.Zone) bool
-	collectParcelFn func(*zonegis.Parcel) bool
-	greenFn         func(*zonegis.GreenArea) bool
+	zoneFn          func(*index.Entry[zonegis.Zone]) bool
+	collectParcelFn func(*index.Entry[zonegis.Parcel]) bool
+	greenFn         func(*index.Entry[zonegis.GreenArea]) bool
 
-	parcels []*zonegis.Parcel // the parcels of the tile, in the order found
-	sink    uint64            // what warmParcels read, kept so that it is read
+	parcels []*index.Entry[zonegis.Parcel] // the parcels of the tile, in the order found
+	sink    uint64                         // what warmParcels read, kept so that it is read
+	decoded fixedgeom.Buffer               // the feature's boundary, decoded from its entry
 }
 
 func newTileEncoder() *tileEncoder {
@@ -150,14 +152,14 @@ func newTileEncoder() *tileEncoder {
 // size is about what the encoder holds, bytes.
 func (e *tileEncoder) size() int { return e.encoder.size() + 8*cap(e.parcels) }
 
-func (e *tileEncoder) collectParcel(p *zonegis.Parcel) bool {
+func (e *tileEncoder) collectParcel(p *index.Entry[zonegis.Parcel]) bool {
 	e.parcels = append(e.parcels, p)
 	return true
 }
 
 // warmParcels reads, for every parcel found, the first words of what
-// drawing it will read: the parcel, its polygon, its ring, the ring's
-// points and the strings its tags hash. The index's parcels lie all over
+// drawing it will read: the parcel with its geometry's header, the
+// geometry's points and the strings its tags hash. The index's parcels lie all over
 // a heap of hundreds of megabytes, so each of these is a cache miss, and
 // met one after the other by the drawing they took some 40% of a parcel
 // tile's time in the server (perf). Here the loads of a loop do not
@@ -165,12 +167,13 @@ func (e *tileEncoder) collectParcel(p *zonegis.Parcel) bool {
 // BenchmarkRenderColdZ15, 8% more cold tiles a second from the server.
 func (e *tileEncoder) warmParcels() {
 	var s uint64
-	for _, p := range e.parcels {
-		s += uint64(len(p.Boundary)) + uint64(len(p.LotCode))
+	for _, pe := range e.parcels {
+		s += uint64(len(pe.Geometry().Deltas())) + uint64(len(pe.Record().LotCode))
 	}
-	for _, p := range e.parcels {
-		if len(p.Boundary) > 0 {
-			s += uint64(len(p.Boundary[0]))
+	for _, pe := range e.parcels {
+		p := pe.Record()
+		if d := pe.Geometry().Deltas(); len(d) > 0 {
+			s += uint64(d[0]) + uint64(d[len(d)-1])
 		}
 		if len(p.LotCode) > 0 {
 			s += uint64(p.LotCode[0])
@@ -180,17 +183,6 @@ func (e *tileEncoder) warmParcels() {
 		}
 		if len(p.Status) > 0 {
 			s += uint64(p.Status[0])
-		}
-	}
-	for _, p := range e.parcels {
-		if len(p.Boundary) > 0 && len(p.Boundary[0]) > 0 {
-			s += uint64(len(p.Boundary[0][0]))
-		}
-	}
-	for _, p := range e.parcels {
-		if len(p.Boundary) > 0 && len(p.Boundary[0]) > 0 && len(p.Boundary[0][0]) > 0 {
-			r := p.Boundary[0][0]
-			s += math.Float64bits(r[0][0]) + math.Float64bits(r[len(r)-1][0])
 		}
 	}
 	e.sink = s
@@ -205,8 +197,9 @@ var (
 	greenKeys  = []string{"area_ha", "id", "kind", "name", "zone_id"}
 )
 
-func (e *tileEncoder) zone(z *zonegis.Zone) bool {
-	if e.shape(z.Boundary) {
+func (e *tileEncoder) zone(ze *index.Entry[zonegis.Zone]) bool {
+	z := ze.Record()
+	if e.shape(ze.Boundary(&e.decoded)) {
 		e.tagDouble(0, roundHa(z.AreaM2))
 		e.tagString(1, z.Code)
 		e.tagInt(2, z.ID)
@@ -219,8 +212,9 @@ func (e *tileEncoder) zone(z *zonegis.Zone) bool {
 	return true
 }
 
-func (e *tileEncoder) parcel(p *zonegis.Parcel) {
-	if e.shape(p.Boundary) {
+func (e *tileEncoder) parcel(pe *index.Entry[zonegis.Parcel]) {
+	p := pe.Record()
+	if e.shape(pe.Boundary(&e.decoded)) {
 		e.tagDouble(0, roundHa(p.AreaM2))
 		e.tagInt(1, p.ID)
 		e.tagString(2, p.LandUse)
@@ -231,8 +225,9 @@ func (e *tileEncoder) parcel(p *zonegis.Parcel) {
 	}
 }
 
-func (e *tileEncoder) green(g *zonegis.GreenArea) bool {
-	if e.shape(g.Boundary) {
+func (e *tileEncoder) green(ge *index.Entry[zonegis.GreenArea]) bool {
+	g := ge.Record()
+	if e.shape(ge.Boundary(&e.decoded)) {
 		e.tagDouble(0, roundHa(g.AreaM2))
 		e.tagInt(1, g.ID)
 		e.tagString(2, g.Kind)

@@ -61,7 +61,8 @@ func render(t *testing.T, ix *index.Index, layer string, tl Tile) map[string]*mv
 func TestRenderParcels(t *testing.T) {
 	ix := fixtureIndex()
 	snap := ix.Snapshot()
-	p45, _ := snap.Parcel(45)
+	p45e, _ := snap.ParcelEntries().Get(45)
+	p45 := p45e.WithBoundary()
 	tl := At(p45.Boundary.Bound().Center(), 15)
 	layers := render(t, ix, LayerParcels, tl)
 	if len(layers) != 1 || layers[LayerParcels] == nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
-	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -191,20 +190,19 @@ func (s *Service) OnApply(changes []zonegis.Change) {
 
 // featureBound is the lon/lat bound of a feature in snap, when it has one.
 func featureBound(snap *index.Snapshot, collection string, id int64) (orb.Bound, bool) {
-	var mp orb.MultiPolygon
 	switch collection {
 	case zonegis.CollectionZones:
-		if z, ok := snap.Zone(id); ok {
-			mp = z.Boundary
+		if z, ok := snap.ZoneEntries().Get(id); ok {
+			return z.Geometry().Bound()
 		}
 	case zonegis.CollectionParcels:
-		if p, ok := snap.Parcel(id); ok {
-			mp = p.Boundary
+		if p, ok := snap.ParcelEntries().Get(id); ok {
+			return p.Geometry().Bound()
 		}
 	case zonegis.CollectionGreenAreas:
-		if g, ok := snap.GreenArea(id); ok {
-			mp = g.Boundary
+		if g, ok := snap.GreenAreaEntries().Get(id); ok {
+			return g.Geometry().Bound()
 		}
 	}
-	return measure.Bound(mp)
+	return orb.Bound{}, false
 }

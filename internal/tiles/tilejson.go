@@ -6,7 +6,6 @@ import (
 	"github.com/paulmach/orb"
 
 	"github.com/zonegis/zonegis/internal/index"
-	"github.com/zonegis/zonegis/internal/measure"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
@@ -133,8 +132,8 @@ func (s *Service) TileJSON(base, layer string, version string) (TileJSON, error)
 func dataBound(snap *index.Snapshot) orb.Bound {
 	var b orb.Bound
 	n := 0
-	snap.AscendZones(0, func(z *zonegis.Zone) bool {
-		if zb, ok := measure.Bound(z.Boundary); ok {
+	snap.ZoneEntries().Ascend(0, func(z *index.Entry[zonegis.Zone]) bool {
+		if zb, ok := z.Geometry().Bound(); ok {
 			if n == 0 {
 				b = zb
 			}
