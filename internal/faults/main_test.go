@@ -19,6 +19,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/httpapi"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
@@ -257,31 +258,35 @@ func indexDiff(snap *index.Snapshot, s *postgis.Snapshot, parcels []*zonegis.Par
 			z, p, g, len(s.Zones), len(parcels), len(s.GreenAreas))
 	}
 	for _, want := range s.Zones {
-		got, ok := snap.Zone(want.ID)
+		e, ok := snap.ZoneEntries().Get(want.ID)
 		switch {
 		case !ok:
 			add("zone %d missing from the index", want.ID)
-		case got.Version != want.Version || got.NameEN != want.NameEN || !got.Boundary.Equal(want.Boundary):
+		case e.Record().Version != want.Version || e.Record().NameEN != want.NameEN ||
+			!e.WithBoundary().Boundary.Equal(fixedgeom.Rounded(want.Boundary)):
+			got := e.Record()
 			add("zone %d: index version %d, database version %d", want.ID, got.Version, want.Version)
 		}
 	}
 	for _, want := range parcels {
-		got, ok := snap.Parcel(want.ID)
+		e, ok := snap.ParcelEntries().Get(want.ID)
+		got := e.Record()
 		switch {
 		case !ok:
 			add("parcel %d missing from the index", want.ID)
 		case got.Version != want.Version || got.Status != want.Status || got.LandUse != want.LandUse ||
-			got.ZoneID != want.ZoneID || got.LotCode != want.LotCode || !got.Boundary.Equal(want.Boundary):
+			got.ZoneID != want.ZoneID || got.LotCode != want.LotCode || !e.WithBoundary().Boundary.Equal(fixedgeom.Rounded(want.Boundary)):
 			add("parcel %d: index v%d %s/%s, database v%d %s/%s", want.ID,
 				got.Version, got.Status, got.LandUse, want.Version, want.Status, want.LandUse)
 		}
 	}
 	for _, want := range s.GreenAreas {
-		got, ok := snap.GreenArea(want.ID)
+		e, ok := snap.GreenAreaEntries().Get(want.ID)
+		got := e.Record()
 		switch {
 		case !ok:
 			add("green area %d missing from the index", want.ID)
-		case got.Version != want.Version || got.Kind != want.Kind || !got.Boundary.Equal(want.Boundary):
+		case got.Version != want.Version || got.Kind != want.Kind || !e.WithBoundary().Boundary.Equal(fixedgeom.Rounded(want.Boundary)):
 			add("green area %d: index version %d, database version %d", want.ID, got.Version, want.Version)
 		}
 	}

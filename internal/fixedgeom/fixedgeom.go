@@ -310,3 +310,11 @@ func (g *Geometry) Decode(buf *Buffer) orb.MultiPolygon {
 }
 
 var one = [1]uint32{1}
+
+// Rounded returns mp as a Geometry made from it holds it: each coordinate
+// rounded to 1e-9°, as the index answers (the oracle of tests comparing the
+// index with the database's doubles).
+func Rounded(mp orb.MultiPolygon) orb.MultiPolygon {
+	g := From(mp, nil)
+	return g.Decode(nil)
+}

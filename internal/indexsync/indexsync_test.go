@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/paulmach/orb"
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
@@ -65,8 +66,12 @@ func sameAsDB(t *testing.T, db *postgis.DB, ix *index.Index) {
 		t.Fatalf("index has %d/%d/%d, database %d/%d/%d", z, p, g, len(s.Zones), len(parcels), len(s.GreenAreas))
 	}
 	for _, want := range parcels {
-		got, ok := snap.Parcel(want.ID)
-		if !ok || got.Version != want.Version || got.Status != want.Status || !got.Boundary.Equal(want.Boundary) {
+		e, ok := snap.ParcelEntries().Get(want.ID)
+		var got *zonegis.Parcel
+		if ok {
+			got = e.WithBoundary()
+		}
+		if !ok || got.Version != want.Version || got.Status != want.Status || !got.Boundary.Equal(fixedgeom.Rounded(want.Boundary)) {
 			t.Fatalf("parcel %d: index %+v, database %+v", want.ID, got, want)
 		}
 	}
