@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -154,5 +155,46 @@ func TestFindOffsetPastEnd(t *testing.T) {
 	defer p.Release()
 	if len(p.Features) != 0 || p.Matched != 4 {
 		t.Fatalf("got %d features, matched %d; want 0, 4", len(p.Features), p.Matched)
+	}
+}
+
+// sortHits puts any hits in id order, as a sort by id does: few and many,
+// ids in order, reversed, in runs (as an R-tree hands them out) and at
+// random, and ids the packed keys cannot hold (negative, 2^48 and over),
+// which take the comparison sort.
+func TestSortHits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	p := &Page[zonegis.Parcel]{}
+	for round := range 2000 {
+		n := rng.IntN(300)
+		if round%100 == 0 {
+			n = 1<<16 + rng.IntN(3)
+		}
+		ids := rng.Perm(n * 3)[:n]
+		switch round % 5 {
+		case 1:
+			slices.Sort(ids)
+		case 2:
+			slices.Sort(ids)
+			slices.Reverse(ids)
+		case 3: // runs of ascending ids
+			for i := 0; i < n; i += 9 {
+				slices.Sort(ids[i:min(i+9, n)])
+			}
+		}
+		p.hits = p.hits[:0]
+		for _, id := range ids {
+			e := new(index.Entry[zonegis.Parcel])
+			p.hits = append(p.hits, hit[zonegis.Parcel]{int64(id), e})
+		}
+		if round%7 == 6 && n > 0 {
+			p.hits[rng.IntN(n)].id = []int64{-5, 1 << 48, 1<<62 + 3}[rng.IntN(3)]
+		}
+		want := slices.Clone(p.hits)
+		slices.SortFunc(want, func(a, b hit[zonegis.Parcel]) int { return cmp.Compare(a.id, b.id) })
+		p.sortHits()
+		if !slices.Equal(p.hits, want) {
+			t.Fatalf("round %d (%d hits): not in id order", round, n)
+		}
 	}
 }

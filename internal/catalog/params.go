@@ -22,20 +22,23 @@ const (
 // with heights, whose heights are ignored) in CRS84. A box whose minLon >
 // maxLon crosses the antimeridian and comes back as two boxes.
 func ParseBBox(s string) ([]orb.Bound, error) {
-	parts := strings.Split(s, ",")
-	if len(parts) != 4 && len(parts) != 6 {
-		return nil, invalid("bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got %d", len(parts))
+	n := strings.Count(s, ",") + 1 // the numbers, read in place (strings.Split was an allocation a request)
+	if n != 4 && n != 6 {
+		return nil, invalid("bbox: want 4 numbers minLon,minLat,maxLon,maxLat (or 6 with heights), got %d", n)
 	}
-	v := make([]float64, len(parts))
-	for i, p := range parts {
+	var a [6]float64
+	for i, rest := 0, s; i < n; i++ {
+		var p string
+		p, rest, _ = strings.Cut(rest, ",")
 		f, err := Finite("bbox", p)
 		if err != nil {
 			return nil, err
 		}
-		v[i] = f
+		a[i] = f
 	}
-	if len(v) == 6 {
-		v = []float64{v[0], v[1], v[3], v[4]}
+	v := a[:4]
+	if n == 6 {
+		v = []float64{a[0], a[1], a[3], a[4]}
 	}
 	minLon, minLat, maxLon, maxLat := v[0], v[1], v[2], v[3]
 	for _, lon := range []float64{minLon, maxLon} {

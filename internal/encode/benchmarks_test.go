@@ -107,3 +107,25 @@ func BenchmarkCopyMembers(b *testing.B) {
 	}
 	b.SetBytes(int64(len(buf)))
 }
+
+// BenchmarkParcelProperties writes the properties of 64 parcels (a bbox
+// page's, written on every request beside their geometry), with
+// the values the store gives: areas in m² with decimals, update times
+// with microseconds.
+func BenchmarkParcelProperties(b *testing.B) {
+	ps := parcels(64)
+	for i, p := range ps {
+		p.AreaM2 = 9000 + float64(i)*37.123456
+		p.UpdatedAt = time.Unix(1700000000+int64(i)*3631, int64(i)*123457000)
+		p.LotCode = "L" + string(rune('A'+i%26)) + "-0042"
+	}
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = buf[:0]
+		for _, p := range ps {
+			buf = encode.ParcelProperties(buf, p)
+		}
+	}
+	b.SetBytes(int64(len(buf)))
+}

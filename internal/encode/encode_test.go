@@ -223,3 +223,89 @@ func pow10(k int) int64 {
 	}
 	return p
 }
+
+// AppendTime agrees with time.RFC3339Nano on random instants from before
+// year 0 to after year 9999 (the hand-written years and the formatter's
+// either side), every day of the years 0 to 2 and around leap days, in any
+// zone, with fractions of every length.
+func TestAppendTimeRandomAsRFC3339Nano(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	zones := []*time.Location{time.UTC, time.FixedZone("ICT", 7*3600), time.FixedZone("W", -9*3600-1800)}
+	check := func(tm time.Time) {
+		t.Helper()
+		want := `"` + tm.UTC().Format(time.RFC3339Nano) + `"`
+		if got := string(encode.AppendTime([]byte("x"), tm)); got != "x"+want {
+			t.Fatalf("AppendTime(%v) = %s, want %s", tm, got[1:], want)
+		}
+	}
+	nanos := func() int64 {
+		switch rng.IntN(4) {
+		case 0:
+			return 0
+		case 1:
+			return rng.Int64N(1e6) * 1000 // microseconds, as PostgreSQL keeps them
+		case 2:
+			return rng.Int64N(1000) * 1e6
+		}
+		return rng.Int64N(1e9)
+	}
+	const year0, year10000 = -62167219200, 253402300800
+	for range 200000 {
+		sec := year0 - 1e9 + rng.Int64N(year10000-year0+2e9)
+		check(time.Unix(sec, nanos()).In(zones[rng.IntN(len(zones))]))
+	}
+	for day := int64(-3); day < 3*366+3; day++ {
+		check(time.Unix(year0+day*86400+rng.Int64N(86400), nanos()))
+	}
+	for y := 1896; y <= 2404; y += 4 {
+		for d := 58; d <= 61; d++ {
+			check(time.Date(y, 1, d, 23, 59, 59, int(nanos()), time.UTC))
+		}
+	}
+	check(time.Unix(year10000-1, 999999999))
+	check(time.Unix(year10000, 0))
+	check(time.Unix(year0, 0))
+	check(time.Unix(year0-1, 999999999))
+}
+
+// AppendFloatText writes what AppendFloat writes of the float its text
+// parses to, for random decimal texts: of 1 to 17 significant digits,
+// signs, leading and trailing zeros, a point anywhere or none, exponents,
+// spaces and a '+' (those the parse takes and the canonical form does not
+// have).
+func TestAppendFloatTextAsAppendFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	texts := []string{"0", "-0", "0.0", "-0.0", "1", "10", "106.5", "106.50", "0.5", ".5", "5.", "+5", "1e3", "1E-3", " 1", "00.1",
+		"180", "-180", "90", "-90", "0.1", "0.2", "0.3", "1.7976931348623157", "123456789012345", "1234567890123456",
+		"0.000000000000000000001", "106.123456789012", "106.1234567890123", "9007199254740993", "inf", "NaN", "0x1p-2"}
+	for range 200000 {
+		var b []byte
+		if rng.IntN(3) == 0 {
+			b = append(b, '-')
+		}
+		if rng.IntN(5) == 0 {
+			b = append(b, '+')
+		}
+		n := 1 + rng.IntN(17)
+		point := rng.IntN(n + 2) // n+1: no point
+		for i := range n {
+			if i == point {
+				b = append(b, '.')
+			}
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		if rng.IntN(20) == 0 {
+			b = append(b, 'e', byte('0'+rng.IntN(10)))
+		}
+		texts = append(texts, string(b))
+	}
+	for _, s := range texts {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			continue
+		}
+		if got, want := string(encode.AppendFloatText([]byte("x"), f, s)), "x"+string(encode.AppendFloat(nil, f)); got != want {
+			t.Fatalf("AppendFloatText(%v, %q) = %s, want %s", f, s, got[1:], want[1:])
+		}
+	}
+}

@@ -81,6 +81,54 @@ func AppendFloat(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'f', -1, 64)
 }
 
+// AppendFloatText is AppendFloat(b, f) for f parsed from text
+// (strconv.ParseFloat, 64 bits): a text that is already the form
+// AppendFloat writes is appended as it is, and no float is formatted (the
+// point lookup echoes its point). That form is text when text is
+// -?(0|[1-9][0-9]*)(.[0-9]*[1-9])? with at most 15 significant digits: any
+// two decimals of 15 digits or fewer are different float64s (DBL_DIG), so
+// no shorter one reads back as f and the shortest digits are text's.
+func AppendFloatText(b []byte, f float64, text string) []byte {
+	if canonicalDecimal(text) {
+		return append(b, text...)
+	}
+	return AppendFloat(b, f)
+}
+
+// canonicalDecimal says whether s is -?(0|[1-9][0-9]*)(.[0-9]*[1-9])? with
+// at most 15 significant digits.
+func canonicalDecimal(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	if i == len(s) || s[i] < '0' || s[i] > '9' {
+		return false
+	}
+	sig := 0 // significant digits so far
+	if s[i] == '0' {
+		i++
+	} else {
+		for ; i < len(s) && '0' <= s[i] && s[i] <= '9'; i++ {
+			sig++
+		}
+	}
+	if i < len(s) {
+		if s[i] != '.' || i == len(s)-1 || s[len(s)-1] == '0' {
+			return false
+		}
+		for i++; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+			if sig > 0 || s[i] != '0' {
+				sig++
+			}
+		}
+	}
+	return sig <= 15
+}
+
 // AppendCoord appends a coordinate in degrees rounded to 9 decimals (about
 // 0.1 mm, the precision PostGIS ST_AsGeoJSON writes by default), without
 // trailing zeros. Integer arithmetic makes it several times faster than the
@@ -213,43 +261,88 @@ var pow10 = [10]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000
 
 // AppendTime appends t as an RFC 3339 JSON string in UTC, with as many
 // fractional digits as needed (as time.RFC3339Nano), formatted by hand:
-// timestamps are in every feature, and the general formatter is slow.
+// timestamps are in every feature, and the general formatter is slow. The
+// civil date comes from the Unix day by integer arithmetic (Howard
+// Hinnant's days-to-civil, https://howardhinnant.github.io/date_algorithms.html)
+// rather than from time.Time.Date and Clock, which each split the time
+// again; the string is made in an array and appended once.
 func AppendTime(b []byte, t time.Time) []byte {
-	t = t.UTC()
-	y, mo, d := t.Date()
-	if y < 0 || y > 9999 {
+	sec := t.Unix()
+	if sec < year0 || sec >= year10000 {
 		b = append(b, '"')
-		b = t.AppendFormat(b, time.RFC3339Nano)
+		b = t.UTC().AppendFormat(b, time.RFC3339Nano)
 		return append(b, '"')
 	}
-	h, mi, s := t.Clock()
-	b = append(b, '"')
-	b = append4(b, y)
-	b = append(b, '-')
-	b = append2(b, int(mo))
-	b = append(b, '-')
-	b = append2(b, d)
-	b = append(b, 'T')
-	b = append2(b, h)
-	b = append(b, ':')
-	b = append2(b, mi)
-	b = append(b, ':')
-	b = append2(b, s)
+	// Days since 0000-01-01; 0000-03-01 came 60 days later (year 0 is a
+	// leap year), and one era (400 years, 146097 days) is added so that
+	// January and February of year 0 count from a March too.
+	days, sod := (sec-year0)/86400, int((sec-year0)%86400)
+	y, mo, d := civil(days - 60 + 146097)
+	y -= 400
+	var a [32]byte
+	a[0] = '"'
+	put4(a[1:], y)
+	a[5] = '-'
+	put2(a[6:], mo)
+	a[8] = '-'
+	put2(a[9:], d)
+	a[11] = 'T'
+	put2(a[12:], sod/3600)
+	a[14] = ':'
+	put2(a[15:], sod/60%60)
+	a[17] = ':'
+	put2(a[18:], sod%60)
+	n := 20
 	if ns := t.Nanosecond(); ns != 0 {
-		var f [10]byte
-		f[0] = '.'
-		for i := 9; i >= 1; i-- {
-			f[i] = byte('0' + ns%10)
-			ns /= 10
+		a[20] = '.'
+		for i := 29; i >= 21; i -= 2 { // nine digits, two at a time but the first
+			if i == 21 {
+				a[21] = byte('0' + ns)
+				break
+			}
+			put2(a[i-1:], ns%100)
+			ns /= 100
 		}
-		end := 10
-		for f[end-1] == '0' {
-			end--
+		n = 30
+		for a[n-1] == '0' {
+			n--
 		}
-		b = append(b, f[:end]...)
 	}
-	return append(b, 'Z', '"')
+	a[n], a[n+1] = 'Z', '"'
+	return append(b, a[:n+2]...)
 }
+
+// year0 and year10000 are the Unix times of 0000-01-01 and 10000-01-01
+// (UTC): AppendTime writes the years between by hand.
+const (
+	year0     = -62167219200
+	year10000 = 253402300800
+)
+
+// civil is the proleptic Gregorian year, month and day of the day that is
+// days after 0000-03-01 (days >= 0), by Hinnant's days-to-civil with the
+// era counted from year 0.
+func civil(days int64) (y, m, d int) {
+	era := days / 146097
+	doe := days - era*146097                               // [0, 146096]
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365 // [0, 399]
+	doy := doe - (365*yoe + yoe/4 - yoe/100)               // [0, 365]
+	mp := (5*doy + 2) / 153                                // [0, 11], from March
+	d = int(doy - (153*mp+2)/5 + 1)                        // [1, 31]
+	m = int(mp + 3)
+	if m > 12 {
+		m -= 12
+	}
+	y = int(yoe + era*400)
+	if m <= 2 {
+		y++
+	}
+	return y, m, d
+}
+
+func put2(a []byte, v int) { _ = a[1]; a[0], a[1] = digitPairs[2*v], digitPairs[2*v+1] }
+
+func put4(a []byte, v int) { put2(a, v/100); put2(a[2:], v%100) }
 
 func append2(b []byte, v int) []byte { return append(b, digitPairs[2*v], digitPairs[2*v+1]) }
 

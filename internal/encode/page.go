@@ -2,6 +2,7 @@ package encode
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -34,21 +35,18 @@ func PageLinksHead(b []byte) []byte { return append(b, `],"links":[`...) }
 
 // PageLink appends a link object of rel to base with the query q;
 // offset < 0 keeps the query as it is, else offset and limit are set.
+// The href is base, then "?" and the query as url.Values.Encode writes
+// it (keys sorted, each value escaped as url.QueryEscape does) when there
+// is one, appended in place: a page's links are written on every items
+// request, and a copy of the query, its encoding and the joined href were
+// allocations each.
 func PageLink(b []byte, base string, q url.Values, rel string, offset, limit int) []byte {
-	v := url.Values{}
-	for k, vs := range q {
-		v[k] = vs
-	}
-	if offset >= 0 {
-		v.Set("offset", strconv.Itoa(offset))
-		v.Set("limit", strconv.Itoa(limit))
-	}
-	href := base
-	if len(v) > 0 {
-		href += "?" + v.Encode()
-	}
 	b = append(b, `{"href":`...)
-	b = AppendString(b, href)
+	if offset >= 0 {
+		b = appendHref(b, base, q, setting{"limit", "", limit}, setting{"offset", "", offset})
+	} else {
+		b = appendHref(b, base, q, setting{}, setting{})
+	}
 	b = append(b, `,"rel":"`...)
 	b = append(b, rel...)
 	return append(b, `","type":"application/geo+json"}`...)
@@ -58,14 +56,88 @@ func PageLink(b []byte, base string, q url.Values, rel string, offset, limit int
 // (rel=alternate, f=html; internal/htmlpage).
 func PageSelf(b []byte, base string, q url.Values, limit int) []byte {
 	b = append(PageLink(b, base, q, "self", -1, limit), `,{"href":`...)
-	v := url.Values{}
-	for k, vs := range q {
-		v[k] = vs
-	}
-	v.Set("f", "html")
-	b = AppendString(b, base+"?"+v.Encode())
+	b = appendHref(b, base, q, setting{"f", "html", -1}, setting{})
 	return append(b, `,"rel":"alternate","type":"text/html"}`...)
 }
+
+// setting is a query parameter a link sets, replacing q's: the value s,
+// or n when n >= 0; no key sets nothing.
+type setting struct {
+	key string
+	s   string
+	n   int
+}
+
+func (s setting) sets(key string) bool { return s.key != "" && s.key == key }
+
+// appendHref appends, as a JSON string, base with q and the settings
+// x and y (keys in the order url.Values.Encode sorts them).
+func appendHref(b []byte, base string, q url.Values, x, y setting) []byte {
+	b = AppendString(b, base)
+	b = b[:len(b)-1] // reopen the string: the query is plain ASCII, nothing in it is escaped in JSON
+	var arr [24]string
+	keys := arr[:0]
+	for k := range q {
+		if !x.sets(k) && !y.sets(k) {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range [2]string{x.key, y.key} {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return append(b, '"')
+	}
+	slices.Sort(keys)
+	b = append(b, '?')
+	first := true
+	pair := func(k, v string, n int) {
+		if !first {
+			b = append(b, '&')
+		}
+		first = false
+		b = appendQueryEscape(b, k)
+		b = append(b, '=')
+		if n >= 0 {
+			b = strconv.AppendInt(b, int64(n), 10)
+		} else {
+			b = appendQueryEscape(b, v)
+		}
+	}
+	for _, k := range keys {
+		switch {
+		case x.sets(k):
+			pair(k, x.s, x.n)
+		case y.sets(k):
+			pair(k, y.s, y.n)
+		default:
+			for _, v := range q[k] {
+				pair(k, v, -1)
+			}
+		}
+	}
+	return append(b, '"')
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape does: letters,
+// digits and -_.~ as they are, a space as '+', every other byte as %XX.
+func appendQueryEscape(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~':
+			b = append(b, c)
+		case c == ' ':
+			b = append(b, '+')
+		default:
+			b = append(b, '%', upperHex[c>>4], upperHex[c&0xf])
+		}
+	}
+	return b
+}
+
+const upperHex = "0123456789ABCDEF"
 
 // ItemLinks splices the links of an item into the Feature that ends b, as
 // a foreign member: self (base/items/id, GeoJSON), its collection (base,

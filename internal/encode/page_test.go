@@ -2,7 +2,9 @@ package encode
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -34,3 +36,83 @@ func TestPageAnswers(t *testing.T) {
 }
 
 func mustMarshal(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// oldPageLink is how a page's link was written before its href was
+// appended in place: a copy of the query, url.Values.Set and Encode (the
+// standard library's encoding is the truth the links must keep).
+func oldPageLink(base string, q url.Values, rel string, offset, limit int) []byte {
+	v := url.Values{}
+	for k, vs := range q {
+		v[k] = vs
+	}
+	if offset >= 0 {
+		v.Set("offset", strconv.Itoa(offset))
+		v.Set("limit", strconv.Itoa(limit))
+	}
+	href := base
+	if len(v) > 0 {
+		href += "?" + v.Encode()
+	}
+	b := AppendString([]byte(`{"href":`), href)
+	return append(append(append(b, `,"rel":"`...), rel...), `","type":"application/geo+json"}`...)
+}
+
+// TestPageLinksAsURLValues: the links of random queries (every byte in
+// keys and values, repeated keys, empty values, the keys the links set,
+// Vietnamese text, invalid UTF-8 in the base) are the bytes url.Values
+// and AppendString make of them.
+func TestPageLinksAsURLValues(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 17))
+	pick := []string{"bbox", "limit", "offset", "f", "datetime", "zone_id", "sortby", "Khu công nghiệp", "a b", "", "x&y=z"}
+	text := func() string {
+		if rng.IntN(3) == 0 {
+			return pick[rng.IntN(len(pick))]
+		}
+		b := make([]byte, rng.IntN(8))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+		}
+		return string(b)
+	}
+	bases := []string{"http://h/collections/parcels/items", "https://x.vn:8443/c/items", "http://h\xff\"/p"}
+	for i := range 3000 {
+		q := url.Values{}
+		for range rng.IntN(6) {
+			k := text()
+			for range rng.IntN(3) {
+				q[k] = append(q[k], text())
+			}
+			if rng.IntN(5) == 0 {
+				q[k] = []string{}
+			}
+		}
+		base := bases[i%len(bases)]
+		offset, limit := rng.IntN(300)-100, rng.IntN(1000)
+		if got, want := PageLink(nil, base, q, "next", offset, limit), oldPageLink(base, q, "next", offset, limit); string(got) != string(want) {
+			t.Fatalf("PageLink(%q, %q, %d, %d):\n got %s\nwant %s", base, q, offset, limit, got, want)
+		}
+		f := url.Values{}
+		for k, vs := range q {
+			f[k] = vs
+		}
+		f.Set("f", "html")
+		want := append(oldPageLink(base, q, "self", -1, limit), `,{"href":`...)
+		want = append(AppendString(want, base+"?"+f.Encode()), `,"rel":"alternate","type":"text/html"}`...)
+		if got := PageSelf(nil, base, q, limit); string(got) != string(want) {
+			t.Fatalf("PageSelf(%q, %q):\n got %s\nwant %s", base, q, got, want)
+		}
+	}
+}
+
+// TestPageLinksAllocate: a page's links allocate nothing of their own
+// (they are written on every items request).
+func TestPageLinksAllocate(t *testing.T) {
+	q := url.Values{"bbox": {"106.1,10.2,106.3,10.4"}, "limit": {"100"}, "zone_id": {"7"}}
+	b := make([]byte, 0, 4096)
+	if n := testing.AllocsPerRun(100, func() {
+		b = PageSelf(b[:0], "http://h/collections/parcels/items", q, 100)
+		b = PageLink(b, "http://h/collections/parcels/items", q, "next", 100, 100)
+	}); n != 0 {
+		t.Errorf("PageSelf and PageLink: %v allocations, want 0", n)
+	}
+}

@@ -26,7 +26,7 @@ var benchGrid = flag.Int("httpapi.grid", 200, "side of the benchmark grid of par
 // grid of 13-vertex parcels (0.001° cells; 200 × 200 by default) in one
 // zone, no database; -httpapi.grid=1000 makes it a million parcels, an
 // index far larger than the CPU's caches.
-func benchServer(b *testing.B) (http.Handler, orb.Bound) {
+func benchServer(b testing.TB) (http.Handler, orb.Bound) {
 	b.Helper()
 	const cell = 0.001
 	n := *benchGrid

@@ -35,7 +35,7 @@ func (s *Server) handleAt() echo.HandlerFunc {
 			}
 			lon, lat = q.Get("lon"), q.Get("lat")
 		}
-		p, err := catalog.LonLat(lon, lat)
+		p, err := catalog.ParseAt(lon, lat)
 		if err != nil {
 			return err
 		}
