@@ -415,9 +415,21 @@ func tileResults(ctx context.Context, d Dataset, l rowLabels, ours, theirs strin
 // and wards, read at their first use, a second or two of a core) before a
 // row is measured, so that reading them does not share the CPU with the
 // row's first round (-only tiles, -versus): one province tile asks for them.
+// A build without context layers (404, one measured by -versus) has none
+// to read.
 func contextRead(base string) error {
-	_, err := get(base + "/tiles/provinces/0/0/0.mvt")
-	return err
+	resp, err := http.Get(base + "/tiles/provinces/0/0/0.mvt")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNotFound {
+		return fmt.Errorf("GET %s/tiles/provinces/0/0/0.mvt: %s", base, resp.Status)
+	}
+	return nil
 }
 
 // coldTiles lists the z-level tiles (x, y) over every zone of d, each

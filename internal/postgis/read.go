@@ -35,8 +35,8 @@ const LoadBatch = 4096
 // by LoadWorkers connections in parallel, over id ranges, all sharing the
 // first transaction's exported snapshot, so the result is still one
 // consistent state. They are not returned but handed to parcels as they
-// are read, in batches of up to LoadBatch, in no order, from the
-// LoadWorkers goroutines at once: so a load never holds
+// are read, in batches of up to LoadBatch in id order within a worker's
+// range, from the LoadWorkers goroutines at once: so a load never holds
 // more than a few batches of records (index.Builder.AddParcels copies
 // them). parcels must not keep the batch nor its records: both are reused
 // once it returns. When it fails, parcels may have been given part of the
@@ -73,6 +73,9 @@ func (db *DB) LoadAll(ctx context.Context, parcels func(batch []*zonegis.Parcel)
 			if _, err := wtx.Exec(gctx, "SET TRANSACTION SNAPSHOT '"+snapshotIDLiteral(snapshotID)+"'"); err != nil {
 				return mapError(err)
 			}
+			if _, err := wtx.Exec(gctx, sqlLoadWorkMem); err != nil {
+				return mapError(err)
+			}
 			counts[w], err = streamParcels(gctx, wtx, from, to, parcels)
 			return err
 		})
@@ -96,7 +99,7 @@ func (db *DB) LoadAll(ctx context.Context, parcels func(batch []*zonegis.Parcel)
 	return &s, nil
 }
 
-// streamParcels reads the parcels with from < id <= to (in no order) into one reused
+// streamParcels reads the parcels with from < id <= to, in id order, into one reused
 // batch of records, handing it to sink each time it is full, and returns
 // how many it read.
 func streamParcels(ctx context.Context, q querier, from, to int64, sink func([]*zonegis.Parcel)) (int, error) {
