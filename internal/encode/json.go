@@ -344,10 +344,6 @@ func put2(a []byte, v int) { _ = a[1]; a[0], a[1] = digitPairs[2*v], digitPairs[
 
 func put4(a []byte, v int) { put2(a, v/100); put2(a[2:], v%100) }
 
-func append2(b []byte, v int) []byte { return append(b, digitPairs[2*v], digitPairs[2*v+1]) }
-
-func append4(b []byte, v int) []byte { return append2(append2(b, v/100), v%100) }
-
 // AppendDate appends t as a "YYYY-MM-DD" JSON string, or null when nil.
 func AppendDate(b []byte, t *time.Time) []byte {
 	if t == nil {

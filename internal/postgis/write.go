@@ -194,19 +194,6 @@ func (c *current) check(collection string, id, ifVersion int64) error {
 	return nil
 }
 
-// lockCurrent locks the row, checks the expected version (0: any) and
-// returns its JSON image for the audit trail, in one round trip. Errors:
-// ENOTFOUND, EPRECONDITION.
-func lockCurrent(ctx context.Context, tx pgx.Tx, collection string, id, ifVersion int64) ([]byte, error) {
-	var c current
-	b := &pgx.Batch{}
-	queueCurrent(b, collection, id, &c)
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, err
-	}
-	return c.image, c.check(collection, id, ifVersion)
-}
-
 func zoneArgs(z *zonegis.Zone) ([]any, error) {
 	g, err := wkbOf(z.Boundary)
 	if err != nil {
