@@ -297,14 +297,8 @@ func (s *Service) investment(ctx context.Context, q InvestmentQuery, a Audience)
 		}
 		f.Groups = append(f.Groups, g)
 	}
-	if q.Board != "" {
-		ok, err := s.store.BoardExists(ctx, q.Board)
-		if err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
-		}
-		if !ok {
-			return nil, zonegis.Errorf(zonegis.EINVALID, "board: no board %q", q.Board)
-		}
+	if err := s.checkBoard(ctx, q.Board); err != nil {
+		return nil, err
 	}
 	if q.Province != "" {
 		if f.Province, err = s.resolveProvince(ctx, q.Province); err != nil {

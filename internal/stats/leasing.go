@@ -70,14 +70,8 @@ func (s *Service) Leasing(ctx context.Context, q LeasingQuery, a Audience) (*Lea
 	if q.From != 0 && q.To != 0 && q.From > q.To {
 		return nil, zonegis.Errorf(zonegis.EINVALID, "from %d is after to %d", q.From, q.To)
 	}
-	if q.Board != "" {
-		ok, err := s.store.BoardExists(ctx, q.Board)
-		if err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
-		}
-		if !ok {
-			return nil, zonegis.Errorf(zonegis.EINVALID, "board: no board %q", q.Board)
-		}
+	if err := s.checkBoard(ctx, q.Board); err != nil {
+		return nil, err
 	}
 	if q.Province != "" {
 		p, err := s.resolveProvince(ctx, q.Province)

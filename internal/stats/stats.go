@@ -424,6 +424,22 @@ func complies(green, area, minShare float64) bool {
 	return area > 0 && green >= minShare*area
 }
 
+// checkBoard checks that board, when given, is a board's id. Errors:
+// EINVALID when no board has it.
+func (s *Service) checkBoard(ctx context.Context, board string) error {
+	if board == "" {
+		return nil
+	}
+	ok, err := s.store.BoardExists(ctx, board)
+	if err != nil {
+		return fmt.Errorf("stats: %w", err)
+	}
+	if !ok {
+		return zonegis.Errorf(zonegis.EINVALID, "board: no board %q", board)
+	}
+	return nil
+}
+
 // resolveProvince returns the province as the zones spell it, matching
 // case- and diacritic-insensitively ("hai phong" finds "Hải Phòng").
 // Errors: EINVALID when no zone lies in it.
