@@ -77,18 +77,27 @@ func sameAsDB(t *testing.T, db *postgis.DB, ix *index.Index) {
 	}
 }
 
-func TestNotifiedWriteReachesIndexWithinASecond(t *testing.T) {
-	e := setup(t)
+// notifiedFollower loads a new index from e's database and runs its
+// follower until ctx ends, listening, with an hour's PollInterval: only
+// NOTIFY can wake it.
+func notifiedFollower(ctx context.Context, t *testing.T, e env) (*index.Index, *indexsync.Follower) {
+	t.Helper()
 	ix := index.New()
 	f := indexsync.New(e.db, ix, quiet)
-	f.PollInterval = time.Hour // only NOTIFY can wake it
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	f.PollInterval = time.Hour
 	if err := f.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
 	go f.Run(ctx)
 	waitListening(t, f)
+	return ix, f
+}
+
+func TestNotifiedWriteReachesIndexWithinASecond(t *testing.T) {
+	e := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ix, f := notifiedFollower(ctx, t, e)
 	p := e.lot(1)
 	start := time.Now()
 	if _, err := e.db.CreateParcel(ctx, zonegis.System, p); err != nil {
@@ -298,16 +307,9 @@ func TestRollbackLeavesNoTrace(t *testing.T) {
 // hour), each is applied within 500 ms of its commit.
 func TestEveryNotifiedWriteReachesIndexAtOnce(t *testing.T) {
 	e := setup(t)
-	ix := index.New()
-	f := indexsync.New(e.db, ix, quiet)
-	f.PollInterval = time.Hour // only NOTIFY can wake it
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	if err := f.Load(ctx); err != nil {
-		t.Fatal(err)
-	}
-	go f.Run(ctx)
-	waitListening(t, f)
+	ix, f := notifiedFollower(ctx, t, e)
 	const writers, each = 4, 15
 	var mu sync.Mutex
 	var worst time.Duration
