@@ -16,6 +16,7 @@ import (
 
 	"github.com/zonegis/zonegis/internal/export"
 	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
@@ -154,7 +155,8 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	logger.Info("serving", "addr", ln.Addr().String(), "version", version)
 
 	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	// Prepared answers (tiles, pages) go out in one write (httpx.OneWrite).
+	go func() { errc <- srv.Serve(httpx.OneWrite(srv, ln)) }()
 	select {
 	case err = <-errc:
 	case <-ctx.Done():

@@ -30,13 +30,15 @@ func WriteJSON(c echo.Context, status int, contentType string, v any) error {
 
 // WriteBytes sends a prepared body.
 // The length is sent, so the body goes out in one piece rather than in
-// chunks (the gzip middleware drops it when it compresses).
+// chunks (the gzip middleware drops it when it compresses), and on a
+// server with OneWrite in one write with its headers.
 func WriteBytes(c echo.Context, status int, contentType string, b []byte) error {
 	res := c.Response()
 	h := res.Header()
 	h[echo.HeaderContentType] = HeaderValue(contentType)
 	if len(b) >= SmallBody {
 		h[echo.HeaderContentLength] = []string{strconv.Itoa(len(b))}
+		holdAnswer(c.Request()) // headers and body in one write (OneWrite)
 	}
 	res.WriteHeader(status)
 	_, err := res.Write(b)

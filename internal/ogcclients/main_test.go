@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/zonegis/zonegis/internal/httpapi"
+	"github.com/zonegis/zonegis/internal/httpx"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
@@ -137,7 +138,11 @@ func build() (f *fixture, skip string, err error) {
 		return nil, "", err
 	}
 	log := &requestLog{}
-	srv := httptest.NewServer(log.wrap(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})))
+	// Through httpx.OneWrite, as zonegis serve listens: the clients read
+	// answers sent in one write.
+	srv := httptest.NewUnstartedServer(log.wrap(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})))
+	srv.Listener = httpx.OneWrite(srv.Config, srv.Listener)
+	srv.Start()
 	return &fixture{url: srv.URL, log: log}, "", nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 
 	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 )
 
 // projector maps lon/lat degrees to the tile's own units: (0,0) is its
@@ -113,6 +115,48 @@ func (p *projector) ring(dst []orb.Point, r orb.Ring) (b orb.Bound, ok bool) {
 		q := p.point(ll)
 		dst[n] = q
 		n++
+		minX, maxX = fmin(minX, q[0]), fmax(maxX, q[0])
+		minY, maxY = fmin(minY, q[1]), fmax(maxY, q[1])
+		bad += (q[0] + q[1]) * 0
+	}
+	return orb.Bound{Min: orb.Point{minX, minY}, Max: orb.Point{maxX, maxY}}, bad == 0
+}
+
+// ringFixed is ring for a ring the index holds in 1e-9° fixed point
+// (fixedgeom): the offsets d of its points (x and y in turn) from the
+// origin x0, y0 (1e-9°, as float64). Each point is decoded to the double
+// fixedgeom.Geometry.Decode gives and projected in the same pass, with
+// ring's arithmetic: the same tile units, bit for bit, without writing
+// the ring in degrees first. (Cheaper arithmetic, x linear in the
+// offsets, is off by rounding alone, some 1e-12 units, yet that moves
+// points of TestRenderBytesUnchanged's tiles across a snapping or
+// simplification boundary.) dst must be len(d)/2 long.
+func (p *projector) ringFixed(dst []orb.Point, x0, y0 float64, d []int32) (b orb.Bound, ok bool) {
+	n := len(d) / 2
+	dst = dst[:n]
+	d = d[:2*n]
+	scale, tx0 := p.scale, p.x0
+	lat0, near := p.lat0, p.near
+	c0, c1, c2, c3 := p.c0, p.c1, p.c2, p.c3
+	minX, minY := math.Inf(1), math.Inf(1)
+	maxX, maxY := math.Inf(-1), math.Inf(-1)
+	// Within the window every value is finite: the integers are.
+	i := 0
+	for ; i < n; i++ {
+		dl := (y0+float64(d[2*i+1]))/fixedgeom.Scale - lat0
+		if !(math.Abs(dl) <= near) {
+			break
+		}
+		x := worldX((x0+float64(d[2*i]))/fixedgeom.Scale)*scale - tx0
+		y := c0 + dl*(c1+dl*(c2+dl*c3))
+		dst[i] = orb.Point{x, y}
+		minX, maxX = fmin(minX, x), fmax(maxX, x)
+		minY, maxY = fmin(minY, y), fmax(maxY, y)
+	}
+	bad := 0.0 // NaN at the first coordinate that is not finite
+	for ; i < n; i++ {
+		q := p.point(orb.Point{(x0 + float64(d[2*i])) / fixedgeom.Scale, (y0 + float64(d[2*i+1])) / fixedgeom.Scale})
+		dst[i] = q
 		minX, maxX = fmin(minX, q[0]), fmax(maxX, q[0])
 		minY, maxY = fmin(minY, q[1]), fmax(maxY, q[1])
 		bad += (q[0] + q[1]) * 0

@@ -4,7 +4,6 @@ import (
 	"math"
 	"sync"
 
-	"github.com/zonegis/zonegis/internal/fixedgeom"
 	"github.com/zonegis/zonegis/internal/index"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -140,7 +139,6 @@ type tileEncoder struct {
 
 	parcels []*index.Entry[zonegis.Parcel] // the parcels of the tile, in the order found
 	sink    uint64                         // what warmParcels read, kept so that it is read
-	decoded fixedgeom.Buffer               // the feature's boundary, decoded from its entry
 }
 
 func newTileEncoder() *tileEncoder {
@@ -199,7 +197,7 @@ var (
 
 func (e *tileEncoder) zone(ze *index.Entry[zonegis.Zone]) bool {
 	z := ze.Record()
-	if e.shape(ze.Boundary(&e.decoded)) {
+	if e.shapeFixed(ze.Geometry()) {
 		e.tagDouble(0, roundHa(z.AreaM2))
 		e.tagString(1, z.Code)
 		e.tagInt(2, z.ID)
@@ -214,7 +212,7 @@ func (e *tileEncoder) zone(ze *index.Entry[zonegis.Zone]) bool {
 
 func (e *tileEncoder) parcel(pe *index.Entry[zonegis.Parcel]) {
 	p := pe.Record()
-	if e.shape(pe.Boundary(&e.decoded)) {
+	if e.shapeFixed(pe.Geometry()) {
 		e.tagDouble(0, roundHa(p.AreaM2))
 		e.tagInt(1, p.ID)
 		e.tagString(2, p.LandUse)
@@ -227,7 +225,7 @@ func (e *tileEncoder) parcel(pe *index.Entry[zonegis.Parcel]) {
 
 func (e *tileEncoder) green(ge *index.Entry[zonegis.GreenArea]) bool {
 	g := ge.Record()
-	if e.shape(ge.Boundary(&e.decoded)) {
+	if e.shapeFixed(ge.Geometry()) {
 		e.tagDouble(0, roundHa(g.AreaM2))
 		e.tagInt(1, g.ID)
 		e.tagString(2, g.Kind)

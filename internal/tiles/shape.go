@@ -1,10 +1,11 @@
 package tiles
 
 import (
-	"math"
 	"slices"
 
 	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 )
 
 // shaper turns lon/lat polygons into MVT polygon geometry for one tile.
@@ -71,21 +72,81 @@ func (s *shaper) shape(mp orb.MultiPolygon) bool {
 	return len(s.geom) > 0
 }
 
+// shapeFixed is shape for a geometry of the index, read from its 1e-9°
+// integers (projector.ringFixed) rather than decoded into orb rings
+// first: the same commands. A Wide geometry is shaped from its orb form.
+func (s *shaper) shapeFixed(g *fixedgeom.Geometry) bool {
+	if w := g.Wide(); w != nil {
+		return s.shape(w)
+	}
+	s.geom = s.geom[:0]
+	s.cx, s.cy = 0, 0
+	ox, oy := g.Origin()
+	x0, y0 := float64(ox), float64(oy)
+	d := g.Deltas()
+	polys, rings := g.Layout()
+	if polys == nil { // one polygon of one ring, or none
+		if len(d) > 0 {
+			s.fixedRing(x0, y0, d, true)
+		}
+		return len(s.geom) > 0
+	}
+	at, ri := 0, 0
+	for _, k := range polys {
+		dropped := false // the exterior ring collapsed: its holes go too
+		for i := range int(k) {
+			n := 2 * int(rings[ri])
+			r := d[at : at+n]
+			at += n
+			ri++
+			if !dropped && !s.fixedRing(x0, y0, r, i == 0) && i == 0 {
+				dropped = true
+			}
+		}
+	}
+	return len(s.geom) > 0
+}
+
 // polygonRing writes one ring, an exterior one or a hole, and reports
 // whether it was written (false when it collapsed or lies off the tile).
 func (s *shaper) polygonRing(r orb.Ring, exterior bool) bool {
 	if len(r) < 4 {
 		return false
 	}
-	if cap(s.pts) < len(r) {
-		s.pts = make([]orb.Point, len(r), 2*len(r))
-	}
-	pts := s.pts[:len(r)]
-	s.pts = pts
+	pts := s.ringBuffer(len(r))
 	rb, ok := s.pr.ring(pts, r)
 	if !ok {
 		return false
 	}
+	return s.drawRing(pts, rb, exterior)
+}
+
+// fixedRing is polygonRing for a ring in fixed point (shapeFixed).
+func (s *shaper) fixedRing(x0, y0 float64, d []int32, exterior bool) bool {
+	n := len(d) / 2
+	if n < 4 {
+		return false
+	}
+	pts := s.ringBuffer(n)
+	rb, ok := s.pr.ringFixed(pts, x0, y0, d)
+	if !ok {
+		return false
+	}
+	return s.drawRing(pts, rb, exterior)
+}
+
+// ringBuffer is s.pts made n points long.
+func (s *shaper) ringBuffer(n int) []orb.Point {
+	if cap(s.pts) < n {
+		s.pts = make([]orb.Point, n, 2*n)
+	}
+	s.pts = s.pts[:n]
+	return s.pts
+}
+
+// drawRing clips, simplifies, snaps and writes the ring pts, projected to
+// tile units with the bound rb, and reports whether it was written.
+func (s *shaper) drawRing(pts []orb.Point, rb orb.Bound, exterior bool) bool {
 	minX, minY, maxX, maxY := rb.Min[0], rb.Min[1], rb.Max[0], rb.Max[1]
 	b := s.box
 	if maxX < b.Min[0] || minX > b.Max[0] || maxY < b.Min[1] || minY > b.Max[1] {
@@ -120,7 +181,7 @@ func (s *shaper) polygonRing(r orb.Ring, exterior bool) bool {
 	// Snap to whole units, dropping repeated points, and close the ring.
 	ring := s.ring[:0]
 	for _, p := range pts {
-		q := ipoint{int32(math.Round(p[0])), int32(math.Round(p[1]))}
+		q := ipoint{roundUnit(p[0]), roundUnit(p[1])}
 		if len(ring) > 0 && ring[len(ring)-1] == q {
 			continue
 		}
@@ -139,6 +200,20 @@ func (s *shaper) polygonRing(r orb.Ring, exterior bool) bool {
 	}
 	s.writeRing(ring, (a > 0) != exterior)
 	return true
+}
+
+// roundUnit is int32(math.Round(v)), half away from zero, for |v| below
+// 2^31 (tile units: within the buffered tile once clipped), without
+// math.Round's bit work: the conversion truncates, and v minus the
+// truncation is exact (v's own fraction bits).
+func roundUnit(v float64) int32 {
+	t := int32(v)
+	if f := v - float64(t); f >= 0.5 {
+		t++
+	} else if f <= -0.5 {
+		t--
+	}
+	return t
 }
 
 // twiceArea is the shoelace sum of a closed ring, tile units²: positive

@@ -7,6 +7,10 @@ import (
 	"testing"
 
 	"github.com/paulmach/orb"
+
+	"github.com/zonegis/zonegis/internal/fixedgeom"
+	"github.com/zonegis/zonegis/internal/index"
+	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
 // TestKeepsAllAgreesWithDouglasPeucker checks keepsAll, the shortcut that
@@ -89,5 +93,99 @@ func TestKeepsAllAgreesWithDouglasPeucker(t *testing.T) {
 	t.Logf("%d rings: DP drops points of %d; keepsAll fired for %d of the %d that DP keeps whole", len(rings), dropped, fired, convex)
 	if dropped < len(rings)/5 || fired < convex/2 {
 		t.Error("the rings do not sit on both sides of the tolerance, or the shortcut rarely fires")
+	}
+}
+
+// TestShapeFixedAgreesWithShape: the commands shapeFixed writes from an
+// entry's 1e-9° integers are those shape writes from the entry decoded
+// to orb rings (the path before), feature by feature, over randomIndex's
+// awkward shapes (multi-part, holed, collapsing, off the tile) and the
+// bench lots at every zoom, with and without simplification, and for a
+// Wide geometry.
+func TestShapeFixedAgreesWithShape(t *testing.T) {
+	ix, span := randomIndex(5, 1500)
+	lots, lotTiles := lotsIndex(2, 30)
+	pick := rand.New(rand.NewPCG(3, 3))
+	var a, b shaper
+	var buf fixedgeom.Buffer
+	compared, drawn := 0, 0
+	check := func(tl Tile, g *fixedgeom.Geometry) {
+		t.Helper()
+		okB := b.shape(g.Decode(&buf))
+		okA := a.shapeFixed(g)
+		compared++
+		if okA {
+			drawn++
+		}
+		if okA != okB || string(a.geom) != string(b.geom) {
+			t.Fatalf("tile %s: shapeFixed %v %x, shape %v %x", tl, okA, a.geom, okB, b.geom)
+		}
+	}
+	for _, tol := range []float64{DefaultToleranceUnits, 0} {
+		for z := uint32(0); z <= 19; z++ {
+			tls := tilesOver(pick, z, span, 4)
+			if z == 15 {
+				tls = append(tls, lotTiles...)
+			}
+			for _, tl := range tls {
+				a.reset(tl, DefaultExtent, DefaultBufferUnits, tol)
+				b.reset(tl, DefaultExtent, DefaultBufferUnits, tol)
+				for _, snap := range []*index.Snapshot{ix.Snapshot(), lots.Snapshot()} {
+					q := tl.Bound(DefaultBufferUnits / DefaultExtent)
+					snap.ZoneEntries().InBound(q, func(e *index.Entry[zonegis.Zone]) bool { check(tl, e.Geometry()); return true })
+					snap.ParcelEntries().InBound(q, func(e *index.Entry[zonegis.Parcel]) bool { check(tl, e.Geometry()); return true })
+					snap.GreenAreaEntries().InBound(q, func(e *index.Entry[zonegis.GreenArea]) bool { check(tl, e.Geometry()); return true })
+				}
+			}
+		}
+	}
+	// A geometry too wide for fixed point keeps its orb form; an exterior
+	// ring that collapses takes its holes with it, and the next polygon's
+	// rings are still found.
+	wide := fixedgeom.From(orb.MultiPolygon{{rect(100, 10, 104, 14)}}, nil)
+	if wide.Wide() == nil {
+		t.Fatal("the 4° square fits in fixed point")
+	}
+	tl := At(orb.Point{102, 12}, 6)
+	a.reset(tl, DefaultExtent, DefaultBufferUnits, DefaultToleranceUnits)
+	b.reset(tl, DefaultExtent, DefaultBufferUnits, DefaultToleranceUnits)
+	check(tl, &wide)
+	tl = At(orb.Point{106.7, 10.8}, 14)
+	a.reset(tl, DefaultExtent, DefaultBufferUnits, DefaultToleranceUnits)
+	b.reset(tl, DefaultExtent, DefaultBufferUnits, DefaultToleranceUnits)
+	c := tl.Bound(0).Center()
+	sq := func(d float64) orb.Ring { return rect(c[0]-d, c[1]-d, c[0]+d, c[1]+d) }
+	collapsed := orb.Ring{{c[0], c[1]}, {c[0] + 1e-9, c[1]}, {c[0], c[1]}} // too few points
+	for _, mp := range []orb.MultiPolygon{
+		{{collapsed, sq(0.001)}},
+		{{collapsed, sq(0.001)}, {sq(0.003), sq(0.002)}},
+		{{sq(0.003), collapsed, sq(0.002)}, {collapsed}, {sq(0.004)}},
+	} {
+		g := fixedgeom.From(mp, nil)
+		check(tl, &g)
+	}
+	if compared < 5000 || drawn < 5000 {
+		t.Fatalf("%d geometries compared, %d drawn: too few to tell", compared, drawn)
+	}
+	t.Logf("%d geometries compared, %d drawn", compared, drawn)
+}
+
+// TestRoundUnit: roundUnit is int32(math.Round(v)) for tile units,
+// halves, the doubles next to them and the float just below 0.5 (which
+// floor(v+0.5) gets wrong) included.
+func TestRoundUnit(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994, -0.49999999999999994,
+		4160, -64, 4095.5, -63.5, 1e9 + 0.5, -1e9 - 0.5}
+	for _, v := range vals[:len(vals):len(vals)] {
+		vals = append(vals, math.Nextafter(v, math.Inf(1)), math.Nextafter(v, math.Inf(-1)))
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for range 200000 {
+		vals = append(vals, (r.Float64()-0.1)*5000, float64(r.IntN(8000)-2000)+0.5)
+	}
+	for _, v := range vals {
+		if got, want := roundUnit(v), int32(math.Round(v)); got != want {
+			t.Fatalf("roundUnit(%v) = %d, want %d", v, got, want)
+		}
 	}
 }
