@@ -147,7 +147,7 @@ func TestMixedWriter(t *testing.T) {
 	f := &fakeAPI{version: map[int64]int64{}, shown: map[int64][]shownAt{}, ops: map[int64][]string{},
 		leases: map[int64][2]string{}, leaseOf: map[int64]int64{}, lastEnd: map[int64]string{},
 		lags: [2]time.Duration{20 * time.Millisecond, 100 * time.Millisecond},
-		took: 40 * time.Millisecond, inflight: map[int64]int{}}
+		took: 10 * time.Millisecond, inflight: map[int64]int{}}
 	a, b := httptest.NewServer(f.handler(0)), httptest.NewServer(f.handler(1))
 	defer a.Close()
 	defer b.Close()
