@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -361,5 +362,69 @@ func TestQueuedWritersLeaveConnectionsForReads(t *testing.T) {
 	}
 	if version != 1+writers {
 		t.Errorf("parcel version %d after %d writes, want %d", version, writers, 1+writers)
+	}
+}
+
+// TestParcelGuardRunsWhenShapeOrZoneChanges: the land-record guard
+// (zg_part_guard) runs for an update that changes a parcel's boundary, by
+// as little as a vertex added on an edge (the same shape, the same bound),
+// or its zone, and is skipped for one that writes them back unchanged as
+// UpdateParcel does for a change of land use (every column written, the
+// boundary through WKB as it was read): that guard took most of such an
+// update's time (migrations/0022).
+func TestParcelGuardRunsWhenShapeOrZoneChanges(t *testing.T) {
+	store := postgistest.Open(t)
+	z := fixture(t, store)
+	ctx := context.Background()
+	far := &zonegis.Zone{Code: "KCX-FAR", NameVI: "Khu chế xuất Xa", NameEN: "Far EPZ", Kind: zonegis.KindExportProcessingZone,
+		BoardID: "hepza", Province: "Thành phố Hồ Chí Minh", Status: zonegis.ZoneOperating, Model: zonegis.ModelConventional,
+		Source: "manual", Boundary: rect(106.80, 10.75, 106.81, 10.76)}
+	if _, err := store.CreateZone(ctx, zonegis.System, far); err != nil {
+		t.Fatal(err)
+	}
+	p := &zonegis.Parcel{ZoneID: z.ID, LotCode: "L1", LandUse: "industrial", Boundary: rect(106.700, 10.750, 106.702, 10.752)}
+	if _, err := store.CreateParcel(ctx, zonegis.System, p); err != nil {
+		t.Fatal(err)
+	}
+	tx, err := store.Pool().Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx) //nolint:errcheck // nothing to keep
+	if _, err := tx.Exec(ctx, `SET LOCAL track_functions = 'pl'`); err != nil {
+		t.Fatal(err)
+	}
+	guardRuns := func(update string, args ...any) (int64, error) {
+		t.Helper()
+		var before, after int64
+		q := `SELECT coalesce(pg_stat_get_xact_function_calls('zg_part_guard'::regproc), 0)`
+		if err := tx.QueryRow(ctx, q).Scan(&before); err != nil {
+			t.Fatal(err)
+		}
+		_, uerr := tx.Exec(ctx, update, append([]any{p.ID}, args...)...)
+		if uerr != nil {
+			return 0, uerr
+		}
+		if err := tx.QueryRow(ctx, q).Scan(&after); err != nil {
+			t.Fatal(err)
+		}
+		return after - before, nil
+	}
+	// As UpdateParcel writes a new land use: every column, the boundary
+	// read as WKB and written back.
+	n, err := guardRuns(`UPDATE parcels SET zone_id = zone_id, lot_code = lot_code, land_use = 'logistics', synthetic = synthetic,
+		boundary = ST_Multi(ST_GeomFromWKB(ST_AsBinary(boundary), 4326)), attributes = attributes WHERE id = $1`)
+	if err != nil || n != 0 {
+		t.Errorf("a change of land use ran the guard %d time(s) (%v); want 0", n, err)
+	}
+	// The same square with a vertex more, halfway along its south edge.
+	n, err = guardRuns(`UPDATE parcels SET boundary = ST_Multi(ST_GeomFromText($2, 4326)) WHERE id = $1`,
+		"POLYGON((106.700 10.750,106.701 10.750,106.702 10.750,106.702 10.752,106.700 10.752,106.700 10.750))")
+	if err != nil || n != 1 {
+		t.Errorf("a boundary with a vertex added ran the guard %d time(s) (%v); want 1", n, err)
+	}
+	// Into a zone it lies outside of: the guard runs and refuses it.
+	if _, err := guardRuns(`UPDATE parcels SET zone_id = $2 WHERE id = $1`, far.ID); err == nil || !strings.Contains(err.Error(), "outside zone KCX-FAR") {
+		t.Errorf("a parcel moved into a zone it lies outside of: %v; want the guard's refusal", err)
 	}
 }

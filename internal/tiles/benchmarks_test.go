@@ -221,3 +221,38 @@ func BenchmarkNaiveDenseZ15(b *testing.B) {
 		}
 	}
 }
+
+// fullCache is a cache as the map's reads leave it at DefaultCacheBytes:
+// 3,000 z15 parcel tiles of 20 KB around Tân Thuận (a block of 60 × 50),
+// and the bound of a lot of about a hectare (0.001°) inside it.
+func fullCache() (*Cache, orb.Bound) {
+	c := NewCache(DefaultCacheBytes)
+	at := At(tanThuan, 15)
+	body := make([]byte, 20<<10)
+	for i := range 3000 {
+		c.Put(LayerParcels, Tile{Z: 15, X: at.X + uint32(i%60), Y: at.Y + uint32(i/60)}, c.Gen(), body, "")
+	}
+	mid := Tile{Z: 15, X: at.X + 30, Y: at.Y + 25}.Bound(0).Center()
+	return c, orb.Bound{Min: mid, Max: orb.Point{mid[0] + 0.001, mid[1] + 0.001}}
+}
+
+// BenchmarkInvalidateLot is one batch's invalidation of a changed lot
+// (its bound before and after) in a full cache, as the follower makes
+// for each write; the tiles it drops are put back outside the timing.
+func BenchmarkInvalidateLot(b *testing.B) {
+	c, lot := fullCache()
+	bounds := map[string][]orb.Bound{LayerParcels: {lot, lot}}
+	body := make([]byte, 20<<10)
+	at := At(lot.Center(), 15)
+	b.ReportAllocs()
+	for b.Loop() {
+		c.Invalidate(bounds)
+		b.StopTimer()
+		for dx := range uint32(3) {
+			for dy := range uint32(3) {
+				c.Put(LayerParcels, Tile{Z: 15, X: at.X + dx - 1, Y: at.Y + dy - 1}, c.Gen(), body, "")
+			}
+		}
+		b.StartTimer()
+	}
+}

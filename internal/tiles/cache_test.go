@@ -2,6 +2,7 @@ package tiles
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -260,5 +261,89 @@ func TestCacheStats(t *testing.T) {
 	c.InvalidateAll()
 	if got := c.Stats(); got.Tiles != 0 || got.Bytes != 0 || got.Evictions != 1 {
 		t.Errorf("after InvalidateAll: %+v, want no tiles and still 1 eviction", got)
+	}
+}
+
+// TestCacheInvalidateMatchesWalk: Invalidate drops exactly the cached
+// tiles a test of every cached tile against every bound (the walk it
+// replaced) drops, for tiles of every layer at every zoom and bounds that
+// are points, lots, zones, straddle tile edges, cross the Web Mercator
+// limit or the antimeridian, or cover the world.
+func TestCacheInvalidateMatchesWalk(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 3))
+	around := func(p orb.Point, z uint32, spread int) Tile {
+		at := At(p, z)
+		n := int64(1) << z
+		x := min(max(int64(at.X)+int64(rng.IntN(2*spread+1)-spread), 0), n-1)
+		y := min(max(int64(at.Y)+int64(rng.IntN(2*spread+1)-spread), 0), n-1)
+		return Tile{Z: z, X: uint32(x), Y: uint32(y)}
+	}
+	places := []orb.Point{tanThuan, {105.77, 21.1}, {179.9999, 85.2}, {-180, -85.06}, {0, 0}}
+	for round := range 40 {
+		c := NewCache(1 << 30)
+		var cached []key
+		for range 600 {
+			layer := Layers[rng.IntN(len(Layers))]
+			tl := around(places[rng.IntN(len(places))], uint32(rng.IntN(MaxZoom+1)), 3)
+			if c.Put(layer, tl, c.Gen(), []byte("x"), "") {
+				cached = append(cached, key{layer, tl})
+			}
+		}
+		bounds := map[string][]orb.Bound{}
+		for range 1 + rng.IntN(4) {
+			p := places[rng.IntN(len(places))]
+			z := uint32(rng.IntN(MaxZoom + 1))
+			var b orb.Bound
+			switch rng.IntN(5) {
+			case 0: // a point on a tile's corner
+				b = around(p, z, 2).Bound(0)
+				b = orb.Bound{Min: b.Min, Max: b.Min}
+			case 1: // a lot of about a hectare
+				q := around(p, 18, 4).Bound(0).Center()
+				b = orb.Bound{Min: q, Max: orb.Point{q[0] + 0.001, q[1] + 0.001}}
+			case 2: // just inside a tile's buffer, or just outside
+				tb := around(p, z, 2).Bound(0)
+				w := (tb.Max[0] - tb.Min[0]) * (invalidationBuffer + 0.002*float64(rng.IntN(3)-1))
+				b = orb.Bound{Min: orb.Point{tb.Max[0] + w, tb.Min[1]}, Max: orb.Point{tb.Max[0] + w, tb.Max[1]}}
+			case 3: // a zone, up to 0.1°, perhaps past the world's edges
+				q := orb.Point{p[0] + rng.Float64()*0.2 - 0.1, p[1] + rng.Float64()*0.2 - 0.1}
+				b = orb.Bound{Min: q, Max: orb.Point{q[0] + rng.Float64()*0.1, q[1] + rng.Float64()*0.1}}
+			default:
+				b = orb.Bound{Min: orb.Point{-180, -90}, Max: orb.Point{180, 90}}
+			}
+			layer := Layers[rng.IntN(len(Layers))]
+			bounds[layer] = append(bounds[layer], b)
+		}
+		inv := invalidation{bounds: bounds}
+		c.Invalidate(bounds)
+		for _, k := range cached {
+			_, _, ok := c.Get(k.layer, k.t)
+			if gone := inv.touches(k.layer, k.t.Bound(invalidationBuffer)); ok == gone {
+				t.Fatalf("round %d: %s %v cached %v after Invalidate(%v), want gone=%v", round, k.layer, k.t, ok, bounds, gone)
+			}
+		}
+	}
+}
+
+// TestCacheInvalidateLooksNearTheChange: invalidating a changed lot in a
+// full cache (3,000 z15 tiles) looks at the few tiles around the lot, not
+// at every cached tile, and keeps the rest; at a zoom with only a few
+// cached tiles it tests those rather than a large range.
+func TestCacheInvalidateLooksNearTheChange(t *testing.T) {
+	c, lot := fullCache()
+	c.Invalidate(map[string][]orb.Bound{LayerParcels: {lot, lot}})
+	if c.probes > 2*16 {
+		t.Errorf("Invalidate of a lot looked at %d tiles of 3,000; want at most 32 (4 × 4 around each bound)", c.probes)
+	}
+	n, _ := c.Len()
+	if n < 3000-4 || n == 3000 {
+		t.Errorf("%d tiles cached after a lot changed, want 3,000 less the 1 to 4 it touches", n)
+	}
+	c.probes = 0
+	c.Put(LayerParcels, At(tanThuan, 22), c.Gen(), []byte("x"), "")
+	zone := orb.Bound{Min: tanThuan, Max: orb.Point{tanThuan[0] + 0.05, tanThuan[1] + 0.05}}
+	c.Invalidate(map[string][]orb.Bound{LayerZones: {zone}, LayerParcels: {orb.Bound{Min: lot.Min, Max: lot.Min}}})
+	if c.probes > 16+1 {
+		t.Errorf("Invalidate looked at %d tiles; want at most 17 (16 around the point at z15, the one z22 tile)", c.probes)
 	}
 }
