@@ -309,3 +309,88 @@ func TestAppendFloatTextAsAppendFloat(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedMembersAgreeWithStrconv: AppendFixedMembers writes each
+// coordinate as strconv's shortest form of its value in 1e-9° writes it,
+// on rings whose points share their sign and integer degrees (each axis
+// written from one prefix) and rings that cross them: every carry of the
+// decimals into the degrees (x.999999999 to x+1, by 1e-9° steps), zero
+// and -0.x, negatives, decimals of every length, integers of 1 to 3
+// digits and past 2^31 units. The rings' JSON is made here, not by encode.
+func TestFixedMembersAgreeWithStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 16))
+	num := func(u int64) string {
+		s := strconv.FormatFloat(float64(u)/1e9, 'f', -1, 64)
+		if s == "-0" {
+			s = "0"
+		}
+		return s
+	}
+	// Units around the places where the integer part changes.
+	centres := []int64{0, 1e9, -1e9, 9e9, -9e9, 10e9, 106e9, -106e9, 179e9, -180e9, 99e9, 100e9, 999e9, 1000e9}
+	point := func(c int64) int64 {
+		switch rng.IntN(5) {
+		case 0:
+			return c + rng.Int64N(7) - 3 // 1e-9° steps across the carry
+		case 1:
+			return c + rng.Int64N(2e6) - 1e6
+		case 2:
+			u := c + rng.Int64N(2e9) - 1e9
+			return u - u%pow10(rng.IntN(10)) // 0 to 9 decimals
+		}
+		return c + rng.Int64N(2e9) - 1e9
+	}
+	for i := range 20000 {
+		cx, cy := centres[rng.IntN(len(centres))], centres[rng.IntN(len(centres))]
+		if i%2 == 0 { // inside one integer degree, so that the prefix path is taken
+			cx, cy = cx+5e8, cy-5e8
+		}
+		var mp orb.MultiPolygon
+		var want []byte
+		lx, ly, hx, hy := int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MinInt64), int64(math.MinInt64)
+		for p := range 1 + rng.IntN(2) {
+			var poly orb.Polygon
+			var pj []byte
+			for r := range 1 + rng.IntN(2) {
+				var ring orb.Ring
+				rj := []byte{'['}
+				for k := range 1 + rng.IntN(6) {
+					var x, y int64
+					if i%2 == 0 {
+						x, y = cx+rng.Int64N(9e8)-45e7, cy+rng.Int64N(9e8)-45e7
+						if rng.IntN(4) == 0 {
+							x = cx - 5e8 + rng.Int64N(2)*(1e9-1) // the integer part's first and last units
+						}
+					} else {
+						x, y = point(cx), point(cy)
+					}
+					lx, ly, hx, hy = min(lx, x), min(ly, y), max(hx, x), max(hy, y)
+					ring = append(ring, orb.Point{float64(x) / 1e9, float64(y) / 1e9})
+					if k > 0 {
+						rj = append(rj, ',')
+					}
+					rj = append(rj, "["+num(x)+","+num(y)+"]"...)
+				}
+				poly = append(poly, ring)
+				if r > 0 {
+					pj = append(pj, ',')
+				}
+				pj = append(pj, append(rj, ']')...)
+			}
+			mp = append(mp, poly)
+			if p > 0 {
+				want = append(want, ',')
+			}
+			want = append(want, '[')
+			want = append(want, append(pj, ']')...)
+		}
+		wantS := `,"bbox":[` + num(lx) + "," + num(ly) + "," + num(hx) + "," + num(hy) + `],"geometry":{"type":"MultiPolygon","coordinates":[` + string(want) + "]}"
+		g := fixedgeom.From(mp, nil)
+		if g.Wide() != nil {
+			continue // spans over 2.1°: written from the doubles (TestFixedMembersSameBytes)
+		}
+		if got := string(encode.AppendFixedMembers(nil, &g)); got != wantS {
+			t.Fatalf("%v:\n got %s\nwant %s", mp, got, wantS)
+		}
+	}
+}

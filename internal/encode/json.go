@@ -154,9 +154,10 @@ func appendUnits(b []byte, n int64) []byte {
 const maxUnitsLen = 22
 
 // putUnits writes n 1e-9 degrees in decimal degrees, without trailing
-// zeros, to s (at least maxUnitsLen long) and returns the length: the one
-// coordinate formatter of AppendCoord and AppendFixedMembers, so that
-// their bytes are the same. Coordinates are most of every GeoJSON answer
+// zeros, to s (at least maxUnitsLen long) and returns the length: the
+// coordinate formatter of AppendCoord and of AppendFixedMembers' axes
+// whose coordinates do not share a prefix (axis; TestFixedMembersAgreeWithStrconv
+// holds the two ways to strconv's bytes). Coordinates are most of every GeoJSON answer
 // and are formatted on each one, so it works by groups of three digits
 // (digits3: one 4-byte store each, three divisions by constants for the
 // 9 decimals, in uint32) and stores into s by index.
@@ -186,22 +187,29 @@ func putUnits(s []byte, n int64) int {
 	if frac == 0 {
 		return i
 	}
+	s[i] = '.'
+	return i + 1 + putFrac(s[i+1:i+11], frac)
+}
+
+// putFrac writes frac (1 to 999,999,999) as the 9 decimals of a
+// coordinate, without trailing zeros, to s (at least 10 long: its 4-byte
+// stores write one byte past the ninth) and returns their number.
+func putFrac(s []byte, frac uint32) int {
+	_ = s[9]
 	hi := frac / 1000000
 	rest := frac - hi*1000000
 	mid := rest / 1000
 	lo := rest - mid*1000
-	d := s[i : i+11]
-	d[0] = '.'
-	binary.LittleEndian.PutUint32(d[1:], digits3[hi])
-	binary.LittleEndian.PutUint32(d[4:], digits3[mid])
-	binary.LittleEndian.PutUint32(d[7:], digits3[lo])
+	binary.LittleEndian.PutUint32(s[0:], digits3[hi])
+	binary.LittleEndian.PutUint32(s[3:], digits3[mid])
+	binary.LittleEndian.PutUint32(s[6:], digits3[lo])
 	switch {
 	case lo != 0:
-		return i + 7 + int(keep3[lo])
+		return 6 + int(keep3[lo])
 	case mid != 0:
-		return i + 4 + int(keep3[mid])
+		return 3 + int(keep3[mid])
 	}
-	return i + 1 + int(keep3[hi])
+	return int(keep3[hi])
 }
 
 // digits3[v] is v's three decimal digits, zero-padded, as the bytes of a
