@@ -2,11 +2,14 @@ package encode_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -391,6 +394,114 @@ func TestFixedMembersAgreeWithStrconv(t *testing.T) {
 		}
 		if got := string(encode.AppendFixedMembers(nil, &g)); got != wantS {
 			t.Fatalf("%v:\n got %s\nwant %s", mp, got, wantS)
+		}
+	}
+}
+
+// TestAppendStringAsByteLoop: AppendString, which reads plain ASCII 8
+// bytes at a time, writes what the byte-at-a-time loop it had before
+// writes (appendStringBytewise, kept here as the oracle), on random
+// strings of plain runs with every escaped or multi-byte kind of byte at
+// every position of the 8-byte words and the tail; and its output is JSON
+// that reads back as the string (when it is valid UTF-8).
+func TestAppendStringAsByteLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	odd := []string{"\x00", "\x1f", " ", "\x7f", "\"", "\\", "\n", "\t", "\x80", "\xff", "ế", "\u2028", "\u2029", "🌿", "\xe1\xba"}
+	for i := range 100000 {
+		var s []byte
+		for range rng.IntN(40) {
+			if rng.IntN(12) == 0 {
+				s = append(s, odd[rng.IntN(len(odd))]...)
+			} else {
+				s = append(s, byte(0x20+rng.IntN(0x5f)))
+			}
+		}
+		if i%3 == 0 && len(s) > 0 { // one odd byte at one place of a plain string
+			s[rng.IntN(len(s))] = odd[rng.IntN(len(odd))][0]
+		}
+		want := appendStringBytewise(nil, string(s))
+		got := encode.AppendString(nil, string(s))
+		if string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil || utf8.Valid(s) && back != string(s) {
+			t.Fatalf("AppendString(%q) = %s: reads back as %q (%v)", s, got, back, err)
+		}
+	}
+}
+
+// appendStringBytewise is AppendString as it was, a byte at a time.
+func appendStringBytewise(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// TestAppendRoundedAsStrconv: AppendRounded writes round(f·10^prec) with
+// its decimals, trailing zeros dropped, as strconv and fmt write that
+// integer, for every precision and integer parts of every length from 1
+// to 10 digits (the digit-group writer's every case and strconv's).
+func TestAppendRoundedAsStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 11))
+	for i := range 200000 {
+		prec := i % 10
+		f := (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.IntN(10)))
+		scale := pow10(prec)
+		n := int64(math.Round(f * float64(scale)))
+		want := ""
+		if n < 0 {
+			want, n = "-", -n
+		}
+		want += strconv.FormatInt(n/scale, 10)
+		if frac := n % scale; frac != 0 {
+			want += strings.TrimRight("."+fmt.Sprintf("%0*d", prec, frac), "0")
+		}
+		if got := string(encode.AppendRounded(nil, f, prec)); got != want {
+			t.Fatalf("AppendRounded(%v, %d) = %s, want %s", f, prec, got, want)
 		}
 	}
 }
