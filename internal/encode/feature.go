@@ -91,15 +91,7 @@ func AppendFixedMembers(b []byte, g *fixedgeom.Geometry) []byte {
 	if lx, ly, hx, hy, ok := g.BoundUnits(); ok {
 		ax.set(x0, lx, hx)
 		ay.set(y0, ly, hy)
-		b = append(b, `,"bbox":[`...)
-		b = appendUnits(b, lx)
-		b = append(b, ',')
-		b = appendUnits(b, ly)
-		b = append(b, ',')
-		b = appendUnits(b, hx)
-		b = append(b, ',')
-		b = appendUnits(b, hy)
-		b = append(b, ']')
+		b = appendBBoxUnits(b, [4]int64{lx, ly, hx, hy}, &ax, &ay)
 	}
 	b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
 	polys, rings := g.Layout()
@@ -200,6 +192,48 @@ func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 	return n
 }
 
+// appendBBoxUnits appends the bbox member of the bound v (min x, min y,
+// max x, max y in units): as putSharedPoints writes coordinates when both
+// axes share their prefixes, else by putUnits.
+func appendBBoxUnits(b []byte, v [4]int64, ax, ay *axis) []byte {
+	if !ax.shared || !ay.shared {
+		b = append(b, `,"bbox":[`...)
+		for k, u := range v {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = appendUnits(b, u)
+		}
+		return append(b, ']')
+	}
+	b = append(b, `,"bbox":[`...)
+	n := len(b)
+	b = slices.Grow(b, 4*(maxUnitsLen+1))
+	w := b[n : n+4*(maxUnitsLen+1)]
+	i := 0
+	for k, u := range v {
+		a := ax
+		if k%2 == 1 {
+			a = ay
+		}
+		*(*[16]byte)(w[i : i+16]) = a.prefix
+		i += a.n
+		f := u - a.base
+		if a.neg {
+			f = -u - a.base
+		}
+		if f == 0 {
+			i--
+		} else {
+			i = put9(w, i, uint32(f))
+		}
+		w[i] = ','
+		i++
+	}
+	w[i-1] = ']'
+	return b[:n+i]
+}
+
 // put9 writes f (1 to 999,999,999) as putFrac does, at w[i:] (9 bytes
 // and one more it may overwrite), in one 8-byte store and a byte, and
 // returns the index after the decimals kept. Small enough to be inlined
@@ -207,7 +241,8 @@ func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 // count kept is the largest of the three groups' (keep3 offset by the
 // group's place, keepAt; 0 for a group of zeros).
 func put9(w []byte, i int, f uint32) int {
-	hi, mid, lo := f/1000000, f/1000%1000, f%1000
+	t := f / 1000
+	hi, mid, lo := t/1000, t%1000, f-t*1000
 	binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hi])|uint64(digits3[mid])<<24)
 	binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[lo])
 	return i + int(max(keepAt[2][lo], keepAt[1][mid], keepAt[0][hi]))
@@ -262,7 +297,7 @@ func (a *axis) set(origin, lo, hi int64) {
 		a.prefix[0] = '-'
 		i = 1
 	}
-	i += len(strconv.AppendInt(a.prefix[i:i], ip, 10))
+	i += len(appendUint(a.prefix[i:i], uint64(ip)))
 	a.prefix[i] = '.'
 	a.n = i + 1
 }
