@@ -58,6 +58,9 @@ type kind[T any] interface {
 	intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*T, float64) bool) error
 	// match reports whether v passes q's filters (zone and bbox aside).
 	match(q *Query, v *T) bool
+	// warm reads a byte of each of v's strings and attributes that its
+	// encoding reads out of the record (Page.warm).
+	warm(v *T) byte
 }
 
 // The feature collections.
@@ -188,6 +191,9 @@ func (zoneKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*z
 	return s.ZonesIntersectingPrepared(pq, fn)
 }
 func (zoneKind) match(q *Query, z *zonegis.Zone) bool { return q.matchZone(z) }
+func (zoneKind) warm(z *zonegis.Zone) byte {
+	return first(z.NameVI) + first(z.NameEN) + first(string(z.Attributes))
+}
 
 func (parcelKind) id(p *zonegis.Parcel) int64                  { return p.ID }
 func (parcelKind) zoneID(p *zonegis.Parcel) int64              { return p.ZoneID }
@@ -203,6 +209,7 @@ func (parcelKind) retired(s *index.Snapshot) index.Entries[zonegis.Parcel] {
 func (parcelKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.Parcel, float64) bool) error {
 	return s.ParcelsIntersectingPrepared(pq, fn)
 }
+func (parcelKind) warm(p *zonegis.Parcel) byte { return first(p.LotCode) + first(string(p.Attributes)) }
 func (parcelKind) match(q *Query, p *zonegis.Parcel) bool {
 	return (q.status == "" || p.Status == q.status) && (q.landUse == "" || p.LandUse == q.landUse) &&
 		p.AreaM2 >= q.minM2 && p.AreaM2 <= q.maxM2 && (q.zones == nil || q.zones[p.ZoneID]) && q.matchAttributes(p.Attributes) &&
@@ -221,6 +228,7 @@ func (greenKind) retired(*index.Snapshot) index.Entries[zonegis.GreenArea] { ret
 func (greenKind) intersecting(s *index.Snapshot, pq *measure.Prepared, fn func(*zonegis.GreenArea, float64) bool) error {
 	return s.GreenAreasIntersectingPrepared(pq, fn)
 }
+func (greenKind) warm(g *zonegis.GreenArea) byte { return first(g.Name) + first(string(g.Attributes)) }
 func (greenKind) match(q *Query, g *zonegis.GreenArea) bool {
 	return (q.kind == "" || g.Kind == q.kind) && g.AreaM2 >= q.minM2 && g.AreaM2 <= q.maxM2 &&
 		(q.zones == nil || q.zones[g.ZoneID]) && q.matchAttributes(g.Attributes) &&

@@ -2,11 +2,14 @@ package encode_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geojson"
@@ -306,6 +309,199 @@ func TestAppendFloatTextAsAppendFloat(t *testing.T) {
 		}
 		if got, want := string(encode.AppendFloatText([]byte("x"), f, s)), "x"+string(encode.AppendFloat(nil, f)); got != want {
 			t.Fatalf("AppendFloatText(%v, %q) = %s, want %s", f, s, got[1:], want[1:])
+		}
+	}
+}
+
+// TestFixedMembersAgreeWithStrconv: AppendFixedMembers writes each
+// coordinate as strconv's shortest form of its value in 1e-9° writes it,
+// on rings whose points share their sign and integer degrees (each axis
+// written from one prefix) and rings that cross them: every carry of the
+// decimals into the degrees (x.999999999 to x+1, by 1e-9° steps), zero
+// and -0.x, negatives, decimals of every length, integers of 1 to 3
+// digits and past 2^31 units. The rings' JSON is made here, not by encode.
+func TestFixedMembersAgreeWithStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 16))
+	num := func(u int64) string {
+		s := strconv.FormatFloat(float64(u)/1e9, 'f', -1, 64)
+		if s == "-0" {
+			s = "0"
+		}
+		return s
+	}
+	// Units around the places where the integer part changes.
+	centres := []int64{0, 1e9, -1e9, 9e9, -9e9, 10e9, 106e9, -106e9, 179e9, -180e9, 99e9, 100e9, 999e9, 1000e9}
+	point := func(c int64) int64 {
+		switch rng.IntN(5) {
+		case 0:
+			return c + rng.Int64N(7) - 3 // 1e-9° steps across the carry
+		case 1:
+			return c + rng.Int64N(2e6) - 1e6
+		case 2:
+			u := c + rng.Int64N(2e9) - 1e9
+			return u - u%pow10(rng.IntN(10)) // 0 to 9 decimals
+		}
+		return c + rng.Int64N(2e9) - 1e9
+	}
+	for i := range 20000 {
+		cx, cy := centres[rng.IntN(len(centres))], centres[rng.IntN(len(centres))]
+		if i%2 == 0 { // inside one integer degree, so that the prefix path is taken
+			cx, cy = cx+5e8, cy-5e8
+		}
+		var mp orb.MultiPolygon
+		var want []byte
+		lx, ly, hx, hy := int64(math.MaxInt64), int64(math.MaxInt64), int64(math.MinInt64), int64(math.MinInt64)
+		for p := range 1 + rng.IntN(2) {
+			var poly orb.Polygon
+			var pj []byte
+			for r := range 1 + rng.IntN(2) {
+				var ring orb.Ring
+				rj := []byte{'['}
+				for k := range 1 + rng.IntN(6) {
+					var x, y int64
+					if i%2 == 0 {
+						x, y = cx+rng.Int64N(9e8)-45e7, cy+rng.Int64N(9e8)-45e7
+						if rng.IntN(4) == 0 {
+							x = cx - 5e8 + rng.Int64N(2)*(1e9-1) // the integer part's first and last units
+						}
+					} else {
+						x, y = point(cx), point(cy)
+					}
+					lx, ly, hx, hy = min(lx, x), min(ly, y), max(hx, x), max(hy, y)
+					ring = append(ring, orb.Point{float64(x) / 1e9, float64(y) / 1e9})
+					if k > 0 {
+						rj = append(rj, ',')
+					}
+					rj = append(rj, "["+num(x)+","+num(y)+"]"...)
+				}
+				poly = append(poly, ring)
+				if r > 0 {
+					pj = append(pj, ',')
+				}
+				pj = append(pj, append(rj, ']')...)
+			}
+			mp = append(mp, poly)
+			if p > 0 {
+				want = append(want, ',')
+			}
+			want = append(want, '[')
+			want = append(want, append(pj, ']')...)
+		}
+		wantS := `,"bbox":[` + num(lx) + "," + num(ly) + "," + num(hx) + "," + num(hy) + `],"geometry":{"type":"MultiPolygon","coordinates":[` + string(want) + "]}"
+		g := fixedgeom.From(mp, nil)
+		if g.Wide() != nil {
+			continue // spans over 2.1°: written from the doubles (TestFixedMembersSameBytes)
+		}
+		if got := string(encode.AppendFixedMembers(nil, &g)); got != wantS {
+			t.Fatalf("%v:\n got %s\nwant %s", mp, got, wantS)
+		}
+	}
+}
+
+// TestAppendStringAsByteLoop: AppendString, which reads plain ASCII 8
+// bytes at a time, writes what the byte-at-a-time loop it had before
+// writes (appendStringBytewise, kept here as the oracle), on random
+// strings of plain runs with every escaped or multi-byte kind of byte at
+// every position of the 8-byte words and the tail; and its output is JSON
+// that reads back as the string (when it is valid UTF-8).
+func TestAppendStringAsByteLoop(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	odd := []string{"\x00", "\x1f", " ", "\x7f", "\"", "\\", "\n", "\t", "\x80", "\xff", "ế", "\u2028", "\u2029", "🌿", "\xe1\xba"}
+	for i := range 100000 {
+		var s []byte
+		for range rng.IntN(40) {
+			if rng.IntN(12) == 0 {
+				s = append(s, odd[rng.IntN(len(odd))]...)
+			} else {
+				s = append(s, byte(0x20+rng.IntN(0x5f)))
+			}
+		}
+		if i%3 == 0 && len(s) > 0 { // one odd byte at one place of a plain string
+			s[rng.IntN(len(s))] = odd[rng.IntN(len(odd))][0]
+		}
+		want := appendStringBytewise(nil, string(s))
+		got := encode.AppendString(nil, string(s))
+		if string(got) != string(want) {
+			t.Fatalf("AppendString(%q) = %s, want %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(got, &back); err != nil || utf8.Valid(s) && back != string(s) {
+			t.Fatalf("AppendString(%q) = %s: reads back as %q (%v)", s, got, back, err)
+		}
+	}
+}
+
+// appendStringBytewise is AppendString as it was, a byte at a time.
+func appendStringBytewise(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i++
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// TestAppendRoundedAsStrconv: AppendRounded writes round(f·10^prec) with
+// its decimals, trailing zeros dropped, as strconv and fmt write that
+// integer, for every precision and integer parts of every length from 1
+// to 10 digits (the digit-group writer's every case and strconv's).
+func TestAppendRoundedAsStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 11))
+	for i := range 200000 {
+		prec := i % 10
+		f := (rng.Float64()*2 - 1) * math.Pow(10, float64(rng.IntN(10)))
+		scale := pow10(prec)
+		n := int64(math.Round(f * float64(scale)))
+		want := ""
+		if n < 0 {
+			want, n = "-", -n
+		}
+		want += strconv.FormatInt(n/scale, 10)
+		if frac := n % scale; frac != 0 {
+			want += strings.TrimRight("."+fmt.Sprintf("%0*d", prec, frac), "0")
+		}
+		if got := string(encode.AppendRounded(nil, f, prec)); got != want {
+			t.Fatalf("AppendRounded(%v, %d) = %s, want %s", f, prec, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package encode
 
 import (
+	"encoding/binary"
 	"slices"
 	"strconv"
 
@@ -85,23 +86,18 @@ func AppendFixedMembers(b []byte, g *fixedgeom.Geometry) []byte {
 	}
 	d := g.Deltas()
 	b = slices.Grow(b, 96+15*len(d))
+	x0, y0 := g.Origin()
+	var ax, ay axis
 	if lx, ly, hx, hy, ok := g.BoundUnits(); ok {
-		b = append(b, `,"bbox":[`...)
-		b = appendUnits(b, lx)
-		b = append(b, ',')
-		b = appendUnits(b, ly)
-		b = append(b, ',')
-		b = appendUnits(b, hx)
-		b = append(b, ',')
-		b = appendUnits(b, hy)
-		b = append(b, ']')
+		ax.set(x0, lx, hx)
+		ay.set(y0, ly, hy)
+		b = appendBBoxUnits(b, [4]int64{lx, ly, hx, hy}, &ax, &ay)
 	}
 	b = append(b, `,"geometry":{"type":"MultiPolygon","coordinates":[`...)
 	polys, rings := g.Layout()
 	if polys == nil && len(d) > 0 {
 		polys, rings = oneRing[:], []uint32{uint32(len(d) / 2)}
 	}
-	x0, y0 := g.Origin()
 	at, ri := 0, 0
 	for i, nr := range polys {
 		if i > 0 {
@@ -112,35 +108,218 @@ func AppendFixedMembers(b []byte, g *fixedgeom.Geometry) []byte {
 			if j > 0 {
 				b = append(b, ',')
 			}
-			b = append(b, '[')
 			k := int(rings[ri])
 			ri++
-			for q := range k {
-				// Each point is written straight into b's spare room
-				// (",[x,y]", at most 2*maxUnitsLen+4 bytes).
-				n := len(b)
-				b = slices.Grow(b, 2*maxUnitsLen+4)
-				s := b[n : n+2*maxUnitsLen+4]
-				i := 0
-				if q > 0 {
-					s[0] = ','
-					i = 1
-				}
-				s[i] = '['
-				i++
-				i += putUnits(s[i:i+maxUnitsLen], x0+int64(d[at]))
-				s[i] = ','
-				i++
-				i += putUnits(s[i:i+maxUnitsLen], y0+int64(d[at+1]))
-				s[i] = ']'
-				b = b[:n+i+1]
-				at += 2
-			}
-			b = append(b, ']')
+			b = appendRing(b, d[at:at+2*k], &ax, &ay)
+			at += 2 * k
 		}
 		b = append(b, ']')
 	}
 	return append(b, "]}"...)
+}
+
+// pointRoom is the most one point of a ring takes as appendRing writes
+// it, "[x,y]," with each coordinate given maxUnitsLen.
+const pointRoom = 2*maxUnitsLen + 4
+
+// appendRing appends the ring of the points d (x and y in turn, offsets
+// from ax's and ay's origins) as GeoJSON coordinates, [[x,y],…]: each
+// point written as "[x,y]," straight into b's spare room, grown once for
+// the ring, the last comma turned into the ring's closing bracket.
+func appendRing(b []byte, d []int32, ax, ay *axis) []byte {
+	if len(d) < 2 {
+		return append(b, "[]"...)
+	}
+	b = slices.Grow(b, 1+len(d)/2*pointRoom)
+	n := len(b)
+	s := b[:cap(b)]
+	s[n] = '['
+	n++
+	if ax.shared && ay.shared {
+		n = putSharedPoints(s, n, d, ax, ay)
+	} else {
+		for q := 0; q+1 < len(d); q += 2 {
+			s[n] = '['
+			n = ax.put(s, n+1, d[q])
+			s[n] = ','
+			n = ay.put(s, n+1, d[q+1])
+			s[n], s[n+1] = ']', ','
+			n += 2
+		}
+	}
+	s[n-1] = ']'
+	return s[:n]
+}
+
+// putSharedPoints writes the points d as appendRing does, at s[n:], for
+// axes whose coordinates share their prefix: each coordinate its
+// prefix, one 16-byte store, and its decimals (putFrac's, written here
+// so that a point costs no call), and returns the index after them.
+func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
+	px, py := ax.prefix, ay.prefix
+	nx, ny := ax.n, ay.n
+	// frac = c + sign*offset: origin+offset-base, or -(origin+offset)-base.
+	cx, sx := ax.origin-ax.base, int64(1)
+	if ax.neg {
+		cx, sx = -ax.origin-ax.base, -1
+	}
+	cy, sy := ay.origin-ay.base, int64(1)
+	if ay.neg {
+		cy, sy = -ay.origin-ay.base, -1
+	}
+	for q := 0; q+1 < len(d); q += 2 {
+		w := s[n : n+pointRoom]
+		w[0] = '['
+		*(*[16]byte)(w[1:17]) = px
+		i := 1 + nx
+		if f := uint32(cx + sx*int64(d[q])); f == 0 {
+			i-- // an integer: no point
+		} else {
+			i = put9(w, i, f)
+		}
+		w[i] = ','
+		i++
+		*(*[16]byte)(w[i : i+16]) = py
+		i += ny
+		if f := uint32(cy + sy*int64(d[q+1])); f == 0 {
+			i--
+		} else {
+			i = put9(w, i, f)
+		}
+		w[i], w[i+1] = ']', ','
+		n += i + 2
+	}
+	return n
+}
+
+// appendBBoxUnits appends the bbox member of the bound v (min x, min y,
+// max x, max y in units): as putSharedPoints writes coordinates when both
+// axes share their prefixes, else by putUnits.
+func appendBBoxUnits(b []byte, v [4]int64, ax, ay *axis) []byte {
+	if !ax.shared || !ay.shared {
+		b = append(b, `,"bbox":[`...)
+		for k, u := range v {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = appendUnits(b, u)
+		}
+		return append(b, ']')
+	}
+	b = append(b, `,"bbox":[`...)
+	n := len(b)
+	b = slices.Grow(b, 4*(maxUnitsLen+1))
+	w := b[n : n+4*(maxUnitsLen+1)]
+	i := 0
+	for k, u := range v {
+		a := ax
+		if k%2 == 1 {
+			a = ay
+		}
+		*(*[16]byte)(w[i : i+16]) = a.prefix
+		i += a.n
+		f := u - a.base
+		if a.neg {
+			f = -u - a.base
+		}
+		if f == 0 {
+			i--
+		} else {
+			i = put9(w, i, uint32(f))
+		}
+		w[i] = ','
+		i++
+	}
+	w[i-1] = ']'
+	return b[:n+i]
+}
+
+// put9 writes f (1 to 999,999,999) as putFrac does, at w[i:] (9 bytes
+// and one more it may overwrite), in one 8-byte store and a byte, and
+// returns the index after the decimals kept. Small enough to be inlined
+// (a call would spill putSharedPoints' registers twice a point): the
+// count kept is the largest of the three groups' (keep3 offset by the
+// group's place, keepAt; 0 for a group of zeros).
+func put9(w []byte, i int, f uint32) int {
+	t := f / 1000
+	hi, mid, lo := t/1000, t%1000, f-t*1000
+	binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hi])|uint64(digits3[mid])<<24)
+	binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[lo])
+	return i + int(max(keepAt[2][lo], keepAt[1][mid], keepAt[0][hi]))
+}
+
+// keepAt[g][v] is the number of decimals kept when the g-th group of
+// three decimals is v and those after it are zeros: 3g plus keep3[v], 0
+// for v = 0.
+var keepAt = func() (k [3][1000]uint8) {
+	for g := range 3 {
+		for v := 1; v < 1000; v++ {
+			k[g][v] = uint8(3*g) + keep3[v]
+		}
+	}
+	return k
+}()
+
+// axis writes one axis of a geometry's coordinates, origin plus an
+// offset in 1e-9 degrees, as putUnits does. When all of them have one
+// sign and one integer part (a parcel spans about 0.001°, so nearly
+// always), that part is written once, as a prefix, and each coordinate
+// is the prefix (one 16-byte store) and its 9 decimals (frac: no 64-bit
+// division); else each goes through putUnits.
+type axis struct {
+	origin int64
+	shared bool
+	neg    bool     // the coordinates are negative: frac = -v - base
+	base   int64    // the integer part in units
+	prefix [16]byte // "-"?, the integer part's digits, "."
+	n      int      // the prefix's length, its "." included
+}
+
+// set prepares a to write coordinates origin+offset that lie between lo
+// and hi, in units.
+func (a *axis) set(origin, lo, hi int64) {
+	a.origin = origin
+	if (lo < 0) != (hi < 0) || lo < -9e18 || hi > 9e18 {
+		return
+	}
+	ulo, uhi := lo, hi
+	if lo < 0 {
+		a.neg = true
+		ulo, uhi = -hi, -lo
+	}
+	ip := ulo / 1e9
+	if uhi/1e9 != ip {
+		return
+	}
+	a.shared, a.base = true, ip*1e9
+	i := 0
+	if a.neg {
+		a.prefix[0] = '-'
+		i = 1
+	}
+	i += len(appendUint(a.prefix[i:i], uint64(ip)))
+	a.prefix[i] = '.'
+	a.n = i + 1
+}
+
+// put writes the coordinate origin+off at s[n:] (with at least
+// maxUnitsLen bytes from n) and returns the index after it.
+func (a *axis) put(s []byte, n int, off int32) int {
+	v := a.origin + int64(off)
+	if !a.shared {
+		return n + putUnits(s[n:n+maxUnitsLen], v)
+	}
+	*(*[16]byte)(s[n : n+16]) = a.prefix
+	var frac uint32
+	if a.neg {
+		frac = uint32(-v - a.base)
+	} else {
+		frac = uint32(v - a.base)
+	}
+	if frac == 0 {
+		return n + a.n - 1 // an integer: no point
+	}
+	return n + a.n + putFrac(s[n+a.n:n+a.n+10], frac)
 }
 
 var oneRing = [1]uint32{1}

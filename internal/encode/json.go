@@ -27,7 +27,7 @@ const digitPairs = "000102030405060708091011121314151617181920212223242526272829
 func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
+	for i := plainPrefix(s); i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' {
@@ -71,6 +71,52 @@ func AppendString(b []byte, s string) []byte {
 	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plainPrefix is the length of s's leading bytes that a JSON string
+// holds as they are (ASCII from 0x20 but '"' and '\\'), read 8 at a time:
+// the lot codes, land uses and statuses of every feature are such
+// strings, and a byte at a time was most of what writing them cost.
+func plainPrefix(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if len(s) < 8 {
+		return plainBytes(s)
+	}
+	for i := 0; ; i += 8 {
+		if i+8 > len(s) {
+			i = len(s) - 8 // the word that ends s, over bytes already read
+		}
+		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+		// A byte under 0x20, or equal to '"' or '\\' (zero after the
+		// xor), sets its high bit in (x - ones*n) &^ x; a byte from 0x80
+		// has its own: no false negative.
+		quote, slash := w^(ones*'"'), w^(ones*'\\')
+		if ((w-ones*0x20)&^w|(quote-ones)&^quote|(slash-ones)&^slash|w)&highs != 0 {
+			return i + plainBytes(s[i:])
+		}
+		if i+8 == len(s) {
+			return len(s)
+		}
+	}
+}
+
+// plainBytes is the length of s's leading plain bytes, a byte at a time.
+func plainBytes(s string) int {
+	for i := 0; i < len(s); i++ {
+		if !plain[s[i]] {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// plain[c] says whether a JSON string holds the byte c as it is.
+var plain = func() (p [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		p[c] = c != '"' && c != '\\'
+	}
+	return p
+}()
 
 // AppendFloat appends f in the shortest form that reads back exactly;
 // non-finite values become null.
@@ -154,9 +200,10 @@ func appendUnits(b []byte, n int64) []byte {
 const maxUnitsLen = 22
 
 // putUnits writes n 1e-9 degrees in decimal degrees, without trailing
-// zeros, to s (at least maxUnitsLen long) and returns the length: the one
-// coordinate formatter of AppendCoord and AppendFixedMembers, so that
-// their bytes are the same. Coordinates are most of every GeoJSON answer
+// zeros, to s (at least maxUnitsLen long) and returns the length: the
+// coordinate formatter of AppendCoord and of AppendFixedMembers' axes
+// whose coordinates do not share a prefix (axis; TestFixedMembersAgreeWithStrconv
+// holds the two ways to strconv's bytes). Coordinates are most of every GeoJSON answer
 // and are formatted on each one, so it works by groups of three digits
 // (digits3: one 4-byte store each, three divisions by constants for the
 // 9 decimals, in uint32) and stores into s by index.
@@ -186,22 +233,29 @@ func putUnits(s []byte, n int64) int {
 	if frac == 0 {
 		return i
 	}
+	s[i] = '.'
+	return i + 1 + putFrac(s[i+1:i+11], frac)
+}
+
+// putFrac writes frac (1 to 999,999,999) as the 9 decimals of a
+// coordinate, without trailing zeros, to s (at least 10 long: its 4-byte
+// stores write one byte past the ninth) and returns their number.
+func putFrac(s []byte, frac uint32) int {
+	_ = s[9]
 	hi := frac / 1000000
 	rest := frac - hi*1000000
 	mid := rest / 1000
 	lo := rest - mid*1000
-	d := s[i : i+11]
-	d[0] = '.'
-	binary.LittleEndian.PutUint32(d[1:], digits3[hi])
-	binary.LittleEndian.PutUint32(d[4:], digits3[mid])
-	binary.LittleEndian.PutUint32(d[7:], digits3[lo])
+	binary.LittleEndian.PutUint32(s[0:], digits3[hi])
+	binary.LittleEndian.PutUint32(s[3:], digits3[mid])
+	binary.LittleEndian.PutUint32(s[6:], digits3[lo])
 	switch {
 	case lo != 0:
-		return i + 7 + int(keep3[lo])
+		return 6 + int(keep3[lo])
 	case mid != 0:
-		return i + 4 + int(keep3[mid])
+		return 3 + int(keep3[mid])
 	}
-	return i + 1 + int(keep3[hi])
+	return int(keep3[hi])
 }
 
 // digits3[v] is v's three decimal digits, zero-padded, as the bytes of a
@@ -233,14 +287,24 @@ func AppendRounded(b []byte, f float64, prec int) []byte {
 	if prec < 0 || prec > 9 || math.Abs(f) >= 9e9 {
 		return strconv.AppendFloat(b, f, 'f', prec, 64)
 	}
-	scale := pow10[prec]
-	n := int64(math.Round(f * float64(scale)))
+	n := int64(math.Round(f * float64(pow10[prec])))
 	if n < 0 {
 		b = append(b, '-')
 		n = -n
 	}
-	b = strconv.AppendInt(b, n/scale, 10)
-	frac := n % scale
+	u := uint64(n)
+	var ip, frac uint64
+	switch prec { // the precisions the answers use, by constants: no division instruction
+	case 1:
+		ip, frac = u/10, u%10
+	case 2:
+		ip, frac = u/100, u%100
+	case 4:
+		ip, frac = u/10000, u%10000
+	default:
+		ip, frac = u/uint64(pow10[prec]), u%uint64(pow10[prec])
+	}
+	b = appendUint(b, ip)
 	if frac == 0 {
 		return b
 	}
@@ -255,6 +319,25 @@ func AppendRounded(b []byte, f float64, prec int) []byte {
 		end--
 	}
 	return append(b, d[:end]...)
+}
+
+// appendUint appends n in decimal, as strconv.AppendUint does, from
+// digits3 for n under a million (areas' integer parts).
+func appendUint(b []byte, n uint64) []byte {
+	switch {
+	case n < 10:
+		return append(b, byte('0'+n))
+	case n < 100:
+		return append(b, digitPairs[2*n], digitPairs[2*n+1])
+	case n < 1000:
+		d := digits3[n]
+		return append(b, byte(d), byte(d>>8), byte(d>>16))
+	case n < 1000000:
+		b = appendUint(b, n/1000)
+		d := digits3[n%1000]
+		return append(b, byte(d), byte(d>>8), byte(d>>16))
+	}
+	return strconv.AppendUint(b, n, 10)
 }
 
 var pow10 = [10]int64{1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000}
