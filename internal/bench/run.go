@@ -305,6 +305,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	peaks.end("mixed")
 
 	_, r.RSSPeak = peaks.max()
+	log.Info("server memory", "rss_after_load_mb", r.RSSAfterLoad>>20, "peak_mb", r.RSSPeak>>20, "phases", peaks.String())
 	r.Results = append(r.Results,
 		Result{Name: l.startup, Unit: "s", Ours: r.IndexLoadTook.Seconds(), Target: 10,
 			TargetText: "< 10 s", LowerIsBetter: true, AbsoluteTarget: true, Pass: r.IndexLoadTook < 10*time.Second,
