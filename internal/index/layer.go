@@ -154,9 +154,9 @@ func buildLayer[T any, F feature[T]](entries []*Entry[T]) layer[T, F] {
 	}
 	keys = keys[:n]
 
-	for _, k := range keys {
-		l.byID.Load(k.id, its[k.i].v)
-	}
+	packed(len(keys),
+		func(j int) { l.byID.Load(keys[j].id, its[keys[j].i].v) },
+		func(j int) { l.byID.Set(keys[j].id, its[keys[j].i].v) })
 
 	if l.byZone != nil {
 		type zoneKey struct {
@@ -168,9 +168,10 @@ func buildLayer[T any, F feature[T]](entries []*Entry[T]) layer[T, F] {
 			zkeys[j] = zoneKey{f.zoneID(&its[k.i].v.rec), k.id, k.i}
 		}
 		slices.SortFunc(zkeys, func(a, b zoneKey) int { return cmp.Or(cmp.Compare(a.zone, b.zone), cmp.Compare(a.id, b.id)) })
-		for _, k := range zkeys {
-			l.byZone.Load(zoneRef[T]{zone: k.zone, v: its[k.i].v})
-		}
+		var hint btree.PathHint
+		packed(len(zkeys),
+			func(j int) { l.byZone.Load(zoneRef[T]{zone: zkeys[j].zone, v: its[zkeys[j].i].v}) },
+			func(j int) { l.byZone.SetHint(zoneRef[T]{zone: zkeys[j].zone, v: its[zkeys[j].i].v}, &hint) })
 	}
 
 	// Hilbert order over the extent of all located features.
@@ -196,6 +197,23 @@ func buildLayer[T any, F feature[T]](entries []*Entry[T]) layer[T, F] {
 		l.tree.Insert(it.b.Min, it.b.Max, it.v)
 	}
 	return l
+}
+
+// packed bulk-loads the n sorted items of a B-tree (tidwall/btree) so
+// that its leaves are full: load(j) for every other item (1, 3, 5, …),
+// then set(j) for the others (0, 2, 4, …). The tree's Load appends to its
+// last leaf and, when that is full, splits it in the middle, so items
+// loaded in order leave every leaf but the last half full, in an array
+// with room for twice as many (measured: 33 bytes per 16-byte item). Each
+// item of the second pass goes into the leaf of its neighbours, which
+// then holds about as many as it has room for.
+func packed(n int, load, set func(j int)) {
+	for j := 1; j < n; j += 2 {
+		load(j)
+	}
+	for j := 0; j < n; j += 2 {
+		set(j)
+	}
 }
 
 // hilbert returns the position of p along a Hilbert curve of order 16
