@@ -80,9 +80,10 @@ func startServer(t *testing.T, parcelZones ...string) *server {
 	go func() { defer close(done); _ = fl.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done })
 	sessions := session.New(session.Config{Store: db, Accounts: registry.Accounts{Store: db, Params: registry.TestPasswordParams}})
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test",
-		Sessions: sessions}))
-	t.Cleanup(srv.Close)
+	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test",
+		Sessions: sessions})
+	srv := httptest.NewServer(api)
+	t.Cleanup(func() { srv.Close(); api.Close() })
 	return &server{url: srv.URL, db: db, fl: fl}
 }
 

@@ -66,8 +66,8 @@ type Options struct {
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
 	Jobs *jobs.Runner
-	// Exports keeps the FlatGeobuf exports' files (export.Files); nil
-	// gets one in a temporary directory, bounded by its default.
+	// Exports keeps the FlatGeobuf exports' files (its caller closes it);
+	// nil gets one in a temporary directory, which Server.Close removes.
 	Exports *export.Files
 	// Identifiers find the caller from credentials other than an API key
 	// (a web session's cookie), tried in order after the key's.
@@ -99,6 +99,7 @@ type Server struct {
 	front echo.HandlerFunc
 
 	tiles      *tiles.Service
+	exports    *export.Files // made by New (Options.Exports nil), closed by Close
 	downloads  *download.Sender
 	app        fs.FS
 	basemapURL string
@@ -126,7 +127,8 @@ func New(o Options) *Server {
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	if o.Exports == nil {
-		o.Exports = export.NewFiles("", 0)
+		s.exports = export.NewFiles("", 0)
+		o.Exports = s.exports
 	}
 	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
 	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
@@ -185,6 +187,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.echo.ServeHTTP(w, r)
 }
+
+// Close removes what New made for the server: the exports' temporary
+// directory (not an Options.Exports, which its caller closes).
+func (s *Server) Close() error { return s.exports.Close() }
 
 // routeHandler runs the handler the router chose for c (the route's, or
 // the not-found or method-not-allowed handler).

@@ -25,7 +25,15 @@ import (
 	"github.com/zonegis/zonegis/internal/seed"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain runs the tests, then closes the shared fixture's server (its
+// exports' temporary directory).
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func() {
+		if shared.api != nil {
+			shared.api.Close()
+		}
+	})
+}
 
 // seedZones get synthetic parcels, green areas and leases; every one of
 // the 290 zones (289 from OpenStreetMap) is seeded anyway.
@@ -97,6 +105,7 @@ func withQuery(reqs []string, path, param string) []string {
 var shared struct {
 	once sync.Once
 	f    *fixture
+	api  *httpapi.Server
 	err  error
 	skip string
 }
@@ -137,7 +146,8 @@ func build() (f *fixture, skip string, err error) {
 		return nil, "", err
 	}
 	log := &requestLog{}
-	srv := httptest.NewServer(log.wrap(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})))
+	shared.api = httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})
+	srv := httptest.NewServer(log.wrap(shared.api))
 	return &fixture{url: srv.URL, log: log}, "", nil
 }
 
