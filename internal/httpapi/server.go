@@ -52,8 +52,10 @@ type Options struct {
 	// BasemapURL is an optional raster tile URL template ({z}/{x}/{y})
 	// the web map draws under the data; "" draws a plain background.
 	BasemapURL string
-	// MinGreenShare is the minimum green share of a zone's area, as a
-	// fraction, for the statistics' compliance figures; 0 means 0.10.
+	// Stats computes the statistics (its caches' counts go to the metrics);
+	// nil gets a stats.Service over Store with MinGreenShare, the minimum
+	// green share of a zone's area as a fraction (0 means 0.10).
+	Stats         *stats.Service
 	MinGreenShare float64
 	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
 	// imports (up to MaxImportBytes), exports and dossiers in a projected
@@ -149,7 +151,9 @@ func New(o Options) *Server {
 		o.Logger.Warn("the web map's CSP leaves the base map out", "err", err)
 	}
 	s.pageCSP = []string{web.PageCSP(origin)}
-	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
+	if s.stats = o.Stats; s.stats == nil {
+		s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
+	}
 	if s.heavy = o.Heavy; s.heavy == nil {
 		s.heavy = httpx.NewLimit(cmp.Or(max(o.HeavyRequests, 0), DefaultHeavyRequests), "heavy requests (imports, projected exports, intersects queries, investment statistics)")
 	}
