@@ -101,9 +101,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// Registry is the registry, for tests that gather it.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 var (
 	descIndexSeq = prometheus.NewDesc("zonegis_index_seq",
 		"Change-log seq the in-memory index has applied.", nil, nil)

@@ -464,14 +464,6 @@ func TestInvestmentDifferencing(t *testing.T) {
 	t.Logf("%d figures of every board's total are HEPZA's alone, so exact to HEPZA", exactElsewhere)
 }
 
-func showItem(it stats.InvestmentItem) string {
-	v := "null"
-	if it.CapitalInUSD.Value != nil {
-		v = *it.CapitalInUSD.Value
-	}
-	return "capital_in_usd " + v + " (" + it.CapitalInUSD.Disclosure + ")"
-}
-
 func mustRat(t *testing.T, a stats.Amount) *big.Rat {
 	t.Helper()
 	v, _, ok := amountOf(a)
@@ -588,13 +580,4 @@ func TestInvestmentPlan(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mustFloat(t *testing.T, a stats.Amount) float64 {
-	t.Helper()
-	v, ok := a.Float()
-	if !ok {
-		t.Fatalf("withheld: %+v", a)
-	}
-	return v
 }
