@@ -52,11 +52,9 @@ type Options struct {
 	// BasemapURL is an optional raster tile URL template ({z}/{x}/{y})
 	// the web map draws under the data; "" draws a plain background.
 	BasemapURL string
-	// Stats computes the statistics (its caches' counts go to the metrics);
-	// nil gets a stats.Service over Store with MinGreenShare, the minimum
-	// green share of a zone's area as a fraction (0 means 0.10).
-	Stats         *stats.Service
-	MinGreenShare float64
+	// Stats computes the statistics (its caches' counts go to the
+	// metrics); nil gets a stats.Service over Store with stats' defaults.
+	Stats *stats.Service
 	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
 	// imports (up to MaxImportBytes), exports and dossiers in a projected
 	// CRS (PostGIS transforms every geometry) and intersects queries (up
@@ -101,8 +99,8 @@ type Server struct {
 	front echo.HandlerFunc
 
 	tiles      *tiles.Service
-	exports    *export.Files // made by New (Options.Exports nil), closed by Close
 	downloads  *download.Sender
+	exports    *export.Files // New's own when Options.Exports is nil (Close removes it)
 	app        fs.FS
 	basemapURL string
 	pageCSP    []string // the web map's Content-Security-Policy (httpx.PageHeaders)
@@ -130,9 +128,8 @@ func New(o Options) *Server {
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	if o.Exports == nil {
 		s.exports = export.NewFiles("", 0)
-		o.Exports = s.exports
 	}
-	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
+	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: cmp.Or(o.Exports, s.exports)}
 	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
 	if s.sessions = o.Sessions; s.sessions != nil {
 		present := func(r *http.Request) bool { return !isTilePath(r.URL.Path) && o.Sessions.Presents(r) }
@@ -152,7 +149,7 @@ func New(o Options) *Server {
 	}
 	s.pageCSP = []string{web.PageCSP(origin)}
 	if s.stats = o.Stats; s.stats == nil {
-		s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
+		s.stats = stats.New(o.Store, stats.Options{})
 	}
 	if s.heavy = o.Heavy; s.heavy == nil {
 		s.heavy = httpx.NewLimit(cmp.Or(max(o.HeavyRequests, 0), DefaultHeavyRequests), "heavy requests (imports, projected exports, intersects queries, investment statistics)")
