@@ -23,13 +23,14 @@ import (
 	"github.com/zonegis/zonegis/internal/seed"
 )
 
-// TestMain runs the tests, then closes the shared fixture's server (its
-// exports' temporary directory).
+// TestMain runs the tests, then closes the shared fixtures' servers (their
+// exports' temporary directories).
 func TestMain(m *testing.M) {
 	pgtest.Main(m, func() {
 		if shared.api != nil {
 			shared.api.Close()
 		}
+		httpapi.CloseFixtures()
 	})
 }
 
