@@ -80,9 +80,10 @@ func startServer(t *testing.T, parcelZones ...string) *server {
 	go func() { defer close(done); _ = fl.Run(runCtx) }()
 	t.Cleanup(func() { stop(); <-done })
 	sessions := session.New(session.Config{Store: db, Accounts: registry.Accounts{Store: db, Params: registry.TestPasswordParams}})
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test",
-		Sessions: sessions}))
-	t.Cleanup(srv.Close)
+	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Tiles: ts, Version: "test",
+		Sessions: sessions})
+	srv := httptest.NewServer(api)
+	t.Cleanup(func() { srv.Close(); api.Close() })
 	return &server{url: srv.URL, db: db, fl: fl}
 }
 
@@ -937,10 +938,10 @@ func checkDashboard(t *testing.T, ctx context.Context, base string, zs zoneFigur
 	words := map[string]map[string]string{
 		"vi": {"ok": "Đạt", "fail": "Không đạt", "published": "công bố", "leases": "từ hợp đồng thuê", "csv": "Thống kê CSV",
 			"rounded to": "làm tròn đến", "withheld: fewer than 3 lessees": "không công bố: dưới 3 bên thuê",
-			"withheld: one lease is larger than the rounding unit": "không công bố: một hợp đồng lớn hơn đơn vị làm tròn"},
+			"withheld: one lessee's total is larger than the rounding unit": "không công bố: tổng của một bên thuê lớn hơn đơn vị làm tròn"},
 		"en": {"ok": "Compliant", "fail": "Not compliant", "published": "published", "leases": "from leases", "csv": "Statistics CSV",
 			"rounded to": "rounded to", "withheld: fewer than 3 lessees": "withheld: fewer than 3 lessees",
-			"withheld: one lease is larger than the rounding unit": "withheld: one lease is larger than the rounding unit"},
+			"withheld: one lessee's total is larger than the rounding unit": "withheld: one lessee's total is larger than the rounding unit"},
 	}[lang]
 	text := func(sel string) string {
 		t.Helper()

@@ -24,6 +24,7 @@ import (
 	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/postgis"
 	"github.com/zonegis/zonegis/internal/registry"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -94,11 +95,16 @@ func serve(ctx context.Context, cfg config, logger *slog.Logger, args []string, 
 	if err != nil {
 		return err
 	}
-	mx := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Jobs: jr})
+	st := stats.New(db, stats.Options{MinGreenShare: cfg.MinGreenShare})
+	mx := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Stats: st, Jobs: jr})
+	// The exports' files stay in the data dir for the next start, which
+	// deletes the partial ones a crash left.
+	exports := export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes)
+	defer exports.Close()
 	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Version: version,
-		Tiles: ts, BasemapURL: cfg.BasemapURL, MinGreenShare: cfg.MinGreenShare, HeavyRequests: cfg.HeavyRequests,
-		Jobs: jr, Exports: export.NewFiles(filepath.Join(cfg.DataDir, "exports"), export.DefaultFilesBytes),
-		Metrics: mx, MetricsApart: cfg.MetricsAddr != "", Sessions: sessions})
+		Tiles: ts, BasemapURL: cfg.BasemapURL, Stats: st, HeavyRequests: cfg.HeavyRequests,
+		Jobs: jr, Exports: exports, Metrics: mx, MetricsApart: cfg.MetricsAddr != "", Sessions: sessions})
+	defer api.Close()
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

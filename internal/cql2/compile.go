@@ -136,8 +136,6 @@ type compiler[T any] struct {
 	prog *Program[T]
 }
 
-func (c *compiler[T]) cost(units int64) { c.prog.spent += units }
-
 func (c *compiler[T]) queryable(n *Node) (*Queryable[T], error) {
 	for i := range c.qs {
 		if c.qs[i].Name == n.Name {

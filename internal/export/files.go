@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -29,13 +31,28 @@ const DefaultFilesBytes = 1 << 30
 // deleted first; a file larger than the bound alone is served to the
 // request that built it and not kept). It is safe for concurrent use:
 // requests for one file while it is built wait for that build.
+//
+// A Files that made its own temporary directory removes it, files and
+// all, on Close; a directory it was given keeps its files for the next
+// start, which deletes what builds a crash cut short (NewFiles).
 type Files struct {
 	dir      string // "" until the first build makes a private temp dir
+	own      bool   // dir is that private temp dir: Close removes it
 	maxBytes int64
 
 	mu       sync.Mutex
+	closed   bool
 	building map[string]*build
 }
+
+// ErrFilesClosed is Open's error after Close.
+var ErrFilesClosed = errors.New("export: the export files are closed (the server is shutting down)")
+
+// buildPattern names the temporary file of a build (os.CreateTemp). Each
+// build holds an exclusive flock on its file while it writes, so that a
+// start can tell the partial files of a crashed process (no lock) from
+// those another process sharing the directory is still writing.
+const buildPattern = ".building-*"
 
 type build struct {
 	done chan struct{}
@@ -43,13 +60,51 @@ type build struct {
 }
 
 // NewFiles keeps files in dir (created when missing; "" is a new
-// temporary directory, made at the first build), at most maxBytes of them
-// (0 is DefaultFilesBytes).
+// temporary directory, made at the first build and removed by Close), at
+// most maxBytes of them (0 is DefaultFilesBytes). In a dir given, it
+// deletes the partial files of builds no process is writing any more (a
+// crash's): complete files stay.
 func NewFiles(dir string, maxBytes int64) *Files {
 	if maxBytes <= 0 {
 		maxBytes = DefaultFilesBytes
 	}
+	if dir != "" {
+		removeStaleBuilds(dir)
+	}
 	return &Files{dir: dir, maxBytes: maxBytes, building: map[string]*build{}}
+}
+
+// removeStaleBuilds deletes dir's build files that no build holds locked.
+func removeStaleBuilds(dir string) {
+	stale, _ := filepath.Glob(filepath.Join(dir, buildPattern))
+	for _, name := range stale {
+		f, err := os.Open(name)
+		if err != nil {
+			continue
+		}
+		if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) == nil {
+			_ = os.Remove(name) // unlocked: its process is gone
+		}
+		f.Close()
+	}
+}
+
+// Close ends the use of the files: Open fails from then on, and a
+// temporary directory NewFiles made is removed with its files (a
+// directory given keeps them). Close the Files after the requests that
+// read its files are done (after http.Server.Shutdown). A nil Files has
+// nothing to close.
+func (fs *Files) Close() error {
+	if fs == nil {
+		return nil
+	}
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	fs.closed = true
+	if !fs.own {
+		return nil
+	}
+	return os.RemoveAll(fs.dir)
 }
 
 // Open returns the file of key at index sequence seq, open for reading
@@ -61,6 +116,10 @@ func (fs *Files) Open(ctx context.Context, seq int64, key string, write func(io.
 	name := fmt.Sprintf("%020d-%s", seq, hex.EncodeToString(sum[:16]))
 	for {
 		fs.mu.Lock()
+		if fs.closed {
+			fs.mu.Unlock()
+			return nil, ErrFilesClosed
+		}
 		if err := fs.ensureDir(); err != nil {
 			fs.mu.Unlock()
 			return nil, err
@@ -104,7 +163,7 @@ func (fs *Files) ensureDir() error {
 		if err != nil {
 			return err
 		}
-		fs.dir = d
+		fs.dir, fs.own = d, true
 		return nil
 	}
 	return os.MkdirAll(fs.dir, 0o750)
@@ -113,22 +172,28 @@ func (fs *Files) ensureDir() error {
 // build writes the file at path through a temporary file renamed into
 // place once complete, and returns it open for reading.
 func (fs *Files) build(path string, write func(io.Writer) error) (*os.File, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".building-*")
+	tmp, err := os.CreateTemp(filepath.Dir(path), buildPattern)
 	if err != nil {
 		return nil, err
 	}
-	err = write(tmp)
+	// Locked until renamed into place (removeStaleBuilds); closing unlocks.
+	err = syscall.Flock(int(tmp.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	if err == nil {
+		err = write(tmp)
+	}
 	if err == nil {
 		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
 	}
 	if err == nil {
 		err = os.Rename(tmp.Name(), path)
 	}
 	if err != nil {
 		_ = os.Remove(tmp.Name())
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return os.Open(path)

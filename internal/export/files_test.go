@@ -145,3 +145,95 @@ func TestFilesDropAndBound(t *testing.T) {
 		t.Fatalf("a file over the bound: kept %v, want %v as they were", n, kept)
 	}
 }
+
+// TestFilesCloseRemovesOwnDir: a Files made without a directory builds in
+// a temporary one of its own, which Close removes with its files; Open
+// fails after Close. A directory given keeps its files on Close.
+func TestFilesCloseRemovesOwnDir(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp) // where os.MkdirTemp("") makes the Files' directory
+	write := func(w io.Writer) error { _, err := io.WriteString(w, "whole"); return err }
+	fs := NewFiles("", 0)
+	f, err := fs.Open(context.Background(), 1, "k", write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, f)
+	if n := names(t, tmp); len(n) != 1 || !strings.HasPrefix(n[0], "zonegis-exports-") {
+		t.Fatalf("TMPDIR holds %v, want the Files' one directory", n)
+	}
+	if err := fs.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, tmp); len(n) != 0 {
+		t.Errorf("after Close, TMPDIR still holds %v", n)
+	}
+	if _, err := fs.Open(context.Background(), 1, "k", write); !errors.Is(err, ErrFilesClosed) {
+		t.Errorf("Open after Close: %v, want ErrFilesClosed", err)
+	}
+	if n := names(t, tmp); len(n) != 0 {
+		t.Errorf("Open after Close made %v", n)
+	}
+
+	dir := t.TempDir()
+	given := NewFiles(dir, 0)
+	f, err = given.Open(context.Background(), 1, "k", write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, f)
+	if err := given.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := names(t, dir); len(n) != 1 {
+		t.Errorf("a given directory after Close holds %v, want its one file", n)
+	}
+}
+
+// TestFilesStaleBuildsRemoved: NewFiles on a directory given deletes the
+// partial files a crashed build left (no process holds their lock), and
+// keeps the complete files and the build another process (here another
+// Files) is still writing.
+func TestFilesStaleBuildsRemoved(t *testing.T) {
+	dir := t.TempDir()
+	write := func(w io.Writer) error { _, err := io.WriteString(w, "whole"); return err }
+	first := NewFiles(dir, 0)
+	f, err := first.Open(context.Background(), 1, "done", write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	complete := filepath.Base(f.Name())
+	readAll(t, f)
+	crashed := filepath.Join(dir, ".building-123456")
+	if err := os.WriteFile(crashed, []byte("half a fi"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writing, release := make(chan string), make(chan struct{})
+	done := make(chan error)
+	go func() {
+		f, err := first.Open(context.Background(), 1, "slow", func(w io.Writer) error {
+			writing <- w.(*os.File).Name()
+			<-release
+			return write(w)
+		})
+		if err == nil {
+			f.Close()
+		}
+		done <- err
+	}()
+	live := <-writing
+	NewFiles(dir, 0) // a second start on the same directory
+	if _, err := os.Stat(crashed); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the crashed build's file is still there: %v", err)
+	}
+	if _, err := os.Stat(live); err != nil {
+		t.Errorf("the build in progress lost its file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, complete)); err != nil {
+		t.Errorf("a complete file went: %v", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("the build in progress: %v", err)
+	}
+}

@@ -48,7 +48,6 @@ type field struct {
 func u8(slot int, v uint8) field   { return field{slot: slot, size: 1, v: uint64(v)} }
 func u16(slot int, v uint16) field { return field{slot: slot, size: 2, v: uint64(v)} }
 func i32(slot int, v int32) field  { return field{slot: slot, size: 4, v: uint64(uint32(v))} }
-func u64(slot int, v uint64) field { return field{slot: slot, size: 8, v: v} }
 func refField(slot int) field      { return field{slot: slot, size: 4, isRef: true} }
 
 // table writes a table with fields (at most 16) and returns its position

@@ -10,15 +10,20 @@ import (
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
 
-// ParseRequest reads what an export asks for: its format (f, ParseFormat)
-// and output CRS (crs, ParseCRS). Errors: EINVALID, the format's first.
-func ParseRequest(f, crs string) (Format, CRS, error) {
+// ParseRequest reads what an export asks for: its format (f, ParseFormat),
+// output CRS (crs, ParseCRS) and byte order mark (bom, ParseBOM). Errors:
+// EINVALID, the format's first, then the CRS's.
+func ParseRequest(f, crs, bom string) (Format, CRS, bool, error) {
 	format, err := ParseFormat(f)
 	if err != nil {
-		return "", CRS{}, err
+		return "", CRS{}, false, err
 	}
 	c, err := ParseCRS(crs)
-	return format, c, err
+	if err != nil {
+		return "", CRS{}, false, err
+	}
+	b, err := ParseBOM(bom, format == CSV)
+	return format, c, b, err
 }
 
 // UTF8BOM is the byte order mark a CSV starts with for Excel (bom=true).

@@ -125,9 +125,11 @@ func startServiceOn(t *testing.T, readURL, writeURL string, poll time.Duration) 
 	// The API's own errors (an internal error logs its cause) go to the
 	// test log, so a 500 says why.
 	apiLog := slog.New(slog.NewTextHandler(testLog{t}, &slog.HandlerOptions{Level: slog.LevelError}))
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: apiLog, Version: "faults"}))
+	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: apiLog, Version: "faults"})
+	srv := httptest.NewServer(api)
 	t.Cleanup(func() {
 		srv.Close()
+		api.Close()
 		cancel()
 		<-done
 		db.Close()

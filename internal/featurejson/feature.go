@@ -383,13 +383,6 @@ type GreenProps struct {
 	readOnly
 }
 
-func str(p *string) string {
-	if p == nil {
-		return ""
-	}
-	return strings.TrimSpace(*p)
-}
-
 // ApplyZone merges props into z (nil fields keep z's values; attributes,
 // when given, replace z's) and validates the result (zonegis.Zone.Validate).
 func ApplyZone(z *zonegis.Zone, props ZoneProps) error {

@@ -69,18 +69,6 @@ func Range(f *sfnt.Font, start rune) ([]Glyph, error) {
 	return out, nil
 }
 
-// Has reports whether font has a glyph for any code point of the range
-// start … start+255.
-func Has(f *sfnt.Font, start rune) bool {
-	var buf sfnt.Buffer
-	for r := start; r < start+256; r++ {
-		if idx, err := f.GlyphIndex(&buf, r); err == nil && idx != 0 {
-			return true
-		}
-	}
-	return false
-}
-
 type point struct{ x, y float64 }
 
 // render draws one glyph: its outline flattened to segments (pixels, y

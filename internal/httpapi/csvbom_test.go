@@ -27,6 +27,7 @@ func TestCSVByteOrderMark(t *testing.T) {
 	pgtest.Tool(t, "ogrinfo", "gdal-bin")
 	ix := syntheticIndex(20)
 	api := httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{})})
+	defer api.Close() // the FlatGeobuf exports' temporary directory
 	get := func(target string) (int, []byte) {
 		rec := httptest.NewRecorder()
 		api.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, target, nil))

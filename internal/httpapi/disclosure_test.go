@@ -455,7 +455,7 @@ func TestDisclosureWalk(t *testing.T) {
 	}
 	checkBoard("before", before.bodies["/stats/boards"], hepzaBefore[0], hepzaBefore[1], "rounded")
 	hepzaAfter := hepzaCapital(t, e, after.bodies["/stats/boards"])
-	checkBoard("after", after.bodies["/stats/boards"], hepzaAfter[0], hepzaAfter[1], "withheld: one lease is larger than the rounding unit")
+	checkBoard("after", after.bodies["/stats/boards"], hepzaAfter[0], hepzaAfter[1], "withheld: one lessee's total is larger than the rounding unit")
 }
 
 // hepzaCapital is the sum and the largest capital of HEPZA's leases in

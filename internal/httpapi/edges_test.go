@@ -384,6 +384,16 @@ func TestEdgesHeavyLimit(t *testing.T) {
 	if r := f.do(t, http.MethodGet, "/stats/investment", nil, nil); r.status != http.StatusOK {
 		t.Errorf("investment statistics once the slot is free: %d %.300s", r.status, r.body)
 	}
+	// An answer the cache holds takes no slot; one it does not, still does.
+	release, err = heavy.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.do(t, http.MethodGet, "/stats/investment", nil, nil); r.status != http.StatusOK {
+		t.Errorf("cached investment statistics while saturated: %d %.300s", r.status, r.body)
+	}
+	wantProblem(t, f.do(t, http.MethodGet, "/stats/investment?by=quarter", nil, nil), http.StatusServiceUnavailable, zonegis.EUNAVAILABLE, "busy")
+	release()
 	var fc map[string]json.RawMessage
 	f.getJSON(t, "/collections/parcels/export?crs=EPSG:3405", &fc)
 }

@@ -40,11 +40,7 @@ func (l *served[T]) export(s *Server, c echo.Context, snap *index.Snapshot) erro
 	if err := checkParams(q, l.exportParams...); err != nil {
 		return err
 	}
-	format, crs, err := export.ParseRequest(q.Get("f"), q.Get("crs"))
-	if err != nil {
-		return err
-	}
-	bom, err := export.ParseBOM(q.Get("bom"), format == export.CSV)
+	format, crs, bom, err := export.ParseRequest(q.Get("f"), q.Get("crs"), q.Get("bom"))
 	if err != nil {
 		return err
 	}
@@ -74,11 +70,7 @@ func (s *Server) handleDossier() echo.HandlerFunc {
 		if err := checkParams(q, "f", "crs", "bom"); err != nil {
 			return err
 		}
-		format, crs, err := export.ParseRequest(q.Get("f"), q.Get("crs"))
-		if err != nil {
-			return err
-		}
-		bom, err := export.ParseBOM(q.Get("bom"), format == export.CSV)
+		format, crs, bom, err := export.ParseRequest(q.Get("f"), q.Get("crs"), q.Get("bom"))
 		if err != nil {
 			return err
 		}

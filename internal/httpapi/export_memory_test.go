@@ -95,6 +95,7 @@ func TestExportConstantMemory(t *testing.T) {
 	const n = 200_000
 	ix := syntheticIndex(n)
 	api := httpapi.New(httpapi.Options{Index: ix, Store: httpapitest.New(ix, time.Time{})})
+	defer api.Close() // the FlatGeobuf exports' temporary directory
 	for _, c := range []struct {
 		f    string
 		gzip bool

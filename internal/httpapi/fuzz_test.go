@@ -74,6 +74,14 @@ func fuzzServer() *Server {
 	return fuzzFixture.srv
 }
 
+// CloseFixtures closes the servers this package's internal tests share
+// (their exports' temporary directories); TestMain calls it at the end.
+func CloseFixtures() {
+	if fuzzFixture.srv != nil {
+		fuzzFixture.srv.Close()
+	}
+}
+
 // checkAnswer fails t unless rec is a success with a JSON body, a 304, or
 // a 4xx problem+json whose status and detail are there.
 func checkAnswer(t *testing.T, what string, rec *httptest.ResponseRecorder) {

@@ -23,7 +23,16 @@ import (
 	"github.com/zonegis/zonegis/internal/seed"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain runs the tests, then closes the shared fixtures' servers (their
+// exports' temporary directories).
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func() {
+		if shared.api != nil {
+			shared.api.Close()
+		}
+		httpapi.CloseFixtures()
+	})
+}
 
 // seedZones are the zones that get synthetic parcels, green areas and
 // leases: two export processing zones and the Saigon Hi-Tech Park, all in
@@ -46,6 +55,7 @@ type fixture struct {
 var shared struct {
 	once sync.Once
 	f    *fixture
+	api  *httpapi.Server
 	err  error
 	skip string
 }
@@ -89,7 +99,8 @@ func build() (f *fixture, skip string, err error) {
 	if err := fl.Load(ctx); err != nil {
 		return nil, "", err
 	}
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger}))
+	shared.api = httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})
+	srv := httptest.NewServer(shared.api)
 	return &fixture{pool: db.Pool(), url: srv.URL}, "", nil
 }
 

@@ -192,6 +192,7 @@ func checkPathParams(t *testing.T, doc *openAPIDoc, name string, op operation) {
 func TestOpenAPIQueryParams(t *testing.T) {
 	doc := loadOpenAPI(t)
 	s := New(withMemStore(Options{}))
+	defer s.Close() // checkFormats builds a FlatGeobuf export
 	// Operations that take any query string, with the reason.
 	lenient := map[string]string{
 		"GET /healthz": "probes may add cache-busting parameters",

@@ -85,7 +85,7 @@ func (s *Server) routes() {
 	e.GET("/stats/provinces", s.handleStatsGroups("province"))
 	e.GET("/stats/kinds", s.handleStatsGroups("kind"))
 	e.GET("/stats/leasing", s.handleStatsLeasing())
-	e.GET("/stats/investment", s.heavy.Wrap(s.handleStatsInvestment(), nil)) // cached: stats.Service.Investment
+	e.GET("/stats/investment", s.handleStatsInvestment()) // heavy unless cached: stats.Service.Investment
 	e.GET("/stats/published", statsRoute(stats.PublishedParams, func(c echo.Context) (statsAnswer, error) {
 		p, err := s.stats.Published(c.Request().Context(), c.QueryParam) // the boards' own, never derived ones
 		return statsAnswer{p, "published-figures.csv", p.WriteCSV}, err

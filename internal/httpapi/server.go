@@ -52,9 +52,9 @@ type Options struct {
 	// BasemapURL is an optional raster tile URL template ({z}/{x}/{y})
 	// the web map draws under the data; "" draws a plain background.
 	BasemapURL string
-	// MinGreenShare is the minimum green share of a zone's area, as a
-	// fraction, for the statistics' compliance figures; 0 means 0.10.
-	MinGreenShare float64
+	// Stats computes the statistics (its caches' counts go to the
+	// metrics); nil gets a stats.Service over Store with stats' defaults.
+	Stats *stats.Service
 	// HeavyRequests is how many heavy requests run at once (httpx.Limit):
 	// imports (up to MaxImportBytes), exports and dossiers in a projected
 	// CRS (PostGIS transforms every geometry) and intersects queries (up
@@ -66,8 +66,8 @@ type Options struct {
 	// long (see import.go); nil gets a runner with jobs' defaults over
 	// Store, which nothing closes (the server's caller closes its own).
 	Jobs *jobs.Runner
-	// Exports keeps the FlatGeobuf exports' files (export.Files); nil
-	// gets one in a temporary directory, bounded by its default.
+	// Exports keeps the FlatGeobuf exports' files (its caller closes it);
+	// nil gets one in a temporary directory, which Server.Close removes.
 	Exports *export.Files
 	// Identifiers find the caller from credentials other than an API key
 	// (a web session's cookie), tried in order after the key's.
@@ -100,6 +100,7 @@ type Server struct {
 
 	tiles      *tiles.Service
 	downloads  *download.Sender
+	exports    *export.Files // New's own when Options.Exports is nil (Close removes it)
 	app        fs.FS
 	basemapURL string
 	pageCSP    []string // the web map's Content-Security-Policy (httpx.PageHeaders)
@@ -126,9 +127,9 @@ func New(o Options) *Server {
 	s := &Server{echo: e, ix: o.Index, store: o.Store, follower: o.Follower, logger: o.Logger, version: o.Version, started: time.Now()}
 	s.tiles, s.app, s.basemapURL = o.Tiles, o.App, o.BasemapURL
 	if o.Exports == nil {
-		o.Exports = export.NewFiles("", 0)
+		s.exports = export.NewFiles("", 0)
 	}
-	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: o.Exports}
+	s.downloads = &download.Sender{Transformer: o.Store, Logger: o.Logger, Files: cmp.Or(o.Exports, s.exports)}
 	s.identifiers = append([]Identifier{s.keyIdentifier()}, o.Identifiers...)
 	if s.sessions = o.Sessions; s.sessions != nil {
 		present := func(r *http.Request) bool { return !isTilePath(r.URL.Path) && o.Sessions.Presents(r) }
@@ -147,7 +148,9 @@ func New(o Options) *Server {
 		o.Logger.Warn("the web map's CSP leaves the base map out", "err", err)
 	}
 	s.pageCSP = []string{web.PageCSP(origin)}
-	s.stats = stats.New(o.Store, stats.Options{MinGreenShare: o.MinGreenShare})
+	if s.stats = o.Stats; s.stats == nil {
+		s.stats = stats.New(o.Store, stats.Options{})
+	}
 	if s.heavy = o.Heavy; s.heavy == nil {
 		s.heavy = httpx.NewLimit(cmp.Or(max(o.HeavyRequests, 0), DefaultHeavyRequests), "heavy requests (imports, projected exports, intersects queries, investment statistics)")
 	}
@@ -185,6 +188,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.echo.ServeHTTP(w, r)
 }
+
+// Close removes what New made for the server: the exports' temporary
+// directory (not an Options.Exports, which its caller closes).
+func (s *Server) Close() error { return s.exports.Close() }
 
 // routeHandler runs the handler the router chose for c (the route's, or
 // the not-found or method-not-allowed handler).

@@ -144,7 +144,7 @@ func (s *Server) handleStatsInvestment() echo.HandlerFunc {
 		if err != nil {
 			return statsAnswer{}, err
 		}
-		inv, err := s.stats.Investment(c.Request().Context(), q, audience(c))
+		inv, err := s.stats.Investment(c.Request().Context(), q, audience(c), s.heavy.Acquire)
 		return statsAnswer{inv, "investment-stats.csv", func(w io.Writer) error { return stats.WriteInvestmentCSV(w, inv) }}, err
 	})
 }

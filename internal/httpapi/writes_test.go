@@ -99,9 +99,11 @@ func startInstance(t *testing.T, db *postgis.DB) string {
 	// With its metrics, as `zonegis serve` (the disclosure walk reads them).
 	sessions := session.New(session.Config{Store: db, Accounts: registry.Accounts{Store: db, Params: registry.TestPasswordParams}})
 	mx := metrics.New(metrics.Options{Follower: fl, Pools: db})
-	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Metrics: mx, Sessions: sessions}))
+	api := httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger, Metrics: mx, Sessions: sessions})
+	srv := httptest.NewServer(api)
 	t.Cleanup(func() {
 		srv.Close()
+		api.Close()
 		cancel()
 		<-done
 	})

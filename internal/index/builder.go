@@ -37,7 +37,7 @@ func (ix *Index) Builder() *Builder {
 // pointers are skipped; of duplicate IDs the last added wins (batches added
 // at the same time from different goroutines are in no set order).
 func (b *Builder) AddParcels(batch []*zonegis.Parcel) {
-	es := makeEntries[zonegis.Parcel, parcelFeature](batch, false)
+	es := makeEntries[zonegis.Parcel, parcelFeature](batch, false, false)
 	var f parcelFeature
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -67,9 +67,9 @@ func (b *Builder) Publish(seq int64, today time.Time, zones []*zonegis.Zone, gre
 	old := ix.work
 	w := &Snapshot{
 		seq:     seq,
-		zones:   buildLayer[zonegis.Zone, zoneFeature](makeEntries[zonegis.Zone, zoneFeature](zones, true)),
+		zones:   buildLayer[zonegis.Zone, zoneFeature](makeEntries[zonegis.Zone, zoneFeature](zones, true, true)),
 		parcels: buildLayer[zonegis.Parcel, parcelFeature](parcels),
-		greens:  buildLayer[zonegis.GreenArea, greenFeature](makeEntries[zonegis.GreenArea, greenFeature](greens, true)),
+		greens:  buildLayer[zonegis.GreenArea, greenFeature](makeEntries[zonegis.GreenArea, greenFeature](greens, true, true)),
 		retired: newLayer[zonegis.Parcel, parcelFeature](),
 	}
 	if old != nil {
@@ -78,7 +78,7 @@ func (b *Builder) Publish(seq int64, today time.Time, zones []*zonegis.Zone, gre
 	if !today.IsZero() {
 		w.today = today
 	}
-	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](retired, false) {
+	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](retired, false, true) {
 		w.retired.upsert(p)
 	}
 	ix.work = w

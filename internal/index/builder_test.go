@@ -1,6 +1,7 @@
 package index
 
 import (
+	"fmt"
 	"reflect"
 	"runtime"
 	"sync"
@@ -201,6 +202,24 @@ func TestBuilderInternsAcrossBatches(t *testing.T) {
 	p3, _ := s.Parcel(3)
 	if p1.LotCode != "LOT-7" || p3.LotCode != "LOT-7" || unsafe.StringData(p1.LotCode) != unsafe.StringData(p3.LotCode) {
 		t.Fatalf("lot codes %q at %p and %q at %p: not one string", p1.LotCode, unsafe.StringData(p1.LotCode), p3.LotCode, unsafe.StringData(p3.LotCode))
+	}
+}
+
+// TestBuilderInternsOnce: AddParcels interns a batch's lot codes once,
+// across its batches, not again in a map of the batch's own: a batch of
+// lot codes the builder already holds allocates its entries, slab and
+// the list's growth, and nothing per lot code.
+func TestBuilderInternsOnce(t *testing.T) {
+	const n = 2000
+	batch := make([]*zonegis.Parcel, n)
+	for i := range batch {
+		batch[i] = &zonegis.Parcel{ID: int64(i + 1), ZoneID: 1, LotCode: fmt.Sprintf("LOT-%d", i), Boundary: square(106.7, 10.8, 0.001)}
+	}
+	b := New().Builder()
+	b.AddParcels(batch) // the builder now holds every lot code
+	allocs := testing.AllocsPerRun(5, func() { b.AddParcels(batch) })
+	if allocs > 20 {
+		t.Errorf("AddParcels of %d parcels whose lot codes the builder holds: %.0f allocations, want a few (entries, slab, list)", n, allocs)
 	}
 }
 

@@ -75,11 +75,19 @@ const chunkSize = 4096
 // when there are many. Nil items give nil entries. It replaces each of
 // items with the entry's record when replace is set: on a bulk load the
 // records given then become garbage chunk by chunk rather than all at the
-// end (see memlimit.Tuner.Loading).
-func makeEntries[T any, F feature[T]](items []*T, replace bool) []*Entry[T] {
+// end (see memlimit.Tuner.Loading). With intern, equal strings of the
+// records share one copy (F's intern); without, the caller interns them
+// (Builder.AddParcels, across its batches).
+func makeEntries[T any, F feature[T]](items []*T, replace, intern bool) []*Entry[T] {
 	out := make([]*Entry[T], len(items))
+	strs := func() map[string]string {
+		if intern {
+			return map[string]string{}
+		}
+		return nil
+	}
 	if len(items) < 2*chunkSize {
-		fillEntries[T, F](items, out, replace, map[string]string{})
+		fillEntries[T, F](items, out, replace, strs())
 		return out
 	}
 	workers := runtime.GOMAXPROCS(0)
@@ -91,7 +99,7 @@ func makeEntries[T any, F feature[T]](items []*T, replace bool) []*Entry[T] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			fillEntries[T, F](items[lo:hi], out[lo:hi], replace, map[string]string{})
+			fillEntries[T, F](items[lo:hi], out[lo:hi], replace, strs())
 		}()
 	}
 	wg.Wait()
@@ -99,7 +107,8 @@ func makeEntries[T any, F feature[T]](items []*T, replace bool) []*Entry[T] {
 }
 
 // fillEntries makes the entries of items, chunk by chunk, into out; equal
-// strings that F interns (lot codes) share one copy through strs.
+// strings that F interns (lot codes) share one copy through strs, unless
+// it is nil.
 func fillEntries[T any, F feature[T]](items []*T, out []*Entry[T], replace bool, strs map[string]string) {
 	var f F
 	for len(items) > 0 {
@@ -123,7 +132,9 @@ func fillEntries[T any, F feature[T]](items []*T, out []*Entry[T], replace bool,
 			e.rec = *v
 			e.geom = fixedgeom.From(f.boundary(v), slab)
 			f.setBoundary(&e.rec, nil)
-			f.intern(&e.rec, strs)
+			if strs != nil {
+				f.intern(&e.rec, strs)
+			}
 			dst[i] = e
 			if replace {
 				chunk[i] = &e.rec

@@ -94,9 +94,9 @@ func (ix *Index) Load(seq int64, zones []*zonegis.Zone, parcels []*zonegis.Parce
 	ix.work = &Snapshot{
 		seq:     seq,
 		retired: retired,
-		zones:   buildLayer[zonegis.Zone, zoneFeature](makeEntries[zonegis.Zone, zoneFeature](zones, true)),
-		parcels: buildLayer[zonegis.Parcel, parcelFeature](makeEntries[zonegis.Parcel, parcelFeature](parcels, true)),
-		greens:  buildLayer[zonegis.GreenArea, greenFeature](makeEntries[zonegis.GreenArea, greenFeature](greens, true)),
+		zones:   buildLayer[zonegis.Zone, zoneFeature](makeEntries[zonegis.Zone, zoneFeature](zones, true, true)),
+		parcels: buildLayer[zonegis.Parcel, parcelFeature](makeEntries[zonegis.Parcel, parcelFeature](parcels, true, true)),
+		greens:  buildLayer[zonegis.GreenArea, greenFeature](makeEntries[zonegis.GreenArea, greenFeature](greens, true, true)),
 	}
 	ix.publish()
 }
@@ -114,16 +114,16 @@ func (ix *Index) Apply(b Batch) {
 	if !b.Today.IsZero() {
 		w.today = b.Today
 	}
-	for _, z := range makeEntries[zonegis.Zone, zoneFeature](b.Zones, false) {
+	for _, z := range makeEntries[zonegis.Zone, zoneFeature](b.Zones, false, true) {
 		w.zones.upsert(z)
 	}
-	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.Parcels, false) {
+	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.Parcels, false, true) {
 		w.parcels.upsert(p)
 	}
-	for _, g := range makeEntries[zonegis.GreenArea, greenFeature](b.GreenAreas, false) {
+	for _, g := range makeEntries[zonegis.GreenArea, greenFeature](b.GreenAreas, false, true) {
 		w.greens.upsert(g)
 	}
-	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.RetiredParcels, false) {
+	for _, p := range makeEntries[zonegis.Parcel, parcelFeature](b.RetiredParcels, false, true) {
 		w.retired.upsert(p)
 	}
 	for _, id := range b.DeletedZones {

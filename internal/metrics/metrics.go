@@ -29,6 +29,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/zonegis/zonegis/internal/indexsync"
 	"github.com/zonegis/zonegis/internal/jobs"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 )
 
@@ -44,6 +45,7 @@ type Options struct {
 	Follower *indexsync.Follower
 	Pools    Pools
 	Tiles    *tiles.Service
+	Stats    *stats.Service // its investment answers' cache
 	Jobs     *jobs.Runner
 	// LogEndTimeout bounds the scrape's one database query (the primary's
 	// log end, for zonegis_index_lag_changes); 0 means 1 s.
@@ -81,6 +83,9 @@ func New(o Options) *Metrics {
 	if o.Tiles != nil {
 		m.reg.MustRegister(tileCollector{o.Tiles})
 	}
+	if o.Stats != nil {
+		m.reg.MustRegister(investmentCollector{o.Stats})
+	}
 	if o.Pools != nil {
 		m.reg.MustRegister(poolCollector{o.Pools})
 	}
@@ -95,9 +100,6 @@ func New(o Options) *Metrics {
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
-
-// Registry is the registry, for tests that gather it.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
 
 var (
 	descIndexSeq = prometheus.NewDesc("zonegis_index_seq",
@@ -173,6 +175,29 @@ func (c tileCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descTileEvictions, prometheus.CounterValue, float64(st.Evictions))
 	ch <- prometheus.MustNewConstMetric(descTileBytes, prometheus.GaugeValue, float64(st.Bytes))
 	ch <- prometheus.MustNewConstMetric(descTiles, prometheus.GaugeValue, float64(st.Tiles))
+}
+
+var (
+	descInvestHits    = prometheus.NewDesc("zonegis_investment_cache_hits_total", "Investment statistics answered from the cache (no heavy-request slot taken).", nil, nil)
+	descInvestMisses  = prometheus.NewDesc("zonegis_investment_cache_misses_total", "Investment statistics computed because the cache did not hold the answer at the data's version.", nil, nil)
+	descInvestBytes   = prometheus.NewDesc("zonegis_investment_cache_bytes", "Bytes the cached investment answers are counted at (their JSON, a fixed overhead each).", nil, nil)
+	descInvestAnswers = prometheus.NewDesc("zonegis_investment_cache_answers", "Investment answers in the cache.", nil, nil)
+)
+
+type investmentCollector struct{ s *stats.Service }
+
+func (c investmentCollector) Describe(ch chan<- *prometheus.Desc) {
+	for _, d := range []*prometheus.Desc{descInvestHits, descInvestMisses, descInvestBytes, descInvestAnswers} {
+		ch <- d
+	}
+}
+
+func (c investmentCollector) Collect(ch chan<- prometheus.Metric) {
+	st := c.s.InvestmentCache()
+	ch <- prometheus.MustNewConstMetric(descInvestHits, prometheus.CounterValue, float64(st.Hits))
+	ch <- prometheus.MustNewConstMetric(descInvestMisses, prometheus.CounterValue, float64(st.Misses))
+	ch <- prometheus.MustNewConstMetric(descInvestBytes, prometheus.GaugeValue, float64(st.Bytes))
+	ch <- prometheus.MustNewConstMetric(descInvestAnswers, prometheus.GaugeValue, float64(st.Answers))
 }
 
 // The pool metrics, each labelled pool="write" or "read".

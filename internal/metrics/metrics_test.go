@@ -22,6 +22,7 @@ import (
 	"github.com/zonegis/zonegis/internal/metrics"
 	"github.com/zonegis/zonegis/internal/pgcluster/pgtest"
 	"github.com/zonegis/zonegis/internal/postgis/postgistest"
+	"github.com/zonegis/zonegis/internal/stats"
 	"github.com/zonegis/zonegis/internal/tiles"
 	"github.com/zonegis/zonegis/internal/zonegis"
 )
@@ -114,9 +115,10 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	ts := tiles.New(ix, tiles.Options{CacheBytes: tiles.DefaultCacheBytes})
 	jr := jobs.New(jobs.Options{Store: db, Logger: logger})
-	m := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Jobs: jr})
+	st := stats.New(db, stats.Options{})
+	m := metrics.New(metrics.Options{Follower: fl, Pools: db, Tiles: ts, Stats: st, Jobs: jr})
 	srv := httptest.NewServer(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger,
-		Tiles: ts, Jobs: jr, Metrics: m}))
+		Tiles: ts, Stats: st, Jobs: jr, Metrics: m}))
 	t.Cleanup(srv.Close)
 
 	get := func(path string, want int) {
@@ -142,6 +144,8 @@ func TestMetricsScrape(t *testing.T) {
 	get("/no/such/path/2", http.StatusNotFound)
 	get("/tiles/zones/3/6/3", http.StatusOK) // rendered: a miss
 	get("/tiles/zones/3/6/3", http.StatusOK) // cached: a hit
+	get("/stats/investment", http.StatusOK)  // computed: a miss
+	get("/stats/investment", http.StatusOK)  // cached: a hit
 	after := scrape(t, srv.URL+"/metrics")
 	if d := count(find(after, hist, items)) - count(find(before, hist, items)); d != 2 {
 		t.Errorf("%s%v moved by %d, want 2", hist, items, d)
@@ -170,6 +174,12 @@ func TestMetricsScrape(t *testing.T) {
 	}
 	if b := value(find(after, "zonegis_tile_cache_bytes", nil)); b <= 0 {
 		t.Errorf("zonegis_tile_cache_bytes = %v, want the cached tile's bytes", b)
+	}
+	if hits, misses := value(find(after, "zonegis_investment_cache_hits_total", nil)), value(find(after, "zonegis_investment_cache_misses_total", nil)); hits != 1 || misses != 1 {
+		t.Errorf("investment cache: %v hits, %v misses; want 1 and 1", hits, misses)
+	}
+	if b, n := value(find(after, "zonegis_investment_cache_bytes", nil)), value(find(after, "zonegis_investment_cache_answers", nil)); b <= 0 || n != 1 {
+		t.Errorf("investment cache: %v bytes, %v answers; want the one answer's bytes", b, n)
 	}
 
 	// The index's lag: a write the follower has not read yet (it is not

@@ -26,7 +26,15 @@ import (
 	"github.com/zonegis/zonegis/internal/seed"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+// TestMain runs the tests, then closes the shared fixture's server (its
+// exports' temporary directory).
+func TestMain(m *testing.M) {
+	pgtest.Main(m, func() {
+		if shared.api != nil {
+			shared.api.Close()
+		}
+	})
+}
 
 // seedZones get synthetic parcels, green areas and leases; every one of
 // the 290 zones (289 from OpenStreetMap) is seeded anyway.
@@ -98,6 +106,7 @@ func withQuery(reqs []string, path, param string) []string {
 var shared struct {
 	once sync.Once
 	f    *fixture
+	api  *httpapi.Server
 	err  error
 	skip string
 }
@@ -140,7 +149,8 @@ func build() (f *fixture, skip string, err error) {
 	log := &requestLog{}
 	// Through httpx.OneWrite, as zonegis serve listens: the clients read
 	// answers sent in one write.
-	srv := httptest.NewUnstartedServer(log.wrap(httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})))
+	shared.api = httpapi.New(httpapi.Options{Index: ix, Store: db, Follower: fl, Logger: logger})
+	srv := httptest.NewUnstartedServer(log.wrap(shared.api))
 	srv.Listener = httpx.OneWrite(srv.Config, srv.Listener)
 	srv.Start()
 	return &fixture{url: srv.URL, log: log}, "", nil

@@ -404,9 +404,6 @@ func quoteDSN(v string) string {
 // its connection strings.
 func (c *Cluster) SocketDir() string { return c.sockDir }
 
-// DataDir returns the absolute path of the cluster's data directory.
-func (c *Cluster) DataDir() string { return c.dataDir }
-
 // LogPath returns the path of the server log file.
 func (c *Cluster) LogPath() string { return c.logPath }
 

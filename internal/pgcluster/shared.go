@@ -153,9 +153,6 @@ func (s *Shared) Started() bool { return s.started }
 // PID is the postmaster's process id.
 func (s *Shared) PID() int { return s.pid }
 
-// DataDir returns the absolute path of the cluster's data directory.
-func (s *Shared) DataDir() string { return s.dataDir }
-
 // Close ends this command's use of the server. When no other zonegis
 // command uses it and zonegis started it (whichever command that was), it
 // stops it as Cluster.Stop does; otherwise the server is left running. A

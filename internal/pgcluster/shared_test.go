@@ -14,14 +14,12 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// openShared opens the shared cluster on dataDir; it skips the test when
-// PostgreSQL or PostGIS is missing (unless they are required).
+// openShared opens the shared cluster on dataDir; it fails the test when
+// PostgreSQL or PostGIS is missing (installed).
 func openShared(t *testing.T, dataDir string) *Shared {
 	t.Helper()
+	installed(t)
 	s, err := Open(t.Context(), Options{DataDir: dataDir, BinDir: os.Getenv(EnvBinDir), NoSync: true})
-	if errors.Is(err, ErrUnavailable) && os.Getenv("ZONEGIS_REQUIRE_POSTGIS") != "1" {
-		t.Skip(err)
-	}
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

@@ -143,9 +143,6 @@ var LandUseCodes = map[string]string{
 // Collection is the collection the mapping makes features for.
 func (m *Mapping) Collection() string { return m.collection }
 
-// Fields are the mapping's target properties, in the order given.
-func (m *Mapping) Fields() []FieldMap { return m.fields }
-
 // NewMapping builds a mapping for collection from its field maps and the
 // source fields to drop (kept neither in a property nor in attributes).
 // Errors: EINVALID naming the property or field at fault.

@@ -19,8 +19,8 @@ import "math"
 //     nearest multiple of the unit U, the power of ten with U <= S < 10·U
 //     (capital_rounding_usd says U), unless one lessee's capital (all of
 //     its leases in the figure, summed) is larger than U, when the figure
-//     is withheld ("withheld: one lease is larger than the rounding unit",
-//     the text kept as clients know it). S = 0 with leases is withheld the
+//     is withheld ("withheld: one lessee's total is larger than the
+//     rounding unit"). S = 0 with leases is withheld the
 //     same way (it would show every lease to be 0).
 //
 // Why it holds against differencing. The public figure R is within U/2 of
@@ -107,7 +107,7 @@ const (
 	DisclosureExact      = "exact"
 	DisclosureRounded    = "rounded"
 	DisclosureFewLessees = "withheld: fewer than 3 lessees"
-	DisclosureDominant   = "withheld: one lease is larger than the rounding unit"
+	DisclosureDominant   = "withheld: one lessee's total is larger than the rounding unit"
 )
 
 // Capital is a capital figure as one audience sees it, US dollars.

@@ -34,6 +34,7 @@ type investmentCache struct {
 	lru     *list.List // of *investmentEntry, most recent first
 	items   map[string]*list.Element
 	hits    int64
+	misses  int64
 }
 
 type investmentEntry struct {
@@ -69,10 +70,8 @@ func (c *investmentCache) get(key string, version int64) (*Investment, bool) {
 		c.reset(version)
 	}
 	el, ok := c.items[key]
-	if version != c.version {
-		return nil, false // a reader behind the cache's version (a replica catching up)
-	}
-	if !ok {
+	if !ok || version != c.version { // not cached, or a reader behind the cache's version (a replica catching up)
+		c.misses++
 		return nil, false
 	}
 	c.lru.MoveToFront(el)
@@ -126,6 +125,7 @@ type InvestmentCacheStats struct {
 	Answers int   // answers cached now
 	Bytes   int64 // what they are counted at
 	Hits    int64 // lookups answered from the cache since the service was made
+	Misses  int64 // lookups it could not answer (the series then computed)
 }
 
 // InvestmentCache returns the investment cache's counts.
@@ -133,5 +133,5 @@ func (s *Service) InvestmentCache() InvestmentCacheStats {
 	c := s.invest
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return InvestmentCacheStats{Answers: len(c.items), Bytes: c.bytes, Hits: c.hits}
+	return InvestmentCacheStats{Answers: len(c.items), Bytes: c.bytes, Hits: c.hits, Misses: c.misses}
 }

@@ -40,7 +40,7 @@ func TestInvestmentCache(t *testing.T) {
 	svc := stats.New(store, stats.Options{InvestmentCacheBytes: maxBytes})
 	fresh := func(q stats.InvestmentQuery, a stats.Audience) string {
 		t.Helper()
-		inv, err := stats.New(db, stats.Options{}).Investment(ctx, q, a)
+		inv, err := stats.New(db, stats.Options{}).Investment(ctx, q, a, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func TestInvestmentCache(t *testing.T) {
 	ask := func(q stats.InvestmentQuery, a stats.Audience) (string, int64) {
 		t.Helper()
 		before := store.figures.Load()
-		inv, err := svc.Investment(ctx, q, a)
+		inv, err := svc.Investment(ctx, q, a, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -129,8 +129,8 @@ func TestInvestmentCache(t *testing.T) {
 		slices.Sort(d)
 		return d[3]
 	}
-	computed := median(func() { _, _ = stats.New(db, stats.Options{}).Investment(ctx, q, stats.Confidential) })
-	cached := median(func() { _, _ = svc.Investment(ctx, q, stats.Confidential) })
+	computed := median(func() { _, _ = stats.New(db, stats.Options{}).Investment(ctx, q, stats.Confidential, nil) })
+	cached := median(func() { _, _ = svc.Investment(ctx, q, stats.Confidential, nil) })
 	t.Logf("series %+v: computed in %v, from the cache in %v (median of 7)", q, computed, cached)
 }
 
@@ -142,7 +142,7 @@ func TestInvestmentCacheBound(t *testing.T) {
 	investFixture(t, db)
 	ctx := context.Background()
 	store := &countingStore{DB: db}
-	one, err := stats.New(db, stats.Options{}).Investment(ctx, stats.InvestmentQuery{From: "2019", To: "2025"}, stats.Public)
+	one, err := stats.New(db, stats.Options{}).Investment(ctx, stats.InvestmentQuery{From: "2019", To: "2025"}, stats.Public, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +151,7 @@ func TestInvestmentCacheBound(t *testing.T) {
 	svc := stats.New(store, stats.Options{InvestmentCacheBytes: 2*size + 1200})
 	for i, to := range []string{"2025", "2024", "2025", "2023", "2025", "2024"} {
 		before := store.figures.Load()
-		if _, err := svc.Investment(ctx, stats.InvestmentQuery{From: "2019", To: to}, stats.Public); err != nil {
+		if _, err := svc.Investment(ctx, stats.InvestmentQuery{From: "2019", To: to}, stats.Public, nil); err != nil {
 			t.Fatal(err)
 		}
 		computed := store.figures.Load() - before

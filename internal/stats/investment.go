@@ -246,9 +246,12 @@ type Investment struct {
 // Investment returns the investment series q, money as audience a may see
 // it: from the cache when the same query was answered to an audience of the
 // same class at the current data version (investcache.go), and then shared:
-// callers do not modify it. Errors: EINVALID (by, group, an unknown board,
-// zone or province, from after to, more than MaxInvestmentPeriods periods).
-func (s *Service) Investment(ctx context.Context, q InvestmentQuery, a Audience) (*Investment, error) {
+// callers do not modify it. A series not in the cache is computed only once
+// heavy (if not nil: httpx.Limit.Acquire, the heavy requests' slots) gives
+// a slot, released when it is done; an answer from the cache takes none.
+// Errors: EINVALID (by, group, an unknown board, zone or province, from
+// after to, more than MaxInvestmentPeriods periods), heavy's.
+func (s *Service) Investment(ctx context.Context, q InvestmentQuery, a Audience, heavy func() (release func(), err error)) (*Investment, error) {
 	version, err := s.store.InvestmentVersion(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("stats: investment: %w", err)
@@ -256,6 +259,13 @@ func (s *Service) Investment(ctx context.Context, q InvestmentQuery, a Audience)
 	key := investmentKey(q, a)
 	if inv, ok := s.invest.get(key, version); ok {
 		return inv, nil
+	}
+	if heavy != nil {
+		release, err := heavy()
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 	}
 	inv, err := s.investment(ctx, q, a)
 	if err != nil {

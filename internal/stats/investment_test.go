@@ -248,7 +248,7 @@ func crossCheck(t *testing.T, db *postgis.DB, label string) {
 		q := c.q
 		q.Groups = groups
 		t0 := time.Now()
-		got, err := svc.Investment(ctx, q, stats.Confidential)
+		got, err := svc.Investment(ctx, q, stats.Confidential, nil)
 		if err != nil {
 			t.Fatalf("%+v: %v", q, err)
 		}
@@ -367,7 +367,7 @@ func TestInvestmentDifferencing(t *testing.T) {
 	x, country := addLone(t, pool, "2026-03-12", "64800000.00")
 	answer := func(q stats.InvestmentQuery, a stats.Audience) *stats.Investment {
 		t.Helper()
-		got, err := svc.Investment(ctx, q, a)
+		got, err := svc.Investment(ctx, q, a, nil)
 		if err != nil {
 			t.Fatalf("%+v: %v", q, err)
 		}
@@ -464,14 +464,6 @@ func TestInvestmentDifferencing(t *testing.T) {
 	t.Logf("%d figures of every board's total are HEPZA's alone, so exact to HEPZA", exactElsewhere)
 }
 
-func showItem(it stats.InvestmentItem) string {
-	v := "null"
-	if it.CapitalInUSD.Value != nil {
-		v = *it.CapitalInUSD.Value
-	}
-	return "capital_in_usd " + v + " (" + it.CapitalInUSD.Disclosure + ")"
-}
-
 func mustRat(t *testing.T, a stats.Amount) *big.Rat {
 	t.Helper()
 	v, _, ok := amountOf(a)
@@ -522,7 +514,7 @@ func TestInvestmentPlan(t *testing.T) {
 		t.Fatalf("no %s %q %s", group, key, period)
 		return stats.InvestmentItem{}
 	}
-	all, err := svc.Investment(ctx, stats.InvestmentQuery{Groups: []string{"all", "board"}}, stats.Confidential)
+	all, err := svc.Investment(ctx, stats.InvestmentQuery{Groups: []string{"all", "board"}}, stats.Confidential, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -551,7 +543,7 @@ func TestInvestmentPlan(t *testing.T) {
 		SELECT 'all', '', y, 1e8 FROM generate_series(2019, 2021) AS y`); err != nil {
 		t.Fatal(err)
 	}
-	pub, err := svc.Investment(ctx, stats.InvestmentQuery{From: "2019", To: "2022"}, stats.Public)
+	pub, err := svc.Investment(ctx, stats.InvestmentQuery{From: "2019", To: "2022"}, stats.Public, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,7 +562,7 @@ func TestInvestmentPlan(t *testing.T) {
 	if rounded == 0 {
 		t.Error("no public year had a published capital: the percentage of a rounded figure was not tried")
 	}
-	hp, err := svc.Investment(ctx, stats.InvestmentQuery{Province: "hai phong", From: "2023", To: "2023"}, stats.Confidential)
+	hp, err := svc.Investment(ctx, stats.InvestmentQuery{Province: "hai phong", From: "2023", To: "2023"}, stats.Confidential, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -578,7 +570,7 @@ func TestInvestmentPlan(t *testing.T) {
 		t.Errorf("Hải Phòng 2023: scope %q, plan %v", hp.PlanScope, p.PlanProjects)
 	}
 	for _, q := range []stats.InvestmentQuery{{By: "quarter"}, {Zone: "SHTP"}, {Kind: "industrial_park"}} {
-		inv, err := svc.Investment(ctx, q, stats.Confidential)
+		inv, err := svc.Investment(ctx, q, stats.Confidential, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -588,13 +580,4 @@ func TestInvestmentPlan(t *testing.T) {
 			}
 		}
 	}
-}
-
-func mustFloat(t *testing.T, a stats.Amount) float64 {
-	t.Helper()
-	v, ok := a.Float()
-	if !ok {
-		t.Fatalf("withheld: %+v", a)
-	}
-	return v
 }

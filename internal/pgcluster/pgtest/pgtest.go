@@ -54,12 +54,25 @@ var shared struct {
 	created    atomic.Int64 // databases created by NewDB
 }
 
-// Main runs the tests, stops the shared cluster if one was started,
-// removes its files and exits with the tests' status. Call it from
-// TestMain; NewDB fails the test if it was not.
-func Main(m *testing.M) {
+// Main runs the tests with a temporary directory of their own as TMPDIR,
+// then atExit (the cleanups of fixtures that live as long as the
+// process), stops the shared cluster if one was started, removes its files
+// and exits with the tests' status. A run that leaves a zonegis-* file or
+// directory in its temporary directory fails, naming it: what a test or
+// the server it runs makes there must be removed (the exports' directories of test servers
+// had piled up in /tmp, gigabytes a day). Call it from TestMain; NewDB
+// fails the test if it was not.
+func Main(m *testing.M, atExit ...func()) {
 	shared.mainCalled.Store(true)
+	tmp, err := privateTemp()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "pgtest: %v\n", err)
+		os.Exit(1)
+	}
 	code := m.Run()
+	for _, f := range atExit {
+		f()
+	}
 	if n := shared.created.Load(); n > 0 {
 		// make test counts these lines to show how many tests used PostGIS.
 		fmt.Printf("pgtest: %d test databases created on real PostGIS\n", n)
@@ -70,7 +83,36 @@ func Main(m *testing.M) {
 			code = 1
 		}
 	}
+	var names []string
+	left, _ := os.ReadDir(tmp)
+	for _, e := range left {
+		if strings.HasPrefix(e.Name(), "zonegis-") { // ours: the service's and the tests' (tools' are not)
+			names = append(names, e.Name())
+		}
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(os.Stderr, "pgtest: the tests left %s in their temporary directory (removed now): remove what they make\n", strings.Join(names, ", "))
+		if code == 0 {
+			code = 1
+		}
+	}
+	_ = os.RemoveAll(tmp)
 	os.Exit(code)
+}
+
+// privateTemp makes the process's temporary directory, under the one it
+// was given, and sets TMPDIR to it (os.TempDir, and the tools the tests
+// run). It is 0755: when we are root the server runs as the postgres
+// user, which must reach the cluster's directory inside it.
+func privateTemp() (string, error) {
+	tmp, err := os.MkdirTemp("", "zonegis-tests-")
+	if err == nil {
+		err = os.Chmod(tmp, 0o755)
+	}
+	if err == nil {
+		err = os.Setenv("TMPDIR", tmp)
+	}
+	return tmp, err
 }
 
 // stop stops the cluster, if any, and removes its directory.
