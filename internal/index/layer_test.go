@@ -26,7 +26,7 @@ func TestBuildLayerPacksBTrees(t *testing.T) {
 	for i := range ps {
 		ps[i] = g.parcel(int64(i+1), 40)
 	}
-	entries := makeEntries[zonegis.Parcel, parcelFeature](ps, true)
+	entries := makeEntries[zonegis.Parcel, parcelFeature](ps, true, true)
 	l := built(entries)
 	if l.byID.Len() != n || l.byZone.Len() != n {
 		t.Fatalf("byID %d, byZone %d items, want %d", l.byID.Len(), l.byZone.Len(), n)
