@@ -1,35 +1,17 @@
 package encode
 
 import (
-	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"testing"
 )
 
-// TestDigits8 holds digits8 to strconv: every value of each 4-digit half
-// with the other half at its edges (0, 1, 9999) and at random, so that
-// every lane's divisions by multiply and shift are taken over their
-// whole range; and put9 to putFrac (the general formatter's decimals) on
-// the values with every count of trailing zeros and random ones.
-func TestDigits8(t *testing.T) {
-	text := func(x uint64) string {
-		b := make([]byte, 8)
-		for k := range b {
-			b[k] = byte(x >> (8 * k))
-		}
-		return string(b)
-	}
+// TestPut9AsPutFrac holds put9 (the decimals of the bbox and, written out
+// on putSharedPoints' window, of every shared-prefix coordinate) to
+// putFrac and putFrac to strconv, on values with every count of
+// trailing zeros, the groups' edges and random ones; and 0 keeps none.
+func TestPut9AsPutFrac(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
-	for n := range uint32(10000) {
-		for _, o := range []uint32{0, 1, 9999, rng.Uint32N(10000)} {
-			for _, v := range []uint32{n*10000 + o, o*10000 + n} {
-				if got, want := text(digits8(v)+zeros8), fmt.Sprintf("%08d", v); got != want {
-					t.Fatalf("digits8(%d) = %q, want %q", v, got, want)
-				}
-			}
-		}
-	}
 	check := func(f uint32) {
 		var a, b [24]byte
 		want := string(a[:putFrac(a[:10], f)])
@@ -52,6 +34,11 @@ func TestDigits8(t *testing.T) {
 		}
 		check(p)
 		check(1e9 - p)
+		for _, g := range []uint32{1, 999, 1000, 999000, 1000000, 999000000} {
+			check(g)
+		}
 	}
-	check(999999999)
+	if k := put9(make([]byte, 16), 3, 0); k != 3 {
+		t.Fatalf("put9(0) ends at %d, want 3 (no decimal)", k)
+	}
 }

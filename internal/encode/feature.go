@@ -2,7 +2,6 @@ package encode
 
 import (
 	"encoding/binary"
-	"math/bits"
 	"slices"
 	"strconv"
 
@@ -155,11 +154,11 @@ func appendRing(b []byte, d []int32, ax, ay *axis) []byte {
 // putSharedPoints writes the points d as appendRing does, at s[n:] (with
 // window bytes past the room of the points), for axes whose coordinates
 // share their prefix: each coordinate its prefix, one 16-byte store, and
-// its decimals (put9's, written here so that a point costs no call), and
-// returns the index after them. Each point is written into a window of
-// s, an array, at indexes kept under 64 by a mask, so that no store but
-// the window's needs a bounds check; a coordinate that is an integer is
-// written with 9 zero decimals and then cut back to before its point.
+// its decimals (put9's lines), and returns the index after them. Each
+// point is written into a window of s, an array, at indexes kept under
+// 64 by a mask, so that no store but the window's needs a bounds check
+// (the compiler proves the others); a coordinate that is an integer is
+// written with zero decimals and then cut back to before its point.
 func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 	px, py := ax.prefix, ay.prefix
 	nx, ny := ax.n, ay.n
@@ -178,27 +177,27 @@ func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 		w[0] = '['
 		*(*[16]byte)(w[1:17]) = px
 		i := (1 + nx) & 63
-		d0 := fx / 1e8
-		x := digits8(fx - d0*1e8)
-		w[i] = byte('0' + d0)
-		binary.LittleEndian.PutUint64(w[i+1:i+9], x+zeros8)
-		k := 9 - bits.LeadingZeros64(x)>>3
+		tx := fx / 1000 // put9's lines, on the window
+		hix, midx, lox := tx/1000, tx%1000, fx-tx*1000
+		binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hix])|uint64(digits3[midx])<<24)
+		binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[lox])
+		kx := int(max(keepAt[2][lox], keepAt[1][midx], keepAt[0][hix]))
 		if fx == 0 {
-			k = -1 // an integer: no point
+			kx = -1 // an integer: no point
 		}
-		i = (i + k) & 63
+		i = (i + kx) & 63
 		w[i] = ','
 		*(*[16]byte)(w[i+1 : i+17]) = py
 		i = (i + 1 + ny) & 63
-		d0 = fy / 1e8
-		y := digits8(fy - d0*1e8)
-		w[i] = byte('0' + d0)
-		binary.LittleEndian.PutUint64(w[i+1:i+9], y+zeros8)
-		k = 9 - bits.LeadingZeros64(y)>>3
+		ty := fy / 1000 // put9's lines, on the window
+		hiy, midy, loy := ty/1000, ty%1000, fy-ty*1000
+		binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hiy])|uint64(digits3[midy])<<24)
+		binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[loy])
+		ky := int(max(keepAt[2][loy], keepAt[1][midy], keepAt[0][hiy]))
 		if fy == 0 {
-			k = -1
+			ky = -1
 		}
-		i = (i + k) & 63
+		i = (i + ky) & 63
 		w[i], w[i+1] = ']', ','
 		n += i + 2
 	}
@@ -251,40 +250,31 @@ func appendBBoxUnits(b []byte, v [4]int64, ax, ay *axis) []byte {
 	return b[:n+i]
 }
 
-// put9 writes f (1 to 999,999,999) as putFrac does, at w[i:] (9 bytes),
-// and returns the index after the decimals kept: the first decimal a
-// byte, the other 8 one 8-byte store of digits8's word, whose count of
-// trailing zero decimals is its count of leading zero bytes before '0'
-// is added (all 8 zeros: 64 bits, 8 bytes, the first decimal kept).
-// No table, no division instruction; too big to be inlined, so
-// putSharedPoints repeats its lines (a call spilled the loop's registers).
+// put9 writes f (1 to 999,999,999) as putFrac does, at w[i:] (9 bytes
+// and one more it may overwrite), in one 8-byte store and a byte, and
+// returns the index after the decimals kept. Small enough to be inlined
+// (a call would spill putSharedPoints' registers twice a point): the
+// count kept is the largest of the three groups' (keep3 offset by the
+// group's place, keepAt; 0 for a group of zeros).
 func put9(w []byte, i int, f uint32) int {
-	d0 := f / 1e8
-	x := digits8(f - d0*1e8)
-	_ = w[i+8]
-	w[i] = byte('0' + d0)
-	binary.LittleEndian.PutUint64(w[i+1:i+9], x+zeros8)
-	return i + 9 - bits.LeadingZeros64(x)>>3
+	t := f / 1000
+	hi, mid, lo := t/1000, t%1000, f-t*1000
+	binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hi])|uint64(digits3[mid])<<24)
+	binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[lo])
+	return i + int(max(keepAt[2][lo], keepAt[1][mid], keepAt[0][hi]))
 }
 
-// zeros8 is eight '0's as a little-endian word.
-const zeros8 = 0x3030303030303030
-
-// digits8 returns v (under 1e8) as 8 decimal digits, one a byte, the first
-// in the lowest byte, as numbers 0-9 (add zeros8 for the text): v split in
-// two halves of 4 digits in the word's 32-bit lanes, each lane into two of
-// 2 digits in 16-bit lanes, each of those into two digits in bytes, every
-// split of all lanes at once by a multiply and shift that divide exactly
-// in their range (n*10486>>20 = n/100 for n < 10,000; n*103>>10 = n/10
-// for n < 100: TestDigits8 holds them to strconv over every 4-digit lane).
-func digits8(v uint32) uint64 {
-	hi := v / 10000
-	x := uint64(hi) | uint64(v-hi*10000)<<32
-	q := (x * 10486 >> 20) & 0x0000007F0000007F
-	x = q | (x-q*100)<<16
-	q = (x * 103 >> 10) & 0x000F000F000F000F
-	return q | (x-q*10)<<8
-}
+// keepAt[g][v] is the number of decimals kept when the g-th group of
+// three decimals is v and those after it are zeros: 3g plus keep3[v], 0
+// for v = 0.
+var keepAt = func() (k [3][1000]uint8) {
+	for g := range 3 {
+		for v := 1; v < 1000; v++ {
+			k[g][v] = uint8(3*g) + keep3[v]
+		}
+	}
+	return k
+}()
 
 // axis writes one axis of a geometry's coordinates, origin plus an
 // offset in 1e-9 degrees, as putUnits does. When all of them have one
