@@ -130,7 +130,7 @@ func appendRing(b []byte, d []int32, ax, ay *axis) []byte {
 	if len(d) < 2 {
 		return append(b, "[]"...)
 	}
-	b = slices.Grow(b, 1+len(d)/2*pointRoom)
+	b = slices.Grow(b, 1+len(d)/2*pointRoom+window)
 	n := len(b)
 	s := b[:cap(b)]
 	s[n] = '['
@@ -151,10 +151,14 @@ func appendRing(b []byte, d []int32, ax, ay *axis) []byte {
 	return s[:n]
 }
 
-// putSharedPoints writes the points d as appendRing does, at s[n:], for
-// axes whose coordinates share their prefix: each coordinate its
-// prefix, one 16-byte store, and its decimals (putFrac's, written here
-// so that a point costs no call), and returns the index after them.
+// putSharedPoints writes the points d as appendRing does, at s[n:] (with
+// window bytes past the room of the points), for axes whose coordinates
+// share their prefix: each coordinate its prefix, one 16-byte store, and
+// its decimals (put9's lines), and returns the index after them. Each
+// point is written into a window of s, an array, at indexes kept under
+// 64 by a mask, so that no store but the window's needs a bounds check
+// (the compiler proves the others); a coordinate that is an integer is
+// written with zero decimals and then cut back to before its point.
 func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 	px, py := ax.prefix, ay.prefix
 	nx, ny := ax.n, ay.n
@@ -167,30 +171,42 @@ func putSharedPoints(s []byte, n int, d []int32, ax, ay *axis) int {
 	if ay.neg {
 		cy, sy = -ay.origin-ay.base, -1
 	}
-	for q := 0; q+1 < len(d); q += 2 {
-		w := s[n : n+pointRoom]
+	for ; len(d) >= 2; d = d[2:] {
+		fx, fy := uint32(cx+sx*int64(d[0])), uint32(cy+sy*int64(d[1]))
+		w := (*[window]byte)(s[n : n+window])
 		w[0] = '['
 		*(*[16]byte)(w[1:17]) = px
-		i := 1 + nx
-		if f := uint32(cx + sx*int64(d[q])); f == 0 {
-			i-- // an integer: no point
-		} else {
-			i = put9(w, i, f)
+		i := (1 + nx) & 63
+		tx := fx / 1000 // put9's lines, on the window
+		hix, midx, lox := tx/1000, tx%1000, fx-tx*1000
+		binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hix])|uint64(digits3[midx])<<24)
+		binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[lox])
+		kx := int(max(keepAt[2][lox], keepAt[1][midx], keepAt[0][hix]))
+		if fx == 0 {
+			kx = -1 // an integer: no point
 		}
+		i = (i + kx) & 63
 		w[i] = ','
-		i++
-		*(*[16]byte)(w[i : i+16]) = py
-		i += ny
-		if f := uint32(cy + sy*int64(d[q+1])); f == 0 {
-			i--
-		} else {
-			i = put9(w, i, f)
+		*(*[16]byte)(w[i+1 : i+17]) = py
+		i = (i + 1 + ny) & 63
+		ty := fy / 1000 // put9's lines, on the window
+		hiy, midy, loy := ty/1000, ty%1000, fy-ty*1000
+		binary.LittleEndian.PutUint64(w[i:i+8], uint64(digits3[hiy])|uint64(digits3[midy])<<24)
+		binary.LittleEndian.PutUint32(w[i+6:i+10], digits3[loy])
+		ky := int(max(keepAt[2][loy], keepAt[1][midy], keepAt[0][hiy]))
+		if fy == 0 {
+			ky = -1
 		}
+		i = (i + ky) & 63
 		w[i], w[i+1] = ']', ','
 		n += i + 2
 	}
 	return n
 }
+
+// window is the room putSharedPoints writes a point in: its indexes
+// under 64 and a 16-byte store from there.
+const window = 128
 
 // appendBBoxUnits appends the bbox member of the bound v (min x, min y,
 // max x, max y in units): as putSharedPoints writes coordinates when both

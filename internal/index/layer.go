@@ -422,16 +422,16 @@ func (l *layer[T, F]) at(p orb.Point, fn func(*T) bool) {
 	l.entriesAt(p, func(e *Entry[T]) bool { return fn(recOf(e)) })
 }
 
-// entriesAt is at with each record's entry, its cached GeoJSON with it.
+// entriesAt is at with each record's entry, its cached GeoJSON with it;
+// each candidate tested on its fixed-point geometry, not decoded
+// (measure.ContainsFixed: the answer of Contains on the decoded one).
 func (l *layer[T, F]) entriesAt(p orb.Point, fn func(*Entry[T]) bool) {
 	if l.tree == nil || !finite(p[0]) || !finite(p[1]) {
 		return
 	}
 	w := orb.Bound{Min: p, Max: p}.Pad(touchPadD)
-	buf := getBuffer()
-	defer putBuffer(buf)
 	l.tree.Search(w.Min, w.Max, func(_, _ [2]float64, e *Entry[T]) bool {
-		return !measure.Contains(e.geom.Decode(buf), p) || fn(e)
+		return !measure.ContainsFixed(&e.geom, p) || fn(e)
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 	"github.com/paulmach/orb/planar"
+
+	"github.com/zonegis/zonegis/internal/fixedgeom"
 )
 
 // benchSet is a seeded batch of 13-vertex non-convex zone-sized polygons
@@ -186,6 +188,46 @@ func BenchmarkBoundAroundM(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		BoundAroundM(s.points[i%benchN], 5000)
+		i++
+	}
+}
+
+// BenchmarkContainsFixed is the point lookup's test on an index entry's
+// geometry (ContainsFixed); BenchmarkContainsDecoded what it did before,
+// the geometry decoded into a reused buffer and then Contains.
+func BenchmarkContainsFixed(b *testing.B) {
+	s := newBenchSet()
+	fs := make([]fixedgeom.Geometry, benchN)
+	for i, mp := range s.a {
+		fs[i] = fixedgeom.From(mp, nil)
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p := s.points[i%benchN]
+		if i%2 == 0 {
+			p = s.inner[i%benchN]
+		}
+		ContainsFixed(&fs[i%benchN], p)
+		i++
+	}
+}
+
+func BenchmarkContainsDecoded(b *testing.B) {
+	s := newBenchSet()
+	fs := make([]fixedgeom.Geometry, benchN)
+	for i, mp := range s.a {
+		fs[i] = fixedgeom.From(mp, nil)
+	}
+	var buf fixedgeom.Buffer
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		p := s.points[i%benchN]
+		if i%2 == 0 {
+			p = s.inner[i%benchN]
+		}
+		Contains(fs[i%benchN].Decode(&buf), p)
 		i++
 	}
 }
