@@ -371,7 +371,7 @@ func TestQueuedWritersLeaveConnectionsForReads(t *testing.T) {
 // or its zone, and is skipped for one that writes them back unchanged as
 // UpdateParcel does for a change of land use (every column written, the
 // boundary through WKB as it was read): that guard took most of such an
-// update's time (migrations/0022).
+// update's time (migrations/0021).
 func TestParcelGuardRunsWhenShapeOrZoneChanges(t *testing.T) {
 	store := postgistest.Open(t)
 	z := fixture(t, store)
